@@ -1,0 +1,414 @@
+//! The guidance, as data.
+//!
+//! Every sentence here is our own plain-English wording of the NHS inform page "Leg cramps"
+//! (NHS 24); none is copied from the page. Each item records the fact ids it carries, so a
+//! clinical reviewer can trace every sentence back to its source, and tests prove that every
+//! registered fact is carried somewhere. The data is compiled into the binary: nothing is read
+//! from disk at run time.
+
+/// The version of the clinical content. Bump it whenever any wording, rule or question that a
+/// person could see changes, so that an outcome can be traced to the content that produced it.
+pub const CONTENT_VERSION: &str = "2026.11.1";
+
+/// How an item is meant to be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Ordinary text, with an optional bulleted list.
+    Text,
+    /// Advice to get help urgently: shown prominently (a red care card on the web).
+    Urgent,
+    /// Advice to speak to a professional (a blue care card on the web).
+    NonUrgent,
+    /// Numbered steps to follow in order.
+    Steps,
+}
+
+/// One piece of guidance: a paragraph, and optionally a list or steps.
+#[derive(Debug)]
+pub struct Item {
+    /// Stable id of this piece of content (unique across all topics).
+    pub id: &'static str,
+    /// The fact ids this item carries.
+    pub facts: &'static [&'static str],
+    pub kind: Kind,
+    /// An optional heading for the item.
+    pub heading: Option<&'static str>,
+    /// The paragraph (or the lead-in to the list).
+    pub text: &'static str,
+    /// Bullets or steps; empty for a plain paragraph.
+    pub list: &'static [&'static str],
+}
+
+/// A topic of the guidance: one page on the web, one `legcramps guide TOPIC` in the terminal.
+#[derive(Debug)]
+pub struct Topic {
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// One line that says what the topic covers.
+    pub summary: &'static str,
+    pub items: &'static [Item],
+}
+
+/// The credit shown on every page and every printed outcome.
+pub const SOURCE_CREDIT: Item = Item {
+    id: "source.credit",
+    facts: &["source.nhs-inform"],
+    kind: Kind::Text,
+    heading: None,
+    text: "Based on the NHS inform page \"Leg cramps\", written by NHS 24. This tool is not an NHS service and does not replace advice from a health professional.",
+    list: &[],
+};
+
+/// All topics, in reading order.
+pub const TOPICS: &[Topic] = &[
+    Topic {
+        slug: "overview",
+        title: "About leg cramps",
+        summary: "What a leg cramp is, and why most are nothing to worry about.",
+        items: &[
+            Item {
+                id: "overview.what",
+                facts: &["about.sudden-tight-painful", "about.common-harmless"],
+                kind: Kind::Text,
+                heading: None,
+                text: "A leg cramp is when a muscle in your leg all at once goes tight and hurts. Lots of people get them, and most of the time they do no harm.",
+                list: &[],
+            },
+            Item {
+                id: "overview.serious",
+                facts: &["help.serious-sign"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Now and then, cramps can point to another health problem, so it is worth knowing when to get them checked.",
+                list: &[],
+            },
+        ],
+    },
+    Topic {
+        slug: "symptoms",
+        title: "Symptoms",
+        summary: "What a cramp feels like, where it happens and how long it lasts.",
+        items: &[
+            Item {
+                id: "symptoms.what",
+                facts: &["symptoms.sudden-pain", "symptoms.involuntary-contraction"],
+                kind: Kind::Text,
+                heading: None,
+                text: "A cramp starts suddenly as pain in a leg muscle. It happens because the muscle tightens and shortens by itself: you are not doing it, and you cannot simply let go.",
+                list: &[],
+            },
+            Item {
+                id: "symptoms.where",
+                facts: &["symptoms.sites"],
+                kind: Kind::Text,
+                heading: None,
+                text: "The calf is the usual place, but a cramp can happen anywhere in the leg, including the feet and the thighs.",
+                list: &[],
+            },
+            Item {
+                id: "symptoms.how-long",
+                facts: &["symptoms.duration", "symptoms.thigh-longest"],
+                kind: Kind::Text,
+                heading: None,
+                text: "A cramp can be over in a few seconds or go on for up to 10 minutes. Cramps in the thigh usually last the longest.",
+                list: &[],
+            },
+            Item {
+                id: "symptoms.during",
+                facts: &["symptoms.during"],
+                kind: Kind::Text,
+                heading: None,
+                text: "While it lasts, the muscle feels hard and sore, and your feet and toes go stiff.",
+                list: &[],
+            },
+            Item {
+                id: "symptoms.after",
+                facts: &["symptoms.after"],
+                kind: Kind::Text,
+                heading: None,
+                text: "When it has passed, your leg may still ache and feel tender for a few hours.",
+                list: &[],
+            },
+            Item {
+                id: "symptoms.night",
+                facts: &["symptoms.night"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Cramps often come at night, while you are asleep.",
+                list: &[],
+            },
+        ],
+    },
+    Topic {
+        slug: "when-to-get-help",
+        title: "When to get help",
+        summary: "Which cramps need a GP urgently, which need a GP, and what the GP will do.",
+        items: &[
+            Item {
+                id: "help.urgent",
+                facts: &["help.urgent.long-unrelieved", "help.urgent.toxin-or-wound"],
+                kind: Kind::Urgent,
+                heading: Some("Speak to a GP urgently if:"),
+                text: "",
+                list: &[
+                    "a cramp goes on for more than 10 minutes and moving about does not make it better",
+                    "your cramps started after you had contact with something like lead or mercury, or after dirt got into a cut",
+                ],
+            },
+            Item {
+                id: "help.urgent-111",
+                facts: &["help.urgent.gp-closed-111"],
+                kind: Kind::Urgent,
+                heading: None,
+                text: "If your GP surgery is closed, phone 111.",
+                list: &[],
+            },
+            Item {
+                id: "help.gp",
+                facts: &[
+                    "help.gp.quality-of-life",
+                    "help.gp.frequent",
+                    "help.gp.sleep",
+                    "help.gp.numbness-swelling",
+                    "help.gp.muscle-wasting-weakness",
+                ],
+                kind: Kind::NonUrgent,
+                heading: Some("Speak to a GP if:"),
+                text: "",
+                list: &[
+                    "cramps are getting in the way of your everyday life",
+                    "you get cramps often",
+                    "cramps keep disturbing your sleep",
+                    "your legs also feel numb or look swollen",
+                    "the muscles in your legs are getting smaller or weaker",
+                ],
+            },
+            Item {
+                id: "help.at-the-gp",
+                facts: &["help.gp.assessment"],
+                kind: Kind::Text,
+                heading: Some("What happens at the GP"),
+                text: "Expect the GP to ask about your cramps and to examine your legs and feet. You may be asked whether anything else has changed, such as numbness or swelling.",
+                list: &[],
+            },
+            Item {
+                id: "help.tests",
+                facts: &["help.gp.secondary-sign", "help.gp.tests"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Other symptoms like these can mean the cramps come from another condition. If so, you may need tests, for example of your blood or urine, to check for other causes.",
+                list: &[],
+            },
+        ],
+    },
+    Topic {
+        slug: "causes",
+        title: "Causes",
+        summary: "Cramps with no known cause, and cramps caused by something else.",
+        items: &[
+            Item {
+                id: "causes.two-kinds",
+                facts: &["causes.types"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Often nobody can find a reason for cramps: these are called idiopathic cramps. When there is a reason, such as another condition, they are called secondary cramps.",
+                list: &[],
+            },
+            Item {
+                id: "causes.idiopathic",
+                facts: &[
+                    "causes.idiopathic.nerve-activity-sleep",
+                    "causes.idiopathic.muscle-strain",
+                    "causes.idiopathic.blood-supply",
+                ],
+                kind: Kind::Text,
+                heading: Some("Cramps with no clear cause"),
+                text: "These may come from:",
+                list: &[
+                    "nerves firing abnormally while you sleep",
+                    "working the leg muscles too hard, for example when exercising",
+                    "the blood supply to a muscle being suddenly held back",
+                ],
+            },
+            Item {
+                id: "causes.age",
+                facts: &["causes.idiopathic.tendon-ageing"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Tendons are the tough cords that fix muscles to bones. They naturally get shorter as we get older, and a tendon that has become too short may make its muscle cramp. This may be why older people get more cramps.",
+                list: &[],
+            },
+            Item {
+                id: "causes.secondary",
+                facts: &[
+                    "causes.secondary.pregnancy",
+                    "causes.secondary.exercise",
+                    "causes.secondary.neurological",
+                    "causes.secondary.liver-disease",
+                    "causes.secondary.infection",
+                    "causes.secondary.toxins",
+                    "causes.secondary.dehydration",
+                ],
+                kind: Kind::Text,
+                heading: Some("Cramps caused by something else"),
+                text: "Things known to cause secondary cramps include:",
+                list: &[
+                    "pregnancy: carrying the extra weight strains the leg muscles, so they cramp more easily",
+                    "exercise: cramps often start while you rest afterwards",
+                    "conditions of the nerves, such as motor neurone disease or peripheral neuropathy",
+                    "liver disease: a liver that is not working well lets toxins build up in the blood, and these can make muscles spasm",
+                    "some bacterial infections, tetanus for example, which can bring on cramps and spasms",
+                    "toxins: high levels of poisons such as lead or mercury in the blood",
+                    "dehydration: having too little water in your body can lower your salt levels, and that can set off cramps",
+                ],
+            },
+        ],
+    },
+    Topic {
+        slug: "treatment",
+        title: "Treatment and medicines",
+        summary: "When medicine is used, and what to do if a new medicine may be the cause.",
+        items: &[
+            Item {
+                id: "treatment.medication",
+                facts: &["treatment.medication-persistent"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Most people do not need medicine for cramps. It is usually kept for cramps that carry on even though exercise has not helped.",
+                list: &[],
+            },
+            Item {
+                id: "treatment.underlying",
+                facts: &["treatment.treat-underlying"],
+                kind: Kind::Text,
+                heading: None,
+                text: "If something else is causing your cramps, treating that may ease them.",
+                list: &[],
+            },
+            Item {
+                id: "treatment.pregnancy",
+                facts: &["treatment.pregnancy-passes"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Cramps that come with pregnancy should stop once the baby is born.",
+                list: &[],
+            },
+            Item {
+                id: "treatment.liver",
+                facts: &["treatment.liver-harder"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Cramps caused by serious liver disease can be harder to treat. Treatment may include medicines that relax the muscles.",
+                list: &[],
+            },
+            Item {
+                id: "treatment.medicine-cause",
+                facts: &["medication.can-cause"],
+                kind: Kind::NonUrgent,
+                heading: Some("If you have started a new medicine"),
+                text: "A small number of people get leg cramps from some medicines. If your cramps began after you started a new medicine, speak to a pharmacist.",
+                list: &[],
+            },
+            Item {
+                id: "treatment.do-not-stop",
+                facts: &["medication.do-not-stop"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Do not stop taking a medicine you were prescribed unless your GP or another healthcare professional tells you to.",
+                list: &[],
+            },
+        ],
+    },
+    Topic {
+        slug: "stretches",
+        title: "Stretches",
+        summary: "How moving eases a cramp, and the calf stretch step by step.",
+        items: &[
+            Item {
+                id: "stretches.relief",
+                facts: &["stretch.relief"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Moving and stretching the muscle that has cramped eases most cramps.",
+                list: &[],
+            },
+            Item {
+                id: "stretches.daytime",
+                facts: &["stretch.daytime-exercise"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Exercising your legs during the day often means you get cramps less often.",
+                list: &[],
+            },
+            Item {
+                id: "stretches.calf",
+                facts: &["stretch.calf-step"],
+                kind: Kind::Steps,
+                heading: Some("Calf stretch"),
+                text: "You need a stair or a sturdy step.",
+                list: CALF_STRETCH_STEPS,
+            },
+        ],
+    },
+    Topic {
+        slug: "prevention",
+        title: "Preventing cramps",
+        summary: "Stretching, sleeping positions and bedding that may mean fewer cramps.",
+        items: &[
+            Item {
+                id: "prevention.regular",
+                facts: &["prevent.regular-stretching"],
+                kind: Kind::Text,
+                heading: None,
+                text: "If cramps keep coming back, stretching the muscles of your lower legs regularly may stop them, or make them happen less often.",
+                list: &[],
+            },
+            Item {
+                id: "prevention.bedtime",
+                facts: &["prevent.bedtime-stretch"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Doing a calf stretch every night before bed may help.",
+                list: &[],
+            },
+            Item {
+                id: "prevention.on-back",
+                facts: &["prevent.lying-on-back"],
+                kind: Kind::Text,
+                heading: Some("If you sleep on your back"),
+                text: "Keep your toes pointing up. To hold them there, try a pillow standing on its edge at the foot of the bed, and rest your soles against it.",
+                list: &[],
+            },
+            Item {
+                id: "prevention.on-front",
+                facts: &["prevent.lying-on-front"],
+                kind: Kind::Text,
+                heading: Some("If you sleep on your front"),
+                text: "Let your feet hang over the end of the bed. That keeps them relaxed, so your calf muscles are less likely to tighten up.",
+                list: &[],
+            },
+            Item {
+                id: "prevention.bedding",
+                facts: &["prevent.loose-bedding"],
+                kind: Kind::Text,
+                heading: None,
+                text: "Keep your sheets and blankets loose.",
+                list: &[],
+            },
+        ],
+    },
+];
+
+/// The calf stretch, one step per line (fact `stretch.calf-step`). The guided routine in the
+/// terminal and on the web walks through these.
+pub const CALF_STRETCH_STEPS: &[&str] = &[
+    "Stand on a step on the balls of your feet, with your heels over the edge.",
+    "Let your heels sink slowly until they are lower than the step.",
+    "Stay there for a few seconds, then raise your heels back to where you started.",
+    "Do this several times.",
+];
+
+/// The topic with this slug, if there is one.
+pub fn topic(slug: &str) -> Option<&'static Topic> {
+    TOPICS.iter().find(|t| t.slug == slug)
+}

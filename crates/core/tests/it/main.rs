@@ -1,0 +1,8 @@
+//! Integration tests of the core: content traceability, the triage safety properties (by
+//! enumerating the whole answer space), the scenario table, and the questionnaire flow.
+
+mod coverage;
+mod flow;
+mod safety;
+mod scenarios;
+mod support;
