@@ -1,1 +1,15 @@
-pub fn x() {}
+//! The triage JSON contract (see `PRODUCT.md`), shared by `legcramps triage` and
+//! `POST /api/v1/triage`.
+//!
+//! Input is parsed strictly into the core's [`Assessment`]: unknown fields, wrong types,
+//! duplicated fields, out-of-range durations, unknown conditions, anything but one JSON object,
+//! and trailing data are all errors that name the field (or the position). Output is the
+//! outcome's wire shape, built from the core's static tables.
+//!
+//! The wire types live here, not in the core, so the core derives nothing that only JSON needs.
+
+mod input;
+mod output;
+
+pub use input::{ContractError, MAX_BODY_BYTES, parse_assessment};
+pub use output::{AdviceOut, OutcomeOut, ReasonOut, outcome_json, outcome_out};

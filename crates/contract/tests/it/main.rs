@@ -1,0 +1,270 @@
+//! The triage contract: what is accepted, what is refused and how the refusal reads, and the
+//! shape of the outcome.
+
+use legcramps_contract::{outcome_out, parse_assessment};
+use legcramps_core::{Assessment, Condition, Conditions, Minutes, YesNo, evaluate};
+use proptest::prelude::*;
+
+/// `input` must be refused with exactly `expected` as the message.
+fn refused(input: &str, expected: &str) {
+    match parse_assessment(input) {
+        Ok(a) => panic!("accepted {input:?} as {a:?}"),
+        Err(e) => assert_eq!(e.to_string(), expected, "input: {input:?}"),
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_a_message_that_names_the_problem() {
+    refused("", "the input is empty: expected one JSON object");
+    refused("   \n ", "the input is empty: expected one JSON object");
+    refused(
+        "[]",
+        "expected one JSON object, found an array (line 1, column 1)",
+    );
+    refused(
+        "\"hello\"",
+        "expected one JSON object, found a string (line 1, column 1)",
+    );
+    refused(
+        "42",
+        "expected one JSON object, found a number (line 1, column 1)",
+    );
+    refused(
+        "null",
+        "expected one JSON object, found null (line 1, column 1)",
+    );
+    refused(
+        "\n  true",
+        "expected one JSON object, found a boolean (line 2, column 3)",
+    );
+    refused(
+        "hello",
+        "expected one JSON object, found something that is not JSON (line 1, column 1)",
+    );
+    refused(
+        "{",
+        "the JSON ends too early (is something missing, such as a closing brace?) (line 1, column 1)",
+    );
+    refused(
+        r#"{"frequent": tru}"#,
+        "frequent: invalid JSON: expected true, false or null (line 1, column 17)",
+    );
+    refused(
+        r#"{"often": true}"#,
+        "often: unknown field `often`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions` (line 1, column 8)",
+    );
+    refused(
+        r#"{"frequent": "yes"}"#,
+        "frequent: wrong type: string \"yes\", expected a boolean (line 1, column 18)",
+    );
+    refused(
+        r#"{"frequent": 1}"#,
+        "frequent: wrong type: integer `1`, expected a boolean (line 1, column 14)",
+    );
+    refused(
+        r#"{"longest_cramp_minutes": -1}"#,
+        "longest_cramp_minutes: must not be negative (line 1, column 29)",
+    );
+    refused(
+        r#"{"longest_cramp_minutes": 1441}"#,
+        "longest_cramp_minutes: must be at most 1440 minutes (one day) (line 1, column 31)",
+    );
+    refused(
+        r#"{"longest_cramp_minutes": 1e999}"#,
+        "longest_cramp_minutes: the number is far too large (line 1, column 31)",
+    );
+    refused(
+        r#"{"longest_cramp_minutes": "NaN"}"#,
+        "longest_cramp_minutes: wrong type: string \"NaN\", expected a number of minutes (line 1, column 31)",
+    );
+    refused(
+        r#"{"longest_cramp_minutes": "5"}"#,
+        "longest_cramp_minutes: wrong type: string \"5\", expected a number of minutes (line 1, column 29)",
+    );
+    refused(
+        r#"{"known_conditions": ["gout"]}"#,
+        "known_conditions[0]: unknown condition `gout`, expected `neurological` or `liver-disease` (line 1, column 29)",
+    );
+    refused(
+        r#"{"known_conditions": "neurological"}"#,
+        "known_conditions: wrong type: string \"neurological\", expected a sequence (line 1, column 35)",
+    );
+    refused(
+        r#"{"frequent": true, "frequent": false}"#,
+        "frequent: duplicate field `frequent` (line 1, column 29)",
+    );
+    refused(
+        r#"{"frequent": true} {"frequent": false}"#,
+        "unexpected data after the JSON object (send one object only) (line 1, column 20)",
+    );
+    refused(
+        r#"{"frequent": true,}"#,
+        "invalid JSON: trailing comma (line 1, column 19)",
+    );
+    refused(
+        r#"{"frequent": true} x"#,
+        "unexpected data after the JSON object (send one object only) (line 1, column 20)",
+    );
+    let deep = format!(
+        "{}{}{}}}",
+        r#"{"known_conditions": "#,
+        "[".repeat(3_000),
+        "]".repeat(3_000)
+    );
+    refused(
+        &deep,
+        "known_conditions[0]: wrong type: sequence, expected a string (line 1, column 23)",
+    );
+    let deep_top = "[".repeat(10_000);
+    refused(
+        &deep_top,
+        "expected one JSON object, found an array (line 1, column 1)",
+    );
+    let deep_unknown = format!("{}{}", r#"{"x": "#, "{\"a\":".repeat(3_000));
+    refused(
+        &deep_unknown,
+        "x: unknown field `x`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions` (line 1, column 4)",
+    );
+    let huge = format!("{{\"frequent\": true{}}}", " ".repeat(20_000));
+    refused(
+        &huge,
+        "the assessment is 20018 bytes; the most accepted is 16384",
+    );
+}
+
+#[test]
+fn good_input_is_read_as_sent() {
+    let a = parse_assessment(
+        r#"{"longest_cramp_minutes": 12.5, "eases_when_moving": false, "gp_open": null,
+            "known_conditions": ["liver-disease"], "pregnant": true}"#,
+    )
+    .expect("valid");
+    assert_eq!(a.longest_cramp_minutes.map(Minutes::get), Some(12.5));
+    assert_eq!(a.get(YesNo::EasesWhenMoving), Some(false));
+    assert_eq!(a.get(YesNo::GpOpen), None, "null means not answered");
+    assert_eq!(a.get(YesNo::Pregnant), Some(true));
+    assert_eq!(
+        a.known_conditions,
+        Some(Conditions::NONE.with(Condition::LiverDisease))
+    );
+    assert_eq!(
+        parse_assessment("{}").expect("valid"),
+        Assessment::default()
+    );
+    assert_eq!(
+        parse_assessment("\u{feff} {} \n").expect("BOM and whitespace"),
+        Assessment::default()
+    );
+    assert_eq!(
+        parse_assessment(r#"{"longest_cramp_minutes": -0.0}"#)
+            .expect("valid")
+            .longest_cramp_minutes
+            .map(Minutes::get),
+        Some(0.0)
+    );
+}
+
+#[test]
+fn the_outcome_has_every_contract_field() {
+    let a = parse_assessment(r#"{"longest_cramp_minutes": 15, "eases_when_moving": false, "gp_open": false,
+            "new_medication": true, "toxin_or_wound_contact": false, "quality_of_life_affected": false,
+            "frequent": false, "sleep_disturbed": false, "numbness_or_swelling": false,
+            "muscle_shrinking_or_weaker": false}"#).expect("valid");
+    let json = serde_json::to_value(outcome_out(&evaluate(&a))).expect("serialises");
+    assert_eq!(json["disposition"], "urgent-gp");
+    assert_eq!(json["phone_111"], true);
+    assert_eq!(
+        json["triggered"],
+        serde_json::json!(["help.urgent.long-unrelieved", "medication.can-cause"])
+    );
+    assert_eq!(
+        json["possible_causes"],
+        serde_json::json!(["medication.can-cause"])
+    );
+    assert_eq!(json["content_version"], legcramps_core::CONTENT_VERSION);
+    assert!(
+        json["safety_net"]
+            .as_str()
+            .is_some_and(|s| s.contains("111"))
+    );
+    let advice = json["advice"].as_array().expect("array");
+    assert!(
+        advice
+            .iter()
+            .all(|a| a["text"].is_string() && !a["fact"].as_array().expect("facts").is_empty())
+    );
+    assert!(
+        advice
+            .iter()
+            .any(|a| a["fact"][0] == "medication.do-not-stop")
+    );
+    assert_eq!(json["reasons"][0]["basis"], "answered");
+}
+
+fn arb_assessment() -> impl Strategy<Value = Assessment> {
+    let tri = || prop_oneof![Just(None), Just(Some(false)), Just(Some(true))];
+    (
+        proptest::option::of(0.0f64..=1440.0),
+        proptest::collection::vec(tri(), 12),
+        proptest::option::of((any::<bool>(), any::<bool>())),
+    )
+        .prop_map(|(m, bools, conds)| {
+            let mut a = Assessment {
+                longest_cramp_minutes: m.map(|m| Minutes::new(m).expect("in range")),
+                known_conditions: conds.map(|(n, l)| {
+                    let mut c = Conditions::NONE;
+                    if n {
+                        c = c.with(Condition::Neurological);
+                    }
+                    if l {
+                        c = c.with(Condition::LiverDisease);
+                    }
+                    c
+                }),
+                ..Assessment::default()
+            };
+            for (q, v) in YesNo::ALL.into_iter().zip(bools) {
+                a.set(q, v);
+            }
+            a
+        })
+}
+
+fn to_json(a: &Assessment) -> String {
+    let mut map = serde_json::Map::new();
+    if let Some(m) = a.longest_cramp_minutes {
+        map.insert("longest_cramp_minutes".into(), m.get().into());
+    }
+    for q in YesNo::ALL {
+        if let Some(v) = a.get(q) {
+            map.insert(legcramps_core::Field::YesNo(q).name().into(), v.into());
+        }
+    }
+    if let Some(cs) = a.known_conditions {
+        map.insert(
+            "known_conditions".into(),
+            cs.iter().map(|c| c.name()).collect::<Vec<_>>().into(),
+        );
+    }
+    serde_json::Value::Object(map).to_string()
+}
+
+proptest! {
+    #[test]
+    fn any_assessment_round_trips(a in arb_assessment()) {
+        prop_assert_eq!(parse_assessment(&to_json(&a)).expect("valid"), a);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(s in ".{0,200}") {
+        let _ = parse_assessment(&s);
+    }
+
+    #[test]
+    fn mangled_json_never_panics(a in arb_assessment(), cut in 0usize..400, junk in "[{}\\[\\]\",:0-9a-z ]{0,8}") {
+        let mut s = to_json(&a);
+        let cut = cut.min(s.len());
+        s.insert_str(cut, &junk);
+        let _ = parse_assessment(&s);
+    }
+}
