@@ -113,7 +113,7 @@ fn bad_input_is_refused_with_a_message_that_names_the_problem() {
     );
     refused(
         &deep,
-        "known_conditions[0]: wrong type: sequence, expected a string (line 1, column 23)",
+        "known_conditions[0]: wrong type: sequence, expected a string (line 1, column 22)",
     );
     let deep_top = "[".repeat(10_000);
     refused(
