@@ -404,9 +404,21 @@ pub const TOPICS: &[Topic] = &[
 pub const CALF_STRETCH_STEPS: &[&str] = &[
     "Stand on a step on the balls of your feet, with your heels over the edge.",
     "Let your heels sink slowly until they are lower than the step.",
-    "Stay there for a few seconds, then raise your heels back to where you started.",
+    "Hold them there for a few seconds.",
+    "Raise your heels back to where you started.",
     "Do this several times.",
 ];
+
+/// The calf stretch step that is held (the routine counts down while it is shown).
+pub const CALF_STRETCH_HOLD_STEP: usize = 2;
+
+/// The guidance item with this id, if there is one.
+pub fn item(id: &str) -> Option<&'static Item> {
+    TOPICS
+        .iter()
+        .flat_map(|t| t.items.iter())
+        .find(|i| i.id == id)
+}
 
 /// The topic with this slug, if there is one.
 pub fn topic(slug: &str) -> Option<&'static Topic> {

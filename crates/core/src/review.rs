@@ -38,10 +38,13 @@ pub fn rules_markdown() -> String {
         "# Leg cramps triage rules (content version {CONTENT_VERSION})\n\n\
          Source: NHS inform, \"Leg cramps\" (NHS 24). The outcome is the highest level of any \
          rule that fires; all advice that applies is shown.\n\n\
-         **Missing answers.** Every rule is a set of conditions; an unanswered condition counts \
-         as met (the safe reading). A cramp longer than 10 minutes with \"eases when moving\" \
-         unanswered is read as not easing. `phone_111` is true when the outcome is `urgent-gp` \
-         and `gp_open` is not `true`.\n\n## Rules\n\n| # | level | fact | fires when |\n|---|---|---|---|"
+         **Missing answers.** Every rule is a set of conditions. Answers given are taken as \
+         given. A rule that needs a missing answer fires on the safe reading (the missing \
+         answer counts as met) whenever its level is higher than the level the answers given \
+         already reach; so the level is always the worst case of every missing answer. A cramp \
+         longer than 10 minutes with \"eases when moving\" unanswered is read as not easing; \
+         nothing answered at all is `urgent-gp`. `phone_111` is true when the outcome is \
+         `urgent-gp` and `gp_open` is not `true` (closed, or not known to be open).\n\n## Rules\n\n| # | level | fact | fires when |\n|---|---|---|---|"
     );
     for (i, r) in RULES.iter().enumerate() {
         let _ = writeln!(

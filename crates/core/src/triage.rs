@@ -6,11 +6,15 @@
 //! answer space.
 //!
 //! How a missing answer is read: every rule is a set of conditions that must all hold. An
-//! answer that is missing counts as *holding* (the safe reading), and an answer that was given
-//! is taken as given. So a cramp longer than 10 minutes with "eases when moving" unanswered
-//! fires the urgent rule, and an assessment with nothing answered at all is urgent: we have
-//! ruled nothing out. The questionnaire asks every question it needs, so in practice only
-//! "I'm not sure" leaves an answer missing.
+//! answer that was given is taken as given. A missing answer matters only if it could raise
+//! the urgency: the rules that the answers given already meet set a level; a rule that needs a
+//! missing answer then also fires (on the safe reading) when its level is *higher* than that.
+//! So a cramp longer than 10 minutes with "eases when moving" unanswered fires the urgent
+//! rule, and an assessment with nothing answered is urgent: nothing has been ruled out. But
+//! once the answers given make the outcome urgent, questions left unasked add nothing: they
+//! could not raise it further, and advice about them (a "new medicine" the person never
+//! mentioned) would only confuse. The level is the same as reading every missing answer as
+//! the worst case; only what is listed differs.
 
 use crate::assessment::{Assessment, Condition, YesNo};
 
@@ -204,10 +208,22 @@ pub enum When {
     Always,
 }
 
+/// Which part of an outcome a piece of advice belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Who to speak to and how soon.
+    DoNow,
+    /// A possible cause matched to an answer (a possibility, never a diagnosis).
+    PossibleCause,
+    /// What helps at home: moving, stretching, prevention.
+    SelfCare,
+}
+
 /// One piece of advice that an outcome can give.
 #[derive(Debug)]
 pub struct Advice {
     pub id: &'static str,
+    pub group: Group,
     pub facts: &'static [&'static str],
     pub when: When,
     pub text: &'static str,
@@ -218,54 +234,63 @@ pub struct Advice {
 pub const ADVICE: &[Advice] = &[
     Advice {
         id: "urgent-contact",
+        group: Group::DoNow,
         facts: &["help.urgent.gp-closed-111", "help.serious-sign"],
         when: When::LevelIs(Level::UrgentGp),
         text: "Contact your GP surgery now and ask to speak to a GP urgently. If the surgery is closed, phone 111.",
     },
     Advice {
         id: "gp-appointment",
+        group: Group::DoNow,
         facts: &["help.gp.assessment"],
         when: When::AnyFiredAt(Level::Gp),
         text: "Make an appointment to speak to your GP about your cramps. Expect questions about them, and an examination of your legs and feet.",
     },
     Advice {
         id: "gp-tests",
+        group: Group::DoNow,
         facts: &["help.gp.secondary-sign", "help.gp.tests"],
         when: When::Fired("help.gp.numbness-swelling"),
         text: "Numbness or swelling alongside cramps can mean they come from another condition, so your GP may suggest tests, such as blood or urine tests.",
     },
     Advice {
         id: "medicine-when-persistent",
+        group: Group::DoNow,
         facts: &["treatment.medication-persistent"],
         when: When::AnyFiredAt(Level::Gp),
         text: "Medicine for cramps is usually only used when they carry on even though exercise has not helped.",
     },
     Advice {
         id: "pharmacist",
+        group: Group::DoNow,
         facts: &["medication.can-cause"],
         when: When::Fired("medication.can-cause"),
         text: "Speak to a pharmacist about your new medicine: a small number of people get leg cramps from some medicines.",
     },
     Advice {
         id: "do-not-stop-medicine",
+        group: Group::DoNow,
         facts: &["medication.do-not-stop"],
         when: When::Fired("medication.can-cause"),
         text: "Do not stop taking a medicine you were prescribed unless your GP or another healthcare professional tells you to.",
     },
     Advice {
         id: "cause-toxins-infection",
+        group: Group::PossibleCause,
         facts: &["causes.secondary.toxins", "causes.secondary.infection"],
         when: When::AnsweredYes(YesNo::ToxinOrWoundContact),
         text: "High levels of substances like lead or mercury in the blood, and some bacterial infections such as tetanus, can cause cramps and spasms.",
     },
     Advice {
         id: "cause-pregnancy",
+        group: Group::PossibleCause,
         facts: &["causes.secondary.pregnancy", "treatment.pregnancy-passes"],
         when: When::AnsweredYes(YesNo::Pregnant),
         text: "Pregnancy may be playing a part: the extra weight strains the leg muscles. Cramps from pregnancy should stop once the baby is born.",
     },
     Advice {
         id: "cause-exercise",
+        group: Group::PossibleCause,
         facts: &[
             "causes.secondary.exercise",
             "causes.idiopathic.muscle-strain",
@@ -275,12 +300,14 @@ pub const ADVICE: &[Advice] = &[
     },
     Advice {
         id: "cause-dehydration",
+        group: Group::PossibleCause,
         facts: &["causes.secondary.dehydration"],
         when: When::AnsweredYes(YesNo::Dehydrated),
         text: "Being short of fluids may be playing a part: too little water in the body can lower its salt levels, which can set off cramps.",
     },
     Advice {
         id: "cause-neurological",
+        group: Group::PossibleCause,
         facts: &[
             "causes.secondary.neurological",
             "treatment.treat-underlying",
@@ -290,6 +317,7 @@ pub const ADVICE: &[Advice] = &[
     },
     Advice {
         id: "cause-liver",
+        group: Group::PossibleCause,
         facts: &[
             "causes.secondary.liver-disease",
             "treatment.liver-harder",
@@ -300,12 +328,14 @@ pub const ADVICE: &[Advice] = &[
     },
     Advice {
         id: "move",
+        group: Group::SelfCare,
         facts: &["stretch.relief"],
         when: When::Always,
         text: "When a cramp starts, move and stretch the muscle: this eases most cramps.",
     },
     Advice {
         id: "calf-stretch",
+        group: Group::SelfCare,
         facts: &[
             "stretch.calf-step",
             "prevent.regular-stretching",
@@ -316,12 +346,14 @@ pub const ADVICE: &[Advice] = &[
     },
     Advice {
         id: "daytime-exercise",
+        group: Group::SelfCare,
         facts: &["stretch.daytime-exercise"],
         when: When::Always,
         text: "Exercising your legs during the day often means cramps come less often.",
     },
     Advice {
         id: "in-bed",
+        group: Group::SelfCare,
         facts: &[
             "prevent.lying-on-back",
             "prevent.lying-on-front",
@@ -459,15 +491,24 @@ fn applies(when: When, a: &Assessment, level: Level, fired: u16) -> bool {
 
 /// Triage an assessment. Total: every assessment gets an outcome.
 pub fn evaluate(a: &Assessment) -> Outcome {
+    // First the rules the answers given meet; then those that need a missing answer, when
+    // they would raise the level.
     let mut level = Level::SelfCare;
     let mut fired = 0u16;
     let mut assumed = 0u16;
+    let mut bases = [None; RULES.len()];
     for (i, rule) in RULES.iter().enumerate() {
-        if let Some(basis) = rule.test.fires(a) {
+        bases[i] = rule.test.fires(a);
+        if bases[i] == Some(Basis::Answered) {
             fired |= 1 << i;
-            if basis == Basis::Assumed {
-                assumed |= 1 << i;
-            }
+            level = level.max(rule.level);
+        }
+    }
+    let answered_level = level;
+    for (i, rule) in RULES.iter().enumerate() {
+        if bases[i] == Some(Basis::Assumed) && rule.level > answered_level {
+            fired |= 1 << i;
+            assumed |= 1 << i;
             level = level.max(rule.level);
         }
     }

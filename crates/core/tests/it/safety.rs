@@ -67,13 +67,19 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
         o.level == Level::UrgentGp && a.get(YesNo::GpOpen) != Some(true),
         "{a:?}"
     );
-    // Never stop a prescribed medicine: present whenever a new medicine is (or may be) involved.
+    // Never stop a prescribed medicine: present whenever a new medicine is involved, and
+    // whenever one may be and that possibility is what raised the level.
     let has = |id: &str| o.advice().any(|x| x.id == id);
-    if a.get(YesNo::NewMedication) != Some(false) {
-        assert!(has("do-not-stop-medicine"), "{a:?}");
-        assert!(has("pharmacist"), "{a:?}");
-    } else {
-        assert!(!has("do-not-stop-medicine"), "{a:?}");
+    let medication_rule = o.triggered().any(|f| f == "medication.can-cause");
+    if a.get(YesNo::NewMedication) == Some(true) {
+        assert!(
+            medication_rule && has("do-not-stop-medicine") && has("pharmacist"),
+            "{a:?}"
+        );
+    }
+    assert_eq!(has("do-not-stop-medicine"), medication_rule, "{a:?}");
+    if a.get(YesNo::NewMedication) == Some(false) {
+        assert!(!medication_rule, "{a:?}");
     }
     // Urgent outcomes always carry the contact-now advice with 111.
     assert_eq!(o.level == Level::UrgentGp, has("urgent-contact"), "{a:?}");
@@ -86,6 +92,18 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
             Test::Yes(q) => a.get(q).is_some(),
         };
         assert_eq!(basis == Basis::Answered, answered, "{} at {a:?}", rule.fact);
+    }
+    // A rule on the safe reading is listed only when it is above what the answers reached.
+    let answered_level = o
+        .reasons()
+        .filter(|(_, b)| *b == Basis::Answered)
+        .map(|(r, _)| r.level)
+        .max()
+        .unwrap_or(Level::SelfCare);
+    for (rule, basis) in o.reasons() {
+        if basis == Basis::Assumed {
+            assert!(rule.level > answered_level, "{} at {a:?}", rule.fact);
+        }
     }
     // Possible causes come only from answers of yes.
     let causes: Vec<&str> = o.possible_causes().collect();

@@ -87,6 +87,7 @@ fn nothing_answered_is_urgent_because_nothing_is_ruled_out() {
     let o = evaluate(&legcramps_core::Assessment::default());
     assert_eq!(o.level.code(), "urgent-gp");
     assert!(o.phone_111);
+    assert_eq!(o.triggered().count(), legcramps_core::triage::RULES.len());
 }
 
 #[test]
