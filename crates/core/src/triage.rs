@@ -537,8 +537,11 @@ pub fn evaluate(a: &Assessment) -> Outcome {
 impl Outcome {
     /// The rules that applied, each with the basis it fired on, in table order.
     pub fn reasons(&self) -> impl Iterator<Item = (&'static Rule, Basis)> + '_ {
-        RULES.iter().enumerate().filter_map(|(i, r)| {
-            (self.fired & (1 << i) != 0).then(|| {
+        RULES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.fired & (1 << i) != 0)
+            .map(|(i, r)| {
                 let basis = if self.assumed & (1 << i) != 0 {
                     Basis::Assumed
                 } else {
@@ -546,7 +549,6 @@ impl Outcome {
                 };
                 (r, basis)
             })
-        })
     }
 
     /// The fact ids of every rule that applied (the contract's `triggered`).

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use legcramps_core::content::SOURCE_CREDIT;
 use legcramps_core::questions::{AnswerKind, Question};
 use legcramps_core::triage::{Basis, Group};
-use legcramps_core::{Assessment, Field, Level, Outcome};
+use legcramps_core::{Assessment, Field, Level, Outcome, YesNo};
 
 use crate::term::{Style, wrap};
 
@@ -47,16 +47,12 @@ pub(crate) fn render(
     };
     let _ = writeln!(s, "\n{banner}");
     if o.phone_111 {
-        let _ = writeln!(
-            s,
-            "{}",
-            style.urgent(&wrap(
-                "If your GP surgery is closed, or you do not know whether it is open, phone 111 now.",
-                width,
-                "",
-                ""
-            ))
-        );
+        let call = if a.get(YesNo::GpOpen) == Some(false) {
+            "Your GP surgery is closed: phone 111 now."
+        } else {
+            "If your GP surgery is closed, or you do not know whether it is open, phone 111 now."
+        };
+        let _ = writeln!(s, "{}", style.urgent(&wrap(call, width, "", "")));
     }
 
     let _ = writeln!(s, "\n{}", style.bold("Why you are seeing this"));

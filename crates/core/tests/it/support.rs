@@ -4,7 +4,7 @@
 
 use legcramps_core::{Assessment, Condition, Conditions, Field, Minutes};
 
-pub fn parse(spec: &str) -> Assessment {
+pub(crate) fn parse(spec: &str) -> Assessment {
     let mut a = Assessment::default();
     for part in spec.split_whitespace() {
         let (key, value) = part.split_once('=').expect("key=value");
@@ -65,7 +65,7 @@ fn expand(key: &str) -> String {
 /// Every answer a person can give to the questions that can change the level, plus the
 /// questions about causes: the whole finite answer space, with durations at and around the
 /// 10-minute boundary and at both ends of the valid range.
-pub const DURATIONS: [Option<f64>; 8] = [
+pub(crate) const DURATIONS: [Option<f64>; 8] = [
     Some(0.0),
     Some(0.5),
     Some(9.99),
@@ -76,9 +76,9 @@ pub const DURATIONS: [Option<f64>; 8] = [
     None,
 ];
 
-pub const TRI: [Option<bool>; 3] = [Some(false), Some(true), None];
+pub(crate) const TRI: [Option<bool>; 3] = [Some(false), Some(true), None];
 
-pub fn conditions_space() -> [Option<Conditions>; 5] {
+pub(crate) fn conditions_space() -> [Option<Conditions>; 5] {
     [
         Some(Conditions::NONE),
         Some(Conditions::NONE.with(Condition::Neurological)),
