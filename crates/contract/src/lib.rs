@@ -12,4 +12,4 @@ mod input;
 mod output;
 
 pub use input::{ContractError, MAX_BODY_BYTES, parse_assessment};
-pub use output::{AdviceOut, OutcomeOut, ReasonOut, outcome_json, outcome_out};
+pub use output::{AdviceOut, OutcomeOut, OutcomeWriter, ReasonOut, outcome_json, outcome_out};

@@ -78,3 +78,132 @@ pub fn outcome_json(o: &Outcome) -> String {
     // Serialising static strings and booleans into a String cannot fail.
     serde_json::to_string(&outcome_out(o)).expect("an outcome of static strings always serialises")
 }
+
+/// Writes outcomes as JSON lines fast, for auditing many assessments at once.
+///
+/// Every piece of an outcome's JSON comes from a small fixed table (a rule's reason, a piece
+/// of advice, a level's headline and safety net), so each piece is serialised once, by serde,
+/// when the writer is built; writing an outcome then only copies those bytes. The result is
+/// byte-for-byte what [`outcome_json`] gives (a test enumerates the outcomes to prove it),
+/// in constant memory.
+#[derive(Debug)]
+pub struct OutcomeWriter {
+    /// Per level (in `Level::ALL` order): the opening up to the headline, and the closing
+    /// from the safety net on.
+    open: Vec<String>,
+    close: Vec<String>,
+    /// Per rule: its fact as a JSON string, and its reason object (answered, assumed).
+    facts: Vec<String>,
+    reasons: Vec<[String; 2]>,
+    /// Per possible cause: its fact ids as comma-separated JSON strings.
+    causes: Vec<String>,
+    /// Per piece of advice: its object.
+    advice: Vec<String>,
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("static strings always serialise")
+}
+
+impl Default for OutcomeWriter {
+    fn default() -> Self {
+        use legcramps_core::triage::{ADVICE, CAUSES, Level, RULES};
+        let reason = |fact, basis, text| json(&ReasonOut { fact, basis, text });
+        OutcomeWriter {
+            open: Level::ALL
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{{\"disposition\":{},\"headline\":{}",
+                        json(l.code()),
+                        json(l.headline())
+                    )
+                })
+                .collect(),
+            close: Level::ALL
+                .iter()
+                .map(|l| {
+                    let net = legcramps_core::triage::SAFETY_NETS
+                        .iter()
+                        .find(|s| s.level == *l)
+                        .map_or("", |s| s.text);
+                    format!(
+                        ",\"safety_net\":{},\"content_version\":{},\"source\":{}}}",
+                        json(net),
+                        json(CONTENT_VERSION),
+                        json(SOURCE_CREDIT.text)
+                    )
+                })
+                .collect(),
+            facts: RULES.iter().map(|r| json(r.fact)).collect(),
+            reasons: RULES
+                .iter()
+                .map(|r| {
+                    [
+                        reason(r.fact, "answered", r.because),
+                        reason(r.fact, "assumed", r.assumed),
+                    ]
+                })
+                .collect(),
+            causes: CAUSES
+                .iter()
+                .map(|c| {
+                    c.facts
+                        .iter()
+                        .map(|f| json(f))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .collect(),
+            advice: ADVICE
+                .iter()
+                .map(|a| {
+                    json(&AdviceOut {
+                        id: a.id,
+                        fact: a.facts,
+                        text: a.text,
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+fn join<'a>(out: &mut Vec<u8>, parts: impl Iterator<Item = &'a str>) {
+    for (i, part) in parts.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(part.as_bytes());
+    }
+}
+
+impl OutcomeWriter {
+    /// Append the outcome's JSON (no newline) to `out`.
+    pub fn write(&self, o: &Outcome, out: &mut Vec<u8>) {
+        let level = legcramps_core::triage::Level::ALL
+            .iter()
+            .position(|l| *l == o.level)
+            .unwrap_or(0);
+        out.extend_from_slice(self.open[level].as_bytes());
+        out.extend_from_slice(if o.phone_111 {
+            b",\"phone_111\":true"
+        } else {
+            b",\"phone_111\":false"
+        });
+        out.extend_from_slice(b",\"triggered\":[");
+        join(out, o.rule_indices().map(|(i, _)| self.facts[i].as_str()));
+        out.extend_from_slice(b"],\"reasons\":[");
+        join(
+            out,
+            o.rule_indices()
+                .map(|(i, basis)| self.reasons[i][usize::from(basis == Basis::Assumed)].as_str()),
+        );
+        out.extend_from_slice(b"],\"possible_causes\":[");
+        join(out, o.cause_indices().map(|i| self.causes[i].as_str()));
+        out.extend_from_slice(b"],\"advice\":[");
+        join(out, o.advice_indices().map(|i| self.advice[i].as_str()));
+        out.push(b']');
+        out.extend_from_slice(self.close[level].as_bytes());
+    }
+}

@@ -535,20 +535,23 @@ pub fn evaluate(a: &Assessment) -> Outcome {
 }
 
 impl Outcome {
-    /// The rules that applied, each with the basis it fired on, in table order.
-    pub fn reasons(&self) -> impl Iterator<Item = (&'static Rule, Basis)> + '_ {
-        RULES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.fired & (1 << i) != 0)
-            .map(|(i, r)| {
+    /// The indexes into [`RULES`] of the rules that applied, with the basis each fired on.
+    pub fn rule_indices(&self) -> impl Iterator<Item = (usize, Basis)> + '_ {
+        (0..RULES.len())
+            .filter(|i| self.fired & (1 << i) != 0)
+            .map(|i| {
                 let basis = if self.assumed & (1 << i) != 0 {
                     Basis::Assumed
                 } else {
                     Basis::Answered
                 };
-                (r, basis)
+                (i, basis)
             })
+    }
+
+    /// The rules that applied, each with the basis it fired on, in table order.
+    pub fn reasons(&self) -> impl Iterator<Item = (&'static Rule, Basis)> + '_ {
+        self.rule_indices().map(|(i, b)| (&RULES[i], b))
     }
 
     /// The fact ids of every rule that applied (the contract's `triggered`).
@@ -556,22 +559,25 @@ impl Outcome {
         self.reasons().map(|(r, _)| r.fact)
     }
 
+    /// The indexes into [`ADVICE`] of every piece of advice that applies.
+    pub fn advice_indices(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..ADVICE.len()).filter(|i| self.advice & (1 << i) != 0)
+    }
+
     /// Every piece of advice that applies, in display order.
     pub fn advice(&self) -> impl Iterator<Item = &'static Advice> + '_ {
-        ADVICE
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.advice & (1 << i) != 0)
-            .map(|(_, a)| a)
+        self.advice_indices().map(|i| &ADVICE[i])
+    }
+
+    /// The indexes into [`CAUSES`] of the possible causes matched to the answers.
+    pub fn cause_indices(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..CAUSES.len()).filter(|i| self.causes & (1 << i) != 0)
     }
 
     /// The fact ids of the possible causes matched to the answers.
     pub fn possible_causes(&self) -> impl Iterator<Item = &'static str> + '_ {
-        CAUSES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.causes & (1 << i) != 0)
-            .flat_map(|(_, c)| c.facts.iter().copied())
+        self.cause_indices()
+            .flat_map(|i| CAUSES[i].facts.iter().copied())
     }
 
     /// When to seek help again.

@@ -1,15 +1,14 @@
 //! `legcramps triage`: the JSON contract on the command line, one object or one per line.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use legcramps_contract::{
-    ContractError, MAX_BODY_BYTES, outcome_json, outcome_out, parse_assessment,
+    ContractError, MAX_BODY_BYTES, OutcomeWriter, outcome_out, parse_assessment,
 };
-use legcramps_core::{Outcome, evaluate};
+use legcramps_core::evaluate;
 
 use crate::BadInput;
 use crate::cli::TriageArgs;
@@ -106,12 +105,12 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<Option<
     }))
 }
 
-/// Triage one assessment per line. Outcomes are a pure function of a small `Copy` value, so
-/// each distinct outcome's JSON is rendered once and reused: the audit of a large file costs
-/// little more than parsing it.
+/// Triage one assessment per line, writing each outcome from pre-serialised pieces (see
+/// [`OutcomeWriter`]) so the audit of a large file costs little more than parsing it.
 pub(crate) fn jsonl(mut reader: impl BufRead, out: impl Write) -> Result<ExitCode> {
     let mut out = BufWriter::with_capacity(1 << 16, out);
-    let mut rendered: HashMap<Outcome, String> = HashMap::new();
+    let writer = OutcomeWriter::default();
+    let mut line_out = Vec::with_capacity(8 * 1024);
     let mut buf = Vec::with_capacity(1024);
     let mut line_no = 0usize;
     let mut refused = 0usize;
@@ -134,12 +133,10 @@ pub(crate) fn jsonl(mut reader: impl BufRead, out: impl Write) -> Result<ExitCod
         };
         match result {
             Ok(a) => {
-                let outcome = evaluate(&a);
-                let json = rendered
-                    .entry(outcome)
-                    .or_insert_with(|| outcome_json(&outcome));
-                out.write_all(json.as_bytes())?;
-                out.write_all(b"\n")?;
+                line_out.clear();
+                writer.write(&evaluate(&a), &mut line_out);
+                line_out.push(b'\n');
+                out.write_all(&line_out)?;
             }
             Err(e) => {
                 refused += 1;

@@ -268,3 +268,51 @@ proptest! {
         let _ = parse_assessment(&s);
     }
 }
+
+/// The fast JSONL writer gives exactly what serde gives, for every distinct outcome in a
+/// large enumeration of the answer space.
+#[test]
+fn the_fast_writer_matches_serde_for_every_outcome() {
+    use std::collections::HashSet;
+    let mut outcomes = HashSet::new();
+    for d in [Some(2.0), Some(12.0), None] {
+        for b in 0..3usize.pow(12) {
+            for conds in [
+                None,
+                Some(Conditions::NONE),
+                Some(
+                    Conditions::NONE
+                        .with(Condition::LiverDisease)
+                        .with(Condition::Neurological),
+                ),
+            ] {
+                let mut a = Assessment {
+                    longest_cramp_minutes: d.map(|m| Minutes::new(m).expect("valid")),
+                    known_conditions: conds,
+                    ..Assessment::default()
+                };
+                let mut rest = b;
+                for q in YesNo::ALL {
+                    a.set(q, [Some(false), Some(true), None][rest % 3]);
+                    rest /= 3;
+                }
+                outcomes.insert(evaluate(&a));
+            }
+        }
+    }
+    assert!(
+        outcomes.len() > 1_000,
+        "only {} distinct outcomes",
+        outcomes.len()
+    );
+    let writer = legcramps_contract::OutcomeWriter::default();
+    let mut buf = Vec::new();
+    for o in outcomes {
+        buf.clear();
+        writer.write(&o, &mut buf);
+        assert_eq!(
+            String::from_utf8(buf.clone()).expect("utf-8"),
+            legcramps_contract::outcome_json(&o)
+        );
+    }
+}
