@@ -147,13 +147,7 @@ impl Default for OutcomeWriter {
                 .collect(),
             causes: CAUSES
                 .iter()
-                .map(|c| {
-                    c.facts
-                        .iter()
-                        .map(|f| json(f))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
+                .map(|c| c.facts.iter().map(json).collect::<Vec<_>>().join(","))
                 .collect(),
             advice: ADVICE
                 .iter()

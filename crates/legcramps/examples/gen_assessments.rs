@@ -40,9 +40,9 @@ fn main() -> std::io::Result<()> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     for _ in 0..n {
         let mut fields = Vec::with_capacity(14);
-        if rng.next() % 8 != 0 {
+        if !rng.next().is_multiple_of(8) {
             // Mostly short cramps, some long ones, with fractions.
-            let minutes = if rng.next() % 4 == 0 {
+            let minutes = if rng.next().is_multiple_of(4) {
                 (rng.next() % 144_000) as f64 / 100.0
             } else {
                 (rng.next() % 1_500) as f64 / 100.0
