@@ -12,7 +12,7 @@ use legcramps_core::{Assessment, Condition, Conditions, Field, Minutes, evaluate
 
 use crate::BadInput;
 use crate::cli::CheckArgs;
-use crate::outcome_text::{answer_text, render};
+use crate::outcome_text::render;
 use crate::term::{Style, width, wrap};
 
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
@@ -27,20 +27,10 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
                 .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
             let asked = asked_in_order(&given);
             // Only the answers to questions the check would ask count, exactly as if they had
-            // been typed in.
+            // been typed in; the outcome lists each question with its answer.
             let mut seen = Assessment::default();
             for q in &asked {
                 copy_answer(&given, &mut seen, q.field);
-                writeln!(
-                    out,
-                    "{}",
-                    wrap(
-                        &format!("{} {}", q.text, answer_text(q, &given)),
-                        width,
-                        "",
-                        "  "
-                    )
-                )?;
             }
             (seen, asked)
         }
