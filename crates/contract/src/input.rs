@@ -10,9 +10,22 @@ use serde::de::{self, Deserializer};
 /// limit leaves room for whitespace while refusing anything absurd.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// What kind of problem an input has: the HTTP API answers 400, 422 and 413 for these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Not one well-formed JSON object (empty, broken, trailing data, not an object).
+    Syntax,
+    /// Well-formed JSON that breaks the contract (unknown field, wrong type, out of range,
+    /// duplicated field, unknown condition).
+    Invalid,
+    /// Larger than [`MAX_BODY_BYTES`].
+    TooLarge,
+}
+
 /// Why an assessment was refused. `field` names the field when the problem is in one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractError {
+    pub kind: ErrorKind,
     pub field: Option<String>,
     pub message: String,
     /// 1-based line and column of the problem in the input, when known.
@@ -34,29 +47,58 @@ impl fmt::Display for ContractError {
 
 impl std::error::Error for ContractError {}
 
-/// The wire shape of an assessment. `null` is accepted as "not answered".
-#[derive(Deserialize)]
+/// An assessment: the answers to "Check your leg cramps". Every field is optional; a missing
+/// field or `null` means "not answered", and a missing answer that could raise the urgency is
+/// read the safe way.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AssessmentIn {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Assessment))]
+pub struct AssessmentIn {
+    /// How long the longest recent cramp lasted, in minutes (0 to 1440).
     #[serde(default, deserialize_with = "minutes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 1440))]
     longest_cramp_minutes: Option<Minutes>,
+    /// Whether the cramp got better once the person started to move.
     eases_when_moving: Option<bool>,
+    /// Cramps began after contact with mercury, lead or a similar substance, or after dirt got into a cut.
     toxin_or_wound_contact: Option<bool>,
+    /// Whether the person's GP surgery is open now.
     gp_open: Option<bool>,
+    /// Cramps affect quality of life.
     quality_of_life_affected: Option<bool>,
+    /// The person is having frequent cramps.
     frequent: Option<bool>,
+    /// Cramps interfere with sleep.
     sleep_disturbed: Option<bool>,
+    /// Numbness or swelling in the legs as well.
     numbness_or_swelling: Option<bool>,
+    /// Leg muscles shrinking or getting weaker.
     muscle_shrinking_or_weaker: Option<bool>,
+    /// Cramps began after starting a new medication.
     new_medication: Option<bool>,
+    /// The person is pregnant.
     pregnant: Option<bool>,
+    /// Cramps come during or after exercise.
     after_exercise: Option<bool>,
+    /// The person may be short of fluids.
     dehydrated: Option<bool>,
+    /// Diagnosed conditions the person already knows about.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<ConditionName>>))]
     known_conditions: Option<Vec<ConditionIn>>,
+}
+
+/// A diagnosed condition, as named in the contract (for the OpenAPI schema).
+#[cfg(feature = "openapi")]
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(rename_all = "kebab-case")]
+pub enum ConditionName {
+    Neurological,
+    LiverDisease,
 }
 
 /// A condition name; read as a string first so that any other JSON value is reported as a
 /// wrong type rather than as broken JSON.
+#[derive(Debug)]
 struct ConditionIn(Condition);
 
 impl<'de> Deserialize<'de> for ConditionIn {
@@ -107,11 +149,13 @@ impl From<AssessmentIn> for Assessment {
 }
 
 fn error(
+    kind: ErrorKind,
     field: Option<String>,
     message: impl Into<String>,
     position: Option<(usize, usize)>,
 ) -> ContractError {
     ContractError {
+        kind,
         field,
         message: message.into(),
         position,
@@ -122,6 +166,7 @@ fn error(
 pub fn parse_assessment(text: &str) -> Result<Assessment, ContractError> {
     if text.len() > MAX_BODY_BYTES {
         return Err(error(
+            ErrorKind::TooLarge,
             None,
             format!(
                 "the assessment is {} bytes; the most accepted is {MAX_BODY_BYTES}",
@@ -137,6 +182,7 @@ pub fn parse_assessment(text: &str) -> Result<Assessment, ContractError> {
     let found = match body.chars().next() {
         None => {
             return Err(error(
+                ErrorKind::Syntax,
                 None,
                 "the input is empty: expected one JSON object",
                 None,
@@ -153,6 +199,7 @@ pub fn parse_assessment(text: &str) -> Result<Assessment, ContractError> {
     if let Some(found) = found {
         let (line, column) = position_of(text, text.len() - body.len());
         return Err(error(
+            ErrorKind::Syntax,
             None,
             format!("expected one JSON object, found {found}"),
             Some((line, column)),
@@ -165,6 +212,7 @@ pub fn parse_assessment(text: &str) -> Result<Assessment, ContractError> {
         Ok(wire) => {
             de.end().map_err(|e| {
                 error(
+                    ErrorKind::Syntax,
                     None,
                     "unexpected data after the JSON object (send one object only)",
                     Some((e.line(), e.column())),
@@ -184,7 +232,12 @@ pub fn parse_assessment(text: &str) -> Result<Assessment, ContractError> {
             } else {
                 Some(path)
             };
-            Err(error(field, message, position))
+            let kind = if inner.is_syntax() || inner.is_eof() {
+                ErrorKind::Syntax
+            } else {
+                ErrorKind::Invalid
+            };
+            Err(error(kind, field, message, position))
         }
     }
 }

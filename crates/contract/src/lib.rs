@@ -11,5 +11,7 @@
 mod input;
 mod output;
 
-pub use input::{ContractError, MAX_BODY_BYTES, parse_assessment};
+#[cfg(feature = "openapi")]
+pub use input::ConditionName;
+pub use input::{AssessmentIn, ContractError, ErrorKind, MAX_BODY_BYTES, parse_assessment};
 pub use output::{AdviceOut, OutcomeOut, OutcomeWriter, ReasonOut, outcome_json, outcome_out};

@@ -8,6 +8,7 @@ use serde::Serialize;
 /// The outcome as JSON. Every field of the contract, plus `headline`, `reasons` (why each
 /// triggered rule applied) and `source`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Outcome))]
 pub struct OutcomeOut {
     pub disposition: &'static str,
     pub headline: &'static str,
@@ -22,6 +23,7 @@ pub struct OutcomeOut {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Reason))]
 pub struct ReasonOut {
     pub fact: &'static str,
     /// `answered`: the answers given meet the rule; `assumed`: an answer it needs was missing
@@ -31,8 +33,10 @@ pub struct ReasonOut {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Advice))]
 pub struct AdviceOut {
     pub id: &'static str,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub fact: &'static [&'static str],
     pub text: &'static str,
 }

@@ -244,19 +244,94 @@ pub fn next_question(a: &Assessment, asked: Asked) -> Option<&'static Question> 
         .find(|q| !asked.contains(q.field) && should_ask(q, a, asked))
 }
 
-/// The questions that would be asked, in order, if `a` held every answer in advance (answers
-/// missing from `a` are "not sure"). Used by `check --answers` and by the web summary.
-pub fn asked_in_order(a: &Assessment) -> Vec<&'static Question> {
+/// Where a check has got to, given the answers so far.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    /// The answers to the questions reached, in the order asked (answers to questions the
+    /// check would no longer ask are dropped).
+    pub answers: Assessment,
+    pub asked: Asked,
+    pub order: Vec<&'static Question>,
+    /// The next question to ask, or `None` when the check is complete.
+    pub next: Option<&'static Question>,
+}
+
+/// Walk the questions in order, taking each answer from `a` if `answered` says it was given,
+/// and stopping at the first question that has no answer yet. Both the terminal and the web
+/// check use this, so changing an earlier answer (which can make later questions skipped, or
+/// stop the check early) always leaves a consistent set of answers.
+pub fn walk(a: &Assessment, answered: Asked) -> Walk {
+    let mut seen = Assessment::default();
     let mut asked = Asked::default();
-    let mut out = Vec::new();
-    while let Some(q) = next_question(a, asked) {
+    let mut order = Vec::new();
+    while let Some(q) = next_question(&seen, asked) {
+        if !answered.contains(q.field) {
+            return Walk {
+                answers: seen,
+                asked,
+                order,
+                next: Some(q),
+            };
+        }
+        copy_answer(a, &mut seen, q.field);
         asked = asked.with(q.field);
-        out.push(q);
+        order.push(q);
     }
-    out
+    Walk {
+        answers: seen,
+        asked,
+        order,
+        next: None,
+    }
+}
+
+/// Every field marked as answered.
+pub fn all_answered() -> Asked {
+    Field::all().fold(Asked::default(), Asked::with)
+}
+
+/// The questions that would be asked, in order, if `a` held every answer in advance (answers
+/// missing from `a` are "not sure").
+pub fn asked_in_order(a: &Assessment) -> Vec<&'static Question> {
+    walk(a, all_answered()).order
+}
+
+/// Copy the answer to `field` from one assessment to another.
+pub fn copy_answer(from: &Assessment, to: &mut Assessment, field: Field) {
+    match field {
+        Field::LongestCrampMinutes => to.longest_cramp_minutes = from.longest_cramp_minutes,
+        Field::KnownConditions => to.known_conditions = from.known_conditions,
+        Field::YesNo(y) => {
+            to.set(y, from.get(y));
+        }
+    }
 }
 
 /// The question that answers `field`.
 pub fn question_for(field: Field) -> Option<&'static Question> {
     QUESTIONS.iter().find(|q| q.field == field)
+}
+
+/// The answer to `q` in `a`, in words ("12 minutes", "yes", "not sure", the conditions).
+pub fn answer_text(q: &Question, a: &Assessment) -> String {
+    match q.field {
+        Field::LongestCrampMinutes => a.longest_cramp_minutes.map_or("not sure".to_owned(), |m| {
+            let n = m.get();
+            if n == 1.0 {
+                "1 minute".to_owned()
+            } else {
+                format!("{n} minutes")
+            }
+        }),
+        Field::KnownConditions => match a.known_conditions {
+            None => "not sure".to_owned(),
+            Some(cs) if cs.is_empty() => "none of these".to_owned(),
+            Some(cs) => cs.iter().map(|c| c.label()).collect::<Vec<_>>().join("; "),
+        },
+        Field::YesNo(y) => match a.get(y) {
+            Some(true) => "yes".to_owned(),
+            Some(false) => "no".to_owned(),
+            None => "not sure".to_owned(),
+        },
+    }
 }

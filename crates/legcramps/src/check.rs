@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use legcramps_contract::parse_assessment;
-use legcramps_core::questions::{AnswerKind, Asked, Question, asked_in_order, next_question};
+use legcramps_core::questions::{AnswerKind, Asked, Question, all_answered, next_question, walk};
 use legcramps_core::{Assessment, Condition, Conditions, Field, Minutes, evaluate};
 
 use crate::BadInput;
@@ -25,14 +25,10 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
                 .map_err(|e| BadInput(format!("cannot read {}: {e}", path.display())))?;
             let given = parse_assessment(&text)
                 .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
-            let asked = asked_in_order(&given);
             // Only the answers to questions the check would ask count, exactly as if they had
             // been typed in; the outcome lists each question with its answer.
-            let mut seen = Assessment::default();
-            for q in &asked {
-                copy_answer(&given, &mut seen, q.field);
-            }
-            (seen, asked)
+            let walked = walk(&given, all_answered());
+            (walked.answers, walked.order)
         }
         None => {
             if !io::stdin().is_terminal() {
@@ -50,16 +46,6 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let outcome = evaluate(&answers);
     write!(out, "{}", render(&outcome, &answers, &asked, style, width))?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn copy_answer(from: &Assessment, to: &mut Assessment, field: Field) {
-    match field {
-        Field::LongestCrampMinutes => to.longest_cramp_minutes = from.longest_cramp_minutes,
-        Field::KnownConditions => to.known_conditions = from.known_conditions,
-        Field::YesNo(y) => {
-            to.set(y, from.get(y));
-        }
-    }
 }
 
 /// What a typed reply means.

@@ -30,6 +30,23 @@ pub(crate) enum Command {
     Rules,
     /// The calf stretch as a guided routine with a timer
     Stretch(StretchArgs),
+    /// Serve the web app and the JSON API
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps serve\n  legcramps serve --addr 0.0.0.0:8080\n  LEGCRAMPS_ADDR=127.0.0.1:9000 legcramps serve\n\nStops gracefully on Ctrl-C or SIGTERM. Logs go to stderr (RUST_LOG sets the level) and never\ncontain answers."
+)]
+pub(crate) struct ServeArgs {
+    /// The address to listen on
+    #[arg(
+        long,
+        env = "LEGCRAMPS_ADDR",
+        default_value = "127.0.0.1:8080",
+        value_name = "HOST:PORT"
+    )]
+    pub(crate) addr: std::net::SocketAddr,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod guide;
 mod outcome_text;
+mod serve;
 mod stretch;
 mod term;
 mod triage;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         cli::Command::Guide(args) => guide::run(&args),
         cli::Command::Rules => guide::rules(),
         cli::Command::Stretch(args) => stretch::run(&args),
+        cli::Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(code) => code,

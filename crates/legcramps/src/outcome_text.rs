@@ -3,31 +3,11 @@
 use std::fmt::Write;
 
 use legcramps_core::content::SOURCE_CREDIT;
-use legcramps_core::questions::{AnswerKind, Question};
+use legcramps_core::questions::{Question, answer_text};
 use legcramps_core::triage::{Basis, Group};
-use legcramps_core::{Assessment, Field, Level, Outcome, YesNo};
+use legcramps_core::{Assessment, Level, Outcome, YesNo};
 
 use crate::term::{Style, wrap};
-
-/// The answer to `q` in `a`, in words.
-pub(crate) fn answer_text(q: &Question, a: &Assessment) -> String {
-    match (q.kind, q.field) {
-        (AnswerKind::Minutes, _) => a
-            .longest_cramp_minutes
-            .map_or("not sure".to_owned(), |m| format!("{} minutes", m.get())),
-        (AnswerKind::Conditions, _) => match a.known_conditions {
-            None => "not sure".to_owned(),
-            Some(cs) if cs.is_empty() => "none of these".to_owned(),
-            Some(cs) => cs.iter().map(|c| c.label()).collect::<Vec<_>>().join("; "),
-        },
-        (AnswerKind::YesNo, Field::YesNo(y)) => match a.get(y) {
-            Some(true) => "yes".to_owned(),
-            Some(false) => "no".to_owned(),
-            None => "not sure".to_owned(),
-        },
-        (AnswerKind::YesNo, _) => "not sure".to_owned(),
-    }
-}
 
 /// The whole outcome: headline, why, what to do now, possible causes, what helps, when to
 /// get help again, and the source.

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use legcramps_contract::{
-    ContractError, MAX_BODY_BYTES, OutcomeWriter, outcome_out, parse_assessment,
+    ContractError, ErrorKind, MAX_BODY_BYTES, OutcomeWriter, outcome_out, parse_assessment,
 };
 use legcramps_core::evaluate;
 
@@ -118,6 +118,7 @@ pub(crate) fn jsonl(mut reader: impl BufRead, out: impl Write) -> Result<ExitCod
         line_no += 1;
         let result = match &line {
             Line::TooLong => Err(ContractError {
+                kind: ErrorKind::TooLarge,
                 field: None,
                 message: format!("the line is longer than {MAX_BODY_BYTES} bytes"),
                 position: None,
@@ -125,6 +126,7 @@ pub(crate) fn jsonl(mut reader: impl BufRead, out: impl Write) -> Result<ExitCod
             Line::Text(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) => parse_assessment(text),
                 Err(e) => Err(ContractError {
+                    kind: ErrorKind::Syntax,
                     field: None,
                     message: "the line is not UTF-8 text".to_owned(),
                     position: Some((1, e.valid_up_to() + 1)),

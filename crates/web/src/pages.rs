@@ -1,0 +1,219 @@
+//! The information pages: home, guidance topics, stretches, accessibility, privacy, not found.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use legcramps_core::content::{self, CALF_STRETCH_HOLD_STEP, CALF_STRETCH_STEPS, Topic, item};
+use serde::Deserialize;
+
+use crate::views::{Block, Layout, blocks};
+
+/// Render a template as an HTML response. Templates are checked at compile time; rendering can
+/// only fail on a formatting error, which becomes a plain 500 page without internals.
+pub(crate) fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "Sorry, something went wrong. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn topic_or_empty(slug: &str) -> &'static [legcramps_core::content::Item] {
+    content::topic(slug).map_or(&[], |t| t.items)
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    intro: Vec<&'static str>,
+    blocks: Vec<Block>,
+}
+
+pub(crate) async fn home() -> Response {
+    let intro = topic_or_empty("overview").iter().map(|i| i.text).collect();
+    // The red flags are on the landing page: a person in the middle of a long cramp should
+    // not need to start the check to find out what to do.
+    let urgent = blocks(topic_or_empty("when-to-get-help"))
+        .into_iter()
+        .filter(|b| b.card == "urgent")
+        .collect();
+    render(
+        StatusCode::OK,
+        &HomePage {
+            layout: Layout::new("What to do about leg cramps", ""),
+            intro,
+            blocks: urgent,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+struct TopicPage {
+    layout: Layout,
+    topic: &'static Topic,
+    blocks: Vec<Block>,
+}
+
+async fn topic_page(slug: &str) -> Response {
+    match content::topic(slug) {
+        Some(t) => render(
+            StatusCode::OK,
+            &TopicPage {
+                layout: Layout::new(
+                    t.title,
+                    if t.slug == "when-to-get-help" {
+                        "help"
+                    } else {
+                        ""
+                    },
+                ),
+                topic: t,
+                blocks: blocks(t.items),
+            },
+        ),
+        None => not_found().await,
+    }
+}
+
+pub(crate) async fn topic(Path(slug): Path<String>) -> Response {
+    topic_page(&slug).await
+}
+
+/// The stretch routine's settings (product settings, not clinical facts: the guidance says
+/// "a few seconds" and "a number of times").
+#[derive(Deserialize)]
+pub(crate) struct StretchQuery {
+    reps: Option<String>,
+    hold: Option<String>,
+}
+
+pub(crate) const DEFAULT_REPS: u32 = 5;
+pub(crate) const DEFAULT_HOLD: u32 = 5;
+
+#[derive(Template)]
+#[template(path = "stretches.html")]
+struct StretchesPage {
+    layout: Layout,
+    intro: Vec<Block>,
+    calf_lead: &'static str,
+    steps: &'static [&'static str],
+    steps_json: String,
+    hold_step: usize,
+    reps: u32,
+    hold: u32,
+    error: Option<&'static str>,
+    prevention: Vec<Block>,
+}
+
+fn setting(value: Option<&str>, default: u32, max: u32) -> Result<u32, ()> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or(()),
+    }
+}
+
+pub(crate) async fn stretches(Query(q): Query<StretchQuery>) -> Response {
+    let reps = setting(q.reps.as_deref(), DEFAULT_REPS, 30);
+    let hold = setting(q.hold.as_deref(), DEFAULT_HOLD, 60);
+    let error = match (reps, hold) {
+        (Err(()), _) => Some("Enter a number of repetitions from 1 to 30"),
+        (_, Err(())) => Some("Enter a number of seconds from 1 to 60"),
+        _ => None,
+    };
+    let intro = topic_or_empty("stretches")
+        .iter()
+        .filter(|i| i.id != "stretches.calf")
+        .collect::<Vec<_>>();
+    let intro_blocks = intro
+        .into_iter()
+        .flat_map(|i| blocks(std::slice::from_ref(i)))
+        .collect();
+    let prevention = [
+        "prevention.bedtime",
+        "prevention.on-back",
+        "prevention.on-front",
+        "prevention.bedding",
+    ]
+    .into_iter()
+    .filter_map(item)
+    .flat_map(|i| blocks(std::slice::from_ref(i)))
+    .collect();
+    render(
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        &StretchesPage {
+            layout: Layout::new("Calf stretch", "stretches"),
+            intro: intro_blocks,
+            calf_lead: item("stretches.calf").map_or("", |i| i.text),
+            steps: CALF_STRETCH_STEPS,
+            steps_json: serde_json::to_string(CALF_STRETCH_STEPS).unwrap_or_else(|_| "[]".into()),
+            hold_step: CALF_STRETCH_HOLD_STEP,
+            reps: reps.unwrap_or(DEFAULT_REPS),
+            hold: hold.unwrap_or(DEFAULT_HOLD),
+            error,
+            prevention,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct AccessibilityPage {
+    layout: Layout,
+}
+
+pub(crate) async fn accessibility() -> Response {
+    render(
+        StatusCode::OK,
+        &AccessibilityPage {
+            layout: Layout::new("Accessibility statement", ""),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct PrivacyPage {
+    layout: Layout,
+}
+
+pub(crate) async fn privacy() -> Response {
+    render(
+        StatusCode::OK,
+        &PrivacyPage {
+            layout: Layout::new("Privacy", ""),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    layout: Layout,
+}
+
+pub(crate) async fn not_found() -> Response {
+    render(
+        StatusCode::NOT_FOUND,
+        &NotFoundPage {
+            layout: Layout::new("Page not found", ""),
+        },
+    )
+}

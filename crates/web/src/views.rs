@@ -1,0 +1,90 @@
+//! View models shared by the page templates: the page layout, and guidance content turned into
+//! blocks ready for the NHS.UK components (care cards, lists, steps).
+
+use legcramps_core::content::{Item, Kind, SOURCE_CREDIT, TOPICS, Topic};
+
+use crate::assets;
+
+/// What every page's layout needs.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    pub(crate) title: String,
+    pub(crate) css: &'static str,
+    pub(crate) app_css: &'static str,
+    pub(crate) app_js: &'static str,
+    pub(crate) init_js: &'static str,
+    pub(crate) favicon: &'static str,
+    pub(crate) credit: &'static str,
+    /// Which header link is the current section: "check", "guide", "stretches" or "".
+    pub(crate) section: &'static str,
+    pub(crate) topics: &'static [Topic],
+}
+
+impl Layout {
+    pub(crate) fn new(title: impl Into<String>, section: &'static str) -> Self {
+        Layout {
+            title: title.into(),
+            css: assets::NHSUK_CSS,
+            app_css: assets::APP_CSS,
+            app_js: assets::APP_JS,
+            init_js: assets::INIT_JS,
+            favicon: assets::FAVICON_SVG,
+            credit: SOURCE_CREDIT.text,
+            section,
+            topics: TOPICS,
+        }
+    }
+}
+
+/// A piece of guidance as one NHS.UK component.
+#[derive(Debug)]
+pub(crate) struct Block {
+    /// "urgent" (red care card), "non-urgent" (blue care card) or "" (plain text).
+    pub(crate) card: &'static str,
+    pub(crate) heading: Option<&'static str>,
+    pub(crate) lead: Vec<&'static str>,
+    pub(crate) list: &'static [&'static str],
+    pub(crate) ordered: bool,
+    /// Paragraphs after the list (from following items merged into the same card).
+    pub(crate) after: Vec<&'static str>,
+    /// The fact ids carried, for the page source (a `data-facts` attribute).
+    pub(crate) facts: String,
+}
+
+fn card(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Urgent => "urgent",
+        Kind::NonUrgent => "non-urgent",
+        Kind::Text | Kind::Steps => "",
+    }
+}
+
+/// The items of a topic as blocks. Consecutive urgent items become one red care card (the
+/// list of red flags, then "phone 111 if closed"), as a reader would expect.
+pub(crate) fn blocks(items: &'static [Item]) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for item in items {
+        if let Some(last) = out.last_mut() {
+            if item.kind == Kind::Urgent && last.card == "urgent" && item.heading.is_none() {
+                last.after.push(item.text);
+                last.facts.push(' ');
+                last.facts.push_str(&item.facts.join(" "));
+                continue;
+            }
+        }
+        out.push(Block {
+            card: card(item.kind),
+            heading: item.heading,
+            lead: if item.text.is_empty() {
+                Vec::new()
+            } else {
+                vec![item.text]
+            },
+            list: item.list,
+            ordered: item.kind == Kind::Steps,
+            after: Vec::new(),
+            facts: item.facts.join(" "),
+        });
+    }
+    out
+}
