@@ -64,13 +64,15 @@ fn card(kind: Kind) -> &'static str {
 pub(crate) fn blocks(items: &'static [Item]) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     for item in items {
-        if let Some(last) = out.last_mut() {
-            if item.kind == Kind::Urgent && last.card == "urgent" && item.heading.is_none() {
-                last.after.push(item.text);
-                last.facts.push(' ');
-                last.facts.push_str(&item.facts.join(" "));
-                continue;
-            }
+        if let Some(last) = out.last_mut()
+            && item.kind == Kind::Urgent
+            && last.card == "urgent"
+            && item.heading.is_none()
+        {
+            last.after.push(item.text);
+            last.facts.push(' ');
+            last.facts.push_str(&item.facts.join(" "));
+            continue;
         }
         out.push(Block {
             card: card(item.kind),

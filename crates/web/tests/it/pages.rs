@@ -1,0 +1,213 @@
+//! Every page answers, credits its source, carries the security headers, and loads nothing from
+//! another origin.
+
+use axum::http::StatusCode;
+use legcramps_core::content::TOPICS;
+
+use crate::support::{get, stable};
+
+const PAGES: &[&str] = &[
+    "/",
+    "/guide/overview",
+    "/guide/symptoms",
+    "/guide/when-to-get-help",
+    "/guide/causes",
+    "/guide/treatment",
+    "/guide/stretches",
+    "/guide/prevention",
+    "/stretches",
+    "/check",
+    "/accessibility",
+    "/privacy",
+];
+
+#[tokio::test]
+async fn every_page_renders_with_credit_and_security_headers() {
+    for path in PAGES {
+        let r = get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            r.headers["content-type"], "text/html; charset=utf-8",
+            "{path}"
+        );
+        assert!(
+            r.body.contains("NHS 24"),
+            "{path} does not credit NHS inform (NHS 24)"
+        );
+        assert!(
+            r.body
+                .contains("<main class=\"nhsuk-main-wrapper\" id=\"maincontent\">"),
+            "{path}"
+        );
+        let csp = r.headers["content-security-policy"]
+            .to_str()
+            .expect("ascii");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(r.headers["x-content-type-options"], "nosniff");
+        assert_eq!(r.headers["referrer-policy"], "no-referrer");
+        assert!(r.headers.contains_key("permissions-policy"));
+        assert!(
+            !r.headers.contains_key("set-cookie"),
+            "{path} sets a cookie"
+        );
+        // No inline script or style, and nothing from another origin.
+        assert!(
+            !r.body.contains("<script>") && !r.body.contains(" style="),
+            "{path} has inline code"
+        );
+        assert!(
+            !r.body.contains("src=\"http") && !r.body.contains("href=\"http"),
+            "{path} links off-site"
+        );
+        assert!(
+            !r.body.contains("NHS homepage") && !r.body.contains("nhsuk-header__logo"),
+            "{path} shows the NHS logo"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_topic_is_a_page_with_all_its_items() {
+    for t in TOPICS {
+        let r = get(&format!("/guide/{}", t.slug)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        for item in t.items {
+            for fact in item.facts {
+                assert!(
+                    r.body.contains(fact),
+                    "{}: fact {fact} of {} not on the page",
+                    t.slug,
+                    item.id
+                );
+            }
+            for line in item.list {
+                assert!(
+                    r.body.contains(&line.replace('\'', "&#39;")),
+                    "{}: {line}",
+                    t.slug
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn urgent_guidance_is_a_red_care_card_and_gp_guidance_blue() {
+    let r = get("/guide/when-to-get-help").await;
+    assert!(r.body.contains("nhsuk-card--care--urgent"));
+    assert!(r.body.contains("nhsuk-card--care--non-urgent"));
+    // The 111 sentence is in the same red card as the red flags.
+    let urgent = &r.body[r
+        .body
+        .find("nhsuk-card--care--urgent")
+        .expect("urgent card")..];
+    let card_end = urgent
+        .find("nhsuk-card--care--non-urgent")
+        .expect("then the GP card");
+    assert!(urgent[..card_end].contains("phone 111"));
+}
+
+#[tokio::test]
+async fn assets_are_embedded_and_local() {
+    let home = get("/").await;
+    for kind in ["nhsuk-", "app-", "init-"] {
+        let start = home
+            .body
+            .find(&format!("/assets/{kind}"))
+            .unwrap_or_else(|| panic!("{kind} asset linked"));
+        let path = &home.body[start..start + home.body[start..].find('"').expect("end")];
+        let r = get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(
+            r.headers["cache-control"]
+                .to_str()
+                .expect("ascii")
+                .contains("immutable")
+        );
+        assert!(
+            !r.body.contains("https://") && !r.body.contains("http://"),
+            "{path} loads something from another origin"
+        );
+    }
+    let css_path = home.body[home.body.find("/assets/nhsuk-").expect("css")..]
+        .split('"')
+        .next()
+        .expect("path");
+    let css = get(css_path).await;
+    assert!(
+        css.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/css")
+    );
+    if legcramps_web::DESIGN_SYSTEM == "installed" {
+        assert!(
+            css.body.contains(".nhsuk-card--care--urgent"),
+            "the NHS.UK design system CSS is embedded"
+        );
+        assert!(
+            !css.body.contains("@font-face"),
+            "the third-party font is removed"
+        );
+    }
+    assert_eq!(get("/assets/nope.css").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get("/favicon.ico").await.status,
+        StatusCode::PERMANENT_REDIRECT
+    );
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_in_the_same_look() {
+    for path in ["/nope", "/guide/gout", "/guide/"] {
+        let r = get(path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.body.contains("Page not found"));
+    }
+}
+
+#[tokio::test]
+async fn health_check() {
+    let r = get("/healthz").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, "ok");
+}
+
+#[tokio::test]
+async fn stretches_work_without_javascript_and_validate_settings() {
+    let r = get("/stretches?reps=8&hold=4").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Hold for 4 seconds."));
+    assert!(r.body.contains("Repeat 8 times."));
+    assert!(
+        r.body.contains("data-stretch-timer"),
+        "the timer is there for JavaScript to reveal"
+    );
+    assert!(
+        r.body.contains("data-stretch-timer data-steps="),
+        "the timer carries the steps"
+    );
+    let bad = get("/stretches?reps=0&hold=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("There is a problem"));
+    assert!(
+        bad.body
+            .contains("Enter a number of repetitions from 1 to 30")
+    );
+}
+
+#[tokio::test]
+async fn page_snapshots() {
+    for (name, path) in [
+        ("home", "/"),
+        ("when_to_get_help", "/guide/when-to-get-help"),
+        ("stretches", "/stretches"),
+        ("check_start", "/check"),
+    ] {
+        insta::assert_snapshot!(name, stable(&get(path).await.body));
+    }
+}
