@@ -1,0 +1,84 @@
+// Shared steps: answering the check the way a person would, and the axe check.
+const { expect, test } = require('@playwright/test');
+const AxeBuilder = require('@axe-core/playwright').default;
+
+const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+// axe runs as JavaScript inside the page. In the no-JavaScript project the page cannot run it,
+// so the same HTML is served, as received, to a second page whose own scripts are all blocked
+// (so it stays exactly as a browser without JavaScript shows it), and axe checks that.
+async function expectAccessible(page, what) {
+  let results;
+  const jsEnabled = test.info().project.use.javaScriptEnabled !== false;
+  if (jsEnabled) {
+    results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
+  } else {
+    const html = await page.content();
+    const url = page.url();
+    const viewport = page.viewportSize();
+    const context = await page.context().browser().newContext({ javaScriptEnabled: true, viewport });
+    try {
+      const mirror = await context.newPage();
+      await mirror.route('**/*', (route) => {
+        const req = route.request();
+        if (req.url() === url && req.resourceType() === 'document') {
+          return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+        }
+        if (req.resourceType() === 'script') return route.abort();
+        return route.continue();
+      });
+      await mirror.goto(url);
+      results = await new AxeBuilder({ page: mirror }).withTags(WCAG_22_AA).analyze();
+    } finally {
+      await context.close();
+    }
+  }
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  expect(summary, `axe violations on ${what}`).toEqual([]);
+}
+
+// The field the current question asks about (from the main form's hidden "current" input).
+async function currentField(page) {
+  const current = page.locator('main form input[name="current"]');
+  if ((await current.count()) === 0) return null;
+  return current.getAttribute('value');
+}
+
+// Answer the current question by clicking its label, as a person would.
+async function answer(page, value) {
+  const field = await currentField(page);
+  if (field === 'longest_cramp_minutes') {
+    if (value === 'unsure') {
+      await page.getByLabel('I’m not sure how long it lasted').check();
+    } else {
+      await page.getByLabel('How many minutes did your longest recent cramp last?').fill(String(value));
+    }
+  } else {
+    const id = (await page.locator(`main input[name="${field}"][value="${value}"]`).getAttribute('id'));
+    await page.locator(`label[for="${id}"]`).click();
+  }
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+// Run the check from the start page to the outcome. `answers` maps field to value; anything
+// not listed is answered "no" ("none" for the conditions question).
+async function runCheck(page, answers, { onPage } = {}) {
+  await page.goto('/check');
+  await page.getByRole('button', { name: 'Start now' }).click();
+  for (let i = 0; i < 20; i += 1) {
+    const field = await currentField(page);
+    if (!field) break;
+    if (onPage) await onPage(`question ${field}`);
+    const value = answers[field] ?? (field === 'known_conditions' ? 'none' : 'no');
+    await answer(page, value);
+  }
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers');
+  if (onPage) await onPage('summary');
+  await page.getByRole('button', { name: 'Get your advice' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your advice');
+  return page.locator('[data-disposition]').getAttribute('data-disposition');
+}
+
+module.exports = { expectAccessible, runCheck, answer, currentField };
