@@ -40,5 +40,6 @@ module.exports = defineConfig({
     timeout: 60_000,
     stdout: 'ignore',
     stderr: 'pipe',
+    env: { RUST_LOG: 'warn' },
   },
 });
