@@ -7,10 +7,14 @@
 //! - [`questions`]: the check's questions as data, and the order they are asked in.
 //! - [`triage`]: the rule table, the advice it leads to, the safety net.
 //! - [`review`]: the rule table as Markdown for clinical review.
+//! - [`diary`]: a cramp episode and its context, as valid-only types.
+//! - [`patterns`]: the diary's patterns and the GP summary's figures.
 
 pub mod assessment;
 pub mod content;
+pub mod diary;
 pub mod facts;
+pub mod patterns;
 pub mod questions;
 pub mod review;
 pub mod triage;

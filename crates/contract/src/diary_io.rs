@@ -1,0 +1,452 @@
+//! The diary's own files: CSV (RFC 4180, UTF-8, a header row) and JSON, both exported and
+//! imported. An import is parsed and checked completely before anything is stored, and every
+//! problem names the row (or episode number) and the field.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use legcramps_core::diary::{
+    Context, Duration, Eased, Episode, EpisodeId, Invalid, Medication, Note, Severity, Side, Site,
+    parse_date, parse_start,
+};
+use legcramps_core::{Assessment, CONTENT_VERSION};
+use serde::{Deserialize, Serialize};
+
+use crate::parse_assessment;
+
+/// A check the person chose to keep in their diary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedCheck {
+    pub id: EpisodeId,
+    pub at: DateTime<FixedOffset>,
+    pub answers: Assessment,
+}
+
+/// Everything in a diary file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiaryFile {
+    pub episodes: Vec<Episode>,
+    pub checks: Vec<SavedCheck>,
+}
+
+/// Why a file could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// "row 3" (CSV, counting the header as row 1), "episode 2" (JSON), or empty for the file.
+    pub place: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.place.is_empty() {
+            write!(f, "{}: ", self.place)?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+fn at(place: &str, e: Invalid) -> ImportError {
+    ImportError {
+        place: place.to_owned(),
+        field: Some(e.field.to_owned()),
+        message: e.message,
+    }
+}
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 14] = [
+    "id",
+    "start",
+    "duration_seconds",
+    "site",
+    "side",
+    "asleep",
+    "eased",
+    "severity",
+    "note",
+    "exercise",
+    "new_medication",
+    "new_medication_started",
+    "pregnant",
+    "short_of_fluids",
+];
+
+/// A start time as written in every file: RFC 3339 with seconds and the original offset.
+pub fn format_start(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+fn parse_bool(field: &'static str, text: &str) -> Result<bool, Invalid> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" | "" => Ok(false),
+        other => Err(Invalid {
+            field,
+            message: format!("`{other}` is not true or false"),
+        }),
+    }
+}
+
+/// Episodes as CSV.
+pub fn to_csv(episodes: &[Episode]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(CSV_HEADER);
+    for e in episodes {
+        let med = e.context.new_medication.as_ref();
+        let _ = w.write_record([
+            e.id.as_str(),
+            &format_start(&e.start),
+            &e.duration.seconds().to_string(),
+            e.site.name(),
+            e.side.name(),
+            bool_text(e.asleep),
+            e.eased.name(),
+            e.severity.name(),
+            e.note.as_ref().map_or("", Note::as_str),
+            bool_text(e.context.exercise),
+            med.map_or("", Medication::name),
+            &med.and_then(|m| m.started)
+                .map_or(String::new(), |d| d.to_string()),
+            bool_text(e.context.pregnant),
+            bool_text(e.context.short_of_fluids),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn episode_from_fields(get: impl Fn(&'static str) -> String) -> Result<Episode, Invalid> {
+    let med_name = get("new_medication");
+    let med_started = get("new_medication_started");
+    let new_medication = if med_name.trim().is_empty() {
+        if !med_started.trim().is_empty() {
+            return Err(Invalid {
+                field: "new_medication_started",
+                message: "is given without a medication name".into(),
+            });
+        }
+        None
+    } else {
+        let started = if med_started.trim().is_empty() {
+            None
+        } else {
+            Some(parse_date("new_medication_started", &med_started)?)
+        };
+        Some(Medication::new(&med_name, started)?)
+    };
+    let seconds = get("duration_seconds");
+    let seconds: u32 = seconds.trim().parse().map_err(|_| Invalid {
+        field: "duration_seconds",
+        message: format!("`{}` is not a whole number of seconds", seconds.trim()),
+    })?;
+    Ok(Episode {
+        id: EpisodeId::new(&get("id"))?,
+        start: parse_start(&get("start"))?,
+        duration: Duration::from_seconds(seconds)?,
+        site: get("site").parse::<Site>()?,
+        side: get("side").parse::<Side>()?,
+        asleep: parse_bool("asleep", &get("asleep"))?,
+        eased: get("eased").parse::<Eased>()?,
+        severity: get("severity").parse::<Severity>()?,
+        note: Note::new(&get("note"))?,
+        context: Context {
+            exercise: parse_bool("exercise", &get("exercise"))?,
+            new_medication,
+            pregnant: parse_bool("pregnant", &get("pregnant"))?,
+            short_of_fluids: parse_bool("short_of_fluids", &get("short_of_fluids"))?,
+        },
+    })
+}
+
+/// Parse CSV as exported. The header must name exactly our columns (in any order).
+pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = r
+        .headers()
+        .map_err(|e| ImportError {
+            place: "row 1".into(),
+            field: None,
+            message: format!("the header row cannot be read ({e})"),
+        })?
+        .clone();
+    let mut index = Vec::new();
+    for name in CSV_HEADER {
+        let i = headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| ImportError {
+                place: "row 1".into(),
+                field: Some(name.into()),
+                message: "this column is missing from the header".into(),
+            })?;
+        index.push(i);
+    }
+    if let Some(extra) = headers.iter().find(|h| !CSV_HEADER.contains(&h.trim())) {
+        return Err(ImportError {
+            place: "row 1".into(),
+            field: Some(extra.to_owned()),
+            message: "is not a column of a legcramps diary".into(),
+        });
+    }
+    let mut out = DiaryFile::default();
+    for (n, record) in r.records().enumerate() {
+        let place = format!("row {}", n + 2);
+        let record = record.map_err(|e| ImportError {
+            place: place.clone(),
+            field: None,
+            message: match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => {
+                    format!("has {len} fields; the header has {expected_len}")
+                }
+                csv::ErrorKind::Utf8 { .. } => "is not UTF-8 text".into(),
+                _ => e.to_string(),
+            },
+        })?;
+        let get = |name: &'static str| {
+            let i = CSV_HEADER
+                .iter()
+                .position(|h| *h == name)
+                .map_or(0, |c| index[c]);
+            record.get(i).unwrap_or("").to_owned()
+        };
+        out.episodes
+            .push(episode_from_fields(get).map_err(|e| at(&place, e))?);
+    }
+    Ok(out)
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiaryJson {
+    format: String,
+    version: u32,
+    #[serde(default)]
+    content_version: Option<String>,
+    #[serde(default)]
+    episodes: Vec<EpisodeJson>,
+    #[serde(default)]
+    checks: Vec<CheckJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EpisodeJson {
+    id: String,
+    start: String,
+    duration_seconds: u32,
+    site: String,
+    side: String,
+    asleep: bool,
+    eased: String,
+    severity: String,
+    #[serde(default)]
+    note: Option<String>,
+    context: ContextJson,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextJson {
+    exercise: bool,
+    #[serde(default)]
+    new_medication: Option<MedicationJson>,
+    pregnant: bool,
+    short_of_fluids: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MedicationJson {
+    name: String,
+    #[serde(default)]
+    started: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckJson {
+    id: String,
+    at: String,
+    answers: serde_json::Value,
+    /// Informational: recomputed from the answers on import.
+    #[serde(default)]
+    disposition: Option<String>,
+}
+
+const FORMAT: &str = "legcramps-diary";
+
+/// The answers of an assessment as contract JSON (missing answers left out).
+pub fn assessment_json(a: &Assessment) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    if let Some(m) = a.longest_cramp_minutes {
+        map.insert("longest_cramp_minutes".into(), m.get().into());
+    }
+    for q in legcramps_core::YesNo::ALL {
+        if let Some(v) = a.get(q) {
+            map.insert(legcramps_core::Field::YesNo(q).name().into(), v.into());
+        }
+    }
+    if let Some(cs) = a.known_conditions {
+        map.insert(
+            "known_conditions".into(),
+            cs.iter().map(|c| c.name()).collect::<Vec<_>>().into(),
+        );
+    }
+    serde_json::Value::Object(map)
+}
+
+/// The diary as JSON.
+pub fn to_json(file: &DiaryFile) -> String {
+    let doc = DiaryJson {
+        format: FORMAT.into(),
+        version: 1,
+        content_version: Some(CONTENT_VERSION.into()),
+        episodes: file
+            .episodes
+            .iter()
+            .map(|e| EpisodeJson {
+                id: e.id.to_string(),
+                start: format_start(&e.start),
+                duration_seconds: e.duration.seconds(),
+                site: e.site.name().into(),
+                side: e.side.name().into(),
+                asleep: e.asleep,
+                eased: e.eased.name().into(),
+                severity: e.severity.name().into(),
+                note: e.note.as_ref().map(|n| n.as_str().to_owned()),
+                context: ContextJson {
+                    exercise: e.context.exercise,
+                    new_medication: e.context.new_medication.as_ref().map(|m| MedicationJson {
+                        name: m.name().into(),
+                        started: m.started.map(|d| d.to_string()),
+                    }),
+                    pregnant: e.context.pregnant,
+                    short_of_fluids: e.context.short_of_fluids,
+                },
+            })
+            .collect(),
+        checks: file
+            .checks
+            .iter()
+            .map(|c| CheckJson {
+                id: c.id.to_string(),
+                at: format_start(&c.at),
+                answers: assessment_json(&c.answers),
+                disposition: Some(legcramps_core::evaluate(&c.answers).level.code().into()),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Parse JSON as exported.
+pub fn from_json(text: &str) -> Result<DiaryFile, ImportError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc: DiaryJson = serde_path_to_error::deserialize(&mut de).map_err(|e| ImportError {
+        place: String::new(),
+        field: Some(e.path().to_string()).filter(|p| p != "." && p != "?"),
+        message: e.inner().to_string(),
+    })?;
+    de.end().map_err(|e| ImportError {
+        place: String::new(),
+        field: None,
+        message: format!("unexpected data after the JSON ({e})"),
+    })?;
+    if doc.format != FORMAT || doc.version != 1 {
+        return Err(ImportError {
+            place: String::new(),
+            field: Some("format".into()),
+            message: format!(
+                "this is not a legcramps diary (format `{}`, version {})",
+                doc.format, doc.version
+            ),
+        });
+    }
+    let mut out = DiaryFile::default();
+    for (n, e) in doc.episodes.into_iter().enumerate() {
+        let place = format!("episode {}", n + 1);
+        let med = e.context.new_medication;
+        let get = |name: &'static str| -> String {
+            match name {
+                "id" => e.id.clone(),
+                "start" => e.start.clone(),
+                "duration_seconds" => e.duration_seconds.to_string(),
+                "site" => e.site.clone(),
+                "side" => e.side.clone(),
+                "asleep" => bool_text(e.asleep).into(),
+                "eased" => e.eased.clone(),
+                "severity" => e.severity.clone(),
+                "note" => e.note.clone().unwrap_or_default(),
+                "exercise" => bool_text(e.context.exercise).into(),
+                "new_medication" => med.as_ref().map_or(String::new(), |m| m.name.clone()),
+                "new_medication_started" => med
+                    .as_ref()
+                    .and_then(|m| m.started.clone())
+                    .unwrap_or_default(),
+                "pregnant" => bool_text(e.context.pregnant).into(),
+                "short_of_fluids" => bool_text(e.context.short_of_fluids).into(),
+                _ => String::new(),
+            }
+        };
+        out.episodes
+            .push(episode_from_fields(get).map_err(|err| at(&place, err))?);
+    }
+    for (n, c) in doc.checks.into_iter().enumerate() {
+        let place = format!("check {}", n + 1);
+        let answers = parse_assessment(&c.answers.to_string()).map_err(|e| ImportError {
+            place: place.clone(),
+            field: e.field.map(|f| format!("answers.{f}")),
+            message: e.message,
+        })?;
+        out.checks.push(SavedCheck {
+            id: EpisodeId::new(&c.id).map_err(|e| at(&place, e))?,
+            at: parse_start(&c.at).map_err(|e| at(&place, Invalid { field: "at", ..e }))?,
+            answers,
+        });
+    }
+    Ok(out)
+}
+
+/// Parse an exported file, CSV or JSON, telling them apart by their content.
+pub fn import(text: &str) -> Result<DiaryFile, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        from_json(text)
+    } else if trimmed
+        .lines()
+        .next()
+        .is_some_and(|l| l.split(',').map(str::trim).any(|h| h == "id") && l.contains("start"))
+    {
+        from_csv(text)
+    } else {
+        Err(ImportError {
+            place: String::new(),
+            field: None,
+            message: "this file is neither a legcramps CSV export (with its header row) nor a legcramps JSON export".into(),
+        })
+    }
+}
+
+/// A date range's bounds, for messages.
+pub fn describe_range(from: NaiveDate, to: NaiveDate) -> String {
+    format!("{} to {}", from.format("%-d %B %Y"), to.format("%-d %B %Y"))
+}

@@ -1,0 +1,351 @@
+//! The cramp diary's domain: an episode and its context, as types that can only hold valid
+//! values. Parsing from text (the CLI, forms, CSV) goes through `FromStr`/`new` here, so every
+//! edge refuses the same things with the same words.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::assessment::{Assessment, Minutes, YesNo};
+use crate::triage::{RULES, Test};
+
+/// Why a value is not valid for a diary field. The `field` names it for the error message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> Invalid {
+    Invalid {
+        field,
+        message: message.into(),
+    }
+}
+
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name used in files, forms and on the command line.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Invalid;
+            fn from_str(s: &str) -> Result<Self, Invalid> {
+                let s = s.trim().to_ascii_lowercase();
+                $name::ALL.iter().copied().find(|v| v.name() == s).ok_or_else(|| {
+                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.name()).collect();
+                    invalid($field, format!("`{s}` is not one of: {}", names.join(", ")))
+                })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+choice!(
+    /// Which muscle cramped.
+    Site, "site", { Calf => "calf", Foot => "foot", Thigh => "thigh", Other => "other" }
+);
+choice!(
+    /// Which leg.
+    Side, "side", { Left => "left", Right => "right", Both => "both" }
+);
+choice!(
+    /// Whether moving eased the cramp.
+    Eased, "eased", { Yes => "yes", No => "no", Unsure => "unsure" }
+);
+choice!(
+    /// How bad it was, by how far it interfered with what the person was doing (as HL7's
+    /// symptom guidance grades severity): mild = noticed but did not stop anything; moderate =
+    /// got in the way; severe = stopped what they were doing or woke them.
+    Severity, "severity", { Mild => "mild", Moderate => "moderate", Severe => "severe" }
+);
+
+impl Eased {
+    /// As an answer to the check's "did it ease when you moved?" ("unsure" is not answered).
+    pub fn as_answer(self) -> Option<bool> {
+        match self {
+            Eased::Yes => Some(true),
+            Eased::No => Some(false),
+            Eased::Unsure => None,
+        }
+    }
+}
+
+impl Severity {
+    /// What the grade means, for forms and the GP summary.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Severity::Mild => "noticed it, but it did not stop what I was doing",
+            Severity::Moderate => "it got in the way of what I was doing",
+            Severity::Severe => "it stopped what I was doing, or woke me",
+        }
+    }
+}
+
+/// The longest an episode may last: one day, as in the triage contract.
+pub const MAX_DURATION_SECONDS: u32 = 24 * 60 * 60;
+
+/// How long an episode lasted, in whole seconds (1 second to 1 day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Duration(u32);
+
+impl Duration {
+    pub fn from_seconds(seconds: u32) -> Result<Duration, Invalid> {
+        if seconds == 0 {
+            Err(invalid("duration", "must be at least 1 second"))
+        } else if seconds > MAX_DURATION_SECONDS {
+            Err(invalid(
+                "duration",
+                "must be at most 1440 minutes (one day)",
+            ))
+        } else {
+            Ok(Duration(seconds))
+        }
+    }
+
+    /// From a number of minutes (fractions allowed), rounded to the nearest second.
+    pub fn from_minutes(minutes: f64) -> Result<Duration, Invalid> {
+        if !minutes.is_finite() {
+            return Err(invalid("duration", "must be a number of minutes"));
+        }
+        if minutes < 0.0 {
+            return Err(invalid("duration", "must not be negative"));
+        }
+        if minutes > f64::from(MAX_DURATION_SECONDS) / 60.0 {
+            return Err(invalid(
+                "duration",
+                "must be at most 1440 minutes (one day)",
+            ));
+        }
+        // In range, so the rounded value fits in u32.
+        Duration::from_seconds((minutes * 60.0).round() as u32)
+    }
+
+    pub fn seconds(self) -> u32 {
+        self.0
+    }
+
+    pub fn minutes(self) -> f64 {
+        f64::from(self.0) / 60.0
+    }
+
+    /// "45 seconds", "3 minutes", "12 minutes 30 seconds".
+    pub fn human(self) -> String {
+        let (m, s) = (self.0 / 60, self.0 % 60);
+        let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+        match (m, s) {
+            (0, s) => plural(s, "second"),
+            (m, 0) => plural(m, "minute"),
+            (m, s) => format!("{} {}", plural(m, "minute"), plural(s, "second")),
+        }
+    }
+}
+
+/// The most characters a note may have.
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// A free-text note: at most [`MAX_NOTE_CHARS`] characters, no control characters other than
+/// line breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Note(String);
+
+impl Note {
+    pub fn new(text: &str) -> Result<Option<Note>, Invalid> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let chars = text.chars().count();
+        if chars > MAX_NOTE_CHARS {
+            return Err(invalid(
+                "note",
+                format!("is {chars} characters; the most is {MAX_NOTE_CHARS}"),
+            ));
+        }
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            return Err(invalid("note", "contains a control character"));
+        }
+        Ok(Some(Note(text.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The most characters a medication name may have.
+pub const MAX_MEDICATION_CHARS: usize = 100;
+
+/// A new medication the person started.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Medication {
+    name: String,
+    pub started: Option<NaiveDate>,
+}
+
+impl Medication {
+    pub fn new(name: &str, started: Option<NaiveDate>) -> Result<Medication, Invalid> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(invalid("medication", "needs a name"));
+        }
+        if name.chars().count() > MAX_MEDICATION_CHARS {
+            return Err(invalid(
+                "medication",
+                format!("the name is longer than {MAX_MEDICATION_CHARS} characters"),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(invalid("medication", "contains a control character"));
+        }
+        Ok(Medication {
+            name: name.to_owned(),
+            started,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// What else was going on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Context {
+    pub exercise: bool,
+    pub new_medication: Option<Medication>,
+    pub pregnant: bool,
+    pub short_of_fluids: bool,
+}
+
+/// An episode id: 1 to 64 letters, digits or dashes (the store makes UUIDs; imports keep theirs
+/// so that importing twice adds nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EpisodeId(String);
+
+impl EpisodeId {
+    pub fn new(id: &str) -> Result<EpisodeId, Invalid> {
+        let id = id.trim();
+        if id.is_empty()
+            || id.len() > 64
+            || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(invalid("id", format!("`{id}` is not an episode id")));
+        }
+        Ok(EpisodeId(id.to_ascii_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EpisodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The earliest year an episode may be dated (anything earlier is a typing mistake).
+pub const EARLIEST_YEAR: i32 = 1900;
+
+/// One cramp.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Episode {
+    pub id: EpisodeId,
+    /// When it started, with the UTC offset the person was at.
+    pub start: DateTime<FixedOffset>,
+    pub duration: Duration,
+    pub site: Site,
+    pub side: Side,
+    pub asleep: bool,
+    pub eased: Eased,
+    pub severity: Severity,
+    pub note: Option<Note>,
+    pub context: Context,
+}
+
+impl Episode {
+    /// Checks that need more than one field (the rest are in the field types).
+    pub fn check_start(start: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, Invalid> {
+        use chrono::Datelike;
+        if start.year() < EARLIEST_YEAR {
+            return Err(invalid("start", format!("is before {EARLIEST_YEAR}")));
+        }
+        Ok(start)
+    }
+
+    /// The answers this episode gives to the check's red-flag question.
+    pub fn as_assessment(&self) -> Assessment {
+        let mut a = Assessment {
+            longest_cramp_minutes: Minutes::new(self.duration.minutes()).ok(),
+            ..Assessment::default()
+        };
+        a.set(YesNo::EasesWhenMoving, self.eased.as_answer());
+        a
+    }
+
+    /// Whether this episode meets the urgent red-flag rule (longer than 10 minutes and not
+    /// eased by moving), decided by the triage engine's own rule. "Not sure" whether it eased
+    /// is read the safe way.
+    pub fn is_red_flag(&self) -> bool {
+        let a = self.as_assessment();
+        RULES
+            .iter()
+            .filter(|r| r.test == Test::LongUnrelieved)
+            .any(|r| r.test.fires(&a).is_some())
+    }
+}
+
+/// Parse a start time: RFC 3339, with or without seconds ("2026-11-20T02:10+00:00").
+pub fn parse_start(text: &str) -> Result<DateTime<FixedOffset>, Invalid> {
+    let text = text.trim();
+    let parsed = DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M%:z"))
+        .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M%:z"))
+        .map_err(|_| {
+            invalid(
+                "start",
+                format!("`{text}` is not a date and time like 2026-11-20T02:10+00:00"),
+            )
+        })?;
+    Episode::check_start(parsed)
+}
+
+/// Parse a date ("2026-11-20").
+pub fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, Invalid> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        invalid(
+            field,
+            format!("`{}` is not a date like 2026-11-20", text.trim()),
+        )
+    })
+}

@@ -1,0 +1,266 @@
+//! Patterns in the diary, and the GP summary's figures. Pure: the caller passes the episodes
+//! and the date range; nothing here reads a clock or a database.
+//!
+//! The guidance says to speak to a GP when cramps are *frequent* or *disturb sleep*, but gives
+//! no numbers. The thresholds here are **product settings**, not clinical facts: documented,
+//! configurable ([`Settings`]), and always shown with the counts behind them.
+
+use chrono::{Datelike, Duration as Days, NaiveDate, Timelike};
+
+use crate::diary::{Duration, Episode, Medication, Severity, Side, Site};
+
+/// Product settings for patterns (not clinical facts; see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Cramps in one week (Monday to Sunday) at or above which the diary suggests the GP
+    /// trigger "frequent cramps". Default 3.
+    pub frequent_per_week: u32,
+    /// Nights in one week with a cramp during sleep at or above which the diary suggests the GP
+    /// trigger "cramps disturb sleep". Default 2.
+    pub disturbed_nights_per_week: u32,
+    /// The hours counted as night for the "night share": from `night_starts` (inclusive) to
+    /// `night_ends` (exclusive), in the local time the episode was logged in. Default 22 to 7.
+    pub night_starts: u32,
+    pub night_ends: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            frequent_per_week: 3,
+            disturbed_nights_per_week: 2,
+            night_starts: 22,
+            night_ends: 7,
+        }
+    }
+}
+
+impl Settings {
+    fn is_night(&self, hour: u32) -> bool {
+        if self.night_starts <= self.night_ends {
+            (self.night_starts..self.night_ends).contains(&hour)
+        } else {
+            hour >= self.night_starts || hour < self.night_ends
+        }
+    }
+}
+
+/// A week (starting Monday) and what happened in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Week {
+    pub starts: NaiveDate,
+    pub cramps: u32,
+    /// Distinct dates with a cramp during sleep.
+    pub disturbed_nights: u32,
+}
+
+/// A GP trigger the guidance names, with the counts behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trigger {
+    /// The fact the trigger comes from (`help.gp.frequent`, `help.gp.sleep`).
+    pub fact: &'static str,
+    /// The busiest week and its count.
+    pub week: NaiveDate,
+    pub count: u32,
+    /// The product setting it was compared with.
+    pub threshold: u32,
+}
+
+/// Everything the patterns page and the GP summary show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub count: usize,
+    /// Episodes that started at night (see [`Settings`]).
+    pub at_night: usize,
+    pub asleep: usize,
+    pub longest: Option<Duration>,
+    pub median: Option<Duration>,
+    /// Every week in the range, oldest first, including weeks with no cramps.
+    pub weeks: Vec<Week>,
+    /// Episodes by local hour of starting (0 to 23).
+    pub by_hour: [u32; 24],
+    pub by_site: Vec<(Site, u32)>,
+    pub by_side: Vec<(Side, u32)>,
+    pub by_severity: Vec<(Severity, u32)>,
+    /// Durations in bands: under 1 minute, 1 to 5, 5 to 10, over 10.
+    pub duration_bands: [u32; 4],
+    /// Episodes that met the urgent red-flag rule, oldest first.
+    pub red_flags: Vec<Episode>,
+    /// New medications mentioned, with the first episode date after each.
+    pub medications: Vec<(Medication, NaiveDate)>,
+    pub exercise: usize,
+    pub pregnant: usize,
+    pub short_of_fluids: usize,
+    pub triggers: Vec<Trigger>,
+}
+
+impl Summary {
+    /// The share of episodes that started at night, 0 to 1 (0 when there are none).
+    pub fn night_share(&self) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.at_night as f64 / self.count as f64
+        }
+    }
+}
+
+/// The labels of the duration bands, in order.
+pub const DURATION_BANDS: [&str; 4] = [
+    "under 1 minute",
+    "1 to 5 minutes",
+    "5 to 10 minutes",
+    "over 10 minutes",
+];
+
+fn band(d: Duration) -> usize {
+    match d.seconds() {
+        0..60 => 0,
+        60..300 => 1,
+        300..=600 => 2,
+        _ => 3,
+    }
+}
+
+fn count<K: PartialEq>(items: &mut Vec<(K, u32)>, key: K) {
+    match items.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, n)) => *n += 1,
+        None => items.push((key, 1)),
+    }
+}
+
+fn monday(d: NaiveDate) -> NaiveDate {
+    d - Days::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// Summarise the episodes whose local start date is within `from..=to`. Episodes outside the
+/// range are ignored, so callers may pass more than they need.
+pub fn summarise(
+    episodes: &[Episode],
+    from: NaiveDate,
+    to: NaiveDate,
+    settings: Settings,
+) -> Summary {
+    let mut selected: Vec<&Episode> = episodes
+        .iter()
+        .filter(|e| (from..=to).contains(&e.start.date_naive()))
+        .collect();
+    selected.sort_by_key(|e| (e.start, e.id.clone()));
+
+    let mut weeks = Vec::new();
+    let mut w = monday(from);
+    while w <= to {
+        weeks.push(Week {
+            starts: w,
+            cramps: 0,
+            disturbed_nights: 0,
+        });
+        w += Days::days(7);
+    }
+    let mut nights: Vec<Vec<NaiveDate>> = vec![Vec::new(); weeks.len()];
+    let mut by_hour = [0u32; 24];
+    let mut duration_bands = [0u32; 4];
+    let mut durations: Vec<Duration> = Vec::with_capacity(selected.len());
+    let (mut at_night, mut asleep, mut exercise, mut pregnant, mut fluids) = (0, 0, 0, 0, 0);
+    let mut medications: Vec<(Medication, NaiveDate)> = Vec::new();
+    let mut red_flags = Vec::new();
+    let (mut by_site, mut by_side, mut by_severity) = (Vec::new(), Vec::new(), Vec::new());
+
+    for e in &selected {
+        let date = e.start.date_naive();
+        let week = ((monday(date) - monday(from)).num_days() / 7) as usize;
+        if let Some(wk) = weeks.get_mut(week) {
+            wk.cramps += 1;
+            if e.asleep && !nights[week].contains(&date) {
+                nights[week].push(date);
+                wk.disturbed_nights += 1;
+            }
+        }
+        let hour = e.start.time().hour();
+        by_hour[hour as usize] += 1;
+        if settings.is_night(hour) {
+            at_night += 1;
+        }
+        asleep += usize::from(e.asleep);
+        exercise += usize::from(e.context.exercise);
+        pregnant += usize::from(e.context.pregnant);
+        fluids += usize::from(e.context.short_of_fluids);
+        if let Some(m) = &e.context.new_medication
+            && !medications
+                .iter()
+                .any(|(known, _)| known.name() == m.name())
+        {
+            medications.push((m.clone(), date));
+        }
+        durations.push(e.duration);
+        duration_bands[band(e.duration)] += 1;
+        count(&mut by_site, e.site);
+        count(&mut by_side, e.side);
+        count(&mut by_severity, e.severity);
+        if e.is_red_flag() {
+            red_flags.push((*e).clone());
+        }
+    }
+    by_site.sort();
+    by_side.sort();
+    by_severity.sort();
+    durations.sort_unstable();
+    let median = match durations.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(durations[n / 2]),
+        // An even count: the lower middle value, so the median is always a logged duration.
+        n => Some(durations[n / 2 - 1]),
+    };
+
+    let mut triggers = Vec::new();
+    if let Some(busiest) = weeks
+        .iter()
+        .max_by_key(|w| (w.cramps, std::cmp::Reverse(w.starts)))
+        && busiest.cramps >= settings.frequent_per_week
+        && busiest.cramps > 0
+    {
+        triggers.push(Trigger {
+            fact: "help.gp.frequent",
+            week: busiest.starts,
+            count: busiest.cramps,
+            threshold: settings.frequent_per_week,
+        });
+    }
+    if let Some(busiest) = weeks
+        .iter()
+        .max_by_key(|w| (w.disturbed_nights, std::cmp::Reverse(w.starts)))
+        && busiest.disturbed_nights >= settings.disturbed_nights_per_week
+        && busiest.disturbed_nights > 0
+    {
+        triggers.push(Trigger {
+            fact: "help.gp.sleep",
+            week: busiest.starts,
+            count: busiest.disturbed_nights,
+            threshold: settings.disturbed_nights_per_week,
+        });
+    }
+
+    Summary {
+        from,
+        to,
+        count: selected.len(),
+        at_night,
+        asleep,
+        longest: durations.last().copied(),
+        median,
+        weeks,
+        by_hour,
+        by_site,
+        by_side,
+        by_severity,
+        duration_bands,
+        red_flags,
+        medications,
+        exercise,
+        pregnant,
+        short_of_fluids: fluids,
+        triggers,
+    }
+}

@@ -1,0 +1,546 @@
+//! The cramp diary's storage.
+//!
+//! SQLite by default, in WAL mode with `synchronous=FULL`, so that a write that has been
+//! acknowledged survives a crash or power cut; PostgreSQL when given a `postgres://` URL. The
+//! same SQL runs on both (`$1` placeholders, portable types), through [`on_pool!`], and the
+//! schema is migrated on open. Every row has an owner from the start; until accounts exist the
+//! only owner is [`Owner::local`].
+//!
+//! Errors are [`StoreError`]: nothing here logs, and no error message contains diary content.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use legcramps_contract::diary_io::{DiaryFile, SavedCheck, assessment_json, format_start};
+use legcramps_contract::parse_assessment;
+use legcramps_core::diary::{
+    Context, Duration, Eased, Episode, EpisodeId, Medication, Note, Severity, Side, Site,
+    parse_date, parse_start,
+};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Row};
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the diary database: {0}")]
+    Open(String),
+    #[error("the diary database failed: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("a stored episode cannot be read ({0}); the database may have been edited by hand")]
+    Corrupt(String),
+}
+
+/// Whose diary a row belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner(String);
+
+impl Owner {
+    /// The person using this installation (before accounts exist).
+    pub fn local() -> Owner {
+        Owner("local".to_owned())
+    }
+
+    /// Another owner (tests and benchmarks use these to fill the table with other people's rows).
+    pub fn named(name: &str) -> Owner {
+        Owner(name.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An open diary database.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Run the same code on whichever pool the store holds.
+#[macro_export]
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// The schema, in order. Each migration runs once, in a transaction; the same SQL works on
+/// SQLite and PostgreSQL.
+const MIGRATIONS: &[(i64, &[&str])] = &[(
+    1,
+    &[
+        "CREATE TABLE episodes (
+            owner TEXT NOT NULL,
+            id TEXT NOT NULL,
+            start_text TEXT NOT NULL,
+            start_utc BIGINT NOT NULL,
+            local_date TEXT NOT NULL,
+            duration_seconds INTEGER NOT NULL CHECK (duration_seconds BETWEEN 1 AND 86400),
+            site TEXT NOT NULL CHECK (site IN ('calf', 'foot', 'thigh', 'other')),
+            side TEXT NOT NULL CHECK (side IN ('left', 'right', 'both')),
+            asleep SMALLINT NOT NULL CHECK (asleep IN (0, 1)),
+            eased TEXT NOT NULL CHECK (eased IN ('yes', 'no', 'unsure')),
+            severity TEXT NOT NULL CHECK (severity IN ('mild', 'moderate', 'severe')),
+            note TEXT,
+            exercise SMALLINT NOT NULL CHECK (exercise IN (0, 1)),
+            pregnant SMALLINT NOT NULL CHECK (pregnant IN (0, 1)),
+            short_of_fluids SMALLINT NOT NULL CHECK (short_of_fluids IN (0, 1)),
+            medication_name TEXT,
+            medication_started TEXT,
+            PRIMARY KEY (owner, id)
+        )",
+        "CREATE INDEX episodes_owner_date ON episodes (owner, local_date, start_utc)",
+        "CREATE TABLE checks (
+            owner TEXT NOT NULL,
+            id TEXT NOT NULL,
+            at_text TEXT NOT NULL,
+            at_utc BIGINT NOT NULL,
+            answers TEXT NOT NULL,
+            PRIMARY KEY (owner, id)
+        )",
+    ],
+)];
+
+/// The default data directory: `$XDG_DATA_HOME/legcramps` or `~/.local/share/legcramps` on
+/// Linux, `~/Library/Application Support/legcramps` on macOS, `%APPDATA%\legcramps` on Windows.
+pub fn default_data_dir() -> Option<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if cfg!(windows) {
+        return env("APPDATA").map(|p| p.join("legcramps"));
+    }
+    if cfg!(target_os = "macos") {
+        return env("HOME").map(|h| h.join("Library/Application Support/legcramps"));
+    }
+    env("XDG_DATA_HOME")
+        .or_else(|| env("HOME").map(|h| h.join(".local/share")))
+        .map(|p| p.join("legcramps"))
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportReport {
+    pub added: u64,
+    /// Rows whose id was already in the diary (importing the same file twice adds nothing).
+    pub already_present: u64,
+}
+
+const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started";
+
+fn flag(b: bool) -> i16 {
+    i16::from(b)
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn episode_from_row<R>(row: &R) -> Result<Episode, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i32: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i16: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let s = |c: &str| row.try_get::<String, _>(c).map_err(corrupt);
+    let b = |c: &str| row.try_get::<i16, _>(c).map(|v| v != 0).map_err(corrupt);
+    let medication = match row
+        .try_get::<Option<String>, _>("medication_name")
+        .map_err(corrupt)?
+    {
+        None => None,
+        Some(name) => {
+            let started = row
+                .try_get::<Option<String>, _>("medication_started")
+                .map_err(corrupt)?
+                .map(|d| parse_date("medication_started", &d))
+                .transpose()
+                .map_err(corrupt)?;
+            Some(Medication::new(&name, started).map_err(corrupt)?)
+        }
+    };
+    let seconds = row.try_get::<i32, _>("duration_seconds").map_err(corrupt)?;
+    Ok(Episode {
+        id: EpisodeId::new(&s("id")?).map_err(corrupt)?,
+        start: parse_start(&s("start_text")?).map_err(corrupt)?,
+        duration: Duration::from_seconds(u32::try_from(seconds).map_err(corrupt)?)
+            .map_err(corrupt)?,
+        site: Site::from_str(&s("site")?).map_err(corrupt)?,
+        side: Side::from_str(&s("side")?).map_err(corrupt)?,
+        asleep: b("asleep")?,
+        eased: Eased::from_str(&s("eased")?).map_err(corrupt)?,
+        severity: Severity::from_str(&s("severity")?).map_err(corrupt)?,
+        note: match row.try_get::<Option<String>, _>("note").map_err(corrupt)? {
+            Some(n) => Note::new(&n).map_err(corrupt)?,
+            None => None,
+        },
+        context: Context {
+            exercise: b("exercise")?,
+            new_medication: medication,
+            pregnant: b("pregnant")?,
+            short_of_fluids: b("short_of_fluids")?,
+        },
+    })
+}
+
+/// Bind an episode's columns (after owner) to an INSERT or UPDATE.
+macro_rules! bind_episode {
+    ($q:expr, $e:expr) => {{
+        let e: &Episode = $e;
+        let med = e.context.new_medication.as_ref();
+        $q.bind(e.id.as_str().to_owned())
+            .bind(format_start(&e.start))
+            .bind(e.start.timestamp())
+            .bind(e.start.date_naive().to_string())
+            .bind(i32::try_from(e.duration.seconds()).unwrap_or(i32::MAX))
+            .bind(e.site.name())
+            .bind(e.side.name())
+            .bind(flag(e.asleep))
+            .bind(e.eased.name())
+            .bind(e.severity.name())
+            .bind(e.note.as_ref().map(|n| n.as_str().to_owned()))
+            .bind(flag(e.context.exercise))
+            .bind(flag(e.context.pregnant))
+            .bind(flag(e.context.short_of_fluids))
+            .bind(med.map(|m| m.name().to_owned()))
+            .bind(med.and_then(|m| m.started).map(|d| d.to_string()))
+    }};
+}
+
+const INSERT_EPISODE: &str = "INSERT INTO episodes (owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+
+impl Store {
+    /// Open (creating if need be) the SQLite diary in `dir`, in WAL mode with synchronous=FULL.
+    pub async fn open_sqlite(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Open(format!("cannot create {}: {e}", dir.display())))?;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("diary.sqlite3"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .disable_statement_logging();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Open(e.to_string()))?;
+        let store = Store::Sqlite(pool);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connect to PostgreSQL.
+    pub async fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Open(format!("DATABASE_URL is not a PostgreSQL URL ({e})")))?
+            .disable_statement_logging();
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Open(e.to_string()))?;
+        let store = Store::Postgres(pool);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// PostgreSQL if `database_url` is a postgres:// URL, else SQLite in `data_dir`.
+    pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store, StoreError> {
+        match database_url.filter(|u| !u.is_empty()) {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Store::open_postgres(url).await
+            }
+            Some(_) => Err(StoreError::Open(
+                "DATABASE_URL must start with postgres:// (leave it unset to use SQLite)".into(),
+            )),
+            None => Store::open_sqlite(data_dir).await,
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS legcramps_migrations (version BIGINT PRIMARY KEY)",
+            )
+            .execute(pool)
+            .await?;
+            for (version, statements) in MIGRATIONS {
+                let mut tx = pool.begin().await?;
+                let done: Option<i64> = sqlx::query_scalar(
+                    "SELECT version FROM legcramps_migrations WHERE version = $1",
+                )
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if done.is_some() {
+                    continue;
+                }
+                for sql in *statements {
+                    sqlx::query(sql).execute(&mut *tx).await?;
+                }
+                sqlx::query("INSERT INTO legcramps_migrations (version) VALUES ($1)")
+                    .bind(*version)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Store a new episode. Returns once it is durable.
+    pub async fn insert(&self, owner: &Owner, e: &Episode) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            bind_episode!(sqlx::query(INSERT_EPISODE).bind(owner.as_str()), e)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Replace an episode. False when there is no episode with that id.
+    pub async fn update(&self, owner: &Owner, e: &Episode) -> Result<bool, StoreError> {
+        on_pool!(self, |pool| {
+            let done = bind_episode!(
+                sqlx::query(
+                    "UPDATE episodes SET id = $2, start_text = $3, start_utc = $4, local_date = $5, duration_seconds = $6, site = $7, side = $8, asleep = $9, eased = $10, severity = $11, note = $12, exercise = $13, pregnant = $14, short_of_fluids = $15, medication_name = $16, medication_started = $17 WHERE owner = $1 AND id = $2"
+                )
+                .bind(owner.as_str()),
+                e
+            )
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// Delete an episode. False when there is no episode with that id.
+    pub async fn delete(&self, owner: &Owner, id: &EpisodeId) -> Result<bool, StoreError> {
+        on_pool!(self, |pool| {
+            let done = sqlx::query("DELETE FROM episodes WHERE owner = $1 AND id = $2")
+                .bind(owner.as_str())
+                .bind(id.as_str())
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// Delete everything the owner has stored. Returns how many rows went.
+    pub async fn delete_all(&self, owner: &Owner) -> Result<u64, StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let a = sqlx::query("DELETE FROM episodes WHERE owner = $1")
+                .bind(owner.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let b = sqlx::query("DELETE FROM checks WHERE owner = $1")
+                .bind(owner.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(a + b)
+        })
+    }
+
+    pub async fn get(&self, owner: &Owner, id: &EpisodeId) -> Result<Option<Episode>, StoreError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query(&format!(
+                "SELECT {EPISODE_COLUMNS} FROM episodes WHERE owner = $1 AND id = $2"
+            ))
+            .bind(owner.as_str())
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| episode_from_row(&r)).transpose()
+        })
+    }
+
+    /// The owner's episodes whose local start date is within the range (either end open),
+    /// oldest first.
+    pub async fn list(
+        &self,
+        owner: &Owner,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<Episode>, StoreError> {
+        let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
+        let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(&format!(
+                "SELECT {EPISODE_COLUMNS} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 ORDER BY start_utc, id"
+            ))
+            .bind(owner.as_str())
+            .bind(&from)
+            .bind(&to)
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(episode_from_row).collect()
+        })
+    }
+
+    /// Store a whole file in one transaction: all of it, or nothing. Rows whose id is already
+    /// there are left as they are.
+    pub async fn import(
+        &self,
+        owner: &Owner,
+        file: &DiaryFile,
+    ) -> Result<ImportReport, StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut report = ImportReport::default();
+            let insert = format!("{INSERT_EPISODE} ON CONFLICT (owner, id) DO NOTHING");
+            for e in &file.episodes {
+                let done = bind_episode!(sqlx::query(&insert).bind(owner.as_str()), e)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 1 {
+                    report.added += 1;
+                } else {
+                    report.already_present += 1;
+                }
+            }
+            for c in &file.checks {
+                let done = sqlx::query("INSERT INTO checks (owner, id, at_text, at_utc, answers) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (owner, id) DO NOTHING")
+                    .bind(owner.as_str())
+                    .bind(c.id.as_str())
+                    .bind(format_start(&c.at))
+                    .bind(c.at.timestamp())
+                    .bind(assessment_json(&c.answers).to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 1 {
+                    report.added += 1;
+                } else {
+                    report.already_present += 1;
+                }
+            }
+            tx.commit().await?;
+            Ok(report)
+        })
+    }
+
+    /// Keep the answers of a check in the diary.
+    pub async fn save_check(&self, owner: &Owner, c: &SavedCheck) -> Result<(), StoreError> {
+        self.import(
+            owner,
+            &DiaryFile {
+                episodes: Vec::new(),
+                checks: vec![c.clone()],
+            },
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// The owner's saved checks, oldest first.
+    pub async fn checks(&self, owner: &Owner) -> Result<Vec<SavedCheck>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(
+                "SELECT id, at_text, answers FROM checks WHERE owner = $1 ORDER BY at_utc, id",
+            )
+            .bind(owner.as_str())
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let id: String = r.try_get("id").map_err(corrupt)?;
+                    let at: String = r.try_get("at_text").map_err(corrupt)?;
+                    let answers: String = r.try_get("answers").map_err(corrupt)?;
+                    Ok(SavedCheck {
+                        id: EpisodeId::new(&id).map_err(corrupt)?,
+                        at: parse_start(&at).map_err(corrupt)?,
+                        answers: parse_assessment(&answers).map_err(corrupt)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Everything the owner has, for export.
+    pub async fn everything(
+        &self,
+        owner: &Owner,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<DiaryFile, StoreError> {
+        let episodes = self.list(owner, from, to).await?;
+        let checks = self
+            .checks(owner)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                let d = c.at.date_naive();
+                from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)
+            })
+            .collect();
+        Ok(DiaryFile { episodes, checks })
+    }
+
+    /// SQLite's `PRAGMA integrity_check` ("ok" when sound); PostgreSQL reports "ok" after a
+    /// trivial query (it has no equivalent check).
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        match self {
+            Store::Sqlite(pool) => Ok(sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(pool)
+                .await?),
+            Store::Postgres(pool) => {
+                sqlx::query("SELECT 1").execute(pool).await?;
+                Ok("ok".to_owned())
+            }
+        }
+    }
+
+    /// The SQLite journal mode and synchronous setting, to show the durability settings hold.
+    pub async fn sqlite_settings(&self) -> Result<Option<(String, i64)>, StoreError> {
+        match self {
+            Store::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                Ok(Some((mode, sync)))
+            }
+            Store::Postgres(_) => Ok(None),
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await);
+    }
+}
+
+/// A fresh episode id.
+pub fn new_id() -> EpisodeId {
+    // A UUID's text form is always a valid id.
+    EpisodeId::new(&uuid::Uuid::new_v4().to_string()).unwrap_or_else(|_| unreachable!())
+}

@@ -1,0 +1,247 @@
+//! The storage behaviour, identical on SQLite and PostgreSQL.
+
+use legcramps_contract::diary_io::{DiaryFile, SavedCheck, from_csv, from_json, to_csv, to_json};
+use legcramps_contract::parse_assessment;
+use legcramps_core::diary::EpisodeId;
+use legcramps_store::Owner;
+
+use crate::support::{at, backends, episode, sqlite};
+
+#[tokio::test]
+async fn insert_get_update_delete() {
+    for b in backends().await {
+        let me = Owner::local();
+        let e = episode(3);
+        b.store.insert(&me, &e).await.expect("insert");
+        assert_eq!(
+            b.store.get(&me, &e.id).await.expect("get"),
+            Some(e.clone()),
+            "{}",
+            b.name
+        );
+        let mut changed = e.clone();
+        changed.duration = legcramps_core::diary::Duration::from_seconds(700).expect("d");
+        changed.note = None;
+        assert!(
+            b.store.update(&me, &changed).await.expect("update"),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            b.store.get(&me, &e.id).await.expect("get"),
+            Some(changed),
+            "{}",
+            b.name
+        );
+        assert!(b.store.delete(&me, &e.id).await.expect("delete"));
+        assert!(
+            !b.store.delete(&me, &e.id).await.expect("delete again"),
+            "{}",
+            b.name
+        );
+        assert_eq!(b.store.get(&me, &e.id).await.expect("get"), None);
+        let missing = EpisodeId::new("nope").expect("id");
+        assert!(
+            !b.store
+                .update(&me, &episode(99))
+                .await
+                .expect("update missing")
+        );
+        assert!(!b.store.delete(&me, &missing).await.expect("delete missing"));
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_duplicate_id_is_refused_and_nothing_changes() {
+    for b in backends().await {
+        let me = Owner::local();
+        b.store.insert(&me, &episode(1)).await.expect("insert");
+        let mut same_id = episode(2);
+        same_id.id = episode(1).id;
+        assert!(b.store.insert(&me, &same_id).await.is_err(), "{}", b.name);
+        assert_eq!(
+            b.store.get(&me, &episode(1).id).await.expect("get"),
+            Some(episode(1))
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn lists_by_local_date_oldest_first_and_only_the_owners() {
+    for b in backends().await {
+        let me = Owner::local();
+        let other = Owner::named("someone-else");
+        for n in (0..20).rev() {
+            b.store.insert(&me, &episode(n)).await.expect("insert");
+            b.store
+                .insert(&other, &episode(n + 100))
+                .await
+                .expect("insert other");
+        }
+        let all = b.store.list(&me, None, None).await.expect("list");
+        assert_eq!(all.len(), 20, "{}", b.name);
+        assert!(
+            all.windows(2).all(|w| w[0].start <= w[1].start),
+            "oldest first on {}",
+            b.name
+        );
+        let from = chrono::NaiveDate::from_ymd_opt(2026, 11, 4).expect("date");
+        let to = chrono::NaiveDate::from_ymd_opt(2026, 11, 6).expect("date");
+        let some = b
+            .store
+            .list(&me, Some(from), Some(to))
+            .await
+            .expect("list range");
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|e| (from..=to).contains(&e.start.date_naive()))
+            .cloned()
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(some, expected, "{}", b.name);
+        // Deleting all of mine leaves theirs.
+        assert_eq!(b.store.delete_all(&me).await.expect("delete all"), 20);
+        assert!(
+            b.store
+                .list(&me, None, None)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        assert_eq!(
+            b.store
+                .list(&other, None, None)
+                .await
+                .expect("list other")
+                .len(),
+            20
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn import_round_trips_exactly_and_twice_adds_nothing() {
+    for b in backends().await {
+        let me = Owner::local();
+        let check = SavedCheck {
+            id: EpisodeId::new("check-1").expect("id"),
+            at: at("2026-11-10T22:15:00+01:00"),
+            answers: parse_assessment(
+                r#"{"longest_cramp_minutes": 4, "frequent": true, "known_conditions": []}"#,
+            )
+            .expect("answers"),
+        };
+        let file = DiaryFile {
+            episodes: (0..30).map(episode).collect(),
+            checks: vec![check],
+        };
+        let report = b.store.import(&me, &file).await.expect("import");
+        assert_eq!(report.added, 31, "{}", b.name);
+        let again = b.store.import(&me, &file).await.expect("import again");
+        assert_eq!((again.added, again.already_present), (0, 31), "{}", b.name);
+
+        let stored = b
+            .store
+            .everything(&me, None, None)
+            .await
+            .expect("everything");
+        let json = to_json(&stored);
+        let csv = to_csv(&stored.episodes);
+        assert_eq!(from_json(&json).expect("json parses"), stored, "{}", b.name);
+        assert_eq!(
+            from_csv(&csv).expect("csv parses").episodes,
+            stored.episodes,
+            "{}",
+            b.name
+        );
+
+        // Into an empty diary and out again: byte for byte.
+        let empty = sqlite().await;
+        empty
+            .store
+            .import(&me, &from_json(&json).expect("json"))
+            .await
+            .expect("import json");
+        assert_eq!(
+            to_json(&empty.store.everything(&me, None, None).await.expect("all")),
+            json
+        );
+        let empty_csv = sqlite().await;
+        empty_csv
+            .store
+            .import(&me, &from_csv(&csv).expect("csv"))
+            .await
+            .expect("import csv");
+        assert_eq!(
+            to_csv(&empty_csv.store.list(&me, None, None).await.expect("all")),
+            csv
+        );
+        empty.finish().await;
+        empty_csv.finish().await;
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn saved_checks_come_back() {
+    for b in backends().await {
+        let me = Owner::local();
+        let c = SavedCheck {
+            id: EpisodeId::new("c1").expect("id"),
+            at: at("2026-11-10T22:15:00+01:00"),
+            answers: parse_assessment(
+                r#"{"longest_cramp_minutes": 12, "eases_when_moving": false}"#,
+            )
+            .expect("answers"),
+        };
+        b.store.save_check(&me, &c).await.expect("save");
+        assert_eq!(
+            b.store.checks(&me).await.expect("checks"),
+            vec![c],
+            "{}",
+            b.name
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn sqlite_is_in_wal_mode_with_full_sync() {
+    let b = sqlite().await;
+    let (mode, sync) = b
+        .store
+        .sqlite_settings()
+        .await
+        .expect("pragma")
+        .expect("sqlite");
+    assert_eq!(mode, "wal");
+    assert_eq!(sync, 2, "synchronous=FULL is 2");
+    assert_eq!(b.store.integrity_check().await.expect("check"), "ok");
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn reopening_keeps_everything_and_migrates_once() {
+    let dir = std::env::temp_dir().join(format!("legcramps_reopen_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let me = Owner::local();
+    {
+        let s = legcramps_store::Store::open_sqlite(&dir)
+            .await
+            .expect("open");
+        s.insert(&me, &episode(1)).await.expect("insert");
+        s.close().await;
+    }
+    let s = legcramps_store::Store::open_sqlite(&dir)
+        .await
+        .expect("reopen");
+    assert_eq!(
+        s.list(&me, None, None).await.expect("list"),
+        vec![episode(1)]
+    );
+    s.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

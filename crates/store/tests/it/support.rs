@@ -1,0 +1,142 @@
+//! Both backends, each fresh for one test.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, FixedOffset};
+use legcramps_core::diary::{
+    Context, Duration, Eased, Episode, EpisodeId, Medication, Note, Severity, Side, Site,
+};
+use legcramps_store::Store;
+use sqlx::Connection;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// A fresh store of one backend, removed when dropped (best effort).
+pub(crate) struct Fresh {
+    pub(crate) store: Store,
+    pub(crate) name: &'static str,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(PathBuf),
+    Database { admin: String, db: String },
+}
+
+impl Fresh {
+    pub(crate) async fn finish(self) {
+        self.store.close().await;
+        match self.cleanup {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Database { admin, db } => {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn pg_admin_url() -> String {
+    std::env::var("LEGCRAMPS_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+pub(crate) async fn sqlite() -> Fresh {
+    let dir = std::env::temp_dir().join(unique("legcramps_store"));
+    Fresh {
+        store: Store::open_sqlite(&dir).await.expect("SQLite opens"),
+        name: "sqlite",
+        cleanup: Cleanup::Dir(dir),
+    }
+}
+
+pub(crate) async fn postgres() -> Option<Fresh> {
+    if std::env::var_os("LEGCRAMPS_SKIP_POSTGRES").is_some_and(|v| v == "1") {
+        return None;
+    }
+    let admin = pg_admin_url();
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+        panic!("PostgreSQL is needed for the storage tests ({admin}): {e}. Set LEGCRAMPS_SKIP_POSTGRES=1 to skip it.")
+    });
+    let db = unique("legcramps_test");
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(b, _)| b)
+        .to_owned();
+    let store = Store::open_postgres(&format!("{base}/{db}"))
+        .await
+        .expect("PostgreSQL opens");
+    Some(Fresh {
+        store,
+        name: "postgres",
+        cleanup: Cleanup::Database { admin, db },
+    })
+}
+
+/// Every backend, fresh.
+pub(crate) async fn backends() -> Vec<Fresh> {
+    let mut out = vec![sqlite().await];
+    out.extend(postgres().await);
+    out
+}
+
+pub(crate) fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).expect("a valid time")
+}
+
+/// An episode with every field set; `n` varies the id, time and values.
+pub(crate) fn episode(n: u32) -> Episode {
+    let start = at("2026-11-02T01:30:00+00:00") + chrono::Duration::hours(i64::from(n) * 13);
+    Episode {
+        id: EpisodeId::new(&format!("ep-{n:04}")).expect("id"),
+        start,
+        duration: Duration::from_seconds(30 + n * 41 % 900).expect("duration"),
+        site: Site::ALL[n as usize % 4],
+        side: Side::ALL[n as usize % 3],
+        asleep: n % 2 == 0,
+        eased: Eased::ALL[n as usize % 3],
+        severity: Severity::ALL[n as usize % 3],
+        note: if n % 3 == 0 {
+            Note::new(&format!(
+                "note {n}, with \"quotes\", commas\nand a line break – ünïcode"
+            ))
+            .expect("note")
+        } else {
+            None
+        },
+        context: Context {
+            exercise: n % 4 == 0,
+            new_medication: (n % 5 == 0).then(|| {
+                Medication::new(
+                    "Example tablets",
+                    Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 30).expect("date")),
+                )
+                .expect("med")
+            }),
+            pregnant: n % 7 == 0,
+            short_of_fluids: n % 6 == 0,
+        },
+    }
+}
