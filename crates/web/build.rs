@@ -76,6 +76,7 @@ fn main() {
     }
     for (name, kind) in [
         ("app.css", "text/css; charset=utf-8"),
+        ("gp-summary.css", "text/css; charset=utf-8"),
         ("app.js", "text/javascript; charset=utf-8"),
         ("init.js", "text/javascript; charset=utf-8"),
         ("favicon.svg", "image/svg+xml"),

@@ -32,6 +32,230 @@ pub(crate) enum Command {
     Stretch(StretchArgs),
     /// Serve the web app and the JSON API
     Serve(ServeArgs),
+    /// Log a cramp in your diary
+    Log(LogArgs),
+    /// List the cramps in your diary
+    Diary(DiaryListArgs),
+    /// Change a logged cramp
+    Edit(EditArgs),
+    /// Delete a logged cramp (or, with --all, everything in your diary)
+    Delete(DeleteArgs),
+    /// Your diary's patterns in the terminal, or the printable GP summary with --html
+    Report(ReportArgs),
+    /// Export your diary as CSV, JSON or FHIR R4 to standard output
+    Export(ExportArgs),
+    /// Import a CSV or JSON export (all or nothing; importing twice adds nothing)
+    Import(ImportArgs),
+    /// Write a calendar file that reminds you to stretch each night
+    Remind(RemindArgs),
+}
+
+/// Where the diary is kept, and the pattern settings.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct Store {
+    /// The directory for the SQLite diary (default: the platform data directory, such as
+    /// ~/.local/share/legcramps)
+    #[arg(long, env = "LEGCRAMPS_DATA_DIR", value_name = "DIR", global = true)]
+    pub(crate) data_dir: Option<std::path::PathBuf>,
+    /// Use PostgreSQL instead of SQLite (postgres://user@host/db)
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub(crate) database_url: Option<String>,
+}
+
+/// Product settings for patterns (not clinical facts: the guidance gives no numbers).
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct PatternSettings {
+    /// Cramps in one week from which the diary points out "frequent cramps" (a product
+    /// setting, not a clinical threshold)
+    #[arg(long, env = "LEGCRAMPS_FREQUENT_PER_WEEK", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub(crate) frequent_per_week: u32,
+    /// Nights in one week with a cramp during sleep from which the diary points out "cramps
+    /// disturb sleep" (a product setting, not a clinical threshold)
+    #[arg(long, env = "LEGCRAMPS_DISTURBED_NIGHTS_PER_WEEK", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=7))]
+    pub(crate) disturbed_nights_per_week: u32,
+}
+
+/// The fields of an episode; on `log` the missing ones are asked for on a terminal.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct EpisodeFields {
+    /// When it started, with its UTC offset (default: now)
+    #[arg(long, value_name = "2026-11-20T02:10+00:00")]
+    pub(crate) at: Option<String>,
+    /// How long it lasted, in minutes (fractions allowed: 0.5 is 30 seconds)
+    #[arg(long)]
+    pub(crate) minutes: Option<String>,
+    /// calf, foot, thigh or other
+    #[arg(long)]
+    pub(crate) site: Option<String>,
+    /// left, right or both
+    #[arg(long)]
+    pub(crate) side: Option<String>,
+    /// It happened while you were asleep
+    #[arg(long, conflicts_with = "awake")]
+    pub(crate) asleep: bool,
+    /// It happened while you were awake
+    #[arg(long)]
+    pub(crate) awake: bool,
+    /// Did moving ease it? yes, no or unsure
+    #[arg(long)]
+    pub(crate) eased: Option<String>,
+    /// mild (noticed it), moderate (it got in the way) or severe (it stopped you, or woke you)
+    #[arg(long)]
+    pub(crate) severity: Option<String>,
+    /// A note (up to 500 characters)
+    #[arg(long)]
+    pub(crate) note: Option<String>,
+    /// You exercised that day
+    #[arg(long)]
+    pub(crate) exercise: bool,
+    /// A new medication you started (its name)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) medication: Option<String>,
+    /// When you started the new medication (2026-11-01)
+    #[arg(long, value_name = "DATE", requires = "medication")]
+    pub(crate) medication_started: Option<String>,
+    /// You are pregnant
+    #[arg(long)]
+    pub(crate) pregnant: bool,
+    /// You may have been short of fluids
+    #[arg(long)]
+    pub(crate) short_of_fluids: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps log --at 2026-11-20T02:10+00:00 --minutes 3 --site calf --side left --asleep --eased yes --severity moderate\n  legcramps log                 (asks for each detail on a terminal)\n\nA cramp longer than 10 minutes that did not ease when you moved is a reason to speak to a GP\nurgently: logging one shows that advice at once."
+)]
+pub(crate) struct LogArgs {
+    #[command(flatten)]
+    pub(crate) fields: EpisodeFields,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps diary\n  legcramps diary --from 2026-11-01 --to 2026-11-30\n  legcramps diary --json > diary.json"
+)]
+pub(crate) struct DiaryListArgs {
+    /// The first day to include (2026-11-01)
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    /// The last day to include
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+    /// Print JSON (the export format) instead of a table
+    #[arg(long)]
+    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps edit 3f2c… --minutes 4\n  legcramps edit 3f2c… --eased no --note \"woke me twice\""
+)]
+pub(crate) struct EditArgs {
+    /// The episode's id (see `legcramps diary`)
+    pub(crate) id: String,
+    #[command(flatten)]
+    pub(crate) fields: EpisodeFields,
+    /// Remove the note
+    #[arg(long, conflicts_with = "note")]
+    pub(crate) clear_note: bool,
+    /// Remove the new medication
+    #[arg(long, conflicts_with = "medication")]
+    pub(crate) clear_medication: bool,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps delete 3f2c…\n  legcramps delete --all --yes     (everything in your diary, for good)"
+)]
+pub(crate) struct DeleteArgs {
+    /// The episode's id
+    #[arg(required_unless_present = "all")]
+    pub(crate) id: Option<String>,
+    /// Delete every episode and saved check in your diary
+    #[arg(long, conflicts_with = "id")]
+    pub(crate) all: bool,
+    /// Confirm --all
+    #[arg(long, requires = "all")]
+    pub(crate) yes: bool,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps report\n  legcramps report --from 2026-09-01 --html gp-summary.html\n\nThe range defaults to the last 12 weeks up to today."
+)]
+pub(crate) struct ReportArgs {
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+    /// Write the printable one-page GP summary to this file
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub(crate) settings: PatternSettings,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum ExportFormat {
+    Csv,
+    Json,
+    Fhir,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps export --format csv > diary.csv\n  legcramps export --format fhir --from 2026-11-01 > diary.fhir.json"
+)]
+pub(crate) struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub(crate) format: ExportFormat,
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps import diary.csv\n  legcramps import diary.json\n\nThe whole file is checked first: any problem is reported with its row and field, and nothing\nis stored."
+)]
+pub(crate) struct ImportArgs {
+    /// A CSV or JSON file exported by legcramps
+    pub(crate) file: std::path::PathBuf,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps remind --at 21:30\n  legcramps remind --at 22:00 --out ~/stretch.ics\n\nOpen the file with your calendar app to add a daily reminder with an alarm."
+)]
+pub(crate) struct RemindArgs {
+    /// The time each evening (24-hour clock)
+    #[arg(long, value_name = "HH:MM")]
+    pub(crate) at: String,
+    /// Where to write the calendar file
+    #[arg(long, value_name = "FILE", default_value = "legcramps-stretch.ics")]
+    pub(crate) out: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 
 mod check;
 mod cli;
+mod diary;
 mod guide;
 mod outcome_text;
 mod serve;
@@ -37,6 +38,14 @@ fn main() -> ExitCode {
         cli::Command::Rules => guide::rules(),
         cli::Command::Stretch(args) => stretch::run(&args),
         cli::Command::Serve(args) => serve::run(&args),
+        cli::Command::Log(args) => diary::log(&args),
+        cli::Command::Diary(args) => diary::list(&args),
+        cli::Command::Edit(args) => diary::edit(&args),
+        cli::Command::Delete(args) => diary::delete(&args),
+        cli::Command::Report(args) => diary::report(&args),
+        cli::Command::Export(args) => diary::export(&args),
+        cli::Command::Import(args) => diary::import_file(&args),
+        cli::Command::Remind(args) => diary::remind(&args),
     };
     match result {
         Ok(code) => code,

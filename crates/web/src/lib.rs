@@ -14,9 +14,11 @@
 
 mod api;
 mod assets;
+mod charts;
 mod check;
 mod middleware;
 mod pages;
+pub mod report;
 mod views;
 
 use std::future::Future;

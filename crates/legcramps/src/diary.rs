@@ -1,0 +1,585 @@
+//! The diary commands: log, diary, edit, delete, report, export, import, remind.
+//!
+//! Each opens the store (SQLite in the data directory, or PostgreSQL from DATABASE_URL), does
+//! one thing, and closes it. Nothing here logs diary content; errors name the field.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
+use legcramps_contract::diary_io::{DiaryFile, format_start, import, to_csv, to_json};
+use legcramps_contract::{fhir, ics};
+use legcramps_core::Level;
+use legcramps_core::content::SOURCE_CREDIT;
+use legcramps_core::diary::{
+    Context, Duration, Eased, Episode, Invalid, Medication, Note, Severity, Side, Site, parse_date,
+    parse_start,
+};
+use legcramps_core::patterns::{DURATION_BANDS, Settings, summarise};
+use legcramps_core::triage::{ADVICE, SAFETY_NETS};
+use legcramps_store::{Owner, Store, default_data_dir, new_id};
+
+use crate::BadInput;
+use crate::cli::{self, EpisodeFields, ExportFormat};
+use crate::term::{Style, width, wrap};
+
+fn bad(e: impl std::fmt::Display) -> anyhow::Error {
+    BadInput(e.to_string()).into()
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+async fn open(args: &cli::Store) -> Result<Store> {
+    let dir = match &args.data_dir {
+        Some(d) => d.clone(),
+        None => default_data_dir().ok_or_else(|| {
+            bad("cannot find a data directory: set --data-dir or LEGCRAMPS_DATA_DIR")
+        })?,
+    };
+    Store::open(&dir, args.database_url.as_deref())
+        .await
+        .map_err(anyhow::Error::from)
+}
+
+fn now() -> DateTime<FixedOffset> {
+    Local::now().fixed_offset()
+}
+
+fn date_arg(field: &'static str, v: &Option<String>) -> Result<Option<NaiveDate>> {
+    v.as_deref()
+        .map(|d| parse_date(field, d))
+        .transpose()
+        .map_err(bad)
+}
+
+/// Ask on the terminal until the answer parses.
+fn ask<T>(prompt: &str, parse: impl Fn(&str) -> Result<T, Invalid>) -> Result<T> {
+    let stdin = io::stdin();
+    loop {
+        print!("{prompt} ");
+        io::stdout().flush()?;
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line)? == 0 {
+            return Err(bad(
+                "stopped before the episode was complete; nothing was stored",
+            ));
+        }
+        match parse(line.trim()) {
+            Ok(v) => return Ok(v),
+            Err(e) => println!("  {}", e.message),
+        }
+    }
+}
+
+/// A field that `log` needs: from its flag, or asked for on a terminal, or an error.
+fn needed<T>(
+    flag: &str,
+    given: Option<&str>,
+    prompt: &str,
+    parse: impl Fn(&str) -> Result<T, Invalid>,
+) -> Result<T> {
+    match given {
+        Some(v) => parse(v).map_err(bad),
+        None if io::stdin().is_terminal() => ask(prompt, parse),
+        None => Err(bad(format!(
+            "{flag} is missing (there is no terminal to ask on)"
+        ))),
+    }
+}
+
+fn minutes(s: &str) -> Result<Duration, Invalid> {
+    let n: f64 = s.trim().parse().map_err(|_| Invalid {
+        field: "minutes",
+        message: format!("`{}` is not a number of minutes", s.trim()),
+    })?;
+    Duration::from_minutes(n)
+}
+
+fn yes_no(s: &str) -> Result<bool, Invalid> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" | "asleep" => Ok(true),
+        "n" | "no" | "awake" => Ok(false),
+        _ => Err(Invalid {
+            field: "asleep",
+            message: "answer y (asleep) or n (awake)".into(),
+        }),
+    }
+}
+
+fn medication(f: &EpisodeFields) -> Result<Option<Medication>> {
+    match &f.medication {
+        None => Ok(None),
+        Some(name) => {
+            let started = date_arg("medication_started", &f.medication_started)?;
+            Ok(Some(Medication::new(name, started).map_err(bad)?))
+        }
+    }
+}
+
+fn check_not_future(start: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
+    // A few minutes' grace for clocks that disagree.
+    if start > now() + chrono::Duration::minutes(5) {
+        return Err(bad(format!(
+            "--at: {} is in the future",
+            format_start(&start)
+        )));
+    }
+    Ok(start)
+}
+
+/// The urgent advice for a red-flag episode, from the triage engine's own tables.
+fn red_flag_advice(style: Style, width: usize) -> String {
+    let contact = ADVICE
+        .iter()
+        .find(|a| a.id == "urgent-contact")
+        .map_or("", |a| a.text);
+    let net = SAFETY_NETS
+        .iter()
+        .find(|s| s.level == Level::UrgentGp)
+        .map_or("", |s| s.text);
+    format!(
+        "\n{}\n{}\n{}\n",
+        style.urgent(&format!("!! {}", Level::UrgentGp.headline())),
+        wrap(
+            &format!(
+                "This cramp lasted more than 10 minutes and did not ease when you moved (or you were not sure it did). {contact}"
+            ),
+            width,
+            "",
+            ""
+        ),
+        wrap(net, width, "", "")
+    )
+}
+
+pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
+    let f = &args.fields;
+    let start = match &f.at {
+        Some(t) => check_not_future(parse_start(t).map_err(bad)?)?,
+        None => now(),
+    };
+    let duration = needed(
+        "--minutes",
+        f.minutes.as_deref(),
+        "How many minutes did it last?",
+        minutes,
+    )?;
+    let site = needed(
+        "--site",
+        f.site.as_deref(),
+        "Which muscle? (calf, foot, thigh, other)",
+        |s| s.parse::<Site>(),
+    )?;
+    let side = needed(
+        "--side",
+        f.side.as_deref(),
+        "Which leg? (left, right, both)",
+        |s| s.parse::<Side>(),
+    )?;
+    let asleep = if f.asleep {
+        true
+    } else if f.awake {
+        false
+    } else {
+        needed(
+            "--asleep or --awake",
+            None,
+            "Were you asleep? (y/n)",
+            yes_no,
+        )?
+    };
+    let eased = needed(
+        "--eased",
+        f.eased.as_deref(),
+        "Did moving ease it? (yes, no, unsure)",
+        |s| s.parse::<Eased>(),
+    )?;
+    let severity = needed(
+        "--severity",
+        f.severity.as_deref(),
+        "How bad was it? (mild: noticed it; moderate: it got in the way; severe: it stopped you or woke you)",
+        |s| s.parse::<Severity>(),
+    )?;
+    let episode = Episode {
+        id: new_id(),
+        start,
+        duration,
+        site,
+        side,
+        asleep,
+        eased,
+        severity,
+        note: f
+            .note
+            .as_deref()
+            .map(Note::new)
+            .transpose()
+            .map_err(bad)?
+            .flatten(),
+        context: Context {
+            exercise: f.exercise,
+            new_medication: medication(f)?,
+            pregnant: f.pregnant,
+            short_of_fluids: f.short_of_fluids,
+        },
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(&args.store).await?;
+        store.insert(&Owner::local(), &episode).await?;
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    println!(
+        "Logged {} ({} {} {}, {}).",
+        episode.id,
+        episode.duration.human(),
+        episode.side,
+        episode.site,
+        start.format("%-d %b %Y %H:%M")
+    );
+    if episode.is_red_flag() {
+        print!("{}", red_flag_advice(Style::detect(), width()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(episodes: &[Episode]) {
+    if episodes.is_empty() {
+        println!("No cramps logged in this range.");
+        return;
+    }
+    println!(
+        "{:<36}  {:<17}  {:>9}  {:<11}  {:<6}  {:<6}  {:<8}",
+        "id", "started", "lasted", "where", "asleep", "eased", "severity"
+    );
+    for e in episodes {
+        println!(
+            "{:<36}  {:<17}  {:>9}  {:<11}  {:<6}  {:<6}  {:<8}{}",
+            e.id.as_str(),
+            e.start.format("%Y-%m-%d %H:%M"),
+            format!("{:.1} min", e.duration.minutes()),
+            format!("{} {}", e.side, e.site),
+            if e.asleep { "yes" } else { "no" },
+            e.eased.name(),
+            e.severity.name(),
+            if e.is_red_flag() { "  RED FLAG" } else { "" }
+        );
+    }
+}
+
+pub(crate) fn list(args: &cli::DiaryListArgs) -> Result<ExitCode> {
+    let from = date_arg("from", &args.from)?;
+    let to = date_arg("to", &args.to)?;
+    let rt = runtime()?;
+    let file = rt.block_on(async {
+        let store = open(&args.store).await?;
+        let file = store.everything(&Owner::local(), from, to).await?;
+        store.close().await;
+        anyhow::Ok(file)
+    })?;
+    if args.json {
+        println!("{}", to_json(&file));
+    } else {
+        print_table(&file.episodes);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
+    let id = legcramps_core::diary::EpisodeId::new(&args.id).map_err(bad)?;
+    let f = &args.fields;
+    let rt = runtime()?;
+    let updated = rt.block_on(async {
+        let store = open(&args.store).await?;
+        let me = Owner::local();
+        let Some(mut e) = store.get(&me, &id).await? else {
+            return Err(bad(format!("there is no episode {id} in your diary")));
+        };
+        if let Some(t) = &f.at {
+            e.start = check_not_future(parse_start(t).map_err(bad)?)?;
+        }
+        if let Some(m) = &f.minutes {
+            e.duration = minutes(m).map_err(bad)?;
+        }
+        if let Some(s) = &f.site {
+            e.site = s.parse().map_err(bad)?;
+        }
+        if let Some(s) = &f.side {
+            e.side = s.parse().map_err(bad)?;
+        }
+        if f.asleep {
+            e.asleep = true;
+        }
+        if f.awake {
+            e.asleep = false;
+        }
+        if let Some(s) = &f.eased {
+            e.eased = s.parse().map_err(bad)?;
+        }
+        if let Some(s) = &f.severity {
+            e.severity = s.parse().map_err(bad)?;
+        }
+        if let Some(n) = &f.note {
+            e.note = Note::new(n).map_err(bad)?;
+        }
+        if args.clear_note {
+            e.note = None;
+        }
+        if f.exercise {
+            e.context.exercise = true;
+        }
+        if f.pregnant {
+            e.context.pregnant = true;
+        }
+        if f.short_of_fluids {
+            e.context.short_of_fluids = true;
+        }
+        if f.medication.is_some() {
+            e.context.new_medication = medication(f)?;
+        }
+        if args.clear_medication {
+            e.context.new_medication = None;
+        }
+        store.update(&me, &e).await?;
+        store.close().await;
+        Ok(e)
+    })?;
+    println!("Updated {}.", updated.id);
+    if updated.is_red_flag() {
+        print!("{}", red_flag_advice(Style::detect(), width()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn delete(args: &cli::DeleteArgs) -> Result<ExitCode> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(&args.store).await?;
+        let me = Owner::local();
+        if args.all {
+            if !args.yes {
+                return Err(bad(
+                    "--all deletes everything in your diary for good: add --yes to confirm",
+                ));
+            }
+            let n = store.delete_all(&me).await?;
+            println!("Deleted everything in your diary ({n} records).");
+        } else {
+            let id = legcramps_core::diary::EpisodeId::new(args.id.as_deref().unwrap_or_default())
+                .map_err(bad)?;
+            if !store.delete(&me, &id).await? {
+                return Err(bad(format!("there is no episode {id} in your diary")));
+            }
+            println!("Deleted {id}.");
+        }
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn range(from: &Option<String>, to: &Option<String>) -> Result<(NaiveDate, NaiveDate)> {
+    let to = date_arg("to", to)?.unwrap_or_else(|| now().date_naive());
+    let from = date_arg("from", from)?
+        .unwrap_or(to - chrono::Duration::weeks(12) + chrono::Duration::days(1));
+    if from > to {
+        return Err(bad("--from is after --to"));
+    }
+    if (to - from).num_days() > 366 * 20 {
+        return Err(bad("the range is longer than 20 years"));
+    }
+    Ok((from, to))
+}
+
+pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
+    let (from, to) = range(&args.from, &args.to)?;
+    let settings = Settings {
+        frequent_per_week: args.settings.frequent_per_week,
+        disturbed_nights_per_week: args.settings.disturbed_nights_per_week,
+        ..Settings::default()
+    };
+    let rt = runtime()?;
+    let episodes = rt.block_on(async {
+        let store = open(&args.store).await?;
+        let episodes = store.list(&Owner::local(), Some(from), Some(to)).await?;
+        store.close().await;
+        anyhow::Ok(episodes)
+    })?;
+    let summary = summarise(&episodes, from, to, settings);
+    if let Some(path) = &args.html {
+        let html = legcramps_web::report::gp_summary_file(&summary, &settings, now());
+        std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
+        println!(
+            "Wrote the GP summary to {} (open it in a browser and print it).",
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let style = Style::detect();
+    let w = width();
+    println!(
+        "{}",
+        style.bold(&format!("Your cramps, {} to {}", from, to))
+    );
+    println!("  Cramps logged: {}", summary.count);
+    if summary.count > 0 {
+        println!(
+            "  At night ({}:00 to {}:00): {} ({:.0}%)   During sleep: {}",
+            settings.night_starts,
+            settings.night_ends,
+            summary.at_night,
+            summary.night_share() * 100.0,
+            summary.asleep
+        );
+        println!(
+            "  Longest: {}   Median: {}",
+            summary.longest.map_or("-".into(), Duration::human),
+            summary.median.map_or("-".into(), Duration::human)
+        );
+        let sites: Vec<String> = summary
+            .by_site
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
+        println!("  Where: {}", sites.join(", "));
+        let bands: Vec<String> = DURATION_BANDS
+            .iter()
+            .zip(summary.duration_bands)
+            .map(|(b, n)| format!("{b}: {n}"))
+            .collect();
+        println!("  How long: {}", bands.join("; "));
+        println!("\n  Cramps per week:");
+        for wk in &summary.weeks {
+            println!(
+                "    {}  {:>3}  {}",
+                wk.starts,
+                wk.cramps,
+                "#".repeat(wk.cramps.min(60) as usize)
+            );
+        }
+        for (m, first) in &summary.medications {
+            println!("  New medication: {} (first mentioned {first})", m.name());
+        }
+    }
+    if !summary.red_flags.is_empty() {
+        println!(
+            "\n{}",
+            style.urgent(&format!(
+                "{} cramp(s) lasted more than 10 minutes and did not ease when you moved.",
+                summary.red_flags.len()
+            ))
+        );
+        print!("{}", red_flag_advice(style, w));
+    }
+    for t in &summary.triggers {
+        let what = if t.fact == "help.gp.frequent" {
+            format!(
+                "{} cramps in the week of {} (this diary points this out from {} a week)",
+                t.count, t.week, t.threshold
+            )
+        } else {
+            format!(
+                "cramps during sleep on {} nights in the week of {} (pointed out from {} nights a week)",
+                t.count, t.week, t.threshold
+            )
+        };
+        println!(
+            "\n{}",
+            wrap(
+                &format!("Speak to your GP: {what}. Try `legcramps check` to see what to do."),
+                w,
+                "",
+                "  "
+            )
+        );
+    }
+    println!("\n{}", style.dim(&wrap(SOURCE_CREDIT.text, w, "", "")));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn export(args: &cli::ExportArgs) -> Result<ExitCode> {
+    let from = date_arg("from", &args.from)?;
+    let to = date_arg("to", &args.to)?;
+    let rt = runtime()?;
+    let file = rt.block_on(async {
+        let store = open(&args.store).await?;
+        let file = store.everything(&Owner::local(), from, to).await?;
+        store.close().await;
+        anyhow::Ok(file)
+    })?;
+    let text = match args.format {
+        ExportFormat::Csv => to_csv(&file.episodes),
+        ExportFormat::Json => to_json(&file) + "\n",
+        ExportFormat::Fhir => fhir::to_fhir(&file, Utc::now()) + "\n",
+    };
+    io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn import_file(args: &cli::ImportArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| bad(format!("cannot read {}: {e}", args.file.display())))?;
+    if bytes.len() > 64 * 1024 * 1024 {
+        return Err(bad(format!("{} is larger than 64 MB", args.file.display())));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        bad(format!(
+            "{}: not UTF-8 text (byte {})",
+            args.file.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let file: DiaryFile = import(&text).map_err(|e| {
+        bad(format!(
+            "{}: {e}; nothing was imported",
+            args.file.display()
+        ))
+    })?;
+    let now = now();
+    if let Some(e) = file
+        .episodes
+        .iter()
+        .find(|e| e.start > now + chrono::Duration::days(1))
+    {
+        return Err(bad(format!(
+            "{}: episode {} starts in the future; nothing was imported",
+            args.file.display(),
+            e.id
+        )));
+    }
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        let store = open(&args.store).await?;
+        let report = store.import(&Owner::local(), &file).await?;
+        store.close().await;
+        anyhow::Ok(report)
+    })?;
+    println!(
+        "Imported {} new record(s); {} were already in your diary.",
+        report.added, report.already_present
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn remind(args: &cli::RemindArgs) -> Result<ExitCode> {
+    let time = ics::parse_time(&args.at)
+        .ok_or_else(|| bad(format!("--at: `{}` is not a time like 21:30", args.at)))?;
+    let today = now().date_naive();
+    let text = ics::reminder(today, time, Utc::now());
+    let out: &PathBuf = &args.out;
+    std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "Wrote {}: a daily reminder at {} to do the calf stretch. Open it with your calendar app.",
+        out.display(),
+        time.format("%H:%M")
+    );
+    Ok(ExitCode::SUCCESS)
+}

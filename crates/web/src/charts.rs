@@ -1,0 +1,195 @@
+//! Charts for the patterns page and the GP summary, as SVG that reads without colour and comes
+//! with a text alternative: every chart is `role="img"` with a `<title>` and a `<desc>` that
+//! says what it shows in words, and the page puts the same numbers in a table beside it.
+
+use std::fmt::Write;
+
+use legcramps_core::diary::{Side, Site};
+use legcramps_core::patterns::{DURATION_BANDS, Summary};
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A bar chart: one bar per (label, value); every `label_every`th label is drawn.
+fn bars(id: &str, title: &str, desc: &str, data: &[(String, u32)], label_every: usize) -> String {
+    let (w, h, left, bottom, top) = (640.0_f64, 220.0_f64, 36.0_f64, 40.0_f64, 12.0_f64);
+    let max = data.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let n = data.len().max(1) as f64;
+    let slot = (w - left - 8.0) / n;
+    let bar = (slot * 0.7).max(1.0);
+    let plot = h - bottom - top;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="legcramps-chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        esc(title),
+        esc(desc)
+    );
+    // Axis and a top gridline labelled with the maximum.
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" y1="{top}" x2="{x2}" y2="{top}" stroke="#d8dde0"/><text x="{tx}" y="{ty}" font-size="12" text-anchor="end" fill="#212b32">{max}</text><line x1="{left}" y1="{base}" x2="{x2}" y2="{base}" stroke="#4c6272"/><text x="{tx}" y="{base}" font-size="12" text-anchor="end" fill="#212b32">0</text>"##,
+        x2 = w - 4.0,
+        tx = left - 4.0,
+        ty = top + 4.0,
+        base = top + plot,
+    );
+    for (i, (label, v)) in data.iter().enumerate() {
+        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let bh = plot * f64::from(*v) / f64::from(max);
+        let y = top + plot - bh;
+        let _ = write!(
+            s,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{bh:.1}" fill="#005eb8"><title>{}: {v}</title></rect>"##,
+            esc(label)
+        );
+        if i % label_every.max(1) == 0 {
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="#212b32">{}</text>"##,
+                x + bar / 2.0,
+                top + plot + 16.0,
+                esc(label)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+pub(crate) fn per_week(summary: &Summary) -> String {
+    let data: Vec<(String, u32)> = summary
+        .weeks
+        .iter()
+        .map(|w| (w.starts.format("%-d %b").to_string(), w.cramps))
+        .collect();
+    let busiest = summary.weeks.iter().max_by_key(|w| w.cramps);
+    let desc = match busiest {
+        Some(b) if b.cramps > 0 => format!(
+            "{} cramps over {} weeks; the most in one week was {}, in the week starting {}.",
+            summary.count,
+            summary.weeks.len(),
+            b.cramps,
+            b.starts.format("%-d %B %Y")
+        ),
+        _ => "No cramps logged in this period.".to_owned(),
+    };
+    let every = (data.len() / 8).max(1);
+    bars("per-week", "Cramps per week", &desc, &data, every)
+}
+
+pub(crate) fn by_hour(summary: &Summary) -> String {
+    let data: Vec<(String, u32)> = summary
+        .by_hour
+        .iter()
+        .enumerate()
+        .map(|(h, n)| (format!("{h:02}"), *n))
+        .collect();
+    let peak = summary.by_hour.iter().enumerate().max_by_key(|(_, n)| **n);
+    let desc = match peak {
+        Some((h, n)) if *n > 0 => format!(
+            "When cramps started, by hour of the day. {} of {} started at night; the busiest hour was {h:02}:00 to {:02}:00 with {n}.",
+            summary.at_night,
+            summary.count,
+            (h + 1) % 24
+        ),
+        _ => "No cramps logged in this period.".to_owned(),
+    };
+    bars("by-hour", "Time of day cramps started", &desc, &data, 3)
+}
+
+pub(crate) fn durations(summary: &Summary) -> String {
+    let data: Vec<(String, u32)> = DURATION_BANDS
+        .iter()
+        .zip(summary.duration_bands)
+        .map(|(l, n)| ((*l).to_owned(), n))
+        .collect();
+    let desc = format!(
+        "How long cramps lasted: {}. Longest {}, median {}.",
+        data.iter()
+            .map(|(l, n)| format!("{l}: {n}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        summary.longest.map_or("none".into(), |d| d.human()),
+        summary.median.map_or("none".into(), |d| d.human())
+    );
+    bars("durations", "How long cramps lasted", &desc, &data, 1)
+}
+
+/// Two legs, front view, with a circle at the calf, thigh and foot of each, sized and labelled
+/// by how many cramps were logged there. "Both legs" counts on each leg.
+pub(crate) fn leg_diagram(episodes: &[legcramps_core::diary::Episode]) -> String {
+    let mut counts = [[0u32; 4]; 2]; // [left, right][calf, foot, thigh, other]
+    for e in episodes {
+        let site = Site::ALL.iter().position(|s| *s == e.site).unwrap_or(3);
+        match e.side {
+            Side::Left => counts[0][site] += 1,
+            Side::Right => counts[1][site] += 1,
+            Side::Both => {
+                counts[0][site] += 1;
+                counts[1][site] += 1;
+            }
+        }
+    }
+    let mut words = Vec::new();
+    for (leg, name) in [(0, "left"), (1, "right")] {
+        for (i, site) in Site::ALL.iter().enumerate() {
+            if counts[leg][i] > 0 {
+                words.push(format!("{name} {}: {}", site.name(), counts[leg][i]));
+            }
+        }
+    }
+    let desc = if words.is_empty() {
+        "No cramps logged in this period.".to_owned()
+    } else {
+        format!(
+            "Where cramps were, counting a cramp in both legs once for each leg: {}.",
+            words.join(", ")
+        )
+    };
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg class="legcramps-chart legcramps-chart--legs" viewBox="0 0 320 360" role="img" aria-labelledby="legs-title legs-desc" xmlns="http://www.w3.org/2000/svg"><title id="legs-title">Where cramps were</title><desc id="legs-desc">{}</desc>"##,
+        esc(&desc)
+    );
+    // The person faces us, so their right leg is on our left.
+    for (leg, x, label) in [
+        (1usize, 100.0_f64, "Right leg"),
+        (0usize, 220.0_f64, "Left leg"),
+    ] {
+        let _ = write!(
+            s,
+            r##"<path d="M{a} 20 L{b} 20 L{c} 300 L{d} 300 Z" fill="#e8edee" stroke="#4c6272" stroke-width="2"/><ellipse cx="{x}" cy="318" rx="34" ry="14" fill="#e8edee" stroke="#4c6272" stroke-width="2"/><text x="{x}" y="352" font-size="14" text-anchor="middle" fill="#212b32">{label}</text>"##,
+            a = x - 34.0,
+            b = x + 34.0,
+            c = x + 22.0,
+            d = x - 22.0,
+        );
+        for (site, y) in [(2usize, 80.0_f64), (0usize, 210.0_f64), (1usize, 318.0_f64)] {
+            let n = counts[leg][site];
+            if n == 0 {
+                continue;
+            }
+            let r = 8.0 + (f64::from(n)).sqrt() * 4.0;
+            let _ = write!(
+                s,
+                r##"<circle cx="{x}" cy="{y}" r="{r:.1}" fill="#d5281b" fill-opacity="0.8" stroke="#212b32"/><text x="{x}" y="{ty}" font-size="14" font-weight="bold" text-anchor="middle" fill="#ffffff">{n}</text>"##,
+                ty = y + 5.0
+            );
+        }
+    }
+    let other = counts[0][3] + counts[1][3];
+    if other > 0 {
+        let _ = write!(
+            s,
+            r##"<text x="160" y="14" font-size="13" text-anchor="middle" fill="#212b32">Elsewhere in the legs: {other}</text>"##
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
