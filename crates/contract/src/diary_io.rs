@@ -450,3 +450,79 @@ pub fn import(text: &str) -> Result<DiaryFile, ImportError> {
 pub fn describe_range(from: NaiveDate, to: NaiveDate) -> String {
     format!("{} to {}", from.format("%-d %B %Y"), to.format("%-d %B %Y"))
 }
+
+/// A new episode sent to the JSON API (`POST /api/v1/episodes`): the episode's fields without
+/// an id (the server makes one).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewEpisodeJson {
+    start: String,
+    minutes: f64,
+    site: String,
+    side: String,
+    asleep: bool,
+    eased: String,
+    severity: String,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    context: Option<ContextJson>,
+}
+
+/// Parse a new episode from the API's JSON, giving it `id`.
+pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, ImportError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let e: NewEpisodeJson = serde_path_to_error::deserialize(&mut de).map_err(|e| ImportError {
+        place: String::new(),
+        field: Some(e.path().to_string()).filter(|p| p != "." && p != "?"),
+        message: {
+            let m = e.inner().to_string();
+            m.rsplit_once(" at line ")
+                .map_or(m.clone(), |(a, _)| a.to_owned())
+        },
+    })?;
+    de.end().map_err(|_| ImportError {
+        place: String::new(),
+        field: None,
+        message: "unexpected data after the JSON object".into(),
+    })?;
+    let context = e.context.unwrap_or(ContextJson {
+        exercise: false,
+        new_medication: None,
+        pregnant: false,
+        short_of_fluids: false,
+    });
+    let duration = Duration::from_minutes(e.minutes).map_err(|err| {
+        at(
+            "",
+            Invalid {
+                field: "minutes",
+                ..err
+            },
+        )
+    })?;
+    let med = context.new_medication;
+    let get = |name: &'static str| -> String {
+        match name {
+            "id" => id.to_string(),
+            "start" => e.start.clone(),
+            "duration_seconds" => duration.seconds().to_string(),
+            "site" => e.site.clone(),
+            "side" => e.side.clone(),
+            "asleep" => bool_text(e.asleep).into(),
+            "eased" => e.eased.clone(),
+            "severity" => e.severity.clone(),
+            "note" => e.note.clone().unwrap_or_default(),
+            "exercise" => bool_text(context.exercise).into(),
+            "new_medication" => med.as_ref().map_or(String::new(), |m| m.name.clone()),
+            "new_medication_started" => med
+                .as_ref()
+                .and_then(|m| m.started.clone())
+                .unwrap_or_default(),
+            "pregnant" => bool_text(context.pregnant).into(),
+            "short_of_fluids" => bool_text(context.short_of_fluids).into(),
+            _ => String::new(),
+        }
+    };
+    episode_from_fields(get).map_err(|err| at("", err))
+}

@@ -271,6 +271,14 @@ pub(crate) struct ServeArgs {
         value_name = "HOST:PORT"
     )]
     pub(crate) addr: std::net::SocketAddr,
+    /// Serve the diary even though the address is not a loopback one. There are no accounts
+    /// yet: anyone who can reach the server can read and change the diary.
+    #[arg(long)]
+    pub(crate) single_user: bool,
+    #[command(flatten)]
+    pub(crate) store: Store,
+    #[command(flatten)]
+    pub(crate) settings: PatternSettings,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,9 @@ use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+use legcramps_core::patterns::Settings;
+use legcramps_web::{AppConfig, DiaryAccess};
+
 use crate::BadInput;
 use crate::cli::ServeArgs;
 
@@ -32,12 +35,48 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
         let local = listener
             .local_addr()
             .context("reading the listening address")?;
+        let loopback = local.ip().is_loopback();
+        let diary = if loopback || args.single_user {
+            let dir = match &args.store.data_dir {
+                Some(d) => d.clone(),
+                None => legcramps_store::default_data_dir().ok_or_else(|| {
+                    BadInput("cannot find a data directory: set --data-dir or LEGCRAMPS_DATA_DIR".into())
+                })?,
+            };
+            let store = legcramps_store::Store::open(&dir, args.store.database_url.as_deref())
+                .await
+                .map_err(|e| BadInput(e.to_string()))?;
+            if !loopback {
+                tracing::warn!(
+                    addr = %local,
+                    "--single-user: THE DIARY IS SERVED WITHOUT A LOGIN TO ANYONE WHO CAN REACH THIS ADDRESS. It holds personal health information. Use this only on a network you trust."
+                );
+            }
+            tracing::info!(backend = store.backend(), "diary on");
+            DiaryAccess::On {
+                store,
+                loopback_only: loopback && !args.single_user,
+            }
+        } else {
+            tracing::info!("diary off: not a loopback address and no --single-user");
+            DiaryAccess::Off(format!(
+                "the server listens on {local}, which other computers can reach, and was not started with --single-user"
+            ))
+        };
+        let config = AppConfig {
+            diary,
+            settings: Settings {
+                frequent_per_week: args.settings.frequent_per_week,
+                disturbed_nights_per_week: args.settings.disturbed_nights_per_week,
+                ..Settings::default()
+            },
+        };
         tracing::info!(
             addr = %local,
             design_system = legcramps_web::DESIGN_SYSTEM,
             "legcramps is serving on http://{local}"
         );
-        legcramps_web::serve(listener, shutdown())
+        legcramps_web::serve(listener, config, shutdown())
             .await
             .context("serving")?;
         tracing::info!("stopped");

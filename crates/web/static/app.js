@@ -3,6 +3,12 @@ import { initAll } from './nhsuk.js';
 
 initAll();
 
+// "Print this page" buttons are hidden without JavaScript (browsers have their own print).
+for (const button of document.querySelectorAll('[data-print]')) {
+  button.hidden = false;
+  button.addEventListener('click', () => window.print());
+}
+
 // The guided calf stretch. The page carries the step texts and the settings in the DOM
 // (rendered from the same content data as the CLI), so no clinical text lives here.
 const timer = document.querySelector('[data-stretch-timer]');

@@ -115,10 +115,10 @@ pub(crate) fn episode(n: u32) -> Episode {
         duration: Duration::from_seconds(30 + n * 41 % 900).expect("duration"),
         site: Site::ALL[n as usize % 4],
         side: Side::ALL[n as usize % 3],
-        asleep: n % 2 == 0,
+        asleep: n.is_multiple_of(2),
         eased: Eased::ALL[n as usize % 3],
         severity: Severity::ALL[n as usize % 3],
-        note: if n % 3 == 0 {
+        note: if n.is_multiple_of(3) {
             Note::new(&format!(
                 "note {n}, with \"quotes\", commas\nand a line break – ünïcode"
             ))
@@ -127,16 +127,16 @@ pub(crate) fn episode(n: u32) -> Episode {
             None
         },
         context: Context {
-            exercise: n % 4 == 0,
-            new_medication: (n % 5 == 0).then(|| {
+            exercise: n.is_multiple_of(4),
+            new_medication: (n.is_multiple_of(5)).then(|| {
                 Medication::new(
                     "Example tablets",
                     Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 30).expect("date")),
                 )
                 .expect("med")
             }),
-            pregnant: n % 7 == 0,
-            short_of_fluids: n % 6 == 0,
+            pregnant: n.is_multiple_of(7),
+            short_of_fluids: n.is_multiple_of(6),
         },
     }
 }

@@ -1,0 +1,1121 @@
+//! The cramp diary on the web: log, list, edit and delete episodes; patterns with accessible
+//! charts; the printable GP summary; exports and the reminder; and the JSON API for episodes.
+//!
+//! Until accounts exist the diary is one person's health data with no login, so it is served
+//! only when the server listens on a loopback address or was started with `--single-user`
+//! ([`crate::DiaryAccess`]). [`guard`] enforces that on every diary request, refuses requests
+//! that name a non-loopback host when serving loopback only (a DNS-rebinding page cannot read
+//! the diary), refuses cross-site form posts, and marks every diary response `no-store`.
+
+// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
+// would only move the allocation.
+#![allow(clippy::result_large_err)]
+use std::str::FromStr;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{FixedOffset, Local, NaiveDate, NaiveTime, TimeZone, Utc};
+use legcramps_contract::diary_io::{DiaryFile, new_episode_from_json, to_csv, to_json};
+use legcramps_contract::{fhir, ics};
+use legcramps_core::Level;
+use legcramps_core::diary::{
+    Context, Duration, Eased, Episode, EpisodeId, Invalid, MAX_NOTE_CHARS, Medication, Note,
+    Severity, Side, Site, parse_date,
+};
+use legcramps_core::patterns::{Summary, summarise};
+use legcramps_core::triage::{ADVICE, SAFETY_NETS};
+use legcramps_store::{Owner, Store, new_id};
+use serde::Deserialize;
+
+use crate::pages::render;
+use crate::report::SummaryView;
+use crate::views::Layout;
+use crate::{DiaryAccess, Shared, charts};
+
+// ---------------------------------------------------------------------------------------------
+// Access
+
+fn host_is_loopback(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        // HTTP/1.0 clients may send no Host; only a local process can reach a loopback socket.
+        return true;
+    };
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A form post from another site (a page elsewhere trying to change the diary).
+fn cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => origin.split("://").nth(1) != Some(host),
+        _ => false,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "diary_off.html")]
+struct OffPage {
+    layout: Layout,
+    reason: String,
+}
+
+fn refused(status: StatusCode, reason: String, api: bool) -> Response {
+    if api {
+        let body = serde_json::json!({
+            "type": "/problems/diary-unavailable",
+            "title": "The diary is not available here",
+            "status": status.as_u16(),
+            "detail": reason,
+        });
+        let mut r = (status, body.to_string()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        return r;
+    }
+    render(
+        status,
+        &OffPage {
+            layout: Layout::new("The diary is not available", "diary"),
+            reason,
+        },
+    )
+}
+
+/// Every diary request passes through here (see the module docs).
+pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    match &cfg.diary {
+        DiaryAccess::Off(reason) => {
+            return refused(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "The diary is off on this server: {reason}. Your diary is personal health information and there are no accounts yet, so it is only served to the computer it runs on, or when the server is started with --single-user."
+                ),
+                api,
+            );
+        }
+        DiaryAccess::On { loopback_only, .. } => {
+            if *loopback_only && !host_is_loopback(request.headers()) {
+                return refused(StatusCode::FORBIDDEN, "The diary is only served to this computer: open it at http://localhost or http://127.0.0.1.".to_owned(), api);
+            }
+            if request.method() == Method::POST && cross_site(request.headers()) {
+                return refused(StatusCode::FORBIDDEN, "This change came from another website, so it was refused. Nothing was changed.".to_owned(), api);
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn store(cfg: &Shared) -> Option<&Store> {
+    match &cfg.diary {
+        DiaryAccess::On { store, .. } => Some(store),
+        DiaryAccess::Off(_) => None,
+    }
+}
+
+/// A storage failure: a plain page that keeps the person safe and leaks nothing.
+fn failed(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "diary storage failed");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Sorry, the diary cannot be reached just now; nothing was changed. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",
+    )
+        .into_response()
+}
+
+macro_rules! store_or_fail {
+    ($cfg:expr) => {
+        match store(&$cfg) {
+            Some(s) => s,
+            None => return failed("the diary is off"),
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The episode form
+
+/// A radio option.
+#[derive(Debug)]
+pub(crate) struct Opt {
+    pub(crate) value: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) hint: &'static str,
+    pub(crate) checked: bool,
+}
+
+/// What the form shows: the values typed (so nothing is lost when there is an error), and the
+/// errors by field.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FormValues {
+    day: String,
+    month: String,
+    year: String,
+    time: String,
+    offset: String,
+    minutes: String,
+    site: String,
+    side: String,
+    asleep: String,
+    eased: String,
+    severity: String,
+    note: String,
+    exercise: bool,
+    pregnant: bool,
+    short_of_fluids: bool,
+    medication: String,
+    medication_started: String,
+}
+
+fn offset_text(o: FixedOffset) -> String {
+    let secs = o.local_minus_utc();
+    let sign = if secs < 0 { '-' } else { '+' };
+    format!(
+        "{sign}{:02}:{:02}",
+        secs.abs() / 3600,
+        secs.abs() % 3600 / 60
+    )
+}
+
+impl FormValues {
+    fn for_now() -> Self {
+        let now = Local::now().fixed_offset();
+        FormValues {
+            day: now.format("%-d").to_string(),
+            month: now.format("%-m").to_string(),
+            year: now.format("%Y").to_string(),
+            time: now.format("%H:%M").to_string(),
+            offset: offset_text(*now.offset()),
+            ..FormValues::default()
+        }
+    }
+
+    fn from_episode(e: &Episode) -> Self {
+        let med = e.context.new_medication.as_ref();
+        FormValues {
+            day: e.start.format("%-d").to_string(),
+            month: e.start.format("%-m").to_string(),
+            year: e.start.format("%Y").to_string(),
+            time: e.start.format("%H:%M").to_string(),
+            offset: offset_text(*e.start.offset()),
+            minutes: {
+                let m = e.duration.minutes();
+                if (m * 60.0).round() % 60.0 == 0.0 {
+                    format!("{m:.0}")
+                } else {
+                    format!("{m:.2}")
+                }
+            },
+            site: e.site.name().into(),
+            side: e.side.name().into(),
+            asleep: if e.asleep { "asleep" } else { "awake" }.into(),
+            eased: e.eased.name().into(),
+            severity: e.severity.name().into(),
+            note: e
+                .note
+                .as_ref()
+                .map_or(String::new(), |n| n.as_str().to_owned()),
+            exercise: e.context.exercise,
+            pregnant: e.context.pregnant,
+            short_of_fluids: e.context.short_of_fluids,
+            medication: med.map_or(String::new(), |m| m.name().to_owned()),
+            medication_started: med
+                .and_then(|m| m.started)
+                .map_or(String::new(), |d| d.to_string()),
+        }
+    }
+
+    fn from_form(body: &[u8]) -> Self {
+        let mut v = FormValues::default();
+        for (k, val) in form_urlencoded::parse(body) {
+            let val = val.into_owned();
+            match k.as_ref() {
+                "start-day" => v.day = val,
+                "start-month" => v.month = val,
+                "start-year" => v.year = val,
+                "start-time" => v.time = val,
+                "offset" => v.offset = val,
+                "minutes" => v.minutes = val,
+                "site" => v.site = val,
+                "side" => v.side = val,
+                "asleep" => v.asleep = val,
+                "eased" => v.eased = val,
+                "severity" => v.severity = val,
+                "note" => v.note = val,
+                "exercise" => v.exercise = true,
+                "pregnant" => v.pregnant = true,
+                "short_of_fluids" => v.short_of_fluids = true,
+                "medication" => v.medication = val,
+                "medication-started" => v.medication_started = val,
+                _ => {}
+            }
+        }
+        v
+    }
+
+    /// Check every field; all problems at once, each with the id of the input it is about.
+    fn episode(&self, id: EpisodeId) -> Result<Episode, Vec<(&'static str, String)>> {
+        let mut errors: Vec<(&'static str, String)> = Vec::new();
+        let mut check = |id: &'static str, r: Result<(), String>| {
+            if let Err(m) = r {
+                errors.push((id, m));
+            }
+        };
+        let num = |s: &str| s.trim().parse::<u32>().ok();
+        let date = match (
+            num(&self.day),
+            num(&self.month),
+            self.year.trim().parse::<i32>().ok(),
+        ) {
+            (Some(d), Some(m), Some(y)) => NaiveDate::from_ymd_opt(y, m, d),
+            _ => None,
+        };
+        let time = NaiveTime::parse_from_str(self.time.trim(), "%H:%M").ok();
+        let offset = parse_offset(&self.offset);
+        let mut start = None;
+        match (date, time, offset) {
+            (None, _, _) => check(
+                "start-day",
+                Err("Enter a real date, for example 20 11 2026".into()),
+            ),
+            (_, None, _) => check(
+                "start-time",
+                Err("Enter the time on the 24-hour clock, for example 02:10".into()),
+            ),
+            (_, _, None) => check(
+                "start-day",
+                Err("The time zone offset is not valid; reload the page".into()),
+            ),
+            (Some(d), Some(t), Some(o)) => match o.from_local_datetime(&d.and_time(t)).single() {
+                Some(dt) if dt > Utc::now().fixed_offset() + chrono::Duration::minutes(5) => {
+                    check(
+                        "start-day",
+                        Err("The date and time must not be in the future".into()),
+                    );
+                }
+                Some(dt) => match Episode::check_start(dt) {
+                    Ok(dt) => start = Some(dt),
+                    Err(e) => check("start-day", Err(format!("The date {}", e.message))),
+                },
+                None => check("start-day", Err("Enter a real date and time".into())),
+            },
+        }
+        let duration = match self.minutes.trim().parse::<f64>() {
+            Err(_) if self.minutes.trim().is_empty() => {
+                Err("Enter how many minutes the cramp lasted".to_owned())
+            }
+            Err(_) => Err("Enter the minutes as a number, like 3 or 0.5".to_owned()),
+            Ok(m) => Duration::from_minutes(m)
+                .map_err(|e| format!("The length of the cramp {}", e.message)),
+        };
+        let pick =
+            |field: &'static str, v: &str, what: &str| -> Result<String, (&'static str, String)> {
+                if v.is_empty() {
+                    Err((field, format!("Select {what}")))
+                } else {
+                    Ok(v.to_owned())
+                }
+            };
+        let mut need = |field: &'static str, v: &str, what: &str| match pick(field, v, what) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let site =
+            need("site", &self.site, "which muscle cramped").and_then(|s| Site::from_str(&s).ok());
+        let side = need("side", &self.side, "which leg").and_then(|s| Side::from_str(&s).ok());
+        let asleep = need("asleep", &self.asleep, "whether you were asleep").map(|s| s == "asleep");
+        let eased = need("eased", &self.eased, "whether moving eased it")
+            .and_then(|s| Eased::from_str(&s).ok());
+        let severity = need("severity", &self.severity, "how bad it was")
+            .and_then(|s| Severity::from_str(&s).ok());
+        let duration = duration.map_err(|m| errors.push(("minutes", m))).ok();
+        let note = Note::new(&self.note)
+            .map_err(|e| errors.push(("note", format!("The note {}", e.message))))
+            .ok()
+            .flatten();
+        let medication = if self.medication.trim().is_empty() {
+            if !self.medication_started.trim().is_empty() {
+                errors.push((
+                    "medication",
+                    "Enter the medication's name, or clear the date".into(),
+                ));
+            }
+            None
+        } else {
+            let started = if self.medication_started.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse_date("medication_started", &self.medication_started).map(Some)
+            };
+            match started {
+                Err(_) => {
+                    errors.push((
+                        "medication-started",
+                        "Enter the date you started it like 2026-11-01, or leave it empty".into(),
+                    ));
+                    None
+                }
+                Ok(started) => Medication::new(&self.medication, started)
+                    .map_err(|e: Invalid| {
+                        errors.push(("medication", format!("The medication {}", e.message)))
+                    })
+                    .ok(),
+            }
+        };
+        match (start, duration, site, side, asleep, eased, severity) {
+            (
+                Some(start),
+                Some(duration),
+                Some(site),
+                Some(side),
+                Some(asleep),
+                Some(eased),
+                Some(severity),
+            ) if errors.is_empty() => Ok(Episode {
+                id,
+                start,
+                duration,
+                site,
+                side,
+                asleep,
+                eased,
+                severity,
+                note,
+                context: Context {
+                    exercise: self.exercise,
+                    new_medication: medication,
+                    pregnant: self.pregnant,
+                    short_of_fluids: self.short_of_fluids,
+                },
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let s = s.trim();
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
+    FixedOffset::east_opt(sign * secs)
+}
+
+fn options(
+    all: &[&'static str],
+    labels: &[&'static str],
+    hints: &[&'static str],
+    chosen: &str,
+) -> Vec<Opt> {
+    all.iter()
+        .zip(labels)
+        .enumerate()
+        .map(|(i, (v, l))| Opt {
+            value: v,
+            label: l,
+            hint: hints.get(i).copied().unwrap_or(""),
+            checked: *v == chosen,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "diary_form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    heading: &'static str,
+    button: &'static str,
+    v: FormValues,
+    errors: Vec<(&'static str, String)>,
+    sites: Vec<Opt>,
+    sides: Vec<Opt>,
+    asleep: Vec<Opt>,
+    eased: Vec<Opt>,
+    severities: Vec<Opt>,
+    max_note: usize,
+}
+
+impl FormPage {
+    fn new(
+        action: String,
+        heading: &'static str,
+        button: &'static str,
+        v: FormValues,
+        errors: Vec<(&'static str, String)>,
+    ) -> Self {
+        let sev: Vec<&'static str> = Severity::ALL.iter().map(|s| s.meaning()).collect();
+        FormPage {
+            layout: Layout::new(
+                if errors.is_empty() {
+                    heading.to_owned()
+                } else {
+                    format!("Error: {heading}")
+                },
+                "diary",
+            ),
+            action,
+            heading,
+            button,
+            sites: options(
+                &["calf", "foot", "thigh", "other"],
+                &["Calf", "Foot", "Thigh", "Somewhere else in the leg"],
+                &[],
+                &v.site,
+            ),
+            sides: options(
+                &["left", "right", "both"],
+                &["Left", "Right", "Both legs"],
+                &[],
+                &v.side,
+            ),
+            asleep: options(&["asleep", "awake"], &["Asleep", "Awake"], &[], &v.asleep),
+            eased: options(
+                &["yes", "no", "unsure"],
+                &["Yes", "No", "I\u{2019}m not sure"],
+                &[],
+                &v.eased,
+            ),
+            severities: options(
+                &["mild", "moderate", "severe"],
+                &["Mild", "Moderate", "Severe"],
+                &sev,
+                &v.severity,
+            ),
+            max_note: MAX_NOTE_CHARS,
+            v,
+            errors,
+        }
+    }
+
+    fn has_error(&self, id: &str) -> bool {
+        self.errors.iter().any(|(f, _)| *f == id)
+    }
+
+    fn error_for(&self, id: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map_or("", |(_, m)| m.as_str())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    logged: Option<String>,
+    changed: Option<String>,
+    deleted: Option<String>,
+}
+
+/// One row of the diary list.
+#[derive(Debug)]
+pub(crate) struct Row {
+    id: String,
+    when: String,
+    lasted: String,
+    place: String,
+    asleep: &'static str,
+    eased: &'static str,
+    severity: &'static str,
+    red_flag: bool,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "diary_list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    banner: Option<&'static str>,
+}
+
+pub(crate) async fn list(State(cfg): State<Shared>, Query(q): Query<ListQuery>) -> Response {
+    let store = store_or_fail!(cfg);
+    let mut episodes = match store.list(&Owner::local(), None, None).await {
+        Ok(e) => e,
+        Err(e) => return failed(e),
+    };
+    episodes.reverse();
+    let rows = episodes
+        .iter()
+        .map(|e| Row {
+            id: e.id.to_string(),
+            when: e.start.format("%a %-d %b %Y, %H:%M").to_string(),
+            lasted: e.duration.human(),
+            place: format!("{} {}", e.side.name(), e.site.name()),
+            asleep: if e.asleep { "asleep" } else { "awake" },
+            eased: e.eased.name(),
+            severity: e.severity.name(),
+            red_flag: e.is_red_flag(),
+            note: e
+                .note
+                .as_ref()
+                .map_or(String::new(), |n| n.as_str().to_owned()),
+        })
+        .collect();
+    let banner = if q.logged.is_some() {
+        Some("Your cramp has been logged.")
+    } else if q.changed.is_some() {
+        Some("Your changes have been saved.")
+    } else if q.deleted.is_some() {
+        Some("The cramp has been deleted.")
+    } else {
+        None
+    };
+    render(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::new("Your cramp diary", "diary"),
+            rows,
+            banner,
+        },
+    )
+}
+
+pub(crate) async fn new_form() -> Response {
+    render(
+        StatusCode::OK,
+        &FormPage::new(
+            "/diary".into(),
+            "Log a cramp",
+            "Save",
+            FormValues::for_now(),
+            Vec::new(),
+        ),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "diary_red_flag.html")]
+struct RedFlagPage {
+    layout: Layout,
+    headline: &'static str,
+    contact: &'static str,
+    safety_net: &'static str,
+    lasted: String,
+}
+
+fn red_flag_page(e: &Episode) -> Response {
+    render(
+        StatusCode::OK,
+        &RedFlagPage {
+            layout: Layout::new("Speak to your GP urgently", "diary"),
+            headline: Level::UrgentGp.headline(),
+            contact: ADVICE
+                .iter()
+                .find(|a| a.id == "urgent-contact")
+                .map_or("", |a| a.text),
+            safety_net: SAFETY_NETS
+                .iter()
+                .find(|s| s.level == Level::UrgentGp)
+                .map_or("", |s| s.text),
+            lasted: e.duration.human(),
+        },
+    )
+}
+
+pub(crate) async fn create(State(cfg): State<Shared>, body: Bytes) -> Response {
+    let store = store_or_fail!(cfg);
+    let v = FormValues::from_form(&body);
+    match v.episode(new_id()) {
+        Err(errors) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage::new("/diary".into(), "Log a cramp", "Save", v, errors),
+        ),
+        Ok(e) => match store.insert(&Owner::local(), &e).await {
+            Err(err) => failed(err),
+            Ok(()) if e.is_red_flag() => red_flag_page(&e),
+            Ok(()) => Redirect::to("/diary?logged=1").into_response(),
+        },
+    }
+}
+
+fn parse_id(id: &str) -> Option<EpisodeId> {
+    EpisodeId::new(id).ok()
+}
+
+pub(crate) async fn edit_form(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
+    let store = store_or_fail!(cfg);
+    let Some(id) = parse_id(&id) else {
+        return crate::pages::not_found().await;
+    };
+    match store.get(&Owner::local(), &id).await {
+        Err(e) => failed(e),
+        Ok(None) => crate::pages::not_found().await,
+        Ok(Some(e)) => render(
+            StatusCode::OK,
+            &FormPage::new(
+                format!("/diary/{id}"),
+                "Change a cramp",
+                "Save changes",
+                FormValues::from_episode(&e),
+                Vec::new(),
+            ),
+        ),
+    }
+}
+
+pub(crate) async fn update(
+    State(cfg): State<Shared>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let store = store_or_fail!(cfg);
+    let Some(id) = parse_id(&id) else {
+        return crate::pages::not_found().await;
+    };
+    let v = FormValues::from_form(&body);
+    match v.episode(id.clone()) {
+        Err(errors) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage::new(
+                format!("/diary/{id}"),
+                "Change a cramp",
+                "Save changes",
+                v,
+                errors,
+            ),
+        ),
+        Ok(e) => match store.update(&Owner::local(), &e).await {
+            Err(err) => failed(err),
+            Ok(false) => crate::pages::not_found().await,
+            Ok(true) if e.is_red_flag() => red_flag_page(&e),
+            Ok(true) => Redirect::to("/diary?changed=1").into_response(),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "diary_delete.html")]
+struct DeletePage {
+    layout: Layout,
+    id: String,
+    when: String,
+}
+
+pub(crate) async fn delete_form(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
+    let store = store_or_fail!(cfg);
+    let Some(id) = parse_id(&id) else {
+        return crate::pages::not_found().await;
+    };
+    match store.get(&Owner::local(), &id).await {
+        Err(e) => failed(e),
+        Ok(None) => crate::pages::not_found().await,
+        Ok(Some(e)) => render(
+            StatusCode::OK,
+            &DeletePage {
+                layout: Layout::new("Delete this cramp?", "diary"),
+                id: id.to_string(),
+                when: format!(
+                    "{}, {} {} {}",
+                    e.start.format("%-d %b %Y %H:%M"),
+                    e.duration.human(),
+                    e.side.name(),
+                    e.site.name()
+                ),
+            },
+        ),
+    }
+}
+
+pub(crate) async fn delete(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
+    let store = store_or_fail!(cfg);
+    let Some(id) = parse_id(&id) else {
+        return crate::pages::not_found().await;
+    };
+    match store.delete(&Owner::local(), &id).await {
+        Err(e) => failed(e),
+        Ok(false) => crate::pages::not_found().await,
+        Ok(true) => Redirect::to("/diary?deleted=1").into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "diary_delete_all.html")]
+struct DeleteAllPage {
+    layout: Layout,
+    done: Option<u64>,
+}
+
+pub(crate) async fn delete_all_form() -> Response {
+    render(
+        StatusCode::OK,
+        &DeleteAllPage {
+            layout: Layout::new("Delete your whole diary?", "diary"),
+            done: None,
+        },
+    )
+}
+
+pub(crate) async fn delete_all(State(cfg): State<Shared>, body: Bytes) -> Response {
+    let store = store_or_fail!(cfg);
+    let confirmed = form_urlencoded::parse(&body).any(|(k, v)| k == "confirm" && v == "yes");
+    if !confirmed {
+        return Redirect::to("/diary/delete-all").into_response();
+    }
+    match store.delete_all(&Owner::local()).await {
+        Err(e) => failed(e),
+        Ok(n) => render(
+            StatusCode::OK,
+            &DeleteAllPage {
+                layout: Layout::new("Your diary has been deleted", "diary"),
+                done: Some(n),
+            },
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patterns and the GP summary
+
+#[derive(Deserialize)]
+pub(crate) struct RangeQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The range asked for, or the last 12 weeks; an error message for a bad one.
+fn range(q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), String> {
+    let today = Local::now().date_naive();
+    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
+        Some(t) => parse_date("to", t).map_err(|e| e.to_string())?,
+        None => today,
+    };
+    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
+        Some(f) => parse_date("from", f).map_err(|e| e.to_string())?,
+        None => to - chrono::Duration::weeks(12) + chrono::Duration::days(1),
+    };
+    if from > to {
+        return Err("from: is after to".into());
+    }
+    if (to - from).num_days() > 366 * 20 {
+        return Err("the range is longer than 20 years".into());
+    }
+    Ok((from, to))
+}
+
+async fn summary_for(cfg: &Shared, q: &RangeQuery) -> Result<(Summary, Vec<Episode>), Response> {
+    let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
+    let (from, to) = range(q).map_err(|m| {
+        refused(
+            StatusCode::BAD_REQUEST,
+            format!("The dates are not valid ({m}). Use dates like 2026-11-01."),
+            false,
+        )
+    })?;
+    let episodes = store
+        .list(&Owner::local(), Some(from), Some(to))
+        .await
+        .map_err(failed)?;
+    Ok((summarise(&episodes, from, to, cfg.settings), episodes))
+}
+
+#[derive(Template)]
+#[template(path = "diary_patterns.html")]
+struct PatternsPage<'a> {
+    layout: Layout,
+    v: SummaryView<'a>,
+    from: String,
+    to: String,
+    hour_chart: String,
+    duration_chart: String,
+    legs_chart: String,
+    hours: Vec<(String, u32)>,
+}
+
+pub(crate) async fn patterns(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
+    let (summary, episodes) = match summary_for(&cfg, &q).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let page = PatternsPage {
+        layout: Layout::new("Your patterns", "diary"),
+        from: summary.from.to_string(),
+        to: summary.to.to_string(),
+        hour_chart: charts::by_hour(&summary),
+        duration_chart: charts::durations(&summary),
+        legs_chart: charts::leg_diagram(&episodes),
+        hours: summary
+            .by_hour
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(h, n)| (format!("{h:02}:00 to {:02}:00", (h + 1) % 24), *n))
+            .collect(),
+        v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset()),
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "diary_summary.html")]
+struct SummaryPage<'a> {
+    layout: Layout,
+    v: SummaryView<'a>,
+    from: String,
+    to: String,
+    gp_css: &'static str,
+}
+
+pub(crate) async fn summary(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
+    let (summary, _) = match summary_for(&cfg, &q).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    render(
+        StatusCode::OK,
+        &SummaryPage {
+            layout: Layout::new("Summary for your GP", "diary"),
+            from: summary.from.to_string(),
+            to: summary.to.to_string(),
+            gp_css: crate::assets::GP_SUMMARY_CSS,
+            v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset()),
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Downloads
+
+async fn everything(cfg: &Shared, q: &RangeQuery) -> Result<DiaryFile, Response> {
+    let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
+    let parse = |v: &Option<String>, f: &'static str| -> Result<Option<NaiveDate>, Response> {
+        v.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_date(f, s))
+            .transpose()
+            .map_err(|e| {
+                refused(
+                    StatusCode::BAD_REQUEST,
+                    format!("The dates are not valid ({e})."),
+                    false,
+                )
+            })
+    };
+    let from = parse(&q.from, "from")?;
+    let to = parse(&q.to, "to")?;
+    store
+        .everything(&Owner::local(), from, to)
+        .await
+        .map_err(failed)
+}
+
+fn download(body: String, content_type: &'static str, name: &str) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+fn stamp() -> String {
+    Local::now().format("%Y-%m-%d").to_string()
+}
+
+pub(crate) async fn export_csv(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
+    match everything(&cfg, &q).await {
+        Ok(f) => download(
+            to_csv(&f.episodes),
+            "text/csv; charset=utf-8",
+            &format!("leg-cramps-diary-{}.csv", stamp()),
+        ),
+        Err(r) => r,
+    }
+}
+
+pub(crate) async fn export_json(
+    State(cfg): State<Shared>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    match everything(&cfg, &q).await {
+        Ok(f) => download(
+            to_json(&f),
+            "application/json",
+            &format!("leg-cramps-diary-{}.json", stamp()),
+        ),
+        Err(r) => r,
+    }
+}
+
+pub(crate) async fn export_fhir(
+    State(cfg): State<Shared>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    match everything(&cfg, &q).await {
+        Ok(f) => download(
+            fhir::to_fhir(&f, Utc::now()),
+            "application/fhir+json",
+            &format!("leg-cramps-diary-{}.fhir.json", stamp()),
+        ),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ReminderQuery {
+    at: Option<String>,
+}
+
+pub(crate) async fn reminder(Query(q): Query<ReminderQuery>) -> Response {
+    let text = q.at.as_deref().unwrap_or("21:30");
+    match ics::parse_time(text) {
+        Some(t) => download(
+            ics::reminder(Local::now().date_naive(), t, Utc::now()),
+            "text/calendar; charset=utf-8",
+            "legcramps-stretch.ics",
+        ),
+        None => refused(
+            StatusCode::BAD_REQUEST,
+            format!("`{text}` is not a time like 21:30."),
+            false,
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON API for episodes
+
+fn problem(status: StatusCode, title: &str, detail: String, field: Option<String>) -> Response {
+    let mut body = serde_json::json!({"type": "/problems/invalid-episode", "title": title, "status": status.as_u16(), "detail": detail});
+    if let Some(f) = field {
+        body["field"] = f.into();
+    }
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    r
+}
+
+/// `POST /api/v1/episodes`: log an episode; 201 with its id, and the urgent advice when it is a
+/// red flag. The response is sent once the write is durable.
+pub(crate) async fn api_create(
+    State(cfg): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let store = store_or_fail!(cfg);
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the episode as application/json",
+            "the Content-Type header must be application/json".into(),
+            None,
+        );
+    }
+    if body.len() > 16 * 1024 {
+        return problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The episode is too large",
+            "the body is larger than 16384 bytes".into(),
+            None,
+        );
+    }
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The body is not valid JSON",
+            "the body is not UTF-8 text".into(),
+            None,
+        );
+    };
+    let episode = match new_episode_from_json(text, new_id()) {
+        Ok(e) => e,
+        Err(e) => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The episode is not valid",
+                e.to_string(),
+                e.field,
+            );
+        }
+    };
+    if episode.start > Utc::now().fixed_offset() + chrono::Duration::minutes(5) {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The episode is not valid",
+            "start: is in the future".into(),
+            Some("start".into()),
+        );
+    }
+    if let Err(e) = store.insert(&Owner::local(), &episode).await {
+        return failed(e);
+    }
+    let red = episode.is_red_flag();
+    let mut out = serde_json::json!({"id": episode.id.as_str(), "red_flag": red});
+    if red {
+        out["advice"] = serde_json::json!({
+            "disposition": Level::UrgentGp.code(),
+            "headline": Level::UrgentGp.headline(),
+            "text": ADVICE.iter().find(|a| a.id == "urgent-contact").map_or("", |a| a.text),
+            "safety_net": SAFETY_NETS.iter().find(|s| s.level == Level::UrgentGp).map_or("", |s| s.text),
+            "phone_111": true,
+        });
+    }
+    let mut r = (StatusCode::CREATED, out.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// `GET /api/v1/episodes`: the diary as JSON (the export format).
+pub(crate) async fn api_list(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
+    match everything(&cfg, &q).await {
+        Ok(f) => {
+            let mut r = to_json(&f).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            r
+        }
+        Err(r) => r,
+    }
+}
