@@ -332,29 +332,41 @@ impl FormValues {
             Ok(m) => Duration::from_minutes(m)
                 .map_err(|e| format!("The length of the cramp {}", e.message)),
         };
-        let pick =
-            |field: &'static str, v: &str, what: &str| -> Result<String, (&'static str, String)> {
-                if v.is_empty() {
-                    Err((field, format!("Select {what}")))
-                } else {
-                    Ok(v.to_owned())
-                }
-            };
-        let mut need = |field: &'static str, v: &str, what: &str| match pick(field, v, what) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                errors.push(e);
-                None
+        // A choice that is missing, or is not one of the options offered, gets the same message.
+        let mut choose = |field: &'static str, v: &str, what: &str, ok: bool| {
+            if v.is_empty() || !ok {
+                errors.push((field, format!("Select {what}")));
             }
         };
-        let site =
-            need("site", &self.site, "which muscle cramped").and_then(|s| Site::from_str(&s).ok());
-        let side = need("side", &self.side, "which leg").and_then(|s| Side::from_str(&s).ok());
-        let asleep = need("asleep", &self.asleep, "whether you were asleep").map(|s| s == "asleep");
-        let eased = need("eased", &self.eased, "whether moving eased it")
-            .and_then(|s| Eased::from_str(&s).ok());
-        let severity = need("severity", &self.severity, "how bad it was")
-            .and_then(|s| Severity::from_str(&s).ok());
+        let site = Site::from_str(&self.site).ok();
+        choose("site", &self.site, "which muscle cramped", site.is_some());
+        let side = Side::from_str(&self.side).ok();
+        choose("side", &self.side, "which leg", side.is_some());
+        let asleep = match self.asleep.as_str() {
+            "asleep" => Some(true),
+            "awake" => Some(false),
+            _ => None,
+        };
+        choose(
+            "asleep",
+            &self.asleep,
+            "whether you were asleep",
+            asleep.is_some(),
+        );
+        let eased = Eased::from_str(&self.eased).ok();
+        choose(
+            "eased",
+            &self.eased,
+            "whether moving eased it",
+            eased.is_some(),
+        );
+        let severity = Severity::from_str(&self.severity).ok();
+        choose(
+            "severity",
+            &self.severity,
+            "how bad it was",
+            severity.is_some(),
+        );
         let duration = duration.map_err(|m| errors.push(("minutes", m))).ok();
         let note = Note::new(&self.note)
             .map_err(|e| errors.push(("note", format!("The note {}", e.message))))

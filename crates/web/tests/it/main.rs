@@ -4,5 +4,6 @@
 
 mod api;
 mod check;
+mod diary;
 mod pages;
 mod support;

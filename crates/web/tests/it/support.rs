@@ -12,7 +12,11 @@ pub(crate) struct Reply {
 }
 
 pub(crate) async fn send(request: Request<Body>) -> Reply {
-    let response = legcramps_web::router()
+    send_to(legcramps_web::router(), request).await
+}
+
+pub(crate) async fn send_to(app: axum::Router, request: Request<Body>) -> Reply {
+    let response = app
         .oneshot(request)
         .await
         .expect("the router always answers");

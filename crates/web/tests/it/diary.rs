@@ -1,0 +1,504 @@
+//! The web diary through the real app, on a fresh SQLite diary per test.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use legcramps_core::patterns::Settings;
+use legcramps_store::{Owner, Store};
+use legcramps_web::{AppConfig, DiaryAccess, app};
+
+use crate::support::{Reply, send_to};
+
+struct Diary {
+    store: Store,
+    dir: std::path::PathBuf,
+}
+
+impl Diary {
+    async fn new() -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "legcramps_web_diary_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        Diary {
+            store: Store::open_sqlite(&dir).await.expect("store"),
+            dir,
+        }
+    }
+
+    fn app(&self) -> axum::Router {
+        app(AppConfig {
+            diary: DiaryAccess::On {
+                store: self.store.clone(),
+                loopback_only: true,
+            },
+            settings: Settings::default(),
+        })
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "127.0.0.1:8080");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        send_to(
+            self.app(),
+            b.body(Body::from(body.to_owned())).expect("request"),
+        )
+        .await
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        self.request(Method::GET, path, &[], "").await
+    }
+
+    async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.request(
+            Method::POST,
+            path,
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+            &body,
+        )
+        .await
+    }
+
+    async fn count(&self) -> usize {
+        self.store
+            .list(&Owner::local(), None, None)
+            .await
+            .expect("list")
+            .len()
+    }
+
+    async fn finish(self) {
+        self.store.close().await;
+        let _ = std::fs::remove_dir_all(self.dir);
+    }
+}
+
+const GOOD: &[(&str, &str)] = &[
+    ("start-day", "20"),
+    ("start-month", "11"),
+    ("start-year", "2026"),
+    ("start-time", "02:10"),
+    ("offset", "+00:00"),
+    ("minutes", "3"),
+    ("site", "calf"),
+    ("side", "left"),
+    ("asleep", "asleep"),
+    ("eased", "yes"),
+    ("severity", "moderate"),
+    ("note", "woke me up"),
+    ("exercise", "yes"),
+    ("medication", "Example tablets"),
+    ("medication-started", "2026-11-01"),
+];
+
+fn with(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&str, &str)> = GOOD
+        .iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .copied()
+        .collect();
+    out.extend(changes.iter().filter(|(_, v)| !v.is_empty()).copied());
+    out
+}
+
+#[tokio::test]
+async fn without_a_diary_the_pages_say_why() {
+    let r = send_to(
+        legcramps_web::router(),
+        Request::builder()
+            .uri("/diary")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("The diary is off on this server"));
+    assert!(r.body.contains("--single-user"));
+    let api = send_to(
+        legcramps_web::router(),
+        Request::builder()
+            .uri("/api/v1/episodes")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+    assert_eq!(api.headers["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn logging_a_cramp_without_javascript() {
+    let d = Diary::new().await;
+    let r = d.post_form("/diary", GOOD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.headers["location"], "/diary?logged=1");
+    let list = d.get("/diary?logged=1").await;
+    assert!(list.body.contains("Your cramp has been logged."));
+    assert!(list.body.contains("Fri 20 Nov 2026, 02:10"));
+    assert!(list.body.contains("3 minutes"));
+    assert!(list.body.contains("woke me up"));
+    assert_eq!(list.headers["cache-control"], "no-store");
+    let stored = d
+        .store
+        .list(&Owner::local(), None, None)
+        .await
+        .expect("list");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].context.new_medication.as_ref().map(|m| m.name()),
+        Some("Example tablets")
+    );
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn a_red_flag_shows_the_urgent_advice_at_once() {
+    let d = Diary::new().await;
+    let r = d
+        .post_form("/diary", &with(&[("minutes", "12"), ("eased", "no")]))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("nhsuk-card--care--urgent"));
+    assert!(r.body.contains("href=\"tel:111\""));
+    assert!(r.body.contains("Speak to your GP urgently"));
+    assert_eq!(d.count().await, 1, "it is stored as well");
+    // "Not sure" whether it eased is read the safe way.
+    let r = d
+        .post_form("/diary", &with(&[("minutes", "11"), ("eased", "unsure")]))
+        .await;
+    assert!(r.body.contains("nhsuk-card--care--urgent"));
+    // Exactly 10 minutes is not "longer than 10".
+    let r = d
+        .post_form("/diary", &with(&[("minutes", "10"), ("eased", "no")]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn bad_input_names_each_field_and_stores_nothing() {
+    let d = Diary::new().await;
+    for (changes, id, message) in [
+        (
+            &[("start-day", "30"), ("start-month", "2")][..],
+            "start-day",
+            "Enter a real date",
+        ),
+        (
+            &[("start-time", "25:99")][..],
+            "start-time",
+            "24-hour clock",
+        ),
+        (
+            &[("start-year", "2099")][..],
+            "start-day",
+            "must not be in the future",
+        ),
+        (&[("minutes", "-1")][..], "minutes", "must not be negative"),
+        (
+            &[("minutes", "5000")][..],
+            "minutes",
+            "at most 1440 minutes",
+        ),
+        (&[("minutes", "lots")][..], "minutes", "as a number"),
+        (&[("site", "")][..], "site", "Select which muscle"),
+        (&[("site", "arm")][..], "site", ""),
+        (&[("severity", "")][..], "severity", "Select how bad"),
+        (
+            &[("medication-started", "yesterday")][..],
+            "medication-started",
+            "Enter the date you started it",
+        ),
+    ] {
+        let r = d.post_form("/diary", &with(changes)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{changes:?}");
+        assert!(r.body.contains("There is a problem"), "{changes:?}");
+        assert!(
+            r.body.contains(&format!("href=\"#{id}\"")),
+            "{changes:?}: no error linked to #{id}"
+        );
+        assert!(r.body.contains(message), "{changes:?}: {message}");
+    }
+    let long_note = "x".repeat(501);
+    let r = d
+        .post_form(
+            "/diary",
+            &with(&[("note", "")])
+                .into_iter()
+                .chain([("note", long_note.as_str())])
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert!(r.body.contains("501 characters"));
+    assert_eq!(d.count().await, 0, "nothing partial is stored");
+    // What was typed is kept.
+    let r = d.post_form("/diary", &with(&[("minutes", "lots")])).await;
+    assert!(r.body.contains("value=\"lots\""));
+    assert!(r.body.contains("woke me up"));
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn edit_and_delete() {
+    let d = Diary::new().await;
+    d.post_form("/diary", GOOD).await;
+    let id = d
+        .store
+        .list(&Owner::local(), None, None)
+        .await
+        .expect("list")[0]
+        .id
+        .to_string();
+    let form = d.get(&format!("/diary/{id}/edit")).await;
+    assert!(form.body.contains("value=\"3\""), "the form is filled in");
+    let r = d
+        .post_form(&format!("/diary/{id}"), &with(&[("minutes", "4.5")]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        d.store
+            .list(&Owner::local(), None, None)
+            .await
+            .expect("list")[0]
+            .duration
+            .seconds(),
+        270
+    );
+    assert_eq!(
+        d.get("/diary/nope/edit").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        d.get(&format!("/diary/{id}/delete"))
+            .await
+            .body
+            .contains("Delete this cramp?")
+    );
+    let r = d.post_form(&format!("/diary/{id}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(d.count().await, 0);
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn guards_refuse_other_hosts_and_cross_site_posts() {
+    let d = Diary::new().await;
+    d.post_form("/diary", GOOD).await;
+    let req = Request::builder()
+        .uri("/diary/export.json")
+        .header("host", "evil.example:8080")
+        .body(Body::empty())
+        .expect("req");
+    let r = send_to(d.app(), req).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains("calf"), "nothing of the diary is shown");
+    for host in ["localhost:8080", "127.0.0.1", "[::1]:8080"] {
+        let req = Request::builder()
+            .uri("/diary")
+            .header("host", host)
+            .body(Body::empty())
+            .expect("req");
+        assert_eq!(send_to(d.app(), req).await.status, StatusCode::OK, "{host}");
+    }
+    let r = d
+        .request(
+            Method::POST,
+            "/diary/delete-all",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            "confirm=yes",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = d
+        .request(
+            Method::POST,
+            "/diary/delete-all",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", "http://evil.example"),
+            ],
+            "confirm=yes",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(d.count().await, 1, "nothing was deleted");
+    let r = d
+        .post_form("/diary/delete-all", &[("confirm", "yes")])
+        .await;
+    assert!(r.body.contains("Your diary has been deleted"));
+    assert_eq!(d.count().await, 0);
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn patterns_and_the_gp_summary_show_the_counts() {
+    let d = Diary::new().await;
+    for (day, minutes, eased) in [
+        ("16", "2", "yes"),
+        ("17", "3", "yes"),
+        ("18", "12", "no"),
+        ("19", "1", "yes"),
+    ] {
+        d.post_form(
+            "/diary",
+            &with(&[("start-day", day), ("minutes", minutes), ("eased", eased)]),
+        )
+        .await;
+    }
+    let r = d.get("/diary/patterns?from=2026-11-01&to=2026-11-30").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("4 cramps logged"));
+    assert_eq!(
+        r.body.matches("role=\"img\"").count(),
+        4,
+        "four charts, each an image with a text alternative"
+    );
+    assert!(r.body.contains("<desc id=\"per-week-desc\">4 cramps over 6 weeks; the most in one week was 4, in the week starting 16 November 2026.</desc>"));
+    assert!(
+        r.body.contains("Frequent cramps"),
+        "the GP trigger is shown"
+    );
+    assert!(r.body.contains("4 cramps in the week of 16 Nov 2026"));
+    assert!(r.body.contains("not a clinical threshold"));
+    assert!(r.body.contains("href=\"/check\""));
+    assert!(r.body.contains("needed a GP urgently"));
+    let s = d.get("/diary/summary?from=2026-11-01&to=2026-11-30").await;
+    assert!(s.body.contains("Leg cramps: summary for my GP"));
+    assert!(
+        s.body
+            .contains("Cramps over 10 minutes that did not ease when I moved")
+    );
+    assert!(s.body.contains("Longest 12 minutes; median 2 minutes"));
+    assert!(
+        s.body
+            .contains("New medication: Example tablets, started 1 Nov 2026")
+    );
+    assert!(s.body.contains("My questions for the GP"));
+    let bad = d.get("/diary/summary?from=2026-13-01").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn downloads() {
+    let d = Diary::new().await;
+    d.post_form("/diary", GOOD).await;
+    let csv = d.get("/diary/export.csv").await;
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("attachment")
+    );
+    assert!(
+        csv.body
+            .starts_with("id,start,duration_seconds,site,side,asleep,eased,severity,note,")
+    );
+    assert!(csv.body.contains("\r\n"));
+    let fhir = d.get("/diary/export.fhir.json").await;
+    assert!(fhir.body.contains("\"55300003\""));
+    assert!(fhir.body.contains("\"resourceType\": \"Bundle\""));
+    let json = d.get("/diary/export.json").await;
+    assert!(json.body.contains("\"format\": \"legcramps-diary\""));
+    let ics = d.get("/diary/reminder.ics?at=21:30").await;
+    assert_eq!(ics.headers["content-type"], "text/calendar; charset=utf-8");
+    assert!(ics.body.contains("RRULE:FREQ=DAILY\r\n"));
+    assert!(ics.body.contains("BEGIN:VALARM\r\n"));
+    assert_eq!(
+        d.get("/diary/reminder.ics?at=25:00").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn the_episodes_api() {
+    let d = Diary::new().await;
+    let post = |body: &'static str| {
+        d.request(
+            Method::POST,
+            "/api/v1/episodes",
+            &[("content-type", "application/json")],
+            body,
+        )
+    };
+    let r = post(r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert_eq!(v["red_flag"], false);
+    let r = post(r#"{"start": "2026-11-20T03:10:00+00:00", "minutes": 15, "site": "thigh", "side": "both", "asleep": false, "eased": "no", "severity": "severe"}"#).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert_eq!(v["red_flag"], true);
+    assert_eq!(v["advice"]["phone_111"], true);
+    for (body, field) in [
+        (
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": -3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#,
+            "minutes",
+        ),
+        (
+            r#"{"start": "2026-02-30T02:10:00+00:00", "minutes": 3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#,
+            "start",
+        ),
+        (
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "arm", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#,
+            "site",
+        ),
+        (
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "calf", "side": "left", "asleep": "yes", "eased": "yes", "severity": "mild"}"#,
+            "asleep",
+        ),
+        (
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild", "extra": 1}"#,
+            "extra",
+        ),
+    ] {
+        let r = post(body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&r.body).expect("problem json");
+        assert_eq!(v["field"], field, "{}", r.body);
+    }
+    let r = d
+        .request(
+            Method::POST,
+            "/api/v1/episodes",
+            &[("content-type", "text/plain")],
+            "{}",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(d.count().await, 2);
+    let list = d.get("/api/v1/episodes").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&list.body).expect("json")["episodes"]
+            .as_array()
+            .expect("array")
+            .len(),
+        2
+    );
+    d.finish().await;
+}
