@@ -88,7 +88,7 @@ pub(crate) struct EpisodeFields {
     #[arg(long, value_name = "2026-11-20T02:10+00:00")]
     pub(crate) at: Option<String>,
     /// How long it lasted, in minutes (fractions allowed: 0.5 is 30 seconds)
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub(crate) minutes: Option<String>,
     /// calf, foot, thigh or other
     #[arg(long)]

@@ -1,16 +1,19 @@
 //! The `legcramps` binary, driven as a person or a script would: arguments, standard input,
 //! exit codes, and what is printed.
 
+mod crash;
+mod diary;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
-fn run(args: &[&str], stdin: &str) -> Run {
+pub(crate) fn run(args: &[&str], stdin: &str) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_legcramps"))
         .args(args)
         .env("NO_COLOR", "1")

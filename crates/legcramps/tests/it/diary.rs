@@ -1,0 +1,412 @@
+//! The diary commands, as a person or a script uses them, on a fresh data directory.
+
+use crate::run;
+
+struct Dir(std::path::PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let d = std::env::temp_dir().join(format!("legcramps-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        Dir(d)
+    }
+
+    fn arg(&self) -> String {
+        format!("--data-dir={}", self.0.display())
+    }
+
+    fn run(&self, args: &[&str]) -> crate::Run {
+        let data = self.arg();
+        let mut all: Vec<&str> = args.to_vec();
+        all.push(&data);
+        run(&all, "")
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        std::fs::create_dir_all(&self.0).expect("dir");
+        let p = self.0.join(name);
+        std::fs::write(&p, text).expect("write");
+        p.display().to_string()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const LOG: &[&str] = &[
+    "log",
+    "--at",
+    "2026-11-20T02:10+00:00",
+    "--minutes",
+    "3",
+    "--site",
+    "calf",
+    "--side",
+    "left",
+    "--asleep",
+    "--eased",
+    "yes",
+    "--severity",
+    "moderate",
+];
+
+#[test]
+fn log_list_edit_delete() {
+    let d = Dir::new("basic");
+    let r = d.run(LOG);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("Logged "), "{}", r.stdout);
+    let id = r
+        .stdout
+        .split_whitespace()
+        .nth(1)
+        .expect("an id")
+        .to_owned();
+    let list = d.run(&["diary"]);
+    assert!(
+        list.stdout.contains(&id) && list.stdout.contains("2026-11-20 02:10"),
+        "{}",
+        list.stdout
+    );
+    let edit = d.run(&[
+        "edit",
+        &id,
+        "--minutes",
+        "12",
+        "--eased",
+        "no",
+        "--note",
+        "woke me",
+    ]);
+    assert_eq!(edit.code, 0, "{}", edit.stderr);
+    assert!(
+        edit.stdout.contains("Speak to your GP urgently"),
+        "a red flag after editing: {}",
+        edit.stdout
+    );
+    let json = d.run(&["diary", "--json"]);
+    assert!(json.stdout.contains("\"duration_seconds\": 720") && json.stdout.contains("woke me"));
+    assert_eq!(d.run(&["delete", &id]).code, 0);
+    assert_eq!(
+        d.run(&["delete", &id]).code,
+        2,
+        "deleting twice names the missing id"
+    );
+    assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
+}
+
+#[test]
+fn a_red_flag_shows_the_urgent_advice_at_once() {
+    let d = Dir::new("red");
+    let r = d.run(&[
+        "log",
+        "--at",
+        "2026-11-20T02:10+00:00",
+        "--minutes",
+        "11",
+        "--site",
+        "thigh",
+        "--side",
+        "both",
+        "--awake",
+        "--eased",
+        "unsure",
+        "--severity",
+        "severe",
+    ]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Speak to your GP urgently"));
+    assert!(r.stdout.contains("phone 111"));
+}
+
+#[test]
+fn bad_log_input_names_the_field_and_stores_nothing() {
+    let d = Dir::new("bad");
+    for (swap, expected) in [
+        (("--minutes", "-1"), "duration: must not be negative"),
+        (
+            ("--minutes", "99999"),
+            "duration: must be at most 1440 minutes",
+        ),
+        (
+            ("--minutes", "abc"),
+            "minutes: `abc` is not a number of minutes",
+        ),
+        (
+            ("--site", "arm"),
+            "site: `arm` is not one of: calf, foot, thigh, other",
+        ),
+        (
+            ("--eased", "maybe"),
+            "eased: `maybe` is not one of: yes, no, unsure",
+        ),
+        (
+            ("--at", "2026-02-30T02:10+00:00"),
+            "start: `2026-02-30T02:10+00:00` is not a date and time",
+        ),
+        (("--at", "2999-01-01T02:10+00:00"), "is in the future"),
+    ] {
+        let mut args: Vec<&str> = LOG.to_vec();
+        let i = args.iter().position(|a| *a == swap.0).expect("flag");
+        args[i + 1] = swap.1;
+        let r = d.run(&args);
+        assert_eq!(r.code, 2, "{swap:?}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{swap:?}: {}", r.stderr);
+    }
+    let note = "x".repeat(501);
+    let mut args: Vec<&str> = LOG.to_vec();
+    args.extend(["--note", &note]);
+    let r = d.run(&args);
+    assert!(
+        r.stderr
+            .contains("note: is 501 characters; the most is 500"),
+        "{}",
+        r.stderr
+    );
+    // Without a terminal, a missing field is an error, not a question.
+    let r = d.run(&[
+        "log",
+        "--minutes",
+        "3",
+        "--side",
+        "left",
+        "--asleep",
+        "--eased",
+        "yes",
+        "--severity",
+        "mild",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--site is missing (there is no terminal to ask on)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        d.run(&["diary"]).stdout.contains("No cramps logged"),
+        "nothing was stored"
+    );
+}
+
+#[test]
+fn export_import_round_trips_and_twice_adds_nothing() {
+    let a = Dir::new("export");
+    for (at, m, med) in [
+        ("2026-11-18T23:10+00:00", "2", None),
+        ("2026-11-19T03:05+01:00", "0.5", Some("Example tablets")),
+        ("2026-11-20T02:10-05:00", "14", None),
+    ] {
+        let mut args: Vec<&str> = LOG.to_vec();
+        args[2] = at;
+        args[4] = m;
+        if let Some(name) = med {
+            args.extend([
+                "--medication",
+                name,
+                "--medication-started",
+                "2026-11-01",
+                "--note",
+                "\"quoted\", with commas\nand a new line",
+            ]);
+        }
+        assert_eq!(a.run(&args).code, 0);
+    }
+    for format in ["csv", "json"] {
+        let exported = a.run(&["export", "--format", format]);
+        assert_eq!(exported.code, 0);
+        let b = Dir::new(&format!("import-{format}"));
+        let path = b.file(&format!("diary.{format}"), &exported.stdout);
+        let first = b.run(&["import", &path]);
+        assert!(
+            first
+                .stdout
+                .contains("Imported 3 new record(s); 0 were already"),
+            "{format}: {}",
+            first.stdout
+        );
+        let second = b.run(&["import", &path]);
+        assert!(
+            second
+                .stdout
+                .contains("Imported 0 new record(s); 3 were already"),
+            "{format}: {}",
+            second.stdout
+        );
+        assert_eq!(
+            b.run(&["export", "--format", format]).stdout,
+            exported.stdout,
+            "{format} round-trips exactly"
+        );
+    }
+    let csv = a.run(&["export", "--format", "csv"]).stdout;
+    assert!(
+        csv.contains("\"\"\"quoted\"\", with commas\nand a new line\""),
+        "RFC 4180 quoting: {csv}"
+    );
+    let fhir = a.run(&["export", "--format", "fhir", "--from", "2026-11-19"]);
+    assert!(fhir.stdout.contains("\"55300003\""));
+    assert_eq!(
+        fhir.stdout
+            .matches("\"resourceType\": \"Observation\"")
+            .count(),
+        2,
+        "the range applies"
+    );
+}
+
+#[test]
+fn a_bad_import_names_row_and_field_and_stores_nothing() {
+    let d = Dir::new("badimport");
+    let header = "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids";
+    let good = "a1,2026-11-20T02:10:00+00:00,180,calf,left,true,yes,mild,,false,,,false,false";
+    for (body, expected) in [
+        (
+            format!(
+                "{header}\r\n{good}\r\na2,2026-11-21T02:10:00+00:00,-5,calf,left,true,yes,mild,,false,,,false,false\r\n"
+            ),
+            "row 3: duration_seconds: `-5` is not a whole number of seconds",
+        ),
+        (
+            format!(
+                "{header}\r\n{good}\r\na3,2026-13-01T02:10:00+00:00,60,calf,left,true,yes,mild,,false,,,false,false\r\n"
+            ),
+            "row 3: start:",
+        ),
+        (
+            format!(
+                "{header}\r\n{good}\r\na4,2026-11-21T02:10:00+00:00,60,knee,left,true,yes,mild,,false,,,false,false\r\n"
+            ),
+            "row 3: site: `knee` is not one of",
+        ),
+        (
+            format!("{header}\r\n{good}\r\na5,2026-11-21T02:10:00+00:00,60\r\n"),
+            "row 3: has 3 fields; the header has 14",
+        ),
+        (
+            "id,start\r\nx,y\r\n".to_owned(),
+            "row 1: duration_seconds: this column is missing",
+        ),
+        (
+            "this is a letter, not a diary\n".to_owned(),
+            "neither a legcramps CSV export",
+        ),
+        (
+            "{\"format\": \"legcramps-diary\", \"version\": 1, \"episodes\": [{\"id\": \"x\"}]}"
+                .to_owned(),
+            "episodes[0]",
+        ),
+        (
+            "{\"format\": \"something-else\", \"version\": 1}".to_owned(),
+            "this is not a legcramps diary",
+        ),
+    ] {
+        let path = d.file("bad.csv", &body);
+        let r = d.run(&["import", &path]);
+        assert_eq!(r.code, 2, "{expected}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(expected),
+            "expected {expected:?} in {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("nothing was imported"));
+    }
+    assert!(
+        d.run(&["diary"]).stdout.contains("No cramps logged"),
+        "an import is all or nothing"
+    );
+}
+
+#[test]
+fn report_and_gp_summary() {
+    let d = Dir::new("report");
+    for day in ["16", "17", "18"] {
+        let at = format!("2026-11-{day}T02:10+00:00");
+        let mut args: Vec<&str> = LOG.to_vec();
+        args[2] = &at;
+        assert_eq!(d.run(&args).code, 0);
+    }
+    let r = d.run(&["report", "--from", "2026-11-01", "--to", "2026-11-30"]);
+    assert!(r.stdout.contains("Cramps logged: 3"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("Speak to your GP: 3 cramps in the week of 2026-11-16"),
+        "{}",
+        r.stdout
+    );
+    let quiet = d.run(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--frequent-per-week",
+        "5",
+    ]);
+    assert!(
+        !quiet.stdout.contains("cramps in the week of"),
+        "the threshold is a setting"
+    );
+    let html = d.0.join("gp.html");
+    let r = d.run(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--html",
+        html.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.code, 0);
+    let page = std::fs::read_to_string(&html).expect("written");
+    assert!(page.contains("Leg cramps: summary for my GP") && page.contains("@page { size: A4"));
+    assert_eq!(
+        d.run(&["report", "--from", "2026-12-01", "--to", "2026-11-01"])
+            .code,
+        2
+    );
+}
+
+#[test]
+fn remind_writes_a_calendar() {
+    let d = Dir::new("remind");
+    std::fs::create_dir_all(&d.0).expect("dir");
+    let out = d.0.join("r.ics");
+    let r = run(
+        &[
+            "remind",
+            "--at",
+            "21:30",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ics = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\n")
+            && ics.contains("RRULE:FREQ=DAILY\r\n")
+            && ics.contains("T213000\r\n")
+    );
+    assert!(
+        ics.split("\r\n").all(|l| l.len() <= 75),
+        "lines folded at 75 octets"
+    );
+    assert_eq!(run(&["remind", "--at", "9pm"], "").code, 2);
+}
+
+#[test]
+fn delete_all_needs_confirming() {
+    let d = Dir::new("deleteall");
+    assert_eq!(d.run(LOG).code, 0);
+    let r = d.run(&["delete", "--all"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--yes"));
+    assert!(!d.run(&["diary"]).stdout.contains("No cramps logged"));
+    assert_eq!(d.run(&["delete", "--all", "--yes"]).code, 0);
+    assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
+}
