@@ -45,6 +45,10 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     };
     let outcome = evaluate(&answers);
     write!(out, "{}", render(&outcome, &answers, &asked, style, width))?;
+    if args.save {
+        let id = crate::diary::save_check(&args.store, answers)?;
+        writeln!(out, "\nSaved this check in your diary ({id}).")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

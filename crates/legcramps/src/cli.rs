@@ -307,6 +307,11 @@ pub(crate) struct CheckArgs {
     /// Take the answers from a JSON file (the triage contract) instead of asking
     #[arg(long, value_name = "FILE")]
     pub(crate) answers: Option<PathBuf>,
+    /// Keep the answers and the outcome in your diary (exported with it, FHIR included)
+    #[arg(long)]
+    pub(crate) save: bool,
+    #[command(flatten)]
+    pub(crate) store: Store,
 }
 
 #[derive(Debug, Args)]

@@ -583,3 +583,20 @@ pub(crate) fn remind(args: &cli::RemindArgs) -> Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// Keep a check's answers in the diary; returns the saved check's id.
+pub(crate) fn save_check(args: &cli::Store, answers: legcramps_core::Assessment) -> Result<String> {
+    let check = legcramps_contract::diary_io::SavedCheck {
+        id: new_id(),
+        at: now(),
+        answers,
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(args).await?;
+        store.save_check(&Owner::local(), &check).await?;
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    Ok(check.id.to_string())
+}

@@ -420,6 +420,8 @@ struct OutcomePage {
     safety_net_facts: String,
     rows: Vec<Row>,
     content_version: &'static str,
+    /// The answers, for "save this check to your diary".
+    hidden: Vec<Hidden>,
 }
 
 fn advice_lines(o: &legcramps_core::Outcome, group: Group) -> Vec<AdviceLine> {
@@ -432,7 +434,7 @@ fn advice_lines(o: &legcramps_core::Outcome, group: Group) -> Vec<AdviceLine> {
         .collect()
 }
 
-fn outcome_page(a: &Assessment, order: &[&'static Question]) -> Response {
+fn outcome_page(a: &Assessment, asked: Asked, order: &[&'static Question]) -> Response {
     let o = evaluate(a);
     let reasons = |basis: Basis| -> Vec<Reason> {
         o.reasons()
@@ -467,6 +469,7 @@ fn outcome_page(a: &Assessment, order: &[&'static Question]) -> Response {
         safety_net_facts: o.safety_net().facts.join(" "),
         rows: rows(a, order),
         content_version: legcramps_core::CONTENT_VERSION,
+        hidden: hidden(a, asked),
     };
     private(render(StatusCode::OK, &page))
 }
@@ -492,6 +495,14 @@ fn broken() -> Response {
             layout: Layout::new("Your answers could not be read", "check"),
         },
     ))
+}
+
+/// The answers carried in a submitted check form, normalised by walking the questions: the
+/// answers a completed check reached, or `None` when the form is damaged or incomplete.
+pub(crate) fn completed_answers(body: &[u8]) -> Option<Assessment> {
+    let (a, asked) = Submitted::parse(body).state().ok()?;
+    let walked = walk(&a, asked);
+    walked.next.is_none().then_some(walked.answers)
 }
 
 /// Every step of the check is a POST to `/check`.
@@ -526,7 +537,7 @@ pub(crate) async fn step(body: Bytes) -> Response {
     if action == "advice" {
         let walked = walk(&a, asked);
         return match walked.next {
-            None => outcome_page(&walked.answers, &walked.order),
+            None => outcome_page(&walked.answers, walked.asked, &walked.order),
             Some(q) => question_page(&walked.answers, walked.asked, q, false, false, None),
         };
     }

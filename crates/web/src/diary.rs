@@ -811,6 +811,36 @@ pub(crate) async fn delete_all(State(cfg): State<Shared>, body: Bytes) -> Respon
     }
 }
 
+#[derive(Template)]
+#[template(path = "diary_check_saved.html")]
+struct CheckSavedPage {
+    layout: Layout,
+    headline: &'static str,
+}
+
+/// `POST /diary/checks`: keep a completed check's answers in the diary.
+pub(crate) async fn save_check(State(cfg): State<Shared>, body: Bytes) -> Response {
+    let store = store_or_fail!(cfg);
+    let Some(answers) = crate::check::completed_answers(&body) else {
+        return refused(StatusCode::BAD_REQUEST, "The answers of the check could not be read, so nothing was saved. Please do the check again.".to_owned(), false);
+    };
+    let check = legcramps_contract::diary_io::SavedCheck {
+        id: new_id(),
+        at: Local::now().fixed_offset(),
+        answers,
+    };
+    match store.save_check(&Owner::local(), &check).await {
+        Err(e) => failed(e),
+        Ok(()) => render(
+            StatusCode::OK,
+            &CheckSavedPage {
+                layout: Layout::new("Check saved to your diary", "diary"),
+                headline: legcramps_core::evaluate(&answers).level.headline(),
+            },
+        ),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Patterns and the GP summary
 

@@ -85,6 +85,7 @@ pub fn app(config: AppConfig) -> Router {
             "/diary/delete-all",
             get(diary::delete_all_form).post(diary::delete_all),
         )
+        .route("/diary/checks", post(diary::save_check))
         .route("/diary/{id}", post(diary::update))
         .route("/diary/{id}/edit", get(diary::edit_form))
         .route(

@@ -502,3 +502,34 @@ async fn the_episodes_api() {
     );
     d.finish().await;
 }
+
+#[tokio::test]
+async fn a_completed_check_can_be_saved_to_the_diary() {
+    let d = Diary::new().await;
+    let pairs = [
+        ("a.longest_cramp_minutes", "12"),
+        ("a.eases_when_moving", "no"),
+        ("a.gp_open", "no"),
+    ];
+    let r = d.post_form("/diary/checks", &pairs).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Check saved to your diary"));
+    let checks = d.store.checks(&Owner::local()).await.expect("checks");
+    assert_eq!(checks.len(), 1);
+    assert_eq!(
+        legcramps_core::evaluate(&checks[0].answers).level.code(),
+        "urgent-gp"
+    );
+    // An incomplete or damaged check is not saved.
+    let r = d
+        .post_form("/diary/checks", &[("a.longest_cramp_minutes", "2")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        d.store.checks(&Owner::local()).await.expect("checks").len(),
+        1
+    );
+    let fhir = d.get("/diary/export.fhir.json").await;
+    assert!(fhir.body.contains("QuestionnaireResponse"));
+    d.finish().await;
+}
