@@ -5,6 +5,8 @@ const path = require('path');
 
 const port = process.env.E2E_PORT || '8799';
 const bin = process.env.LEGCRAMPS_BIN || path.join(__dirname, '..', 'target', 'debug', 'legcramps');
+// A fresh diary for every run, never the person's own.
+const dataDir = path.join(__dirname, 'test-results', 'diary-data');
 
 const launchOptions = {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -23,7 +25,7 @@ module.exports = defineConfig({
   testDir: './tests',
   outputDir: './test-results',
   timeout: 30_000,
-  workers: 2,
+  workers: 1,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
@@ -34,7 +36,7 @@ module.exports = defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `${bin} serve --addr 127.0.0.1:${port}`,
+    command: `rm -rf '${dataDir}' && '${bin}' serve --addr 127.0.0.1:${port} --data-dir '${dataDir}'`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -16,7 +16,7 @@ fn esc(s: &str) -> String {
 
 /// A bar chart: one bar per (label, value); every `label_every`th label is drawn.
 fn bars(id: &str, title: &str, desc: &str, data: &[(String, u32)], label_every: usize) -> String {
-    let (w, h, left, bottom, top) = (640.0_f64, 220.0_f64, 36.0_f64, 40.0_f64, 12.0_f64);
+    let (w, h, left, bottom, top) = (640.0_f64, 240.0_f64, 44.0_f64, 44.0_f64, 16.0_f64);
     let max = data.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let n = data.len().max(1) as f64;
     let slot = (w - left - 8.0) / n;
@@ -32,7 +32,7 @@ fn bars(id: &str, title: &str, desc: &str, data: &[(String, u32)], label_every: 
     // Axis and a top gridline labelled with the maximum.
     let _ = write!(
         s,
-        r##"<line x1="{left}" y1="{top}" x2="{x2}" y2="{top}" stroke="#d8dde0"/><text x="{tx}" y="{ty}" font-size="12" text-anchor="end" fill="#212b32">{max}</text><line x1="{left}" y1="{base}" x2="{x2}" y2="{base}" stroke="#4c6272"/><text x="{tx}" y="{base}" font-size="12" text-anchor="end" fill="#212b32">0</text>"##,
+        r##"<line x1="{left}" y1="{top}" x2="{x2}" y2="{top}" stroke="#d8dde0"/><text x="{tx}" y="{ty}" font-size="18" text-anchor="end" fill="#212b32">{max}</text><line x1="{left}" y1="{base}" x2="{x2}" y2="{base}" stroke="#4c6272"/><text x="{tx}" y="{base}" font-size="18" text-anchor="end" fill="#212b32">0</text>"##,
         x2 = w - 4.0,
         tx = left - 4.0,
         ty = top + 4.0,
@@ -50,9 +50,9 @@ fn bars(id: &str, title: &str, desc: &str, data: &[(String, u32)], label_every: 
         if i % label_every.max(1) == 0 {
             let _ = write!(
                 s,
-                r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="#212b32">{}</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" font-size="18" text-anchor="middle" fill="#212b32">{}</text>"##,
                 x + bar / 2.0,
-                top + plot + 16.0,
+                top + plot + 24.0,
                 esc(label)
             );
         }
@@ -78,7 +78,7 @@ pub(crate) fn per_week(summary: &Summary) -> String {
         ),
         _ => "No cramps logged in this period.".to_owned(),
     };
-    let every = (data.len() / 8).max(1);
+    let every = (data.len() / 5).max(1);
     bars("per-week", "Cramps per week", &desc, &data, every)
 }
 
@@ -99,7 +99,7 @@ pub(crate) fn by_hour(summary: &Summary) -> String {
         ),
         _ => "No cramps logged in this period.".to_owned(),
     };
-    bars("by-hour", "Time of day cramps started", &desc, &data, 3)
+    bars("by-hour", "Time of day cramps started", &desc, &data, 6)
 }
 
 pub(crate) fn durations(summary: &Summary) -> String {

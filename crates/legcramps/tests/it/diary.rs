@@ -410,3 +410,73 @@ fn delete_all_needs_confirming() {
     assert_eq!(d.run(&["delete", "--all", "--yes"]).code, 0);
     assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
 }
+
+/// The same commands on PostgreSQL (DATABASE_URL), in a fresh database on the local server.
+#[test]
+fn the_diary_commands_work_on_postgresql() {
+    if std::env::var_os("LEGCRAMPS_SKIP_POSTGRES").is_some_and(|v| v == "1") {
+        return;
+    }
+    use sqlx::Connection;
+    let admin = std::env::var("LEGCRAMPS_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let db = format!("legcramps_cli_{}", std::process::id());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .unwrap_or_else(|e| {
+                panic!("PostgreSQL is needed ({admin}): {e}; LEGCRAMPS_SKIP_POSTGRES=1 skips this")
+            });
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await
+            .expect("drop");
+        sqlx::query(&format!("CREATE DATABASE {db}"))
+            .execute(&mut conn)
+            .await
+            .expect("create");
+    });
+    let url = format!(
+        "{}/{db}",
+        admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b)
+    );
+    let with_pg = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_legcramps"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = with_pg(LOG);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Logged "));
+    let (_, csv, _) = with_pg(&["export", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 2);
+    let dir = Dir::new("pg-import");
+    let path = dir.file("d.csv", &csv);
+    let (_, again, _) = with_pg(&["import", &path]);
+    assert!(
+        again.contains("Imported 0 new record(s); 1 were already"),
+        "{again}"
+    );
+    let (_, report, _) = with_pg(&["report", "--from", "2026-11-01", "--to", "2026-11-30"]);
+    assert!(report.contains("Cramps logged: 1"), "{report}");
+    rt.block_on(async {
+        if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await;
+        }
+    });
+}

@@ -1,0 +1,101 @@
+// The cramp diary in the browser: log a cramp with the form (JavaScript on and off), a red flag
+// shows the urgent advice at once, the list, patterns and GP summary pass axe, keyboard-only
+// logging, and screenshots of each page.
+const { test, expect } = require('@playwright/test');
+const { expectAccessible } = require('./helpers');
+
+async function logCramp(page, { day, minutes, eased = 'Yes', severity = 'Moderate', site = 'Calf', side = 'Left' }) {
+  await page.goto('/diary/new');
+  await page.getByLabel('Day').fill(String(day));
+  await page.getByLabel('Month').fill('11');
+  await page.getByLabel('Year').fill('2026');
+  await page.getByLabel('Time it started').fill('02:10');
+  await page.getByLabel('How long did it last?').fill(String(minutes));
+  await page.getByRole('group', { name: 'Which muscle?' }).getByLabel(site, { exact: true }).check();
+  await page.getByRole('group', { name: 'Which leg?' }).getByLabel(side, { exact: true }).check();
+  await page.getByRole('group', { name: 'Were you asleep or awake?' }).getByLabel('Asleep').check();
+  await page.getByRole('group', { name: 'Did it ease when you moved?' }).getByLabel(eased, { exact: true }).check();
+  await page.getByRole('group', { name: 'How bad was it?' }).getByLabel(severity, { exact: true }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('log cramps, see the red flag, the patterns and the GP summary', async ({ page }, info) => {
+  await page.goto('/diary');
+  await expectAccessible(page, 'empty diary');
+  await page.goto('/diary/new');
+  await expectAccessible(page, 'log form');
+  await page.screenshot({ path: info.outputPath('diary-form-375.png'), fullPage: true });
+
+  // A form with a problem keeps what was typed and links the error to the field.
+  await page.getByLabel('How long did it last?').fill('lots');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('There is a problem');
+  await expect(page.getByLabel('How long did it last?')).toHaveValue('lots');
+  await expectAccessible(page, 'log form with errors');
+
+  const base = info.project.name === 'js' ? 10 : 20;
+  await logCramp(page, { day: base, minutes: 2 });
+  await expect(page.getByText('Your cramp has been logged.')).toBeVisible();
+  await logCramp(page, { day: base + 1, minutes: 3, site: 'Foot', side: 'Right' });
+  await logCramp(page, { day: base + 2, minutes: 12, eased: 'No', severity: 'Severe', site: 'Thigh', side: 'Both legs' });
+  // A red flag shows the urgent advice at once.
+  await expect(page.locator('.nhsuk-card--care--urgent')).toBeVisible();
+  await expect(page.locator('a[href="tel:111"]').first()).toBeVisible();
+  await expectAccessible(page, 'red flag advice');
+
+  await page.goto('/diary');
+  await expect(page.getByText('Over 10 minutes, not eased').first()).toBeVisible();
+  await expectAccessible(page, 'diary list');
+  await page.screenshot({ path: info.outputPath('diary-list-1280.png'), fullPage: true });
+
+  await page.goto('/diary/patterns?from=2026-11-01&to=2026-11-30');
+  await expect(page.locator('svg[role="img"]')).toHaveCount(4);
+  await expect(page.getByRole('img', { name: 'Cramps per week' })).toBeVisible();
+  await expectAccessible(page, 'patterns');
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: info.outputPath(`diary-patterns-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 320, height: 640 });
+  // The header's script moves menu items under "More" after a resize: let the layout settle.
+  await expect.poll(
+    () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    { message: 'the patterns page scrolls sideways at 320 px' },
+  ).toBeLessThanOrEqual(0);
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/diary/summary?from=2026-11-01&to=2026-11-30');
+  await expect(page.getByRole('heading', { name: 'Leg cramps: summary for my GP' })).toBeVisible();
+  await expect(page.getByText('Cramps over 10 minutes that did not ease when I moved')).toBeVisible();
+  await expectAccessible(page, 'GP summary');
+  if (info.project.name === 'js') {
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: info.outputPath('gp-summary-print.png'), fullPage: true });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    require('fs').writeFileSync(info.outputPath('gp-summary.pdf'), pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    expect(pages, 'the GP summary prints on one A4 page').toBe(1);
+  }
+});
+
+test('the diary pages work by keyboard', async ({ page }) => {
+  await page.goto('/diary');
+  for (let i = 0; i < 30; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.getByRole('button', { name: 'Log a cramp' }).evaluate((el) => el === document.activeElement)) break;
+  }
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log a cramp');
+  await page.locator('#minutes').focus();
+  await page.keyboard.type('1');
+  // Tab into each radio group and choose its first option with Space.
+  for (const group of ['site', 'side', 'asleep', 'eased', 'severity']) {
+    await page.locator(`#${group}`).focus();
+    await page.keyboard.press('Space');
+  }
+  await page.locator('#medication-started').focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/diary\?logged=1/);
+});
