@@ -1,0 +1,71 @@
+//! The GP summary for ten years of daily cramps (3,650 episodes): reading them from SQLite and
+//! working out the summary (target: under 20 ms), first alone, then with 1,000,000 episodes of
+//! other owners in the same table (target: no slower).
+//!
+//! `cargo bench -p legcramps-store --bench gp_summary`
+
+use std::hint::black_box;
+
+use chrono::{DateTime, NaiveDate};
+use criterion::{Criterion, criterion_group, criterion_main};
+use legcramps_contract::diary_io::DiaryFile;
+use legcramps_core::diary::{Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site};
+use legcramps_core::patterns::{Settings, summarise};
+use legcramps_store::{Owner, Store};
+
+fn episodes(prefix: &str, count: usize) -> Vec<Episode> {
+    let first = DateTime::parse_from_rfc3339("2016-11-26T02:10:00+00:00").expect("time");
+    (0..count)
+        .map(|i| Episode {
+            id: EpisodeId::new(&format!("{prefix}-{i}")).expect("id"),
+            start: first + chrono::Duration::minutes((i as i64 % 3650) * 1440 + (i as i64 * 37) % 600),
+            duration: Duration::from_seconds(30 + (i as u32 * 53) % 900).expect("duration"),
+            site: Site::ALL[i % 4],
+            side: Side::ALL[i % 3],
+            asleep: i % 3 != 0,
+            eased: Eased::ALL[i % 3],
+            severity: Severity::ALL[i % 3],
+            note: None,
+            context: Context::default(),
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let dir = std::env::temp_dir().join(format!("legcramps-bench-summary-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = rt.block_on(Store::open_sqlite(&dir)).expect("open");
+    let me = Owner::local();
+    let from = NaiveDate::from_ymd_opt(2016, 11, 26).expect("date");
+    let to = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+    rt.block_on(store.import(&me, &DiaryFile { episodes: episodes("me", 3650), checks: vec![] }))
+        .expect("import");
+
+    let summary = || async {
+        let list = store.list(&me, Some(from), Some(to)).await.expect("list");
+        assert_eq!(list.len(), 3650);
+        black_box(summarise(&list, from, to, Settings::default()))
+    };
+    let mut group = c.benchmark_group("gp_summary");
+    group.bench_function("3650 episodes, alone", |b| b.iter(|| rt.block_on(summary())));
+
+    // 1,000,000 episodes of 1,000 other people.
+    for batch in 0..20 {
+        let file = DiaryFile {
+            episodes: episodes(&format!("other{batch}"), 50_000),
+            checks: vec![],
+        };
+        let owner = Owner::named(&format!("someone-{}", batch * 50));
+        rt.block_on(store.import(&owner, &file)).expect("import others");
+    }
+    group.bench_function("3650 episodes, with 1,000,000 of other owners", |b| {
+        b.iter(|| rt.block_on(summary()))
+    });
+    group.finish();
+    rt.block_on(store.close());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
