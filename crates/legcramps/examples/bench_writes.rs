@@ -47,23 +47,37 @@ fn post(stream: &mut TcpStream, body: &str) -> u16 {
             let head = String::from_utf8_lossy(&buf[..end]).to_string();
             let len: usize = head
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap_or(0))
+                })
                 .unwrap_or(0);
             while buf.len() < end + 4 + len {
                 let n = stream.read(&mut chunk).expect("read body");
                 assert!(n > 0, "connection closed");
                 buf.extend_from_slice(&chunk[..n]);
             }
-            return head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+            return head
+                .split_whitespace()
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
         }
     }
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
     let base = std::env::temp_dir().join(format!("legcramps-bench-writes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
 
     // 1. Raw: one INSERT per transaction, WAL + synchronous=FULL, through sqlx.
     let raw = rt.block_on(async {
@@ -91,13 +105,22 @@ fn main() {
     // 2. Through the HTTP API of a real server, one client, one write at a time.
     let (addr, store) = rt.block_on(async {
         let store = Store::open_sqlite(&base.join("api")).await.expect("open");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let config = AppConfig {
-            diary: DiaryAccess::On { store: store.clone(), loopback_only: true },
+            diary: DiaryAccess::On {
+                store: store.clone(),
+                loopback_only: true,
+            },
             settings: Settings::default(),
         };
-        tokio::spawn(legcramps_web::serve(listener, config, std::future::pending()));
+        tokio::spawn(legcramps_web::serve(
+            listener,
+            config,
+            std::future::pending(),
+        ));
         (addr, store)
     });
     let mut stream = TcpStream::connect(addr).expect("connect");
@@ -112,7 +135,13 @@ fn main() {
         assert_eq!(post(&mut stream, &body), 201, "write {i}");
     }
     let api = n as f64 / started.elapsed().as_secs_f64();
-    let stored = rt.block_on(async { store.list(&Owner::local(), None, None).await.expect("list").len() });
+    let stored = rt.block_on(async {
+        store
+            .list(&Owner::local(), None, None)
+            .await
+            .expect("list")
+            .len()
+    });
     assert_eq!(stored, n, "every acknowledged write is stored");
 
     println!("writes: {n} each, SQLite WAL + synchronous=FULL, one transaction per write");

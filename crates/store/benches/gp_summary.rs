@@ -18,7 +18,8 @@ fn episodes(prefix: &str, count: usize) -> Vec<Episode> {
     (0..count)
         .map(|i| Episode {
             id: EpisodeId::new(&format!("{prefix}-{i}")).expect("id"),
-            start: first + chrono::Duration::minutes((i as i64 % 3650) * 1440 + (i as i64 * 37) % 600),
+            start: first
+                + chrono::Duration::minutes((i as i64 % 3650) * 1440 + (i as i64 * 37) % 600),
             duration: Duration::from_seconds(30 + (i as u32 * 53) % 900).expect("duration"),
             site: Site::ALL[i % 4],
             side: Side::ALL[i % 3],
@@ -32,15 +33,24 @@ fn episodes(prefix: &str, count: usize) -> Vec<Episode> {
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let dir = std::env::temp_dir().join(format!("legcramps-bench-summary-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let store = rt.block_on(Store::open_sqlite(&dir)).expect("open");
     let me = Owner::local();
     let from = NaiveDate::from_ymd_opt(2016, 11, 26).expect("date");
     let to = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
-    rt.block_on(store.import(&me, &DiaryFile { episodes: episodes("me", 3650), checks: vec![] }))
-        .expect("import");
+    rt.block_on(store.import(
+        &me,
+        &DiaryFile {
+            episodes: episodes("me", 3650),
+            checks: vec![],
+        },
+    ))
+    .expect("import");
 
     let summary = || async {
         let list = store.list(&me, Some(from), Some(to)).await.expect("list");
@@ -48,7 +58,9 @@ fn bench(c: &mut Criterion) {
         black_box(summarise(&list, from, to, Settings::default()))
     };
     let mut group = c.benchmark_group("gp_summary");
-    group.bench_function("3650 episodes, alone", |b| b.iter(|| rt.block_on(summary())));
+    group.bench_function("3650 episodes, alone", |b| {
+        b.iter(|| rt.block_on(summary()))
+    });
 
     // 1,000,000 episodes of 1,000 other people.
     for batch in 0..20 {
@@ -57,7 +69,8 @@ fn bench(c: &mut Criterion) {
             checks: vec![],
         };
         let owner = Owner::named(&format!("someone-{}", batch * 50));
-        rt.block_on(store.import(&owner, &file)).expect("import others");
+        rt.block_on(store.import(&owner, &file))
+            .expect("import others");
     }
     group.bench_function("3650 episodes, with 1,000,000 of other owners", |b| {
         b.iter(|| rt.block_on(summary()))

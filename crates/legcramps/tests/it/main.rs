@@ -3,6 +3,7 @@
 
 mod crash;
 mod diary;
+mod serve;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -1,0 +1,104 @@
+//! `legcramps serve` as a process: it answers, logs requests without their content, and stops
+//! gracefully on SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn request(port: u16, raw: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    s.write_all(raw.as_bytes()).ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+#[test]
+fn serves_logs_no_answers_and_stops_on_sigterm() {
+    let port = free_port();
+    let dir = std::env::temp_dir().join(format!("legcramps-serve-{}", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_legcramps"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+            dir.to_str().expect("utf-8"),
+        ])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let health = loop {
+        if let Some(r) = request(
+            port,
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        ) {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let body = r#"{"longest_cramp_minutes": 37.5, "eases_when_moving": false, "pregnant": true}"#;
+    let triage = request(port, &format!("POST /api/v1/triage?secret=yes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())).expect("answers");
+    assert!(triage.contains("urgent-gp"));
+    let form = "a.longest_cramp_minutes=37.5&current=eases_when_moving&eases_when_moving=no";
+    request(port, &format!("POST /check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}", form.len())).expect("answers");
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "a graceful stop exits 0: {exit:?}");
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("log");
+    assert!(
+        log.contains("route=/api/v1/triage") && log.contains("status=200"),
+        "{log}"
+    );
+    assert!(
+        log.contains("shutting down") && log.contains("stopped"),
+        "{log}"
+    );
+    for secret in [
+        "37.5",
+        "pregnant",
+        "longest_cramp_minutes",
+        "eases_when_moving",
+        "secret=yes",
+    ] {
+        assert!(!log.contains(secret), "the log contains `{secret}`:\n{log}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
