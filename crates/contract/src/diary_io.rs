@@ -293,6 +293,34 @@ struct CheckJson {
 
 const FORMAT: &str = "legcramps-diary";
 
+/// One episode of the JSON format, checked field by field (the same checks as CSV).
+fn episode_from_json(e: EpisodeJson) -> Result<Episode, Invalid> {
+    let med = e.context.new_medication;
+    let get = |name: &'static str| -> String {
+        match name {
+            "id" => e.id.clone(),
+            "start" => e.start.clone(),
+            "duration_seconds" => e.duration_seconds.to_string(),
+            "site" => e.site.clone(),
+            "side" => e.side.clone(),
+            "asleep" => bool_text(e.asleep).into(),
+            "eased" => e.eased.clone(),
+            "severity" => e.severity.clone(),
+            "note" => e.note.clone().unwrap_or_default(),
+            "exercise" => bool_text(e.context.exercise).into(),
+            "new_medication" => med.as_ref().map_or(String::new(), |m| m.name.clone()),
+            "new_medication_started" => med
+                .as_ref()
+                .and_then(|m| m.started.clone())
+                .unwrap_or_default(),
+            "pregnant" => bool_text(e.context.pregnant).into(),
+            "short_of_fluids" => bool_text(e.context.short_of_fluids).into(),
+            _ => String::new(),
+        }
+    };
+    episode_from_fields(get)
+}
+
 /// The answers of an assessment as contract JSON (missing answers left out).
 pub fn assessment_json(a: &Assessment) -> serde_json::Value {
     let mut map = serde_json::Map::new();
@@ -382,32 +410,8 @@ pub fn from_json(text: &str) -> Result<DiaryFile, ImportError> {
     }
     let mut out = DiaryFile::default();
     for (n, e) in doc.episodes.into_iter().enumerate() {
-        let place = format!("episode {}", n + 1);
-        let med = e.context.new_medication;
-        let get = |name: &'static str| -> String {
-            match name {
-                "id" => e.id.clone(),
-                "start" => e.start.clone(),
-                "duration_seconds" => e.duration_seconds.to_string(),
-                "site" => e.site.clone(),
-                "side" => e.side.clone(),
-                "asleep" => bool_text(e.asleep).into(),
-                "eased" => e.eased.clone(),
-                "severity" => e.severity.clone(),
-                "note" => e.note.clone().unwrap_or_default(),
-                "exercise" => bool_text(e.context.exercise).into(),
-                "new_medication" => med.as_ref().map_or(String::new(), |m| m.name.clone()),
-                "new_medication_started" => med
-                    .as_ref()
-                    .and_then(|m| m.started.clone())
-                    .unwrap_or_default(),
-                "pregnant" => bool_text(e.context.pregnant).into(),
-                "short_of_fluids" => bool_text(e.context.short_of_fluids).into(),
-                _ => String::new(),
-            }
-        };
         out.episodes
-            .push(episode_from_fields(get).map_err(|err| at(&place, err))?);
+            .push(episode_from_json(e).map_err(|err| at(&format!("episode {}", n + 1), err))?);
     }
     for (n, c) in doc.checks.into_iter().enumerate() {
         let place = format!("check {}", n + 1);
@@ -486,12 +490,6 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
         field: None,
         message: "unexpected data after the JSON object".into(),
     })?;
-    let context = e.context.unwrap_or(ContextJson {
-        exercise: false,
-        new_medication: None,
-        pregnant: false,
-        short_of_fluids: false,
-    });
     let duration = Duration::from_minutes(e.minutes).map_err(|err| {
         at(
             "",
@@ -501,28 +499,22 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
             },
         )
     })?;
-    let med = context.new_medication;
-    let get = |name: &'static str| -> String {
-        match name {
-            "id" => id.to_string(),
-            "start" => e.start.clone(),
-            "duration_seconds" => duration.seconds().to_string(),
-            "site" => e.site.clone(),
-            "side" => e.side.clone(),
-            "asleep" => bool_text(e.asleep).into(),
-            "eased" => e.eased.clone(),
-            "severity" => e.severity.clone(),
-            "note" => e.note.clone().unwrap_or_default(),
-            "exercise" => bool_text(context.exercise).into(),
-            "new_medication" => med.as_ref().map_or(String::new(), |m| m.name.clone()),
-            "new_medication_started" => med
-                .as_ref()
-                .and_then(|m| m.started.clone())
-                .unwrap_or_default(),
-            "pregnant" => bool_text(context.pregnant).into(),
-            "short_of_fluids" => bool_text(context.short_of_fluids).into(),
-            _ => String::new(),
-        }
-    };
-    episode_from_fields(get).map_err(|err| at("", err))
+    episode_from_json(EpisodeJson {
+        id: id.to_string(),
+        start: e.start,
+        duration_seconds: duration.seconds(),
+        site: e.site,
+        side: e.side,
+        asleep: e.asleep,
+        eased: e.eased,
+        severity: e.severity,
+        note: e.note,
+        context: e.context.unwrap_or(ContextJson {
+            exercise: false,
+            new_medication: None,
+            pregnant: false,
+            short_of_fluids: false,
+        }),
+    })
+    .map_err(|err| at("", err))
 }

@@ -990,43 +990,51 @@ fn stamp() -> String {
     Local::now().format("%Y-%m-%d").to_string()
 }
 
-pub(crate) async fn export_csv(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
-    match everything(&cfg, &q).await {
-        Ok(f) => download(
-            to_csv(&f.episodes),
-            "text/csv; charset=utf-8",
-            &format!("leg-cramps-diary-{}.csv", stamp()),
+/// The export formats offered for download.
+#[derive(Clone, Copy)]
+enum Export {
+    Csv,
+    Json,
+    Fhir,
+}
+
+async fn export(cfg: &Shared, q: &RangeQuery, kind: Export) -> Response {
+    let f = match everything(cfg, q).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let (body, content_type, ext) = match kind {
+        Export::Csv => (to_csv(&f.episodes), "text/csv; charset=utf-8", "csv"),
+        Export::Json => (to_json(&f), "application/json", "json"),
+        Export::Fhir => (
+            fhir::to_fhir(&f, Utc::now()),
+            "application/fhir+json",
+            "fhir.json",
         ),
-        Err(r) => r,
-    }
+    };
+    download(
+        body,
+        content_type,
+        &format!("leg-cramps-diary-{}.{ext}", stamp()),
+    )
+}
+
+pub(crate) async fn export_csv(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
+    export(&cfg, &q, Export::Csv).await
 }
 
 pub(crate) async fn export_json(
     State(cfg): State<Shared>,
     Query(q): Query<RangeQuery>,
 ) -> Response {
-    match everything(&cfg, &q).await {
-        Ok(f) => download(
-            to_json(&f),
-            "application/json",
-            &format!("leg-cramps-diary-{}.json", stamp()),
-        ),
-        Err(r) => r,
-    }
+    export(&cfg, &q, Export::Json).await
 }
 
 pub(crate) async fn export_fhir(
     State(cfg): State<Shared>,
     Query(q): Query<RangeQuery>,
 ) -> Response {
-    match everything(&cfg, &q).await {
-        Ok(f) => download(
-            fhir::to_fhir(&f, Utc::now()),
-            "application/fhir+json",
-            &format!("leg-cramps-diary-{}.fhir.json", stamp()),
-        ),
-        Err(r) => r,
-    }
+    export(&cfg, &q, Export::Fhir).await
 }
 
 #[derive(Deserialize)]

@@ -231,22 +231,7 @@ fn arb_assessment() -> impl Strategy<Value = Assessment> {
 }
 
 fn to_json(a: &Assessment) -> String {
-    let mut map = serde_json::Map::new();
-    if let Some(m) = a.longest_cramp_minutes {
-        map.insert("longest_cramp_minutes".into(), m.get().into());
-    }
-    for q in YesNo::ALL {
-        if let Some(v) = a.get(q) {
-            map.insert(legcramps_core::Field::YesNo(q).name().into(), v.into());
-        }
-    }
-    if let Some(cs) = a.known_conditions {
-        map.insert(
-            "known_conditions".into(),
-            cs.iter().map(|c| c.name()).collect::<Vec<_>>().into(),
-        );
-    }
-    serde_json::Value::Object(map).to_string()
+    legcramps_contract::diary_io::assessment_json(a).to_string()
 }
 
 proptest! {
