@@ -71,6 +71,15 @@ fn every_command_has_help_with_examples() {
         &["guide"],
         &["rules"],
         &["stretch"],
+        &["serve"],
+        &["log"],
+        &["diary"],
+        &["edit"],
+        &["delete"],
+        &["report"],
+        &["export"],
+        &["import"],
+        &["remind"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
