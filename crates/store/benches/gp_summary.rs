@@ -32,14 +32,8 @@ fn episodes(prefix: &str, count: usize) -> Vec<Episode> {
         .collect()
 }
 
-fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let dir = std::env::temp_dir().join(format!("legcramps-bench-summary-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let store = rt.block_on(Store::open_sqlite(&dir)).expect("open");
+/// Measure the summary on `store`, alone and then beside 1,000,000 other owners' episodes.
+fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, store: &Store, backend: &str) {
     let me = Owner::local();
     let from = NaiveDate::from_ymd_opt(2016, 11, 26).expect("date");
     let to = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
@@ -51,24 +45,22 @@ fn bench(c: &mut Criterion) {
         },
     ))
     .expect("import");
-
     let summary = || async {
         let list = store.list(&me, Some(from), Some(to)).await.expect("list");
         assert_eq!(list.len(), 3650);
         black_box(summarise(&list, from, to, Settings::default()))
     };
-    let mut group = c.benchmark_group("gp_summary");
+    let mut group = c.benchmark_group(format!("gp_summary_{backend}"));
     group.bench_function("3650 episodes, alone", |b| {
         b.iter(|| rt.block_on(summary()))
     });
-
-    // 1,000,000 episodes of 1,000 other people.
+    // 1,000,000 episodes of 20 other people.
     for batch in 0..20 {
         let file = DiaryFile {
             episodes: episodes(&format!("other{batch}"), 50_000),
             checks: vec![],
         };
-        let owner = Owner::named(&format!("someone-{}", batch * 50));
+        let owner = Owner::named(&format!("someone-{batch}"));
         rt.block_on(store.import(&owner, &file))
             .expect("import others");
     }
@@ -76,8 +68,52 @@ fn bench(c: &mut Criterion) {
         b.iter(|| rt.block_on(summary()))
     });
     group.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = std::env::temp_dir().join(format!("legcramps-bench-summary-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = rt.block_on(Store::open_sqlite(&dir)).expect("open");
+    measure(c, &rt, &store, "sqlite");
     rt.block_on(store.close());
     let _ = std::fs::remove_dir_all(&dir);
+
+    // PostgreSQL too, when LEGCRAMPS_BENCH_PG names a server (a fresh database is made and
+    // dropped), e.g. LEGCRAMPS_BENCH_PG=postgres://postgres@127.0.0.1:5432/test.
+    if let Ok(admin) = std::env::var("LEGCRAMPS_BENCH_PG") {
+        use sqlx::Connection;
+        let db = format!("legcramps_bench_{}", std::process::id());
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(b, _)| b)
+            .to_owned();
+        rt.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {db}"))
+                .execute(&mut conn)
+                .await
+                .expect("create");
+        });
+        let store = rt
+            .block_on(Store::open_postgres(&format!("{base}/{db}")))
+            .expect("open");
+        measure(c, &rt, &store, "postgres");
+        rt.block_on(async {
+            store.close().await;
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL");
+            let _ = sqlx::query(&format!("DROP DATABASE {db} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await;
+        });
+    }
 }
 
 criterion_group!(benches, bench);
