@@ -1,7 +1,10 @@
 //! The diary as a FHIR R4 Bundle (type `collection`), in our own serde types: one Observation
 //! per episode (code SNOMED CT 55300003 "Cramp", body site, laterality, effective period,
 //! duration, severity, sleep, easing, context, note) and one QuestionnaireResponse per saved
-//! check. Validated in CI by an independent validator (`fhir.resources`, see `.ci/fhir_check.py`).
+//! check. Validated in CI by an independent validator (`fhir.resources`, run by
+//! `scripts/validate-exports.py`). The issue fixes 55300003 "Cramp"; the SNOMED CT codes for
+//! body site, laterality and severity were chosen by us and still need a clinical
+//! terminologist's review before this export feeds a health record.
 
 use chrono::{DateTime, Duration as Span, Utc};
 use legcramps_core::diary::{Eased, Episode, Severity, Side, Site};
