@@ -8,9 +8,10 @@ secs=${1:-15}
 cd "$(dirname "$0")/.."
 cargo build --release -q --bin legcramps
 port=18080
-./target/release/legcramps serve --addr 127.0.0.1:$port 2>/dev/null &
+data=$(mktemp -d)
+./target/release/legcramps serve --addr 127.0.0.1:$port --data-dir "$data" 2>/dev/null &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
 
 lua=$(mktemp)
