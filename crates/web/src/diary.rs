@@ -680,18 +680,26 @@ fn parse_id(id: &str) -> Option<EpisodeId> {
     EpisodeId::new(id).ok()
 }
 
-pub(crate) async fn edit_form(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
-    let store = store_or_fail!(cfg);
-    let Some(id) = parse_id(&id) else {
-        return crate::pages::not_found().await;
+/// The owner's episode with this id, or the page to show instead (not found, or a failure).
+async fn find(cfg: &Shared, id: &str) -> Result<Episode, Response> {
+    let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
+    let Some(id) = parse_id(id) else {
+        return Err(crate::pages::not_found().await);
     };
     match store.get(&Owner::local(), &id).await {
-        Err(e) => failed(e),
-        Ok(None) => crate::pages::not_found().await,
-        Ok(Some(e)) => render(
+        Err(e) => Err(failed(e)),
+        Ok(None) => Err(crate::pages::not_found().await),
+        Ok(Some(e)) => Ok(e),
+    }
+}
+
+pub(crate) async fn edit_form(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
+    match find(&cfg, &id).await {
+        Err(page) => page,
+        Ok(e) => render(
             StatusCode::OK,
             &FormPage::new(
-                format!("/diary/{id}"),
+                format!("/diary/{}", e.id),
                 "Change a cramp",
                 "Save changes",
                 FormValues::from_episode(&e),
@@ -740,18 +748,13 @@ struct DeletePage {
 }
 
 pub(crate) async fn delete_form(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
-    let store = store_or_fail!(cfg);
-    let Some(id) = parse_id(&id) else {
-        return crate::pages::not_found().await;
-    };
-    match store.get(&Owner::local(), &id).await {
-        Err(e) => failed(e),
-        Ok(None) => crate::pages::not_found().await,
-        Ok(Some(e)) => render(
+    match find(&cfg, &id).await {
+        Err(page) => page,
+        Ok(e) => render(
             StatusCode::OK,
             &DeletePage {
                 layout: Layout::new("Delete this cramp?", "diary"),
-                id: id.to_string(),
+                id: e.id.to_string(),
                 when: format!(
                     "{}, {} {} {}",
                     e.start.format("%-d %b %Y %H:%M"),
