@@ -127,10 +127,7 @@ impl Default for OutcomeWriter {
             close: Level::ALL
                 .iter()
                 .map(|l| {
-                    let net = legcramps_core::triage::SAFETY_NETS
-                        .iter()
-                        .find(|s| s.level == *l)
-                        .map_or("", |s| s.text);
+                    let net = legcramps_core::triage::safety_net(*l).text;
                     format!(
                         ",\"safety_net\":{},\"content_version\":{},\"source\":{}}}",
                         json(net),

@@ -456,6 +456,24 @@ pub const SAFETY_NETS: &[SafetyNet] = &[
     },
 ];
 
+/// The safety net of a level (every level has one: a test checks it).
+pub fn safety_net(level: Level) -> &'static SafetyNet {
+    SAFETY_NETS
+        .iter()
+        .find(|s| s.level == level)
+        .unwrap_or(&SAFETY_NETS[0])
+}
+
+/// The advice that an urgent outcome gives (contact the GP now, 111 if closed), with the
+/// urgent safety net: what the diary shows at once for a red-flag episode.
+pub fn urgent_advice() -> (&'static Advice, &'static SafetyNet) {
+    let contact = ADVICE
+        .iter()
+        .find(|a| a.when == When::LevelIs(Level::UrgentGp))
+        .unwrap_or(&ADVICE[0]);
+    (contact, safety_net(Level::UrgentGp))
+}
+
 /// The result of a triage. Small and `Copy`: the rules, advice and causes that apply are kept
 /// as sets of indexes into the static tables, and read out through the accessors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -582,9 +600,6 @@ impl Outcome {
 
     /// When to seek help again.
     pub fn safety_net(&self) -> &'static SafetyNet {
-        SAFETY_NETS
-            .iter()
-            .find(|s| s.level == self.level)
-            .unwrap_or(&SAFETY_NETS[0])
+        safety_net(self.level)
     }
 }

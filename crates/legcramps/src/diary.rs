@@ -18,7 +18,7 @@ use legcramps_core::diary::{
     parse_start,
 };
 use legcramps_core::patterns::{DURATION_BANDS, Settings, summarise};
-use legcramps_core::triage::{ADVICE, SAFETY_NETS};
+use legcramps_core::triage::urgent_advice;
 use legcramps_store::{Owner, Store, default_data_dir, new_id};
 
 use crate::BadInput;
@@ -136,14 +136,8 @@ fn check_not_future(start: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset
 
 /// The urgent advice for a red-flag episode, from the triage engine's own tables.
 fn red_flag_advice(style: Style, width: usize) -> String {
-    let contact = ADVICE
-        .iter()
-        .find(|a| a.id == "urgent-contact")
-        .map_or("", |a| a.text);
-    let net = SAFETY_NETS
-        .iter()
-        .find(|s| s.level == Level::UrgentGp)
-        .map_or("", |s| s.text);
+    let (contact, net) = urgent_advice();
+    let (contact, net) = (contact.text, net.text);
     format!(
         "\n{}\n{}\n{}\n",
         style.urgent(&format!("!! {}", Level::UrgentGp.headline())),

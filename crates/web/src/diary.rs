@@ -27,7 +27,7 @@ use legcramps_core::diary::{
     Severity, Side, Site, parse_date,
 };
 use legcramps_core::patterns::{Summary, summarise};
-use legcramps_core::triage::{ADVICE, SAFETY_NETS};
+use legcramps_core::triage::urgent_advice;
 use legcramps_store::{Owner, Store, new_id};
 use serde::Deserialize;
 
@@ -642,19 +642,14 @@ struct RedFlagPage {
 }
 
 fn red_flag_page(e: &Episode) -> Response {
+    let (contact, net) = urgent_advice();
     render(
         StatusCode::OK,
         &RedFlagPage {
             layout: Layout::new("Speak to your GP urgently", "diary"),
             headline: Level::UrgentGp.headline(),
-            contact: ADVICE
-                .iter()
-                .find(|a| a.id == "urgent-contact")
-                .map_or("", |a| a.text),
-            safety_net: SAFETY_NETS
-                .iter()
-                .find(|s| s.level == Level::UrgentGp)
-                .map_or("", |s| s.text),
+            contact: contact.text,
+            safety_net: net.text,
             lasted: e.duration.human(),
         },
     )
@@ -1142,11 +1137,12 @@ pub(crate) async fn api_create(
     let red = episode.is_red_flag();
     let mut out = serde_json::json!({"id": episode.id.as_str(), "red_flag": red});
     if red {
+        let (contact, net) = urgent_advice();
         out["advice"] = serde_json::json!({
             "disposition": Level::UrgentGp.code(),
             "headline": Level::UrgentGp.headline(),
-            "text": ADVICE.iter().find(|a| a.id == "urgent-contact").map_or("", |a| a.text),
-            "safety_net": SAFETY_NETS.iter().find(|s| s.level == Level::UrgentGp).map_or("", |s| s.text),
+            "text": contact.text,
+            "safety_net": net.text,
             "phone_111": true,
         });
     }

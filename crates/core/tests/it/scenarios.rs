@@ -119,3 +119,16 @@ fn possible_causes_follow_the_answers() {
         assert!(advice.contains(&id), "{id} missing from {advice:?}");
     }
 }
+
+#[test]
+fn the_diary_red_flag_advice_is_the_urgent_outcome_advice() {
+    let (contact, net) = legcramps_core::triage::urgent_advice();
+    let urgent = evaluate(&parse("min=12 eases=n"));
+    assert!(
+        urgent
+            .advice()
+            .any(|a| std::ptr::eq(a, contact) || a.id == contact.id)
+    );
+    assert_eq!(contact.id, "urgent-contact");
+    assert_eq!(net.text, urgent.safety_net().text);
+}
