@@ -61,6 +61,8 @@ pub struct AssessmentIn {
     /// Whether the cramp got better once the person started to move.
     eases_when_moving: Option<bool>,
     /// Cramps began after contact with mercury, lead or a similar substance, or after dirt got into a cut.
+    /// The check asks this as two questions (`lead_or_mercury_contact`, `dirt_in_wound`); give
+    /// either this field or those two, not both.
     toxin_or_wound_contact: Option<bool>,
     /// Whether the person's GP surgery is open now.
     gp_open: Option<bool>,
@@ -85,6 +87,18 @@ pub struct AssessmentIn {
     /// Diagnosed conditions the person already knows about.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<ConditionName>>))]
     known_conditions: Option<Vec<ConditionIn>>,
+    /// Breathlessness or chest pain as well as the leg pain (possible pulmonary embolism:
+    /// `emergency`). Only `true` gives `emergency`; missing gives `urgent-gp`.
+    breathless_or_chest_pain: Option<bool>,
+    /// Pain in one leg with swelling, warmth, or red or darker skin in that leg (possible DVT:
+    /// `urgent-gp`).
+    one_leg_swollen_warm_or_red: Option<bool>,
+    /// The first half of `toxin_or_wound_contact`, as the check asks it: contact with lead,
+    /// mercury or a similar substance before the cramps began.
+    lead_or_mercury_contact: Option<bool>,
+    /// The second half of `toxin_or_wound_contact`: dirt got into a cut or wound before the
+    /// cramps began.
+    dirt_in_wound: Option<bool>,
 }
 
 /// A diagnosed condition, as named in the contract (for the OpenAPI schema).
@@ -141,6 +155,10 @@ impl From<AssessmentIn> for Assessment {
             (YesNo::Pregnant, w.pregnant),
             (YesNo::AfterExercise, w.after_exercise),
             (YesNo::Dehydrated, w.dehydrated),
+            (YesNo::BreathlessOrChestPain, w.breathless_or_chest_pain),
+            (YesNo::OneLegSwollenWarmOrRed, w.one_leg_swollen_warm_or_red),
+            (YesNo::LeadOrMercury, w.lead_or_mercury_contact),
+            (YesNo::DirtInWound, w.dirt_in_wound),
         ] {
             a.set(q, v);
         }
@@ -218,6 +236,18 @@ pub fn parse_assessment(text: &str) -> Result<Assessment, ContractError> {
                     Some((e.line(), e.column())),
                 )
             })?;
+            if wire.toxin_or_wound_contact.is_some()
+                && (wire.lead_or_mercury_contact.is_some() || wire.dirt_in_wound.is_some())
+            {
+                // Both at once could disagree (no to the whole, yes to a part); say so rather
+                // than guess which the person meant.
+                return Err(error(
+                    ErrorKind::Invalid,
+                    Some("toxin_or_wound_contact".to_owned()),
+                    "give either `toxin_or_wound_contact` or its two parts (`lead_or_mercury_contact`, `dirt_in_wound`), not both",
+                    None,
+                ));
+            }
             Ok(wire.into())
         }
         Err(e) => {

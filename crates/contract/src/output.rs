@@ -5,19 +5,23 @@ use legcramps_core::triage::Basis;
 use legcramps_core::{CONTENT_VERSION, Outcome};
 use serde::Serialize;
 
-/// The outcome as JSON. Every field of the contract, plus `headline`, `reasons` (why each
-/// triggered rule applied) and `source`.
+/// The outcome as JSON. Every field of the contract, plus `headline` (the one thing to do:
+/// "Phone 111 now"), `reasons` (why each triggered rule applied), `safety_net_lines` (the
+/// safety net as the short lines people see) and `source`.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Outcome))]
 pub struct OutcomeOut {
     pub disposition: &'static str,
     pub headline: &'static str,
     pub phone_111: bool,
+    /// True exactly when `disposition` is `emergency`.
+    pub phone_999: bool,
     pub triggered: Vec<&'static str>,
     pub reasons: Vec<ReasonOut>,
     pub possible_causes: Vec<&'static str>,
     pub advice: Vec<AdviceOut>,
-    pub safety_net: &'static str,
+    pub safety_net: String,
+    pub safety_net_lines: Vec<&'static str>,
     pub content_version: &'static str,
     pub source: &'static str,
 }
@@ -44,22 +48,19 @@ pub struct AdviceOut {
 pub fn outcome_out(o: &Outcome) -> OutcomeOut {
     OutcomeOut {
         disposition: o.level.code(),
-        headline: o.level.headline(),
+        headline: o.headline(),
         phone_111: o.phone_111,
+        phone_999: o.phone_999,
         triggered: o.triggered().collect(),
         reasons: o
             .reasons()
-            .map(|(r, basis)| match basis {
-                Basis::Answered => ReasonOut {
-                    fact: r.fact,
-                    basis: "answered",
-                    text: r.because,
+            .map(|(r, basis)| ReasonOut {
+                fact: r.fact,
+                basis: match basis {
+                    Basis::Answered => "answered",
+                    Basis::Assumed => "assumed",
                 },
-                Basis::Assumed => ReasonOut {
-                    fact: r.fact,
-                    basis: "assumed",
-                    text: r.assumed,
-                },
+                text: r.reason(basis),
             })
             .collect(),
         possible_causes: o.possible_causes().collect(),
@@ -71,7 +72,8 @@ pub fn outcome_out(o: &Outcome) -> OutcomeOut {
                 text: a.text,
             })
             .collect(),
-        safety_net: o.safety_net().text,
+        safety_net: o.safety_net().text(),
+        safety_net_lines: o.safety_net().lines.iter().map(|l| l.text).collect(),
         content_version: CONTENT_VERSION,
         source: SOURCE_CREDIT.text,
     }
@@ -92,7 +94,7 @@ pub fn outcome_json(o: &Outcome) -> String {
 /// in constant memory.
 #[derive(Debug)]
 pub struct OutcomeWriter {
-    /// Per level (in `Level::ALL` order): the opening up to the headline, and the closing
+    /// Per action (in `Action::ALL` order): the opening up to the phone flags, and the closing
     /// from the safety net on.
     open: Vec<String>,
     close: Vec<String>,
@@ -111,26 +113,30 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 impl Default for OutcomeWriter {
     fn default() -> Self {
-        use legcramps_core::triage::{ADVICE, CAUSES, Level, RULES};
+        use legcramps_core::triage::{ADVICE, Action, CAUSES, RULES};
         let reason = |fact, basis, text| json(&ReasonOut { fact, basis, text });
         OutcomeWriter {
-            open: Level::ALL
+            open: Action::ALL
                 .iter()
-                .map(|l| {
+                .map(|a| {
                     format!(
-                        "{{\"disposition\":{},\"headline\":{}",
-                        json(l.code()),
-                        json(l.headline())
+                        "{{\"disposition\":{},\"headline\":{},\"phone_111\":{},\"phone_999\":{}",
+                        json(a.level().code()),
+                        json(a.headline()),
+                        *a == Action::Phone111,
+                        *a == Action::Phone999,
                     )
                 })
                 .collect(),
-            close: Level::ALL
+            close: Action::ALL
                 .iter()
-                .map(|l| {
-                    let net = legcramps_core::triage::safety_net(*l).text;
+                .map(|a| {
+                    let net = legcramps_core::triage::safety_net(*a);
+                    let lines: Vec<&str> = net.lines.iter().map(|l| l.text).collect();
                     format!(
-                        ",\"safety_net\":{},\"content_version\":{},\"source\":{}}}",
-                        json(net),
+                        ",\"safety_net\":{},\"safety_net_lines\":{},\"content_version\":{},\"source\":{}}}",
+                        json(&net.text()),
+                        json(&lines),
                         json(CONTENT_VERSION),
                         json(SOURCE_CREDIT.text)
                     )
@@ -176,16 +182,11 @@ fn join<'a>(out: &mut Vec<u8>, parts: impl Iterator<Item = &'a str>) {
 impl OutcomeWriter {
     /// Append the outcome's JSON (no newline) to `out`.
     pub fn write(&self, o: &Outcome, out: &mut Vec<u8>) {
-        let level = legcramps_core::triage::Level::ALL
+        let action = legcramps_core::triage::Action::ALL
             .iter()
-            .position(|l| *l == o.level)
+            .position(|a| *a == o.action())
             .unwrap_or(0);
-        out.extend_from_slice(self.open[level].as_bytes());
-        out.extend_from_slice(if o.phone_111 {
-            b",\"phone_111\":true"
-        } else {
-            b",\"phone_111\":false"
-        });
+        out.extend_from_slice(self.open[action].as_bytes());
         out.extend_from_slice(b",\"triggered\":[");
         join(out, o.rule_indices().map(|(i, _)| self.facts[i].as_str()));
         out.extend_from_slice(b"],\"reasons\":[");
@@ -199,6 +200,6 @@ impl OutcomeWriter {
         out.extend_from_slice(b"],\"advice\":[");
         join(out, o.advice_indices().map(|i| self.advice[i].as_str()));
         out.push(b']');
-        out.extend_from_slice(self.close[level].as_bytes());
+        out.extend_from_slice(self.close[action].as_bytes());
     }
 }

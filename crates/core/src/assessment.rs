@@ -135,10 +135,19 @@ pub enum YesNo {
     Pregnant,
     AfterExercise,
     Dehydrated,
+    /// Breathlessness or chest pain as well as the leg pain (a clot may have reached the lungs).
+    BreathlessOrChestPain,
+    /// Pain in one leg with swelling, warmth, or red or darker skin in that leg (a possible DVT).
+    OneLegSwollenWarmOrRed,
+    /// The first half of [`YesNo::ToxinOrWoundContact`], as the check asks it: contact with lead,
+    /// mercury or a similar substance before the cramps began.
+    LeadOrMercury,
+    /// The second half: dirt got into a cut or wound before the cramps began.
+    DirtInWound,
 }
 
 impl YesNo {
-    pub const ALL: [YesNo; 12] = [
+    pub const ALL: [YesNo; 16] = [
         YesNo::EasesWhenMoving,
         YesNo::ToxinOrWoundContact,
         YesNo::GpOpen,
@@ -151,7 +160,17 @@ impl YesNo {
         YesNo::Pregnant,
         YesNo::AfterExercise,
         YesNo::Dehydrated,
+        YesNo::BreathlessOrChestPain,
+        YesNo::OneLegSwollenWarmOrRed,
+        YesNo::LeadOrMercury,
+        YesNo::DirtInWound,
     ];
+
+    /// The answer that can raise urgency: yes, except for "did it ease when you moved", where
+    /// it is no. (Whether the surgery is open changes only which number to phone.)
+    pub fn raising_answer(self) -> bool {
+        self != YesNo::EasesWhenMoving
+    }
 }
 
 /// Any field of an assessment, named as in the JSON contract.
@@ -181,6 +200,10 @@ impl Field {
                 YesNo::Pregnant => "pregnant",
                 YesNo::AfterExercise => "after_exercise",
                 YesNo::Dehydrated => "dehydrated",
+                YesNo::BreathlessOrChestPain => "breathless_or_chest_pain",
+                YesNo::OneLegSwollenWarmOrRed => "one_leg_swollen_warm_or_red",
+                YesNo::LeadOrMercury => "lead_or_mercury_contact",
+                YesNo::DirtInWound => "dirt_in_wound",
             },
         }
     }
@@ -201,7 +224,7 @@ impl Field {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Assessment {
     pub longest_cramp_minutes: Option<Minutes>,
-    pub yes_no: [Option<bool>; 12],
+    pub yes_no: [Option<bool>; YesNo::ALL.len()],
     pub known_conditions: Option<Conditions>,
 }
 

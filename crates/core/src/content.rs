@@ -8,7 +8,7 @@
 
 /// The version of the clinical content. Bump it whenever any wording, rule or question that a
 /// person could see changes, so that an outcome can be traced to the content that produced it.
-pub const CONTENT_VERSION: &str = "2026.11.1";
+pub const CONTENT_VERSION: &str = "2026.11.2";
 
 /// How an item is meant to be shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,15 +49,51 @@ pub struct Topic {
     pub items: &'static [Item],
 }
 
-/// The credit shown on every page and every printed outcome.
+/// The credit shown on every page and every printed outcome. The signs of a blood clot come
+/// from a second source, credited beside the first wherever they appear: they appear on every
+/// outcome (in its safety net) and on every page (in the "Get help now" box), so both are
+/// credited together everywhere.
 pub const SOURCE_CREDIT: Item = Item {
     id: "source.credit",
-    facts: &["source.nhs-inform"],
+    facts: &["source.nhs-inform", "source.nhs-dvt"],
     kind: Kind::Text,
     heading: None,
-    text: "Based on the NHS inform page \"Leg cramps\", written by NHS 24. This tool is not an NHS service and does not replace advice from a health professional.",
+    text: "Based on the NHS inform page \"Leg cramps\", written by NHS 24, and, for the signs of a blood clot, the NHS page \"Deep vein thrombosis (DVT)\". This tool is not an NHS service and does not replace advice from a health professional.",
     list: &[],
 };
+
+/// "Get help now": the 999 sign and the urgent signs in a few lines, shown before anything
+/// else on the home page, the check's start page and the "When to get help" topic (and first
+/// in `legcramps guide when-to-get-help`). The first item is the 999 line; the second leads in
+/// to the urgent signs.
+pub const GET_HELP_NOW: &[Item] = &[
+    Item {
+        id: "help-now.999",
+        facts: &["dvt.emergency"],
+        kind: Kind::Urgent,
+        heading: Some("Get help now"),
+        text: "Phone 999 if you have pain in your leg and you are short of breath or have chest pain.",
+        list: &[],
+    },
+    Item {
+        id: "help-now.urgent",
+        facts: &[
+            "dvt.urgent",
+            "dvt.signs",
+            "help.urgent.long-unrelieved",
+            "help.urgent.toxin-or-wound",
+            "help.urgent.gp-closed-111",
+        ],
+        kind: Kind::Urgent,
+        heading: None,
+        text: "Phone your GP surgery today, or 111 if it is closed, if:",
+        list: &[
+            "the leg that hurts is swollen, warm, or red or darker",
+            "a cramp lasts 10 minutes or more and moving does not ease it",
+            "your cramps began after contact with lead or mercury, or after dirt got into a cut",
+        ],
+    },
+];
 
 /// All topics, in reading order.
 pub const TOPICS: &[Topic] = &[
@@ -79,7 +115,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["help.serious-sign"],
                 kind: Kind::Text,
                 heading: None,
-                text: "Now and then, cramps can point to another health problem, so it is worth knowing when to get them checked.",
+                text: "Sometimes, leg cramps can warn of a more serious problem with your health. So it is worth knowing when to get them checked.",
                 list: &[],
             },
         ],
@@ -126,7 +162,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["symptoms.after"],
                 kind: Kind::Text,
                 heading: None,
-                text: "When it has passed, your leg may still ache and feel tender for a few hours.",
+                text: "When it has passed, your leg may still hurt and feel tender for several hours.",
                 list: &[],
             },
             Item {
@@ -197,6 +233,35 @@ pub const TOPICS: &[Topic] = &[
                 kind: Kind::Text,
                 heading: None,
                 text: "Other symptoms like these can mean the cramps come from another condition. If so, you may need tests, for example of your blood or urine, to check for other causes.",
+                list: &[],
+            },
+            Item {
+                id: "help.something-else",
+                facts: &["dvt.feels-like-cramp", "dvt.one-leg", "dvt.signs"],
+                kind: Kind::Text,
+                heading: Some("Could it be something else?"),
+                text: "A blood clot in a deep vein of the leg (a DVT) can cause pain that throbs or feels like a cramp. The pain is most often in the calf or thigh, and it is often worse when you walk or stand. A clot most often affects just one leg. In that leg, there may also be:",
+                list: &[
+                    "swelling",
+                    "warm skin around the pain",
+                    "red or darker skin (this can be harder to see on brown or black skin)",
+                    "swollen veins that are hard or sore when you touch them",
+                ],
+            },
+            Item {
+                id: "help.clot-urgent",
+                facts: &["dvt.urgent"],
+                kind: Kind::Urgent,
+                heading: Some("If you think you may have a clot"),
+                text: "Ask your GP surgery for an urgent appointment, or phone 111.",
+                list: &[],
+            },
+            Item {
+                id: "help.clot-emergency",
+                facts: &["dvt.emergency", "dvt.do-not-drive"],
+                kind: Kind::Urgent,
+                heading: None,
+                text: "Phone 999 or go to A&E if you also feel short of breath or have chest pain: the clot may have moved to your lungs, and that can put your life at risk. Do not drive yourself to A&E. Ask someone to take you, or phone 999 for an ambulance.",
                 list: &[],
             },
         ],
@@ -345,7 +410,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["stretch.calf-step"],
                 kind: Kind::Steps,
                 heading: Some("Calf stretch"),
-                text: "You need a stair or a sturdy step.",
+                text: "You need a stair or a step, and a wall or banister to hold on to so you do not fall.",
                 list: CALF_STRETCH_STEPS,
             },
         ],
@@ -392,7 +457,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["prevent.loose-bedding"],
                 kind: Kind::Text,
                 heading: None,
-                text: "Keep your sheets and blankets loose.",
+                text: "Leave your bedding loose, not tucked in tight.",
                 list: &[],
             },
         ],
@@ -402,7 +467,7 @@ pub const TOPICS: &[Topic] = &[
 /// The calf stretch, one step per line (fact `stretch.calf-step`). The guided routine in the
 /// terminal and on the web walks through these.
 pub const CALF_STRETCH_STEPS: &[&str] = &[
-    "Stand on a step on the balls of your feet, with your heels over the edge.",
+    "Hold on to a wall or a banister. Stand on a step on the balls of your feet, with your heels over the edge.",
     "Let your heels sink slowly until they are lower than the step.",
     "Hold them there for a few seconds.",
     "Raise your heels back to where you started.",
@@ -414,10 +479,16 @@ pub const CALF_STRETCH_HOLD_STEP: usize = 2;
 
 /// The guidance item with this id, if there is one.
 pub fn item(id: &str) -> Option<&'static Item> {
+    all_items().find(|i| i.id == id)
+}
+
+/// Every piece of guidance: the topics' items, the "Get help now" box and the credit.
+pub fn all_items() -> impl Iterator<Item = &'static Item> {
     TOPICS
         .iter()
         .flat_map(|t| t.items.iter())
-        .find(|i| i.id == id)
+        .chain(GET_HELP_NOW.iter())
+        .chain(std::iter::once(&SOURCE_CREDIT))
 }
 
 /// The topic with this slug, if there is one.

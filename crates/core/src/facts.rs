@@ -1,7 +1,8 @@
 //! The register of clinical fact ids.
 //!
 //! These are the ids of `../shared/clinical/facts.md`, which breaks the NHS inform page
-//! "Leg cramps" (NHS 24) into atomic facts. The project keeps its own copy so that a clean
+//! "Leg cramps" (NHS 24) into atomic facts, plus a second section (`dvt.*`) from the NHS page
+//! "Deep vein thrombosis (DVT)", used only to safety-net the conditions that mimic a cramp. The project keeps its own copy so that a clean
 //! checkout can build and test without the shared folder; a test compares the two whenever
 //! the shared file is present. Every id here must be carried by some content, and content
 //! may name no id that is not here (see `tests/it/coverage.rs`).
@@ -65,6 +66,14 @@ pub const FACTS: &[&str] = &[
     "prevent.loose-bedding",
     // Source
     "source.nhs-inform",
+    // Second source, for safety-netting only: NHS, "Deep vein thrombosis (DVT)"
+    "dvt.feels-like-cramp",
+    "dvt.one-leg",
+    "dvt.signs",
+    "dvt.urgent",
+    "dvt.emergency",
+    "dvt.do-not-drive",
+    "source.nhs-dvt",
 ];
 
 /// Whether `id` is a registered fact id.

@@ -1,12 +1,14 @@
 //! The questions of "Check your leg cramps", as data, and the order they are asked in.
 //!
 //! The terminal check and the web check both walk this list with [`next_question`], so they
-//! ask the same questions, in the same order, and stop at the same point. Red-flag questions
-//! come first; as soon as the outcome can only be urgent, the check asks whether the GP
-//! surgery is open (to decide on 111) and stops.
+//! ask the same questions, in the same order, and stop at the same point. The signs of a clot
+//! come first (breathlessness or chest pain, which is a 999 call; then one swollen, warm or red
+//! leg), then the other red flags; as soon as the outcome can only be urgent, the check asks
+//! whether the GP surgery is open (to decide on 111) and stops. A yes to breathlessness or chest
+//! pain stops at once: the outcome is 999, and nothing else can change it.
 
 use crate::assessment::{Assessment, Conditions, Field, Minutes, YesNo};
-use crate::triage::{Level, RED_FLAG_MINUTES, evaluate};
+use crate::triage::{Level, evaluate, long_enough_for_red_flag};
 
 /// What kind of answer a question takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,11 +26,32 @@ pub enum AnswerKind {
 pub enum AskWhen {
     /// Unless the outcome is already certain to be urgent.
     NotYetUrgent,
-    /// Only when the longest cramp was over 10 minutes or its length is not known, and the
+    /// Only when the longest cramp was 10 minutes or more or its length is not known, and the
     /// outcome is not yet certain to be urgent.
     LongOrUnknownCramp,
-    /// Only once the outcome is certain to be urgent (to decide whether to phone 111).
+    /// Unless the outcome is already certain to be urgent, or the combined contract field
+    /// `toxin_or_wound_contact` already answers both halves (from `--answers` or the API).
+    ToxinOrWoundPart,
+    /// Only once the outcome is certain to be urgent-gp (to decide whether to phone 111).
     OnceUrgent,
+}
+
+impl AskWhen {
+    /// When it is asked, in words, for the review document.
+    pub fn describe(self) -> &'static str {
+        match self {
+            AskWhen::NotYetUrgent => "until the outcome is certain to be urgent",
+            AskWhen::LongOrUnknownCramp => {
+                "the longest cramp was 10 minutes or more or its length is unknown, and the outcome is not yet certain to be urgent"
+            }
+            AskWhen::ToxinOrWoundPart => {
+                "until the outcome is certain to be urgent, unless `toxin_or_wound_contact` was given"
+            }
+            AskWhen::OnceUrgent => {
+                "only once the outcome is certain to be `urgent-gp` (never for `emergency`)"
+            }
+        }
+    }
 }
 
 /// One question of the check.
@@ -40,45 +63,147 @@ pub struct Question {
     pub hint: &'static str,
     pub kind: AnswerKind,
     pub ask_when: AskWhen,
-    /// True for questions whose "yes" can make the outcome urgent.
+    /// True for questions whose answer can make the outcome urgent or an emergency.
     pub red_flag: bool,
     /// The facts this question's wording carries.
     pub facts: &'static [&'static str],
 }
 
+/// The answers a yes/no question offers, in order, as the radios and the terminal word them.
+pub const YES_NO_OPTIONS: [(&str, Option<bool>); 3] = [
+    ("Yes", Some(true)),
+    ("No", Some(false)),
+    ("I\u{2019}m not sure", None),
+];
+
+/// How far back "recent" cramps go in the duration question: a product setting for the
+/// wording (the source gives no period), not a clinical threshold.
+pub const RECENT_WEEKS: u32 = 4;
+
+/// Read a duration the way people type it: "12", "12.5", "12 minutes", "about 10",
+/// "10 mins", "ten". `None` when the text is not a duration we can read (the caller keeps what
+/// was typed and asks again); `Some(Err)` when it is a number outside 0 to 1440.
+pub fn read_minutes(text: &str) -> Option<Result<Minutes, crate::assessment::MinutesError>> {
+    let mut t = text.trim().to_lowercase();
+    for prefix in [
+        "about ",
+        "around ",
+        "roughly ",
+        "approximately ",
+        "approx ",
+        "maybe ",
+        "over ",
+        "more than ",
+        "at least ",
+        "~",
+    ] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.trim().to_owned();
+        }
+    }
+    for suffix in [
+        " minutes", " minute", " mins", " min", "minutes", "minute", "mins", "min",
+    ] {
+        if let Some(rest) = t.strip_suffix(suffix) {
+            t = rest.trim().to_owned();
+            break;
+        }
+    }
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let n = match WORDS.iter().position(|w| *w == t) {
+        Some(i) => i as f64,
+        None => match t.as_str() {
+            "thirty" => 30.0,
+            "forty" => 40.0,
+            "sixty" => 60.0,
+            _ => t.parse::<f64>().ok()?,
+        },
+    };
+    Some(Minutes::new(n))
+}
+
 /// The questions, in the order they are asked.
 pub const QUESTIONS: &[Question] = &[
     Question {
+        field: Field::YesNo(YesNo::BreathlessOrChestPain),
+        text: "Are you short of breath, or do you have chest pain?",
+        hint: "We mean as well as the pain in your leg.",
+        kind: AnswerKind::YesNo,
+        ask_when: AskWhen::NotYetUrgent,
+        red_flag: true,
+        facts: &["dvt.emergency"],
+    },
+    Question {
+        field: Field::YesNo(YesNo::OneLegSwollenWarmOrRed),
+        text: "Is the leg that hurts swollen, warm, or red or darker than usual?",
+        hint: "Compare it with your other leg. Red skin can be harder to see on brown or black skin. Veins that are swollen, hard or sore count too.",
+        kind: AnswerKind::YesNo,
+        ask_when: AskWhen::NotYetUrgent,
+        red_flag: true,
+        facts: &["dvt.signs", "dvt.one-leg"],
+    },
+    Question {
         field: Field::LongestCrampMinutes,
-        text: "How many minutes did your longest recent cramp last?",
-        hint: "A rough number is fine. A cramp can last anything from a few seconds to 10 minutes. Enter 0 if it was under a minute.",
+        text: "How long did your longest cramp last?",
+        hint: "Think of the cramps you have had in the past 4 weeks. A rough guess in minutes is fine, such as 2 or 15. Type 0 if it was less than a minute.",
         kind: AnswerKind::Minutes,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: true,
-        facts: &["symptoms.duration"],
+        facts: &["help.urgent.long-unrelieved"],
     },
     Question {
         field: Field::YesNo(YesNo::EasesWhenMoving),
-        text: "Did that cramp get better once you started to move?",
-        hint: "For example, walking about or stretching the leg.",
+        text: "Did that cramp ease once you started to move?",
+        hint: "For example, when you walked about or stretched your leg.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::LongOrUnknownCramp,
         red_flag: true,
         facts: &["help.urgent.long-unrelieved"],
     },
     Question {
-        field: Field::YesNo(YesNo::ToxinOrWoundContact),
-        text: "Did your cramps start after you had contact with lead, mercury or a similar substance, or after dirt got into a cut?",
-        hint: "For example, at work, or from a wound that got dirty.",
+        field: Field::YesNo(YesNo::LeadOrMercury),
+        text: "Before your cramps began, were you in contact with lead, mercury or something like them?",
+        hint: "For example, at work or in a hobby.",
         kind: AnswerKind::YesNo,
-        ask_when: AskWhen::NotYetUrgent,
+        ask_when: AskWhen::ToxinOrWoundPart,
+        red_flag: true,
+        facts: &["help.urgent.toxin-or-wound"],
+    },
+    Question {
+        field: Field::YesNo(YesNo::DirtInWound),
+        text: "Before your cramps began, did dirt get into a cut or wound?",
+        hint: "For example, a cut you got while you were gardening or working outside.",
+        kind: AnswerKind::YesNo,
+        ask_when: AskWhen::ToxinOrWoundPart,
         red_flag: true,
         facts: &["help.urgent.toxin-or-wound"],
     },
     Question {
         field: Field::YesNo(YesNo::GpOpen),
         text: "Is your GP surgery open now?",
-        hint: "If it is closed, or you are not sure, you should phone 111.",
+        hint: "If it is closed, or you are not sure, we will tell you to phone 111.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::OnceUrgent,
         red_flag: false,
@@ -86,8 +211,8 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::YesNo(YesNo::QualityOfLifeAffected),
-        text: "Are your cramps affecting your everyday life?",
-        hint: "For example, stopping you doing things you want or need to do.",
+        text: "Do your cramps get in the way of your daily life?",
+        hint: "For example, they stop you doing things you want or need to do.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -95,8 +220,8 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::YesNo(YesNo::Frequent),
-        text: "Are you getting leg cramps often?",
-        hint: "Think about the last few weeks.",
+        text: "Do you get leg cramps often?",
+        hint: "Think about the past few weeks.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -104,17 +229,17 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::YesNo(YesNo::SleepDisturbed),
-        text: "Are your cramps disturbing your sleep?",
-        hint: "Cramps often happen at night, during sleep.",
+        text: "Do your cramps wake you up or stop you sleeping?",
+        hint: "Think about the past few weeks.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
-        facts: &["help.gp.sleep", "symptoms.night"],
+        facts: &["help.gp.sleep"],
     },
     Question {
         field: Field::YesNo(YesNo::NumbnessOrSwelling),
-        text: "Are your legs numb or swollen as well?",
-        hint: "Numbness means less feeling than usual, or none.",
+        text: "Are one or both legs numb or swollen as well?",
+        hint: "Numb means you feel less than usual, or nothing at all.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -123,7 +248,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::MuscleShrinkingOrWeaker),
         text: "Are the muscles in your legs getting smaller or weaker?",
-        hint: "For example, a leg looks thinner than it did, or climbing stairs is harder.",
+        hint: "For example, a leg looks thinner than it did, or stairs are harder to climb.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -131,8 +256,8 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::YesNo(YesNo::NewMedication),
-        text: "Did your cramps start after you began taking a new medicine?",
-        hint: "Do not stop taking a prescribed medicine because of this check.",
+        text: "Did your cramps start after you began a new medicine?",
+        hint: "Do not stop a prescribed medicine because of this check.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -141,7 +266,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::Pregnant),
         text: "Are you pregnant?",
-        hint: "Pregnancy can make cramps more likely.",
+        hint: "Being pregnant can make cramps more likely.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -150,7 +275,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::AfterExercise),
         text: "Do your cramps come during or after exercise?",
-        hint: "Including while you rest afterwards.",
+        hint: "This includes when you rest after it.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -159,7 +284,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::Dehydrated),
         text: "Might you be short of fluids?",
-        hint: "For example, you have not had much to drink, or have lost fluid through sweating, sickness or diarrhoea.",
+        hint: "For example, you have not drunk much, or you have lost fluid by sweating, being sick or having diarrhoea.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -167,7 +292,7 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::KnownConditions,
-        text: "Have you been told you have either of these conditions?",
+        text: "Has a doctor told you that you have either of these?",
         hint: "Choose any that apply, or none.",
         kind: AnswerKind::Conditions,
         ask_when: AskWhen::NotYetUrgent,
@@ -181,7 +306,7 @@ pub const QUESTIONS: &[Question] = &[
 
 /// Which fields have been asked (answered, or answered "not sure").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub struct Asked(u16);
+pub struct Asked(u32);
 
 impl Asked {
     pub fn contains(self, field: Field) -> bool {
@@ -197,51 +322,66 @@ impl Asked {
     }
 }
 
-fn bit(field: Field) -> u16 {
+fn bit(field: Field) -> u32 {
     let index = Field::all().position(|f| f == field).unwrap_or(0);
     1 << index
 }
 
-/// Whether the outcome is urgent whatever the questions not yet asked turn out to be: the
-/// answers so far, with every unasked question answered in the least urgent way.
-pub fn urgent_is_certain(a: &Assessment, asked: Asked) -> bool {
+/// The answers as the check asked them: every question not asked is read in its least urgent
+/// way (no, it eased, under a minute, none), and fields that no question asks (the combined
+/// `toxin_or_wound_contact`) are left as given. This is what the outcome of a check is worked
+/// out from: a question the check never asked gives no "we could not rule out" reason and no
+/// advice. Its level is always the level of the answers with every missing one read the safe
+/// way, because the check only stops early once the outcome is certain (`flow.rs` proves it).
+pub fn as_asked(a: &Assessment, asked: Asked) -> Assessment {
     let mut least = *a;
-    for field in Field::all() {
-        if asked.contains(field) {
+    for q in QUESTIONS {
+        if asked.contains(q.field) {
             continue;
         }
-        match field {
+        match q.field {
             Field::LongestCrampMinutes => least.longest_cramp_minutes = Minutes::new(0.0).ok(),
             Field::KnownConditions => least.known_conditions = Some(Conditions::NONE),
-            Field::YesNo(YesNo::EasesWhenMoving) => {
-                least.set(YesNo::EasesWhenMoving, Some(true));
-            }
-            Field::YesNo(q) => {
-                least.set(q, Some(false));
+            Field::YesNo(y) => {
+                least.set(y, Some(!y.raising_answer()));
             }
         }
     }
-    evaluate(&least).level == Level::UrgentGp
+    least
 }
 
-fn should_ask(q: &Question, a: &Assessment, asked: Asked) -> bool {
-    let urgent = urgent_is_certain(a, asked);
+/// The level the outcome is certain to reach, whatever the questions not yet asked turn out
+/// to be.
+pub fn certain_level(a: &Assessment, asked: Asked) -> Level {
+    evaluate(&as_asked(a, asked)).level
+}
+
+/// Whether the outcome is urgent (or an emergency) whatever the questions not yet asked turn
+/// out to be.
+pub fn urgent_is_certain(a: &Assessment, asked: Asked) -> bool {
+    certain_level(a, asked).is_urgent()
+}
+
+fn should_ask(q: &Question, a: &Assessment, certain: Level) -> bool {
+    let urgent = certain.is_urgent();
     match q.ask_when {
         AskWhen::NotYetUrgent => !urgent,
         AskWhen::LongOrUnknownCramp => {
             !urgent
                 && a.longest_cramp_minutes
-                    .is_none_or(|m| m.get() > RED_FLAG_MINUTES)
+                    .is_none_or(|m| long_enough_for_red_flag(m.get()))
         }
-        AskWhen::OnceUrgent => urgent,
+        AskWhen::ToxinOrWoundPart => !urgent && a.get(YesNo::ToxinOrWoundContact).is_none(),
+        AskWhen::OnceUrgent => certain == Level::UrgentGp,
     }
 }
 
 /// The next question to ask, or `None` when the check is complete.
 pub fn next_question(a: &Assessment, asked: Asked) -> Option<&'static Question> {
+    let certain = certain_level(a, asked);
     QUESTIONS
         .iter()
-        .find(|q| !asked.contains(q.field) && should_ask(q, a, asked))
+        .find(|q| !asked.contains(q.field) && should_ask(q, a, certain))
 }
 
 /// Where a check has got to, given the answers so far.
@@ -263,6 +403,12 @@ pub struct Walk {
 pub fn walk(a: &Assessment, answered: Asked) -> Walk {
     let mut seen = Assessment::default();
     let mut asked = Asked::default();
+    // A field no question asks (the combined toxin-or-wound answer of the JSON contract) is
+    // kept as given: it decides whether its two questions are asked.
+    for field in Field::all().filter(|f| question_for(*f).is_none() && answered.contains(*f)) {
+        copy_answer(a, &mut seen, field);
+        asked = asked.with(field);
+    }
     let mut order = Vec::new();
     while let Some(q) = next_question(&seen, asked) {
         if !answered.contains(q.field) {
@@ -312,26 +458,36 @@ pub fn question_for(field: Field) -> Option<&'static Question> {
     QUESTIONS.iter().find(|q| q.field == field)
 }
 
-/// The answer to `q` in `a`, in words ("12 minutes", "yes", "not sure", the conditions).
+/// The answer to `q` in `a`, in the words the person chose it by ("12 minutes", "Yes",
+/// "I'm not sure", the conditions).
 pub fn answer_text(q: &Question, a: &Assessment) -> String {
+    let unsure = YES_NO_OPTIONS[2].0;
     match q.field {
-        Field::LongestCrampMinutes => a.longest_cramp_minutes.map_or("not sure".to_owned(), |m| {
+        Field::LongestCrampMinutes => a.longest_cramp_minutes.map_or(unsure.to_owned(), |m| {
             let n = m.get();
-            if n == 1.0 {
+            if n < 1.0 {
+                "Less than a minute".to_owned()
+            } else if n == 1.0 {
                 "1 minute".to_owned()
             } else {
                 format!("{n} minutes")
             }
         }),
         Field::KnownConditions => match a.known_conditions {
-            None => "not sure".to_owned(),
-            Some(cs) if cs.is_empty() => "none of these".to_owned(),
-            Some(cs) => cs.iter().map(|c| c.label()).collect::<Vec<_>>().join("; "),
+            None => unsure.to_owned(),
+            Some(cs) if cs.is_empty() => "None of these".to_owned(),
+            Some(cs) => {
+                let mut text = cs.iter().map(|c| c.label()).collect::<Vec<_>>().join("; ");
+                if let Some(first) = text.get(..1) {
+                    text.replace_range(..1, &first.to_uppercase());
+                }
+                text
+            }
         },
-        Field::YesNo(y) => match a.get(y) {
-            Some(true) => "yes".to_owned(),
-            Some(false) => "no".to_owned(),
-            None => "not sure".to_owned(),
-        },
+        Field::YesNo(y) => YES_NO_OPTIONS
+            .iter()
+            .find(|(_, v)| *v == a.get(y))
+            .map_or(unsure, |(label, _)| label)
+            .to_owned(),
     }
 }

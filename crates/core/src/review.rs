@@ -1,24 +1,33 @@
 //! The rules, advice, safety nets and questions as one Markdown document, for a clinician to
 //! review and sign off (`legcramps rules`). Generated from the same tables the engine runs on,
-//! so the review copy cannot drift from the code.
+//! so the review copy cannot drift from the code: what a clinician signs off is what people
+//! read, down to every hint and every option of every question.
 
 use std::fmt::Write;
 
+use crate::assessment::Condition;
 use crate::content::CONTENT_VERSION;
-use crate::questions::{AskWhen, QUESTIONS};
-use crate::triage::{ADVICE, CAUSES, RULES, SAFETY_NETS, When};
+use crate::questions::{AnswerKind, QUESTIONS, YES_NO_OPTIONS};
+use crate::triage::{ADVICE, Action, CAUSES, RULES, SAFETY_NETS, When};
 
 fn when_text(when: When) -> String {
     match when {
-        When::LevelIs(l) => format!("outcome is `{}`", l.code()),
+        When::ActionIs(a) => format!("the outcome is \"{}\"", a.headline()),
         When::Fired(fact) => format!("rule `{fact}` fired"),
         When::AnyFiredAt(l) => format!("any `{}` rule fired", l.code()),
         When::AnsweredYes(q) => format!(
             "`{}` answered yes",
             crate::assessment::Field::YesNo(q).name()
         ),
+        When::AnsweredYesToAny(qs) => format!(
+            "any of {} answered yes",
+            qs.iter()
+                .map(|q| format!("`{}`", crate::assessment::Field::YesNo(*q).name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         When::Has(c) => format!("`known_conditions` includes `{}`", c.name()),
-        When::Always => "always".to_owned(),
+        When::NotEmergency => "the outcome is not `emergency`".to_owned(),
     }
 }
 
@@ -29,6 +38,28 @@ fn facts(ids: &[&str]) -> String {
         .join(", ")
 }
 
+/// The options a question offers, as the person sees them.
+fn options(kind: AnswerKind) -> String {
+    let unsure = YES_NO_OPTIONS[2].0;
+    match kind {
+        AnswerKind::YesNo => YES_NO_OPTIONS
+            .iter()
+            .map(|(label, _)| *label)
+            .collect::<Vec<_>>()
+            .join(" / "),
+        AnswerKind::Minutes => format!("a number of minutes (0 to 1440) / {unsure}"),
+        AnswerKind::Conditions => {
+            let mut all: Vec<String> = Condition::ALL
+                .iter()
+                .map(|c| c.label().to_owned())
+                .collect();
+            all.push("None of these".to_owned());
+            all.push(unsure.to_owned());
+            all.join(" / ")
+        }
+    }
+}
+
 /// The whole review document.
 pub fn rules_markdown() -> String {
     let mut out = String::new();
@@ -36,29 +67,51 @@ pub fn rules_markdown() -> String {
     let _ = writeln!(
         out,
         "# Leg cramps triage rules (content version {CONTENT_VERSION})\n\n\
-         Source: NHS inform, \"Leg cramps\" (NHS 24). The outcome is the highest level of any \
-         rule that fires; all advice that applies is shown.\n\n\
+         Sources: NHS inform, \"Leg cramps\" (NHS 24); and, for the signs of a blood clot only, \
+         NHS, \"Deep vein thrombosis (DVT)\". The outcome is the highest level of any rule that \
+         fires; all advice that applies is shown.\n\n\
          **Missing answers.** Every rule is a set of conditions. Answers given are taken as \
          given. A rule that needs a missing answer fires on the safe reading (the missing \
-         answer counts as met) whenever its level is higher than the level the answers given \
-         already reach; so the level is always the worst case of every missing answer. A cramp \
-         longer than 10 minutes with \"eases when moving\" unanswered is read as not easing; \
-         nothing answered at all is `urgent-gp`. `phone_111` is true when the outcome is \
-         `urgent-gp` and `gp_open` is not `true` (closed, or not known to be open).\n\n## Rules\n\n| # | level | fact | fires when |\n|---|---|---|---|"
+         answer counts as met) whenever the level it gives on that reading is higher than the \
+         level the answers given already reach. A cramp of 10 minutes or more with \"eases when \
+         moving\" unanswered is read as not easing; nothing answered at all is `urgent-gp`. One \
+         exception: a missing or \"not sure\" answer about breathlessness or chest pain gives \
+         `urgent-gp` (111, with the 999 safety net), never `emergency`: only a yes sends a \
+         person to 999. `phone_111` is true when the outcome is `urgent-gp` and `gp_open` is not \
+         `true`; `phone_999` is true exactly when the outcome is `emergency`.\n\n\
+         **The check** asks the questions below in order, and stops as soon as the outcome can \
+         only be urgent. Its outcome is worked out from the questions it asked: a question it \
+         never asked gives no reason and no advice.\n\n## Rules\n\n\
+         | # | level (answered) | level (safe reading) | fact | fires when |\n|---|---|---|---|---|"
     );
     for (i, r) in RULES.iter().enumerate() {
         let _ = writeln!(
             out,
-            "| {} | `{}` | `{}` | {} |",
+            "| {} | `{}` | `{}` | `{}` | {} |",
             i + 1,
             r.level.code(),
+            r.assumed_level.code(),
             r.fact,
             r.when
         );
     }
     let _ = writeln!(
         out,
-        "\nWith no rule firing, the outcome is `self-care`.\n\n## Advice\n\n| advice | shown when | facts | text |\n|---|---|---|---|"
+        "\nWith no rule firing, the outcome is `self-care`.\n\n## Reasons shown\n\n| fact | answered | safe reading |\n|---|---|---|"
+    );
+    for r in RULES {
+        let _ = writeln!(out, "| `{}` | {} | {} |", r.fact, r.because, r.assumed);
+    }
+    let _ = writeln!(
+        out,
+        "\n## What to do (the headline)\n\n| outcome | headline |\n|---|---|"
+    );
+    for a in Action::ALL {
+        let _ = writeln!(out, "| `{}` | {} |", a.code(), a.headline());
+    }
+    let _ = writeln!(
+        out,
+        "\n## Advice\n\n| advice | shown when | facts | text |\n|---|---|---|---|"
     );
     for a in ADVICE {
         let _ = writeln!(
@@ -79,36 +132,33 @@ pub fn rules_markdown() -> String {
     }
     let _ = writeln!(
         out,
-        "\n## Safety net\n\n| outcome | facts | text |\n|---|---|---|"
+        "\n## Safety net (when to get help again)\n\n| outcome | facts | line |\n|---|---|---|"
     );
     for s in SAFETY_NETS {
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} |",
-            s.level.code(),
-            facts(s.facts),
-            s.text
-        );
+        for line in s.lines {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                s.action.code(),
+                facts(line.facts),
+                line.text
+            );
+        }
     }
     let _ = writeln!(
         out,
-        "\n## Questions, in the order asked\n\n| # | field | question | asked when | red flag |\n|---|---|---|---|---|"
+        "\n## Questions, in the order asked\n\n| # | field | question | hint | options | asked when | red flag |\n|---|---|---|---|---|---|---|"
     );
     for (i, q) in QUESTIONS.iter().enumerate() {
-        let asked = match q.ask_when {
-            AskWhen::NotYetUrgent => "until the outcome is certain to be urgent",
-            AskWhen::LongOrUnknownCramp => {
-                "the longest cramp was over 10 minutes or its length is unknown, and the outcome is not yet certain to be urgent"
-            }
-            AskWhen::OnceUrgent => "only once the outcome is certain to be urgent",
-        };
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} |",
+            "| {} | `{}` | {} | {} | {} | {} | {} |",
             i + 1,
             q.field.name(),
             q.text,
-            asked,
+            q.hint,
+            options(q.kind),
+            q.ask_when.describe(),
             if q.red_flag { "yes" } else { "no" }
         );
     }

@@ -8,36 +8,43 @@
 //! How a missing answer is read: every rule is a set of conditions that must all hold. An
 //! answer that was given is taken as given. A missing answer matters only if it could raise
 //! the urgency: the rules that the answers given already meet set a level; a rule that needs a
-//! missing answer then also fires (on the safe reading) when its level is *higher* than that.
-//! So a cramp longer than 10 minutes with "eases when moving" unanswered fires the urgent
-//! rule, and an assessment with nothing answered is urgent: nothing has been ruled out. But
-//! once the answers given make the outcome urgent, questions left unasked add nothing: they
+//! missing answer then also fires (on the safe reading) when the level it gives on that reading
+//! is *higher* than that. So a cramp of 10 minutes or more with "eases when moving" unanswered
+//! fires the urgent rule, and an assessment with nothing answered is urgent: nothing has been
+//! ruled out. One rule gives a lower level on the safe reading than when answered yes: a
+//! missing or "not sure" answer about breathlessness or chest pain gives `urgent-gp` (111,
+//! with the 999 safety net), never `emergency`: only a yes sends a person to 999 (PRODUCT.md).
+//!
+//! Once the answers given make the outcome urgent, questions left unasked add nothing: they
 //! could not raise it further, and advice about them (a "new medicine" the person never
 //! mentioned) would only confuse. The level is the same as reading every missing answer as
 //! the worst case; only what is listed differs.
 
 use crate::assessment::{Assessment, Condition, YesNo};
 
-/// The four outcomes, least urgent first (so `Ord` ranks urgency).
+/// The five outcomes, least urgent first (so `Ord` ranks urgency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     SelfCare,
     Pharmacist,
     Gp,
     UrgentGp,
+    Emergency,
 }
 
 impl Level {
-    pub const ALL: [Level; 4] = [
+    pub const ALL: [Level; 5] = [
         Level::SelfCare,
         Level::Pharmacist,
         Level::Gp,
         Level::UrgentGp,
+        Level::Emergency,
     ];
 
     /// The level's value in the JSON contract.
     pub fn code(self) -> &'static str {
         match self {
+            Level::Emergency => "emergency",
             Level::UrgentGp => "urgent-gp",
             Level::Gp => "gp",
             Level::Pharmacist => "pharmacist",
@@ -45,9 +52,11 @@ impl Level {
         }
     }
 
-    /// The headline a person sees.
+    /// The level in words, as PRODUCT.md names it (for reviewers and the diary; what a person
+    /// is told to do is [`Action::headline`]).
     pub fn headline(self) -> &'static str {
         match self {
+            Level::Emergency => "Phone 999 now",
             Level::UrgentGp => "Speak to your GP urgently (phone 111 if the surgery is closed)",
             Level::Gp => "Speak to your GP",
             Level::Pharmacist => "Speak to a pharmacist",
@@ -58,20 +67,96 @@ impl Level {
     pub fn from_code(code: &str) -> Option<Level> {
         Level::ALL.into_iter().find(|l| l.code() == code)
     }
+
+    /// Emergency and urgent GP: the person must act now.
+    pub fn is_urgent(self) -> bool {
+        self >= Level::UrgentGp
+    }
+}
+
+/// The one thing a person is told to do: the level, with the urgent level split by whether
+/// the GP surgery is known to be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    SelfCare,
+    SeePharmacist,
+    SeeGp,
+    /// Urgent, and the surgery is open: phone it now.
+    PhoneGpNow,
+    /// Urgent, and the surgery is closed or not known to be open: phone 111.
+    Phone111,
+    Phone999,
+}
+
+impl Action {
+    pub const ALL: [Action; 6] = [
+        Action::SelfCare,
+        Action::SeePharmacist,
+        Action::SeeGp,
+        Action::PhoneGpNow,
+        Action::Phone111,
+        Action::Phone999,
+    ];
+
+    /// The headline: what to do, in a few words (the page's H1).
+    pub fn headline(self) -> &'static str {
+        match self {
+            Action::Phone999 => "Phone 999 now",
+            Action::Phone111 => "Phone 111 now",
+            Action::PhoneGpNow => "Phone your GP surgery now",
+            Action::SeeGp => "Speak to your GP",
+            Action::SeePharmacist => "Speak to a pharmacist",
+            Action::SelfCare => "Look after yourself at home",
+        }
+    }
+
+    /// A stable name, for tests and the review document.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Phone999 => "phone-999",
+            Action::Phone111 => "phone-111",
+            Action::PhoneGpNow => "phone-gp-now",
+            Action::SeeGp => "see-gp",
+            Action::SeePharmacist => "see-pharmacist",
+            Action::SelfCare => "self-care",
+        }
+    }
+
+    pub fn level(self) -> Level {
+        match self {
+            Action::Phone999 => Level::Emergency,
+            Action::Phone111 | Action::PhoneGpNow => Level::UrgentGp,
+            Action::SeeGp => Level::Gp,
+            Action::SeePharmacist => Level::Pharmacist,
+            Action::SelfCare => Level::SelfCare,
+        }
+    }
 }
 
 /// What a rule tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Test {
-    /// The longest cramp lasted more than 10 minutes and did not ease when the person moved.
+    /// The longest cramp lasted 10 minutes or more and did not ease when the person moved.
     LongUnrelieved,
+    /// Contact with lead, mercury or a similar substance, or dirt in a cut, before the cramps
+    /// began: asked as two questions ([`YesNo::LeadOrMercury`], [`YesNo::DirtInWound`]), or
+    /// answered as one ([`YesNo::ToxinOrWoundContact`]) through the JSON contract.
+    ToxinOrWound,
     /// The person answered yes to this question.
     Yes(YesNo),
 }
 
-/// The longest a cramp may last, in minutes, before it is a red flag (only *longer* is one).
-/// Clinical: fact `help.urgent.long-unrelieved`.
+/// A cramp this long or longer is a red flag when moving does not ease it.
+///
+/// Clinical: fact `help.urgent.long-unrelieved` says "longer than 10 minutes". People round: a
+/// person who says 10 may mean 11 or 12, so a reported 10 counts as possibly more than 10 and
+/// is asked whether it eased (hazard H11 in docs/clinical-safety/hazard-log.md).
 pub const RED_FLAG_MINUTES: f64 = 10.0;
+
+/// Whether a cramp of `minutes` is long enough to be a red flag (see [`RED_FLAG_MINUTES`]).
+pub fn long_enough_for_red_flag(minutes: f64) -> bool {
+    minutes >= RED_FLAG_MINUTES
+}
 
 /// Why a rule fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +173,7 @@ impl Test {
         match self {
             Test::LongUnrelieved => {
                 let long = match a.longest_cramp_minutes {
-                    Some(m) if m.get() <= RED_FLAG_MINUTES => return None,
+                    Some(m) if !long_enough_for_red_flag(m.get()) => return None,
                     Some(_) => true,
                     None => false,
                 };
@@ -98,10 +183,56 @@ impl Test {
                     _ => Some(Basis::Assumed),
                 }
             }
+            Test::ToxinOrWound => {
+                let parts = [
+                    a.get(YesNo::ToxinOrWoundContact),
+                    a.get(YesNo::LeadOrMercury),
+                    a.get(YesNo::DirtInWound),
+                ];
+                if parts.contains(&Some(true)) {
+                    Some(Basis::Answered)
+                } else if parts[0] == Some(false)
+                    || (parts[1] == Some(false) && parts[2] == Some(false))
+                {
+                    None
+                } else {
+                    Some(Basis::Assumed)
+                }
+            }
             Test::Yes(q) => match a.get(q) {
                 Some(true) => Some(Basis::Answered),
                 Some(false) => None,
                 None => Some(Basis::Assumed),
+            },
+        }
+    }
+
+    /// The questions whose answers this test reads.
+    pub fn reads(self) -> &'static [YesNo] {
+        match self {
+            Test::LongUnrelieved => &[YesNo::EasesWhenMoving],
+            Test::ToxinOrWound => &[
+                YesNo::ToxinOrWoundContact,
+                YesNo::LeadOrMercury,
+                YesNo::DirtInWound,
+            ],
+            Test::Yes(q) => match q {
+                YesNo::EasesWhenMoving => &[YesNo::EasesWhenMoving],
+                YesNo::ToxinOrWoundContact => &[YesNo::ToxinOrWoundContact],
+                YesNo::GpOpen => &[YesNo::GpOpen],
+                YesNo::QualityOfLifeAffected => &[YesNo::QualityOfLifeAffected],
+                YesNo::Frequent => &[YesNo::Frequent],
+                YesNo::SleepDisturbed => &[YesNo::SleepDisturbed],
+                YesNo::NumbnessOrSwelling => &[YesNo::NumbnessOrSwelling],
+                YesNo::MuscleShrinkingOrWeaker => &[YesNo::MuscleShrinkingOrWeaker],
+                YesNo::NewMedication => &[YesNo::NewMedication],
+                YesNo::Pregnant => &[YesNo::Pregnant],
+                YesNo::AfterExercise => &[YesNo::AfterExercise],
+                YesNo::Dehydrated => &[YesNo::Dehydrated],
+                YesNo::BreathlessOrChestPain => &[YesNo::BreathlessOrChestPain],
+                YesNo::OneLegSwollenWarmOrRed => &[YesNo::OneLegSwollenWarmOrRed],
+                YesNo::LeadOrMercury => &[YesNo::LeadOrMercury],
+                YesNo::DirtInWound => &[YesNo::DirtInWound],
             },
         }
     }
@@ -112,7 +243,11 @@ impl Test {
 pub struct Rule {
     /// The fact this rule implements; reported in `triggered`.
     pub fact: &'static str,
+    /// The level when the answers given meet the rule.
     pub level: Level,
+    /// The level when it fires on the safe reading of a missing answer (the same as `level`
+    /// for every rule but the 999 one: only a yes sends a person to 999).
+    pub assumed_level: Level,
     pub test: Test,
     /// When it fires, for a clinical reviewer.
     pub when: &'static str,
@@ -122,90 +257,136 @@ pub struct Rule {
     pub assumed: &'static str,
 }
 
+impl Rule {
+    /// The level this rule gives on a basis.
+    pub fn level_on(&self, basis: Basis) -> Level {
+        match basis {
+            Basis::Answered => self.level,
+            Basis::Assumed => self.assumed_level,
+        }
+    }
+
+    /// The reason shown for a basis.
+    pub fn reason(&self, basis: Basis) -> &'static str {
+        match basis {
+            Basis::Answered => self.because,
+            Basis::Assumed => self.assumed,
+        }
+    }
+}
+
 /// The rule table. Order is the order reasons are shown in; the highest level that fires is
 /// the outcome.
 pub const RULES: &[Rule] = &[
     Rule {
+        fact: "dvt.emergency",
+        level: Level::Emergency,
+        assumed_level: Level::UrgentGp,
+        test: Test::Yes(YesNo::BreathlessOrChestPain),
+        when: "breathlessness or chest pain as well as the leg pain (a clot may have moved to the lungs). A missing or 'not sure' answer gives `urgent-gp` with 111 and the 999 safety net, never `emergency`: only a yes sends a person to 999",
+        because: "You have pain in your leg, and you are short of breath or have chest pain. A blood clot may have moved to your lungs. This can put your life at risk.",
+        assumed: "You were not sure if you are short of breath or have chest pain. With pain in your leg, these can be signs of a blood clot. So you need to be checked today.",
+    },
+    Rule {
+        fact: "dvt.urgent",
+        level: Level::UrgentGp,
+        assumed_level: Level::UrgentGp,
+        test: Test::Yes(YesNo::OneLegSwollenWarmOrRed),
+        when: "pain in one leg with swelling, warmth, or red or darker skin in that leg (a possible DVT)",
+        because: "The leg that hurts is swollen, warm, or red or darker. This can be a sign of a blood clot in the leg. A GP needs to check it today.",
+        assumed: "You were not sure if the leg that hurts is swollen, warm, or red or darker. These can be signs of a blood clot, so a GP needs to check it today.",
+    },
+    Rule {
         fact: "help.urgent.long-unrelieved",
         level: Level::UrgentGp,
+        assumed_level: Level::UrgentGp,
         test: Test::LongUnrelieved,
-        when: "longest cramp > 10 minutes AND it did not ease on moving (a missing duration or a missing 'eases' answer counts as meeting its condition)",
-        because: "A cramp lasted more than 10 minutes and did not get better when you moved. That needs to be checked by a GP urgently.",
-        assumed: "We could not rule out a cramp lasting more than 10 minutes that does not get better when you move, so we have taken the safe reading: that needs a GP urgently.",
+        when: "longest cramp of 10 minutes or more AND it did not ease on moving (a reported 10 may have been rounded down, so it counts; a missing duration or a missing 'eases' answer counts as meeting its condition)",
+        because: "A cramp lasted 10 minutes or more, and moving did not ease it. A GP needs to check this today.",
+        assumed: "You were not sure how long your cramp lasted, or if moving eased it. To be safe, a GP needs to check this today.",
     },
     Rule {
         fact: "help.urgent.toxin-or-wound",
         level: Level::UrgentGp,
-        test: Test::Yes(YesNo::ToxinOrWoundContact),
-        when: "cramps began after contact with mercury, lead or a similar substance, or after dirt got into a cut",
-        because: "Your cramps began after contact with a substance like lead or mercury, or after dirt got into a cut. That needs to be checked by a GP urgently.",
-        assumed: "We could not rule out that your cramps began after contact with lead, mercury or a similar substance, or after dirt got into a cut, so we have taken the safe reading: that needs a GP urgently.",
+        assumed_level: Level::UrgentGp,
+        test: Test::ToxinOrWound,
+        when: "cramps began after contact with lead, mercury or a similar substance, or after dirt got into a cut (asked as two questions; either yes fires it; it is ruled out only when both are no, or the combined contract field is no)",
+        because: "Your cramps began after you were in contact with lead, mercury or something like them, or after dirt got into a cut. A GP needs to check this today.",
+        assumed: "You were not sure if your cramps began after contact with lead or mercury, or after dirt got into a cut. To be safe, a GP needs to check this today.",
     },
     Rule {
         fact: "help.gp.quality-of-life",
         level: Level::Gp,
+        assumed_level: Level::Gp,
         test: Test::Yes(YesNo::QualityOfLifeAffected),
         when: "cramps affect quality of life",
-        because: "Your cramps are affecting your everyday life, which is a reason to see your GP.",
-        assumed: "We could not rule out that cramps are affecting your everyday life, which is a reason to see your GP.",
+        because: "Your cramps get in the way of your daily life. That is a reason to see your GP.",
+        assumed: "You were not sure if cramps get in the way of your daily life. To be safe, we count that as a reason to see your GP.",
     },
     Rule {
         fact: "help.gp.frequent",
         level: Level::Gp,
+        assumed_level: Level::Gp,
         test: Test::Yes(YesNo::Frequent),
         when: "cramps are frequent",
-        because: "You are getting cramps often, which is a reason to see your GP.",
-        assumed: "We could not rule out that you are getting cramps often, which is a reason to see your GP.",
+        because: "You get cramps often. That is a reason to see your GP.",
+        assumed: "You were not sure if you get cramps often. To be safe, we count that as a reason to see your GP.",
     },
     Rule {
         fact: "help.gp.sleep",
         level: Level::Gp,
+        assumed_level: Level::Gp,
         test: Test::Yes(YesNo::SleepDisturbed),
         when: "cramps interfere with sleep",
-        because: "Your cramps are disturbing your sleep, which is a reason to see your GP.",
-        assumed: "We could not rule out that cramps are disturbing your sleep, which is a reason to see your GP.",
+        because: "Your cramps wake you up or stop you sleeping. That is a reason to see your GP.",
+        assumed: "You were not sure if cramps spoil your sleep. To be safe, we count that as a reason to see your GP.",
     },
     Rule {
         fact: "help.gp.numbness-swelling",
         level: Level::Gp,
+        assumed_level: Level::Gp,
         test: Test::Yes(YesNo::NumbnessOrSwelling),
         when: "numbness or swelling in the legs as well",
-        because: "Your legs are numb or swollen as well, which is a reason to see your GP.",
-        assumed: "We could not rule out numbness or swelling in your legs, which is a reason to see your GP.",
+        because: "One or both legs are numb or swollen as well. That is a reason to see your GP.",
+        assumed: "You were not sure if your legs are numb or swollen. To be safe, we count that as a reason to see your GP.",
     },
     Rule {
         fact: "help.gp.muscle-wasting-weakness",
         level: Level::Gp,
+        assumed_level: Level::Gp,
         test: Test::Yes(YesNo::MuscleShrinkingOrWeaker),
         when: "leg muscles shrinking or getting weaker",
-        because: "The muscles in your legs are getting smaller or weaker, which is a reason to see your GP.",
-        assumed: "We could not rule out that the muscles in your legs are getting smaller or weaker, which is a reason to see your GP.",
+        because: "The muscles in your legs are getting smaller or weaker. That is a reason to see your GP.",
+        assumed: "You were not sure if the muscles in your legs are getting smaller or weaker. To be safe, we count that as a reason to see your GP.",
     },
     Rule {
         fact: "medication.can-cause",
         level: Level::Pharmacist,
+        assumed_level: Level::Pharmacist,
         test: Test::Yes(YesNo::NewMedication),
         when: "cramps began after starting a new medication",
-        because: "Your cramps began after you started a new medicine. A pharmacist can tell you whether it might be the cause.",
-        assumed: "We could not rule out that your cramps began after you started a new medicine, so it is worth asking a pharmacist.",
+        because: "Your cramps began after you started a new medicine. A pharmacist can tell you if it might be the cause.",
+        assumed: "You were not sure if your cramps began after a new medicine. A pharmacist can help you find out.",
     },
 ];
 
 /// When a piece of advice applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
-    /// The outcome is this level.
-    LevelIs(Level),
+    /// The outcome's action is this one.
+    ActionIs(Action),
     /// The rule with this fact id fired.
     Fired(&'static str),
     /// Any rule of this level fired (whatever the outcome).
     AnyFiredAt(Level),
     /// The person answered yes to this question.
     AnsweredYes(YesNo),
+    /// The person answered yes to any of these questions.
+    AnsweredYesToAny(&'static [YesNo]),
     /// The person said they have this condition.
     Has(Condition),
-    /// Always.
-    Always,
+    /// Whenever the outcome is not an emergency: home care is never offered beside a 999 call.
+    NotEmergency,
 }
 
 /// Which part of an outcome a piece of advice belongs to.
@@ -233,60 +414,78 @@ pub struct Advice {
 /// causes, then what helps at home.
 pub const ADVICE: &[Advice] = &[
     Advice {
-        id: "urgent-contact",
+        id: "emergency-999",
         group: Group::DoNow,
-        facts: &["help.urgent.gp-closed-111", "help.serious-sign"],
-        when: When::LevelIs(Level::UrgentGp),
-        text: "Contact your GP surgery now and ask to speak to a GP urgently. If the surgery is closed, phone 111.",
+        facts: &["dvt.emergency", "dvt.do-not-drive"],
+        when: When::ActionIs(Action::Phone999),
+        text: "Ask for an ambulance. If you go to A&E, do not drive yourself: ask someone to take you.",
+    },
+    Advice {
+        id: "urgent-111",
+        group: Group::DoNow,
+        facts: &["help.urgent.gp-closed-111", "dvt.urgent"],
+        when: When::ActionIs(Action::Phone111),
+        text: "Tell them what you told us here.",
+    },
+    Advice {
+        id: "urgent-gp-now",
+        group: Group::DoNow,
+        facts: &[
+            "help.urgent.long-unrelieved",
+            "help.urgent.toxin-or-wound",
+            "dvt.urgent",
+        ],
+        when: When::ActionIs(Action::PhoneGpNow),
+        text: "Ask to speak to a GP today. Tell them what you told us here.",
     },
     Advice {
         id: "gp-appointment",
         group: Group::DoNow,
         facts: &["help.gp.assessment"],
         when: When::AnyFiredAt(Level::Gp),
-        text: "Make an appointment to speak to your GP about your cramps. Expect questions about them, and an examination of your legs and feet.",
+        text: "Make an appointment to see your GP about your cramps. The GP will ask about them and look at your legs and feet.",
     },
     Advice {
         id: "gp-tests",
         group: Group::DoNow,
         facts: &["help.gp.secondary-sign", "help.gp.tests"],
         when: When::Fired("help.gp.numbness-swelling"),
-        text: "Numbness or swelling alongside cramps can mean they come from another condition, so your GP may suggest tests, such as blood or urine tests.",
+        text: "Numb or swollen legs can mean something else is causing the cramps. So your GP may ask for tests, such as blood or urine tests.",
     },
     Advice {
         id: "medicine-when-persistent",
         group: Group::DoNow,
         facts: &["treatment.medication-persistent"],
         when: When::AnyFiredAt(Level::Gp),
-        text: "Medicine for cramps is usually only used when they carry on even though exercise has not helped.",
+        text: "Medicine for cramps is only used if they keep on coming when exercise has not helped.",
     },
     Advice {
         id: "pharmacist",
         group: Group::DoNow,
         facts: &["medication.can-cause"],
         when: When::Fired("medication.can-cause"),
-        text: "Speak to a pharmacist about your new medicine: a small number of people get leg cramps from some medicines.",
+        text: "Ask a pharmacist about your new medicine. A few people get leg cramps from some medicines.",
     },
     Advice {
         id: "do-not-stop-medicine",
         group: Group::DoNow,
         facts: &["medication.do-not-stop"],
         when: When::Fired("medication.can-cause"),
-        text: "Do not stop taking a medicine you were prescribed unless your GP or another healthcare professional tells you to.",
+        text: "Do not stop a medicine you were prescribed unless your GP or a health worker tells you to.",
     },
     Advice {
         id: "cause-toxins-infection",
         group: Group::PossibleCause,
         facts: &["causes.secondary.toxins", "causes.secondary.infection"],
-        when: When::AnsweredYes(YesNo::ToxinOrWoundContact),
-        text: "High levels of substances like lead or mercury in the blood, and some bacterial infections such as tetanus, can cause cramps and spasms.",
+        when: When::AnsweredYesToAny(TOXIN_OR_WOUND),
+        text: "Lead or mercury in the blood can cause cramps. So can some germs that get into a cut, such as tetanus.",
     },
     Advice {
         id: "cause-pregnancy",
         group: Group::PossibleCause,
         facts: &["causes.secondary.pregnancy", "treatment.pregnancy-passes"],
         when: When::AnsweredYes(YesNo::Pregnant),
-        text: "Pregnancy may be playing a part: the extra weight strains the leg muscles. Cramps from pregnancy should stop once the baby is born.",
+        text: "Being pregnant may play a part: the extra weight puts strain on your leg muscles. These cramps should stop once your baby is born.",
     },
     Advice {
         id: "cause-exercise",
@@ -296,14 +495,14 @@ pub const ADVICE: &[Advice] = &[
             "causes.idiopathic.muscle-strain",
         ],
         when: When::AnsweredYes(YesNo::AfterExercise),
-        text: "Exercise may be playing a part: cramps often start while resting afterwards, or when the leg muscles have been worked hard.",
+        text: "Exercise may play a part. Cramps often start when you rest after it, or when you have worked your legs hard.",
     },
     Advice {
         id: "cause-dehydration",
         group: Group::PossibleCause,
         facts: &["causes.secondary.dehydration"],
         when: When::AnsweredYes(YesNo::Dehydrated),
-        text: "Being short of fluids may be playing a part: too little water in the body can lower its salt levels, which can set off cramps.",
+        text: "Being short of fluids may play a part. Too little water in your body can lower its salt levels, and that can set off cramps. So make sure you drink enough.",
     },
     Advice {
         id: "cause-neurological",
@@ -313,7 +512,7 @@ pub const ADVICE: &[Advice] = &[
             "treatment.treat-underlying",
         ],
         when: When::Has(Condition::Neurological),
-        text: "A condition of the nerves can cause cramps. Treating the condition itself may help ease them.",
+        text: "A problem with the nerves can cause cramps. Treating that problem may ease them.",
     },
     Advice {
         id: "cause-liver",
@@ -324,14 +523,14 @@ pub const ADVICE: &[Advice] = &[
             "treatment.treat-underlying",
         ],
         when: When::Has(Condition::LiverDisease),
-        text: "Liver disease can cause cramps, because toxins build up in the blood. Treating the liver disease may help, though these cramps can be harder to treat.",
+        text: "Liver disease can cause cramps, as toxins build up in the blood. Treating the liver may help, but these cramps can be harder to treat.",
     },
     Advice {
         id: "move",
         group: Group::SelfCare,
         facts: &["stretch.relief"],
-        when: When::Always,
-        text: "When a cramp starts, move and stretch the muscle: this eases most cramps.",
+        when: When::NotEmergency,
+        text: "When a cramp starts, move and stretch the muscle. This eases most cramps.",
     },
     Advice {
         id: "calf-stretch",
@@ -341,15 +540,15 @@ pub const ADVICE: &[Advice] = &[
             "prevent.regular-stretching",
             "prevent.bedtime-stretch",
         ],
-        when: When::Always,
-        text: "Do the calf stretch regularly, and each night before bed: it may mean fewer cramps.",
+        when: When::NotEmergency,
+        text: "Do the calf stretch often, and each night before bed. It may mean fewer cramps.",
     },
     Advice {
         id: "daytime-exercise",
         group: Group::SelfCare,
         facts: &["stretch.daytime-exercise"],
-        when: When::Always,
-        text: "Exercising your legs during the day often means cramps come less often.",
+        when: When::NotEmergency,
+        text: "Exercise your legs in the day. Then cramps often come less often.",
     },
     Advice {
         id: "in-bed",
@@ -359,9 +558,16 @@ pub const ADVICE: &[Advice] = &[
             "prevent.lying-on-front",
             "prevent.loose-bedding",
         ],
-        when: When::Always,
-        text: "In bed, keep your toes pointing up if you lie on your back, let your feet hang over the end of the bed if you lie on your front, and keep sheets and blankets loose.",
+        when: When::NotEmergency,
+        text: "In bed, keep your toes pointing up if you lie on your back. If you lie on your front, let your feet hang over the end of the bed. Do not tuck your sheets in tight.",
     },
+];
+
+/// The questions that answer the toxin-or-wound rule.
+const TOXIN_OR_WOUND: &[YesNo] = &[
+    YesNo::ToxinOrWoundContact,
+    YesNo::LeadOrMercury,
+    YesNo::DirtInWound,
 ];
 
 /// A possible cause, matched to an answer of yes.
@@ -391,7 +597,7 @@ pub const CAUSES: &[Cause] = &[
     },
     Cause {
         facts: &["causes.secondary.toxins", "causes.secondary.infection"],
-        when: When::AnsweredYes(YesNo::ToxinOrWoundContact),
+        when: When::AnsweredYesToAny(TOXIN_OR_WOUND),
     },
     Cause {
         facts: &["causes.secondary.neurological"],
@@ -403,75 +609,132 @@ pub const CAUSES: &[Cause] = &[
     },
 ];
 
-/// When to seek help again, for each outcome.
+/// One line of a safety net: when to seek help again, and where.
 #[derive(Debug)]
-pub struct SafetyNet {
-    pub level: Level,
+pub struct NetLine {
     pub facts: &'static [&'static str],
     pub text: &'static str,
 }
 
+/// When to seek help again, for each action: short lines, shown as bullets.
+#[derive(Debug)]
+pub struct SafetyNet {
+    pub action: Action,
+    pub lines: &'static [NetLine],
+}
+
+impl SafetyNet {
+    /// Every fact the safety net carries.
+    pub fn facts(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.lines.iter().flat_map(|l| l.facts.iter().copied())
+    }
+
+    /// The lines as one paragraph (the JSON contract's `safety_net` is text).
+    pub fn text(&self) -> String {
+        self.lines
+            .iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+const NET_999: NetLine = NetLine {
+    facts: &["dvt.emergency"],
+    text: "Phone 999 if you get chest pain or feel short of breath.",
+};
+const NET_CLOT: NetLine = NetLine {
+    facts: &["dvt.urgent", "dvt.signs", "dvt.one-leg"],
+    text: "Get help today if the leg that hurts becomes swollen, warm, or red or darker.",
+};
+const NET_URGENT: NetLine = NetLine {
+    facts: &["help.urgent.long-unrelieved", "help.urgent.toxin-or-wound"],
+    text: "Get help today if a cramp lasts 10 minutes or more and moving does not ease it.",
+};
+const NET_HOW: NetLine = NetLine {
+    facts: &["help.urgent.gp-closed-111"],
+    text: "For help today, phone your GP surgery, or 111 if it is closed.",
+};
+const NET_GP: NetLine = NetLine {
+    facts: &[
+        "help.gp.quality-of-life",
+        "help.gp.frequent",
+        "help.gp.sleep",
+        "help.gp.numbness-swelling",
+        "help.gp.muscle-wasting-weakness",
+    ],
+    text: "See your GP if cramps come often, spoil your sleep or your day, or come with numb or swollen legs or weaker muscles.",
+};
+
 pub const SAFETY_NETS: &[SafetyNet] = &[
     SafetyNet {
-        level: Level::UrgentGp,
-        facts: &["help.urgent.gp-closed-111"],
-        text: "Do not wait for the surgery to open: if it is closed, phone 111 now. If you cannot get through to your GP, phone 111.",
+        action: Action::Phone999,
+        lines: &[NetLine {
+            facts: &["dvt.emergency", "dvt.do-not-drive"],
+            text: "If you cannot get through to 999, ask someone to take you to A&E now.",
+        }],
     },
     SafetyNet {
-        level: Level::Gp,
-        facts: &[
-            "help.urgent.long-unrelieved",
-            "help.urgent.toxin-or-wound",
-            "help.urgent.gp-closed-111",
-        ],
-        text: "Before your appointment, speak to a GP urgently (phone 111 if the surgery is closed) if a cramp lasts more than 10 minutes and does not get better when you move, or if cramps start after contact with lead, mercury or dirt in a cut.",
+        action: Action::Phone111,
+        lines: &[NetLine {
+            facts: &["dvt.emergency"],
+            text: "Phone 999 at once if you get chest pain or feel short of breath.",
+        }],
     },
     SafetyNet {
-        level: Level::Pharmacist,
-        facts: &[
-            "help.urgent.long-unrelieved",
-            "help.urgent.toxin-or-wound",
-            "help.urgent.gp-closed-111",
-            "help.gp.quality-of-life",
-            "help.gp.frequent",
-            "help.gp.sleep",
-            "help.gp.numbness-swelling",
-            "help.gp.muscle-wasting-weakness",
+        action: Action::PhoneGpNow,
+        lines: &[
+            NetLine {
+                facts: &["help.urgent.gp-closed-111"],
+                text: "If you cannot speak to a GP today, phone 111.",
+            },
+            NetLine {
+                facts: &["dvt.emergency"],
+                text: "Phone 999 at once if you get chest pain or feel short of breath.",
+            },
         ],
-        text: "Speak to a GP urgently (phone 111 if the surgery is closed) if a cramp lasts more than 10 minutes and does not get better when you move, or if cramps start after contact with lead, mercury or dirt in a cut. Speak to your GP if cramps become frequent, disturb your sleep or your everyday life, or come with numbness, swelling, or leg muscles getting smaller or weaker.",
     },
     SafetyNet {
-        level: Level::SelfCare,
-        facts: &[
-            "help.urgent.long-unrelieved",
-            "help.urgent.toxin-or-wound",
-            "help.urgent.gp-closed-111",
-            "help.gp.quality-of-life",
-            "help.gp.frequent",
-            "help.gp.sleep",
-            "help.gp.numbness-swelling",
-            "help.gp.muscle-wasting-weakness",
+        action: Action::SeeGp,
+        lines: &[NET_999, NET_CLOT, NET_URGENT, NET_HOW],
+    },
+    SafetyNet {
+        action: Action::SeePharmacist,
+        lines: &[NET_999, NET_CLOT, NET_URGENT, NET_HOW, NET_GP],
+    },
+    SafetyNet {
+        action: Action::SelfCare,
+        lines: &[
+            NET_999,
+            NET_CLOT,
+            NET_URGENT,
+            NET_HOW,
+            NET_GP,
+            NetLine {
+                facts: &["source.nhs-inform"],
+                text: "Do this check again if anything changes.",
+            },
         ],
-        text: "Speak to a GP urgently (phone 111 if the surgery is closed) if a cramp lasts more than 10 minutes and does not get better when you move, or if cramps start after contact with lead, mercury or dirt in a cut. Speak to your GP if cramps become frequent, disturb your sleep or your everyday life, or come with numbness, swelling, or leg muscles getting smaller or weaker. Do this check again if anything changes.",
     },
 ];
 
-/// The safety net of a level (every level has one: a test checks it).
-pub fn safety_net(level: Level) -> &'static SafetyNet {
+/// The safety net of an action (every action has one: a test checks it).
+pub fn safety_net(action: Action) -> &'static SafetyNet {
     SAFETY_NETS
         .iter()
-        .find(|s| s.level == level)
+        .find(|s| s.action == action)
         .unwrap_or(&SAFETY_NETS[0])
 }
 
-/// The advice that an urgent outcome gives (contact the GP now, 111 if closed), with the
-/// urgent safety net: what the diary shows at once for a red-flag episode.
+/// The advice that an urgent outcome gives when it is not known whether the surgery is open
+/// (phone 111), with its safety net: what the diary shows at once for a recent red-flag
+/// episode.
 pub fn urgent_advice() -> (&'static Advice, &'static SafetyNet) {
     let contact = ADVICE
         .iter()
-        .find(|a| a.when == When::LevelIs(Level::UrgentGp))
+        .find(|a| a.when == When::ActionIs(Action::Phone111))
         .unwrap_or(&ADVICE[0]);
-    (contact, safety_net(Level::UrgentGp))
+    (contact, safety_net(Action::Phone111))
 }
 
 /// The result of a triage. Small and `Copy`: the rules, advice and causes that apply are kept
@@ -481,6 +744,8 @@ pub struct Outcome {
     pub level: Level,
     /// True when the outcome is urgent and the surgery is closed or not known to be open.
     pub phone_111: bool,
+    /// True exactly when the outcome is an emergency.
+    pub phone_999: bool,
     fired: u16,
     assumed: u16,
     advice: u32,
@@ -490,9 +755,9 @@ pub struct Outcome {
 // The sets above are bitsets; make sure the tables fit.
 const _: () = assert!(RULES.len() <= 16 && ADVICE.len() <= 32 && CAUSES.len() <= 16);
 
-fn applies(when: When, a: &Assessment, level: Level, fired: u16) -> bool {
+fn applies(when: When, a: &Assessment, action: Action, fired: u16) -> bool {
     match when {
-        When::LevelIs(l) => level == l,
+        When::ActionIs(x) => action == x,
         When::Fired(fact) => RULES
             .iter()
             .enumerate()
@@ -502,8 +767,20 @@ fn applies(when: When, a: &Assessment, level: Level, fired: u16) -> bool {
             .enumerate()
             .any(|(i, r)| fired & (1 << i) != 0 && r.level == l),
         When::AnsweredYes(q) => a.get(q) == Some(true),
+        When::AnsweredYesToAny(qs) => qs.iter().any(|q| a.get(*q) == Some(true)),
         When::Has(c) => a.known_conditions.is_some_and(|cs| cs.contains(c)),
-        When::Always => true,
+        When::NotEmergency => action != Action::Phone999,
+    }
+}
+
+fn action_for(level: Level, phone_111: bool) -> Action {
+    match level {
+        Level::Emergency => Action::Phone999,
+        Level::UrgentGp if phone_111 => Action::Phone111,
+        Level::UrgentGp => Action::PhoneGpNow,
+        Level::Gp => Action::SeeGp,
+        Level::Pharmacist => Action::SeePharmacist,
+        Level::SelfCare => Action::SelfCare,
     }
 }
 
@@ -524,27 +801,30 @@ pub fn evaluate(a: &Assessment) -> Outcome {
     }
     let answered_level = level;
     for (i, rule) in RULES.iter().enumerate() {
-        if bases[i] == Some(Basis::Assumed) && rule.level > answered_level {
+        if bases[i] == Some(Basis::Assumed) && rule.assumed_level > answered_level {
             fired |= 1 << i;
             assumed |= 1 << i;
-            level = level.max(rule.level);
+            level = level.max(rule.assumed_level);
         }
     }
+    let phone_111 = level == Level::UrgentGp && a.get(YesNo::GpOpen) != Some(true);
+    let action = action_for(level, phone_111);
     let mut advice = 0u32;
     for (i, item) in ADVICE.iter().enumerate() {
-        if applies(item.when, a, level, fired) {
+        if applies(item.when, a, action, fired) {
             advice |= 1 << i;
         }
     }
     let mut causes = 0u16;
     for (i, cause) in CAUSES.iter().enumerate() {
-        if applies(cause.when, a, level, fired) {
+        if applies(cause.when, a, action, fired) {
             causes |= 1 << i;
         }
     }
     Outcome {
         level,
-        phone_111: level == Level::UrgentGp && a.get(YesNo::GpOpen) != Some(true),
+        phone_111,
+        phone_999: level == Level::Emergency,
         fired,
         assumed,
         advice,
@@ -553,6 +833,16 @@ pub fn evaluate(a: &Assessment) -> Outcome {
 }
 
 impl Outcome {
+    /// The one thing to do.
+    pub fn action(&self) -> Action {
+        action_for(self.level, self.phone_111)
+    }
+
+    /// What to do, in a few words: "Phone 111 now".
+    pub fn headline(&self) -> &'static str {
+        self.action().headline()
+    }
+
     /// The indexes into [`RULES`] of the rules that applied, with the basis each fired on.
     pub fn rule_indices(&self) -> impl Iterator<Item = (usize, Basis)> + '_ {
         (0..RULES.len())
@@ -572,6 +862,18 @@ impl Outcome {
         self.rule_indices().map(|(i, b)| (&RULES[i], b))
     }
 
+    /// The rules that set the outcome's level (the reasons for the action), in table order.
+    pub fn leading_reasons(&self) -> impl Iterator<Item = (&'static Rule, Basis)> + '_ {
+        let level = self.level;
+        self.reasons().filter(move |(r, b)| r.level_on(*b) == level)
+    }
+
+    /// The rules that applied below the outcome's level: for "later, when this is sorted".
+    pub fn other_reasons(&self) -> impl Iterator<Item = (&'static Rule, Basis)> + '_ {
+        let level = self.level;
+        self.reasons().filter(move |(r, b)| r.level_on(*b) != level)
+    }
+
     /// The fact ids of every rule that applied (the contract's `triggered`).
     pub fn triggered(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.reasons().map(|(r, _)| r.fact)
@@ -587,6 +889,26 @@ impl Outcome {
         self.advice_indices().map(|i| &ADVICE[i])
     }
 
+    /// The advice to act on now: for an urgent outcome, only the urgent action; for
+    /// self-care, what helps at home; otherwise everything in the "do now" group.
+    pub fn advice_now(&self) -> impl Iterator<Item = &'static Advice> + '_ {
+        let level = self.level;
+        self.advice().filter(move |a| match level {
+            Level::SelfCare => a.group == Group::SelfCare,
+            l if l.is_urgent() => matches!(a.when, When::ActionIs(_)),
+            _ => a.group == Group::DoNow,
+        })
+    }
+
+    /// Routine advice that also applies to an urgent outcome, for after the urgent action
+    /// ("Later, when this is sorted"). Empty for other outcomes.
+    pub fn advice_later(&self) -> impl Iterator<Item = &'static Advice> + '_ {
+        let urgent = self.level.is_urgent();
+        self.advice().filter(move |a| {
+            urgent && a.group == Group::DoNow && !matches!(a.when, When::ActionIs(_))
+        })
+    }
+
     /// The indexes into [`CAUSES`] of the possible causes matched to the answers.
     pub fn cause_indices(&self) -> impl Iterator<Item = usize> + '_ {
         (0..CAUSES.len()).filter(|i| self.causes & (1 << i) != 0)
@@ -600,6 +922,6 @@ impl Outcome {
 
     /// When to seek help again.
     pub fn safety_net(&self) -> &'static SafetyNet {
-        safety_net(self.level)
+        safety_net(self.action())
     }
 }

@@ -7,8 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use legcramps_contract::parse_assessment;
-use legcramps_core::questions::{AnswerKind, Asked, Question, all_answered, next_question, walk};
-use legcramps_core::{Assessment, Condition, Conditions, Field, Minutes, evaluate};
+use legcramps_core::questions::{
+    AnswerKind, Asked, Question, all_answered, as_asked, next_question, read_minutes, walk,
+};
+use legcramps_core::{Assessment, Condition, Conditions, Field, evaluate};
 
 use crate::BadInput;
 use crate::cli::CheckArgs;
@@ -43,7 +45,10 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
             interactive(&mut io::stdin().lock(), &mut out, style, width)?
         }
     };
-    let outcome = evaluate(&answers);
+    // The outcome of a check comes from the questions it asked: an early stop shows only what
+    // led there (the JSON contract's `triage` reads every missing answer the safe way).
+    let asked_set = asked.iter().fold(Asked::default(), |s, q| s.with(q.field));
+    let outcome = evaluate(&as_asked(&answers, asked_set));
     write!(out, "{}", render(&outcome, &answers, &asked, style, width))?;
     if args.save {
         let id = crate::diary::save_check(&args.store, answers)?;
@@ -73,14 +78,14 @@ fn interpret(q: &Question, reply: &str, mut a: Assessment) -> Reply {
             if unsure {
                 a.longest_cramp_minutes = None;
             } else {
-                let Ok(n) = reply.trim_end_matches("minutes").trim().parse::<f64>() else {
-                    return Reply::Invalid(
-                        "Type a number of minutes, such as 3, or ? if you are not sure.",
-                    );
-                };
-                match Minutes::new(n) {
-                    Ok(m) => a.longest_cramp_minutes = Some(m),
-                    Err(_) => {
+                match read_minutes(&reply) {
+                    None => {
+                        return Reply::Invalid(
+                            "Type a number of minutes, such as 2 or 15 (0 if it was less than a minute), or ? if you are not sure.",
+                        );
+                    }
+                    Some(Ok(m)) => a.longest_cramp_minutes = Some(m),
+                    Some(Err(_)) => {
                         return Reply::Invalid(
                             "Type a number of minutes from 0 to 1440, or ? if you are not sure.",
                         );
@@ -206,28 +211,49 @@ mod tests {
         let mut input = io::Cursor::new(lines.as_bytes().to_vec());
         let mut out = Vec::new();
         let (a, asked) = interactive(&mut input, &mut out, Style::detect(), 80).expect("completes");
+        let set = asked.iter().fold(Asked::default(), |s, q| s.with(q.field));
         (
-            evaluate(&a).level.code().to_owned(),
+            evaluate(&as_asked(&a, set)).level.code().to_owned(),
             asked.iter().map(|q| q.field.name()).collect(),
         )
     }
 
     #[test]
     fn a_long_unrelieved_cramp_stops_early_at_urgent() {
-        let (level, asked) = typed("12\nn\nn\n");
+        let (level, asked) = typed("n\nn\n12\nn\nn\n");
         assert_eq!(level, "urgent-gp");
         assert_eq!(
             asked,
-            ["longest_cramp_minutes", "eases_when_moving", "gp_open"]
+            [
+                "breathless_or_chest_pain",
+                "one_leg_swollen_warm_or_red",
+                "longest_cramp_minutes",
+                "eases_when_moving",
+                "gp_open"
+            ]
         );
+    }
+
+    #[test]
+    fn breathlessness_ends_the_check_at_once_with_999() {
+        let (level, asked) = typed("y\n");
+        assert_eq!(level, "emergency");
+        assert_eq!(asked, ["breathless_or_chest_pain"]);
+    }
+
+    #[test]
+    fn a_rounded_ten_minutes_is_asked_whether_it_eased() {
+        let (level, asked) = typed("n\nn\nabout 10\nn\n?\n");
+        assert_eq!(level, "urgent-gp");
+        assert!(asked.contains(&"eases_when_moving"));
     }
 
     #[test]
     fn invalid_replies_are_asked_again_and_back_undoes() {
         // "abc" is refused, 3 accepted, then "back" returns to the minutes question.
-        let (level, asked) = typed("abc\n3\nb\n2\nn\nn\nn\nn\nn\nn\ny\nn\nn\nn\nnone\n");
+        let (level, asked) = typed("n\nn\nabc\n3\nb\n2\nn\nn\nn\nn\nn\nn\nn\ny\nn\nn\nn\nnone\n");
         assert_eq!(level, "pharmacist");
-        assert_eq!(asked.len(), 12);
+        assert_eq!(asked.len(), 15);
     }
 
     #[test]

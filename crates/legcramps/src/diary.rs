@@ -137,7 +137,7 @@ fn check_not_future(start: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset
 /// The urgent advice for a red-flag episode, from the triage engine's own tables.
 fn red_flag_advice(style: Style, width: usize) -> String {
     let (contact, net) = urgent_advice();
-    let (contact, net) = (contact.text, net.text);
+    let (contact, net) = (contact.text, net.text());
     format!(
         "\n{}\n{}\n{}\n",
         style.urgent(&format!("!! {}", Level::UrgentGp.headline())),
@@ -149,7 +149,7 @@ fn red_flag_advice(style: Style, width: usize) -> String {
             "",
             ""
         ),
-        wrap(net, width, "", "")
+        wrap(&net, width, "", "")
     )
 }
 

@@ -1,16 +1,28 @@
-//! An outcome, and the answers behind it, as text for the terminal.
+//! An outcome, and the answers behind it, as text for the terminal: the one thing to do first,
+//! then why, what to do now, when to get help again, the answers, and only then anything for
+//! later. Fact ids are for clinicians: they are in `triage --json`, not here.
 
 use std::fmt::Write;
 
 use legcramps_core::content::SOURCE_CREDIT;
 use legcramps_core::questions::{Question, answer_text};
-use legcramps_core::triage::{Basis, Group};
-use legcramps_core::{Assessment, Level, Outcome, YesNo};
+use legcramps_core::triage::{Basis, Group, Rule};
+use legcramps_core::{Assessment, Level, Outcome};
 
 use crate::term::{Style, wrap};
 
-/// The whole outcome: headline, why, what to do now, possible causes, what helps, when to
-/// get help again, and the source.
+fn section(s: &mut String, style: Style, title: &str) {
+    let _ = writeln!(s, "\n{}", style.bold(title));
+}
+
+fn bullets<'a>(s: &mut String, width: usize, lines: impl Iterator<Item = &'a str>) {
+    for line in lines {
+        let _ = writeln!(s, "{}", wrap(line, width, "  - ", "    "));
+    }
+}
+
+/// The whole outcome. `a` holds the answers as the check asked them, and `asked` the
+/// questions in the order they were asked.
 pub(crate) fn render(
     o: &Outcome,
     a: &Assessment,
@@ -19,61 +31,51 @@ pub(crate) fn render(
     width: usize,
 ) -> String {
     let mut s = String::new();
-    let headline = o.level.headline();
+    let headline = o.headline();
     let banner = match o.level {
-        Level::UrgentGp => style.urgent(&format!("!! {headline}")),
+        Level::Emergency | Level::UrgentGp => style.urgent(&format!("!! {headline}")),
         Level::Gp | Level::Pharmacist => style.info(headline),
         Level::SelfCare => style.bold(headline),
     };
     let _ = writeln!(s, "\n{banner}");
-    if o.phone_111 {
-        let call = if a.get(YesNo::GpOpen) == Some(false) {
-            "Your GP surgery is closed: phone 111 now."
-        } else {
-            "If your GP surgery is closed, or you do not know whether it is open, phone 111 now."
-        };
-        let _ = writeln!(s, "{}", style.urgent(&wrap(call, width, "", "")));
+
+    let reason = |(r, b): (&'static Rule, Basis)| r.reason(b);
+    let (why, later_why): (Vec<&str>, Vec<&str>) = if o.level.is_urgent() {
+        (
+            o.leading_reasons().map(reason).collect(),
+            o.other_reasons().map(reason).collect(),
+        )
+    } else {
+        (o.reasons().map(reason).collect(), Vec::new())
+    };
+    section(&mut s, style, "Why");
+    if why.is_empty() {
+        let _ = writeln!(
+            s,
+            "{}",
+            wrap(
+                "Nothing you told us is a reason to see a GP or a pharmacist.",
+                width,
+                "  ",
+                "  "
+            )
+        );
+    }
+    bullets(&mut s, width, why.into_iter());
+
+    section(&mut s, style, "What to do now");
+    bullets(&mut s, width, o.advice_now().map(|x| x.text));
+    if o.action() == legcramps_core::triage::Action::Phone111 {
+        let _ = writeln!(
+            s,
+            "  If you cannot phone, use 111 online: https://111.nhs.uk/"
+        );
     }
 
-    let _ = writeln!(s, "\n{}", style.bold("Why you are seeing this"));
-    let reasons: Vec<_> = o.reasons().collect();
-    if reasons.is_empty() {
-        let _ = writeln!(
-            s,
-            "{}",
-            wrap(
-                "None of your answers is a reason to see a GP or a pharmacist.",
-                width,
-                "  ",
-                "  "
-            )
-        );
-    }
-    for (rule, _) in reasons.iter().filter(|(_, b)| *b == Basis::Answered) {
-        let _ = writeln!(s, "{}", wrap(rule.because, width, "  - ", "    "));
-        let _ = writeln!(s, "    {}", style.dim(&format!("[{}]", rule.fact)));
-    }
-    let assumed: Vec<_> = reasons
-        .iter()
-        .filter(|(_, b)| *b == Basis::Assumed)
-        .collect();
-    if !assumed.is_empty() {
-        let _ = writeln!(
-            s,
-            "{}",
-            wrap(
-                "Some questions were not answered (or not asked, because the answer was already clear). We take the safe reading of those:",
-                width,
-                "  ",
-                "  "
-            )
-        );
-        for (rule, _) in assumed {
-            let _ = writeln!(s, "{}", wrap(rule.assumed, width, "  - ", "    "));
-            let _ = writeln!(s, "    {}", style.dim(&format!("[{}]", rule.fact)));
-        }
-    }
-    let _ = writeln!(s, "\n  Your answers:");
+    section(&mut s, style, "When to get help again");
+    bullets(&mut s, width, o.safety_net().lines.iter().map(|l| l.text));
+
+    section(&mut s, style, "Your answers");
     for q in asked {
         let _ = writeln!(
             s,
@@ -81,31 +83,45 @@ pub(crate) fn render(
             wrap(
                 &format!("{} {}", q.text, answer_text(q, a)),
                 width,
-                "    ",
-                "      "
+                "  ",
+                "    "
             )
         );
     }
 
-    for (group, title) in [
-        (Group::DoNow, "What to do now"),
-        (
-            Group::PossibleCause,
-            "Possible causes (to talk about, not a diagnosis)",
-        ),
-        (Group::SelfCare, "What can help"),
-    ] {
-        let items: Vec<_> = o.advice().filter(|x| x.group == group).collect();
-        if items.is_empty() {
-            continue;
-        }
-        let _ = writeln!(s, "\n{}", style.bold(title));
-        for item in items {
-            let _ = writeln!(s, "{}", wrap(item.text, width, "  - ", "    "));
+    let later: Vec<&str> = o.advice_later().map(|x| x.text).collect();
+    if !later_why.is_empty() || !later.is_empty() {
+        section(&mut s, style, "Later, when this is sorted");
+        bullets(&mut s, width, later_why.into_iter().chain(later));
+    }
+    let causes: Vec<&str> = o
+        .advice()
+        .filter(|x| x.group == Group::PossibleCause)
+        .map(|x| x.text)
+        .collect();
+    if !causes.is_empty() {
+        section(
+            &mut s,
+            style,
+            if o.level == Level::SelfCare {
+                "What may play a part"
+            } else {
+                "Possible causes (to talk about, not a diagnosis)"
+            },
+        );
+        bullets(&mut s, width, causes.into_iter());
+    }
+    if o.level != Level::SelfCare {
+        let help: Vec<&str> = o
+            .advice()
+            .filter(|x| x.group == Group::SelfCare)
+            .map(|x| x.text)
+            .collect();
+        if !help.is_empty() {
+            section(&mut s, style, "What can help");
+            bullets(&mut s, width, help.into_iter());
         }
     }
-    let _ = writeln!(s, "\n{}", style.bold("When to get help again"));
-    let _ = writeln!(s, "{}", wrap(o.safety_net().text, width, "  ", "  "));
     let _ = writeln!(
         s,
         "\n{}",

@@ -10,9 +10,12 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use legcramps_core::questions::{AnswerKind, Asked, Question, answer_text, question_for, walk};
-use legcramps_core::triage::{Basis, Group};
-use legcramps_core::{Assessment, Condition, Conditions, Field, Level, Minutes, YesNo, evaluate};
+use legcramps_core::questions::{
+    AnswerKind, Asked, Question, answer_text, as_asked, certain_level, question_for, read_minutes,
+    walk,
+};
+use legcramps_core::triage::{Action, Advice, Basis, Group, Rule};
+use legcramps_core::{Assessment, Condition, Conditions, Field, Level, evaluate};
 
 use crate::pages::render;
 use crate::views::Layout;
@@ -72,7 +75,6 @@ fn read_answer(
     match field {
         Field::LongestCrampMinutes => {
             let typed = values.first().map_or("", |v| v.trim());
-            let typed = typed.trim_end_matches("minutes").trim();
             match (typed.is_empty(), unsure_box || typed == "unsure") {
                 (true, false) => {
                     return Err(
@@ -86,11 +88,10 @@ fn read_answer(
                 }
                 (_, true) => a.longest_cramp_minutes = None,
                 (false, false) => {
-                    let n: f64 = typed
-                        .parse()
-                        .map_err(|_| "Enter the number of minutes as a number, like 3 or 12")?;
                     a.longest_cramp_minutes = Some(
-                        Minutes::new(n).map_err(|_| "Enter a number of minutes from 0 to 1440")?,
+                        read_minutes(typed)
+                            .ok_or("Enter the number of minutes as a number, like 2 or 15. Enter 0 if it was less than a minute")?
+                            .map_err(|_| "Enter a number of minutes from 0 to 1440")?,
                     );
                 }
             }
@@ -179,6 +180,7 @@ impl Submitted {
 #[template(path = "check_start.html")]
 struct StartPage {
     layout: Layout,
+    help: crate::views::Block,
 }
 
 pub(crate) async fn start() -> Response {
@@ -186,6 +188,7 @@ pub(crate) async fn start() -> Response {
         StatusCode::OK,
         &StartPage {
             layout: Layout::new("Check your leg cramps", "check"),
+            help: crate::views::help_now(),
         },
     )
 }
@@ -224,8 +227,13 @@ fn question_page(
     q: &'static Question,
     preselect: bool,
     changing: bool,
-    error: Option<Problem>,
+    error: Option<(Problem, String)>,
 ) -> Response {
+    // What the person typed is kept in the box on an error page, so they can correct it.
+    let (error, typed) = match error {
+        Some((p, typed)) => (Some(p), Some(typed)),
+        None => (None, None),
+    };
     // The answers before this question number it. The answers carried are all the others;
     // when changing an answer its old value is carried too, so "Back" returns to the summary
     // with it unchanged. Whatever is carried, the next step re-walks the questions, so answers
@@ -309,8 +317,9 @@ fn question_page(
         }
         AnswerKind::Minutes => Vec::new(),
     };
-    let (minutes_value, unsure_checked) = if preselect && asked.contains(Field::LongestCrampMinutes)
-    {
+    let (minutes_value, unsure_checked) = if let Some(typed) = typed {
+        (typed, false)
+    } else if preselect && asked.contains(Field::LongestCrampMinutes) {
         match a.longest_cramp_minutes {
             Some(m) => (m.get().to_string(), false),
             None => (String::new(), true),
@@ -389,11 +398,12 @@ struct SummaryPage {
     rows: Vec<Row>,
 }
 
-/// An outcome's reasons, split by basis.
+/// A reason an outcome gives, with the fact behind it (for health professionals).
 #[derive(Debug)]
 pub(crate) struct Reason {
     pub(crate) text: &'static str,
     pub(crate) fact: &'static str,
+    pub(crate) assumed: bool,
 }
 
 #[derive(Debug)]
@@ -402,71 +412,106 @@ pub(crate) struct AdviceLine {
     pub(crate) facts: String,
 }
 
+impl AdviceLine {
+    fn of(a: &'static Advice) -> Self {
+        AdviceLine {
+            text: a.text,
+            facts: a.facts.join(" "),
+        }
+    }
+}
+
+fn reason((rule, basis): (&'static Rule, Basis)) -> Reason {
+    Reason {
+        text: rule.reason(basis),
+        fact: rule.fact,
+        assumed: basis == Basis::Assumed,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "outcome.html")]
 struct OutcomePage {
     layout: Layout,
     level: &'static str,
+    action: &'static str,
+    /// "emergency", "urgent", "non-urgent" or "" (self-care): the care card.
     card: &'static str,
     headline: &'static str,
-    phone_111: bool,
-    gp_closed: bool,
-    answered: Vec<Reason>,
-    assumed: Vec<Reason>,
+    /// The number to phone now, as a `tel:` link and a button ("999", "111"), if any.
+    phone: Option<&'static str>,
+    /// Offer 111 online beside the 111 button.
+    online_111: bool,
+    /// Reasons for the outcome's level, and what to do about it now.
+    why: Vec<Reason>,
     do_now: Vec<AdviceLine>,
+    /// For an urgent outcome: reasons below its level and routine advice that also apply.
+    later_why: Vec<Reason>,
+    later: Vec<AdviceLine>,
     causes: Vec<AdviceLine>,
     self_care: Vec<AdviceLine>,
-    safety_net: &'static str,
-    safety_net_facts: String,
+    safety_net: Vec<AdviceLine>,
     rows: Vec<Row>,
     content_version: &'static str,
-    /// The answers, for "save this check to your diary".
+    /// The answers, for "save this check to your diary" and "change".
     hidden: Vec<Hidden>,
 }
 
-fn advice_lines(o: &legcramps_core::Outcome, group: Group) -> Vec<AdviceLine> {
-    o.advice()
-        .filter(|x| x.group == group)
-        .map(|x| AdviceLine {
-            text: x.text,
-            facts: x.facts.join(" "),
-        })
-        .collect()
-}
-
 fn outcome_page(a: &Assessment, asked: Asked, order: &[&'static Question]) -> Response {
-    let o = evaluate(a);
-    let reasons = |basis: Basis| -> Vec<Reason> {
-        o.reasons()
-            .filter(|(_, b)| *b == basis)
-            .map(|(r, _)| Reason {
-                text: if basis == Basis::Answered {
-                    r.because
-                } else {
-                    r.assumed
-                },
-                fact: r.fact,
-            })
+    // The outcome of a check is worked out from the questions it asked: an early stop shows
+    // only what led there.
+    let o = evaluate(&as_asked(a, asked));
+    let urgent = o.level.is_urgent();
+    let group = |g: Group| -> Vec<AdviceLine> {
+        o.advice()
+            .filter(|x| x.group == g)
+            .map(AdviceLine::of)
             .collect()
     };
+    let (why, later_why) = if urgent {
+        (
+            o.leading_reasons().map(reason).collect(),
+            o.other_reasons().map(reason).collect(),
+        )
+    } else {
+        (o.reasons().map(reason).collect(), Vec::new())
+    };
     let page = OutcomePage {
-        layout: Layout::new(format!("Your advice: {}", o.level.headline()), "check"),
+        layout: Layout::new(o.headline(), "check"),
         level: o.level.code(),
+        action: o.action().code(),
         card: match o.level {
+            Level::Emergency => "emergency",
             Level::UrgentGp => "urgent",
             Level::Gp | Level::Pharmacist => "non-urgent",
             Level::SelfCare => "",
         },
-        headline: o.level.headline(),
-        phone_111: o.phone_111,
-        gp_closed: a.get(YesNo::GpOpen) == Some(false),
-        answered: reasons(Basis::Answered),
-        assumed: reasons(Basis::Assumed),
-        do_now: advice_lines(&o, Group::DoNow),
-        causes: advice_lines(&o, Group::PossibleCause),
-        self_care: advice_lines(&o, Group::SelfCare),
-        safety_net: o.safety_net().text,
-        safety_net_facts: o.safety_net().facts.join(" "),
+        headline: o.headline(),
+        phone: match o.action() {
+            Action::Phone999 => Some("999"),
+            Action::Phone111 => Some("111"),
+            _ => None,
+        },
+        online_111: o.action() == Action::Phone111,
+        why,
+        do_now: o.advice_now().map(AdviceLine::of).collect(),
+        later_why,
+        later: o.advice_later().map(AdviceLine::of).collect(),
+        causes: group(Group::PossibleCause),
+        self_care: if o.level == Level::SelfCare {
+            Vec::new()
+        } else {
+            group(Group::SelfCare)
+        },
+        safety_net: o
+            .safety_net()
+            .lines
+            .iter()
+            .map(|l| AdviceLine {
+                text: l.text,
+                facts: l.facts.join(" "),
+            })
+            .collect(),
         rows: rows(a, order),
         content_version: legcramps_core::CONTENT_VERSION,
         hidden: hidden(a, asked),
@@ -552,7 +597,10 @@ pub(crate) async fn step(body: Bytes) -> Response {
                 a = next;
                 asked = asked.with(q.field);
             }
-            Err(problem) => return question_page(&a, asked, q, false, changing, Some(problem)),
+            Err(problem) => {
+                let typed = values.first().map_or(String::new(), |v| (*v).to_owned());
+                return question_page(&a, asked, q, false, changing, Some((problem, typed)));
+            }
         }
     }
     summary_or_next(&a, asked)
@@ -562,6 +610,11 @@ fn summary_or_next(a: &Assessment, asked: Asked) -> Response {
     let walked = walk(a, asked);
     match walked.next {
         Some(q) => question_page(&walked.answers, walked.asked, q, false, false, None),
+        // Urgent advice comes at once: no "check your answers" page in the way. The answers
+        // stay visible, and changeable, on the outcome page.
+        None if certain_level(&walked.answers, walked.asked).is_urgent() => {
+            outcome_page(&walked.answers, walked.asked, &walked.order)
+        }
         None => private(render(
             StatusCode::OK,
             &SummaryPage {

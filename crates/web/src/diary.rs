@@ -637,7 +637,7 @@ struct RedFlagPage {
     layout: Layout,
     headline: &'static str,
     contact: &'static str,
-    safety_net: &'static str,
+    safety_net: String,
     lasted: String,
 }
 
@@ -646,10 +646,10 @@ fn red_flag_page(e: &Episode) -> Response {
     render(
         StatusCode::OK,
         &RedFlagPage {
-            layout: Layout::new("Speak to your GP urgently", "diary"),
-            headline: Level::UrgentGp.headline(),
+            layout: Layout::new("Phone 111 now", "diary"),
+            headline: "Phone 111 now",
             contact: contact.text,
-            safety_net: net.text,
+            safety_net: net.text(),
             lasted: e.duration.human(),
         },
     )
@@ -1142,7 +1142,7 @@ pub(crate) async fn api_create(
             "disposition": Level::UrgentGp.code(),
             "headline": Level::UrgentGp.headline(),
             "text": contact.text,
-            "safety_net": net.text,
+            "safety_net": net.text(),
             "phone_111": true,
         });
     }

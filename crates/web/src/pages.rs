@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use legcramps_core::content::{self, CALF_STRETCH_HOLD_STEP, CALF_STRETCH_STEPS, Topic, item};
 use serde::Deserialize;
 
-use crate::views::{Block, Layout, blocks};
+use crate::views::{Block, Layout, blocks, help_now};
 
 /// Render a template as an HTML response. Templates are checked at compile time; rendering can
 /// only fail on a formatting error, which becomes a plain 500 page without internals.
@@ -35,23 +35,19 @@ fn topic_or_empty(slug: &str) -> &'static [legcramps_core::content::Item] {
 struct HomePage {
     layout: Layout,
     intro: Vec<&'static str>,
-    blocks: Vec<Block>,
+    help: Block,
 }
 
 pub(crate) async fn home() -> Response {
     let intro = topic_or_empty("overview").iter().map(|i| i.text).collect();
-    // The red flags are on the landing page: a person in the middle of a long cramp should
-    // not need to start the check to find out what to do.
-    let urgent = blocks(topic_or_empty("when-to-get-help"))
-        .into_iter()
-        .filter(|b| b.card == "urgent")
-        .collect();
+    // "Get help now" comes first: a person in the middle of a long cramp, or with a swollen
+    // leg and a tight chest, should not need to start the check to find out what to do.
     render(
         StatusCode::OK,
         &HomePage {
             layout: Layout::new("What to do about leg cramps", ""),
             intro,
-            blocks: urgent,
+            help: help_now(),
         },
     )
 }
@@ -61,6 +57,8 @@ pub(crate) async fn home() -> Response {
 struct TopicPage {
     layout: Layout,
     topic: &'static Topic,
+    /// "Get help now", on the "When to get help" topic only.
+    help: Option<Block>,
     blocks: Vec<Block>,
 }
 
@@ -78,6 +76,7 @@ async fn topic_page(slug: &str) -> Response {
                     },
                 ),
                 topic: t,
+                help: (t.slug == "when-to-get-help").then(help_now),
                 blocks: blocks(t.items),
             },
         ),

@@ -1,7 +1,7 @@
 //! View models shared by the page templates: the page layout, and guidance content turned into
 //! blocks ready for the NHS.UK components (care cards, lists, steps).
 
-use legcramps_core::content::{Item, Kind, SOURCE_CREDIT, TOPICS, Topic};
+use legcramps_core::content::{GET_HELP_NOW, Item, Kind, SOURCE_CREDIT, TOPICS, Topic};
 
 use crate::assets;
 
@@ -89,4 +89,21 @@ pub(crate) fn blocks(items: &'static [Item]) -> Vec<Block> {
         });
     }
     out
+}
+
+/// "Get help now": the 999 line, then the urgent signs, as one red care card.
+pub(crate) fn help_now() -> Block {
+    let facts: Vec<&str> = GET_HELP_NOW
+        .iter()
+        .flat_map(|i| i.facts.iter().copied())
+        .collect();
+    Block {
+        card: "urgent",
+        heading: GET_HELP_NOW.first().and_then(|i| i.heading),
+        lead: GET_HELP_NOW.iter().map(|i| i.text).collect(),
+        list: GET_HELP_NOW.last().map_or(&[], |i| i.list),
+        ordered: false,
+        after: Vec::new(),
+        facts: facts.join(" "),
+    }
 }

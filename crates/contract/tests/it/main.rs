@@ -51,7 +51,7 @@ fn bad_input_is_refused_with_a_message_that_names_the_problem() {
     );
     refused(
         r#"{"often": true}"#,
-        "often: unknown field `often`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions` (line 1, column 8)",
+        "often: unknown field `often`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions`, `breathless_or_chest_pain`, `one_leg_swollen_warm_or_red`, `lead_or_mercury_contact`, `dirt_in_wound` (line 1, column 8)",
     );
     refused(
         r#"{"frequent": "yes"}"#,
@@ -123,7 +123,7 @@ fn bad_input_is_refused_with_a_message_that_names_the_problem() {
     let deep_unknown = format!("{}{}", r#"{"x": "#, "{\"a\":".repeat(3_000));
     refused(
         &deep_unknown,
-        "x: unknown field `x`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions` (line 1, column 4)",
+        "x: unknown field `x`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions`, `breathless_or_chest_pain`, `one_leg_swollen_warm_or_red`, `lead_or_mercury_contact`, `dirt_in_wound` (line 1, column 4)",
     );
     let huge = format!("{{\"frequent\": true{}}}", " ".repeat(20_000));
     refused(
@@ -165,6 +165,44 @@ fn good_input_is_read_as_sent() {
 }
 
 #[test]
+fn the_combined_toxin_field_and_its_parts_are_not_given_together() {
+    refused(
+        r#"{"toxin_or_wound_contact": false, "dirt_in_wound": true}"#,
+        "toxin_or_wound_contact: give either `toxin_or_wound_contact` or its two parts (`lead_or_mercury_contact`, `dirt_in_wound`), not both",
+    );
+    let a = parse_assessment(r#"{"lead_or_mercury_contact": false, "dirt_in_wound": true}"#)
+        .expect("the parts alone are fine");
+    assert_eq!(a.get(YesNo::DirtInWound), Some(true));
+}
+
+#[test]
+fn only_a_yes_to_breathlessness_gives_999() {
+    let out = |json: &str| {
+        serde_json::to_value(outcome_out(&evaluate(
+            &parse_assessment(json).expect("valid"),
+        )))
+        .expect("serialises")
+    };
+    let yes = out(r#"{"breathless_or_chest_pain": true}"#);
+    assert_eq!(yes["disposition"], "emergency");
+    assert_eq!(yes["phone_999"], true);
+    assert_eq!(yes["phone_111"], false);
+    assert_eq!(yes["headline"], "Phone 999 now");
+    let unsure = out(r#"{"breathless_or_chest_pain": null, "gp_open": false}"#);
+    assert_eq!(unsure["disposition"], "urgent-gp");
+    assert_eq!(
+        (unsure["phone_999"].clone(), unsure["phone_111"].clone()),
+        (false.into(), true.into())
+    );
+    let dvt = out(
+        r#"{"breathless_or_chest_pain": false, "one_leg_swollen_warm_or_red": true, "gp_open": true}"#,
+    );
+    assert_eq!(dvt["disposition"], "urgent-gp");
+    assert_eq!(dvt["headline"], "Phone your GP surgery now");
+    assert_eq!(dvt["triggered"][0], "dvt.urgent");
+}
+
+#[test]
 fn the_outcome_has_every_contract_field() {
     let a = parse_assessment(r#"{"longest_cramp_minutes": 15, "eases_when_moving": false, "gp_open": false,
             "new_medication": true, "toxin_or_wound_contact": false, "quality_of_life_affected": false,
@@ -182,10 +220,17 @@ fn the_outcome_has_every_contract_field() {
         serde_json::json!(["medication.can-cause"])
     );
     assert_eq!(json["content_version"], legcramps_core::CONTENT_VERSION);
+    assert_eq!(json["phone_999"], false);
+    assert_eq!(json["headline"], "Phone 111 now");
     assert!(
         json["safety_net"]
             .as_str()
-            .is_some_and(|s| s.contains("111"))
+            .is_some_and(|s| s.contains("999"))
+    );
+    assert!(
+        json["safety_net_lines"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty())
     );
     let advice = json["advice"].as_array().expect("array");
     assert!(
@@ -205,7 +250,7 @@ fn arb_assessment() -> impl Strategy<Value = Assessment> {
     let tri = || prop_oneof![Just(None), Just(Some(false)), Just(Some(true))];
     (
         proptest::option::of(0.0f64..=1440.0),
-        proptest::collection::vec(tri(), 12),
+        proptest::collection::vec(tri(), YesNo::ALL.len()),
         proptest::option::of((any::<bool>(), any::<bool>())),
     )
         .prop_map(|(m, bools, conds)| {
@@ -225,6 +270,11 @@ fn arb_assessment() -> impl Strategy<Value = Assessment> {
             };
             for (q, v) in YesNo::ALL.into_iter().zip(bools) {
                 a.set(q, v);
+            }
+            // The contract takes the combined toxin-or-wound answer or its two parts, not both.
+            if a.get(YesNo::ToxinOrWoundContact).is_some() {
+                a.set(YesNo::LeadOrMercury, None)
+                    .set(YesNo::DirtInWound, None);
             }
             a
         })
@@ -261,7 +311,7 @@ fn the_fast_writer_matches_serde_for_every_outcome() {
     use std::collections::HashSet;
     let mut outcomes = HashSet::new();
     for d in [Some(2.0), Some(12.0), None] {
-        for b in 0..3usize.pow(12) {
+        for b in 0..3usize.pow(13) {
             for conds in [
                 None,
                 Some(Conditions::NONE),
@@ -277,7 +327,14 @@ fn the_fast_writer_matches_serde_for_every_outcome() {
                     ..Assessment::default()
                 };
                 let mut rest = b;
-                for q in YesNo::ALL {
+                // Every question a rule reads (the combined toxin field is the same rule as
+                // its two parts), plus pregnancy for the causes.
+                for q in YesNo::ALL.into_iter().filter(|q| {
+                    !matches!(
+                        q,
+                        YesNo::ToxinOrWoundContact | YesNo::AfterExercise | YesNo::Dehydrated
+                    )
+                }) {
                     a.set(q, [Some(false), Some(true), None][rest % 3]);
                     rest /= 3;
                 }

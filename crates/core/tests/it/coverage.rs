@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 
-use legcramps_core::content::{SOURCE_CREDIT, TOPICS};
+use legcramps_core::content::{CALF_STRETCH_STEPS, all_items};
 use legcramps_core::facts::{FACTS, is_registered};
 use legcramps_core::questions::QUESTIONS;
 use legcramps_core::triage::{ADVICE, CAUSES, RULES, SAFETY_NETS};
@@ -13,17 +13,9 @@ use legcramps_core::triage::{ADVICE, CAUSES, RULES, SAFETY_NETS};
 /// Every (where, fact id) pair named anywhere in the content, rules or questions.
 fn every_named_fact() -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
-    for t in TOPICS {
-        for i in t.items {
-            out.extend(i.facts.iter().map(|f| (format!("item {}", i.id), *f)));
-        }
+    for i in all_items() {
+        out.extend(i.facts.iter().map(|f| (format!("item {}", i.id), *f)));
     }
-    out.extend(
-        SOURCE_CREDIT
-            .facts
-            .iter()
-            .map(|f| ("source credit".to_owned(), *f)),
-    );
     out.extend(RULES.iter().map(|r| (format!("rule {}", r.fact), r.fact)));
     for a in ADVICE {
         out.extend(a.facts.iter().map(|f| (format!("advice {}", a.id), *f)));
@@ -32,11 +24,7 @@ fn every_named_fact() -> Vec<(String, &'static str)> {
         out.extend(c.facts.iter().map(|f| ("cause".to_owned(), *f)));
     }
     for s in SAFETY_NETS {
-        out.extend(
-            s.facts
-                .iter()
-                .map(|f| (format!("safety net {:?}", s.level), *f)),
-        );
+        out.extend(s.facts().map(|f| (format!("safety net {:?}", s.action), f)));
     }
     for q in QUESTIONS {
         out.extend(
@@ -50,12 +38,7 @@ fn every_named_fact() -> Vec<(String, &'static str)> {
 
 #[test]
 fn every_registered_fact_is_carried_by_the_guidance() {
-    let carried: HashSet<&str> = TOPICS
-        .iter()
-        .flat_map(|t| t.items.iter())
-        .chain(std::iter::once(&SOURCE_CREDIT))
-        .flat_map(|i| i.facts.iter().copied())
-        .collect();
+    let carried: HashSet<&str> = all_items().flat_map(|i| i.facts.iter().copied()).collect();
     let missing: Vec<&str> = FACTS
         .iter()
         .copied()
@@ -79,7 +62,7 @@ fn content_names_only_registered_facts() {
 #[test]
 fn every_item_has_facts_and_a_unique_id() {
     let mut ids = HashSet::new();
-    for i in TOPICS.iter().flat_map(|t| t.items.iter()) {
+    for i in all_items() {
         assert!(!i.facts.is_empty(), "{} carries no fact", i.id);
         assert!(ids.insert(i.id), "duplicate item id {}", i.id);
         assert!(
@@ -167,13 +150,11 @@ fn shingles(text: &str, n: usize) -> HashSet<Vec<String>> {
     w.windows(n).map(<[String]>::to_vec).collect()
 }
 
-fn all_our_text() -> Vec<(String, String)> {
+/// Every piece of text a person can read: guidance, reasons, advice, safety nets, questions
+/// and their hints, headlines and the stretch steps.
+pub(crate) fn all_our_text() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for i in TOPICS
-        .iter()
-        .flat_map(|t| t.items.iter())
-        .chain(std::iter::once(&SOURCE_CREDIT))
-    {
+    for i in all_items() {
         out.push((
             i.id.to_owned(),
             format!("{} {}", i.text, i.heading.unwrap_or("")),
@@ -181,17 +162,30 @@ fn all_our_text() -> Vec<(String, String)> {
         out.extend(i.list.iter().map(|l| (i.id.to_owned(), (*l).to_owned())));
     }
     out.extend(ADVICE.iter().map(|a| (a.id.to_owned(), a.text.to_owned())));
+    for s in SAFETY_NETS {
+        out.extend(
+            s.lines
+                .iter()
+                .map(|l| (format!("safety net {:?}", s.action), l.text.to_owned())),
+        );
+    }
     out.extend(
-        SAFETY_NETS
+        legcramps_core::triage::Action::ALL
             .iter()
-            .map(|s| (format!("{:?}", s.level), s.text.to_owned())),
+            .map(|a| (format!("headline {a:?}"), a.headline().to_owned())),
+    );
+    out.extend(
+        CALF_STRETCH_STEPS
+            .iter()
+            .map(|s| ("calf stretch".to_owned(), (*s).to_owned())),
     );
     for r in RULES {
         out.push((r.fact.to_owned(), r.because.to_owned()));
         out.push((r.fact.to_owned(), r.assumed.to_owned()));
     }
     for q in QUESTIONS {
-        out.push((q.field.name().to_owned(), format!("{} {}", q.text, q.hint)));
+        out.push((format!("question {}", q.field.name()), q.text.to_owned()));
+        out.push((format!("hint {}", q.field.name()), q.hint.to_owned()));
     }
     out
 }

@@ -1,6 +1,8 @@
-//! The questionnaire: order, skipping and stopping early never change the outcome.
+//! The questionnaire: order, skipping and stopping early never change the outcome, and an
+//! outcome shows only what the questions asked led to.
 
-use legcramps_core::questions::{AskWhen, QUESTIONS, asked_in_order};
+use legcramps_core::questions::{AskWhen, QUESTIONS, as_asked, asked_in_order, walk};
+use legcramps_core::triage::Basis;
 use legcramps_core::{Assessment, Conditions, Field, Level, Minutes, YesNo, evaluate};
 
 use crate::support::{DURATIONS, TRI, parse};
@@ -13,15 +15,16 @@ fn asked_fields(spec: &str) -> Vec<&'static str> {
 }
 
 #[test]
-fn every_contract_field_has_exactly_one_question() {
+fn every_contract_field_but_the_combined_toxin_one_has_exactly_one_question() {
     for field in Field::all() {
         let n = QUESTIONS.iter().filter(|q| q.field == field).count();
-        assert_eq!(n, 1, "{}", field.name());
+        let want = usize::from(field != Field::YesNo(YesNo::ToxinOrWoundContact));
+        assert_eq!(n, want, "{}", field.name());
     }
 }
 
 #[test]
-fn red_flag_questions_come_first() {
+fn red_flag_questions_come_first_and_clots_before_cramps() {
     let last_red = QUESTIONS
         .iter()
         .rposition(|q| q.red_flag)
@@ -31,28 +34,86 @@ fn red_flag_questions_come_first() {
         .position(|q| !q.red_flag && q.ask_when != AskWhen::OnceUrgent)
         .expect("other questions");
     assert!(last_red < first_other);
+    let order: Vec<&str> = QUESTIONS.iter().take(3).map(|q| q.field.name()).collect();
+    assert_eq!(
+        order,
+        [
+            "breathless_or_chest_pain",
+            "one_leg_swollen_warm_or_red",
+            "longest_cramp_minutes"
+        ]
+    );
 }
 
 #[test]
 fn stops_as_soon_as_the_outcome_can_only_be_urgent() {
+    // A yes to breathlessness or chest pain ends the check at once: 999, nothing else to ask.
+    assert_eq!(asked_fields("breath=y"), ["breathless_or_chest_pain"]);
+    // "Not sure" is urgent-gp (never 999 by itself): only whether the surgery is open is left.
     assert_eq!(
-        asked_fields("min=12 eases=n gp_open=n"),
-        ["longest_cramp_minutes", "eases_when_moving", "gp_open"]
+        asked_fields("breath=?"),
+        ["breathless_or_chest_pain", "gp_open"]
     );
     assert_eq!(
-        asked_fields("min=2 toxin=y"),
-        ["longest_cramp_minutes", "toxin_or_wound_contact", "gp_open"]
+        asked_fields("breath=n oneleg=y"),
+        [
+            "breathless_or_chest_pain",
+            "one_leg_swollen_warm_or_red",
+            "gp_open"
+        ]
     );
-    // "Not sure" to both halves of the red flag is the safe reading: urgent.
     assert_eq!(
-        asked_fields(""),
-        ["longest_cramp_minutes", "eases_when_moving", "gp_open"]
+        asked_fields("breath=n oneleg=n min=12 eases=n gp_open=n"),
+        [
+            "breathless_or_chest_pain",
+            "one_leg_swollen_warm_or_red",
+            "longest_cramp_minutes",
+            "eases_when_moving",
+            "gp_open"
+        ]
+    );
+    assert_eq!(
+        asked_fields("breath=n oneleg=n min=2 lead=y"),
+        [
+            "breathless_or_chest_pain",
+            "one_leg_swollen_warm_or_red",
+            "longest_cramp_minutes",
+            "lead_or_mercury_contact",
+            "gp_open"
+        ]
+    );
+}
+
+#[test]
+fn ten_minutes_is_asked_whether_it_eased() {
+    let asked = asked_fields("breath=n oneleg=n min=10 eases=n");
+    assert!(asked.contains(&"eases_when_moving"), "{asked:?}");
+    let asked = asked_fields("breath=n oneleg=n min=9");
+    assert!(!asked.contains(&"eases_when_moving"), "{asked:?}");
+}
+
+#[test]
+fn the_combined_toxin_answer_skips_its_two_questions() {
+    let asked = asked_fields("breath=n oneleg=n min=3 toxin=n");
+    assert!(!asked.contains(&"lead_or_mercury_contact"), "{asked:?}");
+    assert!(!asked.contains(&"dirt_in_wound"), "{asked:?}");
+    assert_eq!(
+        evaluate(&as_asked(
+            &parse("breath=n oneleg=n min=3 toxin=y"),
+            walk(
+                &parse("breath=n oneleg=n min=3 toxin=y"),
+                legcramps_core::questions::all_answered()
+            )
+            .asked
+        ))
+        .level,
+        Level::UrgentGp
     );
 }
 
 #[test]
 fn asks_everything_when_nothing_is_urgent() {
-    let all = asked_fields("min=3 toxin=n");
+    let all = asked_fields("breath=n oneleg=n min=3 lead=n dirt=n");
     assert!(
         !all.contains(&"eases_when_moving"),
         "skipped for a short cramp"
@@ -61,14 +122,44 @@ fn asks_everything_when_nothing_is_urgent() {
     assert_eq!(all.len(), QUESTIONS.len() - 2);
 }
 
+/// An early stop shows only what led there: no "we could not rule out" for a question the
+/// check never asked, and no advice about things the person never mentioned.
+#[test]
+fn an_early_stop_shows_only_what_led_there() {
+    let given = parse("breath=n oneleg=n min=12 eases=n gp_open=n");
+    let walked = walk(&given, legcramps_core::questions::all_answered());
+    let o = evaluate(&as_asked(&walked.answers, walked.asked));
+    let reasons: Vec<(&str, Basis)> = o.reasons().map(|(r, b)| (r.fact, b)).collect();
+    assert_eq!(
+        reasons,
+        [("help.urgent.long-unrelieved", Basis::Answered)],
+        "only the answer that made it urgent"
+    );
+    assert!(
+        o.advice()
+            .all(|a| a.id != "pharmacist" && a.id != "gp-appointment")
+    );
+    // "Not sure" about breathlessness is the one reason, on the safe reading.
+    let given = parse("breath=? gp_open=n");
+    let walked = walk(&given, legcramps_core::questions::all_answered());
+    let o = evaluate(&as_asked(&walked.answers, walked.asked));
+    let reasons: Vec<(&str, Basis)> = o.reasons().map(|(r, b)| (r.fact, b)).collect();
+    assert_eq!(reasons, [("dvt.emergency", Basis::Assumed)]);
+    assert_eq!(o.headline(), "Phone 111 now");
+}
+
 /// For every combination of answers to the questions that can change the level, the
-/// questionnaire (which skips and stops early) reaches the same level and the same 111 advice
-/// as answering every question would.
+/// questionnaire (which skips and stops early) reaches the same level, the same 111 and 999
+/// advice as answering every question would; and its outcome, worked out from the questions
+/// it asked, lists no reason that the answers given plus "not sure" cannot explain.
 #[test]
 fn skipping_and_stopping_never_change_the_outcome() {
     let level_fields = [
+        YesNo::BreathlessOrChestPain,
+        YesNo::OneLegSwollenWarmOrRed,
         YesNo::EasesWhenMoving,
-        YesNo::ToxinOrWoundContact,
+        YesNo::LeadOrMercury,
+        YesNo::DirtInWound,
         YesNo::GpOpen,
         YesNo::QualityOfLifeAffected,
         YesNo::Frequent,
@@ -92,30 +183,35 @@ fn skipping_and_stopping_never_change_the_outcome() {
                 full.set(q, TRI[b % 3]);
                 b /= 3;
             }
-            let mut seen = Assessment::default();
-            for q in asked_in_order(&full) {
-                match q.field {
-                    Field::LongestCrampMinutes => {
-                        seen.longest_cramp_minutes = full.longest_cramp_minutes
-                    }
-                    Field::KnownConditions => seen.known_conditions = full.known_conditions,
-                    Field::YesNo(y) => {
-                        seen.set(y, full.get(y));
-                    }
-                }
-            }
-            let (want, got) = (evaluate(&full), evaluate(&seen));
+            let walked = walk(&full, legcramps_core::questions::all_answered());
+            let (want, got) = (
+                evaluate(&full),
+                evaluate(&as_asked(&walked.answers, walked.asked)),
+            );
             assert_eq!(got.level, want.level, "{full:?}");
             assert_eq!(got.phone_111, want.phone_111, "{full:?}");
+            assert_eq!(got.phone_999, want.phone_999, "{full:?}");
             if want.level == Level::UrgentGp {
                 assert!(
-                    asked_in_order(&full)
-                        .iter()
-                        .any(|q| q.field == Field::YesNo(YesNo::GpOpen))
+                    walked.asked.contains(Field::YesNo(YesNo::GpOpen)),
+                    "{full:?}"
                 );
+            }
+            // Every reason shown is about a question that was asked.
+            for (rule, _) in got.reasons() {
+                let about_asked = match rule.test {
+                    legcramps_core::triage::Test::LongUnrelieved => {
+                        walked.asked.contains(Field::LongestCrampMinutes)
+                    }
+                    test => test
+                        .reads()
+                        .iter()
+                        .any(|q| walked.asked.contains(Field::YesNo(*q))),
+                };
+                assert!(about_asked, "{} shown but not asked: {full:?}", rule.fact);
             }
             cases += 1;
         }
     }
-    assert_eq!(cases, DURATIONS.len() * 19_683);
+    assert_eq!(cases, DURATIONS.len() * 531_441);
 }

@@ -1,42 +1,96 @@
-//! Safety properties of the triage engine, proven by enumerating the whole answer space:
-//! 8 durations (at and around every boundary) x 3^12 yes/no/unanswered x 5 condition sets,
-//! about 21 million assessments. Each property below is checked for every one of them.
+//! Safety properties of the triage engine, proven by enumerating the whole answer space that
+//! can change the level: 8 durations (at and around every boundary) x 11 ways to answer the
+//! toxin-or-wound questions (its two questions, or the one combined contract field) x 3^10
+//! yes/no/unanswered for every other question that a rule reads — about 5.2 million
+//! assessments. The questions that only suggest causes (pregnancy, exercise, fluids, known
+//! conditions) are set in turn to each of their 135 combinations along the way, and every
+//! assessment is evaluated a second time with them all "no" to prove they never change the
+//! level. Each property below is checked for every assessment.
 
-use legcramps_core::triage::{ADVICE, Basis, RULES, Test};
+use legcramps_core::triage::{ADVICE, Action, Basis, Group, RULES, Test};
 use legcramps_core::{Assessment, Level, Minutes, YesNo, evaluate, facts};
 
 use crate::support::{DURATIONS, TRI, conditions_space};
 
-const BOOLS: usize = 531_441; // 3^12
-const CONDS: usize = 5;
+/// The yes/no questions a rule reads, other than the toxin-or-wound ones.
+const LEVEL_FIELDS: [YesNo; 10] = [
+    YesNo::EasesWhenMoving,
+    YesNo::GpOpen,
+    YesNo::QualityOfLifeAffected,
+    YesNo::Frequent,
+    YesNo::SleepDisturbed,
+    YesNo::NumbnessOrSwelling,
+    YesNo::MuscleShrinkingOrWeaker,
+    YesNo::NewMedication,
+    YesNo::BreathlessOrChestPain,
+    YesNo::OneLegSwollenWarmOrRed,
+];
+const CAUSE_FIELDS: [YesNo; 3] = [YesNo::Pregnant, YesNo::AfterExercise, YesNo::Dehydrated];
+const BOOLS: usize = 59_049; // 3^10
+/// 9 answers to the two toxin-or-wound questions (combined field unanswered), then the
+/// combined field answered no, then yes (its two questions unanswered). The contract refuses
+/// the combined field beside either question, so these are all the states it can reach.
+const TOXIN_STATES: usize = 11;
+const BOTH_PARTS_UNANSWERED: usize = 8;
+const COMBINED_NO: usize = 9;
+const COMBINED_YES: usize = 10;
+const CAUSE_COMBOS: usize = 27 * 5;
 
-fn assessment(d: usize, b: usize, c: usize) -> Assessment {
-    let mut a = Assessment {
-        longest_cramp_minutes: DURATIONS[d].map(|m| Minutes::new(m).expect("valid")),
-        known_conditions: conditions_space()[c],
-        ..Assessment::default()
+fn set_toxin(a: &mut Assessment, t: usize) {
+    let (combined, lead, dirt) = match t {
+        COMBINED_NO => (Some(false), None, None),
+        COMBINED_YES => (Some(true), None, None),
+        _ => (None, TRI[t % 3], TRI[t / 3]),
     };
-    let mut rest = b;
-    for q in YesNo::ALL {
+    a.set(YesNo::ToxinOrWoundContact, combined)
+        .set(YesNo::LeadOrMercury, lead)
+        .set(YesNo::DirtInWound, dirt);
+}
+
+fn set_causes(a: &mut Assessment, c: usize) {
+    let mut rest = c;
+    for q in CAUSE_FIELDS {
         a.set(q, TRI[rest % 3]);
         rest /= 3;
     }
+    a.known_conditions = conditions_space()[rest % 5];
+}
+
+fn assessment(d: usize, t: usize, b: usize, c: usize) -> Assessment {
+    let mut a = Assessment {
+        longest_cramp_minutes: DURATIONS[d].map(|m| Minutes::new(m).expect("valid")),
+        ..Assessment::default()
+    };
+    set_toxin(&mut a, t);
+    let mut rest = b;
+    for q in LEVEL_FIELDS {
+        a.set(q, TRI[rest % 3]);
+        rest /= 3;
+    }
+    set_causes(&mut a, c);
     a
 }
 
-fn index(d: usize, b: usize, c: usize) -> usize {
-    (d * BOOLS + b) * CONDS + c
+fn index(d: usize, t: usize, b: usize) -> usize {
+    (d * TOXIN_STATES + t) * BOOLS + b
 }
 
 /// The level of every assessment in the space, checking per-assessment properties on the way.
 fn levels() -> Vec<Level> {
-    let mut out = Vec::with_capacity(DURATIONS.len() * BOOLS * CONDS);
+    let mut out = Vec::with_capacity(DURATIONS.len() * TOXIN_STATES * BOOLS);
     for d in 0..DURATIONS.len() {
-        for b in 0..BOOLS {
-            for c in 0..CONDS {
-                let a = assessment(d, b, c);
+        for t in 0..TOXIN_STATES {
+            for b in 0..BOOLS {
+                let c = index(d, t, b) % CAUSE_COMBOS;
+                let a = assessment(d, t, b, c);
                 let o = evaluate(&a);
                 check_outcome(&a, &o);
+                let plain = evaluate(&assessment(d, t, b, 0));
+                assert_eq!(
+                    (o.level, o.phone_111, o.phone_999),
+                    (plain.level, plain.phone_111, plain.phone_999),
+                    "cause answers changed the outcome at {a:?}"
+                );
                 out.push(o.level);
             }
         }
@@ -46,27 +100,61 @@ fn levels() -> Vec<Level> {
 
 /// Properties of one outcome on its own.
 fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
-    // The level is exactly the highest level of the rules that fired.
+    // The level is exactly the highest level of the rules that fired, on their basis.
     let highest = o
         .reasons()
-        .map(|(r, _)| r.level)
+        .map(|(r, b)| r.level_on(b))
         .max()
         .unwrap_or(Level::SelfCare);
     assert_eq!(o.level, highest, "{a:?}");
-    // Every outcome says why (when not self-care), what to do, and when to come back.
-    assert!(
-        o.level == Level::SelfCare || o.triggered().next().is_some(),
+    // Only a yes to breathlessness or chest pain sends a person to 999.
+    assert_eq!(
+        o.level == Level::Emergency,
+        a.get(YesNo::BreathlessOrChestPain) == Some(true),
         "{a:?}"
     );
-    assert!(o.advice().next().is_some(), "no advice for {a:?}");
-    assert_eq!(o.safety_net().level, o.level, "{a:?}");
-    assert!(!o.safety_net().text.is_empty());
-    // phone_111 exactly when urgent and the surgery is not known to be open.
+    assert_eq!(o.phone_999, o.level == Level::Emergency, "{a:?}");
+    // phone_111 exactly when urgent-gp and the surgery is not known to be open.
     assert_eq!(
         o.phone_111,
         o.level == Level::UrgentGp && a.get(YesNo::GpOpen) != Some(true),
         "{a:?}"
     );
+    // Every outcome says why (when not self-care), what to do, and when to come back.
+    assert!(
+        o.level == Level::SelfCare || o.triggered().next().is_some(),
+        "{a:?}"
+    );
+    assert!(
+        o.advice_now().next().is_some(),
+        "nothing to do now for {a:?}"
+    );
+    assert_eq!(o.safety_net().action, o.action(), "{a:?}");
+    assert!(!o.safety_net().lines.is_empty());
+    // Urgent outcomes say one thing: exactly one action advice, the one of the outcome.
+    let actions: Vec<&str> = o
+        .advice()
+        .filter(|x| matches!(x.when, legcramps_core::triage::When::ActionIs(_)))
+        .map(|x| x.id)
+        .collect();
+    let expected: &[&str] = match o.action() {
+        Action::Phone999 => &["emergency-999"],
+        Action::Phone111 => &["urgent-111"],
+        Action::PhoneGpNow => &["urgent-gp-now"],
+        _ => &[],
+    };
+    assert_eq!(actions, expected, "{a:?}");
+    // Home care is never offered beside a 999 call, and always otherwise.
+    let self_care = o.advice().filter(|x| x.group == Group::SelfCare).count();
+    if o.level == Level::Emergency {
+        assert_eq!(self_care, 0, "{a:?}");
+    } else {
+        assert_eq!(
+            self_care,
+            ADVICE.iter().filter(|x| x.group == Group::SelfCare).count(),
+            "{a:?}"
+        );
+    }
     // Never stop a prescribed medicine: present whenever a new medicine is involved, and
     // whenever one may be and that possibility is what raised the level.
     let has = |id: &str| o.advice().any(|x| x.id == id);
@@ -81,14 +169,13 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
     if a.get(YesNo::NewMedication) == Some(false) {
         assert!(!medication_rule, "{a:?}");
     }
-    // Urgent outcomes always carry the contact-now advice with 111.
-    assert_eq!(o.level == Level::UrgentGp, has("urgent-contact"), "{a:?}");
     // A rule fires on the safe reading exactly when one of the answers it needs is missing.
     for (rule, basis) in o.reasons() {
         let answered = match rule.test {
             Test::LongUnrelieved => {
                 a.longest_cramp_minutes.is_some() && a.get(YesNo::EasesWhenMoving).is_some()
             }
+            Test::ToxinOrWound => rule.test.reads().iter().any(|q| a.get(*q) == Some(true)),
             Test::Yes(q) => a.get(q).is_some(),
         };
         assert_eq!(basis == Basis::Answered, answered, "{} at {a:?}", rule.fact);
@@ -102,7 +189,11 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
         .unwrap_or(Level::SelfCare);
     for (rule, basis) in o.reasons() {
         if basis == Basis::Assumed {
-            assert!(rule.level > answered_level, "{} at {a:?}", rule.fact);
+            assert!(
+                rule.assumed_level > answered_level,
+                "{} at {a:?}",
+                rule.fact
+            );
         }
     }
     // Possible causes come only from answers of yes.
@@ -120,94 +211,156 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
 #[test]
 fn the_whole_answer_space_is_safe() {
     let levels = levels();
-    let level = |d, b, c| levels[index(d, b, c)];
+    let level = |d, t, b| levels[index(d, t, b)];
 
     for d in 0..DURATIONS.len() {
-        for b in 0..BOOLS {
-            for c in 0..CONDS {
-                let here = level(d, b, c);
+        for t in 0..TOXIN_STATES {
+            for b in 0..BOOLS {
+                let here = level(d, t, b);
+                let at = || assessment(d, t, b, 0);
                 // Yes/no questions: the answer that can raise urgency (yes, except for "did it
                 // ease when you moved", where it is no) never lowers the level, and a missing
-                // answer is read the safe way (at least as urgent as either answer).
+                // answer is read the safe way (at least as urgent as either answer) — except
+                // breathlessness, where "not sure" is urgent-gp, never 999.
                 let mut place = 1;
-                for q in YesNo::ALL {
+                for q in LEVEL_FIELDS {
                     let digit = (b / place) % 3;
                     let base = b - digit * place;
-                    let no = level(d, base, c);
-                    let yes = level(d, base + place, c);
-                    let missing = level(d, base + 2 * place, c);
-                    let (raising, other) = if q == YesNo::EasesWhenMoving {
-                        (no, yes)
-                    } else {
-                        (yes, no)
-                    };
-                    assert!(
-                        raising >= other,
-                        "{q:?}: the raising answer lowered the level at {:?}",
-                        assessment(d, base, c)
-                    );
-                    assert!(
-                        missing >= yes.max(no),
-                        "{q:?}: a missing answer was not read the safe way at {:?}",
-                        assessment(d, base, c)
-                    );
+                    let no = level(d, t, base);
+                    let yes = level(d, t, base + place);
+                    let missing = level(d, t, base + 2 * place);
+                    match q {
+                        YesNo::GpOpen => assert!(
+                            no == yes && yes == missing,
+                            "whether the surgery is open changed the level at {:?}",
+                            at()
+                        ),
+                        YesNo::BreathlessOrChestPain => {
+                            assert_eq!(yes, Level::Emergency, "{:?}", at());
+                            assert_eq!(
+                                missing,
+                                no.max(Level::UrgentGp),
+                                "'not sure' about breathlessness must be urgent-gp at {:?}",
+                                at()
+                            );
+                        }
+                        _ => {
+                            let (raising, other) = if q.raising_answer() {
+                                (yes, no)
+                            } else {
+                                (no, yes)
+                            };
+                            assert!(
+                                raising >= other,
+                                "{q:?}: the raising answer lowered the level at {:?}",
+                                at()
+                            );
+                            assert!(
+                                missing >= yes.max(no),
+                                "{q:?}: a missing answer was not read the safe way at {:?}",
+                                at()
+                            );
+                        }
+                    }
                     place *= 3;
+                }
+                // The two toxin-or-wound questions, each with the other in any state.
+                if t < 9 {
+                    let (lead, dirt) = (t % 3, t / 3);
+                    let lead_at = |x: usize| level(d, dirt * 3 + x, b);
+                    let dirt_at = |x: usize| level(d, x * 3 + lead, b);
+                    for (name, at_state) in [
+                        (
+                            "lead_or_mercury_contact",
+                            &lead_at as &dyn Fn(usize) -> Level,
+                        ),
+                        ("dirt_in_wound", &dirt_at),
+                    ] {
+                        let (no, yes, missing) = (at_state(0), at_state(1), at_state(2));
+                        assert!(yes >= no, "{name}: yes lowered the level at {:?}", at());
+                        assert!(
+                            missing >= yes.max(no),
+                            "{name}: missing not read safely at {:?}",
+                            at()
+                        );
+                    }
+                } else if t == COMBINED_NO {
+                    let (no, yes, missing) = (
+                        level(d, COMBINED_NO, b),
+                        level(d, COMBINED_YES, b),
+                        level(d, BOTH_PARTS_UNANSWERED, b),
+                    );
+                    assert!(yes >= no && missing >= yes.max(no), "{:?}", at());
                 }
                 // Durations: a longer cramp never lowers the level; a missing duration is
                 // read the safe way.
                 if d + 1 < DURATIONS.len() - 1 {
                     assert!(
-                        level(d + 1, b, c) >= here,
+                        level(d + 1, t, b) >= here,
                         "longer cramp lowered the level at {:?}",
-                        assessment(d, b, c)
+                        at()
                     );
                 }
-                let missing_duration = level(DURATIONS.len() - 1, b, c);
+                let missing_duration = level(DURATIONS.len() - 1, t, b);
                 assert!(
                     missing_duration >= here,
                     "missing duration not read safely at {:?}",
-                    assessment(d, b, c)
+                    at()
                 );
             }
         }
     }
 }
 
-#[test]
-fn the_ten_minute_boundary_is_exclusive() {
-    let at = |m: f64| {
-        let mut a = Assessment {
-            longest_cramp_minutes: Some(Minutes::new(m).expect("valid")),
-            ..Assessment::default()
-        };
-        for q in YesNo::ALL {
-            a.set(q, Some(false));
-        }
-        a.known_conditions = Some(legcramps_core::Conditions::NONE);
-        evaluate(&a).level
+fn all_no_but(minutes: f64) -> Assessment {
+    let mut a = Assessment {
+        longest_cramp_minutes: Some(Minutes::new(minutes).expect("valid")),
+        known_conditions: Some(legcramps_core::Conditions::NONE),
+        ..Assessment::default()
     };
-    assert_eq!(
-        at(10.0),
-        Level::SelfCare,
-        "exactly 10 minutes is not 'longer than 10'"
-    );
-    assert_eq!(at(10.000_001), Level::UrgentGp);
-    assert_eq!(at(1440.0), Level::UrgentGp);
+    for q in YesNo::ALL {
+        a.set(q, Some(false));
+    }
+    a.set(YesNo::ToxinOrWoundContact, None);
+    a
 }
 
 #[test]
-fn every_level_is_reachable() {
+fn ten_minutes_counts_as_possibly_more_than_ten() {
+    // People round: a reported 10 may have been 11, so it is asked whether it eased, and a
+    // 10-minute cramp that did not ease is urgent.
+    assert_eq!(evaluate(&all_no_but(10.0)).level, Level::UrgentGp);
+    assert_eq!(
+        evaluate(&all_no_but(10.0).with(YesNo::EasesWhenMoving, Some(true))).level,
+        Level::SelfCare
+    );
+    assert_eq!(evaluate(&all_no_but(9.99)).level, Level::SelfCare);
+    assert_eq!(evaluate(&all_no_but(1440.0)).level, Level::UrgentGp);
+}
+
+#[test]
+fn every_level_and_action_is_reachable() {
     // Guards against a table edit that silently makes an outcome impossible.
-    let levels = levels_sample();
-    for l in Level::ALL {
-        assert!(levels.contains(&l), "{l:?} is unreachable");
+    let mut seen = std::collections::HashSet::new();
+    for d in 0..DURATIONS.len() {
+        for t in 0..TOXIN_STATES {
+            for b in (0..BOOLS).step_by(7) {
+                seen.insert(evaluate(&assessment(d, t, b, 0)).action());
+            }
+        }
+    }
+    for a in Action::ALL {
+        assert!(seen.contains(&a), "{a:?} is unreachable");
     }
 }
 
-fn levels_sample() -> Vec<Level> {
-    (0..BOOLS)
-        .map(|b| evaluate(&assessment(0, b, 0)).level)
-        .collect()
+#[test]
+fn no_rule_reads_a_question_that_only_suggests_causes() {
+    for r in RULES {
+        for q in r.test.reads() {
+            assert!(!CAUSE_FIELDS.contains(q), "{} reads {q:?}", r.fact);
+        }
+    }
 }
 
 #[test]

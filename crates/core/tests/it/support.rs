@@ -51,6 +51,10 @@ fn expand(key: &str) -> String {
     match key {
         "eases" => "eases_when_moving",
         "toxin" => "toxin_or_wound_contact",
+        "lead" => "lead_or_mercury_contact",
+        "dirt" => "dirt_in_wound",
+        "breath" => "breathless_or_chest_pain",
+        "oneleg" => "one_leg_swollen_warm_or_red",
         "qol" => "quality_of_life_affected",
         "sleep" => "sleep_disturbed",
         "numb" => "numbness_or_swelling",
@@ -62,9 +66,8 @@ fn expand(key: &str) -> String {
     .to_owned()
 }
 
-/// Every answer a person can give to the questions that can change the level, plus the
-/// questions about causes: the whole finite answer space, with durations at and around the
-/// 10-minute boundary and at both ends of the valid range.
+/// Durations at and around the 10-minute boundary and at both ends of the valid range, and
+/// "not sure". Ordered shortest first, "not sure" last.
 pub(crate) const DURATIONS: [Option<f64>; 8] = [
     Some(0.0),
     Some(0.5),

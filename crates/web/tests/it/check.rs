@@ -65,6 +65,7 @@ impl Browser {
 }
 
 /// Answer questions in order until the summary, then ask for the advice; return the page.
+/// Urgent outcomes come straight after the last question, with no summary page.
 async fn run(answers: &[(&str, &str)]) -> Browser {
     let mut b = Browser::start().await;
     loop {
@@ -84,8 +85,9 @@ async fn run(answers: &[(&str, &str)]) -> Browser {
             b.page.body
         );
     }
-    assert_eq!(b.heading(), "Check your answers");
-    b.submit(&[("action", "advice")]).await;
+    if b.heading() == "Check your answers" {
+        b.submit(&[("action", "advice")]).await;
+    }
     b
 }
 
@@ -104,16 +106,78 @@ async fn reaches_urgent_gp_and_stops_early_with_111() {
     ])
     .await;
     assert_eq!(disposition(&b), "urgent-gp");
+    assert_eq!(b.heading(), "Phone 111 now", "the H1 is the outcome");
     assert!(b.page.body.contains("nhsuk-card--care--urgent"));
-    assert!(b.page.body.contains("href=\"tel:111\""));
+    // One instruction, once: one 111 button, and 111 online.
+    assert_eq!(b.page.body.matches("href=\"tel:111\"").count(), 1);
+    assert!(b.page.body.contains("Use 111 online"));
+    assert!(!b.page.body.contains("Contact your GP surgery"));
+    assert_eq!(b.page.headers["cache-control"], "no-store");
+    // Five questions were asked: breathlessness, one leg, how long, eased, surgery open.
+    assert_eq!(b.page.body.matches("nhsuk-summary-list__row").count(), 5);
+    // Only what led there: no "could not rule out" for questions never asked, and no
+    // advice about a new medicine the person never mentioned.
+    assert!(!b.page.body.contains("not sure"));
+    assert!(!b.page.body.contains("pharmacist"));
+    // Answers worded as the radios were.
+    assert!(b.page.body.contains(">No</dd>"));
+    insta::assert_snapshot!("outcome_urgent_111", stable(&b.page.body));
+}
+
+#[tokio::test]
+async fn reaches_999_at_once_on_breathlessness() {
+    let b = run(&[("breathless_or_chest_pain", "yes")]).await;
+    assert_eq!(disposition(&b), "emergency");
+    assert_eq!(b.heading(), "Phone 999 now");
+    assert!(b.page.body.contains("nhsuk-card--care--emergency"));
+    assert_eq!(b.page.body.matches("href=\"tel:999\"").count(), 1);
+    assert!(!b.page.body.contains("tel:111"));
+    assert!(b.page.body.contains("do not drive yourself"));
+    assert!(
+        !b.page.body.contains("calf stretch"),
+        "no home care beside a 999 call"
+    );
+    assert_eq!(b.page.body.matches("nhsuk-summary-list__row").count(), 1);
+    insta::assert_snapshot!("outcome_emergency", stable(&b.page.body));
+}
+
+#[tokio::test]
+async fn not_sure_about_breathlessness_is_111_never_999() {
+    let b = run(&[
+        ("breathless_or_chest_pain", "unsure"),
+        ("gp_open", "unsure"),
+    ])
+    .await;
+    assert_eq!(disposition(&b), "urgent-gp");
+    assert_eq!(b.heading(), "Phone 111 now");
     assert!(
         b.page
             .body
-            .contains("Your GP surgery is closed: phone <a href=\"tel:111\">111</a> now.")
+            .contains("Phone 999 at once if you get chest pain")
     );
-    assert_eq!(b.page.headers["cache-control"], "no-store");
-    // Only three questions were asked.
-    assert_eq!(b.page.body.matches("nhsuk-summary-list__row").count(), 3);
+}
+
+#[tokio::test]
+async fn one_swollen_leg_is_the_dvt_route_and_an_open_surgery_is_phoned() {
+    let b = run(&[("one_leg_swollen_warm_or_red", "yes"), ("gp_open", "yes")]).await;
+    assert_eq!(disposition(&b), "urgent-gp");
+    assert_eq!(b.heading(), "Phone your GP surgery now");
+    assert!(
+        !b.page.body.contains("tel:111"),
+        "no Phone 111 button when it is open"
+    );
+    assert!(b.page.body.contains("blood clot"));
+}
+
+#[tokio::test]
+async fn ten_minutes_is_asked_whether_it_eased() {
+    let b = run(&[
+        ("longest_cramp_minutes", "10"),
+        ("eases_when_moving", "no"),
+        ("gp_open", "no"),
+    ])
+    .await;
+    assert_eq!(disposition(&b), "urgent-gp");
 }
 
 #[tokio::test]
@@ -142,7 +206,7 @@ async fn reaches_pharmacist_with_do_not_stop_advice() {
     assert!(
         b.page
             .body
-            .contains("Do not stop taking a medicine you were prescribed")
+            .contains("Do not stop a medicine you were prescribed")
     );
 }
 
@@ -156,8 +220,11 @@ async fn reaches_self_care_with_possible_causes_and_safety_net() {
     ])
     .await;
     assert_eq!(disposition(&b), "self-care");
-    assert!(b.page.body.contains("Possible causes"));
-    assert!(b.page.body.contains("not a diagnosis"));
+    assert!(b.page.body.contains("What may play a part"));
+    assert!(
+        !b.page.body.contains("talk about with"),
+        "self-care never sends people to a professional about causes"
+    );
     assert!(b.page.body.contains("When to get help again"));
     assert!(b.page.body.contains("/stretches"));
     insta::assert_snapshot!("outcome_self_care", stable(&b.page.body));
@@ -172,17 +239,19 @@ async fn not_sure_is_read_the_safe_way() {
     ])
     .await;
     assert_eq!(disposition(&b), "urgent-gp");
-    assert!(b.page.body.contains("We take the safe reading"));
     assert!(
         b.page
             .body
-            .contains("If your GP surgery is closed, or you do not know whether it is open, phone")
+            .contains("You were not sure how long your cramp lasted")
     );
+    assert_eq!(b.heading(), "Phone 111 now");
 }
 
 #[tokio::test]
 async fn a_missing_answer_is_asked_again_with_an_error() {
     let mut b = Browser::start().await;
+    b.answer("no").await;
+    b.answer("no").await;
     b.submit(&[("action", "continue")]).await;
     assert_eq!(b.page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(b.page.body.contains("There is a problem"));
@@ -190,6 +259,7 @@ async fn a_missing_answer_is_asked_again_with_an_error() {
     assert!(b.page.body.contains("<title>Error: "));
     for (typed, message) in [
         ("abc", "as a number"),
+        ("about ten-ish", "as a number"),
         ("-2", "from 0 to 1440"),
         ("2000", "from 0 to 1440"),
     ] {
@@ -197,6 +267,10 @@ async fn a_missing_answer_is_asked_again_with_an_error() {
             .await;
         assert_eq!(b.page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
         assert!(b.page.body.contains(message), "{typed}");
+        assert!(
+            b.page.body.contains(&format!("value=\"{typed}\"")),
+            "what was typed is kept in the box: {typed}"
+        );
     }
     b.submit(&[
         ("longest_cramp_minutes", "3"),
@@ -208,7 +282,7 @@ async fn a_missing_answer_is_asked_again_with_an_error() {
     b.answer("3").await;
     assert_eq!(
         b.current(),
-        "toxin_or_wound_contact",
+        "lead_or_mercury_contact",
         "eases is skipped for a short cramp"
     );
     b.submit(&[("action", "continue")]).await;
@@ -219,8 +293,11 @@ async fn a_missing_answer_is_asked_again_with_an_error() {
 async fn conditions_none_and_not_sure_are_exclusive() {
     let mut b = Browser::start().await;
     for (field, a) in [
+        ("breathless_or_chest_pain", "no"),
+        ("one_leg_swollen_warm_or_red", "no"),
         ("longest_cramp_minutes", "1"),
-        ("toxin_or_wound_contact", "no"),
+        ("lead_or_mercury_contact", "no"),
+        ("dirt_in_wound", "no"),
     ] {
         assert_eq!(b.current(), field);
         b.answer(a).await;
@@ -248,6 +325,8 @@ async fn conditions_none_and_not_sure_are_exclusive() {
 #[tokio::test]
 async fn back_returns_to_the_previous_question_with_its_answer() {
     let mut b = Browser::start().await;
+    b.answer("no").await;
+    b.answer("no").await;
     b.answer("12").await;
     assert_eq!(b.current(), "eases_when_moving");
     // The Back button is its own small form, before the main one.
@@ -266,6 +345,8 @@ async fn back_returns_to_the_previous_question_with_its_answer() {
 #[tokio::test]
 async fn changing_an_answer_recomputes_which_questions_apply() {
     let mut b = Browser::start().await;
+    b.answer("no").await;
+    b.answer("no").await;
     b.answer("3").await;
     while !b.current().is_empty() {
         b.answer(if b.current() == "known_conditions" {
@@ -290,13 +371,14 @@ async fn changing_an_answer_recomputes_which_questions_apply() {
         "now certain to be urgent: only the GP-open question is left"
     );
     b.answer("yes").await;
-    assert_eq!(b.heading(), "Check your answers");
-    b.submit(&[("action", "advice")]).await;
+    // Urgent: straight to the advice, no "check your answers" page.
     assert_eq!(disposition(&b), "urgent-gp");
-    assert!(
-        !b.page.body.contains("Phone 111 now"),
+    assert_eq!(
+        b.heading(),
+        "Phone your GP surgery now",
         "the surgery is open"
     );
+    assert!(!b.page.body.contains("tel:111"));
 }
 
 #[tokio::test]
@@ -329,6 +411,8 @@ async fn asking_for_advice_early_goes_to_the_next_question() {
     let r = post_form(
         "/check",
         &[
+            ("a.breathless_or_chest_pain".into(), "no".into()),
+            ("a.one_leg_swollen_warm_or_red".into(), "no".into()),
             ("a.longest_cramp_minutes".into(), "2".into()),
             ("action".into(), "advice".into()),
         ],
@@ -337,7 +421,7 @@ async fn asking_for_advice_early_goes_to_the_next_question() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.body
-            .contains("name=\"current\" value=\"toxin_or_wound_contact\"")
+            .contains("name=\"current\" value=\"lead_or_mercury_contact\"")
     );
 }
 
