@@ -1,21 +1,28 @@
-// "Check your leg cramps" to each of the four outcomes, in both projects (JavaScript on and
-// off), with axe on every question, the summary and the outcome.
+// "Check your leg cramps" to each outcome, in both projects (JavaScript on and off), with axe
+// on every kind of question page, the summary and the outcome. The urgent moments (999, the
+// clot route, a long cramp) are walked in full, and their outcome pages saved at 375 px.
 const { test, expect } = require('@playwright/test');
 const { expectAccessible, runCheck, answer, currentField } = require('./helpers');
 
 const CASES = [
-  ['urgent-gp', { longest_cramp_minutes: 12, eases_when_moving: 'no', gp_open: 'no' }],
-  ['gp', { longest_cramp_minutes: 2, sleep_disturbed: 'yes' }],
-  ['pharmacist', { longest_cramp_minutes: 1, new_medication: 'yes' }],
-  ['self-care', { longest_cramp_minutes: 1, after_exercise: 'yes' }],
+  ['emergency', 'Phone 999 now', { breathless_or_chest_pain: 'yes' }],
+  ['urgent-gp', 'Phone 111 now', { one_leg_swollen_warm_or_red: 'yes', gp_open: 'no' }],
+  ['urgent-gp', 'Phone 111 now', { longest_cramp_minutes: 12, eases_when_moving: 'no', gp_open: 'no' }],
+  ['urgent-gp', 'Phone your GP surgery now', { longest_cramp_minutes: 10, eases_when_moving: 'no', gp_open: 'yes' }],
+  ['gp', 'Speak to your GP', { longest_cramp_minutes: 2, sleep_disturbed: 'yes' }],
+  ['pharmacist', 'Speak to a pharmacist', { longest_cramp_minutes: 1, new_medication: 'yes' }],
+  ['self-care', 'Look after yourself at home', { longest_cramp_minutes: 1, after_exercise: 'yes' }],
 ];
 
-for (const [expected, answers] of CASES) {
-  test(`the check reaches ${expected}`, async ({ page }, info) => {
+const NAMES = ['999', 'dvt-111', 'long-cramp-111', 'ten-minutes-gp-open', 'gp', 'pharmacist', 'self-care'];
+
+CASES.forEach(([expected, headline, answers], i) => {
+  test(`the check reaches ${expected}: ${NAMES[i]}`, async ({ page }, info) => {
     const checked = [];
+    await page.setViewportSize({ width: 375, height: 800 });
     const disposition = await runCheck(page, answers, {
       onPage: async (what) => {
-        // axe on the first visit of each kind of page keeps the suite quick.
+        // axe on the first visits of each kind of page keeps the suite quick.
         if (checked.length < 4 || what === 'summary') {
           await expectAccessible(page, what);
           checked.push(what);
@@ -23,17 +30,33 @@ for (const [expected, answers] of CASES) {
       },
     });
     expect(disposition).toBe(expected);
-    await expectAccessible(page, `outcome ${expected}`);
+    // The H1 is the one thing to do.
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(headline);
+    await expectAccessible(page, `outcome ${NAMES[i]}`);
     await expect(page.getByText('When to get help again')).toBeVisible();
-    if (expected === 'urgent-gp') {
-      await expect(page.locator('a[href="tel:111"]').first()).toBeVisible();
+    // A screen reader's view of the headings: the instruction first, then why, then the rest.
+    const headings = await page.locator('main h1, main h2, main h3').allTextContents();
+    expect(headings[0]).toBe(headline);
+    if (expected === 'emergency') {
+      await expect(page.locator('a[href="tel:999"]')).toHaveCount(1);
+      await expect(page.locator('a[href="tel:111"]')).toHaveCount(0);
+      await expect(page.getByText('do not drive yourself')).toBeVisible();
+    } else if (headline === 'Phone 111 now') {
+      await expect(page.locator('a[href="tel:111"]')).toHaveCount(1);
+      await expect(page.getByRole('link', { name: 'Use 111 online' })).toBeVisible();
+    } else {
+      await expect(page.locator('a[href="tel:111"]')).toHaveCount(0);
     }
-    for (const width of [375, 1280]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: info.outputPath(`outcome-${expected}-${width}.png`), fullPage: true });
-    }
+    await page.screenshot({ path: info.outputPath(`outcome-${NAMES[i]}-375.png`), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: info.outputPath(`outcome-${NAMES[i]}-1280.png`), fullPage: true });
+    // Printed: one page, the answers open, no link noise.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.legcramps-for-professionals')).toBeHidden();
+    await expect(page.getByRole('heading', { name: 'Your answers' })).toBeVisible();
+    await page.emulateMedia({ media: 'screen' });
   });
-}
+});
 
 test('an unanswered question shows an error summary that links to it', async ({ page }, info) => {
   await page.goto('/check');
@@ -42,15 +65,35 @@ test('an unanswered question shows an error summary that links to it', async ({ 
   await expect(page.getByRole('alert')).toContainText('There is a problem');
   await expectAccessible(page, 'question with error');
   await page.screenshot({ path: info.outputPath('question-error-375.png'), fullPage: true });
-  await page.getByRole('link', { name: /Enter how many minutes/ }).click();
-  await expect(page.locator('#longest_cramp_minutes')).toBeFocused();
+  await page.getByRole('link', { name: /Select yes, no or/ }).click();
+  await expect(page.locator('#breathless_or_chest_pain')).toBeFocused();
+});
+
+test('a duration the page cannot read is kept in the box', async ({ page }) => {
+  await page.goto('/check');
+  await page.getByRole('button', { name: 'Start now' }).click();
+  await answer(page, 'no');
+  await answer(page, 'no');
+  await answer(page, 'about ten-ish');
+  await expect(page.getByRole('alert')).toContainText('There is a problem');
+  await expect(page.getByLabel('How long did your longest cramp last?')).toHaveValue('about ten-ish');
 });
 
 test('back and change keep the answers', async ({ page }) => {
   await page.goto('/check');
   await page.getByRole('button', { name: 'Start now' }).click();
+  await answer(page, 'no');
+  await answer(page, 'no');
   await answer(page, 3);
-  expect(await currentField(page)).toBe('toxin_or_wound_contact');
+  expect(await currentField(page)).toBe('lead_or_mercury_contact');
   await page.getByRole('button', { name: 'Back' }).click();
-  await expect(page.getByLabel('How many minutes did your longest recent cramp last?')).toHaveValue('3');
+  await expect(page.getByLabel('How long did your longest cramp last?')).toHaveValue('3');
+});
+
+test('an urgent outcome can be changed from the outcome page', async ({ page }) => {
+  await runCheck(page, { one_leg_swollen_warm_or_red: 'yes', gp_open: 'no' });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone 111 now');
+  await page.getByRole('button', { name: /Change your answer to: Is your GP surgery open now/ }).click();
+  await answer(page, 'yes');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone your GP surgery now');
 });

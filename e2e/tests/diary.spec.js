@@ -46,7 +46,7 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   await expectAccessible(page, 'red flag advice');
 
   await page.goto('/diary');
-  await expect(page.getByText('Over 10 minutes, not eased').first()).toBeVisible();
+  await expect(page.getByText('10 minutes or more, not eased').first()).toBeVisible();
   await expectAccessible(page, 'diary list');
   await page.screenshot({ path: info.outputPath('diary-list-1280.png'), fullPage: true });
 
@@ -68,7 +68,7 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/diary/summary?from=2026-11-01&to=2026-11-30');
   await expect(page.getByRole('heading', { name: 'Leg cramps: summary for my GP' })).toBeVisible();
-  await expect(page.getByText('Cramps over 10 minutes that did not ease when I moved')).toBeVisible();
+  await expect(page.getByText('Cramps of 10 minutes or more that did not ease when I moved')).toBeVisible();
   await expectAccessible(page, 'GP summary');
   if (info.project.name === 'js') {
     await page.emulateMedia({ media: 'print' });

@@ -13,11 +13,6 @@ test('the check can be completed by keyboard alone', async ({ page }) => {
   }
   await page.keyboard.press('Enter');
 
-  // Question 1: type into the minutes box.
-  await page.locator('#longest_cramp_minutes').focus();
-  await page.keyboard.type('12');
-  await page.keyboard.press('Enter');
-
   // Yes/no questions: Tab to the first radio, arrow to the answer, Enter submits.
   const chooseByKeyboard = async (value) => {
     for (let i = 0; i < 30; i += 1) {
@@ -34,17 +29,22 @@ test('the check can be completed by keyboard alone', async ({ page }) => {
     await page.keyboard.press('Space');
     await page.keyboard.press('Enter');
   };
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('get better');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('short of breath');
+  await chooseByKeyboard('no');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('leg that hurts');
+  await chooseByKeyboard('no');
+
+  // The duration: type into the minutes box.
+  await page.locator('#longest_cramp_minutes').focus();
+  await page.keyboard.type('12');
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('ease');
   await chooseByKeyboard('no');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('GP surgery open');
   await chooseByKeyboard('no');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers');
-  // Tab to "Get your advice".
-  for (let i = 0; i < 40; i += 1) {
-    await page.keyboard.press('Tab');
-    if (await page.getByRole('button', { name: 'Get your advice' }).evaluate((el) => el === document.activeElement)) break;
-  }
-  await page.keyboard.press('Enter');
+  // Urgent: the advice comes straight away.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone 111 now');
   await expect(page.locator('[data-disposition]')).toHaveAttribute('data-disposition', 'urgent-gp');
   // Focus is visible on links (the NHS.UK yellow focus style).
   await page.keyboard.press('Tab');

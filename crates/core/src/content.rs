@@ -89,8 +89,8 @@ pub const GET_HELP_NOW: &[Item] = &[
         text: "Phone your GP surgery today, or 111 if it is closed, if:",
         list: &[
             "the leg that hurts is swollen, warm, or red or darker",
-            "a cramp lasts 10 minutes or more and moving does not ease it",
-            "your cramps began after contact with lead or mercury, or after dirt got into a cut",
+            "a cramp lasts 10 minutes or more, and moving does not help",
+            "your cramps began after contact with lead or mercury, or dirt in a cut",
         ],
     },
 ];
@@ -130,7 +130,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["symptoms.sudden-pain", "symptoms.involuntary-contraction"],
                 kind: Kind::Text,
                 heading: None,
-                text: "A cramp starts suddenly as pain in a leg muscle. It happens because the muscle tightens and shortens by itself: you are not doing it, and you cannot simply let go.",
+                text: "A cramp starts all at once, as pain in a leg muscle. It happens because the muscle tightens and shortens by itself. You are not doing it, and you cannot just let go.",
                 list: &[],
             },
             Item {
@@ -138,7 +138,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["symptoms.sites"],
                 kind: Kind::Text,
                 heading: None,
-                text: "The calf is the usual place, but a cramp can happen anywhere in the leg, including the feet and the thighs.",
+                text: "Most cramps are in the calf. But a cramp can happen in any part of your leg, even your feet and thighs.",
                 list: &[],
             },
             Item {
@@ -187,8 +187,8 @@ pub const TOPICS: &[Topic] = &[
                 heading: Some("Speak to a GP urgently if:"),
                 text: "",
                 list: &[
-                    "a cramp goes on for more than 10 minutes and moving about does not make it better",
-                    "your cramps started after you had contact with something like lead or mercury, or after dirt got into a cut",
+                    "a cramp lasts 10 minutes or more and moving about does not ease it",
+                    "your cramps began after contact with lead or mercury, or dirt in a cut",
                 ],
             },
             Item {
@@ -224,7 +224,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["help.gp.assessment"],
                 kind: Kind::Text,
                 heading: Some("What happens at the GP"),
-                text: "Expect the GP to ask about your cramps and to examine your legs and feet. You may be asked whether anything else has changed, such as numbness or swelling.",
+                text: "The GP will ask about your cramps and look at your legs and feet. They may ask if anything else has changed, such as numbness or swelling.",
                 list: &[],
             },
             Item {
@@ -232,7 +232,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["help.gp.secondary-sign", "help.gp.tests"],
                 kind: Kind::Text,
                 heading: None,
-                text: "Other symptoms like these can mean the cramps come from another condition. If so, you may need tests, for example of your blood or urine, to check for other causes.",
+                text: "Other symptoms like these can mean that something else is causing the cramps. If so, you may need tests, such as blood or urine tests, to check for other causes.",
                 list: &[],
             },
             Item {
@@ -276,7 +276,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["causes.types"],
                 kind: Kind::Text,
                 heading: None,
-                text: "Often nobody can find a reason for cramps: these are called idiopathic cramps. When there is a reason, such as another condition, they are called secondary cramps.",
+                text: "Often no one can find a cause for cramps. Doctors call these idiopathic cramps. When there is a cause, such as another illness, they are called secondary cramps.",
                 list: &[],
             },
             Item {
@@ -290,9 +290,9 @@ pub const TOPICS: &[Topic] = &[
                 heading: Some("Cramps with no clear cause"),
                 text: "These may come from:",
                 list: &[
-                    "nerves firing abnormally while you sleep",
-                    "working the leg muscles too hard, for example when exercising",
-                    "the blood supply to a muscle being suddenly held back",
+                    "nerves that fire in the wrong way while you sleep",
+                    "working the leg muscles too hard, for example in exercise",
+                    "the blood supply to a muscle being cut back all of a sudden",
                 ],
             },
             Item {
@@ -316,15 +316,15 @@ pub const TOPICS: &[Topic] = &[
                 ],
                 kind: Kind::Text,
                 heading: Some("Cramps caused by something else"),
-                text: "Things known to cause secondary cramps include:",
+                text: "Things that can cause secondary cramps:",
                 list: &[
-                    "pregnancy: carrying the extra weight strains the leg muscles, so they cramp more easily",
-                    "exercise: cramps often start while you rest afterwards",
-                    "conditions of the nerves, such as motor neurone disease or peripheral neuropathy",
-                    "liver disease: a liver that is not working well lets toxins build up in the blood, and these can make muscles spasm",
-                    "some bacterial infections, tetanus for example, which can bring on cramps and spasms",
-                    "toxins: high levels of poisons such as lead or mercury in the blood",
-                    "dehydration: having too little water in your body can lower your salt levels, and that can set off cramps",
+                    "being pregnant: the extra weight strains your leg muscles, so they cramp more",
+                    "exercise: cramps often start when you rest after it",
+                    "nerve problems, such as motor neurone disease or peripheral neuropathy",
+                    "liver disease: if the liver does not work well, toxins build up in the blood, and they can make muscles spasm",
+                    "some germs, such as tetanus, which can cause cramps and spasms",
+                    "poisons, such as lead or mercury, when there is a lot of them in the blood",
+                    "too little water in your body: this can lower your salt levels and set off cramps",
                 ],
             },
         ],
@@ -363,7 +363,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["treatment.liver-harder"],
                 kind: Kind::Text,
                 heading: None,
-                text: "Cramps caused by serious liver disease can be harder to treat. Treatment may include medicines that relax the muscles.",
+                text: "Cramps from serious liver disease can be harder to treat. You may be given a medicine to relax the muscles.",
                 list: &[],
             },
             Item {
@@ -371,7 +371,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["medication.can-cause"],
                 kind: Kind::NonUrgent,
                 heading: Some("If you have started a new medicine"),
-                text: "A small number of people get leg cramps from some medicines. If your cramps began after you started a new medicine, speak to a pharmacist.",
+                text: "A few people get leg cramps from some medicines. Did yours start after a new medicine? Then speak to a pharmacist.",
                 list: &[],
             },
             Item {
@@ -379,7 +379,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["medication.do-not-stop"],
                 kind: Kind::Text,
                 heading: None,
-                text: "Do not stop taking a medicine you were prescribed unless your GP or another healthcare professional tells you to.",
+                text: "Do not stop a medicine you were prescribed. Only stop if your GP or another health worker says so.",
                 list: &[],
             },
         ],
@@ -402,7 +402,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["stretch.daytime-exercise"],
                 kind: Kind::Text,
                 heading: None,
-                text: "Exercising your legs during the day often means you get cramps less often.",
+                text: "Exercise your legs in the day. This often means you get cramps less often.",
                 list: &[],
             },
             Item {
@@ -425,7 +425,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["prevent.regular-stretching"],
                 kind: Kind::Text,
                 heading: None,
-                text: "If cramps keep coming back, stretching the muscles of your lower legs regularly may stop them, or make them happen less often.",
+                text: "If cramps keep coming back, stretch the muscles in your lower legs often. This may stop them, or mean they come less often.",
                 list: &[],
             },
             Item {
@@ -471,7 +471,7 @@ pub const CALF_STRETCH_STEPS: &[&str] = &[
     "Let your heels sink slowly until they are lower than the step.",
     "Hold them there for a few seconds.",
     "Raise your heels back to where you started.",
-    "Do this several times.",
+    "Do this again a few times.",
 ];
 
 /// The calf stretch step that is held (the routine counts down while it is shown).

@@ -313,7 +313,7 @@ impl Episode {
         a
     }
 
-    /// Whether this episode meets the urgent red-flag rule (longer than 10 minutes and not
+    /// Whether this episode meets the urgent red-flag rule (10 minutes or more, and not
     /// eased by moving), decided by the triage engine's own rule. "Not sure" whether it eased
     /// is read the safe way.
     pub fn is_red_flag(&self) -> bool {

@@ -84,7 +84,7 @@ pub struct Summary {
     pub by_site: Vec<(Site, u32)>,
     pub by_side: Vec<(Side, u32)>,
     pub by_severity: Vec<(Severity, u32)>,
-    /// Durations in bands: under 1 minute, 1 to 5, 5 to 10, over 10.
+    /// Durations in bands: under 1 minute, 1 to 5, 5 to 10, 10 or more (the red-flag band).
     pub duration_bands: [u32; 4],
     /// Episodes that met the urgent red-flag rule, oldest first.
     pub red_flags: Vec<Episode>,
@@ -112,14 +112,14 @@ pub const DURATION_BANDS: [&str; 4] = [
     "under 1 minute",
     "1 to 5 minutes",
     "5 to 10 minutes",
-    "over 10 minutes",
+    "10 minutes or more",
 ];
 
 fn band(d: Duration) -> usize {
     match d.seconds() {
         0..60 => 0,
         60..300 => 1,
-        300..=600 => 2,
+        300..600 => 2,
         _ => 3,
     }
 }

@@ -176,7 +176,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::EasesWhenMoving),
         text: "Did that cramp ease once you started to move?",
-        hint: "For example, when you walked about or stretched your leg.",
+        hint: "Such as when you got up and walked, or stretched your leg.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::LongOrUnknownCramp,
         red_flag: true,
@@ -184,8 +184,8 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::YesNo(YesNo::LeadOrMercury),
-        text: "Before your cramps began, were you in contact with lead, mercury or something like them?",
-        hint: "For example, at work or in a hobby.",
+        text: "Were you in contact with lead or mercury before your cramps began?",
+        hint: "Or something like them. For example, at work or in a hobby.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::ToxinOrWoundPart,
         red_flag: true,
@@ -194,7 +194,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::DirtInWound),
         text: "Before your cramps began, did dirt get into a cut or wound?",
-        hint: "For example, a cut you got while you were gardening or working outside.",
+        hint: "For example, a cut you got in the garden or while working outside.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::ToxinOrWoundPart,
         red_flag: true,
@@ -257,7 +257,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::NewMedication),
         text: "Did your cramps start after you began a new medicine?",
-        hint: "Do not stop a prescribed medicine because of this check.",
+        hint: "Do not stop a medicine you were prescribed just because of this check.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,
@@ -284,7 +284,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::Dehydrated),
         text: "Might you be short of fluids?",
-        hint: "For example, you have not drunk much, or you have lost fluid by sweating, being sick or having diarrhoea.",
+        hint: "For example, you have not had much to drink. Or you have lost fluid by sweating, being sick or having diarrhoea.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: false,

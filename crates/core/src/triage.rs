@@ -293,8 +293,8 @@ pub const RULES: &[Rule] = &[
         assumed_level: Level::UrgentGp,
         test: Test::Yes(YesNo::OneLegSwollenWarmOrRed),
         when: "pain in one leg with swelling, warmth, or red or darker skin in that leg (a possible DVT)",
-        because: "The leg that hurts is swollen, warm, or red or darker. This can be a sign of a blood clot in the leg. A GP needs to check it today.",
-        assumed: "You were not sure if the leg that hurts is swollen, warm, or red or darker. These can be signs of a blood clot, so a GP needs to check it today.",
+        because: "The leg that hurts is swollen, warm, or red or darker. This can be a sign of a blood clot in the leg. It needs to be checked today.",
+        assumed: "You were not sure if the leg that hurts is swollen, warm, or red or darker. These can be signs of a blood clot, so it needs to be checked today.",
     },
     Rule {
         fact: "help.urgent.long-unrelieved",
@@ -302,8 +302,8 @@ pub const RULES: &[Rule] = &[
         assumed_level: Level::UrgentGp,
         test: Test::LongUnrelieved,
         when: "longest cramp of 10 minutes or more AND it did not ease on moving (a reported 10 may have been rounded down, so it counts; a missing duration or a missing 'eases' answer counts as meeting its condition)",
-        because: "A cramp lasted 10 minutes or more, and moving did not ease it. A GP needs to check this today.",
-        assumed: "You were not sure how long your cramp lasted, or if moving eased it. To be safe, a GP needs to check this today.",
+        because: "A cramp lasted 10 minutes or more, and moving did not ease it. This needs to be checked today.",
+        assumed: "You were not sure how long your cramp lasted, or if moving eased it. To be safe, this needs to be checked today.",
     },
     Rule {
         fact: "help.urgent.toxin-or-wound",
@@ -311,8 +311,8 @@ pub const RULES: &[Rule] = &[
         assumed_level: Level::UrgentGp,
         test: Test::ToxinOrWound,
         when: "cramps began after contact with lead, mercury or a similar substance, or after dirt got into a cut (asked as two questions; either yes fires it; it is ruled out only when both are no, or the combined contract field is no)",
-        because: "Your cramps began after you were in contact with lead, mercury or something like them, or after dirt got into a cut. A GP needs to check this today.",
-        assumed: "You were not sure if your cramps began after contact with lead or mercury, or after dirt got into a cut. To be safe, a GP needs to check this today.",
+        because: "Your cramps began after contact with lead or mercury, or after dirt got into a cut. This needs to be checked today.",
+        assumed: "You were not sure if your cramps began after contact with lead or mercury, or after dirt got into a cut. To be safe, this needs to be checked today.",
     },
     Rule {
         fact: "help.gp.quality-of-life",
@@ -457,7 +457,7 @@ pub const ADVICE: &[Advice] = &[
         group: Group::DoNow,
         facts: &["treatment.medication-persistent"],
         when: When::AnyFiredAt(Level::Gp),
-        text: "Medicine for cramps is only used if they keep on coming when exercise has not helped.",
+        text: "Medicine for cramps is only used in some cases. It is for cramps that keep coming back when exercise has not helped.",
     },
     Advice {
         id: "pharmacist",
@@ -471,7 +471,7 @@ pub const ADVICE: &[Advice] = &[
         group: Group::DoNow,
         facts: &["medication.do-not-stop"],
         when: When::Fired("medication.can-cause"),
-        text: "Do not stop a medicine you were prescribed unless your GP or a health worker tells you to.",
+        text: "Do not stop a medicine you were prescribed. Only stop if your GP or a health worker says so.",
     },
     Advice {
         id: "cause-toxins-infection",
@@ -663,7 +663,7 @@ const NET_GP: NetLine = NetLine {
         "help.gp.numbness-swelling",
         "help.gp.muscle-wasting-weakness",
     ],
-    text: "See your GP if cramps come often, spoil your sleep or your day, or come with numb or swollen legs or weaker muscles.",
+    text: "See your GP if cramps come often or spoil your sleep or your day. See them too if your legs go numb or swell, or your leg muscles get smaller or weaker.",
 };
 
 pub const SAFETY_NETS: &[SafetyNet] = &[

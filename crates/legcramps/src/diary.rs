@@ -143,7 +143,7 @@ fn red_flag_advice(style: Style, width: usize) -> String {
         style.urgent(&format!("!! {}", Level::UrgentGp.headline())),
         wrap(
             &format!(
-                "This cramp lasted more than 10 minutes and did not ease when you moved (or you were not sure it did). {contact}"
+                "This cramp lasted 10 minutes or more and did not ease when you moved (or you were not sure it did). {contact}"
             ),
             width,
             "",
@@ -467,7 +467,7 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         println!(
             "\n{}",
             style.urgent(&format!(
-                "{} cramp(s) lasted more than 10 minutes and did not ease when you moved.",
+                "{} cramp(s) lasted 10 minutes or more and did not ease when you moved.",
                 summary.red_flags.len()
             ))
         );

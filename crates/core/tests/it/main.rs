@@ -3,6 +3,7 @@
 
 mod coverage;
 mod flow;
+mod readability;
 mod safety;
 mod scenarios;
 mod support;

@@ -394,7 +394,7 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
     assert!(s.body.contains("Leg cramps: summary for my GP"));
     assert!(
         s.body
-            .contains("Cramps over 10 minutes that did not ease when I moved")
+            .contains("Cramps of 10 minutes or more that did not ease when I moved")
     );
     assert!(s.body.contains("Longest 12 minutes; median 2 minutes"));
     assert!(
