@@ -9,17 +9,57 @@ use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Invalid, Medication, Note, Severity, Side, Site,
     parse_date, parse_start,
 };
-use legcramps_core::{Assessment, CONTENT_VERSION};
+use legcramps_core::triage::{Action, RULES_VERSION};
+use legcramps_core::{Assessment, CONTENT_VERSION, Level, Outcome};
 use serde::{Deserialize, Serialize};
 
 use crate::parse_assessment;
 
-/// A check the person chose to keep in their diary.
+/// A check the person chose to keep in their diary: the answers, and what they were shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavedCheck {
     pub id: EpisodeId,
     pub at: DateTime<FixedOffset>,
     pub answers: Assessment,
+    /// What the person was shown, as it was: exports carry this, never a re-evaluation with
+    /// newer rules. `None` for checks saved before it was recorded.
+    pub shown: Option<Shown>,
+}
+
+/// The outcome a person was shown when they saved a check, with the versions that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub disposition: Level,
+    pub phone_111: bool,
+    pub phone_999: bool,
+    pub content_version: String,
+    pub rules_version: String,
+}
+
+impl Shown {
+    /// What an outcome shows, now, with this build's versions.
+    pub fn of(o: &Outcome) -> Shown {
+        Shown {
+            disposition: o.level,
+            phone_111: o.phone_111,
+            phone_999: o.phone_999,
+            content_version: CONTENT_VERSION.to_owned(),
+            rules_version: RULES_VERSION.to_owned(),
+        }
+    }
+
+    /// The headline that was shown ("Phone 111 now").
+    pub fn headline(&self) -> &'static str {
+        let action = match self.disposition {
+            Level::Emergency => Action::Phone999,
+            Level::UrgentGp if self.phone_111 => Action::Phone111,
+            Level::UrgentGp => Action::PhoneGpNow,
+            Level::Gp => Action::SeeGp,
+            Level::Pharmacist => Action::SeePharmacist,
+            Level::SelfCare => Action::SelfCare,
+        };
+        action.headline()
+    }
 }
 
 /// Everything in a diary file.
@@ -286,9 +326,17 @@ struct CheckJson {
     id: String,
     at: String,
     answers: serde_json::Value,
-    /// Informational: recomputed from the answers on import.
-    #[serde(default)]
+    /// What was shown when the check was saved (absent for checks saved before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     disposition: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phone_111: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phone_999: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    content_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rules_version: Option<String>,
 }
 
 const FORMAT: &str = "legcramps-diary";
@@ -378,7 +426,11 @@ pub fn to_json(file: &DiaryFile) -> String {
                 id: c.id.to_string(),
                 at: format_start(&c.at),
                 answers: assessment_json(&c.answers),
-                disposition: Some(legcramps_core::evaluate(&c.answers).level.code().into()),
+                disposition: c.shown.as_ref().map(|s| s.disposition.code().into()),
+                phone_111: c.shown.as_ref().map(|s| s.phone_111),
+                phone_999: c.shown.as_ref().map(|s| s.phone_999),
+                content_version: c.shown.as_ref().map(|s| s.content_version.clone()),
+                rules_version: c.shown.as_ref().map(|s| s.rules_version.clone()),
             })
             .collect(),
     };
@@ -420,13 +472,52 @@ pub fn from_json(text: &str) -> Result<DiaryFile, ImportError> {
             field: e.field.map(|f| format!("answers.{f}")),
             message: e.message,
         })?;
+        let shown = shown_from_parts(
+            c.disposition.as_deref(),
+            c.phone_111,
+            c.phone_999,
+            c.content_version,
+            c.rules_version,
+        )
+        .map_err(|message| ImportError {
+            place: place.clone(),
+            field: Some("disposition".into()),
+            message,
+        })?;
         out.checks.push(SavedCheck {
             id: EpisodeId::new(&c.id).map_err(|e| at(&place, e))?,
             at: parse_start(&c.at).map_err(|e| at(&place, Invalid { field: "at", ..e }))?,
             answers,
+            shown,
         });
     }
     Ok(out)
+}
+
+/// What was shown, from its stored or exported parts. It counts as recorded only when the
+/// content version it was shown with is there: older exports carried a disposition worked out
+/// again at export time, which is not what the person saw.
+pub fn shown_from_parts(
+    disposition: Option<&str>,
+    phone_111: Option<bool>,
+    phone_999: Option<bool>,
+    content_version: Option<String>,
+    rules_version: Option<String>,
+) -> Result<Option<Shown>, String> {
+    let Some(content_version) = content_version else {
+        return Ok(None);
+    };
+    let code = disposition.ok_or("a check with a content version needs its disposition")?;
+    let disposition = Level::from_code(code).ok_or_else(|| {
+        format!("unknown disposition `{code}`, expected one of emergency, urgent-gp, gp, pharmacist, self-care")
+    })?;
+    Ok(Some(Shown {
+        disposition,
+        phone_111: phone_111.unwrap_or(false),
+        phone_999: phone_999.unwrap_or(false),
+        content_version,
+        rules_version: rules_version.unwrap_or_default(),
+    }))
 }
 
 /// Parse an exported file, CSV or JSON, telling them apart by their content.

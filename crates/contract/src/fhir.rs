@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration as Span, Utc};
 use legcramps_core::diary::{Eased, Episode, Severity, Side, Site};
 use legcramps_core::questions::{AnswerKind, QUESTIONS};
-use legcramps_core::{CONTENT_VERSION, Field, evaluate};
+use legcramps_core::{CONTENT_VERSION, Field, YesNo};
 use serde::Serialize;
 
 use crate::diary_io::{DiaryFile, SavedCheck, format_start};
@@ -305,19 +305,38 @@ fn questionnaire_response(c: &SavedCheck) -> QuestionnaireResponse {
             }
         })
         .collect();
-    item.push(Item {
-        link_id: "outcome".into(),
-        text: "Outcome".into(),
-        answer: vec![Answer {
-            value_boolean: None,
-            value_decimal: None,
-            value_string: Some(evaluate(a).level.code().to_owned()),
-        }],
-    });
+    // The combined toxin-or-wound answer has no question of its own (API callers give it).
+    if let Some(v) = a.get(YesNo::ToxinOrWoundContact) {
+        item.push(Item {
+            link_id: Field::YesNo(YesNo::ToxinOrWoundContact).name().to_owned(),
+            text: "Did your cramps begin after contact with lead, mercury or a similar substance, or after dirt got into a cut?".to_owned(),
+            answer: vec![Answer {
+                value_boolean: Some(v),
+                value_decimal: None,
+                value_string: None,
+            }],
+        });
+    }
+    // What the person was shown, as it was; never worked out again with newer rules.
+    if let Some(shown) = &c.shown {
+        item.push(Item {
+            link_id: "outcome".into(),
+            text: "Outcome shown".into(),
+            answer: vec![Answer {
+                value_boolean: None,
+                value_decimal: None,
+                value_string: Some(shown.disposition.code().to_owned()),
+            }],
+        });
+    }
+    let version = c
+        .shown
+        .as_ref()
+        .map_or(CONTENT_VERSION, |s| s.content_version.as_str());
     QuestionnaireResponse {
         resource_type: "QuestionnaireResponse",
         id: c.id.to_string(),
-        questionnaire: format!("{QUESTIONNAIRE}|{CONTENT_VERSION}"),
+        questionnaire: format!("{QUESTIONNAIRE}|{version}"),
         status: "completed",
         authored: format_start(&c.at),
         item,

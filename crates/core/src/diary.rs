@@ -5,10 +5,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::assessment::{Assessment, Minutes, YesNo};
-use crate::triage::{RULES, Test};
+use crate::triage::{Action, RULES, Test, safety_net, urgent_advice};
 
 /// Why a value is not valid for a diary field. The `field` names it for the error message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,6 +323,76 @@ impl Episode {
             .filter(|r| r.test == Test::LongUnrelieved)
             .any(|r| r.test.fires(&a).is_some())
     }
+
+    /// What to tell a person about this cramp if it is a red flag, given the time now: a
+    /// recent one is urgent ("phone 111 now"); an older one is something to tell the GP
+    /// about, with what to do if it happens again. Both name the cramp's date.
+    pub fn red_flag_advice(&self, now: DateTime<Utc>) -> Option<RedFlagAdvice> {
+        if !self.is_red_flag() {
+            return None;
+        }
+        let recent =
+            now.signed_duration_since(self.start) <= chrono::Duration::hours(RED_FLAG_RECENT_HOURS);
+        let when = self.start.format("%a %-d %b at %H:%M");
+        let eased = if self.eased == Eased::No {
+            "and moving did not ease it"
+        } else {
+            "and you were not sure if moving eased it"
+        };
+        let what_happened = format!(
+            "The cramp on {when} lasted {}, {eased}.",
+            self.duration.human()
+        );
+        Some(if recent {
+            let (contact, net) = urgent_advice();
+            RedFlagAdvice {
+                recent,
+                headline: Action::Phone111.headline(),
+                what_happened,
+                what_to_do: contact.text,
+                safety_net: net.lines.iter().map(|l| l.text).collect(),
+                facts: &["help.urgent.long-unrelieved", "help.urgent.gp-closed-111"],
+            }
+        } else {
+            RedFlagAdvice {
+                recent,
+                headline: EARLIER_RED_FLAG_HEADLINE,
+                what_happened,
+                what_to_do: EARLIER_RED_FLAG_TEXT,
+                safety_net: safety_net(Action::SeeGp)
+                    .lines
+                    .iter()
+                    .map(|l| l.text)
+                    .collect(),
+                facts: &["help.urgent.long-unrelieved", "help.urgent.gp-closed-111"],
+            }
+        })
+    }
+}
+
+/// For how long after a red-flag cramp the diary says "phone 111 now" rather than "tell your
+/// GP about it": a product setting, not a clinical threshold (the source gives none).
+pub const RED_FLAG_RECENT_HOURS: i64 = 24;
+
+/// The headline for a red-flag cramp logged more than [`RED_FLAG_RECENT_HOURS`] after it
+/// happened.
+pub const EARLIER_RED_FLAG_HEADLINE: &str = "Tell your GP about this cramp";
+
+/// What to do about a red-flag cramp that is past (facts `help.urgent.long-unrelieved`,
+/// `help.urgent.gp-closed-111`).
+pub const EARLIER_RED_FLAG_TEXT: &str = "Make an appointment to tell your GP about it. If a cramp like this happens again, phone your GP surgery that day, or 111 if it is closed.";
+
+/// What the diary tells a person about a red-flag cramp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedFlagAdvice {
+    /// Within [`RED_FLAG_RECENT_HOURS`] of now: urgent.
+    pub recent: bool,
+    pub headline: &'static str,
+    /// The cramp, with its date and time.
+    pub what_happened: String,
+    pub what_to_do: &'static str,
+    pub safety_net: Vec<&'static str>,
+    pub facts: &'static [&'static str],
 }
 
 /// Parse a start time: RFC 3339, with or without seconds ("2026-11-20T02:10+00:00").

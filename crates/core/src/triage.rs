@@ -22,6 +22,10 @@
 
 use crate::assessment::{Assessment, Condition, YesNo};
 
+/// The version of the rule table. Bump it whenever a rule, a level or the reading of a
+/// missing answer changes, so that a saved check says which rules produced what was shown.
+pub const RULES_VERSION: &str = "2026.11.2";
+
 /// The five outcomes, least urgent first (so `Ord` ranks urgency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {

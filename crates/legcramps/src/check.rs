@@ -51,7 +51,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let outcome = evaluate(&as_asked(&answers, asked_set));
     write!(out, "{}", render(&outcome, &answers, &asked, style, width))?;
     if args.save {
-        let id = crate::diary::save_check(&args.store, answers)?;
+        let id = crate::diary::save_check(&args.store, answers, &outcome)?;
         writeln!(out, "\nSaved this check in your diary ({id}).")?;
     }
     Ok(ExitCode::SUCCESS)

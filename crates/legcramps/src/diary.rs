@@ -11,14 +11,12 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
 use legcramps_contract::diary_io::{DiaryFile, format_start, import, to_csv, to_json};
 use legcramps_contract::{fhir, ics};
-use legcramps_core::Level;
 use legcramps_core::content::SOURCE_CREDIT;
 use legcramps_core::diary::{
     Context, Duration, Eased, Episode, Invalid, Medication, Note, Severity, Side, Site, parse_date,
     parse_start,
 };
 use legcramps_core::patterns::{DURATION_BANDS, Settings, summarise};
-use legcramps_core::triage::urgent_advice;
 use legcramps_store::{Owner, Store, default_data_dir, new_id};
 
 use crate::BadInput;
@@ -134,23 +132,29 @@ fn check_not_future(start: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset
     Ok(start)
 }
 
-/// The urgent advice for a red-flag episode, from the triage engine's own tables.
-fn red_flag_advice(style: Style, width: usize) -> String {
-    let (contact, net) = urgent_advice();
-    let (contact, net) = (contact.text, net.text());
-    format!(
-        "\n{}\n{}\n{}\n",
-        style.urgent(&format!("!! {}", Level::UrgentGp.headline())),
-        wrap(
-            &format!(
-                "This cramp lasted 10 minutes or more and did not ease when you moved (or you were not sure it did). {contact}"
-            ),
-            width,
-            "",
-            ""
-        ),
-        wrap(&net, width, "", "")
-    )
+/// What to do about a red-flag episode, from the triage engine's own tables: urgent when it
+/// is recent, "tell your GP" when it is older, naming its date either way.
+fn red_flag_advice(episode: &Episode, style: Style, width: usize) -> Option<String> {
+    let a = episode.red_flag_advice(Utc::now())?;
+    let banner = if a.recent {
+        style.urgent(&format!("!! {}", a.headline))
+    } else {
+        style.info(a.headline)
+    };
+    let mut out = format!(
+        "\n{banner}\n{}\n{}\n",
+        wrap(&a.what_happened, width, "", ""),
+        wrap(a.what_to_do, width, "", "")
+    );
+    if a.recent {
+        out.push_str("If you cannot phone, use 111 online: https://111.nhs.uk/\n");
+    }
+    out.push_str("When to get help again:\n");
+    for line in &a.safety_net {
+        out.push_str(&wrap(line, width, "  - ", "    "));
+        out.push('\n');
+    }
+    Some(out)
 }
 
 pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
@@ -239,8 +243,8 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
         episode.site,
         start.format("%-d %b %Y %H:%M")
     );
-    if episode.is_red_flag() {
-        print!("{}", red_flag_advice(Style::detect(), width()));
+    if let Some(advice) = red_flag_advice(&episode, Style::detect(), width()) {
+        print!("{advice}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -347,8 +351,8 @@ pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
         Ok(e)
     })?;
     println!("Updated {}.", updated.id);
-    if updated.is_red_flag() {
-        print!("{}", red_flag_advice(Style::detect(), width()));
+    if let Some(advice) = red_flag_advice(&updated, Style::detect(), width()) {
+        print!("{advice}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -471,7 +475,22 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
                 summary.red_flags.len()
             ))
         );
-        print!("{}", red_flag_advice(style, w));
+        // The latest one decides what to say now: urgent if it is recent, otherwise "tell
+        // your GP", each naming its date.
+        if let Some(advice) = summary
+            .red_flags
+            .last()
+            .and_then(|e| red_flag_advice(e, style, w))
+        {
+            print!("{advice}");
+        }
+        for e in summary.red_flags.iter().rev().skip(1) {
+            println!(
+                "  Also on {}: {}",
+                e.start.format("%a %-d %b %Y at %H:%M"),
+                e.duration.human()
+            );
+        }
     }
     for t in &summary.triggers {
         let what = if t.fact == "help.gp.frequent" {
@@ -579,11 +598,16 @@ pub(crate) fn remind(args: &cli::RemindArgs) -> Result<ExitCode> {
 }
 
 /// Keep a check's answers in the diary; returns the saved check's id.
-pub(crate) fn save_check(args: &cli::Store, answers: legcramps_core::Assessment) -> Result<String> {
+pub(crate) fn save_check(
+    args: &cli::Store,
+    answers: legcramps_core::Assessment,
+    shown: &legcramps_core::Outcome,
+) -> Result<String> {
     let check = legcramps_contract::diary_io::SavedCheck {
         id: new_id(),
         at: now(),
         answers,
+        shown: Some(legcramps_contract::diary_io::Shown::of(shown)),
     };
     let rt = runtime()?;
     rt.block_on(async {

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use legcramps_contract::diary_io::{DiaryFile, SavedCheck, assessment_json, format_start};
+use legcramps_contract::diary_io::{
+    DiaryFile, SavedCheck, assessment_json, format_start, shown_from_parts,
+};
 use legcramps_contract::parse_assessment;
 use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Medication, Note, Severity, Side, Site,
@@ -75,10 +77,11 @@ macro_rules! on_pool {
 
 /// The schema, in order. Each migration runs once, in a transaction; the same SQL works on
 /// SQLite and PostgreSQL.
-const MIGRATIONS: &[(i64, &[&str])] = &[(
-    1,
-    &[
-        "CREATE TABLE episodes (
+const MIGRATIONS: &[(i64, &[&str])] = &[
+    (
+        1,
+        &[
+            "CREATE TABLE episodes (
             owner TEXT NOT NULL,
             id TEXT NOT NULL,
             start_text TEXT NOT NULL,
@@ -98,8 +101,8 @@ const MIGRATIONS: &[(i64, &[&str])] = &[(
             medication_started TEXT,
             PRIMARY KEY (owner, id)
         )",
-        "CREATE INDEX episodes_owner_date ON episodes (owner, local_date, start_utc)",
-        "CREATE TABLE checks (
+            "CREATE INDEX episodes_owner_date ON episodes (owner, local_date, start_utc)",
+            "CREATE TABLE checks (
             owner TEXT NOT NULL,
             id TEXT NOT NULL,
             at_text TEXT NOT NULL,
@@ -107,8 +110,21 @@ const MIGRATIONS: &[(i64, &[&str])] = &[(
             answers TEXT NOT NULL,
             PRIMARY KEY (owner, id)
         )",
-    ],
-)];
+        ],
+    ),
+    // What a person was shown when they saved a check, kept as it was (never worked out again
+    // with newer rules). NULL for checks saved before this was kept.
+    (
+        2,
+        &[
+            "ALTER TABLE checks ADD COLUMN shown_disposition TEXT",
+            "ALTER TABLE checks ADD COLUMN shown_phone_111 SMALLINT",
+            "ALTER TABLE checks ADD COLUMN shown_phone_999 SMALLINT",
+            "ALTER TABLE checks ADD COLUMN shown_content_version TEXT",
+            "ALTER TABLE checks ADD COLUMN shown_rules_version TEXT",
+        ],
+    ),
+];
 
 /// The default data directory: `$XDG_DATA_HOME/legcramps` or `~/.local/share/legcramps` on
 /// Linux, `~/Library/Application Support/legcramps` on macOS, `%APPDATA%\legcramps` on Windows.
@@ -427,12 +443,18 @@ impl Store {
                 }
             }
             for c in &file.checks {
-                let done = sqlx::query("INSERT INTO checks (owner, id, at_text, at_utc, answers) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (owner, id) DO NOTHING")
+                let shown = c.shown.as_ref();
+                let done = sqlx::query("INSERT INTO checks (owner, id, at_text, at_utc, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (owner, id) DO NOTHING")
                     .bind(owner.as_str())
                     .bind(c.id.as_str())
                     .bind(format_start(&c.at))
                     .bind(c.at.timestamp())
                     .bind(assessment_json(&c.answers).to_string())
+                    .bind(shown.map(|s| s.disposition.code()))
+                    .bind(shown.map(|s| i16::from(s.phone_111)))
+                    .bind(shown.map(|s| i16::from(s.phone_999)))
+                    .bind(shown.map(|s| s.content_version.as_str()))
+                    .bind(shown.map(|s| s.rules_version.as_str()))
                     .execute(&mut *tx)
                     .await?;
                 if done.rows_affected() == 1 {
@@ -463,7 +485,7 @@ impl Store {
     pub async fn checks(&self, owner: &Owner) -> Result<Vec<SavedCheck>, StoreError> {
         on_pool!(self, |pool| {
             let rows = sqlx::query(
-                "SELECT id, at_text, answers FROM checks WHERE owner = $1 ORDER BY at_utc, id",
+                "SELECT id, at_text, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version FROM checks WHERE owner = $1 ORDER BY at_utc, id",
             )
             .bind(owner.as_str())
             .fetch_all(pool)
@@ -473,10 +495,25 @@ impl Store {
                     let id: String = r.try_get("id").map_err(corrupt)?;
                     let at: String = r.try_get("at_text").map_err(corrupt)?;
                     let answers: String = r.try_get("answers").map_err(corrupt)?;
+                    let flag = |name: &str| -> Result<Option<bool>, StoreError> {
+                        let v: Option<i16> = r.try_get(name).map_err(corrupt)?;
+                        Ok(v.map(|v| v != 0))
+                    };
+                    let shown = shown_from_parts(
+                        r.try_get::<Option<String>, _>("shown_disposition")
+                            .map_err(corrupt)?
+                            .as_deref(),
+                        flag("shown_phone_111")?,
+                        flag("shown_phone_999")?,
+                        r.try_get("shown_content_version").map_err(corrupt)?,
+                        r.try_get("shown_rules_version").map_err(corrupt)?,
+                    )
+                    .map_err(corrupt)?;
                     Ok(SavedCheck {
                         id: EpisodeId::new(&id).map_err(corrupt)?,
                         at: parse_start(&at).map_err(corrupt)?,
                         answers: parse_assessment(&answers).map_err(corrupt)?,
+                        shown,
                     })
                 })
                 .collect()

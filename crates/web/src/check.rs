@@ -542,12 +542,15 @@ fn broken() -> Response {
     ))
 }
 
-/// The answers carried in a submitted check form, normalised by walking the questions: the
-/// answers a completed check reached, or `None` when the form is damaged or incomplete.
-pub(crate) fn completed_answers(body: &[u8]) -> Option<Assessment> {
+/// The answers carried in a submitted check form, normalised by walking the questions, and
+/// the outcome the person was shown for them; `None` when the form is damaged or incomplete.
+pub(crate) fn completed_check(body: &[u8]) -> Option<(Assessment, legcramps_core::Outcome)> {
     let (a, asked) = Submitted::parse(body).state().ok()?;
     let walked = walk(&a, asked);
-    walked.next.is_none().then_some(walked.answers)
+    walked.next.is_none().then(|| {
+        let shown = evaluate(&as_asked(&walked.answers, walked.asked));
+        (walked.answers, shown)
+    })
 }
 
 /// Every step of the check is a POST to `/check`.

@@ -27,7 +27,6 @@ use legcramps_core::diary::{
     Severity, Side, Site, parse_date,
 };
 use legcramps_core::patterns::{Summary, summarise};
-use legcramps_core::triage::urgent_advice;
 use legcramps_store::{Owner, Store, new_id};
 use serde::Deserialize;
 
@@ -635,22 +634,19 @@ pub(crate) async fn new_form() -> Response {
 #[template(path = "diary_red_flag.html")]
 struct RedFlagPage {
     layout: Layout,
-    headline: &'static str,
-    contact: &'static str,
-    safety_net: String,
-    lasted: String,
+    advice: legcramps_core::diary::RedFlagAdvice,
+    facts: String,
 }
 
-fn red_flag_page(e: &Episode) -> Response {
-    let (contact, net) = urgent_advice();
+/// The page after logging a cramp that is a red flag: urgent when it is recent, "tell your
+/// GP" when it is older; both name its date.
+fn red_flag_page(advice: legcramps_core::diary::RedFlagAdvice) -> Response {
     render(
         StatusCode::OK,
         &RedFlagPage {
-            layout: Layout::new("Phone 111 now", "diary"),
-            headline: "Phone 111 now",
-            contact: contact.text,
-            safety_net: net.text(),
-            lasted: e.duration.human(),
+            layout: Layout::new(advice.headline, "diary"),
+            facts: advice.facts.join(" "),
+            advice,
         },
     )
 }
@@ -665,8 +661,10 @@ pub(crate) async fn create(State(cfg): State<Shared>, body: Bytes) -> Response {
         ),
         Ok(e) => match store.insert(&Owner::local(), &e).await {
             Err(err) => failed(err),
-            Ok(()) if e.is_red_flag() => red_flag_page(&e),
-            Ok(()) => Redirect::to("/diary?logged=1").into_response(),
+            Ok(()) => match e.red_flag_advice(Utc::now()) {
+                Some(advice) => red_flag_page(advice),
+                None => Redirect::to("/diary?logged=1").into_response(),
+            },
         },
     }
 }
@@ -728,8 +726,10 @@ pub(crate) async fn update(
         Ok(e) => match store.update(&Owner::local(), &e).await {
             Err(err) => failed(err),
             Ok(false) => crate::pages::not_found().await,
-            Ok(true) if e.is_red_flag() => red_flag_page(&e),
-            Ok(true) => Redirect::to("/diary?changed=1").into_response(),
+            Ok(true) => match e.red_flag_advice(Utc::now()) {
+                Some(advice) => red_flag_page(advice),
+                None => Redirect::to("/diary?changed=1").into_response(),
+            },
         },
     }
 }
@@ -819,13 +819,14 @@ struct CheckSavedPage {
 /// `POST /diary/checks`: keep a completed check's answers in the diary.
 pub(crate) async fn save_check(State(cfg): State<Shared>, body: Bytes) -> Response {
     let store = store_or_fail!(cfg);
-    let Some(answers) = crate::check::completed_answers(&body) else {
+    let Some((answers, outcome)) = crate::check::completed_check(&body) else {
         return refused(StatusCode::BAD_REQUEST, "The answers of the check could not be read, so nothing was saved. Please do the check again.".to_owned(), false);
     };
     let check = legcramps_contract::diary_io::SavedCheck {
         id: new_id(),
         at: Local::now().fixed_offset(),
         answers,
+        shown: Some(legcramps_contract::diary_io::Shown::of(&outcome)),
     };
     match store.save_check(&Owner::local(), &check).await {
         Err(e) => failed(e),
@@ -833,7 +834,7 @@ pub(crate) async fn save_check(State(cfg): State<Shared>, body: Bytes) -> Respon
             StatusCode::OK,
             &CheckSavedPage {
                 layout: Layout::new("Check saved to your diary", "diary"),
-                headline: legcramps_core::evaluate(&answers).level.headline(),
+                headline: outcome.headline(),
             },
         ),
     }
@@ -1134,16 +1135,20 @@ pub(crate) async fn api_create(
     if let Err(e) = store.insert(&Owner::local(), &episode).await {
         return failed(e);
     }
-    let red = episode.is_red_flag();
-    let mut out = serde_json::json!({"id": episode.id.as_str(), "red_flag": red});
-    if red {
-        let (contact, net) = urgent_advice();
+    let advice = episode.red_flag_advice(Utc::now());
+    let mut out = serde_json::json!({"id": episode.id.as_str(), "red_flag": advice.is_some()});
+    if let Some(a) = advice {
+        // A recent red flag is urgent; an older one is one to tell the GP about.
         out["advice"] = serde_json::json!({
-            "disposition": Level::UrgentGp.code(),
-            "headline": Level::UrgentGp.headline(),
-            "text": contact.text,
-            "safety_net": net.text(),
-            "phone_111": true,
+            "disposition": if a.recent { Level::UrgentGp.code() } else { Level::Gp.code() },
+            "recent": a.recent,
+            "headline": a.headline,
+            "what_happened": a.what_happened,
+            "text": a.what_to_do,
+            "safety_net": a.safety_net.join(" "),
+            "safety_net_lines": a.safety_net,
+            "phone_111": a.recent,
+            "fact": a.facts,
         });
     }
     let mut r = (StatusCode::CREATED, out.to_string()).into_response();

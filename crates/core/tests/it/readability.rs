@@ -63,6 +63,10 @@ fn units() -> Vec<(String, String)> {
             .iter()
             .map(|a| (format!("headline {}", a.code()), a.headline().to_owned())),
     );
+    out.push((
+        "diary earlier red flag".to_owned(),
+        legcramps_core::diary::EARLIER_RED_FLAG_TEXT.to_owned(),
+    ));
     out.extend(
         CALF_STRETCH_STEPS
             .iter()

@@ -180,3 +180,42 @@ fn the_diary_red_flag_advice_is_the_urgent_outcome_advice() {
     assert_eq!(contact.id, "urgent-111");
     assert_eq!(net.text(), urgent.safety_net().text());
 }
+
+/// A red-flag cramp in the diary is urgent while it is recent (a product setting of 24
+/// hours), and something to tell the GP about after that; both name the cramp's date.
+#[test]
+fn a_diary_red_flag_is_urgent_only_while_recent() {
+    use legcramps_core::diary::{
+        Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site, parse_start,
+    };
+    let start = parse_start("2026-11-13T02:10+00:00").expect("start");
+    let episode = Episode {
+        id: EpisodeId::new("e1").expect("id"),
+        start,
+        duration: Duration::from_minutes(12.0).expect("duration"),
+        site: Site::Calf,
+        side: Side::Left,
+        asleep: true,
+        eased: Eased::No,
+        severity: Severity::Severe,
+        note: None,
+        context: Context::default(),
+    };
+    let at = |hours: i64| start.to_utc() + chrono::Duration::hours(hours);
+    let soon = episode.red_flag_advice(at(2)).expect("a red flag");
+    assert!(soon.recent);
+    assert_eq!(soon.headline, "Phone 111 now");
+    assert!(
+        soon.what_happened
+            .starts_with("The cramp on Fri 13 Nov at 02:10 lasted 12 minutes")
+    );
+    let later = episode.red_flag_advice(at(25)).expect("a red flag");
+    assert!(!later.recent);
+    assert_eq!(later.headline, "Tell your GP about this cramp");
+    assert!(later.what_happened.contains("Fri 13 Nov"));
+    let calm = Episode {
+        eased: Eased::Yes,
+        ..episode
+    };
+    assert!(calm.red_flag_advice(at(1)).is_none());
+}

@@ -83,7 +83,8 @@ fn log_list_edit_delete() {
     ]);
     assert_eq!(edit.code, 0, "{}", edit.stderr);
     assert!(
-        edit.stdout.contains("Speak to your GP urgently"),
+        edit.stdout
+            .contains("lasted 12 minutes, and moving did not ease it"),
         "a red flag after editing: {}",
         edit.stdout
     );
@@ -118,8 +119,38 @@ fn a_red_flag_shows_the_urgent_advice_at_once() {
         "severe",
     ]);
     assert_eq!(r.code, 0);
-    assert!(r.stdout.contains("Speak to your GP urgently"));
-    assert!(r.stdout.contains("phone 111"));
+    // Days ago: something to tell the GP about, naming the date, not "phone 111 now".
+    assert!(
+        r.stdout.contains("Tell your GP about this cramp"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("The cramp on Fri 20 Nov at 02:10 lasted 11 minutes")
+    );
+    assert!(!r.stdout.contains("Phone 111 now"));
+    // Just now: urgent, and it still names when.
+    let r = d.run(&[
+        "log",
+        "--minutes",
+        "10",
+        "--site",
+        "calf",
+        "--side",
+        "left",
+        "--awake",
+        "--eased",
+        "no",
+        "--severity",
+        "severe",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Phone 111 now"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("lasted 10 minutes, and moving did not ease it")
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The storage behaviour, identical on SQLite and PostgreSQL.
 
-use legcramps_contract::diary_io::{DiaryFile, SavedCheck, from_csv, from_json, to_csv, to_json};
+use legcramps_contract::diary_io::{
+    DiaryFile, SavedCheck, Shown, from_csv, from_json, to_csv, to_json,
+};
 use legcramps_contract::parse_assessment;
 use legcramps_core::diary::EpisodeId;
 use legcramps_store::Owner;
@@ -133,6 +135,7 @@ async fn import_round_trips_exactly_and_twice_adds_nothing() {
                 r#"{"longest_cramp_minutes": 4, "frequent": true, "known_conditions": []}"#,
             )
             .expect("answers"),
+            shown: None,
         };
         let file = DiaryFile {
             episodes: (0..30).map(episode).collect(),
@@ -186,24 +189,46 @@ async fn import_round_trips_exactly_and_twice_adds_nothing() {
 }
 
 #[tokio::test]
-async fn saved_checks_come_back() {
+async fn saved_checks_come_back_with_what_was_shown() {
     for b in backends().await {
         let me = Owner::local();
+        // What was shown is kept as it was, even where today's rules would say otherwise
+        // (here: an older rule set that called this self-care).
         let c = SavedCheck {
             id: EpisodeId::new("c1").expect("id"),
             at: at("2026-11-10T22:15:00+01:00"),
             answers: parse_assessment(
-                r#"{"longest_cramp_minutes": 12, "eases_when_moving": false}"#,
+                r#"{"longest_cramp_minutes": 10, "eases_when_moving": false}"#,
             )
             .expect("answers"),
+            shown: Some(Shown {
+                disposition: legcramps_core::Level::SelfCare,
+                phone_111: false,
+                phone_999: false,
+                content_version: "2026.11.1".into(),
+                rules_version: "2026.11.1".into(),
+            }),
+        };
+        // One saved before what was shown was kept.
+        let old = SavedCheck {
+            id: EpisodeId::new("c0").expect("id"),
+            at: at("2026-11-09T22:15:00+01:00"),
+            answers: parse_assessment("{}").expect("answers"),
+            shown: None,
         };
         b.store.save_check(&me, &c).await.expect("save");
-        assert_eq!(
-            b.store.checks(&me).await.expect("checks"),
-            vec![c],
-            "{}",
-            b.name
-        );
+        b.store.save_check(&me, &old).await.expect("save");
+        let back = b.store.checks(&me).await.expect("checks");
+        assert_eq!(back, vec![old.clone(), c.clone()], "{}", b.name);
+        // Exports carry it too, and never a re-evaluation.
+        let json = to_json(&DiaryFile {
+            episodes: Vec::new(),
+            checks: back,
+        });
+        assert!(json.contains("\"disposition\": \"self-care\""), "{json}");
+        assert!(json.contains("\"rules_version\": \"2026.11.1\""), "{json}");
+        assert_eq!(json.matches("\"disposition\"").count(), 1, "{json}");
+        assert_eq!(from_json(&json).expect("parses").checks, vec![old, c]);
         b.finish().await;
     }
 }

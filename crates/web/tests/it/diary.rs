@@ -179,20 +179,28 @@ async fn a_red_flag_shows_the_urgent_advice_at_once() {
         .post_form("/diary", &with(&[("minutes", "12"), ("eased", "no")]))
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("nhsuk-card--care--urgent"));
-    assert!(r.body.contains("href=\"tel:111\""));
-    assert!(r.body.contains("Phone 111 now"));
+    // Logged days after it happened: tell the GP, naming the date; no "phone 111 now".
+    assert!(
+        r.body.contains("Tell your GP about this cramp"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("The cramp on Fri 20 Nov at 02:10 lasted 12 minutes")
+    );
+    assert!(!r.body.contains("href=\"tel:111\""));
     assert_eq!(d.count().await, 1, "it is stored as well");
     // "Not sure" whether it eased is read the safe way.
     let r = d
         .post_form("/diary", &with(&[("minutes", "11"), ("eased", "unsure")]))
         .await;
-    assert!(r.body.contains("nhsuk-card--care--urgent"));
+    assert!(r.body.contains("you were not sure if moving eased it"));
     // People round: a 10-minute cramp that did not ease may have been longer, so it counts.
     let r = d
         .post_form("/diary", &with(&[("minutes", "10"), ("eased", "no")]))
         .await;
-    assert!(r.body.contains("nhsuk-card--care--urgent"));
+    assert!(r.body.contains("Tell your GP about this cramp"));
     let r = d
         .post_form("/diary", &with(&[("minutes", "9"), ("eased", "no")]))
         .await;
@@ -457,7 +465,15 @@ async fn the_episodes_api() {
     let r = post(r#"{"start": "2026-11-20T03:10:00+00:00", "minutes": 15, "site": "thigh", "side": "both", "asleep": false, "eased": "no", "severity": "severe"}"#).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
     assert_eq!(v["red_flag"], true);
-    assert_eq!(v["advice"]["phone_111"], true);
+    // Days old: tell the GP (named by date), not phone 111.
+    assert_eq!(v["advice"]["recent"], false);
+    assert_eq!(v["advice"]["phone_111"], false);
+    assert_eq!(v["advice"]["headline"], "Tell your GP about this cramp");
+    assert!(
+        v["advice"]["what_happened"]
+            .as_str()
+            .is_some_and(|s| s.contains("Fri 20 Nov at 03:10"))
+    );
     for (body, field) in [
         (
             r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": -3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#,
