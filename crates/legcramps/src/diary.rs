@@ -405,15 +405,16 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         ..Settings::default()
     };
     let rt = runtime()?;
-    let episodes = rt.block_on(async {
+    let (episodes, checks) = rt.block_on(async {
         let store = open(&args.store).await?;
         let episodes = store.list(&Owner::local(), Some(from), Some(to)).await?;
+        let checks = store.checks(&Owner::local()).await?;
         store.close().await;
-        anyhow::Ok(episodes)
+        anyhow::Ok((episodes, checks))
     })?;
     let summary = summarise(&episodes, from, to, settings);
     if let Some(path) = &args.html {
-        let html = legcramps_web::report::gp_summary_file(&summary, &settings, now());
+        let html = legcramps_web::report::gp_summary_file(&summary, &checks, &settings, now());
         std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
         println!(
             "Wrote the GP summary to {} (open it in a browser and print it).",
@@ -489,6 +490,23 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
                 "  Also on {}: {}",
                 e.start.format("%a %-d %b %Y at %H:%M"),
                 e.duration.human()
+            );
+        }
+    }
+    let in_range: Vec<_> = checks
+        .iter()
+        .filter(|c| (from..=to).contains(&c.at.date_naive()))
+        .collect();
+    if !in_range.is_empty() {
+        println!("\n  Checks you saved:");
+        for c in in_range {
+            println!(
+                "    {}: {}",
+                c.at.format("%-d %b %Y %H:%M"),
+                c.shown.as_ref().map_or(
+                    "what was shown was not recorded",
+                    legcramps_contract::diary_io::Shown::headline
+                )
             );
         }
     }

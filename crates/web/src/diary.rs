@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{FixedOffset, Local, NaiveDate, NaiveTime, TimeZone, Utc};
-use legcramps_contract::diary_io::{DiaryFile, new_episode_from_json, to_csv, to_json};
+use legcramps_contract::diary_io::{DiaryFile, SavedCheck, new_episode_from_json, to_csv, to_json};
 use legcramps_contract::{fhir, ics};
 use legcramps_core::Level;
 use legcramps_core::diary::{
@@ -571,6 +571,8 @@ pub(crate) struct Row {
 struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
+    /// Checks the person saved, newest first, with what they were shown then.
+    checks: Vec<crate::report::SavedCheckLine>,
     banner: Option<&'static str>,
 }
 
@@ -581,6 +583,14 @@ pub(crate) async fn list(State(cfg): State<Shared>, Query(q): Query<ListQuery>) 
         Err(e) => return failed(e),
     };
     episodes.reverse();
+    let checks = match store.checks(&Owner::local()).await {
+        Ok(c) => c
+            .iter()
+            .rev()
+            .map(crate::report::SavedCheckLine::of)
+            .collect(),
+        Err(e) => return failed(e),
+    };
     let rows = episodes
         .iter()
         .map(|e| Row {
@@ -612,6 +622,7 @@ pub(crate) async fn list(State(cfg): State<Shared>, Query(q): Query<ListQuery>) 
         &ListPage {
             layout: Layout::new("Your cramp diary", "diary"),
             rows,
+            checks,
             banner,
         },
     )
@@ -869,7 +880,10 @@ fn range(q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), String> {
     Ok((from, to))
 }
 
-async fn summary_for(cfg: &Shared, q: &RangeQuery) -> Result<(Summary, Vec<Episode>), Response> {
+async fn summary_for(
+    cfg: &Shared,
+    q: &RangeQuery,
+) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>), Response> {
     let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
     let (from, to) = range(q).map_err(|m| {
         refused(
@@ -882,7 +896,12 @@ async fn summary_for(cfg: &Shared, q: &RangeQuery) -> Result<(Summary, Vec<Episo
         .list(&Owner::local(), Some(from), Some(to))
         .await
         .map_err(failed)?;
-    Ok((summarise(&episodes, from, to, cfg.settings), episodes))
+    let checks = store.checks(&Owner::local()).await.map_err(failed)?;
+    Ok((
+        summarise(&episodes, from, to, cfg.settings),
+        episodes,
+        checks,
+    ))
 }
 
 #[derive(Template)]
@@ -899,7 +918,7 @@ struct PatternsPage<'a> {
 }
 
 pub(crate) async fn patterns(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
-    let (summary, episodes) = match summary_for(&cfg, &q).await {
+    let (summary, episodes, checks) = match summary_for(&cfg, &q).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -917,7 +936,8 @@ pub(crate) async fn patterns(State(cfg): State<Shared>, Query(q): Query<RangeQue
             .filter(|(_, n)| **n > 0)
             .map(|(h, n)| (format!("{h:02}:00 to {:02}:00", (h + 1) % 24), *n))
             .collect(),
-        v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset()),
+        v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset())
+            .with_checks(&checks),
     };
     render(StatusCode::OK, &page)
 }
@@ -933,7 +953,7 @@ struct SummaryPage<'a> {
 }
 
 pub(crate) async fn summary(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
-    let (summary, _) = match summary_for(&cfg, &q).await {
+    let (summary, _, checks) = match summary_for(&cfg, &q).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -944,7 +964,8 @@ pub(crate) async fn summary(State(cfg): State<Shared>, Query(q): Query<RangeQuer
             from: summary.from.to_string(),
             to: summary.to.to_string(),
             gp_css: crate::assets::GP_SUMMARY_CSS,
-            v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset()),
+            v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset())
+                .with_checks(&checks),
         },
     )
 }

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use chrono::{DateTime, FixedOffset};
+use legcramps_contract::diary_io::{SavedCheck, Shown};
 use legcramps_core::CONTENT_VERSION;
 use legcramps_core::diary::Duration;
 use legcramps_core::patterns::{DURATION_BANDS, Settings, Summary, Week};
@@ -25,6 +26,27 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) triggers: Vec<(String, String)>,
     pub(crate) per_week_chart: String,
     pub(crate) content_version: &'static str,
+    /// Checks saved in the period: when, and what the person was shown then.
+    pub(crate) checks: Vec<SavedCheckLine>,
+}
+
+/// A saved check, as the diary pages and the GP summary list it.
+pub(crate) struct SavedCheckLine {
+    pub(crate) when: String,
+    /// The headline shown at the time ("Phone 111 now"), as it was.
+    pub(crate) shown: &'static str,
+}
+
+impl SavedCheckLine {
+    pub(crate) fn of(c: &SavedCheck) -> Self {
+        SavedCheckLine {
+            when: c.at.format("%-d %b %Y %H:%M").to_string(),
+            shown: c
+                .shown
+                .as_ref()
+                .map_or("what was shown was not recorded", Shown::headline),
+        }
+    }
 }
 
 impl<'a> SummaryView<'a> {
@@ -58,6 +80,7 @@ impl<'a> SummaryView<'a> {
                 .collect(),
             triggers: triggers(s),
             per_week_chart: charts::per_week(s),
+            checks: Vec::new(),
             content_version: CONTENT_VERSION,
         }
     }
@@ -100,15 +123,31 @@ struct SummaryFile<'a> {
     v: SummaryView<'a>,
 }
 
+impl SummaryView<'_> {
+    /// Add the checks saved within the summary's dates.
+    pub(crate) fn with_checks(mut self, checks: &[SavedCheck]) -> Self {
+        self.checks = checks
+            .iter()
+            .filter(|c| {
+                let d = c.at.date_naive();
+                d >= self.s.from && d <= self.s.to
+            })
+            .map(SavedCheckLine::of)
+            .collect();
+        self
+    }
+}
+
 /// The standalone GP summary (a complete HTML file with its own print styles).
 pub fn gp_summary_file(
     s: &Summary,
+    checks: &[SavedCheck],
     settings: &Settings,
     generated: DateTime<FixedOffset>,
 ) -> String {
     SummaryFile {
         css: include_str!("../static/gp-summary.css"),
-        v: SummaryView::new(s, settings, generated),
+        v: SummaryView::new(s, settings, generated).with_checks(checks),
     }
     .render()
     .unwrap_or_else(|_| "<!DOCTYPE html><p>The summary could not be made.</p>".to_owned())

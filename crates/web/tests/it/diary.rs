@@ -538,10 +538,20 @@ async fn a_completed_check_can_be_saved_to_the_diary() {
     assert!(r.body.contains("Check saved to your diary"));
     let checks = d.store.checks(&Owner::local()).await.expect("checks");
     assert_eq!(checks.len(), 1);
-    assert_eq!(
-        legcramps_core::evaluate(&checks[0].answers).level.code(),
-        "urgent-gp"
-    );
+    // What was shown is kept, with the versions that made it.
+    let shown = checks[0]
+        .shown
+        .as_ref()
+        .expect("what was shown is recorded");
+    assert_eq!(shown.disposition.code(), "urgent-gp");
+    assert!(shown.phone_111 && !shown.phone_999);
+    assert_eq!(shown.content_version, legcramps_core::CONTENT_VERSION);
+    assert_eq!(shown.rules_version, legcramps_core::triage::RULES_VERSION);
+    // Saved checks appear in the diary, the patterns and the GP summary, not only exports.
+    for page in ["/diary", "/diary/patterns", "/diary/summary"] {
+        let r = d.get(page).await;
+        assert!(r.body.contains("Phone 111 now"), "{page}: {}", r.body);
+    }
     // An incomplete or damaged check is not saved.
     let r = d
         .post_form("/diary/checks", &[("a.longest_cramp_minutes", "2")])
