@@ -552,7 +552,7 @@ pub const ADVICE: &[Advice] = &[
         group: Group::SelfCare,
         facts: &["stretch.daytime-exercise"],
         when: When::NotEmergency,
-        text: "Exercise your legs in the day. Then cramps often come less often.",
+        text: "Exercise your legs in the day. This often means fewer cramps.",
     },
     Advice {
         id: "in-bed",

@@ -90,37 +90,41 @@ pub(crate) fn render(
     }
 
     let later: Vec<&str> = o.advice_later().map(|x| x.text).collect();
-    if !later_why.is_empty() || !later.is_empty() {
-        section(&mut s, style, "Later, when this is sorted");
-        bullets(&mut s, width, later_why.into_iter().chain(later));
-    }
     let causes: Vec<&str> = o
         .advice()
         .filter(|x| x.group == Group::PossibleCause)
         .map(|x| x.text)
         .collect();
-    if !causes.is_empty() {
-        section(
-            &mut s,
-            style,
-            if o.level == Level::SelfCare {
-                "What may play a part"
-            } else {
-                "Possible causes (to talk about, not a diagnosis)"
-            },
-        );
-        bullets(&mut s, width, causes.into_iter());
-    }
-    if o.level != Level::SelfCare {
-        let help: Vec<&str> = o
-            .advice()
+    let help: Vec<&str> = if o.level == Level::SelfCare {
+        Vec::new()
+    } else {
+        o.advice()
             .filter(|x| x.group == Group::SelfCare)
             .map(|x| x.text)
-            .collect();
-        if !help.is_empty() {
-            section(&mut s, style, "What can help");
-            bullets(&mut s, width, help.into_iter());
-        }
+            .collect()
+    };
+    // For an urgent outcome everything else waits: it goes under one heading, after the
+    // answers, so the first screen says one thing.
+    let urgent = o.level.is_urgent();
+    if urgent
+        && (!later_why.is_empty() || !later.is_empty() || !causes.is_empty() || !help.is_empty())
+    {
+        section(&mut s, style, "Later, when this is sorted");
+        bullets(&mut s, width, later_why.into_iter().chain(later));
+    }
+    let indent = if urgent { "  " } else { "" };
+    if !causes.is_empty() {
+        let title = if o.level == Level::SelfCare {
+            "What may play a part"
+        } else {
+            "Possible causes (to talk about with a GP or pharmacist, not a diagnosis)"
+        };
+        let _ = writeln!(s, "\n{indent}{}", style.bold(title));
+        bullets(&mut s, width, causes.into_iter());
+    }
+    if !help.is_empty() {
+        let _ = writeln!(s, "\n{indent}{}", style.bold("What can help"));
+        bullets(&mut s, width, help.into_iter());
     }
     let _ = writeln!(
         s,
