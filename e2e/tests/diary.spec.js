@@ -40,10 +40,13 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   await expect(page.getByText('Your cramp has been logged.')).toBeVisible();
   await logCramp(page, { day: base + 1, minutes: 3, site: 'Foot', side: 'Right' });
   await logCramp(page, { day: base + 2, minutes: 12, eased: 'No', severity: 'Severe', site: 'Thigh', side: 'Both legs' });
-  // A red flag shows the urgent advice at once.
-  await expect(page.locator('.nhsuk-card--care--urgent')).toBeVisible();
-  await expect(page.locator('a[href="tel:111"]').first()).toBeVisible();
+  // A red flag shows its advice at once, naming the date. Logged days after it happened,
+  // it is one to tell the GP about, not "phone 111 now" (the Rust tests cover a recent one).
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tell your GP about this cramp');
+  await expect(page.getByText(`The cramp on`)).toContainText(`${base + 2} Nov at 02:10 lasted 12 minutes`);
+  await expect(page.locator('a[href="tel:111"]')).toHaveCount(0);
   await expectAccessible(page, 'red flag advice');
+  await page.screenshot({ path: info.outputPath('diary-red-flag-375.png'), fullPage: true });
 
   await page.goto('/diary');
   await expect(page.getByText('10 minutes or more, not eased').first()).toBeVisible();

@@ -302,6 +302,18 @@ fn rules_prints_every_rule_for_review() {
     assert_eq!(r.code, 0);
     for rule in legcramps_core::triage::RULES {
         assert!(r.stdout.contains(rule.fact), "{} missing", rule.fact);
+        assert!(r.stdout.contains(rule.because) && r.stdout.contains(rule.assumed));
+    }
+    // What a clinician signs off is what people read: every question, hint and option.
+    for q in legcramps_core::questions::QUESTIONS {
+        assert!(r.stdout.contains(q.text), "{} missing", q.text);
+        assert!(r.stdout.contains(q.hint), "hint of {} missing", q.text);
+    }
+    for (label, _) in legcramps_core::questions::YES_NO_OPTIONS {
+        assert!(r.stdout.contains(label), "option {label} missing");
+    }
+    for a in legcramps_core::triage::Action::ALL {
+        assert!(r.stdout.contains(a.headline()));
     }
     assert!(r.stdout.starts_with("# Leg cramps triage rules"));
 }

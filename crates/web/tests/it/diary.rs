@@ -209,6 +209,35 @@ async fn a_red_flag_shows_the_urgent_advice_at_once() {
 }
 
 #[tokio::test]
+async fn a_recent_red_flag_says_phone_111_now_with_its_time() {
+    let d = Diary::new().await;
+    let when = chrono::Utc::now() - chrono::Duration::minutes(30);
+    let (day, month, year, time) = (
+        when.format("%-d").to_string(),
+        when.format("%-m").to_string(),
+        when.format("%Y").to_string(),
+        when.format("%H:%M").to_string(),
+    );
+    let mut form: Vec<(&str, &str)> = with(&[("minutes", "12"), ("eased", "no")])
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("start-"))
+        .collect();
+    form.extend([
+        ("start-day", day.as_str()),
+        ("start-month", month.as_str()),
+        ("start-year", year.as_str()),
+        ("start-time", time.as_str()),
+    ]);
+    let r = d.post_form("/diary", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<h1>Phone 111 now</h1>"), "{}", r.body);
+    assert!(r.body.contains("nhsuk-card--care--urgent"));
+    assert_eq!(r.body.matches("href=\"tel:111\"").count(), 1);
+    assert!(r.body.contains(&format!("at {time} lasted 12 minutes")));
+    d.finish().await;
+}
+
+#[tokio::test]
 async fn bad_input_names_each_field_and_stores_nothing() {
     let d = Diary::new().await;
     for (changes, id, message) in [
