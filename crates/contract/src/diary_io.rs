@@ -2,6 +2,7 @@
 //! imported. An import is parsed and checked completely before anything is stored, and every
 //! problem names the row (or episode number) and the field.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
@@ -139,6 +140,25 @@ fn parse_bool(field: &'static str, text: &str) -> Result<bool, Invalid> {
 }
 
 /// Episodes as CSV.
+/// Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Free text as a CSV cell a spreadsheet will show as text: a leading formula character gets a
+/// `'` in front (which spreadsheets hide), and so does a leading `'`, so that
+/// [`from_csv_text`] can remove exactly one and every note comes back as typed.
+fn to_csv_text(text: &str) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) || text.starts_with('\'') {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The inverse of [`to_csv_text`]: remove the one `'` it adds.
+fn from_csv_text(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
 pub fn to_csv(episodes: &[Episode]) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -156,9 +176,9 @@ pub fn to_csv(episodes: &[Episode]) -> String {
             bool_text(e.asleep),
             e.eased.name(),
             e.severity.name(),
-            e.note.as_ref().map_or("", Note::as_str),
+            &to_csv_text(e.note.as_ref().map_or("", Note::as_str)),
             bool_text(e.context.exercise),
-            med.map_or("", Medication::name),
+            &to_csv_text(med.map_or("", Medication::name)),
             &med.and_then(|m| m.started)
                 .map_or(String::new(), |d| d.to_string()),
             bool_text(e.context.pregnant),
@@ -245,6 +265,7 @@ pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
         });
     }
     let mut out = DiaryFile::default();
+    let mut seen = std::collections::HashMap::new();
     for (n, record) in r.records().enumerate() {
         let place = format!("row {}", n + 2);
         let record = record.map_err(|e| ImportError {
@@ -265,12 +286,42 @@ pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
                 .iter()
                 .position(|h| *h == name)
                 .map_or(0, |c| index[c]);
-            record.get(i).unwrap_or("").to_owned()
+            let cell = record.get(i).unwrap_or("");
+            if matches!(name, "note" | "new_medication") {
+                from_csv_text(cell).to_owned()
+            } else {
+                cell.to_owned()
+            }
         };
-        out.episodes
-            .push(episode_from_fields(get).map_err(|e| at(&place, e))?);
+        let episode = episode_from_fields(get).map_err(|e| at(&place, e))?;
+        first_use(&mut seen, &episode.id, &place)?;
+        out.episodes.push(episode);
     }
     Ok(out)
+}
+
+/// Record where an id was first used in a file; a second use is an error naming both places
+/// (the store would otherwise keep the first and drop the second as "already there").
+fn first_use(
+    seen: &mut std::collections::HashMap<String, String>,
+    id: &EpisodeId,
+    place: &str,
+) -> Result<(), ImportError> {
+    match seen.entry(id.as_str().to_owned()) {
+        std::collections::hash_map::Entry::Occupied(first) => Err(ImportError {
+            place: place.to_owned(),
+            field: Some("id".into()),
+            message: format!(
+                "repeats the id `{}` of {}; each cramp needs its own id, so nothing was imported",
+                id.as_str(),
+                first.get()
+            ),
+        }),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(place.to_owned());
+            Ok(())
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -461,10 +512,14 @@ pub fn from_json(text: &str) -> Result<DiaryFile, ImportError> {
         });
     }
     let mut out = DiaryFile::default();
+    let mut seen = std::collections::HashMap::new();
     for (n, e) in doc.episodes.into_iter().enumerate() {
-        out.episodes
-            .push(episode_from_json(e).map_err(|err| at(&format!("episode {}", n + 1), err))?);
+        let place = format!("episode {}", n + 1);
+        let episode = episode_from_json(e).map_err(|err| at(&place, err))?;
+        first_use(&mut seen, &episode.id, &place)?;
+        out.episodes.push(episode);
     }
+    let mut seen_checks = std::collections::HashMap::new();
     for (n, c) in doc.checks.into_iter().enumerate() {
         let place = format!("check {}", n + 1);
         let answers = parse_assessment(&c.answers.to_string()).map_err(|e| ImportError {
@@ -484,8 +539,10 @@ pub fn from_json(text: &str) -> Result<DiaryFile, ImportError> {
             field: Some("disposition".into()),
             message,
         })?;
+        let id = EpisodeId::new(&c.id).map_err(|e| at(&place, e))?;
+        first_use(&mut seen_checks, &id, &place)?;
         out.checks.push(SavedCheck {
-            id: EpisodeId::new(&c.id).map_err(|e| at(&place, e))?,
+            id,
             at: parse_start(&c.at).map_err(|e| at(&place, Invalid { field: "at", ..e }))?,
             answers,
             shown,

@@ -112,7 +112,7 @@ fn main() {
         let config = AppConfig {
             diary: DiaryAccess::On {
                 store: store.clone(),
-                loopback_only: true,
+                hosts: legcramps_web::HostCheck::Loopback,
             },
             settings: Settings::default(),
         };

@@ -272,9 +272,23 @@ pub(crate) struct ServeArgs {
     )]
     pub(crate) addr: std::net::SocketAddr,
     /// Serve the diary even though the address is not a loopback one. There are no accounts
-    /// yet: anyone who can reach the server can read and change the diary.
+    /// yet: anyone who can reach the server can read and change the diary. On a loopback
+    /// address this changes nothing: requests must still name a loopback host.
     #[arg(long)]
     pub(crate) single_user: bool,
+    /// With --single-user on an address other computers can reach: a host name the diary is
+    /// served to (repeatable). Requests naming any other host are refused, which stops
+    /// DNS-rebinding pages. Defaults to the --public-url host.
+    #[arg(
+        long = "allowed-host",
+        env = "LEGCRAMPS_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub(crate) allowed_hosts: Vec<String>,
+    /// The address people use to reach this server, such as https://cramps.example.org
+    #[arg(long, env = "LEGCRAMPS_PUBLIC_URL", value_name = "URL")]
+    pub(crate) public_url: Option<url::Url>,
     #[command(flatten)]
     pub(crate) store: Store,
     #[command(flatten)]

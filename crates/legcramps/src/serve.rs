@@ -8,10 +8,37 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use legcramps_core::patterns::Settings;
-use legcramps_web::{AppConfig, DiaryAccess};
+use legcramps_web::{AppConfig, DiaryAccess, HostCheck};
 
 use crate::BadInput;
 use crate::cli::ServeArgs;
+
+/// The host names the diary may be reached by with `--single-user` on an address others can
+/// reach: `--allowed-host`, else the `--public-url` host; neither is a startup error.
+fn allowed_hosts(args: &ServeArgs) -> Result<Vec<String>> {
+    let mut hosts: Vec<String> = args
+        .allowed_hosts
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect();
+    if hosts.is_empty()
+        && let Some(host) = args.public_url.as_ref().and_then(|u| u.host_str())
+    {
+        hosts.push(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_ascii_lowercase(),
+        );
+    }
+    if hosts.is_empty() {
+        return Err(BadInput(
+            "--single-user on an address other computers can reach needs the host names people use, so that pages on other sites cannot reach the diary: give --allowed-host NAME (repeatable) or --public-url URL".to_owned(),
+        )
+        .into());
+    }
+    Ok(hosts)
+}
 
 pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
     tracing_subscriber::fmt()
@@ -28,6 +55,12 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    // Checked before anything starts: a bad combination of flags never serves a page.
+    let allowed = if args.single_user && !args.addr.ip().is_loopback() {
+        Some(allowed_hosts(args)?)
+    } else {
+        None
+    };
     runtime.block_on(async {
         let listener = TcpListener::bind(args.addr)
             .await
@@ -46,17 +79,24 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
             let store = legcramps_store::Store::open(&dir, args.store.database_url.as_deref())
                 .await
                 .map_err(|e| BadInput(e.to_string()))?;
-            if !loopback {
+            let hosts = if loopback {
+                // Whatever the flags: a loopback socket answers only to loopback names, which
+                // stops DNS-rebinding pages.
+                HostCheck::Loopback
+            } else {
+                let hosts = match &allowed {
+                    Some(hosts) => hosts.clone(),
+                    None => allowed_hosts(args)?,
+                };
                 tracing::warn!(
                     addr = %local,
+                    hosts = %hosts.join(","),
                     "--single-user: THE DIARY IS SERVED WITHOUT A LOGIN TO ANYONE WHO CAN REACH THIS ADDRESS. It holds personal health information. Use this only on a network you trust."
                 );
-            }
+                HostCheck::Allowed(hosts)
+            };
             tracing::info!(backend = store.backend(), "diary on");
-            DiaryAccess::On {
-                store,
-                loopback_only: loopback && !args.single_user,
-            }
+            DiaryAccess::On { store, hosts }
         } else {
             tracing::info!("diary off: not a loopback address and no --single-user");
             DiaryAccess::Off(format!(

@@ -78,8 +78,18 @@ fn problem(
         (status = 422, description = "The object breaks the contract (unknown field, wrong type, out of range)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-/// Triage one assessment.
+/// Triage one assessment. The answer is derived from health answers, so no cache may keep it
+/// (nor an error about them).
 pub(crate) async fn triage(request: Request) -> Response {
+    let mut response = triage_answer(request).await;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+async fn triage_answer(request: Request) -> Response {
     let json = request
         .headers()
         .get(header::CONTENT_TYPE)

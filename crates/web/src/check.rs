@@ -553,8 +553,23 @@ pub(crate) fn completed_check(body: &[u8]) -> Option<(Assessment, legcramps_core
     })
 }
 
-/// Every step of the check is a POST to `/check`.
-pub(crate) async fn step(body: Bytes) -> Response {
+#[derive(Template)]
+#[template(path = "check_cross_site.html")]
+struct CrossSitePage {
+    layout: Layout,
+}
+
+/// Every step of the check is a POST to `/check`. A post from another website is refused:
+/// another site must not make this one show advice for answers the person never gave.
+pub(crate) async fn step(headers: axum::http::HeaderMap, body: Bytes) -> Response {
+    if crate::middleware::cross_site(&headers) {
+        return private(render(
+            StatusCode::FORBIDDEN,
+            &CrossSitePage {
+                layout: Layout::new("This came from another website", "check"),
+            },
+        ));
+    }
     let form = Submitted::parse(&body);
     let Ok((mut a, mut asked)) = form.state() else {
         return broken();

@@ -30,41 +30,40 @@ use legcramps_core::patterns::{Summary, summarise};
 use legcramps_store::{Owner, Store, new_id};
 use serde::Deserialize;
 
+use crate::middleware::cross_site;
 use crate::pages::render;
 use crate::report::SummaryView;
 use crate::views::Layout;
-use crate::{DiaryAccess, Shared, charts};
+use crate::{DiaryAccess, HostCheck, Shared, charts};
 
 // ---------------------------------------------------------------------------------------------
 // Access
 
-fn host_is_loopback(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        // HTTP/1.0 clients may send no Host; only a local process can reach a loopback socket.
-        return true;
-    };
-    let name = if let Some(rest) = host.strip_prefix('[') {
+/// The host name a request names (without its port), or `None` when it names none.
+fn host_name(headers: &HeaderMap) -> Option<&str> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok())?;
+    Some(if let Some(rest) = host.strip_prefix('[') {
         rest.split(']').next().unwrap_or("")
     } else {
         host.rsplit_once(':').map_or(host, |(h, _)| h)
-    };
-    name.eq_ignore_ascii_case("localhost")
-        || name
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    })
 }
 
-/// A form post from another site (a page elsewhere trying to change the diary).
-fn cross_site(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return !matches!(site, "same-origin" | "none");
-    }
-    match (
-        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-    ) {
-        (Some(origin), Some(host)) => origin.split("://").nth(1) != Some(host),
-        _ => false,
+/// Whether a request may reach the diary, by the host name it names.
+fn host_allowed(check: &HostCheck, headers: &HeaderMap) -> bool {
+    match (check, host_name(headers)) {
+        // HTTP/1.0 clients may send no Host; only a local process can reach a loopback socket.
+        (HostCheck::Loopback, None) => true,
+        (HostCheck::Loopback, Some(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        (HostCheck::Allowed(_), None) => false,
+        (HostCheck::Allowed(names), Some(name)) => {
+            names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        }
     }
 }
 
@@ -112,9 +111,13 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
                 api,
             );
         }
-        DiaryAccess::On { loopback_only, .. } => {
-            if *loopback_only && !host_is_loopback(request.headers()) {
-                return refused(StatusCode::FORBIDDEN, "The diary is only served to this computer: open it at http://localhost or http://127.0.0.1.".to_owned(), api);
+        DiaryAccess::On { hosts, .. } => {
+            if !host_allowed(hosts, request.headers()) {
+                let reason = match hosts {
+                    HostCheck::Loopback => "The diary is only served to this computer: open it at http://localhost or http://127.0.0.1.".to_owned(),
+                    HostCheck::Allowed(names) => format!("The diary is only served at {}.", names.join(", ")),
+                };
+                return refused(StatusCode::FORBIDDEN, reason, api);
             }
             if request.method() == Method::POST && cross_site(request.headers()) {
                 return refused(StatusCode::FORBIDDEN, "This change came from another website, so it was refused. Nothing was changed.".to_owned(), api);
@@ -431,7 +434,9 @@ impl FormValues {
     }
 }
 
-fn parse_offset(s: &str) -> Option<FixedOffset> {
+/// A UTC offset as the form sends it ("+01:00"), within ±18:00 (the widest any time zone
+/// uses); anything else is refused rather than wrapped or guessed.
+pub(crate) fn parse_offset(s: &str) -> Option<FixedOffset> {
     let s = s.trim();
     let (sign, rest) = match s.as_bytes().first()? {
         b'+' => (1, &s[1..]),
@@ -439,8 +444,16 @@ fn parse_offset(s: &str) -> Option<FixedOffset> {
         _ => return None,
     };
     let (h, m) = rest.split_once(':')?;
-    let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
-    FixedOffset::east_opt(sign * secs)
+    let all_digits =
+        |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(h) || !all_digits(m) {
+        return None;
+    }
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    if m >= 60 || h * 60 + m > 18 * 60 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
 fn options(

@@ -39,11 +39,21 @@ pub use api::MAX_API_BODY_BYTES;
 pub enum DiaryAccess {
     On {
         store: Store,
-        /// Whether the server listens only on a loopback address (then requests must name a
-        /// loopback host, which defeats DNS-rebinding pages).
-        loopback_only: bool,
+        /// Which host names a request may name to reach the diary (this defeats DNS-rebinding
+        /// pages, whose requests name the attacker's host).
+        hosts: HostCheck,
     },
     Off(String),
+}
+
+/// The host names the diary answers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostCheck {
+    /// The server listens on a loopback address: only `localhost` and loopback IPs (always,
+    /// whatever the flags).
+    Loopback,
+    /// `--single-user` on an address others can reach: only these names (lower case).
+    Allowed(Vec<String>),
 }
 
 /// What the app serves.

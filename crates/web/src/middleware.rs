@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -48,4 +48,20 @@ pub(crate) async fn headers_and_logs(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// A form post from another site: a page elsewhere trying to change the diary, or to make this
+/// site show an outcome for answers the person never gave. Browsers say where a request came
+/// from in `Sec-Fetch-Site`; older ones send `Origin`, which must name this host.
+pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => origin.split("://").nth(1) != Some(host),
+        _ => false,
+    }
 }

@@ -358,3 +358,97 @@ fn the_fast_writer_matches_serde_for_every_outcome() {
         );
     }
 }
+
+/// Hardening finding 3: notes and medicine names starting with `=`, `+`, `-` or `@` were
+/// exported as typed, so a spreadsheet would run them as formulas. They now get a leading `'`
+/// (as OWASP advises), and import removes exactly that, so a round trip is still exact.
+#[test]
+fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
+    use legcramps_contract::diary_io::{DiaryFile, from_csv, to_csv};
+    use legcramps_core::diary::{
+        Context, Duration, Eased, Episode, EpisodeId, Medication, Note, Severity, Side, Site,
+        parse_start,
+    };
+    let texts = [
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "+1+1",
+        "-2",
+        "@SUM(A1:A9)",
+        "'=already quoted",
+        "'just an apostrophe",
+        "plain note",
+    ];
+    let episodes: Vec<Episode> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Episode {
+            id: EpisodeId::new(&format!("e{i}")).expect("id"),
+            start: parse_start("2026-11-20T02:10+00:00").expect("start"),
+            duration: Duration::from_seconds(60).expect("duration"),
+            site: Site::Calf,
+            side: Side::Left,
+            asleep: true,
+            eased: Eased::Yes,
+            severity: Severity::Mild,
+            note: Note::new(t).expect("note"),
+            context: Context {
+                new_medication: Some(Medication::new(t, None).expect("medication")),
+                ..Context::default()
+            },
+        })
+        .collect();
+    let csv = to_csv(&episodes);
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    for record in reader.records() {
+        for cell in record.expect("record").iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell a spreadsheet would run: {cell:?}"
+            );
+        }
+    }
+    assert!(csv.contains("'=HYPERLINK"));
+    assert!(csv.contains("''=already quoted"));
+    assert_eq!(
+        from_csv(&csv).expect("imports"),
+        DiaryFile {
+            episodes,
+            checks: Vec::new()
+        },
+        "the round trip is exact"
+    );
+}
+
+/// Hardening finding 4: a row whose id repeats an earlier row's in the same file (ids are
+/// case-folded) was silently dropped as "already in your diary". It is an error naming both
+/// rows, and nothing is imported.
+#[test]
+fn a_repeated_id_in_one_file_is_an_error_naming_both_rows() {
+    use legcramps_contract::diary_io::{from_csv, from_json};
+    let header = "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids";
+    let row =
+        |id: &str| format!("{id},2026-11-20T02:10:00+00:00,60,calf,left,yes,yes,mild,,no,,,no,no");
+    let csv = format!(
+        "{header}\r\n{}\r\n{}\r\n{}\r\n",
+        row("AbC-1"),
+        row("other"),
+        row("abc-1")
+    );
+    let e = from_csv(&csv).expect_err("refused");
+    assert_eq!(e.place, "row 4");
+    assert_eq!(e.field.as_deref(), Some("id"));
+    assert!(e.message.contains("row 2"), "{}", e.message);
+    let episode = |id: &str| {
+        format!(
+            r#"{{"id": "{id}", "start": "2026-11-20T02:10:00+00:00", "duration_seconds": 60, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild", "context": {{"exercise": false, "pregnant": false, "short_of_fluids": false}}}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"format": "legcramps-diary", "version": 1, "episodes": [{}, {}]}}"#,
+        episode("x1"),
+        episode("X1")
+    );
+    let e = from_json(&json).expect_err("refused");
+    assert_eq!(e.place, "episode 2");
+    assert!(e.message.contains("episode 1"), "{}", e.message);
+}

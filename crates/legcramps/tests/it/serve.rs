@@ -102,3 +102,96 @@ fn serves_logs_no_answers_and_stops_on_sigterm() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A server started with these extra arguments on a loopback port, and stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    dir: std::path::PathBuf,
+}
+
+impl Server {
+    fn start(name: &str, extra: &[&str]) -> Server {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("legcramps-{name}-{}", std::process::id()));
+        let child = Command::new(env!("CARGO_BIN_EXE_legcramps"))
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+                dir.to_str().expect("utf-8"),
+            ])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while request(
+            port,
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        )
+        .is_none()
+        {
+            assert!(Instant::now() < deadline, "the server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Server { child, port, dir }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Hardening finding 1: `--single-user` on a loopback address used to turn the DNS-rebinding
+/// guard off, so a page on rebind.evil.example could read, add to and delete the diary.
+#[test]
+fn single_user_on_loopback_keeps_the_rebinding_guard() {
+    let s = Server::start("rebind", &["--single-user"]);
+    let evil = "Host: rebind.evil.example\r\nOrigin: http://rebind.evil.example";
+    let read = request(
+        s.port,
+        &format!("GET /api/v1/episodes HTTP/1.1\r\n{evil}\r\nConnection: close\r\n\r\n"),
+    )
+    .expect("answers");
+    assert!(read.starts_with("HTTP/1.1 403"), "{read}");
+    let body = r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#;
+    let add = request(s.port, &format!("POST /api/v1/episodes HTTP/1.1\r\n{evil}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())).expect("answers");
+    assert!(add.starts_with("HTTP/1.1 403"), "{add}");
+    let wipe = "confirm=yes";
+    let delete = request(s.port, &format!("POST /diary/delete-all HTTP/1.1\r\n{evil}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{wipe}", wipe.len())).expect("answers");
+    assert!(delete.starts_with("HTTP/1.1 403"), "{delete}");
+    // The person's own browser still reaches it.
+    let own = request(
+        s.port,
+        "GET /api/v1/episodes HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .expect("answers");
+    assert!(own.starts_with("HTTP/1.1 200"), "{own}");
+}
+
+/// On an address others can reach, `--single-user` needs the host names people use.
+#[test]
+fn single_user_on_a_public_address_needs_its_host_names() {
+    let out = Command::new(env!("CARGO_BIN_EXE_legcramps"))
+        .args(["serve", "--addr", "0.0.0.0:0", "--single-user"])
+        .env_remove("LEGCRAMPS_ALLOWED_HOSTS")
+        .env_remove("LEGCRAMPS_PUBLIC_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--allowed-host") && err.contains("--public-url"),
+        "{err}"
+    );
+}

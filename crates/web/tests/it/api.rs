@@ -218,3 +218,18 @@ async fn openapi_describes_the_api() {
     assert!(!v["components"]["schemas"]["Outcome"].is_null());
     assert!(!v["paths"]["/api/v1/content"]["get"].is_null());
 }
+
+/// Hardening finding 11: triage answers carried no `Cache-Control: no-store`; every response
+/// derived from health answers, the refusals too, must not be kept by a cache.
+#[tokio::test]
+async fn triage_answers_are_never_cached() {
+    for (content_type, body) in [
+        ("application/json", r#"{"breathless_or_chest_pain": true}"#),
+        ("application/json", r#"{"frequent": "often"}"#),
+        ("application/json", "not json"),
+        ("text/plain", "{}"),
+    ] {
+        let r = post("/api/v1/triage", content_type, body).await;
+        assert_eq!(r.headers["cache-control"], "no-store", "{body}");
+    }
+}

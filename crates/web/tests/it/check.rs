@@ -430,3 +430,43 @@ async fn question_snapshot() {
     let b = Browser::start().await;
     insta::assert_snapshot!("question_minutes", stable(&b.page.body));
 }
+
+/// Hardening finding 7: another site could post answers to `/check` and make this site show
+/// an outcome for answers the person never gave. Cross-site posts are refused, as the diary's
+/// are; the check's own pages still work.
+#[tokio::test]
+async fn check_refuses_cross_site_posts() {
+    use axum::body::Body;
+    use axum::http::{Method, Request};
+    let answers = "a.breathless_or_chest_pain=yes&action=advice";
+    let send = |headers: &'static [(&'static str, &'static str)]| async move {
+        let mut b = Request::builder()
+            .method(Method::POST)
+            .uri("/check")
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        crate::support::send(b.body(Body::from(answers)).expect("request")).await
+    };
+    for headers in [
+        &[("sec-fetch-site", "cross-site")][..],
+        &[("sec-fetch-site", "same-site")][..],
+        &[("origin", "https://evil.example")][..],
+    ] {
+        let r = send(headers).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(!r.body.contains("data-disposition"), "no outcome is shown");
+        assert!(r.body.contains("another website"));
+    }
+    for headers in [
+        &[("sec-fetch-site", "same-origin")][..],
+        &[("origin", "http://127.0.0.1:8080")][..],
+        &[][..],
+    ] {
+        let r = send(headers).await;
+        assert_eq!(r.status, StatusCode::OK, "{headers:?}");
+        assert!(r.body.contains("data-disposition=\"emergency\""));
+    }
+}

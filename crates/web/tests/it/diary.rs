@@ -33,7 +33,7 @@ impl Diary {
         app(AppConfig {
             diary: DiaryAccess::On {
                 store: self.store.clone(),
-                loopback_only: true,
+                hosts: legcramps_web::HostCheck::Loopback,
             },
             settings: Settings::default(),
         })
@@ -339,6 +339,61 @@ async fn edit_and_delete() {
     let r = d.post_form(&format!("/diary/{id}/delete"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(d.count().await, 0);
+    d.finish().await;
+}
+
+/// Hardening finding 6: `parse_offset` multiplied hours by 3600 in an i32, so `+1193046:00`
+/// wrapped round and was stored as −00:28:16. Offsets are now within ±18:00, or refused.
+#[tokio::test]
+async fn the_time_zone_offset_cannot_overflow() {
+    let d = Diary::new().await;
+    for offset in [
+        "+1193046:00",
+        "+18:01",
+        "-19:00",
+        "+01:60",
+        "+1:0000",
+        "01:00",
+        "+-1:00",
+    ] {
+        let r = d.post_form("/diary", &with(&[("offset", offset)])).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{offset}");
+    }
+    assert_eq!(d.count().await, 0, "nothing was stored");
+    for offset in ["+18:00", "-12:00", "+05:45", "+00:00"] {
+        let r = d.post_form("/diary", &with(&[("offset", offset)])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{offset}");
+    }
+    d.finish().await;
+}
+
+/// With `--single-user` on an address others can reach, only the allowed names get the diary.
+#[tokio::test]
+async fn an_allow_list_of_hosts_refuses_every_other_name() {
+    let d = Diary::new().await;
+    let app = || {
+        app(AppConfig {
+            diary: DiaryAccess::On {
+                store: d.store.clone(),
+                hosts: legcramps_web::HostCheck::Allowed(vec!["cramps.example.org".into()]),
+            },
+            settings: Settings::default(),
+        })
+    };
+    for (host, status) in [
+        (Some("cramps.example.org"), StatusCode::OK),
+        (Some("CRAMPS.example.org:443"), StatusCode::OK),
+        (Some("rebind.evil.example"), StatusCode::FORBIDDEN),
+        (Some("localhost"), StatusCode::FORBIDDEN),
+        (None, StatusCode::FORBIDDEN),
+    ] {
+        let mut req = Request::builder().uri("/diary");
+        if let Some(h) = host {
+            req = req.header("host", h);
+        }
+        let r = send_to(app(), req.body(Body::empty()).expect("req")).await;
+        assert_eq!(r.status, status, "{host:?}");
+    }
     d.finish().await;
 }
 
