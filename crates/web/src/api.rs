@@ -48,7 +48,7 @@ impl Problem {
     }
 }
 
-fn problem(
+pub(crate) fn problem(
     status: StatusCode,
     kind: &'static str,
     title: &'static str,

@@ -987,6 +987,11 @@ pub(crate) async fn summary(State(cfg): State<Shared>, Query(q): Query<RangeQuer
 // Downloads
 
 async fn everything(cfg: &Shared, q: &RangeQuery) -> Result<DiaryFile, Response> {
+    everything_for(cfg, q, false).await
+}
+
+/// Everything in a date range; a bad date is a page for people, or problem+json for the API.
+async fn everything_for(cfg: &Shared, q: &RangeQuery, api: bool) -> Result<DiaryFile, Response> {
     let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
     let parse = |v: &Option<String>, f: &'static str| -> Result<Option<NaiveDate>, Response> {
         v.as_deref()
@@ -994,11 +999,20 @@ async fn everything(cfg: &Shared, q: &RangeQuery) -> Result<DiaryFile, Response>
             .map(|s| parse_date(f, s))
             .transpose()
             .map_err(|e| {
-                refused(
-                    StatusCode::BAD_REQUEST,
-                    format!("The dates are not valid ({e})."),
-                    false,
-                )
+                if api {
+                    problem(
+                        StatusCode::BAD_REQUEST,
+                        "The dates are not valid",
+                        e.to_string(),
+                        Some(e.field.to_owned()),
+                    )
+                } else {
+                    refused(
+                        StatusCode::BAD_REQUEST,
+                        format!("The dates are not valid ({e})."),
+                        false,
+                    )
+                }
             })
     };
     let from = parse(&q.from, "from")?;
@@ -1094,6 +1108,9 @@ pub(crate) async fn reminder(Query(q): Query<ReminderQuery>) -> Response {
 // ---------------------------------------------------------------------------------------------
 // The JSON API for episodes
 
+/// The largest episode body the API accepts.
+const MAX_EPISODE_BYTES: usize = 16 * 1024;
+
 fn problem(status: StatusCode, title: &str, detail: String, field: Option<String>) -> Response {
     let mut body = serde_json::json!({"type": "/problems/invalid-episode", "title": title, "status": status.as_u16(), "detail": detail});
     if let Some(f) = field {
@@ -1111,11 +1128,11 @@ fn problem(status: StatusCode, title: &str, detail: String, field: Option<String
 /// red flag. The response is sent once the write is durable.
 pub(crate) async fn api_create(
     State(cfg): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> Response {
     let store = store_or_fail!(cfg);
-    let json = headers
+    let json = request
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
@@ -1131,14 +1148,16 @@ pub(crate) async fn api_create(
             None,
         );
     }
-    if body.len() > 16 * 1024 {
+    // Read at most the limit ourselves, so that any larger body, however large, gets a
+    // problem+json answer rather than the framework's plain-text one.
+    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_EPISODE_BYTES).await else {
         return problem(
             StatusCode::PAYLOAD_TOO_LARGE,
             "The episode is too large",
-            "the body is larger than 16384 bytes".into(),
+            format!("the body is larger than {MAX_EPISODE_BYTES} bytes"),
             None,
         );
-    }
+    };
     let Ok(text) = std::str::from_utf8(&body) else {
         return problem(
             StatusCode::BAD_REQUEST,
@@ -1147,6 +1166,19 @@ pub(crate) async fn api_create(
             None,
         );
     };
+    // Not one JSON object at all is a 400, as for triage; a well-formed object that breaks the
+    // rules is a 422 naming the field.
+    if !matches!(
+        serde_json::from_str::<serde_json::Value>(text),
+        Ok(serde_json::Value::Object(_))
+    ) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The body is not one JSON object",
+            "send one JSON object describing the episode".into(),
+            None,
+        );
+    }
     let episode = match new_episode_from_json(text, new_id()) {
         Ok(e) => e,
         Err(e) => {
@@ -1194,8 +1226,19 @@ pub(crate) async fn api_create(
 }
 
 /// `GET /api/v1/episodes`: the diary as JSON (the export format).
-pub(crate) async fn api_list(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
-    match everything(&cfg, &q).await {
+pub(crate) async fn api_list(
+    State(cfg): State<Shared>,
+    q: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The query is not valid",
+            "use ?from=YYYY-MM-DD&to=YYYY-MM-DD, both optional".into(),
+            None,
+        );
+    };
+    match everything_for(&cfg, &q, true).await {
         Ok(f) => {
             let mut r = to_json(&f).into_response();
             r.headers_mut().insert(

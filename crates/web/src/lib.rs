@@ -125,7 +125,8 @@ pub fn app(config: AppConfig) -> Router {
         .route("/assets/{*path}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .merge(diary)
-        .fallback(pages::not_found)
+        .fallback(pages::not_found_for)
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn(middleware::headers_and_logs))
 }
 

@@ -208,6 +208,40 @@ struct NotFoundPage {
     layout: Layout,
 }
 
+/// Not found: a page for people, problem+json under `/api/`.
+pub(crate) async fn not_found_for(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::api::problem(
+            StatusCode::NOT_FOUND,
+            "/problems/not-found",
+            "There is no such API route",
+            format!(
+                "`{}` is not a route of this API; see /api/openapi.json",
+                uri.path()
+            ),
+            None,
+        );
+    }
+    not_found().await
+}
+
+/// A route that exists but not for this method: problem+json under `/api/`, a page elsewhere.
+pub(crate) async fn method_not_allowed(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::api::problem(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "/problems/method-not-allowed",
+            "This method is not allowed here",
+            format!(
+                "`{}` does not take this method; see /api/openapi.json",
+                uri.path()
+            ),
+            None,
+        );
+    }
+    (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").into_response()
+}
+
 pub(crate) async fn not_found() -> Response {
     render(
         StatusCode::NOT_FOUND,

@@ -649,3 +649,118 @@ async fn a_completed_check_can_be_saved_to_the_diary() {
     assert!(fhir.body.contains("QuestionnaireResponse"));
     d.finish().await;
 }
+
+/// Hardening finding 9: the episodes API answered 422 to a body that is not JSON (triage gives
+/// 400), a 400 HTML page for a bad `from` date and a 413 text/plain over 2 MB. Every API error
+/// is now RFC 9457 problem+json, naming the field where there is one.
+#[tokio::test]
+async fn every_api_error_is_problem_json() {
+    let d = Diary::new().await;
+    let json = [("content-type", "application/json")];
+    let big = "x".repeat(3 * 1024 * 1024);
+    let cases: Vec<(
+        Method,
+        &str,
+        &[(&str, &str)],
+        &str,
+        StatusCode,
+        Option<&str>,
+    )> = vec![
+        (
+            Method::POST,
+            "/api/v1/episodes",
+            &json,
+            "not json",
+            StatusCode::BAD_REQUEST,
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/episodes",
+            &json,
+            "[1, 2]",
+            StatusCode::BAD_REQUEST,
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/episodes",
+            &json,
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "knee", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("site"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/episodes",
+            &json,
+            &big,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/episodes",
+            &[("content-type", "text/plain")],
+            "{}",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/episodes?from=2026-13-01",
+            &[],
+            "",
+            StatusCode::BAD_REQUEST,
+            Some("from"),
+        ),
+        (
+            Method::GET,
+            "/api/v1/episodes?to=yesterday",
+            &[],
+            "",
+            StatusCode::BAD_REQUEST,
+            Some("to"),
+        ),
+        (
+            Method::GET,
+            "/api/v1/no-such-route",
+            &[],
+            "",
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/triage",
+            &[],
+            "",
+            StatusCode::METHOD_NOT_ALLOWED,
+            None,
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/episodes",
+            &[],
+            "",
+            StatusCode::METHOD_NOT_ALLOWED,
+            None,
+        ),
+    ];
+    for (method, path, headers, body, status, field) in cases {
+        let r = d.request(method.clone(), path, headers, body).await;
+        assert_eq!(r.status, status, "{method} {path}: {}", r.body);
+        assert_eq!(
+            r.headers["content-type"], "application/problem+json",
+            "{method} {path}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.body).expect("problem json");
+        assert_eq!(v["status"], status.as_u16(), "{method} {path}");
+        assert!(v["title"].is_string() && v["detail"].is_string() && v["type"].is_string());
+        if let Some(f) = field {
+            assert_eq!(v["field"], f, "{method} {path}");
+        }
+    }
+    assert_eq!(d.count().await, 0, "nothing was stored");
+    d.finish().await;
+}
