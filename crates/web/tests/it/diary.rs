@@ -650,6 +650,16 @@ async fn a_completed_check_can_be_saved_to_the_diary() {
     d.finish().await;
 }
 
+/// One API request and the problem it must get: method, path, headers, body, status, field.
+type ApiCase<'a> = (
+    Method,
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    &'a str,
+    StatusCode,
+    Option<&'a str>,
+);
+
 /// Hardening finding 9: the episodes API answered 422 to a body that is not JSON (triage gives
 /// 400), a 400 HTML page for a bad `from` date and a 413 text/plain over 2 MB. Every API error
 /// is now RFC 9457 problem+json, naming the field where there is one.
@@ -658,14 +668,7 @@ async fn every_api_error_is_problem_json() {
     let d = Diary::new().await;
     let json = [("content-type", "application/json")];
     let big = "x".repeat(3 * 1024 * 1024);
-    let cases: Vec<(
-        Method,
-        &str,
-        &[(&str, &str)],
-        &str,
-        StatusCode,
-        Option<&str>,
-    )> = vec![
+    let cases: Vec<ApiCase> = vec![
         (
             Method::POST,
             "/api/v1/episodes",
