@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Invalid, Medication, Note, Severity, Side, Site,
     parse_date, parse_start,
@@ -575,6 +575,36 @@ pub fn shown_from_parts(
         content_version,
         rules_version: rules_version.unwrap_or_default(),
     }))
+}
+
+/// Apply the date limits (`diary::check_when`, `check_day`) to everything in a parsed file,
+/// naming the row (CSV) or the episode or check (JSON), as parsing does.
+pub fn check_dates(file: &DiaryFile, now: DateTime<Utc>, csv: bool) -> Result<(), ImportError> {
+    for (n, e) in file.episodes.iter().enumerate() {
+        let place = if csv {
+            format!("row {}", n + 2)
+        } else {
+            format!("episode {}", n + 1)
+        };
+        e.check_dates(now).map_err(|err| at(&place, err))?;
+    }
+    for (n, c) in file.checks.iter().enumerate() {
+        legcramps_core::diary::check_when("at", c.at, now)
+            .map_err(|err| at(&format!("check {}", n + 1), err))?;
+    }
+    Ok(())
+}
+
+/// Parse an exported file, CSV or JSON, and apply the date limits: what `import` stores.
+pub fn import_checked(text: &str, now: DateTime<Utc>) -> Result<DiaryFile, ImportError> {
+    let file = import(text)?;
+    let json = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .trim_start()
+        .starts_with('{');
+    check_dates(&file, now, !json)?;
+    Ok(file)
 }
 
 /// Parse an exported file, CSV or JSON, telling them apart by their content.

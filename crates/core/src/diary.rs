@@ -370,6 +370,52 @@ impl Episode {
     }
 }
 
+/// How far ahead of the clock a time may be: a few minutes, for clocks that disagree.
+pub const FUTURE_GRACE_MINUTES: i64 = 5;
+
+/// A moment a person logged (a cramp's start, a saved check): from [`EARLIEST_YEAR`], and not in
+/// the future. The one check every way in uses (CLI, form, API, import); `now` is passed in
+/// because the core reads no clock.
+pub fn check_when(
+    field: &'static str,
+    t: DateTime<FixedOffset>,
+    now: DateTime<Utc>,
+) -> Result<(), Invalid> {
+    use chrono::Datelike;
+    if t.year() < EARLIEST_YEAR {
+        return Err(invalid(field, format!("is before {EARLIEST_YEAR}")));
+    }
+    if t.to_utc() > now + chrono::Duration::minutes(FUTURE_GRACE_MINUTES) {
+        return Err(invalid(field, "is in the future"));
+    }
+    Ok(())
+}
+
+/// A calendar date a person gave (a medicine's start): from [`EARLIEST_YEAR`], and not after
+/// today anywhere on Earth (UTC+14).
+pub fn check_day(field: &'static str, d: NaiveDate, now: DateTime<Utc>) -> Result<(), Invalid> {
+    use chrono::Datelike;
+    if d.year() < EARLIEST_YEAR {
+        return Err(invalid(field, format!("is before {EARLIEST_YEAR}")));
+    }
+    if d > (now + chrono::Duration::hours(14)).date_naive() {
+        return Err(invalid(field, "is in the future"));
+    }
+    Ok(())
+}
+
+impl Episode {
+    /// The date limits, for every way an episode comes in: the start, and a new medicine's
+    /// start date.
+    pub fn check_dates(&self, now: DateTime<Utc>) -> Result<(), Invalid> {
+        check_when("start", self.start, now)?;
+        if let Some(d) = self.context.new_medication.as_ref().and_then(|m| m.started) {
+            check_day("new_medication_started", d, now)?;
+        }
+        Ok(())
+    }
+}
+
 /// For how long after a red-flag cramp the diary says "phone 111 now" rather than "tell your
 /// GP about it": a product setting, not a clinical threshold (the source gives none).
 pub const RED_FLAG_RECENT_HOURS: i64 = 24;

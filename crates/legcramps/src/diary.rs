@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
-use legcramps_contract::diary_io::{DiaryFile, format_start, import, to_csv, to_json};
+use legcramps_contract::diary_io::{DiaryFile, format_start, import_checked, to_csv, to_json};
 use legcramps_contract::{fhir, ics};
 use legcramps_core::content::SOURCE_CREDIT;
 use legcramps_core::diary::{
@@ -122,14 +122,25 @@ fn medication(f: &EpisodeFields) -> Result<Option<Medication>> {
 }
 
 fn check_not_future(start: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
-    // A few minutes' grace for clocks that disagree.
-    if start > now() + chrono::Duration::minutes(5) {
-        return Err(bad(format!(
-            "--at: {} is in the future",
+    legcramps_core::diary::check_when("start", start, Utc::now()).map_err(|_| {
+        bad(format!(
+            "--at: {} is in the future or before 1900",
             format_start(&start)
-        )));
-    }
+        ))
+    })?;
     Ok(start)
+}
+
+/// The date limits every way in applies, with the flag that was at fault named.
+fn check_dates(e: &Episode) -> Result<()> {
+    e.check_dates(Utc::now()).map_err(|err| {
+        let flag = match err.field {
+            "start" => "--at",
+            "new_medication_started" => "--medication-started",
+            other => other,
+        };
+        bad(format!("{flag}: {}", err.message))
+    })
 }
 
 /// What to do about a red-flag episode, from the triage engine's own tables: urgent when it
@@ -228,6 +239,7 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
             short_of_fluids: f.short_of_fluids,
         },
     };
+    check_dates(&episode)?;
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(&args.store).await?;
@@ -343,6 +355,7 @@ pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
         if f.medication.is_some() {
             e.context.new_medication = medication(f)?;
         }
+        check_dates(&e)?;
         if args.clear_medication {
             e.context.new_medication = None;
         }
@@ -568,24 +581,13 @@ pub(crate) fn import_file(args: &cli::ImportArgs) -> Result<ExitCode> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    let file: DiaryFile = import(&text).map_err(|e| {
+    // Parsed whole and checked whole (the date limits too) before anything is stored.
+    let file: DiaryFile = import_checked(&text, Utc::now()).map_err(|e| {
         bad(format!(
             "{}: {e}; nothing was imported",
             args.file.display()
         ))
     })?;
-    let now = now();
-    if let Some(e) = file
-        .episodes
-        .iter()
-        .find(|e| e.start > now + chrono::Duration::days(1))
-    {
-        return Err(bad(format!(
-            "{}: episode {} starts in the future; nothing was imported",
-            args.file.display(),
-            e.id
-        )));
-    }
     let rt = runtime()?;
     let report = rt.block_on(async {
         let store = open(&args.store).await?;

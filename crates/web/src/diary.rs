@@ -678,7 +678,7 @@ fn red_flag_page(advice: legcramps_core::diary::RedFlagAdvice) -> Response {
 pub(crate) async fn create(State(cfg): State<Shared>, body: Bytes) -> Response {
     let store = store_or_fail!(cfg);
     let v = FormValues::from_form(&body);
-    match v.episode(new_id()) {
+    match dates_checked(v.episode(new_id())) {
         Err(errors) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage::new("/diary".into(), "Log a cramp", "Save", v, errors),
@@ -691,6 +691,27 @@ pub(crate) async fn create(State(cfg): State<Shared>, body: Bytes) -> Response {
             },
         },
     }
+}
+
+/// The date limits every way in applies (`Episode::check_dates`), with the form field at fault
+/// marked.
+fn dates_checked(
+    r: Result<Episode, Vec<(&'static str, String)>>,
+) -> Result<Episode, Vec<(&'static str, String)>> {
+    let e = r?;
+    e.check_dates(Utc::now()).map_err(|err| {
+        vec![match err.field {
+            "new_medication_started" => (
+                "medication-started",
+                format!("The date you started the medicine {}", err.message),
+            ),
+            _ => (
+                "start-day",
+                format!("The date and time of the cramp {}", err.message),
+            ),
+        }]
+    })?;
+    Ok(e)
 }
 
 fn parse_id(id: &str) -> Option<EpisodeId> {
@@ -736,7 +757,7 @@ pub(crate) async fn update(
         return crate::pages::not_found().await;
     };
     let v = FormValues::from_form(&body);
-    match v.episode(id.clone()) {
+    match dates_checked(v.episode(id.clone())) {
         Err(errors) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage::new(
@@ -1190,12 +1211,16 @@ pub(crate) async fn api_create(
             );
         }
     };
-    if episode.start > Utc::now().fixed_offset() + chrono::Duration::minutes(5) {
+    if let Err(err) = episode.check_dates(Utc::now()) {
+        let field = match err.field {
+            "new_medication_started" => "context.new_medication.started",
+            other => other,
+        };
         return problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "The episode is not valid",
-            "start: is in the future".into(),
-            Some("start".into()),
+            format!("{field}: {}", err.message),
+            Some(field.to_owned()),
         );
     }
     if let Err(e) = store.insert(&Owner::local(), &episode).await {

@@ -452,3 +452,56 @@ fn a_repeated_id_in_one_file_is_an_error_naming_both_rows() {
     assert_eq!(e.place, "episode 2");
     assert!(e.message.contains("episode 1"), "{}", e.message);
 }
+
+/// Hardening finding 5: date limits were not applied everywhere — a medicine start of
+/// 9999-12-31 or 0001-01-01, an episode 20 hours in the future by import, a saved check dated
+/// 2099 were all accepted. One check (`diary::check_when`, `check_day`) now serves every way in;
+/// here, import, naming the place and the field.
+#[test]
+fn import_applies_the_date_limits() {
+    use chrono::{TimeZone, Utc};
+    use legcramps_contract::diary_io::import_checked;
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 26, 12, 0, 0)
+        .single()
+        .expect("now");
+    let header = "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids";
+    let csv = |start: &str, med: &str, started: &str| {
+        format!("{header}\r\ne1,{start},60,calf,left,yes,yes,mild,,no,{med},{started},no,no\r\n")
+    };
+    for (text, place, field) in [
+        (
+            csv("2026-11-20T02:10:00+00:00", "Tablets", "9999-12-31"),
+            "row 2",
+            "new_medication_started",
+        ),
+        (
+            csv("2026-11-20T02:10:00+00:00", "Tablets", "0001-01-01"),
+            "row 2",
+            "new_medication_started",
+        ),
+        (csv("2026-11-27T08:00:00+00:00", "", ""), "row 2", "start"),
+        (csv("1899-12-31T23:00:00+00:00", "", ""), "row 2", "start"),
+    ] {
+        let e = import_checked(&text, now).expect_err("refused");
+        assert_eq!(
+            (e.place.as_str(), e.field.as_deref()),
+            (place, Some(field)),
+            "{e}"
+        );
+    }
+    let check = r#"{"format": "legcramps-diary", "version": 1, "checks": [{"id": "c1", "at": "2099-01-01T00:00:00+00:00", "answers": {}}]}"#;
+    let e = import_checked(check, now).expect_err("refused");
+    assert_eq!(
+        (e.place.as_str(), e.field.as_deref()),
+        ("check 1", Some("at"))
+    );
+    // Inside the limits is fine, including the few minutes' grace for clocks.
+    assert!(
+        import_checked(
+            &csv("2026-11-26T12:03:00+00:00", "Tablets", "2026-11-26"),
+            now
+        )
+        .is_ok()
+    );
+}

@@ -511,3 +511,34 @@ fn the_diary_commands_work_on_postgresql() {
         }
     });
 }
+
+/// Hardening finding 5, on the command line: the medicine's start date has the same limits.
+#[test]
+fn log_applies_the_date_limits_naming_the_flag() {
+    let d = Dir::new("dates");
+    for started in ["9999-12-31", "0001-01-01"] {
+        let r = d.run(&[
+            "log",
+            "--at",
+            "2026-11-20T02:10+00:00",
+            "--minutes",
+            "3",
+            "--site",
+            "calf",
+            "--side",
+            "left",
+            "--asleep",
+            "--eased",
+            "yes",
+            "--severity",
+            "mild",
+            "--medication",
+            "Tablets",
+            "--medication-started",
+            started,
+        ]);
+        assert_eq!(r.code, 2, "{started}: {}", r.stdout);
+        assert!(r.stderr.contains("--medication-started"), "{}", r.stderr);
+    }
+    assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
+}

@@ -767,3 +767,48 @@ async fn every_api_error_is_problem_json() {
     assert_eq!(d.count().await, 0, "nothing was stored");
     d.finish().await;
 }
+
+/// Hardening finding 5: one set of date limits for every way in. Through the form and the API:
+/// a medicine started in 9999 or in year 1, or a cramp 20 hours ahead, is refused and nothing
+/// is stored.
+#[tokio::test]
+async fn the_form_and_the_api_apply_the_date_limits() {
+    let d = Diary::new().await;
+    for started in ["9999-12-31", "0001-01-01"] {
+        let r = d
+            .post_form("/diary", &with(&[("medication-started", started)]))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{started}");
+        assert!(
+            r.body.contains("The date you started the medicine"),
+            "{started}"
+        );
+    }
+    let json = [("content-type", "application/json")];
+    let future = (chrono::Utc::now() + chrono::Duration::hours(20))
+        .format("%Y-%m-%dT%H:%M:00+00:00")
+        .to_string();
+    let body = |start: &str, started: &str| {
+        format!(
+            r#"{{"start": "{start}", "minutes": 3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild", "context": {{"exercise": false, "pregnant": false, "short_of_fluids": false, "new_medication": {{"name": "Tablets", "started": "{started}"}}}}}}"#
+        )
+    };
+    for (b, field) in [
+        (
+            body("2026-11-20T02:10:00+00:00", "0001-01-01"),
+            "context.new_medication.started",
+        ),
+        (
+            body("2026-11-20T02:10:00+00:00", "9999-12-31"),
+            "context.new_medication.started",
+        ),
+        (body(&future, "2026-11-01"), "start"),
+    ] {
+        let r = d.request(Method::POST, "/api/v1/episodes", &json, &b).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+        assert_eq!(v["field"], field, "{b}");
+    }
+    assert_eq!(d.count().await, 0, "nothing was stored");
+    d.finish().await;
+}
