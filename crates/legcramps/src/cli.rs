@@ -289,6 +289,19 @@ pub(crate) struct ServeArgs {
     /// The address people use to reach this server, such as https://cramps.example.org
     #[arg(long, env = "LEGCRAMPS_PUBLIC_URL", value_name = "URL")]
     pub(crate) public_url: Option<url::Url>,
+    /// Seconds a client has to send a request's headers once it has started them
+    #[arg(long, env = "LEGCRAMPS_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
+    pub(crate) header_read_timeout: u64,
+    /// Seconds a connection may send nothing (new, or kept alive between requests) before it
+    /// is closed
+    #[arg(long, env = "LEGCRAMPS_IDLE_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
+    pub(crate) idle_timeout: u64,
+    /// Seconds one request may take before it gets 503 with Retry-After
+    #[arg(long, env = "LEGCRAMPS_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
+    pub(crate) request_timeout: u64,
+    /// Connections served at once (more wait to be accepted)
+    #[arg(long, env = "LEGCRAMPS_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000), value_name = "N")]
+    pub(crate) max_connections: u64,
     #[command(flatten)]
     pub(crate) store: Store,
     #[command(flatten)]

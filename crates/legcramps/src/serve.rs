@@ -116,7 +116,14 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
             design_system = legcramps_web::DESIGN_SYSTEM,
             "legcramps is serving on http://{local}"
         );
-        legcramps_web::serve(listener, config, shutdown())
+        let limits = legcramps_web::Limits {
+            header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
+            idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
+            request_timeout: std::time::Duration::from_secs(args.request_timeout),
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            ..legcramps_web::Limits::default()
+        };
+        legcramps_web::serve_with(listener, config, limits, shutdown())
             .await
             .context("serving")?;
         tracing::info!("stopped");

@@ -65,3 +65,24 @@ pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
         _ => false,
     }
 }
+
+/// Give a request at most `limit` from its headers to its response; past that it gets a 503
+/// with `Retry-After` (a write that had already been made stays made).
+pub(crate) async fn request_timeout(
+    limit: std::time::Duration,
+    request: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let mut r = axum::response::IntoResponse::into_response((
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, that took too long. Please try again. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",
+            ));
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            r
+        }
+    }
+}
