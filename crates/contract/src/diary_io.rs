@@ -257,6 +257,19 @@ pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
             })?;
         index.push(i);
     }
+    for (i, h) in headers.iter().enumerate() {
+        if headers
+            .iter()
+            .skip(i + 1)
+            .any(|other| other.trim() == h.trim())
+        {
+            return Err(ImportError {
+                place: "row 1".into(),
+                field: Some(h.trim().to_owned()),
+                message: "this column appears more than once in the header".into(),
+            });
+        }
+    }
     if let Some(extra) = headers.iter().find(|h| !CSV_HEADER.contains(&h.trim())) {
         return Err(ImportError {
             place: "row 1".into(),

@@ -166,6 +166,17 @@ impl Duration {
     }
 }
 
+/// The text without bidirectional embedding, override and isolate controls (U+202A to U+202E,
+/// U+2066 to U+2069).
+fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if text.chars().any(bidi) {
+        std::borrow::Cow::Owned(text.chars().filter(|c| !bidi(*c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The most characters a note may have.
 pub const MAX_NOTE_CHARS: usize = 500;
 
@@ -176,6 +187,9 @@ pub struct Note(String);
 
 impl Note {
     pub fn new(text: &str) -> Result<Option<Note>, Invalid> {
+        // Bidirectional controls can make a note read differently from what it holds (and
+        // spoof what a GP sees in an export): they are removed.
+        let text = without_bidi_controls(text);
         let text = text.trim();
         if text.is_empty() {
             return Ok(None);
@@ -213,6 +227,7 @@ pub struct Medication {
 
 impl Medication {
     pub fn new(name: &str, started: Option<NaiveDate>) -> Result<Medication, Invalid> {
+        let name = without_bidi_controls(name);
         let name = name.trim();
         if name.is_empty() {
             return Err(invalid("medication", "needs a name"));

@@ -3,7 +3,7 @@
 //! Each opens the store (SQLite in the data directory, or PostgreSQL from DATABASE_URL), does
 //! one thing, and closes it. Nothing here logs diary content; errors name the field.
 
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,12 +92,16 @@ fn needed<T>(
     }
 }
 
+/// `--minutes`, with any problem named by the flag (not the domain's "duration").
 fn minutes(s: &str) -> Result<Duration, Invalid> {
     let n: f64 = s.trim().parse().map_err(|_| Invalid {
-        field: "minutes",
+        field: "--minutes",
         message: format!("`{}` is not a number of minutes", s.trim()),
     })?;
-    Duration::from_minutes(n)
+    Duration::from_minutes(n).map_err(|e| Invalid {
+        field: "--minutes",
+        ..e
+    })
 }
 
 fn yes_no(s: &str) -> Result<bool, Invalid> {
@@ -569,16 +573,30 @@ pub(crate) fn export(args: &cli::ExportArgs) -> Result<ExitCode> {
 }
 
 pub(crate) fn import_file(args: &cli::ImportArgs) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| bad(format!("cannot read {}: {e}", args.file.display())))?;
-    if bytes.len() > 64 * 1024 * 1024 {
+    const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+    let cannot = |e: std::io::Error| bad(format!("cannot read {}: {e}", args.file.display()));
+    // The size is checked before reading, and the read is bounded, so a huge file is refused
+    // without being loaded.
+    let file = std::fs::File::open(&args.file).map_err(cannot)?;
+    if file.metadata().map_err(cannot)?.len() > MAX_IMPORT_BYTES {
+        return Err(bad(format!("{} is larger than 64 MB", args.file.display())));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return Err(bad(format!("{} is larger than 64 MB", args.file.display())));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        // Name the row (CSV; the header is row 1) or the line (JSON) that holds the bad byte.
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        let json = e.as_bytes().iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         bad(format!(
-            "{}: not UTF-8 text (byte {})",
+            "{}: {} {line} is not UTF-8 text (byte {at}); nothing was imported",
             args.file.display(),
-            e.utf8_error().valid_up_to()
+            if json { "line" } else { "row" }
         ))
     })?;
     // Parsed whole and checked whole (the date limits too) before anything is stored.

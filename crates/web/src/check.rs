@@ -169,6 +169,11 @@ impl Submitted {
             if values.is_empty() {
                 continue;
             }
+            // Only the conditions question carries several values; a second value for any
+            // other answer means the form was tampered with: refused, not guessed.
+            if values.len() > 1 && field != Field::KnownConditions {
+                return Err(());
+            }
             read_answer(field, &values, false, &mut a).map_err(|_| ())?;
             asked = asked.with(field);
         }

@@ -675,8 +675,33 @@ fn red_flag_page(advice: legcramps_core::diary::RedFlagAdvice) -> Response {
     )
 }
 
+/// Whether every name and value of a form decodes to UTF-8. The form parser would put U+FFFD
+/// in place of a bad byte and store that; the diary refuses such a form instead.
+fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').all(|pair| {
+        let plus_as_space: Vec<u8> = pair
+            .iter()
+            .map(|b| if *b == b'+' { b' ' } else { *b })
+            .collect();
+        percent_encoding::percent_decode(&plus_as_space)
+            .decode_utf8()
+            .is_ok()
+    })
+}
+
+fn not_utf8() -> Response {
+    refused(
+        StatusCode::BAD_REQUEST,
+        "The form held characters that could not be read, so nothing was saved. Please type the note again.".to_owned(),
+        false,
+    )
+}
+
 pub(crate) async fn create(State(cfg): State<Shared>, body: Bytes) -> Response {
     let store = store_or_fail!(cfg);
+    if !form_is_utf8(&body) {
+        return not_utf8();
+    }
     let v = FormValues::from_form(&body);
     match dates_checked(v.episode(new_id())) {
         Err(errors) => render(
@@ -752,6 +777,9 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
+    if !form_is_utf8(&body) {
+        return not_utf8();
+    }
     let store = store_or_fail!(cfg);
     let Some(id) = parse_id(&id) else {
         return crate::pages::not_found().await;

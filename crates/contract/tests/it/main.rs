@@ -505,3 +505,19 @@ fn import_applies_the_date_limits() {
         .is_ok()
     );
 }
+
+/// Hardening finding 12: a CSV header with a repeated column is refused, naming it; notes lose
+/// bidirectional controls (which can make a note read differently from what it holds).
+#[test]
+fn a_repeated_csv_column_is_refused_and_bidi_controls_are_removed() {
+    let header = "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids,note";
+    let e = legcramps_contract::diary_io::from_csv(&format!("{header}\r\n")).expect_err("refused");
+    assert_eq!(
+        (e.place.as_str(), e.field.as_deref()),
+        ("row 1", Some("note"))
+    );
+    let note = legcramps_core::diary::Note::new("\u{202E}gnp.exe \u{2066}woke me\u{2069}")
+        .expect("valid")
+        .expect("a note");
+    assert_eq!(note.as_str(), "gnp.exe woke me");
+}

@@ -157,10 +157,10 @@ fn a_red_flag_shows_the_urgent_advice_at_once() {
 fn bad_log_input_names_the_field_and_stores_nothing() {
     let d = Dir::new("bad");
     for (swap, expected) in [
-        (("--minutes", "-1"), "duration: must not be negative"),
+        (("--minutes", "-1"), "--minutes: must not be negative"),
         (
             ("--minutes", "99999"),
-            "duration: must be at most 1440 minutes",
+            "--minutes: must be at most 1440 minutes",
         ),
         (
             ("--minutes", "abc"),
@@ -541,4 +541,35 @@ fn log_applies_the_date_limits_naming_the_flag() {
         assert!(r.stderr.contains("--medication-started"), "{}", r.stderr);
     }
     assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
+}
+
+/// Hardening finding 12: import checks the size before reading (a 65 MB file is refused without
+/// being loaded) and names the row that holds a byte that is not UTF-8.
+#[test]
+fn import_checks_the_size_first_and_names_the_row_of_a_bad_byte() {
+    let d = Dir::new("import-limits");
+    let dir = std::env::temp_dir().join(format!("legcramps-import-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let huge = dir.join("huge.csv");
+    std::fs::File::create(&huge)
+        .expect("create")
+        .set_len(65 * 1024 * 1024)
+        .expect("sparse file");
+    let r = d.run(&["import", huge.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("larger than 64 MB"), "{}", r.stderr);
+    let bad = dir.join("bad.csv");
+    let mut bytes = b"id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids\r\n".to_vec();
+    bytes.extend_from_slice(
+        b"e1,2026-11-20T02:10:00+00:00,60,calf,left,yes,yes,mild,,no,,,no,no\r\n",
+    );
+    bytes.extend_from_slice(
+        b"e2,2026-11-20T03:10:00+00:00,60,calf,left,yes,yes,mild,caf\xe9,no,,,no,no\r\n",
+    );
+    std::fs::write(&bad, bytes).expect("write");
+    let r = d.run(&["import", bad.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("row 3 is not UTF-8"), "{}", r.stderr);
+    assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
+    let _ = std::fs::remove_dir_all(dir);
 }

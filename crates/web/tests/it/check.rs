@@ -470,3 +470,20 @@ async fn check_refuses_cross_site_posts() {
         assert!(r.body.contains("data-disposition=\"emergency\""));
     }
 }
+
+/// Hardening finding 12: a duplicated hidden answer was read as the first of the two. It is
+/// refused, as the docs say (only the conditions question carries several values).
+#[tokio::test]
+async fn a_duplicated_hidden_answer_is_refused() {
+    let r = post_form(
+        "/check",
+        &[
+            ("a.breathless_or_chest_pain".into(), "no".into()),
+            ("a.breathless_or_chest_pain".into(), "yes".into()),
+            ("action".into(), "advice".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Your answers could not be read"));
+}

@@ -812,3 +812,26 @@ async fn the_form_and_the_api_apply_the_date_limits() {
     assert_eq!(d.count().await, 0, "nothing was stored");
     d.finish().await;
 }
+
+/// Hardening finding 12: a form note with invalid UTF-8 was stored with U+FFFD in its place.
+/// It is refused, and nothing is stored.
+#[tokio::test]
+async fn a_form_that_is_not_utf8_is_refused_not_stored() {
+    let d = Diary::new().await;
+    let mut body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(with(&[("note", "")]))
+        .finish();
+    body.push_str("&note=woke%FFme");
+    let r = d
+        .request(
+            Method::POST,
+            "/diary",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            &body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("nothing was saved"));
+    assert_eq!(d.count().await, 0);
+    d.finish().await;
+}
