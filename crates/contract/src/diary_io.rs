@@ -337,9 +337,10 @@ fn first_use(
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DiaryJson {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Diary))]
+pub struct DiaryJson {
     format: String,
     version: u32,
     #[serde(default)]
@@ -350,9 +351,10 @@ struct DiaryJson {
     checks: Vec<CheckJson>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EpisodeJson {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Episode))]
+pub struct EpisodeJson {
     id: String,
     start: String,
     duration_seconds: u32,
@@ -366,9 +368,10 @@ struct EpisodeJson {
     context: ContextJson,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ContextJson {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EpisodeContext))]
+pub struct ContextJson {
     exercise: bool,
     #[serde(default)]
     new_medication: Option<MedicationJson>,
@@ -376,19 +379,22 @@ struct ContextJson {
     short_of_fluids: bool,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MedicationJson {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = NewMedication))]
+pub struct MedicationJson {
     name: String,
     #[serde(default)]
     started: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CheckJson {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SavedCheck))]
+pub struct CheckJson {
     id: String,
     at: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     answers: serde_json::Value,
     /// What was shown when the check was saved (absent for checks saved before it was kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -648,9 +654,10 @@ pub fn describe_range(from: NaiveDate, to: NaiveDate) -> String {
 
 /// A new episode sent to the JSON API (`POST /api/v1/episodes`): the episode's fields without
 /// an id (the server makes one).
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewEpisodeJson {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = NewEpisode))]
+pub struct NewEpisodeJson {
     start: String,
     minutes: f64,
     site: String,

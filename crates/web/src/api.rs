@@ -228,8 +228,15 @@ pub(crate) async fn content() -> axum::Json<ContentOut> {
         description = "Leg cramps guidance and triage, based on NHS inform \"Leg cramps\" (NHS 24). Not an NHS service.",
         license(name = "MIT")
     ),
-    paths(triage, content),
+    paths(triage, content, crate::diary::api_create, crate::diary::api_list),
     components(schemas(
+        legcramps_contract::diary_io::NewEpisodeJson,
+        legcramps_contract::diary_io::DiaryJson,
+        legcramps_contract::diary_io::EpisodeJson,
+        legcramps_contract::diary_io::ContextJson,
+        legcramps_contract::diary_io::MedicationJson,
+        legcramps_contract::diary_io::CheckJson,
+        EpisodeCreated,
         AssessmentIn,
         ConditionName,
         OutcomeOut,
@@ -242,6 +249,28 @@ pub(crate) async fn content() -> axum::Json<ContentOut> {
     ))
 )]
 struct ApiDoc;
+
+/// The answer to `POST /api/v1/episodes`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EpisodeCreated {
+    /// The new episode's id.
+    pub(crate) id: String,
+    /// Whether the cramp was a red flag (10 minutes or more, not eased by moving).
+    pub(crate) red_flag: bool,
+    /// For a red flag: what to do, urgent while it is recent, naming the cramp's date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub(crate) advice: Option<serde_json::Value>,
+}
+
+/// The paths of every API route the router serves (the access and documentation tests use
+/// this list, so a new route cannot go undocumented).
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("/api/v1/triage", "post"),
+    ("/api/v1/content", "get"),
+    ("/api/v1/episodes", "get"),
+    ("/api/v1/episodes", "post"),
+];
 
 /// The OpenAPI 3.1 document.
 pub(crate) async fn openapi() -> Response {

@@ -1175,6 +1175,20 @@ fn problem(status: StatusCode, title: &str, detail: String, field: Option<String
 
 /// `POST /api/v1/episodes`: log an episode; 201 with its id, and the urgent advice when it is a
 /// red flag. The response is sent once the write is durable.
+#[utoipa::path(
+    post,
+    path = "/api/v1/episodes",
+    tag = "diary",
+    request_body(content = legcramps_contract::diary_io::NewEpisodeJson, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Logged, once the write is durable", body = crate::api::EpisodeCreated),
+        (status = 400, description = "The body is not one JSON object", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The diary is not served to this host, or the request came from another site", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 16384 bytes", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The content type is not application/json", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The episode breaks the rules (names the field)", body = crate::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub(crate) async fn api_create(
     State(cfg): State<Shared>,
     request: axum::extract::Request,
@@ -1255,10 +1269,14 @@ pub(crate) async fn api_create(
         return failed(e);
     }
     let advice = episode.red_flag_advice(Utc::now());
-    let mut out = serde_json::json!({"id": episode.id.as_str(), "red_flag": advice.is_some()});
+    let mut out = crate::api::EpisodeCreated {
+        id: episode.id.to_string(),
+        red_flag: advice.is_some(),
+        advice: None,
+    };
     if let Some(a) = advice {
         // A recent red flag is urgent; an older one is one to tell the GP about.
-        out["advice"] = serde_json::json!({
+        out.advice = Some(serde_json::json!({
             "disposition": if a.recent { Level::UrgentGp.code() } else { Level::Gp.code() },
             "recent": a.recent,
             "headline": a.headline,
@@ -1268,9 +1286,13 @@ pub(crate) async fn api_create(
             "safety_net_lines": a.safety_net,
             "phone_111": a.recent,
             "fact": a.facts,
-        });
+        }));
     }
-    let mut r = (StatusCode::CREATED, out.to_string()).into_response();
+    let mut r = (
+        StatusCode::CREATED,
+        serde_json::to_string(&out).unwrap_or_default(),
+    )
+        .into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -1279,6 +1301,20 @@ pub(crate) async fn api_create(
 }
 
 /// `GET /api/v1/episodes`: the diary as JSON (the export format).
+#[utoipa::path(
+    get,
+    path = "/api/v1/episodes",
+    tag = "diary",
+    params(
+        ("from" = Option<String>, Query, description = "The first day, as YYYY-MM-DD"),
+        ("to" = Option<String>, Query, description = "The last day, as YYYY-MM-DD"),
+    ),
+    responses(
+        (status = 200, description = "The diary, in the export format", body = legcramps_contract::diary_io::DiaryJson),
+        (status = 400, description = "A date is not valid (names the field)", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The diary is not served to this host", body = crate::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub(crate) async fn api_list(
     State(cfg): State<Shared>,
     q: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,

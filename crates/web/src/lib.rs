@@ -32,7 +32,7 @@ use legcramps_core::patterns::Settings;
 use legcramps_store::Store;
 use tokio::net::TcpListener;
 
-pub use api::MAX_API_BODY_BYTES;
+pub use api::{API_ROUTES, MAX_API_BODY_BYTES};
 
 /// Whether the diary is served, and if not, why not (shown on the diary pages).
 #[derive(Debug, Clone)]

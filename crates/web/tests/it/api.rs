@@ -233,3 +233,44 @@ async fn triage_answers_are_never_cached() {
         assert_eq!(r.headers["cache-control"], "no-store", "{body}");
     }
 }
+
+/// Hardening finding 10: the OpenAPI document described only triage and content. Every `/api/`
+/// route the router serves (read from the router's source, so a new route cannot be missed)
+/// is in `API_ROUTES`, and every one of those is in the document with its method.
+#[tokio::test]
+async fn every_api_route_is_in_the_openapi_document() {
+    let source = include_str!("../../src/lib.rs");
+    let mut routed: Vec<&str> = source
+        .match_indices(".route(\n            \"/api/")
+        .chain(source.match_indices(".route(\"/api/"))
+        .map(|(i, _)| {
+            let rest = &source[i..];
+            let start = rest.find("\"/api/").expect("path") + 1;
+            let len = rest[start..].find('"').expect("end");
+            &rest[start..start + len]
+        })
+        .filter(|p| *p != "/api/openapi.json")
+        .collect();
+    routed.sort_unstable();
+    routed.dedup();
+    let mut listed: Vec<&str> = legcramps_web::API_ROUTES.iter().map(|(p, _)| *p).collect();
+    listed.sort_unstable();
+    listed.dedup();
+    assert_eq!(routed, listed, "API_ROUTES must list every /api/ route");
+    let v = json(&get("/api/openapi.json").await.body);
+    for (path, method) in legcramps_web::API_ROUTES {
+        assert!(
+            !v["paths"][*path][*method].is_null(),
+            "{method} {path} is not in the OpenAPI document"
+        );
+    }
+    for schema in [
+        "NewEpisode",
+        "Diary",
+        "Episode",
+        "SavedCheck",
+        "EpisodeCreated",
+    ] {
+        assert!(!v["components"]["schemas"][schema].is_null(), "{schema}");
+    }
+}
