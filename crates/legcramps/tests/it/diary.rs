@@ -445,12 +445,10 @@ fn delete_all_needs_confirming() {
 /// The same commands on PostgreSQL (DATABASE_URL), in a fresh database on the local server.
 #[test]
 fn the_diary_commands_work_on_postgresql() {
-    if std::env::var_os("LEGCRAMPS_SKIP_POSTGRES").is_some_and(|v| v == "1") {
+    let Some(admin) = legcramps_test_pg::admin_url("the_diary_commands_work_on_postgresql") else {
         return;
-    }
+    };
     use sqlx::Connection;
-    let admin = std::env::var("LEGCRAMPS_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
     let db = format!("legcramps_cli_{}", std::process::id());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -459,9 +457,7 @@ fn the_diary_commands_work_on_postgresql() {
     rt.block_on(async {
         let mut conn = sqlx::PgConnection::connect(&admin)
             .await
-            .unwrap_or_else(|e| {
-                panic!("PostgreSQL is needed ({admin}): {e}; LEGCRAMPS_SKIP_POSTGRES=1 skips this")
-            });
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin} cannot be reached: {e}"));
         sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
             .execute(&mut conn)
             .await

@@ -54,11 +54,6 @@ impl Fresh {
     }
 }
 
-pub(crate) fn pg_admin_url() -> String {
-    std::env::var("LEGCRAMPS_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
 pub(crate) async fn sqlite() -> Fresh {
     let dir = std::env::temp_dir().join(unique("legcramps_store"));
     Fresh {
@@ -68,14 +63,13 @@ pub(crate) async fn sqlite() -> Fresh {
     }
 }
 
+/// A fresh PostgreSQL store: on the machine's server, a throwaway cluster, or `None` (the
+/// skip is reported by name; see `legcramps-test-pg`).
 pub(crate) async fn postgres() -> Option<Fresh> {
-    if std::env::var_os("LEGCRAMPS_SKIP_POSTGRES").is_some_and(|v| v == "1") {
-        return None;
-    }
-    let admin = pg_admin_url();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
-        panic!("PostgreSQL is needed for the storage tests ({admin}): {e}. Set LEGCRAMPS_SKIP_POSTGRES=1 to skip it.")
-    });
+    let admin = legcramps_test_pg::admin_url("the storage tests on PostgreSQL")?;
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin} cannot be reached: {e}"));
     let db = unique("legcramps_test");
     sqlx::query(&format!("CREATE DATABASE {db}"))
         .execute(&mut conn)
