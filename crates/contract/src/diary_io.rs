@@ -10,7 +10,7 @@ use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Invalid, Medication, Note, Severity, Side, Site,
     parse_date, parse_start,
 };
-use legcramps_core::triage::{Action, RULES_VERSION};
+use legcramps_core::triage::{RULES_VERSION, action_for};
 use legcramps_core::{Assessment, CONTENT_VERSION, Level, Outcome};
 use serde::{Deserialize, Serialize};
 
@@ -51,15 +51,7 @@ impl Shown {
 
     /// The headline that was shown ("Phone 111 now").
     pub fn headline(&self) -> &'static str {
-        let action = match self.disposition {
-            Level::Emergency => Action::Phone999,
-            Level::UrgentGp if self.phone_111 => Action::Phone111,
-            Level::UrgentGp => Action::PhoneGpNow,
-            Level::Gp => Action::SeeGp,
-            Level::Pharmacist => Action::SeePharmacist,
-            Level::SelfCare => Action::SelfCare,
-        };
-        action.headline()
+        action_for(self.disposition, self.phone_111).headline()
     }
 }
 

@@ -62,6 +62,10 @@ pub const SOURCE_CREDIT: Item = Item {
     list: &[],
 };
 
+/// NHS 111 online, offered beside "Phone 111" (England's service; see hazard H18 for other
+/// places).
+pub const NHS_111_ONLINE: &str = "https://111.nhs.uk/";
+
 /// "Get help now": the 999 sign and the urgent signs in a few lines, shown before anything
 /// else on the home page, the check's start page and the "When to get help" topic (and first
 /// in `legcramps guide when-to-get-help`). The first item is the 999 line; the second leads in

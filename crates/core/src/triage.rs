@@ -777,7 +777,8 @@ fn applies(when: When, a: &Assessment, action: Action, fired: u16) -> bool {
     }
 }
 
-fn action_for(level: Level, phone_111: bool) -> Action {
+/// The action for a level, given whether 111 is the number (the urgent level only).
+pub fn action_for(level: Level, phone_111: bool) -> Action {
     match level {
         Level::Emergency => Action::Phone999,
         Level::UrgentGp if phone_111 => Action::Phone111,

@@ -162,7 +162,10 @@ fn red_flag_advice(episode: &Episode, style: Style, width: usize) -> Option<Stri
         wrap(a.what_to_do, width, "", "")
     );
     if a.recent {
-        out.push_str("If you cannot phone, use 111 online: https://111.nhs.uk/\n");
+        out.push_str(&format!(
+            "If you cannot phone, use 111 online: {}\n",
+            legcramps_core::content::NHS_111_ONLINE
+        ));
     }
     out.push_str("When to get help again:\n");
     for line in &a.safety_net {

@@ -68,7 +68,8 @@ pub(crate) fn render(
     if o.action() == legcramps_core::triage::Action::Phone111 {
         let _ = writeln!(
             s,
-            "  If you cannot phone, use 111 online: https://111.nhs.uk/"
+            "  If you cannot phone, use 111 online: {}",
+            legcramps_core::content::NHS_111_ONLINE
         );
     }
 

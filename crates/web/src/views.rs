@@ -18,6 +18,8 @@ pub(crate) struct Layout {
     /// Which header link is the current section: "check", "guide", "stretches" or "".
     pub(crate) section: &'static str,
     pub(crate) topics: &'static [Topic],
+    /// The address of NHS 111 online, for the "Use 111 online" links.
+    pub(crate) nhs_111_online: &'static str,
 }
 
 impl Layout {
@@ -32,6 +34,7 @@ impl Layout {
             credit: SOURCE_CREDIT.text,
             section,
             topics: TOPICS,
+            nhs_111_online: legcramps_core::content::NHS_111_ONLINE,
         }
     }
 }
