@@ -115,6 +115,20 @@ impl Component {
     }
 }
 
+/// A person's note as FHIR `markdown` that shows exactly what they typed: every ASCII
+/// punctuation character is backslash-escaped (CommonMark's own escape), so no viewer renders
+/// it as a link, emphasis or HTML.
+fn plain_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[derive(Serialize)]
 struct Annotation {
     text: String,
@@ -235,7 +249,7 @@ fn observation(e: &Episode) -> Observation {
             .note
             .iter()
             .map(|n| Annotation {
-                text: n.as_str().to_owned(),
+                text: plain_markdown(n.as_str()),
             })
             .collect(),
     }

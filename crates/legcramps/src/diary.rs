@@ -41,9 +41,14 @@ async fn open(args: &cli::Store) -> Result<Store> {
             bad("cannot find a data directory: set --data-dir or LEGCRAMPS_DATA_DIR")
         })?,
     };
+    // A data directory or database address that cannot be opened is bad input (exit 2), on
+    // every command alike; a failure inside a database that did open is not.
     Store::open(&dir, args.database_url.as_deref())
         .await
-        .map_err(anyhow::Error::from)
+        .map_err(|e| match e {
+            legcramps_store::StoreError::Open(_) => bad(e.to_string()),
+            other => anyhow::Error::from(other),
+        })
 }
 
 fn now() -> DateTime<FixedOffset> {

@@ -521,3 +521,54 @@ fn a_repeated_csv_column_is_refused_and_bidi_controls_are_removed() {
         .expect("a note");
     assert_eq!(note.as_str(), "gnp.exe woke me");
 }
+
+/// Hardening finding 12: notes in the FHIR export are FHIR `markdown`; a note that looks like
+/// HTML or a link must show as typed, never be rendered.
+#[test]
+fn fhir_notes_are_plain_text_that_no_markdown_viewer_renders() {
+    use chrono::{TimeZone, Utc};
+    use legcramps_contract::diary_io::DiaryFile;
+    use legcramps_core::diary::{
+        Context, Duration, Eased, Episode, EpisodeId, Note, Severity, Side, Site, parse_start,
+    };
+    let typed = "<img src=x onerror=alert(1)> *bold* [click](javascript:x) # not a heading";
+    let file = DiaryFile {
+        episodes: vec![Episode {
+            id: EpisodeId::new("e1").expect("id"),
+            start: parse_start("2026-11-20T02:10+00:00").expect("start"),
+            duration: Duration::from_seconds(60).expect("duration"),
+            site: Site::Calf,
+            side: Side::Left,
+            asleep: true,
+            eased: Eased::Yes,
+            severity: Severity::Mild,
+            note: Note::new(typed).expect("note"),
+            context: Context::default(),
+        }],
+        checks: Vec::new(),
+    };
+    let generated = Utc
+        .with_ymd_and_hms(2026, 11, 26, 12, 0, 0)
+        .single()
+        .expect("time");
+    let bundle: serde_json::Value =
+        serde_json::from_str(&legcramps_contract::fhir::to_fhir(&file, generated)).expect("json");
+    let text = bundle["entry"][0]["resource"]["note"][0]["text"]
+        .as_str()
+        .expect("a note");
+    assert_eq!(
+        text,
+        r"\<img src\=x onerror\=alert\(1\)\> \*bold\* \[click\]\(javascript\:x\) \# not a heading"
+    );
+    // Removing the escapes gives back exactly what was typed.
+    let mut back = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        back.push(if c == '\\' {
+            chars.next().expect("escaped")
+        } else {
+            c
+        });
+    }
+    assert_eq!(back, typed);
+}

@@ -569,3 +569,40 @@ fn import_checks_the_size_first_and_names_the_row_of_a_bad_byte() {
     assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Hardening finding 12: a bad `--data-dir` gave exit 1 on some commands and 2 on others; it is
+/// bad input, so 2 everywhere, with a message naming the directory.
+#[test]
+fn a_bad_data_dir_is_exit_2_on_every_command() {
+    for args in [
+        &["diary"][..],
+        &["export", "--format", "csv"][..],
+        &["report"][..],
+        &["delete", "--all", "--yes"][..],
+        &[
+            "log",
+            "--minutes",
+            "3",
+            "--site",
+            "calf",
+            "--side",
+            "left",
+            "--asleep",
+            "--eased",
+            "yes",
+            "--severity",
+            "mild",
+        ][..],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_legcramps"))
+            .args(args)
+            .args(["--data-dir", "/dev/null/not-a-directory"])
+            .env_remove("DATABASE_URL")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("/dev/null/not-a-directory"), "{args:?}: {err}");
+    }
+}
