@@ -365,10 +365,7 @@ fn the_fast_writer_matches_serde_for_every_outcome() {
 #[test]
 fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
     use legcramps_contract::diary_io::{DiaryFile, from_csv, to_csv};
-    use legcramps_core::diary::{
-        Context, Duration, Eased, Episode, EpisodeId, Medication, Note, Severity, Side, Site,
-        parse_start,
-    };
+    use legcramps_core::diary::{Context, Episode, Medication};
     let texts = [
         "=HYPERLINK(\"http://evil.example\",\"click\")",
         "+1+1",
@@ -382,19 +379,11 @@ fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
         .iter()
         .enumerate()
         .map(|(i, t)| Episode {
-            id: EpisodeId::new(&format!("e{i}")).expect("id"),
-            start: parse_start("2026-11-20T02:10+00:00").expect("start"),
-            duration: Duration::from_seconds(60).expect("duration"),
-            site: Site::Calf,
-            side: Side::Left,
-            asleep: true,
-            eased: Eased::Yes,
-            severity: Severity::Mild,
-            note: Note::new(t).expect("note"),
             context: Context {
                 new_medication: Some(Medication::new(t, None).expect("medication")),
                 ..Context::default()
             },
+            ..noted_episode(&format!("e{i}"), t)
         })
         .collect();
     let csv = to_csv(&episodes);
@@ -528,23 +517,9 @@ fn a_repeated_csv_column_is_refused_and_bidi_controls_are_removed() {
 fn fhir_notes_are_plain_text_that_no_markdown_viewer_renders() {
     use chrono::{TimeZone, Utc};
     use legcramps_contract::diary_io::DiaryFile;
-    use legcramps_core::diary::{
-        Context, Duration, Eased, Episode, EpisodeId, Note, Severity, Side, Site, parse_start,
-    };
     let typed = "<img src=x onerror=alert(1)> *bold* [click](javascript:x) # not a heading";
     let file = DiaryFile {
-        episodes: vec![Episode {
-            id: EpisodeId::new("e1").expect("id"),
-            start: parse_start("2026-11-20T02:10+00:00").expect("start"),
-            duration: Duration::from_seconds(60).expect("duration"),
-            site: Site::Calf,
-            side: Side::Left,
-            asleep: true,
-            eased: Eased::Yes,
-            severity: Severity::Mild,
-            note: Note::new(typed).expect("note"),
-            context: Context::default(),
-        }],
+        episodes: vec![noted_episode("e1", typed)],
         checks: Vec::new(),
     };
     let generated = Utc
@@ -571,4 +546,23 @@ fn fhir_notes_are_plain_text_that_no_markdown_viewer_renders() {
         });
     }
     assert_eq!(back, typed);
+}
+
+/// A one-minute calf cramp on 20 Nov 2026 with this id and note, for the file-format tests.
+fn noted_episode(id: &str, note: &str) -> legcramps_core::diary::Episode {
+    use legcramps_core::diary::{
+        Context, Duration, Eased, Episode, EpisodeId, Note, Severity, Side, Site, parse_start,
+    };
+    Episode {
+        id: EpisodeId::new(id).expect("id"),
+        start: parse_start("2026-11-20T02:10+00:00").expect("start"),
+        duration: Duration::from_seconds(60).expect("duration"),
+        site: Site::Calf,
+        side: Side::Left,
+        asleep: true,
+        eased: Eased::Yes,
+        severity: Severity::Mild,
+        note: Note::new(note).expect("note"),
+        context: Context::default(),
+    }
 }

@@ -25,33 +25,13 @@ fn request(port: u16, raw: &str) -> Option<String> {
 
 #[test]
 fn serves_logs_no_answers_and_stops_on_sigterm() {
-    let port = free_port();
-    let dir = std::env::temp_dir().join(format!("legcramps-serve-{}", std::process::id()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_legcramps"))
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-            dir.to_str().expect("utf-8"),
-        ])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let health = loop {
-        if let Some(r) = request(
-            port,
-            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-        ) {
-            break r;
-        }
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let mut s = Server::start_logged("serve", &[]);
+    let port = s.port;
+    let health = request(
+        port,
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    )
+    .expect("answers");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     let body = r#"{"longest_cramp_minutes": 37.5, "eases_when_moving": false, "pregnant": true}"#;
     let triage = request(port, &format!("POST /api/v1/triage?secret=yes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())).expect("answers");
@@ -59,6 +39,7 @@ fn serves_logs_no_answers_and_stops_on_sigterm() {
     let form = "a.longest_cramp_minutes=37.5&current=eases_when_moving&eases_when_moving=no";
     request(port, &format!("POST /check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}", form.len())).expect("answers");
 
+    let child = &mut s.child;
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -100,7 +81,6 @@ fn serves_logs_no_answers_and_stops_on_sigterm() {
     ] {
         assert!(!log.contains(secret), "the log contains `{secret}`:\n{log}");
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// A server started with these extra arguments on a loopback port, and stopped when dropped.
@@ -112,6 +92,15 @@ struct Server {
 
 impl Server {
     fn start(name: &str, extra: &[&str]) -> Server {
+        Server::spawn(name, extra, Stdio::null())
+    }
+
+    /// A server whose log (stderr) the test reads.
+    fn start_logged(name: &str, extra: &[&str]) -> Server {
+        Server::spawn(name, extra, Stdio::piped())
+    }
+
+    fn spawn(name: &str, extra: &[&str], stderr: Stdio) -> Server {
         let port = free_port();
         let dir = std::env::temp_dir().join(format!("legcramps-{name}-{}", std::process::id()));
         let child = Command::new(env!("CARGO_BIN_EXE_legcramps"))
@@ -126,7 +115,7 @@ impl Server {
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("starts");
         let deadline = Instant::now() + Duration::from_secs(20);
