@@ -124,7 +124,47 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
             "ALTER TABLE checks ADD COLUMN shown_rules_version TEXT",
         ],
     ),
+    // Imports in batches (hardening finding 8): rows of an import that has not finished carry
+    // its id and stay invisible until its row here is deleted, in one small transaction.
+    (
+        3,
+        &[
+            "CREATE TABLE pending_imports (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            touched_utc BIGINT NOT NULL
+        )",
+            "ALTER TABLE episodes ADD COLUMN import_id TEXT",
+            "ALTER TABLE checks ADD COLUMN import_id TEXT",
+            "CREATE INDEX episodes_import ON episodes (import_id)",
+            "CREATE INDEX checks_import ON checks (import_id)",
+        ],
+    ),
 ];
+
+/// How many rows an import writes in its first transaction, and the most in any one. On
+/// SQLite later batches are sized to take about [`IMPORT_BATCH_TIME`]; PostgreSQL locks rows,
+/// not the database, so there every batch is this size.
+pub const IMPORT_BATCH_ROWS: usize = 500;
+
+/// The most rows in one SQLite batch, however fast the disk.
+const IMPORT_BATCH_MAX_ROWS: usize = 5_000;
+
+/// About how long one SQLite import batch holds the diary's write lock.
+pub const IMPORT_BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// The pause between SQLite import batches. A writer that finds the diary busy sleeps and
+/// tries again, at most 100 ms apart (SQLite's busy handler), so a pause longer than that
+/// means every waiting write gets in before the next batch: no write waits much longer than
+/// one batch, and a write is never starved by a long import.
+pub const IMPORT_PAUSE: std::time::Duration = std::time::Duration::from_millis(110);
+
+/// An import whose last write is older than this is taken as abandoned (its process died) and
+/// its rows are removed the next time the diary is opened.
+pub const ABANDONED_IMPORT_AFTER: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The condition that hides the rows of an import that has not finished.
+const VISIBLE: &str = "(import_id IS NULL OR import_id NOT IN (SELECT id FROM pending_imports))";
 
 /// The default data directory: `$XDG_DATA_HOME/legcramps` or `~/.local/share/legcramps` on
 /// Linux, `~/Library/Application Support/legcramps` on macOS, `%APPDATA%\legcramps` on Windows.
@@ -154,6 +194,13 @@ pub struct ImportReport {
 }
 
 const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started";
+
+/// Seconds since 1970 by the system clock (for abandoned-import bookkeeping only).
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
 
 fn flag(b: bool) -> i16 {
     i16::from(b)
@@ -259,6 +306,9 @@ impl Store {
             .map_err(|e| StoreError::Open(e.to_string()))?;
         let store = Store::Sqlite(pool);
         store.migrate().await?;
+        store
+            .remove_abandoned_imports(ABANDONED_IMPORT_AFTER)
+            .await?;
         Ok(store)
     }
 
@@ -274,6 +324,9 @@ impl Store {
             .map_err(|e| StoreError::Open(e.to_string()))?;
         let store = Store::Postgres(pool);
         store.migrate().await?;
+        store
+            .remove_abandoned_imports(ABANDONED_IMPORT_AFTER)
+            .await?;
         Ok(store)
     }
 
@@ -340,16 +393,13 @@ impl Store {
 
     /// Replace an episode. False when there is no episode with that id.
     pub async fn update(&self, owner: &Owner, e: &Episode) -> Result<bool, StoreError> {
+        let sql = format!(
+            "UPDATE episodes SET id = $2, start_text = $3, start_utc = $4, local_date = $5, duration_seconds = $6, site = $7, side = $8, asleep = $9, eased = $10, severity = $11, note = $12, exercise = $13, pregnant = $14, short_of_fluids = $15, medication_name = $16, medication_started = $17 WHERE owner = $1 AND id = $2 AND {VISIBLE}"
+        );
         on_pool!(self, |pool| {
-            let done = bind_episode!(
-                sqlx::query(
-                    "UPDATE episodes SET id = $2, start_text = $3, start_utc = $4, local_date = $5, duration_seconds = $6, site = $7, side = $8, asleep = $9, eased = $10, severity = $11, note = $12, exercise = $13, pregnant = $14, short_of_fluids = $15, medication_name = $16, medication_started = $17 WHERE owner = $1 AND id = $2"
-                )
-                .bind(owner.as_str()),
-                e
-            )
-            .execute(pool)
-            .await?;
+            let done = bind_episode!(sqlx::query(&sql).bind(owner.as_str()), e)
+                .execute(pool)
+                .await?;
             Ok(done.rows_affected() == 1)
         })
     }
@@ -357,11 +407,13 @@ impl Store {
     /// Delete an episode. False when there is no episode with that id.
     pub async fn delete(&self, owner: &Owner, id: &EpisodeId) -> Result<bool, StoreError> {
         on_pool!(self, |pool| {
-            let done = sqlx::query("DELETE FROM episodes WHERE owner = $1 AND id = $2")
-                .bind(owner.as_str())
-                .bind(id.as_str())
-                .execute(pool)
-                .await?;
+            let done = sqlx::query(&format!(
+                "DELETE FROM episodes WHERE owner = $1 AND id = $2 AND {VISIBLE}"
+            ))
+            .bind(owner.as_str())
+            .bind(id.as_str())
+            .execute(pool)
+            .await?;
             Ok(done.rows_affected() == 1)
         })
     }
@@ -388,7 +440,7 @@ impl Store {
     pub async fn get(&self, owner: &Owner, id: &EpisodeId) -> Result<Option<Episode>, StoreError> {
         on_pool!(self, |pool| {
             let row = sqlx::query(&format!(
-                "SELECT {EPISODE_COLUMNS} FROM episodes WHERE owner = $1 AND id = $2"
+                "SELECT {EPISODE_COLUMNS} FROM episodes WHERE owner = $1 AND id = $2 AND {VISIBLE}"
             ))
             .bind(owner.as_str())
             .bind(id.as_str())
@@ -410,7 +462,7 @@ impl Store {
         let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
         on_pool!(self, |pool| {
             let rows = sqlx::query(&format!(
-                "SELECT {EPISODE_COLUMNS} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 ORDER BY start_utc, id"
+                "SELECT {EPISODE_COLUMNS} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND {VISIBLE} ORDER BY start_utc, id"
             ))
             .bind(owner.as_str())
             .bind(&from)
@@ -421,51 +473,104 @@ impl Store {
         })
     }
 
-    /// Store a whole file in one transaction: all of it, or nothing. Rows whose id is already
-    /// there are left as they are.
+    /// Store a whole file: all of it, or nothing. Rows whose id is already there are left as
+    /// they are. The rows are written in batches of [`IMPORT_BATCH_ROWS`], each its own short
+    /// transaction, so other writes (the web app, another command) go ahead while a large file
+    /// is imported; the rows stay invisible until the last batch is in, and then all appear at
+    /// once. On failure the rows already written are removed.
     pub async fn import(
         &self,
         owner: &Owner,
         file: &DiaryFile,
     ) -> Result<ImportReport, StoreError> {
+        let mut staged = self.begin_import(owner).await?;
+        let written = self.write_batches(&mut staged, file).await;
+        match written {
+            Ok(()) => staged.commit().await,
+            Err(e) => {
+                // Best effort: if this fails too, the rows stay invisible and are removed when
+                // the diary is next opened (an abandoned import).
+                let _ = staged.abort().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Write a file's rows in batches, pausing between them on SQLite (see [`IMPORT_PAUSE`]).
+    async fn write_batches(
+        &self,
+        staged: &mut StagedImport<'_>,
+        file: &DiaryFile,
+    ) -> Result<(), StoreError> {
+        let sqlite = matches!(self, Store::Sqlite(_));
+        let mut size = IMPORT_BATCH_ROWS;
+        let (mut e, mut c) = (&file.episodes[..], &file.checks[..]);
+        let mut first = true;
+        while !e.is_empty() || !c.is_empty() || first {
+            if !first && sqlite {
+                tokio::time::sleep(IMPORT_PAUSE).await;
+            }
+            first = false;
+            let (batch_e, rest_e) = e.split_at(size.min(e.len()));
+            let (batch_c, rest_c) = c.split_at((size - batch_e.len()).min(c.len()));
+            let started = std::time::Instant::now();
+            staged.add(batch_e, batch_c).await?;
+            (e, c) = (rest_e, rest_c);
+            if sqlite {
+                // Size the next batch to take about IMPORT_BATCH_TIME on this disk.
+                let took = started.elapsed().as_secs_f64().max(0.001);
+                let scaled = size as f64 * IMPORT_BATCH_TIME.as_secs_f64() / took;
+                size = (scaled as usize).clamp(50, IMPORT_BATCH_MAX_ROWS);
+            }
+        }
+        Ok(())
+    }
+
+    /// Start an import whose rows stay invisible until [`StagedImport::commit`].
+    pub async fn begin_import(&self, owner: &Owner) -> Result<StagedImport<'_>, StoreError> {
+        let id = format!("import-{}", uuid::Uuid::new_v4());
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let mut report = ImportReport::default();
-            let insert = format!("{INSERT_EPISODE} ON CONFLICT (owner, id) DO NOTHING");
-            for e in &file.episodes {
-                let done = bind_episode!(sqlx::query(&insert).bind(owner.as_str()), e)
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() == 1 {
-                    report.added += 1;
-                } else {
-                    report.already_present += 1;
-                }
-            }
-            for c in &file.checks {
-                let shown = c.shown.as_ref();
-                let done = sqlx::query("INSERT INTO checks (owner, id, at_text, at_utc, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (owner, id) DO NOTHING")
-                    .bind(owner.as_str())
-                    .bind(c.id.as_str())
-                    .bind(format_start(&c.at))
-                    .bind(c.at.timestamp())
-                    .bind(assessment_json(&c.answers).to_string())
-                    .bind(shown.map(|s| s.disposition.code()))
-                    .bind(shown.map(|s| i16::from(s.phone_111)))
-                    .bind(shown.map(|s| i16::from(s.phone_999)))
-                    .bind(shown.map(|s| s.content_version.as_str()))
-                    .bind(shown.map(|s| s.rules_version.as_str()))
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() == 1 {
-                    report.added += 1;
-                } else {
-                    report.already_present += 1;
-                }
-            }
-            tx.commit().await?;
-            Ok(report)
+            sqlx::query("INSERT INTO pending_imports (id, owner, touched_utc) VALUES ($1, $2, $3)")
+                .bind(&id)
+                .bind(owner.as_str())
+                .bind(unix_now())
+                .execute(pool)
+                .await?;
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(StagedImport {
+            store: self,
+            owner: owner.clone(),
+            id,
+            report: ImportReport::default(),
         })
+    }
+
+    /// Remove the rows of imports whose process stopped part way (no batch for longer than
+    /// `older_than`). Run when the diary is opened; returns how many imports were removed.
+    pub async fn remove_abandoned_imports(
+        &self,
+        older_than: std::time::Duration,
+    ) -> Result<u64, StoreError> {
+        let cutoff = unix_now() - i64::try_from(older_than.as_secs()).unwrap_or(i64::MAX / 2);
+        let ids: Vec<(String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT id, owner FROM pending_imports WHERE touched_utc <= $1")
+                .bind(cutoff)
+                .fetch_all(pool)
+                .await
+        })?;
+        let n = ids.len() as u64;
+        for (id, owner) in ids {
+            StagedImport {
+                store: self,
+                owner: Owner(owner),
+                id,
+                report: ImportReport::default(),
+            }
+            .abort()
+            .await?;
+        }
+        Ok(n)
     }
 
     /// Keep the answers of a check in the diary.
@@ -484,9 +589,9 @@ impl Store {
     /// The owner's saved checks, oldest first.
     pub async fn checks(&self, owner: &Owner) -> Result<Vec<SavedCheck>, StoreError> {
         on_pool!(self, |pool| {
-            let rows = sqlx::query(
-                "SELECT id, at_text, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version FROM checks WHERE owner = $1 ORDER BY at_utc, id",
-            )
+            let rows = sqlx::query(&format!(
+                "SELECT id, at_text, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version FROM checks WHERE owner = $1 AND {VISIBLE} ORDER BY at_utc, id",
+            ))
             .bind(owner.as_str())
             .fetch_all(pool)
             .await?;
@@ -573,6 +678,123 @@ impl Store {
 
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await);
+    }
+}
+
+/// An import in progress: its rows are written in short transactions and stay invisible to
+/// every read, update and delete until [`StagedImport::commit`] makes them all visible at once
+/// (one row deleted from `pending_imports`). Dropped without a commit, its rows stay invisible
+/// and are removed as abandoned.
+#[derive(Debug)]
+pub struct StagedImport<'s> {
+    store: &'s Store,
+    owner: Owner,
+    id: String,
+    report: ImportReport,
+}
+
+impl StagedImport<'_> {
+    /// Write one batch in one transaction. Rows whose id the owner already has are counted as
+    /// already present and left as they are.
+    pub async fn add(
+        &mut self,
+        episodes: &[Episode],
+        checks: &[SavedCheck],
+    ) -> Result<(), StoreError> {
+        let owner = self.owner.as_str();
+        let id = self.id.as_str();
+        let report = &mut self.report;
+        on_pool!(self.store, |pool| {
+            let mut tx = pool.begin().await?;
+            let insert = "INSERT INTO episodes (import_id, owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started) VALUES ($18, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (owner, id) DO NOTHING";
+            for e in episodes {
+                let done = bind_episode!(sqlx::query(insert).bind(owner), e)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 1 {
+                    report.added += 1;
+                } else {
+                    report.already_present += 1;
+                }
+            }
+            for c in checks {
+                let shown = c.shown.as_ref();
+                let done = sqlx::query("INSERT INTO checks (owner, id, at_text, at_utc, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (owner, id) DO NOTHING")
+                    .bind(owner)
+                    .bind(c.id.as_str())
+                    .bind(format_start(&c.at))
+                    .bind(c.at.timestamp())
+                    .bind(assessment_json(&c.answers).to_string())
+                    .bind(shown.map(|s| s.disposition.code()))
+                    .bind(shown.map(|s| i16::from(s.phone_111)))
+                    .bind(shown.map(|s| i16::from(s.phone_999)))
+                    .bind(shown.map(|s| s.content_version.as_str()))
+                    .bind(shown.map(|s| s.rules_version.as_str()))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 1 {
+                    report.added += 1;
+                } else {
+                    report.already_present += 1;
+                }
+            }
+            sqlx::query("UPDATE pending_imports SET touched_utc = $2 WHERE id = $1")
+                .bind(id)
+                .bind(unix_now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Make every row of the import visible at once.
+    pub async fn commit(self) -> Result<ImportReport, StoreError> {
+        on_pool!(self.store, |pool| {
+            let done = sqlx::query("DELETE FROM pending_imports WHERE id = $1")
+                .bind(&self.id)
+                .execute(pool)
+                .await?;
+            if done.rows_affected() != 1 {
+                // Removed as abandoned while this import was still running: its rows are gone.
+                return Err(StoreError::Open(
+                    "the import took too long between batches and was abandoned; nothing was stored".into(),
+                ));
+            }
+            Ok(self.report)
+        })
+    }
+
+    /// Remove every row the import wrote (in batches, so other writes go ahead), then the
+    /// import itself.
+    pub async fn abort(self) -> Result<(), StoreError> {
+        let owner = self.owner.as_str();
+        let limit = i64::try_from(IMPORT_BATCH_ROWS).unwrap_or(500);
+        on_pool!(self.store, |pool| {
+            for table in ["episodes", "checks"] {
+                let sql = format!(
+                    "DELETE FROM {table} WHERE owner = $1 AND id IN (SELECT id FROM {table} WHERE owner = $1 AND import_id = $2 LIMIT $3)"
+                );
+                loop {
+                    let done = sqlx::query(&sql)
+                        .bind(owner)
+                        .bind(&self.id)
+                        .bind(limit)
+                        .execute(pool)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        break;
+                    }
+                }
+            }
+            sqlx::query("DELETE FROM pending_imports WHERE id = $1")
+                .bind(&self.id)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 }
 

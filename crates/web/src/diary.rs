@@ -138,15 +138,39 @@ fn store(cfg: &Shared) -> Option<&Store> {
     }
 }
 
-/// A storage failure: a plain page that keeps the person safe and leaks nothing.
+/// How long to suggest waiting after a storage failure (for example the diary was busy), in
+/// seconds, sent as `Retry-After`.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+/// A storage failure: a plain page that keeps the person safe and leaks nothing, with
+/// `Retry-After` (a write that cannot be made says so; nothing was changed).
 fn failed(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "diary storage failed");
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "Sorry, the diary cannot be reached just now; nothing was changed. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::RETRY_AFTER, RETRY_AFTER_SECONDS),
+        ],
+        "Sorry, the diary cannot be reached just now; nothing was changed. Please try again in a few seconds. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",
     )
         .into_response()
+}
+
+/// A storage failure on the API: problem+json, 503, with `Retry-After`.
+fn api_failed(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "diary storage failed");
+    let mut r = problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The diary cannot be reached just now",
+        "nothing was changed; try again in a few seconds".into(),
+        None,
+    );
+    r.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_static(RETRY_AFTER_SECONDS),
+    );
+    r
 }
 
 macro_rules! store_or_fail {
@@ -1041,7 +1065,8 @@ async fn everything(cfg: &Shared, q: &RangeQuery) -> Result<DiaryFile, Response>
 
 /// Everything in a date range; a bad date is a page for people, or problem+json for the API.
 async fn everything_for(cfg: &Shared, q: &RangeQuery, api: bool) -> Result<DiaryFile, Response> {
-    let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
+    let fail = |e: &dyn std::fmt::Display| if api { api_failed(e) } else { failed(e) };
+    let store = store(cfg).ok_or_else(|| fail(&"the diary is off"))?;
     let parse = |v: &Option<String>, f: &'static str| -> Result<Option<NaiveDate>, Response> {
         v.as_deref()
             .filter(|s| !s.is_empty())
@@ -1069,7 +1094,7 @@ async fn everything_for(cfg: &Shared, q: &RangeQuery, api: bool) -> Result<Diary
     store
         .everything(&Owner::local(), from, to)
         .await
-        .map_err(failed)
+        .map_err(|e| fail(&e))
 }
 
 fn download(body: String, content_type: &'static str, name: &str) -> Response {
@@ -1187,13 +1212,16 @@ fn problem(status: StatusCode, title: &str, detail: String, field: Option<String
         (status = 413, description = "The body is larger than 16384 bytes", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 415, description = "The content type is not application/json", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The episode breaks the rules (names the field)", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The diary cannot be reached just now (nothing was changed); see Retry-After", body = crate::api::Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn api_create(
     State(cfg): State<Shared>,
     request: axum::extract::Request,
 ) -> Response {
-    let store = store_or_fail!(cfg);
+    let Some(store) = store(&cfg) else {
+        return api_failed("the diary is off");
+    };
     let json = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -1266,7 +1294,7 @@ pub(crate) async fn api_create(
         );
     }
     if let Err(e) = store.insert(&Owner::local(), &episode).await {
-        return failed(e);
+        return api_failed(e);
     }
     let advice = episode.red_flag_advice(Utc::now());
     let mut out = crate::api::EpisodeCreated {
@@ -1313,6 +1341,7 @@ pub(crate) async fn api_create(
         (status = 200, description = "The diary, in the export format", body = legcramps_contract::diary_io::DiaryJson),
         (status = 400, description = "A date is not valid (names the field)", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The diary is not served to this host", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The diary cannot be reached just now; see Retry-After", body = crate::api::Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn api_list(

@@ -270,3 +270,151 @@ async fn reopening_keeps_everything_and_migrates_once() {
     s.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Hardening finding 8: a 444,169-row import held the write lock for its whole length and web
+/// writes failed. Now each batch is its own short transaction: between batches another
+/// connection that will not wait at all (`busy_timeout` 0) can write, while the import's rows
+/// stay invisible until the import commits, and then all appear at once.
+#[tokio::test]
+async fn finding_8_an_import_in_batches_leaves_the_diary_writable_between_batches() {
+    use sqlx::{ConnectOptions, Connection};
+    let b = sqlite().await;
+    let me = Owner::local();
+    let dir = b.sqlite_dir().expect("sqlite").to_owned();
+    let mut other = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.join("diary.sqlite3"))
+        .busy_timeout(std::time::Duration::ZERO)
+        .connect()
+        .await
+        .expect("a second connection, as another process would have");
+
+    let mut staged = b.store.begin_import(&me).await.expect("begin");
+    let first: Vec<_> = (0..300).map(episode).collect();
+    staged.add(&first, &[]).await.expect("batch 1");
+
+    // Another writer, not waiting for any lock: it gets in at once.
+    let mut tx = other.begin().await.expect("begin");
+    sqlx::query("INSERT INTO checks (owner, id, at_text, at_utc, answers) VALUES ('someone', 'x', '2026-11-01T00:00:00+00:00', 0, '{}')")
+        .execute(&mut *tx)
+        .await
+        .expect("another write goes ahead between batches");
+    tx.commit().await.expect("and is committed");
+    // And through the store: a new episode is stored and seen while the import is pending.
+    b.store.insert(&me, &episode(900)).await.expect("insert");
+    let seen = b.store.list(&me, None, None).await.expect("list");
+    assert_eq!(seen, vec![episode(900)], "the import's rows stay invisible");
+    assert_eq!(b.store.get(&me, &episode(0).id).await.expect("get"), None);
+    assert!(!b.store.delete(&me, &episode(0).id).await.expect("delete"));
+    assert!(!b.store.update(&me, &episode(0)).await.expect("update"));
+
+    let second: Vec<_> = (300..700).map(episode).collect();
+    staged.add(&second, &[]).await.expect("batch 2");
+    let report = staged.commit().await.expect("commit");
+    assert_eq!((report.added, report.already_present), (700, 0));
+    assert_eq!(
+        b.store.list(&me, None, None).await.expect("list").len(),
+        701
+    );
+    other.close().await.expect("close");
+    b.finish().await;
+}
+
+/// Finding 8: the whole import is still all or nothing: a file larger than one batch is stored
+/// whole, one that is stopped part way leaves nothing, and one whose process died is removed
+/// as abandoned (its rows never seen).
+#[tokio::test]
+async fn finding_8_an_import_is_all_or_nothing_across_batches() {
+    for b in backends().await {
+        let me = Owner::local();
+        b.store.insert(&me, &episode(5)).await.expect("insert");
+        let rows = legcramps_store::IMPORT_BATCH_ROWS * 2 + 17;
+        let file = DiaryFile {
+            episodes: (0..u32::try_from(rows).expect("small"))
+                .map(episode)
+                .collect(),
+            checks: Vec::new(),
+        };
+        let report = b.store.import(&me, &file).await.expect("import");
+        assert_eq!(
+            (report.added, report.already_present),
+            (rows as u64 - 1, 1),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            b.store.list(&me, None, None).await.expect("all").len(),
+            rows
+        );
+
+        let other = Owner::named("other");
+        let mut stopped = b.store.begin_import(&other).await.expect("begin");
+        stopped
+            .add(&file.episodes[..400], &[])
+            .await
+            .expect("batch");
+        stopped.abort().await.expect("abort");
+        let mut died = b.store.begin_import(&other).await.expect("begin");
+        died.add(&file.episodes[..400], &[]).await.expect("batch");
+        drop(died);
+        assert!(
+            b.store
+                .list(&other, None, None)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        assert_eq!(
+            b.store
+                .remove_abandoned_imports(std::time::Duration::ZERO)
+                .await
+                .expect("clean"),
+            1,
+            "{}",
+            b.name
+        );
+        // Nothing of either is left, visible or not: a fresh import of the same rows adds all.
+        let again = b
+            .store
+            .import(
+                &other,
+                &DiaryFile {
+                    episodes: file.episodes[..400].to_vec(),
+                    checks: Vec::new(),
+                },
+            )
+            .await
+            .expect("import");
+        assert_eq!((again.added, again.already_present), (400, 0), "{}", b.name);
+        // The owner's own diary was never touched.
+        assert_eq!(
+            b.store.list(&me, None, None).await.expect("all").len(),
+            rows
+        );
+        b.finish().await;
+    }
+}
+
+/// Finding 8: an import removed as abandoned while it was still going says so at its commit
+/// and stores nothing.
+#[tokio::test]
+async fn finding_8_an_import_removed_as_abandoned_cannot_commit() {
+    for b in backends().await {
+        let me = Owner::local();
+        let mut staged = b.store.begin_import(&me).await.expect("begin");
+        staged.add(&[episode(1)], &[]).await.expect("batch");
+        b.store
+            .remove_abandoned_imports(std::time::Duration::ZERO)
+            .await
+            .expect("clean");
+        let err = staged.commit().await.expect_err("refused");
+        assert!(err.to_string().contains("nothing was stored"), "{err}");
+        assert!(
+            b.store
+                .list(&me, None, None)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        b.finish().await;
+    }
+}

@@ -37,6 +37,14 @@ enum Cleanup {
 }
 
 impl Fresh {
+    /// The SQLite store's directory (None on PostgreSQL).
+    pub(crate) fn sqlite_dir(&self) -> Option<&std::path::Path> {
+        match &self.cleanup {
+            Cleanup::Dir(d) => Some(d),
+            Cleanup::Database { .. } => None,
+        }
+    }
+
     pub(crate) async fn finish(self) {
         self.store.close().await;
         match self.cleanup {

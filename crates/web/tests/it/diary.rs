@@ -835,3 +835,45 @@ async fn a_form_that_is_not_utf8_is_refused_not_stored() {
     assert_eq!(d.count().await, 0);
     d.finish().await;
 }
+
+/// Finding 8: a write that cannot be made says so: 503 with `Retry-After`, problem+json on the
+/// API, a plain page on the form, nothing stored (here the store is closed, as a diary that
+/// stays busy past its wait would be).
+#[tokio::test]
+async fn finding_8_a_write_that_cannot_be_made_is_503_with_retry_after() {
+    let d = Diary::new().await;
+    d.store.close().await;
+    let api = d
+        .request(
+            Method::POST,
+            "/api/v1/episodes",
+            &[("content-type", "application/json")],
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE, "{}", api.body);
+    assert_eq!(
+        api.headers.get("content-type").expect("type"),
+        "application/problem+json"
+    );
+    assert_eq!(api.headers.get("retry-after").expect("retry-after"), "5");
+    let problem: serde_json::Value = serde_json::from_str(&api.body).expect("json");
+    assert_eq!(problem["status"], 503);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("nothing was changed")
+    );
+    let list = d.get("/api/v1/episodes").await;
+    assert_eq!(list.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        list.headers.get("content-type").expect("type"),
+        "application/problem+json"
+    );
+    let form = d.post_form("/diary", GOOD).await;
+    assert_eq!(form.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(form.headers.get("retry-after").expect("retry-after"), "5");
+    assert!(form.body.contains("nothing was changed"), "{}", form.body);
+    let _ = std::fs::remove_dir_all(&d.dir);
+}
