@@ -375,8 +375,10 @@ pub struct ContextJson {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = NewMedication))]
 pub struct MedicationJson {
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::medication_name))]
     name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::day))]
     started: Option<String>,
 }
 
@@ -650,17 +652,141 @@ pub fn describe_range(from: NaiveDate, to: NaiveDate) -> String {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = NewEpisode))]
 pub struct NewEpisodeJson {
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::start))]
     start: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::minutes))]
     minutes: f64,
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::site))]
     site: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::side))]
     side: String,
     asleep: bool,
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::eased))]
     eased: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::severity))]
     severity: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::note))]
     note: Option<String>,
     #[serde(default)]
     context: Option<ContextJson>,
+}
+
+/// The exact constraints of a new episode, stated in the OpenAPI document so that a client
+/// (and schemathesis) knows what is accepted. The one rule a schema cannot state is relative
+/// to the clock: a start or a medicine's start date may not be in the future.
+#[cfg(feature = "openapi")]
+mod api_schema {
+    use legcramps_core::diary::{
+        EARLIEST_YEAR, Eased, MAX_MEDICATION_CHARS, MAX_NOTE_CHARS, Severity, Side, Site,
+    };
+    use utoipa::openapi::schema::{
+        KnownFormat, Object, ObjectBuilder, SchemaFormat, SchemaType, Type,
+    };
+
+    /// Any character but a control character (tab and line breaks allowed where `breaks`).
+    fn no_controls(breaks: bool) -> &'static str {
+        if breaks {
+            "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+        } else {
+            "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+        }
+    }
+
+    fn one_of(names: Vec<&'static str>, what: &str) -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(names))
+            .description(Some(what))
+            .build()
+    }
+
+    pub(super) fn site() -> Object {
+        one_of(
+            Site::ALL.iter().map(|v| v.name()).collect(),
+            "Where the cramp was",
+        )
+    }
+    pub(super) fn side() -> Object {
+        one_of(Side::ALL.iter().map(|v| v.name()).collect(), "Which leg")
+    }
+    pub(super) fn eased() -> Object {
+        one_of(
+            Eased::ALL.iter().map(|v| v.name()).collect(),
+            "Whether it eased once the person moved",
+        )
+    }
+    pub(super) fn severity() -> Object {
+        one_of(
+            Severity::ALL.iter().map(|v| v.name()).collect(),
+            "How bad it was",
+        )
+    }
+    pub(super) fn start() -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+            .description(Some(format!(
+                "When it started: an RFC 3339 date and time with its UTC offset, from {EARLIEST_YEAR}, not in the future"
+            )))
+            .examples(["2026-11-20T02:10:00+00:00"])
+            .build()
+    }
+    pub(super) fn minutes() -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .minimum(Some(0.01))
+            .maximum(Some(1440.0))
+            .description(Some(
+                "How long it lasted, in minutes (stored to the second: at least 1 second, at most one day)",
+            ))
+            .build()
+    }
+    pub(super) fn note() -> Object {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .max_length(Some(MAX_NOTE_CHARS))
+            .pattern(Some(no_controls(true)))
+            .description(Some(
+                "A note in the person's words: no control characters but tabs and line breaks",
+            ))
+            .build()
+    }
+    pub(super) fn medication_name() -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(MAX_MEDICATION_CHARS))
+            .pattern(Some(no_controls(false)))
+            .description(Some(
+                "The medicine's name: not blank, no control characters",
+            ))
+            .build()
+    }
+    pub(super) fn day() -> Object {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .pattern(Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+            .description(Some(format!(
+                "A date, YYYY-MM-DD, from {EARLIEST_YEAR}, not in the future"
+            )))
+            .build()
+    }
+}
+
+/// Whether `text` is written exactly as YYYY-MM-DD (the API's date form, as its OpenAPI
+/// document says; files and forms are more forgiving).
+pub fn is_iso_day(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+fn names_of(names: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    names.collect()
 }
 
 /// Parse a new episode from the API's JSON, giving it `id`.
@@ -680,6 +806,61 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
         field: None,
         message: "unexpected data after the JSON object".into(),
     })?;
+    // The API's contract is exact (the OpenAPI document lists each name): " Calf" or "CALF"
+    // are refused here, naming the field, though a hand-made import file may use them.
+    for (field, value, names) in [
+        (
+            "site",
+            &e.site,
+            names_of(Site::ALL.iter().map(|v| v.name())),
+        ),
+        (
+            "side",
+            &e.side,
+            names_of(Side::ALL.iter().map(|v| v.name())),
+        ),
+        (
+            "eased",
+            &e.eased,
+            names_of(Eased::ALL.iter().map(|v| v.name())),
+        ),
+        (
+            "severity",
+            &e.severity,
+            names_of(Severity::ALL.iter().map(|v| v.name())),
+        ),
+    ] {
+        if !names.iter().any(|n| n == value) {
+            return Err(ImportError {
+                place: String::new(),
+                field: Some(field.to_owned()),
+                message: format!("`{value}` is not one of: {}", names.join(", ")),
+            });
+        }
+    }
+    let exact = |field: &str, message: String| ImportError {
+        place: String::new(),
+        field: Some(field.to_owned()),
+        message,
+    };
+    if e.start.trim() != e.start {
+        return Err(exact(
+            "start",
+            "has spaces around it; send the date and time alone".into(),
+        ));
+    }
+    if let Some(day) = e
+        .context
+        .as_ref()
+        .and_then(|c| c.new_medication.as_ref())
+        .and_then(|m| m.started.as_deref())
+        && !is_iso_day(day)
+    {
+        return Err(exact(
+            "context.new_medication.started",
+            format!("`{day}` is not a date written as YYYY-MM-DD"),
+        ));
+    }
     let duration = Duration::from_minutes(e.minutes).map_err(|err| {
         at(
             "",

@@ -274,8 +274,36 @@ pub const API_ROUTES: &[(&str, &str)] = &[
 
 /// The OpenAPI 3.1 document.
 pub(crate) async fn openapi() -> Response {
-    match ApiDoc::openapi().to_json() {
-        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    match openapi_json() {
+        Some(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// The OpenAPI document, with the one rule of the triage contract that the derive cannot
+/// state: an answer to `toxin_or_wound_contact` (the older combined question) may not be sent
+/// beside an answer to either of its two parts (null, "not sure", may be).
+pub(crate) fn openapi_json() -> Option<String> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).ok()?;
+    let assessment = doc.pointer_mut("/components/schemas/Assessment")?;
+    assessment.as_object_mut()?.insert(
+        "not".to_owned(),
+        serde_json::json!({"anyOf": [
+            {
+                "required": ["toxin_or_wound_contact", "lead_or_mercury_contact"],
+                "properties": {
+                    "toxin_or_wound_contact": {"type": "boolean"},
+                    "lead_or_mercury_contact": {"type": "boolean"},
+                },
+            },
+            {
+                "required": ["toxin_or_wound_contact", "dirt_in_wound"],
+                "properties": {
+                    "toxin_or_wound_contact": {"type": "boolean"},
+                    "dirt_in_wound": {"type": "boolean"},
+                },
+            },
+        ]}),
+    );
+    serde_json::to_string(&doc).ok()
 }

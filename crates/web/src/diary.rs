@@ -1069,8 +1069,17 @@ async fn everything_for(cfg: &Shared, q: &RangeQuery, api: bool) -> Result<Diary
     let store = store(cfg).ok_or_else(|| fail(&"the diary is off"))?;
     let parse = |v: &Option<String>, f: &'static str| -> Result<Option<NaiveDate>, Response> {
         v.as_deref()
-            .filter(|s| !s.is_empty())
-            .map(|s| parse_date(f, s))
+            .filter(|s| api || !s.is_empty())
+            .map(|s| {
+                if api && !legcramps_contract::diary_io::is_iso_day(s) {
+                    // The API is exact, as its OpenAPI document says.
+                    return Err(legcramps_core::diary::Invalid {
+                        field: f,
+                        message: format!("`{s}` is not a date written as YYYY-MM-DD"),
+                    });
+                }
+                parse_date(f, s)
+            })
             .transpose()
             .map_err(|e| {
                 if api {
@@ -1334,8 +1343,8 @@ pub(crate) async fn api_create(
     path = "/api/v1/episodes",
     tag = "diary",
     params(
-        ("from" = Option<String>, Query, description = "The first day, as YYYY-MM-DD"),
-        ("to" = Option<String>, Query, description = "The last day, as YYYY-MM-DD"),
+        ("from" = Option<String>, Query, description = "The first day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        ("to" = Option<String>, Query, description = "The last day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
     ),
     responses(
         (status = 200, description = "The diary, in the export format", body = legcramps_contract::diary_io::DiaryJson),

@@ -877,3 +877,53 @@ async fn finding_8_a_write_that_cannot_be_made_is_503_with_retry_after() {
     assert!(form.body.contains("nothing was changed"), "{}", form.body);
     let _ = std::fs::remove_dir_all(&d.dir);
 }
+
+/// Found by schemathesis in CI (hardening): the episodes API accepts exactly what its OpenAPI
+/// document says, no more: names as listed, dates as YYYY-MM-DD, no spaces around a start, and
+/// an empty date in the query is an error, not "no date".
+#[tokio::test]
+async fn the_episodes_api_is_as_exact_as_its_document() {
+    let d = Diary::new().await;
+    let json = [("content-type", "application/json")];
+    let body = |site: &str, start: &str, started: &str| {
+        format!(
+            r#"{{"start": "{start}", "minutes": 3, "site": "{site}", "side": "left", "asleep": true, "eased": "yes", "severity": "mild", "context": {{"exercise": false, "pregnant": false, "short_of_fluids": false, "new_medication": {{"name": "Example", "started": "{started}"}}}}}}"#
+        )
+    };
+    let good = "2026-11-20T02:10:00+00:00";
+    for (b, field) in [
+        (body("CALF", good, "2026-11-01"), "site"),
+        (body("calf", &format!(" {good}"), "2026-11-01"), "start"),
+        (body("calf", good, ""), "context.new_medication.started"),
+        (
+            body("calf", good, "2026-11-1"),
+            "context.new_medication.started",
+        ),
+    ] {
+        let r = d.request(Method::POST, "/api/v1/episodes", &json, &b).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.body
+        );
+        let p: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+        assert_eq!(p["field"], field, "{b}");
+    }
+    let ok = d
+        .request(
+            Method::POST,
+            "/api/v1/episodes",
+            &json,
+            &body("calf", good, "2026-11-01"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    for q in ["?to=", "?from=2026-1-05"] {
+        let r = d.get(&format!("/api/v1/episodes{q}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+        assert!(r.body.contains("YYYY-MM-DD"), "{q}: {}", r.body);
+    }
+    assert_eq!(d.count().await, 1);
+    d.finish().await;
+}
