@@ -26,6 +26,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{ConnectOptions, Row};
 
+mod accounts;
+pub use accounts::{Account, SecurityEvent, Session, SessionLimits};
+
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -45,6 +48,11 @@ impl Owner {
     /// The person using this installation (before accounts exist).
     pub fn local() -> Owner {
         Owner("local".to_owned())
+    }
+
+    /// The owner of an account's rows (accounts have UUID ids, so never "local").
+    pub fn account(id: &str) -> Owner {
+        Owner(format!("account:{id}"))
     }
 
     /// Another owner (tests and benchmarks use these to fill the table with other people's rows).
@@ -140,6 +148,34 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX checks_import ON checks (import_id)",
         ],
     ),
+    // Accounts (`serve --accounts`): no secret in the clear (see `accounts.rs`).
+    (
+        4,
+        &[
+            "CREATE TABLE accounts (
+            id TEXT PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            password_hash TEXT,
+            created_utc BIGINT NOT NULL,
+            disabled SMALLINT NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+        )",
+            "CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            created_utc BIGINT NOT NULL,
+            last_seen_utc BIGINT NOT NULL,
+            device TEXT NOT NULL
+        )",
+            "CREATE INDEX sessions_account ON sessions (account_id)",
+            "CREATE TABLE security_events (
+            at_utc BIGINT NOT NULL,
+            account_id TEXT,
+            kind TEXT NOT NULL,
+            ip_hash TEXT NOT NULL
+        )",
+            "CREATE INDEX security_events_account ON security_events (account_id, at_utc)",
+        ],
+    ),
 ];
 
 /// How many rows an import writes in its first transaction, and the most in any one. On
@@ -196,7 +232,7 @@ pub struct ImportReport {
 const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started";
 
 /// Seconds since 1970 by the system clock (for abandoned-import bookkeeping only).
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -206,7 +242,7 @@ fn flag(b: bool) -> i16 {
     i16::from(b)
 }
 
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 

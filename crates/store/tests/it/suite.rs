@@ -418,3 +418,106 @@ async fn finding_8_an_import_removed_as_abandoned_cannot_commit() {
         b.finish().await;
     }
 }
+
+#[tokio::test]
+async fn accounts_sessions_and_a_whole_account_deleted_in_one_go() {
+    use legcramps_store::SessionLimits;
+    for b in backends().await {
+        let s = &b.store;
+        let a = s
+            .create_account("marion", "$argon2id$fake")
+            .await
+            .expect("create")
+            .expect("new name");
+        assert!(
+            s.create_account("marion", "$argon2id$other")
+                .await
+                .expect("create")
+                .is_none(),
+            "a taken name is refused ({})",
+            b.name
+        );
+        let other = s
+            .create_account("someone", "$argon2id$fake")
+            .await
+            .expect("create")
+            .expect("new");
+        assert_eq!(
+            s.account_by_username("marion").await.expect("get"),
+            Some(a.clone())
+        );
+
+        s.create_session(&a.id, "hash-1", "Firefox on Android")
+            .await
+            .expect("session");
+        s.create_session(&a.id, "hash-2", "Chrome")
+            .await
+            .expect("session");
+        s.create_session(&other.id, "hash-3", "Safari")
+            .await
+            .expect("session");
+        let live = s
+            .live_session("hash-1", SessionLimits::default())
+            .await
+            .expect("live")
+            .expect("found");
+        assert_eq!(live.1, a);
+        assert_eq!(s.sessions_of(&a.id).await.expect("list").len(), 2);
+        // Idle or too old: gone, and the row removed.
+        let expired = SessionLimits {
+            idle_seconds: -1,
+            absolute_seconds: 100,
+        };
+        assert!(
+            s.live_session("hash-2", expired)
+                .await
+                .expect("live")
+                .is_none()
+        );
+        assert_eq!(s.sessions_of(&a.id).await.expect("list").len(), 1);
+        assert!(
+            s.live_session("nope", SessionLimits::default())
+                .await
+                .expect("x")
+                .is_none()
+        );
+
+        s.insert(&a.owner(), &episode(1)).await.expect("insert");
+        s.insert(&other.owner(), &episode(1))
+            .await
+            .expect("same id, other person");
+        s.record_event(Some(&a.id), "sign-in", "iphash")
+            .await
+            .expect("event");
+        let n = s.delete_account(&a.id, "iphash").await.expect("delete");
+        assert!(n >= 4, "{n}");
+        assert_eq!(s.account_by_username("marion").await.expect("get"), None);
+        assert!(
+            s.list(&a.owner(), None, None)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        assert!(s.sessions_of(&a.id).await.expect("list").is_empty());
+        assert!(s.events(Some(&a.id), 10).await.expect("events").is_empty());
+        let kept = s.events(None, 10).await.expect("events");
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].kind, "account-deleted");
+        assert_eq!(kept[0].account_id, None);
+        // The other person lost nothing.
+        assert_eq!(
+            s.list(&other.owner(), None, None)
+                .await
+                .expect("list")
+                .len(),
+            1
+        );
+        assert!(
+            s.live_session("hash-3", SessionLimits::default())
+                .await
+                .expect("x")
+                .is_some()
+        );
+        b.finish().await;
+    }
+}

@@ -1,0 +1,353 @@
+//! Accounts, sessions and security events (for `legcramps serve --accounts`). The rows hold no
+//! secret in the clear: passwords as argon2id PHC strings, session ids as SHA-256 hashes (see
+//! `legcramps-accounts`). Security events hold a keyed hash of the IP, never health data.
+
+use sqlx::Row;
+
+use crate::{Owner, Store, StoreError, on_pool, unix_now};
+
+/// One account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub password_hash: Option<String>,
+    pub created_utc: i64,
+    pub disabled: bool,
+}
+
+impl Account {
+    /// Whose diary rows are this account's.
+    pub fn owner(&self) -> Owner {
+        Owner::account(&self.id)
+    }
+}
+
+/// One signed-in session (the id itself is only ever in the person's cookie).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id_hash: String,
+    pub account_id: String,
+    pub created_utc: i64,
+    pub last_seen_utc: i64,
+    /// A short description of the browser, from its User-Agent (for "your sessions").
+    pub device: String,
+}
+
+/// How long sessions last (settings; defaults: 30 minutes idle, 12 hours in all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub idle_seconds: i64,
+    pub absolute_seconds: i64,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        SessionLimits {
+            idle_seconds: 30 * 60,
+            absolute_seconds: 12 * 60 * 60,
+        }
+    }
+}
+
+/// A security event, as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityEvent {
+    pub at_utc: i64,
+    pub account_id: Option<String>,
+    pub kind: String,
+    pub ip_hash: String,
+}
+
+fn account_from_row<R>(r: &R) -> Result<Account, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    String: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    i64: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    i16: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+{
+    let c = crate::corrupt;
+    Ok(Account {
+        id: r.try_get("id").map_err(c)?,
+        username: r.try_get("username").map_err(c)?,
+        password_hash: r.try_get("password_hash").map_err(c)?,
+        created_utc: r.try_get("created_utc").map_err(c)?,
+        disabled: r.try_get::<i16, _>("disabled").map_err(c)? != 0,
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "id, username, password_hash, created_utc, disabled";
+
+impl Store {
+    /// Make an account. `None` when the (normalised) username is taken.
+    pub async fn create_account(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let account = Account {
+            id: uuid::Uuid::new_v4().to_string(),
+            username: username.to_owned(),
+            password_hash: Some(password_hash.to_owned()),
+            created_utc: unix_now(),
+            disabled: false,
+        };
+        let done = on_pool!(self, |pool| {
+            sqlx::query("INSERT INTO accounts (id, username, password_hash, created_utc, disabled) VALUES ($1, $2, $3, $4, 0) ON CONFLICT (username) DO NOTHING")
+                .bind(&account.id)
+                .bind(&account.username)
+                .bind(&account.password_hash)
+                .bind(account.created_utc)
+                .execute(pool)
+                .await
+                .map(|d| d.rows_affected())
+        })?;
+        Ok((done == 1).then_some(account))
+    }
+
+    pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query(&format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1"
+            ))
+            .bind(username)
+            .fetch_optional(pool)
+            .await?;
+            row.as_ref().map(account_from_row).transpose()
+        })
+    }
+
+    pub async fn account_by_id(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query(&format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+            row.as_ref().map(account_from_row).transpose()
+        })
+    }
+
+    /// Replace an account's password hash (a new password, or a rehash with stronger
+    /// parameters at sign-in).
+    pub async fn set_password_hash(&self, account_id: &str, hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+                .bind(account_id)
+                .bind(hash)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Start a session (its id's hash; the id itself goes only into the cookie).
+    pub async fn create_session(
+        &self,
+        account_id: &str,
+        id_hash: &str,
+        device: &str,
+    ) -> Result<(), StoreError> {
+        let now = unix_now();
+        on_pool!(self, |pool| {
+            sqlx::query("INSERT INTO sessions (id_hash, account_id, created_utc, last_seen_utc, device) VALUES ($1, $2, $3, $3, $4)")
+                .bind(id_hash)
+                .bind(account_id)
+                .bind(now)
+                .bind(device)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// The live session with this id hash, marked as seen now; `None` (and the row removed)
+    /// when it has been idle or alive too long, or its account is disabled.
+    pub async fn live_session(
+        &self,
+        id_hash: &str,
+        limits: SessionLimits,
+    ) -> Result<Option<(Session, Account)>, StoreError> {
+        let now = unix_now();
+        let found = on_pool!(self, |pool| {
+            let row = sqlx::query(
+                "SELECT s.id_hash, s.account_id, s.created_utc AS s_created, s.last_seen_utc, s.device, a.id, a.username, a.password_hash, a.created_utc, a.disabled FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
+            )
+            .bind(id_hash)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| -> Result<(Session, Account), StoreError> {
+                let c = crate::corrupt;
+                Ok((
+                    Session {
+                        id_hash: r.try_get("id_hash").map_err(c)?,
+                        account_id: r.try_get("account_id").map_err(c)?,
+                        created_utc: r.try_get("s_created").map_err(c)?,
+                        last_seen_utc: r.try_get("last_seen_utc").map_err(c)?,
+                        device: r.try_get("device").map_err(c)?,
+                    },
+                    account_from_row(&r)?,
+                ))
+            })
+            .transpose()
+        })?;
+        let Some((mut session, account)) = found else {
+            return Ok(None);
+        };
+        if account.disabled
+            || now - session.last_seen_utc > limits.idle_seconds
+            || now - session.created_utc > limits.absolute_seconds
+        {
+            self.end_session(id_hash).await?;
+            return Ok(None);
+        }
+        // Mark it seen at most once a minute (fewer writes for a busy page).
+        if now - session.last_seen_utc >= 60 {
+            on_pool!(self, |pool| {
+                sqlx::query("UPDATE sessions SET last_seen_utc = $2 WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .bind(now)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            })?;
+            session.last_seen_utc = now;
+        }
+        Ok(Some((session, account)))
+    }
+
+    pub async fn end_session(&self, id_hash: &str) -> Result<bool, StoreError> {
+        on_pool!(self, |pool| {
+            let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(id_hash)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// End every session of the account but `keep` (if given). Returns how many ended.
+    pub async fn end_sessions(
+        &self,
+        account_id: &str,
+        keep: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        on_pool!(self, |pool| {
+            let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+                .bind(account_id)
+                .bind(keep.unwrap_or(""))
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected())
+        })
+    }
+
+    /// The account's sessions, most recently seen first.
+    pub async fn sessions_of(&self, account_id: &str) -> Result<Vec<Session>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query("SELECT id_hash, account_id, created_utc, last_seen_utc, device FROM sessions WHERE account_id = $1 ORDER BY last_seen_utc DESC")
+                .bind(account_id)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let c = crate::corrupt;
+                    Ok(Session {
+                        id_hash: r.try_get("id_hash").map_err(c)?,
+                        account_id: r.try_get("account_id").map_err(c)?,
+                        created_utc: r.try_get("created_utc").map_err(c)?,
+                        last_seen_utc: r.try_get("last_seen_utc").map_err(c)?,
+                        device: r.try_get("device").map_err(c)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Keep a security event (never health data, never a secret).
+    pub async fn record_event(
+        &self,
+        account_id: Option<&str>,
+        kind: &str,
+        ip_hash: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            sqlx::query("INSERT INTO security_events (at_utc, account_id, kind, ip_hash) VALUES ($1, $2, $3, $4)")
+                .bind(unix_now())
+                .bind(account_id)
+                .bind(kind)
+                .bind(ip_hash)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Recent security events, newest first: one account's, or everyone's (`None`, for the
+    /// operator).
+    pub async fn events(
+        &self,
+        account_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<SecurityEvent>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query("SELECT at_utc, account_id, kind, ip_hash FROM security_events WHERE ($1 IS NULL OR account_id = $1) ORDER BY at_utc DESC, kind LIMIT $2")
+                .bind(account_id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let c = crate::corrupt;
+                    Ok(SecurityEvent {
+                        at_utc: r.try_get("at_utc").map_err(c)?,
+                        account_id: r.try_get("account_id").map_err(c)?,
+                        kind: r.try_get("kind").map_err(c)?,
+                        ip_hash: r.try_get("ip_hash").map_err(c)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Delete an account and every row of its person (episodes, checks, sessions, its own
+    /// security events), in one transaction; a single "account-deleted" event without the
+    /// username is kept for the operator. Returns how many rows went.
+    pub async fn delete_account(&self, account_id: &str, ip_hash: &str) -> Result<u64, StoreError> {
+        let owner = Owner::account(account_id);
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut n = 0;
+            for (sql, key) in [
+                ("DELETE FROM episodes WHERE owner = $1", owner.as_str()),
+                ("DELETE FROM checks WHERE owner = $1", owner.as_str()),
+                (
+                    "DELETE FROM pending_imports WHERE owner = $1",
+                    owner.as_str(),
+                ),
+                ("DELETE FROM sessions WHERE account_id = $1", account_id),
+                (
+                    "DELETE FROM security_events WHERE account_id = $1",
+                    account_id,
+                ),
+                ("DELETE FROM accounts WHERE id = $1", account_id),
+            ] {
+                n += sqlx::query(sql)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            sqlx::query("INSERT INTO security_events (at_utc, account_id, kind, ip_hash) VALUES ($1, NULL, 'account-deleted', $2)")
+                .bind(unix_now())
+                .bind(ip_hash)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(n)
+        })
+    }
+}
