@@ -289,6 +289,11 @@ pub(crate) struct ServeArgs {
     /// The address people use to reach this server, such as https://cramps.example.org
     #[arg(long, env = "LEGCRAMPS_PUBLIC_URL", value_name = "URL")]
     pub(crate) public_url: Option<url::Url>,
+    /// Serve the diary to everyone, each with their own account (sign up, sign in; each sees
+    /// only their own diary). Needs --public-url (https, behind a TLS proxy), except on a
+    /// loopback address.
+    #[arg(long, env = "LEGCRAMPS_ACCOUNTS", conflicts_with = "single_user")]
+    pub(crate) accounts: bool,
     /// Seconds a client has to send a request's headers once it has started them
     #[arg(long, env = "LEGCRAMPS_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
     pub(crate) header_read_timeout: u64,

@@ -13,6 +13,35 @@ use legcramps_web::{AppConfig, DiaryAccess, HostCheck};
 use crate::BadInput;
 use crate::cli::ServeArgs;
 
+/// The origin people use with `--accounts`: the `--public-url` (https, or http on a loopback
+/// host), else on a loopback socket the socket's own address; anything else is a startup
+/// error naming the flag.
+fn accounts_origin(args: &ServeArgs, local: std::net::SocketAddr) -> Result<String> {
+    match &args.public_url {
+        Some(url) => {
+            let host = url.host_str().unwrap_or("");
+            let loopback_host = host == "localhost"
+                || host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if url.scheme() != "https" && !(url.scheme() == "http" && loopback_host) {
+                return Err(BadInput(format!(
+                    "--public-url {url}: accounts need https (a TLS proxy in front of this server), because sign-in cookies are only sent over https; http is allowed only for localhost"
+                ))
+                .into());
+            }
+            Ok(url.origin().ascii_serialization())
+        }
+        None if local.ip().is_loopback() => Ok(format!("http://{local}")),
+        None => Err(BadInput(
+            "--accounts on an address other computers can reach needs --public-url https://... (the address people use, for the sign-in cookie and the host check)".to_owned(),
+        )
+        .into()),
+    }
+}
+
 /// The host names the diary may be reached by with `--single-user` on an address others can
 /// reach: `--allowed-host`, else the `--public-url` host; neither is a startup error.
 fn allowed_hosts(args: &ServeArgs) -> Result<Vec<String>> {
@@ -69,7 +98,12 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
             .local_addr()
             .context("reading the listening address")?;
         let loopback = local.ip().is_loopback();
-        let diary = if loopback || args.single_user {
+        let origin = if args.accounts {
+            Some(accounts_origin(args, local)?)
+        } else {
+            None
+        };
+        let diary = if loopback || args.single_user || args.accounts {
             let dir = match &args.store.data_dir {
                 Some(d) => d.clone(),
                 None => legcramps_store::default_data_dir().ok_or_else(|| {
@@ -79,6 +113,15 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
             let store = legcramps_store::Store::open(&dir, args.store.database_url.as_deref())
                 .await
                 .map_err(|e| BadInput(e.to_string()))?;
+            if let Some(origin) = origin {
+                let key = store
+                    .server_secret("ip-hash-key", &legcramps_accounts::Secret::new("").text)
+                    .await
+                    .map_err(|e| BadInput(e.to_string()))?;
+                tracing::info!(backend = store.backend(), origin = %origin, "diary on, with accounts");
+                let site = std::sync::Arc::new(legcramps_web::Site::new(&origin, &key));
+                DiaryAccess::Accounts { store, site }
+            } else {
             let hosts = if loopback {
                 // Whatever the flags: a loopback socket answers only to loopback names, which
                 // stops DNS-rebinding pages.
@@ -97,8 +140,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
             };
             tracing::info!(backend = store.backend(), "diary on");
             DiaryAccess::On { store, hosts }
+            }
         } else {
-            tracing::info!("diary off: not a loopback address and no --single-user");
+            tracing::warn!("diary off: this address can be reached by other computers; to serve the diary, start with --accounts --public-url https://... (each person signs in to their own diary)");
             DiaryAccess::Off(format!(
                 "the server listens on {local}, which other computers can reach, and was not started with --single-user"
             ))

@@ -81,6 +81,24 @@ where
 const ACCOUNT_COLUMNS: &str = "id, username, password_hash, created_utc, disabled";
 
 impl Store {
+    /// A server-wide secret by name, made from `fresh` the first time and the same for every
+    /// process on this database afterwards (the key for IP hashes, say).
+    pub async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        on_pool!(self, |pool| {
+            sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                .bind(name)
+                .bind(fresh)
+                .execute(pool)
+                .await?;
+            Ok(
+                sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(pool)
+                    .await?,
+            )
+        })
+    }
+
     /// Make an account. `None` when the (normalised) username is taken.
     pub async fn create_account(
         &self,

@@ -174,6 +174,10 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
             ip_hash TEXT NOT NULL
         )",
             "CREATE INDEX security_events_account ON security_events (account_id, at_utc)",
+            "CREATE TABLE server_secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )",
         ],
     ),
 ];

@@ -13,6 +13,7 @@
 use std::str::FromStr;
 
 use askama::Template;
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -98,20 +99,26 @@ fn refused(status: StatusCode, reason: String, api: bool) -> Response {
     )
 }
 
-/// Every diary request passes through here (see the module docs).
+/// Every diary request passes through here (see the module docs): who may reach the diary,
+/// and whose diary it is (an [`Owner`] put on the request for the handlers).
 pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    let mut request = request;
     match &cfg.diary {
         DiaryAccess::Off(reason) => {
             return refused(
                 StatusCode::FORBIDDEN,
                 format!(
-                    "The diary is off on this server: {reason}. Your diary is personal health information and there are no accounts yet, so it is only served to the computer it runs on, or when the server is started with --single-user."
+                    "The diary is off on this server: {reason}. Your diary is personal health information, so it is only served with accounts (start the server with --accounts and --public-url), to the computer it runs on, or with --single-user."
                 ),
                 api,
             );
         }
         DiaryAccess::On { hosts, .. } => {
+            // One person's own diary has no accounts: nothing to show at /account.
+            if request.uri().path().starts_with("/account") {
+                return crate::pages::not_found_page();
+            }
             if !host_allowed(hosts, request.headers()) {
                 let reason = match hosts {
                     HostCheck::Loopback => "The diary is only served to this computer: open it at http://localhost or http://127.0.0.1.".to_owned(),
@@ -122,6 +129,49 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
             if request.method() == Method::POST && cross_site(request.headers()) {
                 return refused(StatusCode::FORBIDDEN, "This change came from another website, so it was refused. Nothing was changed.".to_owned(), api);
             }
+            request.extensions_mut().insert(Owner::local());
+        }
+        DiaryAccess::Accounts { store, site } => {
+            let host_ok = request
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|h| h.eq_ignore_ascii_case(&site.host));
+            if !host_ok {
+                return refused(
+                    StatusCode::FORBIDDEN,
+                    format!("The diary is only served at {}.", site.origin),
+                    api,
+                );
+            }
+            if request.method() == Method::POST && cross_site(request.headers()) {
+                return refused(StatusCode::FORBIDDEN, "This change came from another website, so it was refused. Nothing was changed.".to_owned(), api);
+            }
+            let who = match crate::accounts::signed_in(store, site, request.headers()).await {
+                Ok(w) => w,
+                Err(e) => return if api { api_failed(e) } else { failed(e) },
+            };
+            let Some((who, owner, csrf)) = who else {
+                return sign_in_first(api);
+            };
+            if request.method() == Method::POST {
+                match with_checked_token(request, &csrf, api).await {
+                    Ok(r) => request = r,
+                    Err(refusal) => return *refusal,
+                }
+            }
+            let context = crate::session::Context {
+                accounts: true,
+                csrf: Some(csrf),
+                username: Some(who.username.clone()),
+            };
+            request.extensions_mut().insert(owner);
+            request.extensions_mut().insert(who);
+            let mut response = crate::session::with_context(context, request, next).await;
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return response;
         }
     }
     let mut response = next.run(request).await;
@@ -131,9 +181,80 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
     response
 }
 
+/// Not signed in: pages go to the sign-in page; the API says 401.
+fn sign_in_first(api: bool) -> Response {
+    if api {
+        let mut r = problem(
+            StatusCode::UNAUTHORIZED,
+            "Sign in first",
+            "the diary API needs a signed-in session".into(),
+            None,
+        );
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return r;
+    }
+    let mut r = axum::response::Redirect::to("/account/sign-in").into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The largest form the diary takes (a note is at most 500 characters).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// A signed-in POST must carry the session's anti-forgery token: a form's `csrf` field, or an
+/// `X-CSRF-Token` header. The API's JSON posts may instead rely on their content type, which
+/// no other site can send without a CORS preflight this server never grants (ASVS 5.0 3.5.2).
+async fn with_checked_token(
+    request: Request,
+    csrf: &str,
+    api: bool,
+) -> Result<Request, Box<Response>> {
+    let header_token = request
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(t) = header_token {
+        return if legcramps_accounts::same_secret(&t, csrf) {
+            Ok(request)
+        } else {
+            Err(Box::new(expired_form(api)))
+        };
+    }
+    if api {
+        // JSON only (the handler refuses anything else with 415 before reading it).
+        return Ok(request);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return Err(Box::new(refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "That form is too large.".to_owned(),
+            false,
+        )));
+    };
+    let posted = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned());
+    if !posted.is_some_and(|t| legcramps_accounts::same_secret(&t, csrf)) {
+        return Err(Box::new(expired_form(false)));
+    }
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+fn expired_form(api: bool) -> Response {
+    refused(
+        StatusCode::FORBIDDEN,
+        "This form has expired or did not come from this site, so nothing was changed. Go back, reload the page and try again.".to_owned(),
+        api,
+    )
+}
+
 fn store(cfg: &Shared) -> Option<&Store> {
     match &cfg.diary {
-        DiaryAccess::On { store, .. } => Some(store),
+        DiaryAccess::On { store, .. } | DiaryAccess::Accounts { store, .. } => Some(store),
         DiaryAccess::Off(_) => None,
     }
 }
@@ -613,14 +734,18 @@ struct ListPage {
     banner: Option<&'static str>,
 }
 
-pub(crate) async fn list(State(cfg): State<Shared>, Query(q): Query<ListQuery>) -> Response {
+pub(crate) async fn list(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let store = store_or_fail!(cfg);
-    let mut episodes = match store.list(&Owner::local(), None, None).await {
+    let mut episodes = match store.list(&owner, None, None).await {
         Ok(e) => e,
         Err(e) => return failed(e),
     };
     episodes.reverse();
-    let checks = match store.checks(&Owner::local()).await {
+    let checks = match store.checks(&owner).await {
         Ok(c) => c
             .iter()
             .rev()
@@ -721,7 +846,11 @@ fn not_utf8() -> Response {
     )
 }
 
-pub(crate) async fn create(State(cfg): State<Shared>, body: Bytes) -> Response {
+pub(crate) async fn create(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    body: Bytes,
+) -> Response {
     let store = store_or_fail!(cfg);
     if !form_is_utf8(&body) {
         return not_utf8();
@@ -732,7 +861,7 @@ pub(crate) async fn create(State(cfg): State<Shared>, body: Bytes) -> Response {
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage::new("/diary".into(), "Log a cramp", "Save", v, errors),
         ),
-        Ok(e) => match store.insert(&Owner::local(), &e).await {
+        Ok(e) => match store.insert(&owner, &e).await {
             Err(err) => failed(err),
             Ok(()) => match e.red_flag_advice(Utc::now()) {
                 Some(advice) => red_flag_page(advice),
@@ -768,20 +897,24 @@ fn parse_id(id: &str) -> Option<EpisodeId> {
 }
 
 /// The owner's episode with this id, or the page to show instead (not found, or a failure).
-async fn find(cfg: &Shared, id: &str) -> Result<Episode, Response> {
+async fn find(cfg: &Shared, owner: &Owner, id: &str) -> Result<Episode, Response> {
     let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
     let Some(id) = parse_id(id) else {
         return Err(crate::pages::not_found().await);
     };
-    match store.get(&Owner::local(), &id).await {
+    match store.get(owner, &id).await {
         Err(e) => Err(failed(e)),
         Ok(None) => Err(crate::pages::not_found().await),
         Ok(Some(e)) => Ok(e),
     }
 }
 
-pub(crate) async fn edit_form(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
-    match find(&cfg, &id).await {
+pub(crate) async fn edit_form(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Path(id): Path<String>,
+) -> Response {
+    match find(&cfg, &owner, &id).await {
         Err(page) => page,
         Ok(e) => render(
             StatusCode::OK,
@@ -798,6 +931,7 @@ pub(crate) async fn edit_form(State(cfg): State<Shared>, Path(id): Path<String>)
 
 pub(crate) async fn update(
     State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
@@ -820,7 +954,7 @@ pub(crate) async fn update(
                 errors,
             ),
         ),
-        Ok(e) => match store.update(&Owner::local(), &e).await {
+        Ok(e) => match store.update(&owner, &e).await {
             Err(err) => failed(err),
             Ok(false) => crate::pages::not_found().await,
             Ok(true) => match e.red_flag_advice(Utc::now()) {
@@ -839,8 +973,12 @@ struct DeletePage {
     when: String,
 }
 
-pub(crate) async fn delete_form(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
-    match find(&cfg, &id).await {
+pub(crate) async fn delete_form(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Path(id): Path<String>,
+) -> Response {
+    match find(&cfg, &owner, &id).await {
         Err(page) => page,
         Ok(e) => render(
             StatusCode::OK,
@@ -859,12 +997,16 @@ pub(crate) async fn delete_form(State(cfg): State<Shared>, Path(id): Path<String
     }
 }
 
-pub(crate) async fn delete(State(cfg): State<Shared>, Path(id): Path<String>) -> Response {
+pub(crate) async fn delete(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Path(id): Path<String>,
+) -> Response {
     let store = store_or_fail!(cfg);
     let Some(id) = parse_id(&id) else {
         return crate::pages::not_found().await;
     };
-    match store.delete(&Owner::local(), &id).await {
+    match store.delete(&owner, &id).await {
         Err(e) => failed(e),
         Ok(false) => crate::pages::not_found().await,
         Ok(true) => Redirect::to("/diary?deleted=1").into_response(),
@@ -888,13 +1030,17 @@ pub(crate) async fn delete_all_form() -> Response {
     )
 }
 
-pub(crate) async fn delete_all(State(cfg): State<Shared>, body: Bytes) -> Response {
+pub(crate) async fn delete_all(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    body: Bytes,
+) -> Response {
     let store = store_or_fail!(cfg);
     let confirmed = form_urlencoded::parse(&body).any(|(k, v)| k == "confirm" && v == "yes");
     if !confirmed {
         return Redirect::to("/diary/delete-all").into_response();
     }
-    match store.delete_all(&Owner::local()).await {
+    match store.delete_all(&owner).await {
         Err(e) => failed(e),
         Ok(n) => render(
             StatusCode::OK,
@@ -914,7 +1060,11 @@ struct CheckSavedPage {
 }
 
 /// `POST /diary/checks`: keep a completed check's answers in the diary.
-pub(crate) async fn save_check(State(cfg): State<Shared>, body: Bytes) -> Response {
+pub(crate) async fn save_check(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    body: Bytes,
+) -> Response {
     let store = store_or_fail!(cfg);
     let Some((answers, outcome)) = crate::check::completed_check(&body) else {
         return refused(StatusCode::BAD_REQUEST, "The answers of the check could not be read, so nothing was saved. Please do the check again.".to_owned(), false);
@@ -925,7 +1075,7 @@ pub(crate) async fn save_check(State(cfg): State<Shared>, body: Bytes) -> Respon
         answers,
         shown: Some(legcramps_contract::diary_io::Shown::of(&outcome)),
     };
-    match store.save_check(&Owner::local(), &check).await {
+    match store.save_check(&owner, &check).await {
         Err(e) => failed(e),
         Ok(()) => render(
             StatusCode::OK,
@@ -968,6 +1118,7 @@ fn range(q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), String> {
 
 async fn summary_for(
     cfg: &Shared,
+    owner: &Owner,
     q: &RangeQuery,
 ) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>), Response> {
     let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
@@ -979,10 +1130,10 @@ async fn summary_for(
         )
     })?;
     let episodes = store
-        .list(&Owner::local(), Some(from), Some(to))
+        .list(owner, Some(from), Some(to))
         .await
         .map_err(failed)?;
-    let checks = store.checks(&Owner::local()).await.map_err(failed)?;
+    let checks = store.checks(owner).await.map_err(failed)?;
     Ok((
         summarise(&episodes, from, to, cfg.settings),
         episodes,
@@ -1003,8 +1154,12 @@ struct PatternsPage<'a> {
     hours: Vec<(String, u32)>,
 }
 
-pub(crate) async fn patterns(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
-    let (summary, episodes, checks) = match summary_for(&cfg, &q).await {
+pub(crate) async fn patterns(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    let (summary, episodes, checks) = match summary_for(&cfg, &owner, &q).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -1038,8 +1193,12 @@ struct SummaryPage<'a> {
     gp_css: &'static str,
 }
 
-pub(crate) async fn summary(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
-    let (summary, _, checks) = match summary_for(&cfg, &q).await {
+pub(crate) async fn summary(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    let (summary, _, checks) = match summary_for(&cfg, &owner, &q).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -1059,12 +1218,17 @@ pub(crate) async fn summary(State(cfg): State<Shared>, Query(q): Query<RangeQuer
 // ---------------------------------------------------------------------------------------------
 // Downloads
 
-async fn everything(cfg: &Shared, q: &RangeQuery) -> Result<DiaryFile, Response> {
-    everything_for(cfg, q, false).await
+async fn everything(cfg: &Shared, owner: &Owner, q: &RangeQuery) -> Result<DiaryFile, Response> {
+    everything_for(cfg, owner, q, false).await
 }
 
 /// Everything in a date range; a bad date is a page for people, or problem+json for the API.
-async fn everything_for(cfg: &Shared, q: &RangeQuery, api: bool) -> Result<DiaryFile, Response> {
+async fn everything_for(
+    cfg: &Shared,
+    owner: &Owner,
+    q: &RangeQuery,
+    api: bool,
+) -> Result<DiaryFile, Response> {
     let fail = |e: &dyn std::fmt::Display| if api { api_failed(e) } else { failed(e) };
     let store = store(cfg).ok_or_else(|| fail(&"the diary is off"))?;
     let parse = |v: &Option<String>, f: &'static str| -> Result<Option<NaiveDate>, Response> {
@@ -1101,7 +1265,7 @@ async fn everything_for(cfg: &Shared, q: &RangeQuery, api: bool) -> Result<Diary
     let from = parse(&q.from, "from")?;
     let to = parse(&q.to, "to")?;
     store
-        .everything(&Owner::local(), from, to)
+        .everything(owner, from, to)
         .await
         .map_err(|e| fail(&e))
 }
@@ -1128,8 +1292,8 @@ enum Export {
     Fhir,
 }
 
-async fn export(cfg: &Shared, q: &RangeQuery, kind: Export) -> Response {
-    let f = match everything(cfg, q).await {
+async fn export(cfg: &Shared, owner: &Owner, q: &RangeQuery, kind: Export) -> Response {
+    let f = match everything(cfg, owner, q).await {
         Ok(f) => f,
         Err(r) => return r,
     };
@@ -1149,22 +1313,28 @@ async fn export(cfg: &Shared, q: &RangeQuery, kind: Export) -> Response {
     )
 }
 
-pub(crate) async fn export_csv(State(cfg): State<Shared>, Query(q): Query<RangeQuery>) -> Response {
-    export(&cfg, &q, Export::Csv).await
+pub(crate) async fn export_csv(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    export(&cfg, &owner, &q, Export::Csv).await
 }
 
 pub(crate) async fn export_json(
     State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
     Query(q): Query<RangeQuery>,
 ) -> Response {
-    export(&cfg, &q, Export::Json).await
+    export(&cfg, &owner, &q, Export::Json).await
 }
 
 pub(crate) async fn export_fhir(
     State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
     Query(q): Query<RangeQuery>,
 ) -> Response {
-    export(&cfg, &q, Export::Fhir).await
+    export(&cfg, &owner, &q, Export::Fhir).await
 }
 
 #[derive(Deserialize)]
@@ -1217,6 +1387,7 @@ fn problem(status: StatusCode, title: &str, detail: String, field: Option<String
     responses(
         (status = 201, description = "Logged, once the write is durable", body = crate::api::EpisodeCreated),
         (status = 400, description = "The body is not one JSON object", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The diary is not served to this host, or the request came from another site", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 16384 bytes", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 415, description = "The content type is not application/json", body = crate::api::Problem, content_type = "application/problem+json"),
@@ -1226,6 +1397,7 @@ fn problem(status: StatusCode, title: &str, detail: String, field: Option<String
 )]
 pub(crate) async fn api_create(
     State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
     request: axum::extract::Request,
 ) -> Response {
     let Some(store) = store(&cfg) else {
@@ -1302,7 +1474,7 @@ pub(crate) async fn api_create(
             Some(field.to_owned()),
         );
     }
-    if let Err(e) = store.insert(&Owner::local(), &episode).await {
+    if let Err(e) = store.insert(&owner, &episode).await {
         return api_failed(e);
     }
     let advice = episode.red_flag_advice(Utc::now());
@@ -1349,12 +1521,14 @@ pub(crate) async fn api_create(
     responses(
         (status = 200, description = "The diary, in the export format", body = legcramps_contract::diary_io::DiaryJson),
         (status = 400, description = "A date is not valid (names the field)", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The diary is not served to this host", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The diary cannot be reached just now; see Retry-After", body = crate::api::Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn api_list(
     State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
     q: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = q else {
@@ -1365,7 +1539,7 @@ pub(crate) async fn api_list(
             None,
         );
     };
-    match everything_for(&cfg, &q, true).await {
+    match everything_for(&cfg, &owner, &q, true).await {
         Ok(f) => {
             let mut r = to_json(&f).into_response();
             r.headers_mut().insert(

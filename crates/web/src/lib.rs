@@ -12,6 +12,7 @@
 //! - `api`: `/api/v1/...` and `/api/openapi.json`, errors as RFC 9457 problem+json.
 //! - `middleware`: security headers and request logs (which never contain answers).
 
+mod accounts;
 mod api;
 mod assets;
 mod charts;
@@ -20,6 +21,7 @@ mod diary;
 mod middleware;
 mod pages;
 pub mod report;
+mod session;
 mod views;
 
 use std::future::Future;
@@ -43,8 +45,59 @@ pub enum DiaryAccess {
         /// pages, whose requests name the attacker's host).
         hosts: HostCheck,
     },
+    /// Accounts (`serve --accounts`): each person signs up and in, and sees only their own
+    /// diary.
+    Accounts {
+        store: Store,
+        site: Arc<Site>,
+    },
     Off(String),
 }
+
+/// A hosted site with accounts: where people reach it, and its settings.
+#[derive(Debug)]
+pub struct Site {
+    /// `https://diary.example.org` (or `http://127.0.0.1:8080` on loopback): scheme, host and
+    /// port, no path.
+    pub origin: String,
+    /// The `Host` header requests must carry (host and port as in `origin`, lower case).
+    pub host: String,
+    /// Whether people reach it over https (then HSTS is sent).
+    pub https: bool,
+    pub sessions: legcramps_store::SessionLimits,
+    /// Waits after failed sign-ins (and between sign-ups), per IP and per username.
+    pub backoff: legcramps_accounts::Backoff,
+    /// The key for hashing IP addresses in security events.
+    pub ip_key: String,
+    pub(crate) attempts: accounts::Attempts,
+}
+
+impl Site {
+    /// A site at `origin` (scheme://host[:port]) with default session limits and backoff.
+    /// `ip_key` keys the IP hashes in security events (keep it the same across processes).
+    pub fn new(origin: &str, ip_key: &str) -> Site {
+        let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+        let https = origin.starts_with("https://");
+        let host = origin
+            .split_once("://")
+            .map_or(origin.as_str(), |(_, h)| h)
+            .to_owned();
+        Site {
+            origin,
+            host,
+            https,
+            sessions: legcramps_store::SessionLimits::default(),
+            backoff: legcramps_accounts::Backoff::default(),
+            ip_key: ip_key.to_owned(),
+            attempts: accounts::Attempts::default(),
+        }
+    }
+}
+
+/// The client's address, put on each request by [`serve_with`] (absent in tests that call
+/// the router directly).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
 
 /// The host names the diary answers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,34 +135,28 @@ pub fn router() -> Router {
 /// request logging on every response.
 pub fn app(config: AppConfig) -> Router {
     let shared: Shared = Arc::new(config);
-    let diary = Router::new()
-        .route("/diary", get(diary::list).post(diary::create))
-        .route("/diary/new", get(diary::new_form))
-        .route("/diary/patterns", get(diary::patterns))
-        .route("/diary/summary", get(diary::summary))
-        .route("/diary/export.csv", get(diary::export_csv))
-        .route("/diary/export.json", get(diary::export_json))
-        .route("/diary/export.fhir.json", get(diary::export_fhir))
-        .route("/diary/reminder.ics", get(diary::reminder))
-        .route(
-            "/diary/delete-all",
-            get(diary::delete_all_form).post(diary::delete_all),
-        )
-        .route("/diary/checks", post(diary::save_check))
-        .route("/diary/{id}", post(diary::update))
-        .route("/diary/{id}/edit", get(diary::edit_form))
-        .route(
-            "/diary/{id}/delete",
-            get(diary::delete_form).post(diary::delete),
-        )
-        .route(
-            "/api/v1/episodes",
-            get(diary::api_list).post(diary::api_create),
-        )
+    // The diary router is built from DIARY_ROUTES alone, so the ownership tests, which walk
+    // the same table, cannot miss a route.
+    let diary = DIARY_ROUTES
+        .iter()
+        .fold(Router::new(), |r, (path, methods)| {
+            r.route(path, diary_methods(path, methods))
+        })
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             diary::guard,
         ))
+        .with_state(shared.clone());
+    // Signing up and in: open to all (they check the host and the origin themselves).
+    let sign_in = Router::new()
+        .route(
+            "/account/sign-up",
+            get(accounts::sign_up_form).post(accounts::sign_up),
+        )
+        .route(
+            "/account/sign-in",
+            get(accounts::sign_in_form).post(accounts::sign_in),
+        )
         .with_state(shared.clone());
     Router::new()
         .route("/", get(pages::home))
@@ -125,9 +172,81 @@ pub fn app(config: AppConfig) -> Router {
         .route("/assets/{*path}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .merge(diary)
+        .merge(sign_in)
         .fallback(pages::not_found_for)
         .method_not_allowed_fallback(pages::method_not_allowed)
-        .layer(axum::middleware::from_fn(middleware::headers_and_logs))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            accounts::context,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            shared,
+            middleware::headers_and_logs,
+        ))
+}
+
+/// Every route behind the diary guard (the signed-in person's own data, or the local diary):
+/// path and methods. The router is built from this table, and the tests that show one person
+/// cannot reach another's data walk it.
+pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
+    ("/diary", &["get", "post"]),
+    ("/diary/new", &["get"]),
+    ("/diary/patterns", &["get"]),
+    ("/diary/summary", &["get"]),
+    ("/diary/export.csv", &["get"]),
+    ("/diary/export.json", &["get"]),
+    ("/diary/export.fhir.json", &["get"]),
+    ("/diary/reminder.ics", &["get"]),
+    ("/diary/delete-all", &["get", "post"]),
+    ("/diary/checks", &["post"]),
+    ("/diary/{id}", &["post"]),
+    ("/diary/{id}/edit", &["get"]),
+    ("/diary/{id}/delete", &["get", "post"]),
+    ("/api/v1/episodes", &["get", "post"]),
+    ("/account", &["get"]),
+    ("/account/sign-out", &["post"]),
+    ("/account/sessions/end-others", &["post"]),
+    ("/account/delete", &["get", "post"]),
+];
+
+/// The handlers of one row of [`DIARY_ROUTES`].
+fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Shared> {
+    use axum::routing::MethodRouter;
+    let one = |method: &str| -> MethodRouter<Shared> {
+        match (path, method) {
+            ("/diary", "get") => get(diary::list),
+            ("/diary", "post") => post(diary::create),
+            ("/diary/new", "get") => get(diary::new_form),
+            ("/diary/patterns", "get") => get(diary::patterns),
+            ("/diary/summary", "get") => get(diary::summary),
+            ("/diary/export.csv", "get") => get(diary::export_csv),
+            ("/diary/export.json", "get") => get(diary::export_json),
+            ("/diary/export.fhir.json", "get") => get(diary::export_fhir),
+            ("/diary/reminder.ics", "get") => get(diary::reminder),
+            ("/diary/delete-all", "get") => get(diary::delete_all_form),
+            ("/diary/delete-all", "post") => post(diary::delete_all),
+            ("/diary/checks", "post") => post(diary::save_check),
+            ("/diary/{id}", "post") => post(diary::update),
+            ("/diary/{id}/edit", "get") => get(diary::edit_form),
+            ("/diary/{id}/delete", "get") => get(diary::delete_form),
+            ("/diary/{id}/delete", "post") => post(diary::delete),
+            ("/api/v1/episodes", "get") => get(diary::api_list),
+            ("/api/v1/episodes", "post") => post(diary::api_create),
+            ("/account", "get") => get(accounts::page),
+            ("/account/sign-out", "post") => post(accounts::sign_out),
+            ("/account/sessions/end-others", "post") => post(accounts::end_others),
+            ("/account/delete", "get") => get(accounts::delete_form),
+            ("/account/delete", "post") => post(accounts::delete),
+            // A row of the table without a handler is a programming error that every test
+            // (each builds the router) finds at once.
+            _ => panic!("DIARY_ROUTES names {method} {path}, which has no handler"),
+        }
+    };
+    methods
+        .iter()
+        .map(|m| one(m))
+        .reduce(MethodRouter::merge)
+        .unwrap_or_default()
 }
 
 /// Serve the app on `listener` until `shutdown` completes, then finish in-flight requests.
@@ -201,7 +320,7 @@ pub async fn serve_with(
             p = permits.clone().acquire_owned() => p.map_err(io::Error::other)?,
             () = &mut shutdown => break,
         };
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 // A connection that failed before it was accepted (reset, out of descriptors
@@ -214,7 +333,14 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.clone());
+        let ip = ClientIp(peer.ip());
+        let service = TowerToHyperService::new(tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ip);
+                request
+            },
+        ));
         // A connection that sends nothing for the idle timeout is closed, whether it is new or
         // kept alive between requests (hyper's own timer only starts once a head begins).
         let mut stream = tokio_io_timeout::TimeoutStream::new(stream);

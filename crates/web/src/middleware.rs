@@ -18,7 +18,11 @@ pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src '
 const PERMISSIONS: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), \
      magnetometer=(), microphone=(), payment=(), usb=()";
 
-pub(crate) async fn headers_and_logs(request: Request, next: Next) -> Response {
+pub(crate) async fn headers_and_logs(
+    axum::extract::State(cfg): axum::extract::State<crate::Shared>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let route = request
@@ -39,6 +43,15 @@ pub(crate) async fn headers_and_logs(request: Request, next: Next) -> Response {
         ),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    // A hosted site reached over https tells browsers to use nothing else for a year.
+    if let crate::DiaryAccess::Accounts { site, .. } = &cfg.diary
+        && site.https
+    {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     tracing::info!(
         method = %method,

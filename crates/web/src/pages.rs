@@ -243,6 +243,10 @@ pub(crate) async fn method_not_allowed(uri: axum::http::Uri) -> Response {
 }
 
 pub(crate) async fn not_found() -> Response {
+    not_found_page()
+}
+
+pub(crate) fn not_found_page() -> Response {
     render(
         StatusCode::NOT_FOUND,
         &NotFoundPage {

@@ -20,10 +20,17 @@ pub(crate) struct Layout {
     pub(crate) topics: &'static [Topic],
     /// The address of NHS 111 online, for the "Use 111 online" links.
     pub(crate) nhs_111_online: &'static str,
+    /// Accounts are on: the header shows "Sign in" or "Your account".
+    pub(crate) accounts: bool,
+    /// The signed-in username, if any.
+    pub(crate) username: Option<String>,
+    /// The session's anti-forgery token, put in every form that changes something.
+    pub(crate) csrf: Option<String>,
 }
 
 impl Layout {
     pub(crate) fn new(title: impl Into<String>, section: &'static str) -> Self {
+        let context = crate::session::current();
         Layout {
             title: title.into(),
             css: assets::NHSUK_CSS,
@@ -35,6 +42,9 @@ impl Layout {
             section,
             topics: TOPICS,
             nhs_111_online: legcramps_core::content::NHS_111_ONLINE,
+            accounts: context.accounts,
+            username: context.username,
+            csrf: context.csrf,
         }
     }
 }

@@ -250,6 +250,13 @@ async fn every_api_route_is_in_the_openapi_document() {
             &rest[start..start + len]
         })
         .filter(|p| *p != "/api/openapi.json")
+        // The diary's routes are built from its table.
+        .chain(
+            legcramps_web::DIARY_ROUTES
+                .iter()
+                .map(|(p, _)| *p)
+                .filter(|p| p.starts_with("/api/")),
+        )
         .collect();
     routed.sort_unstable();
     routed.dedup();
@@ -258,6 +265,16 @@ async fn every_api_route_is_in_the_openapi_document() {
     listed.dedup();
     assert_eq!(routed, listed, "API_ROUTES must list every /api/ route");
     let v = json(&get("/api/openapi.json").await.body);
+    for (path, methods) in legcramps_web::DIARY_ROUTES {
+        if path.starts_with("/api/") {
+            for m in *methods {
+                assert!(
+                    legcramps_web::API_ROUTES.contains(&(*path, *m)),
+                    "{m} {path} is served but not in API_ROUTES"
+                );
+            }
+        }
+    }
     for (path, method) in legcramps_web::API_ROUTES {
         assert!(
             !v["paths"][*path][*method].is_null(),

@@ -1,0 +1,636 @@
+//! Signing up, in and out, and the account page (`serve --accounts`). Passwords work without
+//! JavaScript. Every rule here is in docs/security.md with the test that shows it.
+//!
+//! - Sign-in gives the same message whether the username exists or not, and takes about the
+//!   same time (argon2id against a dummy hash when there is no such account).
+//! - Failed sign-ins, and sign-ups, make the next attempt from the same IP, or for the same
+//!   username, wait (doubling to 15 minutes): 429 with `Retry-After`. Never a lock-out: the
+//!   owner can always sign in after the wait, and nobody can lock another person out for
+//!   longer than that.
+//! - A new session id at every sign-in; the old cookie, if any, is ended.
+//! - Argon2 runs on the blocking pool, so sign-ins cannot starve the async runtime.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use legcramps_accounts::{
+    AccountError, Secret, Username, check_new_password, hash_password, hash_secret, needs_rehash,
+    verify_password,
+};
+use legcramps_store::{Owner, Store};
+
+use crate::pages::render;
+use crate::session::{self, Context};
+use crate::views::Layout;
+use crate::{ClientIp, DiaryAccess, Shared, Site};
+
+/// Recent failures per key ("ip:..." or "user:..."): how many in a row, and when the last was.
+#[derive(Debug, Default)]
+pub(crate) struct Attempts(Mutex<HashMap<String, (u32, Instant)>>);
+
+impl Attempts {
+    /// Seconds the key must still wait, by the site's backoff.
+    fn wait(&self, site: &Site, key: &str) -> u64 {
+        let map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get(key).map_or(0, |(failures, last)| {
+            site.backoff
+                .wait_seconds(*failures)
+                .saturating_sub(last.elapsed().as_secs())
+        })
+    }
+
+    fn fail(&self, key: &str) {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget keys quiet for a day, so the map cannot grow without end.
+        if map.len() > 100_000 {
+            map.retain(|_, (_, last)| last.elapsed().as_secs() < 24 * 3600);
+        }
+        let entry = map.entry(key.to_owned()).or_insert((0, Instant::now()));
+        // A failure long after the last starts the count again.
+        if entry.1.elapsed().as_secs() > 24 * 3600 {
+            entry.0 = 0;
+        }
+        entry.0 = entry.0.saturating_add(1);
+        entry.1 = Instant::now();
+    }
+
+    fn succeed(&self, key: &str) {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.remove(key);
+    }
+}
+
+/// Every request: the page context (accounts on, the session's anti-forgery token). The
+/// session itself is checked by the diary guard, only where it is needed.
+pub(crate) async fn context(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
+    let accounts = matches!(cfg.diary, DiaryAccess::Accounts { .. });
+    let csrf = if accounts {
+        session::cookie(request.headers()).map(|id| session::csrf_for(&id))
+    } else {
+        None
+    };
+    session::with_context(
+        Context {
+            accounts,
+            csrf,
+            username: None,
+        },
+        request,
+        next,
+    )
+    .await
+}
+
+fn hosted(cfg: &Shared) -> Option<(&Store, &Arc<Site>)> {
+    match &cfg.diary {
+        DiaryAccess::Accounts { store, site } => Some((store, site)),
+        _ => None,
+    }
+}
+
+/// A keyed hash of the client's IP for security events and backoff keys (never the IP).
+fn ip_hash(site: &Site, request_ip: Option<&ClientIp>) -> String {
+    let ip = request_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string());
+    hash_secret(&format!("{}\n{ip}", site.ip_key))[..32].to_owned()
+}
+
+fn too_many(wait: u64) -> Response {
+    let mut r = render(
+        StatusCode::TOO_MANY_REQUESTS,
+        &WaitPage {
+            layout: Layout::new("Please wait before trying again", "account"),
+            minutes: wait.div_ceil(60),
+            seconds: wait,
+        },
+    );
+    if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// Account pages on a server without accounts: there is nothing here.
+fn not_hosted() -> Response {
+    crate::pages::not_found_page()
+}
+
+fn wrong_host(site: &Site, headers: &HeaderMap) -> bool {
+    headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|h| !h.eq_ignore_ascii_case(&site.host))
+}
+
+/// Refuse what must be refused before any account work: another host name (DNS rebinding)
+/// or a post from another site (sign-in forgery).
+fn refuse(site: &Site, headers: &HeaderMap, post: bool) -> Option<Response> {
+    if wrong_host(site, headers) {
+        return Some(
+            (
+                StatusCode::FORBIDDEN,
+                format!("This site is served at {}.", site.origin),
+            )
+                .into_response(),
+        );
+    }
+    if post && crate::middleware::cross_site(headers) {
+        return Some(
+            (
+                StatusCode::FORBIDDEN,
+                "This came from another website, so it was refused.",
+            )
+                .into_response(),
+        );
+    }
+    None
+}
+
+#[derive(Template)]
+#[template(path = "account_wait.html")]
+struct WaitPage {
+    layout: Layout,
+    minutes: u64,
+    seconds: u64,
+}
+
+#[derive(Template)]
+#[template(path = "account_sign_up.html")]
+struct SignUpPage {
+    layout: Layout,
+    username: String,
+    errors: Vec<(&'static str, String)>,
+}
+
+impl SignUpPage {
+    fn error_for(&self, id: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account_sign_in.html")]
+struct SignInPage {
+    layout: Layout,
+    username: String,
+    error: Option<String>,
+}
+
+fn form(body: &[u8]) -> HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// Start a session for `account_id`: a fresh id, its hash stored, the cookie set, and a
+/// redirect to the diary.
+async fn start_session(
+    store: &Store,
+    account_id: &str,
+    headers: &HeaderMap,
+) -> Result<Response, legcramps_store::StoreError> {
+    // The old session of this browser, if any, ends: a new id at every sign-in.
+    if let Some(old) = session::cookie(headers) {
+        store.end_session(&hash_secret(&old)).await?;
+    }
+    let secret = Secret::new("");
+    store
+        .create_session(account_id, &secret.hash, &session::device(headers))
+        .await?;
+    let mut r = Redirect::to("/diary").into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session::set_cookie(&secret.text));
+    Ok(r)
+}
+
+fn store_failed(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "account storage failed");
+    let mut r = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Sorry, accounts cannot be reached just now; nothing was changed. Please try again in a few seconds.",
+    )
+        .into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    r
+}
+
+pub(crate) async fn sign_up_form(State(cfg): State<Shared>, headers: HeaderMap) -> Response {
+    let Some((_, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Some(r) = refuse(site, &headers, false) {
+        return r;
+    }
+    render(
+        StatusCode::OK,
+        &SignUpPage {
+            layout: Layout::new("Make an account", "account"),
+            username: String::new(),
+            errors: Vec::new(),
+        },
+    )
+}
+
+pub(crate) async fn sign_up(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Some(r) = refuse(site, &headers, true) {
+        return r;
+    }
+    let ip_key = format!("signup-ip:{}", ip_hash(site, ip.as_deref()));
+    let wait = site.attempts.wait(site, &ip_key);
+    if wait > 0 {
+        return too_many(wait);
+    }
+    let f = form(&body);
+    let typed = f.get("username").map_or("", String::as_str);
+    let password = f.get("password").map_or("", String::as_str);
+    let mut errors = Vec::new();
+    let username = match Username::parse(typed) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            errors.push(("username", e.to_string()));
+            None
+        }
+    };
+    if let Some(u) = &username
+        && let Err(AccountError::Password(m) | AccountError::Username(m)) =
+            check_new_password(password, u)
+    {
+        errors.push(("password", m));
+    } else if username.is_none() && password.is_empty() {
+        errors.push(("password", "Enter a password".to_owned()));
+    }
+    let page = |errors| {
+        render(
+            StatusCode::BAD_REQUEST,
+            &SignUpPage {
+                layout: Layout::new("Make an account", "account"),
+                username: typed.chars().take(200).collect(),
+                errors,
+            },
+        )
+    };
+    let Some(username) = username.filter(|_| errors.is_empty()) else {
+        return page(errors);
+    };
+    let pw = password.to_owned();
+    let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&pw)).await else {
+        return store_failed("hashing stopped");
+    };
+    // Each sign-up counts against the IP, so one address cannot make accounts by the
+    // thousand (the first few are free).
+    site.attempts.fail(&ip_key);
+    match store.create_account(username.as_str(), &hash).await {
+        Ok(Some(account)) => {
+            let _ = store
+                .record_event(Some(&account.id), "sign-up", &ip_hash(site, ip.as_deref()))
+                .await;
+            start_session(store, &account.id, &headers)
+                .await
+                .unwrap_or_else(store_failed)
+        }
+        Ok(None) => page(vec![(
+            "username",
+            "That username is taken: choose another".to_owned(),
+        )]),
+        Err(e) => store_failed(e),
+    }
+}
+
+pub(crate) async fn sign_in_form(State(cfg): State<Shared>, headers: HeaderMap) -> Response {
+    let Some((_, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Some(r) = refuse(site, &headers, false) {
+        return r;
+    }
+    render(
+        StatusCode::OK,
+        &SignInPage {
+            layout: Layout::new("Sign in", "account"),
+            username: String::new(),
+            error: None,
+        },
+    )
+}
+
+/// The one message for any failed sign-in.
+const SIGN_IN_FAILED: &str = "The username or password is not right";
+
+pub(crate) async fn sign_in(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Some(r) = refuse(site, &headers, true) {
+        return r;
+    }
+    let f = form(&body);
+    let typed = f.get("username").map_or("", String::as_str);
+    let password = f.get("password").map_or("", String::as_str).to_owned();
+    let iph = ip_hash(site, ip.as_deref());
+    let ip_key = format!("signin-ip:{iph}");
+    let username = Username::parse(typed).ok();
+    let user_key = format!(
+        "signin-user:{}",
+        username.as_ref().map_or("", Username::as_str)
+    );
+    let wait = site
+        .attempts
+        .wait(site, &ip_key)
+        .max(site.attempts.wait(site, &user_key));
+    if wait > 0 {
+        return too_many(wait);
+    }
+    let account = match &username {
+        Some(u) => match store.account_by_username(u.as_str()).await {
+            Ok(a) => a.filter(|a| !a.disabled),
+            Err(e) => return store_failed(e),
+        },
+        None => None,
+    };
+    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    let pw = password.clone();
+    let Ok(ok) = tokio::task::spawn_blocking(move || verify_password(&pw, stored.as_deref())).await
+    else {
+        return store_failed("hashing stopped");
+    };
+    let Some(account) = account.filter(|_| ok) else {
+        site.attempts.fail(&ip_key);
+        site.attempts.fail(&user_key);
+        let _ = store.record_event(None, "sign-in-failed", &iph).await;
+        return render(
+            StatusCode::UNAUTHORIZED,
+            &SignInPage {
+                layout: Layout::new("Sign in", "account"),
+                username: typed.chars().take(200).collect(),
+                error: Some(SIGN_IN_FAILED.to_owned()),
+            },
+        );
+    };
+    site.attempts.succeed(&ip_key);
+    site.attempts.succeed(&user_key);
+    if account.password_hash.as_deref().is_some_and(needs_rehash)
+        && let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&password)).await
+    {
+        let _ = store.set_password_hash(&account.id, &hash).await;
+    }
+    let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
+    start_session(store, &account.id, &headers)
+        .await
+        .unwrap_or_else(store_failed)
+}
+
+/// The signed-in person, put on the request by the diary guard.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedIn {
+    pub(crate) account_id: String,
+    pub(crate) username: String,
+    pub(crate) session_hash: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    username: String,
+    sessions: Vec<SessionRow>,
+    sign_ins: Vec<String>,
+    ended: Option<u64>,
+}
+
+struct SessionRow {
+    device: String,
+    last_seen: String,
+    this_one: bool,
+}
+
+fn when(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0).map_or_else(String::new, |t| {
+        t.format("%-d %B %Y at %H:%M UTC").to_string()
+    })
+}
+
+async fn account_page(cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Response {
+    let Some((store, _)) = hosted(cfg) else {
+        return not_hosted();
+    };
+    let sessions = match store.sessions_of(&who.account_id).await {
+        Ok(s) => s,
+        Err(e) => return store_failed(e),
+    };
+    let events = store
+        .events(Some(&who.account_id), 50)
+        .await
+        .unwrap_or_default();
+    render(
+        StatusCode::OK,
+        &AccountPage {
+            layout: Layout::new("Your account", "account"),
+            username: who.username.clone(),
+            sessions: sessions
+                .iter()
+                .map(|s| SessionRow {
+                    device: s.device.clone(),
+                    last_seen: when(s.last_seen_utc),
+                    this_one: s.id_hash == who.session_hash,
+                })
+                .collect(),
+            sign_ins: events
+                .iter()
+                .filter(|e| e.kind == "sign-in")
+                .take(10)
+                .map(|e| when(e.at_utc))
+                .collect(),
+            ended,
+        },
+    )
+}
+
+pub(crate) async fn page(
+    State(cfg): State<Shared>,
+    Extension(who): Extension<SignedIn>,
+) -> Response {
+    account_page(&cfg, &who, None).await
+}
+
+pub(crate) async fn sign_out(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Err(e) = store.end_session(&who.session_hash).await {
+        return store_failed(e);
+    }
+    let _ = store
+        .record_event(
+            Some(&who.account_id),
+            "sign-out",
+            &ip_hash(site, ip.as_deref()),
+        )
+        .await;
+    let mut r = Redirect::to("/").into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session::clear_cookie());
+    r
+}
+
+pub(crate) async fn end_others(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    match store
+        .end_sessions(&who.account_id, Some(&who.session_hash))
+        .await
+    {
+        Ok(n) => {
+            let _ = store
+                .record_event(
+                    Some(&who.account_id),
+                    "sessions-ended",
+                    &ip_hash(site, ip.as_deref()),
+                )
+                .await;
+            account_page(&cfg, &who, Some(n)).await
+        }
+        Err(e) => store_failed(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account_delete.html")]
+struct DeletePage {
+    layout: Layout,
+    error: Option<String>,
+    deleted: bool,
+}
+
+pub(crate) async fn delete_form(Extension(_who): Extension<SignedIn>) -> Response {
+    render(
+        StatusCode::OK,
+        &DeletePage {
+            layout: Layout::new("Delete your account", "account"),
+            error: None,
+            deleted: false,
+        },
+    )
+}
+
+/// Delete the account and everything of its person, after the password is given again.
+pub(crate) async fn delete(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let user_key = format!("signin-user:{}", who.username);
+    let wait = site.attempts.wait(site, &user_key);
+    if wait > 0 {
+        return too_many(wait);
+    }
+    let password = form(&body).remove("password").unwrap_or_default();
+    let account = match store.account_by_id(&who.account_id).await {
+        Ok(a) => a,
+        Err(e) => return store_failed(e),
+    };
+    let stored = account.and_then(|a| a.password_hash);
+    let Ok(ok) =
+        tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref())).await
+    else {
+        return store_failed("hashing stopped");
+    };
+    if !ok {
+        site.attempts.fail(&user_key);
+        return render(
+            StatusCode::UNAUTHORIZED,
+            &DeletePage {
+                layout: Layout::new("Delete your account", "account"),
+                error: Some("Enter your password to delete your account".to_owned()),
+                deleted: false,
+            },
+        );
+    }
+    if let Err(e) = store
+        .delete_account(&who.account_id, &ip_hash(site, ip.as_deref()))
+        .await
+    {
+        return store_failed(e);
+    }
+    let mut r = render(
+        StatusCode::OK,
+        &DeletePage {
+            layout: Layout::new("Your account has been deleted", "account"),
+            error: None,
+            deleted: true,
+        },
+    );
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session::clear_cookie());
+    r
+}
+
+/// For the diary guard: the signed-in person behind this request's cookie, if the session is
+/// live.
+pub(crate) async fn signed_in(
+    store: &Store,
+    site: &Site,
+    headers: &HeaderMap,
+) -> Result<Option<(SignedIn, Owner, String)>, legcramps_store::StoreError> {
+    let Some(id) = session::cookie(headers) else {
+        return Ok(None);
+    };
+    let hash = hash_secret(&id);
+    Ok(store
+        .live_session(&hash, site.sessions)
+        .await?
+        .map(|(s, account)| {
+            (
+                SignedIn {
+                    account_id: account.id.clone(),
+                    username: account.username.clone(),
+                    session_hash: s.id_hash,
+                },
+                account.owner(),
+                session::csrf_for(&id),
+            )
+        }))
+}

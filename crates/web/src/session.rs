@@ -1,0 +1,107 @@
+//! Who is asking: the session cookie, the anti-forgery token derived from it, and what every
+//! page's layout needs to know (signed in as whom; accounts on or not).
+//!
+//! The cookie is `__Host-legcramps`: `Secure`, `HttpOnly`, `SameSite=Lax`, `Path=/`, no
+//! `Domain` (the `__Host-` prefix makes browsers insist on all of that). It holds a 256-bit
+//! random session id; the database keeps only its SHA-256. The anti-forgery token of a
+//! session is SHA-256 of a fixed label and the session id: the server can work it out on every
+//! request without storing it, and nobody without the cookie can.
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use legcramps_accounts::hash_secret;
+
+/// The session cookie's name.
+pub(crate) const COOKIE: &str = "__Host-legcramps";
+
+/// What the pages of one request know about the person.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Context {
+    /// Accounts are on (show "Sign in" / "Your account").
+    pub(crate) accounts: bool,
+    /// The anti-forgery token for this session's forms.
+    pub(crate) csrf: Option<String>,
+    /// The signed-in username.
+    pub(crate) username: Option<String>,
+}
+
+tokio::task_local! {
+    static CONTEXT: Context;
+}
+
+/// This request's context (empty outside a request).
+pub(crate) fn current() -> Context {
+    CONTEXT.try_with(Clone::clone).unwrap_or_default()
+}
+
+/// Run `next` with `context` visible to the pages it renders.
+pub(crate) async fn with_context(context: Context, request: Request, next: Next) -> Response {
+    CONTEXT.scope(context, next.run(request)).await
+}
+
+/// The session id in the request's cookie, if any.
+pub(crate) fn cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The anti-forgery token of the session whose id is `session_id`.
+pub(crate) fn csrf_for(session_id: &str) -> String {
+    hash_secret(&format!("legcramps anti-forgery token\n{session_id}"))
+}
+
+/// A `Set-Cookie` that starts a session.
+pub(crate) fn set_cookie(session_id: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={session_id}; Path=/; Secure; HttpOnly; SameSite=Lax"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A `Set-Cookie` that removes the session cookie.
+pub(crate) fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("__Host-legcramps=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// A short, coarse description of the browser for "your sessions" (browser and system only;
+/// the full User-Agent is not kept).
+pub(crate) fn device(headers: &HeaderMap) -> String {
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        "A browser"
+    };
+    let system = if ua.contains("Android") {
+        " on Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        " on iOS"
+    } else if ua.contains("Windows") {
+        " on Windows"
+    } else if ua.contains("Mac OS") {
+        " on a Mac"
+    } else if ua.contains("Linux") {
+        " on Linux"
+    } else {
+        ""
+    };
+    format!("{browser}{system}")
+}

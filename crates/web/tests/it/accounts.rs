@@ -1,0 +1,601 @@
+//! Accounts (`serve --accounts`): signing up and in, sessions, anti-forgery tokens, backoff,
+//! and above all that one person can never reach another's diary. Each test names the ASVS
+//! 5.0 requirement it shows (see docs/security.md).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use legcramps_core::patterns::Settings;
+use legcramps_store::Store;
+use legcramps_web::{AppConfig, DIARY_ROUTES, DiaryAccess, Site, app};
+
+use crate::support::{Reply, send_to};
+
+const HOST: &str = "cramps.example.org";
+const PASSWORD: &str = "correct kettle ladder orbit";
+
+struct Hosted {
+    store: Store,
+    site: Arc<Site>,
+    dir: std::path::PathBuf,
+}
+
+/// A signed-in browser: its cookie and its forms' anti-forgery token.
+#[derive(Clone)]
+struct Person {
+    cookie: String,
+    csrf: String,
+}
+
+impl Hosted {
+    async fn new() -> Hosted {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "legcramps_web_accounts_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        Hosted {
+            store: Store::open_sqlite(&dir).await.expect("store"),
+            site: Arc::new(Site::new(&format!("https://{HOST}"), "test-ip-key")),
+            dir,
+        }
+    }
+
+    fn app(&self) -> axum::Router {
+        app(AppConfig {
+            diary: DiaryAccess::Accounts {
+                store: self.store.clone(),
+                site: self.site.clone(),
+            },
+            settings: Settings::default(),
+        })
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        who: Option<&Person>,
+        content_type: Option<&str>,
+        body: String,
+    ) -> Reply {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", HOST)
+            .header("sec-fetch-site", "same-origin")
+            .header(
+                "user-agent",
+                "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile",
+            );
+        if let Some(p) = who {
+            b = b.header("cookie", format!("__Host-legcramps={}", p.cookie));
+        }
+        if let Some(t) = content_type {
+            b = b.header("content-type", t);
+        }
+        send_to(self.app(), b.body(Body::from(body)).expect("request")).await
+    }
+
+    async fn get(&self, path: &str, who: Option<&Person>) -> Reply {
+        self.send(Method::GET, path, who, None, String::new()).await
+    }
+
+    async fn post_form(&self, path: &str, who: Option<&Person>, pairs: &[(&str, &str)]) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.send(
+            Method::POST,
+            path,
+            who,
+            Some("application/x-www-form-urlencoded"),
+            body,
+        )
+        .await
+    }
+
+    /// Sign up (or in) and return the browser's new session.
+    async fn enter(&self, path: &str, username: &str, password: &str) -> (Reply, Option<Person>) {
+        let r = self
+            .post_form(
+                path,
+                None,
+                &[("username", username), ("password", password)],
+            )
+            .await;
+        let cookie = r
+            .headers
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("__Host-legcramps="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned);
+        let person = match cookie {
+            Some(cookie) => {
+                let page = self
+                    .get(
+                        "/account",
+                        Some(&Person {
+                            cookie: cookie.clone(),
+                            csrf: String::new(),
+                        }),
+                    )
+                    .await;
+                let csrf = page
+                    .body
+                    .split("name=\"csrf\" value=\"")
+                    .nth(1)
+                    .and_then(|v| v.split('"').next())
+                    .expect("the account page carries the anti-forgery token")
+                    .to_owned();
+                Some(Person { cookie, csrf })
+            }
+            None => None,
+        };
+        (r, person)
+    }
+
+    async fn finish(self) {
+        self.store.close().await;
+        let _ = std::fs::remove_dir_all(self.dir);
+    }
+}
+
+/// ASVS 7.2.4 (a new session at authentication), 3.3.1 and 3.3.2 (cookie attributes,
+/// `__Host-` prefix), 3.4.1 (HSTS).
+#[tokio::test]
+async fn sign_up_starts_a_session_in_a_host_cookie_and_sign_in_makes_a_new_one() {
+    let h = Hosted::new().await;
+    let (r, me) = h.enter("/account/sign-up", "Marion", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.headers.get("location").expect("to"), "/diary");
+    let cookie = r
+        .headers
+        .get("set-cookie")
+        .expect("cookie")
+        .to_str()
+        .expect("text");
+    for part in [
+        "__Host-legcramps=",
+        "Path=/",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Lax",
+    ] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    assert_eq!(
+        r.headers.get("strict-transport-security").expect("hsts"),
+        "max-age=31536000"
+    );
+    let me = me.expect("signed in");
+    let diary = h.get("/diary", Some(&me)).await;
+    assert_eq!(diary.status, StatusCode::OK);
+    assert!(diary.body.contains("Your account"), "the header says who");
+
+    // Signing in again (as "MARION": one name) gives a new session id; the old one still
+    // works only until it ends (it was another browser).
+    let (again, second) = h.enter("/account/sign-in", "MARION", PASSWORD).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let second = second.expect("signed in");
+    assert_ne!(second.cookie, me.cookie);
+    assert_ne!(second.csrf, me.csrf, "the token is per session");
+
+    // Signing out ends that session: its cookie opens nothing any more.
+    let out = h
+        .post_form(
+            "/account/sign-out",
+            Some(&second),
+            &[("csrf", &second.csrf)],
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(
+        out.headers
+            .get("set-cookie")
+            .expect("cleared")
+            .to_str()
+            .expect("t")
+            .contains("Max-Age=0")
+    );
+    let after = h.get("/diary", Some(&second)).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        after.headers.get("location").expect("to"),
+        "/account/sign-in"
+    );
+    h.finish().await;
+}
+
+/// ASVS 6.3.8 (no user enumeration by message), 6.1.1 / 6.3.1 (backoff without lock-out),
+/// 16.3.1 (authentication events logged).
+#[tokio::test]
+async fn sign_in_does_not_say_which_part_was_wrong_and_slows_guessing() {
+    let h = Hosted::new().await;
+    let (_, me) = h.enter("/account/sign-up", "marion", PASSWORD).await;
+    assert!(me.is_some());
+    let (wrong_password, none) = h.enter("/account/sign-in", "marion", "not it at all").await;
+    let (no_such_user, none2) = h.enter("/account/sign-in", "nobody-here", PASSWORD).await;
+    assert!(none.is_none() && none2.is_none());
+    assert_eq!(wrong_password.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(no_such_user.status, wrong_password.status);
+    let message = |r: &Reply| {
+        r.body
+            .split("nhsuk-error-summary__list")
+            .nth(1)
+            .and_then(|s| s.split("</ul>").next())
+            .map(|s| s.replace("nobody-here", "marion"))
+    };
+    assert_eq!(message(&wrong_password), message(&no_such_user));
+    assert!(
+        wrong_password
+            .body
+            .contains("The username or password is not right")
+    );
+
+    // Five failures are free; then each try waits, with 429 and Retry-After, whatever the
+    // password (so guessing is slowed), and never for more than 15 minutes.
+    for _ in 0..3 {
+        h.enter("/account/sign-in", "marion", "still not it").await;
+    }
+    let (slowed, none) = h.enter("/account/sign-in", "marion", PASSWORD).await;
+    assert!(none.is_none());
+    assert_eq!(
+        slowed.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        slowed.body
+    );
+    let wait: u64 = slowed
+        .headers
+        .get("retry-after")
+        .expect("retry-after")
+        .to_str()
+        .expect("t")
+        .parse()
+        .expect("seconds");
+    assert!((1..=900).contains(&wait), "{wait}");
+    assert!(slowed.body.contains("Nothing has been locked"));
+    let events = h.store.events(None, 20).await.expect("events");
+    assert!(events.iter().any(|e| e.kind == "sign-up"));
+    assert_eq!(
+        events.iter().filter(|e| e.kind == "sign-in-failed").count(),
+        5
+    );
+    assert!(
+        events.iter().all(|e| e.ip_hash.len() == 32),
+        "IPs are kept only as keyed hashes"
+    );
+    h.finish().await;
+}
+
+/// ASVS 6.2.1, 6.2.4, 6.2.9 (password length and strength checked, specific messages).
+#[tokio::test]
+async fn sign_up_says_exactly_what_is_wrong_and_stores_nothing() {
+    let h = Hosted::new().await;
+    for (username, password, says) in [
+        ("ab", PASSWORD, "at least 3 characters"),
+        ("bob smith", PASSWORD, "cannot have spaces"),
+        ("marion", "short", "at least 8 characters"),
+        ("marion", "password123", "harder to guess"),
+        ("marion", &"x".repeat(1100), "at most 1024 bytes"),
+    ] {
+        let (r, who) = h.enter("/account/sign-up", username, password).await;
+        assert!(who.is_none());
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{username}");
+        assert!(
+            r.body.contains(says),
+            "{username}/{}: {}",
+            password.len(),
+            says
+        );
+        assert!(r.body.contains("There is a problem"));
+    }
+    assert_eq!(
+        h.store.account_by_username("marion").await.expect("get"),
+        None
+    );
+    // A look-alike of a taken name is the same name.
+    h.enter("/account/sign-up", "marion", PASSWORD).await;
+    let (taken, who) = h.enter("/account/sign-up", "ＭＡＲＩＯＮ", PASSWORD).await;
+    assert!(who.is_none());
+    assert!(
+        taken.body.contains("That username is taken"),
+        "{}",
+        taken.body
+    );
+    h.finish().await;
+}
+
+/// ASVS 3.5.1 (anti-forgery token on every state-changing form) and 8.2.1 (no diary without a
+/// session; the API says 401).
+#[tokio::test]
+async fn changes_need_the_sessions_token_and_the_diary_needs_a_session() {
+    let h = Hosted::new().await;
+    let (_, me) = h.enter("/account/sign-up", "marion", PASSWORD).await;
+    let me = me.expect("in");
+    let api = h.get("/api/v1/episodes", None).await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        api.headers.get("content-type").expect("t"),
+        "application/problem+json"
+    );
+    let page = h.get("/diary/patterns", None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+
+    let form = [
+        ("start-day", "20"),
+        ("start-month", "11"),
+        ("start-year", "2026"),
+        ("start-time", "02:10"),
+        ("offset", "+00:00"),
+        ("minutes", "3"),
+        ("site", "calf"),
+        ("side", "left"),
+        ("asleep", "asleep"),
+        ("eased", "yes"),
+        ("severity", "mild"),
+    ];
+    let without = h.post_form("/diary", Some(&me), &form).await;
+    assert_eq!(without.status, StatusCode::FORBIDDEN, "{}", without.body);
+    let mut forged = form.to_vec();
+    forged.push(("csrf", "0000"));
+    assert_eq!(
+        h.post_form("/diary", Some(&me), &forged).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let owner = h
+        .store
+        .account_by_username("marion")
+        .await
+        .expect("a")
+        .expect("a")
+        .owner();
+    assert!(
+        h.store
+            .list(&owner, None, None)
+            .await
+            .expect("l")
+            .is_empty()
+    );
+    let mut good = form.to_vec();
+    good.push(("csrf", &me.csrf));
+    let ok = h.post_form("/diary", Some(&me), &good).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(h.store.list(&owner, None, None).await.expect("l").len(), 1);
+    // The diary's forms carry the token for the person to send back.
+    let edit = h.get("/diary/new", Some(&me)).await;
+    assert!(
+        edit.body
+            .contains(&format!("name=\"csrf\" value=\"{}\"", me.csrf))
+    );
+    h.finish().await;
+}
+
+/// ASVS 8.2.2 and 8.3.1 (each person's data reachable only by them, enforced on the server):
+/// B tries every route of the diary table with A's ids and gets 404 or their own (empty)
+/// diary; A's diary is byte for byte what it was.
+#[tokio::test]
+async fn one_person_can_never_reach_anothers_diary() {
+    let h = Hosted::new().await;
+    let (_, a) = h.enter("/account/sign-up", "person-a", PASSWORD).await;
+    let (_, b) = h
+        .enter(
+            "/account/sign-up",
+            "person-b",
+            "orbit ladder kettle correct",
+        )
+        .await;
+    let (a, b) = (a.expect("a"), b.expect("b"));
+    let logged = h
+        .send(
+            Method::POST,
+            "/api/v1/episodes",
+            Some(&a),
+            Some("application/json"),
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 12, "site": "calf", "side": "left", "asleep": true, "eased": "no", "severity": "severe", "note": "A-PRIVATE-NOTE"}"#.to_owned(),
+        )
+        .await;
+    assert_eq!(logged.status, StatusCode::CREATED, "{}", logged.body);
+    let id: String = serde_json::from_str::<serde_json::Value>(&logged.body).expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let before = h.get("/diary/export.json", Some(&a)).await.body;
+    assert!(before.contains("A-PRIVATE-NOTE"));
+
+    let mut tried = 0;
+    for (path, methods) in DIARY_ROUTES {
+        for method in *methods {
+            // The account's own deletion and sign-out act on B only; they are tested above.
+            if path.starts_with("/account") && *method == "post" {
+                continue;
+            }
+            let url = path.replace("{id}", &id);
+            let reply = if *method == "get" {
+                h.get(&url, Some(&b)).await
+            } else if path.starts_with("/api/") {
+                h.send(
+                    Method::POST,
+                    &url,
+                    Some(&b),
+                    Some("application/json"),
+                    r#"{"start": "2026-11-21T02:10:00+00:00", "minutes": 1, "site": "foot", "side": "right", "asleep": false, "eased": "yes", "severity": "mild"}"#.to_owned(),
+                )
+                .await
+            } else {
+                h.post_form(
+                    &url,
+                    Some(&b),
+                    &[
+                        ("csrf", &b.csrf),
+                        ("confirm", "yes"),
+                        ("start-day", "21"),
+                        ("start-month", "11"),
+                        ("start-year", "2026"),
+                        ("start-time", "03:00"),
+                        ("offset", "+00:00"),
+                        ("minutes", "1"),
+                        ("site", "foot"),
+                        ("side", "right"),
+                        ("asleep", "awake"),
+                        ("eased", "yes"),
+                        ("severity", "mild"),
+                    ],
+                )
+                .await
+            };
+            tried += 1;
+            assert!(!reply.body.contains("A-PRIVATE-NOTE"), "{method} {path}");
+            assert!(
+                !reply.status.is_server_error(),
+                "{method} {path}: {}",
+                reply.status
+            );
+            if path.contains("{id}") {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::NOT_FOUND,
+                    "{method} {path}: {}",
+                    reply.body
+                );
+            }
+        }
+    }
+    let every: usize = DIARY_ROUTES.iter().map(|(_, m)| m.len()).sum();
+    assert_eq!(
+        tried,
+        every - 3,
+        "every route but the account's own three posts"
+    );
+    let after = h.get("/diary/export.json", Some(&a)).await.body;
+    assert_eq!(after, before, "A's diary is exactly as it was");
+    // And the same routes do work for A (B's 404s are about whose data it is, not a broken
+    // route).
+    for (path, methods) in DIARY_ROUTES {
+        if path.contains("{id}") && methods.contains(&"get") {
+            let r = h.get(&path.replace("{id}", &id), Some(&a)).await;
+            assert_eq!(r.status, StatusCode::OK, "A: {path}");
+        }
+    }
+    assert!(
+        h.get("/diary", Some(&a))
+            .await
+            .body
+            .contains("A-PRIVATE-NOTE")
+            || h.get("/diary/export.csv", Some(&a))
+                .await
+                .body
+                .contains("A-PRIVATE-NOTE")
+    );
+    h.finish().await;
+}
+
+/// ASVS 8.2.1 / 14.2.x (deletion of a person's data): deleting the account needs the password
+/// again and removes every row of that person.
+#[tokio::test]
+async fn deleting_an_account_needs_the_password_and_removes_everything() {
+    let h = Hosted::new().await;
+    let (_, me) = h.enter("/account/sign-up", "marion", PASSWORD).await;
+    let me = me.expect("in");
+    let account = h
+        .store
+        .account_by_username("marion")
+        .await
+        .expect("a")
+        .expect("a");
+    let logged = h
+        .send(
+            Method::POST,
+            "/api/v1/episodes",
+            Some(&me),
+            Some("application/json"),
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild"}"#.to_owned(),
+        )
+        .await;
+    assert_eq!(logged.status, StatusCode::CREATED);
+    let wrong = h
+        .post_form(
+            "/account/delete",
+            Some(&me),
+            &[("csrf", &me.csrf), ("password", "nope")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Enter your password"));
+    assert!(
+        h.store
+            .account_by_id(&account.id)
+            .await
+            .expect("a")
+            .is_some()
+    );
+    let done = h
+        .post_form(
+            "/account/delete",
+            Some(&me),
+            &[("csrf", &me.csrf), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Your account has been deleted"));
+    assert!(
+        h.store
+            .account_by_id(&account.id)
+            .await
+            .expect("a")
+            .is_none()
+    );
+    assert!(
+        h.store
+            .list(&account.owner(), None, None)
+            .await
+            .expect("l")
+            .is_empty()
+    );
+    assert!(
+        h.store
+            .sessions_of(&account.id)
+            .await
+            .expect("s")
+            .is_empty()
+    );
+    assert_eq!(
+        h.get("/diary", Some(&me)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    h.finish().await;
+}
+
+/// ASVS 3.4 / 4.1 (host validation): another host name reaches nothing, signed in or not.
+#[tokio::test]
+async fn another_host_name_is_refused() {
+    let h = Hosted::new().await;
+    let r = send_to(
+        h.app(),
+        Request::builder()
+            .uri("/account/sign-in")
+            .header("host", "rebind.evil.example")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let d = send_to(
+        h.app(),
+        Request::builder()
+            .uri("/diary")
+            .header("host", "rebind.evil.example")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(d.status, StatusCode::FORBIDDEN);
+    h.finish().await;
+}
