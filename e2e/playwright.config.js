@@ -7,6 +7,9 @@ const port = process.env.E2E_PORT || '8799';
 const bin = process.env.LEGCRAMPS_BIN || path.join(__dirname, '..', 'target', 'debug', 'legcramps');
 // A fresh diary for every run, never the person's own.
 const dataDir = path.join(__dirname, 'test-results', 'diary-data');
+// A second server with accounts on (loopback, so its origin is http://127.0.0.1:PORT).
+const accountsPort = process.env.E2E_ACCOUNTS_PORT || '8798';
+const accountsDir = path.join(__dirname, 'test-results', 'accounts-data');
 
 const launchOptions = {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -35,13 +38,24 @@ module.exports = defineConfig({
     { name: 'js', use: { javaScriptEnabled: true } },
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: `rm -rf '${dataDir}' && '${bin}' serve --addr 127.0.0.1:${port} --data-dir '${dataDir}'`,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: { RUST_LOG: 'warn' },
-  },
+  webServer: [
+    {
+      command: `rm -rf '${dataDir}' && '${bin}' serve --addr 127.0.0.1:${port} --data-dir '${dataDir}'`,
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { RUST_LOG: 'warn' },
+    },
+    {
+      command: `rm -rf '${accountsDir}' && '${bin}' serve --accounts --addr 127.0.0.1:${accountsPort} --data-dir '${accountsDir}'`,
+      url: `http://127.0.0.1:${accountsPort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { RUST_LOG: 'warn' },
+    },
+  ],
 });

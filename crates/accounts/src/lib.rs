@@ -110,13 +110,14 @@ pub fn check_new_password(password: &str, username: &Username) -> Result<(), Acc
     }
     let strength = zxcvbn::zxcvbn(password, &[username.as_str(), "legcramps", "leg cramps"]);
     if (strength.score() as u8) < 3 {
+        // zxcvbn's warning is a sentence of its own ("This is a very common password.").
         let why = strength
             .feedback()
             .and_then(|f| f.warning())
-            .map(|w| format!(" ({w})"))
+            .map(|w| format!(" {}.", w.to_string().trim_end_matches('.')))
             .unwrap_or_default();
         return Err(AccountError::Password(format!(
-            "Choose a password that is harder to guess{why}. A few unrelated words together work well"
+            "Choose a password that is harder to guess.{why} A few unrelated words together work well"
         )));
     }
     Ok(())

@@ -467,9 +467,15 @@ async fn account_page(cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Respo
                 .collect(),
             sign_ins: events
                 .iter()
-                .filter(|e| e.kind == "sign-in")
+                .filter(|e| e.kind == "sign-in" || e.kind == "sign-up")
                 .take(10)
-                .map(|e| when(e.at_utc))
+                .map(|e| {
+                    if e.kind == "sign-up" {
+                        format!("{} (when the account was made)", when(e.at_utc))
+                    } else {
+                        when(e.at_utc)
+                    }
+                })
                 .collect(),
             ended,
         },

@@ -267,3 +267,44 @@ fn headers_over_64_kib_get_431() {
     .expect("answers");
     assert!(ok.starts_with("HTTP/1.1 200"));
 }
+
+/// Issue 8: `--accounts` on an address others can reach needs `--public-url`, and that must be
+/// https (sign-in cookies are `Secure`); http is allowed only for localhost. Each refusal is
+/// exit 2 and names the flag; nothing is served.
+#[test]
+fn accounts_need_an_https_public_url_off_loopback() {
+    let data =
+        std::env::temp_dir().join(format!("legcramps_accounts_flags_{}", std::process::id()));
+    for (args, says) in [
+        (vec!["--addr", "0.0.0.0:0", "--accounts"], "--public-url"),
+        (
+            vec![
+                "--addr",
+                "0.0.0.0:0",
+                "--accounts",
+                "--public-url",
+                "http://cramps.example.org",
+            ],
+            "https",
+        ),
+        (
+            vec!["--addr", "127.0.0.1:0", "--accounts", "--single-user"],
+            "--single-user",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_legcramps"))
+            .arg("serve")
+            .args(&args)
+            .arg("--data-dir")
+            .arg(&data)
+            .env_remove("LEGCRAMPS_PUBLIC_URL")
+            .env_remove("LEGCRAMPS_ACCOUNTS")
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&data);
+}
