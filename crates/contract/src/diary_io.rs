@@ -849,6 +849,18 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
             "has spaces around it; send the date and time alone".into(),
         ));
     }
+    // Files may leave a medicine's name empty for "none"; the API says "none" by leaving the
+    // medicine out, so an empty name there is a mistake to name (found by schemathesis).
+    if e.context
+        .as_ref()
+        .and_then(|c| c.new_medication.as_ref())
+        .is_some_and(|m| m.name.trim().is_empty())
+    {
+        return Err(exact(
+            "context.new_medication.name",
+            "needs a name (leave new_medication out, or null, when there is none)".into(),
+        ));
+    }
     if let Some(day) = e
         .context
         .as_ref()
