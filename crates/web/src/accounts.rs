@@ -4,9 +4,8 @@
 //! - Sign-in gives the same message whether the username exists or not, and takes about the
 //!   same time (argon2id against a dummy hash when there is no such account).
 //! - Failed sign-ins, and sign-ups, make the next attempt from the same IP, or for the same
-//!   username, wait (doubling to 15 minutes): 429 with `Retry-After`. Never a lock-out: the
-//!   owner can always sign in after the wait, and nobody can lock another person out for
-//!   longer than that.
+//!   username from the same IP, wait (doubling to 15 minutes): 429 with `Retry-After`. Never a
+//!   lock-out: failures from one address never slow the owner signing in from another.
 //! - A new session id at every sign-in; the old cookie, if any, is ended.
 //! - Argon2 runs on the blocking pool, so sign-ins cannot starve the async runtime.
 
@@ -360,8 +359,10 @@ pub(crate) async fn sign_in(
     let iph = ip_hash(site, ip.as_deref());
     let ip_key = format!("signin-ip:{iph}");
     let username = Username::parse(typed).ok();
+    // Per username *from this address*: someone guessing from elsewhere slows only their own
+    // tries, so they cannot keep the owner waiting (backoff, never a lock-out of another).
     let user_key = format!(
-        "signin-user:{}",
+        "signin-user:{}:{iph}",
         username.as_ref().map_or("", Username::as_str)
     );
     let wait = site
@@ -568,7 +569,11 @@ pub(crate) async fn delete(
     let Some((store, site)) = hosted(&cfg) else {
         return not_hosted();
     };
-    let user_key = format!("signin-user:{}", who.username);
+    let user_key = format!(
+        "signin-user:{}:{}",
+        who.username,
+        ip_hash(site, ip.as_deref())
+    );
     let wait = site.attempts.wait(site, &user_key);
     if wait > 0 {
         return too_many(wait);

@@ -599,3 +599,35 @@ async fn another_host_name_is_refused() {
     assert_eq!(d.status, StatusCode::FORBIDDEN);
     h.finish().await;
 }
+
+/// ASVS 6.3.1 without a lock-out: failures from one address slow that address only; the owner
+/// signing in from another gets straight in.
+#[tokio::test]
+async fn guessing_from_one_address_never_keeps_the_owner_out() {
+    let h = Hosted::new().await;
+    h.enter("/account/sign-up", "marion", PASSWORD).await;
+    let from = |ip: [u8; 4], password: &str| {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("username", "marion"), ("password", password)])
+            .finish();
+        Request::builder()
+            .method(Method::POST)
+            .uri("/account/sign-in")
+            .header("host", HOST)
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .extension(legcramps_web::ClientIp(std::net::IpAddr::from(ip)))
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let mut last = StatusCode::OK;
+    for _ in 0..8 {
+        last = send_to(h.app(), from([203, 0, 113, 9], "a wrong guess"))
+            .await
+            .status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "the guesser is slowed");
+    let owner = send_to(h.app(), from([198, 51, 100, 7], PASSWORD)).await;
+    assert_eq!(owner.status, StatusCode::SEE_OTHER, "{}", owner.body);
+    h.finish().await;
+}
