@@ -48,6 +48,61 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Write a calendar file that reminds you to stretch each night
     Remind(RemindArgs),
+    /// For the operator of a hosted diary (serve --accounts): security events and accounts.
+    /// Nothing here can show anyone's diary.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum AdminCommand {
+    /// Print recent security events (sign-ups, sign-ins, failures, sign-outs, deletions): time,
+    /// event, account and a keyed hash of the address; never health data
+    #[command(
+        after_help = "Examples:\n  legcramps admin events\n  legcramps admin events --account marion --limit 20"
+    )]
+    Events(AdminEventsArgs),
+    /// Count, disable, enable or delete accounts
+    #[command(subcommand)]
+    Accounts(AdminAccountsCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdminEventsArgs {
+    /// Only this account's events
+    #[arg(long, value_name = "USERNAME")]
+    pub(crate) account: Option<String>,
+    /// How many, newest first
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+    pub(crate) limit: i64,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum AdminAccountsCommand {
+    /// How many accounts there are (and how many are disabled)
+    Count(AdminStoreArgs),
+    /// Stop an account signing in, and end its sessions (its diary is kept)
+    Disable(AdminAccountArgs),
+    /// Let a disabled account sign in again
+    Enable(AdminAccountArgs),
+    /// Delete an account and everything of its person, for good
+    Delete(AdminAccountArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdminStoreArgs {
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdminAccountArgs {
+    /// The account's username
+    pub(crate) username: String,
+    #[command(flatten)]
+    pub(crate) store: Store,
 }
 
 /// Where the diary is kept, and the pattern settings.

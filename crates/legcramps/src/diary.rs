@@ -23,18 +23,18 @@ use crate::BadInput;
 use crate::cli::{self, EpisodeFields, ExportFormat};
 use crate::term::{Style, width, wrap};
 
-fn bad(e: impl std::fmt::Display) -> anyhow::Error {
+pub(crate) fn bad(e: impl std::fmt::Display) -> anyhow::Error {
     BadInput(e.to_string()).into()
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")
 }
 
-async fn open(args: &cli::Store) -> Result<Store> {
+pub(crate) async fn open(args: &cli::Store) -> Result<Store> {
     let dir = match &args.data_dir {
         Some(d) => d.clone(),
         None => default_data_dir().ok_or_else(|| {

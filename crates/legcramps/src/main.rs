@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 success, 2 bad input or usage, 1 anything else.
 
+mod admin;
 mod check;
 mod cli;
 mod diary;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         cli::Command::Export(args) => diary::export(&args),
         cli::Command::Import(args) => diary::import_file(&args),
         cli::Command::Remind(args) => diary::remind(&args),
+        cli::Command::Admin(command) => admin::run(&command),
     };
     match result {
         Ok(code) => code,

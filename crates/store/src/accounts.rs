@@ -149,6 +149,41 @@ impl Store {
         })
     }
 
+    /// How many accounts there are, and how many of them are disabled.
+    pub async fn count_accounts(&self) -> Result<(i64, i64), StoreError> {
+        on_pool!(self, |pool| {
+            let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+                .fetch_one(pool)
+                .await?;
+            let disabled: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE disabled = 1")
+                    .fetch_one(pool)
+                    .await?;
+            Ok((all, disabled))
+        })
+    }
+
+    /// Disable (and end every session of) an account, or enable it again. False when there
+    /// is no such account.
+    pub async fn set_disabled(&self, account_id: &str, disabled: bool) -> Result<bool, StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE accounts SET disabled = $2 WHERE id = $1")
+                .bind(account_id)
+                .bind(i16::from(disabled))
+                .execute(&mut *tx)
+                .await?;
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     /// Replace an account's password hash (a new password, or a rehash with stronger
     /// parameters at sign-in).
     pub async fn set_password_hash(&self, account_id: &str, hash: &str) -> Result<(), StoreError> {

@@ -1,6 +1,7 @@
 //! The `legcramps` binary, driven as a person or a script would: arguments, standard input,
 //! exit codes, and what is printed.
 
+mod admin;
 mod crash;
 mod diary;
 mod serve;
