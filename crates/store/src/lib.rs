@@ -391,14 +391,25 @@ impl Store {
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
+        // Several processes may start at once on one PostgreSQL database: each migration step
+        // runs under one advisory lock, so they take turns and the later ones find it done.
+        // (SQLite's own write lock does the same there.)
+        let lock = match self {
+            Store::Sqlite(_) => "SELECT 1",
+            Store::Postgres(_) => "SELECT pg_advisory_xact_lock(7326001)",
+        };
         on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(lock).execute(&mut *tx).await?;
             sqlx::query(
                 "CREATE TABLE IF NOT EXISTS legcramps_migrations (version BIGINT PRIMARY KEY)",
             )
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             for (version, statements) in MIGRATIONS {
                 let mut tx = pool.begin().await?;
+                sqlx::query(lock).execute(&mut *tx).await?;
                 let done: Option<i64> = sqlx::query_scalar(
                     "SELECT version FROM legcramps_migrations WHERE version = $1",
                 )

@@ -308,3 +308,100 @@ fn accounts_need_an_https_public_url_off_loopback() {
     }
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// Issue 8, scale: two `serve --accounts` processes on one PostgreSQL database behave as one
+/// service. A session made on one is valid on the other; signing out on the other ends it on
+/// both. (The public origin is the proxy's; each process is reached directly with its Host.)
+#[test]
+fn two_processes_on_one_postgresql_share_sessions() {
+    let Some(admin) =
+        legcramps_test_pg::admin_url("two_processes_on_one_postgresql_share_sessions")
+    else {
+        return;
+    };
+    use sqlx::Connection;
+    let db = format!("legcramps_two_{}", std::process::id());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("pg");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await
+            .expect("drop");
+        sqlx::query(&format!("CREATE DATABASE {db}"))
+            .execute(&mut conn)
+            .await
+            .expect("create");
+    });
+    let url = format!(
+        "{}/{db}",
+        admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b)
+    );
+    let origin = "http://localhost:9";
+    let flags = ["--accounts", "--public-url", origin, "--database-url", &url];
+    let one = Server::start("two-a", &flags);
+    let two = Server::start("two-b", &flags);
+    let send = |port: u16, method: &str, path: &str, cookie: Option<&str>, form: &str| {
+        let cookie = cookie.map_or(String::new(), |c| {
+            format!("Cookie: __Host-legcramps={c}\r\n")
+        });
+        request(
+            port,
+            &format!(
+                "{method} {path} HTTP/1.1\r\nHost: localhost:9\r\nSec-Fetch-Site: same-origin\r\n{cookie}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+                form.len()
+            ),
+        )
+        .expect("answers")
+    };
+    let signed_up = send(
+        one.port,
+        "POST",
+        "/account/sign-up",
+        None,
+        "username=two-processes&password=correct+kettle+ladder+orbit",
+    );
+    assert!(signed_up.starts_with("HTTP/1.1 303"), "{signed_up}");
+    let cookie = signed_up
+        .split("__Host-legcramps=")
+        .nth(1)
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let on_two = send(two.port, "GET", "/account", Some(&cookie), "");
+    assert!(
+        on_two.starts_with("HTTP/1.1 200"),
+        "valid on the other process: {on_two}"
+    );
+    let csrf = on_two
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .expect("token")
+        .to_owned();
+    let out = send(
+        two.port,
+        "POST",
+        "/account/sign-out",
+        Some(&cookie),
+        &format!("csrf={csrf}"),
+    );
+    assert!(out.starts_with("HTTP/1.1 303"), "{out}");
+    for port in [one.port, two.port] {
+        let after = send(port, "GET", "/diary", Some(&cookie), "");
+        assert!(after.starts_with("HTTP/1.1 303"), "ended on both: {after}");
+        assert!(after.contains("/account/sign-in"));
+    }
+    drop(one);
+    drop(two);
+    rt.block_on(async {
+        if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await;
+        }
+    });
+}

@@ -521,3 +521,55 @@ async fn accounts_sessions_and_a_whole_account_deleted_in_one_go() {
         b.finish().await;
     }
 }
+
+/// Issue 8, scale: several processes starting at once on one fresh PostgreSQL database all
+/// open it (the migrations take turns under an advisory lock) and agree on the schema.
+#[tokio::test]
+async fn several_servers_starting_at_once_migrate_postgresql_once() {
+    use sqlx::Connection;
+    let Some(admin) = legcramps_test_pg::admin_url("several_servers_starting_at_once") else {
+        return;
+    };
+    let db = format!("legcramps_race_{}", std::process::id());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("pg");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut conn)
+        .await
+        .expect("drop");
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&mut conn)
+        .await
+        .expect("create");
+    let url = format!(
+        "{}/{db}",
+        admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b)
+    );
+    let opened = futures_join(
+        (0..6)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move { legcramps_store::Store::open_postgres(&url).await })
+            })
+            .collect(),
+    )
+    .await;
+    for (i, store) in opened.into_iter().enumerate() {
+        let store = store.unwrap_or_else(|e| panic!("process {i} failed to open: {e}"));
+        store
+            .insert(&Owner::named(&format!("p{i}")), &crate::support::episode(1))
+            .await
+            .expect("works");
+        store.close().await;
+    }
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut conn)
+        .await;
+}
+
+async fn futures_join<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
