@@ -645,3 +645,117 @@ pub(crate) async fn signed_in(
             )
         }))
 }
+
+#[derive(Template)]
+#[template(path = "account_password.html")]
+struct PasswordPage {
+    layout: Layout,
+    errors: Vec<(&'static str, String)>,
+    done: Option<u64>,
+}
+
+impl PasswordPage {
+    fn error_for(&self, id: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+pub(crate) async fn password_form(Extension(_who): Extension<SignedIn>) -> Response {
+    render(
+        StatusCode::OK,
+        &PasswordPage {
+            layout: Layout::new("Change your password", "account"),
+            errors: Vec::new(),
+            done: None,
+        },
+    )
+}
+
+/// Change the password: the current one again, a new strong one; by default every other
+/// session ends (someone who knew the old password is signed out).
+pub(crate) async fn change_password(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let iph = ip_hash(site, ip.as_deref());
+    let user_key = format!("signin-user:{}:{iph}", who.username);
+    let wait = site.attempts.wait(site, &user_key);
+    if wait > 0 {
+        return too_many(wait);
+    }
+    let f = form(&body);
+    let current = f.get("current").cloned().unwrap_or_default();
+    let new = f.get("new").cloned().unwrap_or_default();
+    let end_others = f.get("end-others").is_some_and(|v| v == "yes");
+    let page = |status, errors| {
+        render(
+            status,
+            &PasswordPage {
+                layout: Layout::new("Change your password", "account"),
+                errors,
+                done: None,
+            },
+        )
+    };
+    let account = match store.account_by_id(&who.account_id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return not_hosted(),
+        Err(e) => return store_failed(e),
+    };
+    let stored = account.password_hash.clone();
+    let Ok(ok) =
+        tokio::task::spawn_blocking(move || verify_password(&current, stored.as_deref())).await
+    else {
+        return store_failed("hashing stopped");
+    };
+    if !ok {
+        site.attempts.fail(&user_key);
+        return page(
+            StatusCode::UNAUTHORIZED,
+            vec![("current", "Enter your current password".to_owned())],
+        );
+    }
+    let username = Username::parse(&account.username).ok();
+    if let Some(u) = &username
+        && let Err(AccountError::Password(m) | AccountError::Username(m)) =
+            check_new_password(&new, u)
+    {
+        return page(StatusCode::BAD_REQUEST, vec![("new", m)]);
+    }
+    let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
+        return store_failed("hashing stopped");
+    };
+    if let Err(e) = store.set_password_hash(&account.id, &hash).await {
+        return store_failed(e);
+    }
+    let _ = store
+        .record_event(Some(&account.id), "password-changed", &iph)
+        .await;
+    let ended = if end_others {
+        match store
+            .end_sessions(&account.id, Some(&who.session_hash))
+            .await
+        {
+            Ok(n) => n,
+            Err(e) => return store_failed(e),
+        }
+    } else {
+        0
+    };
+    render(
+        StatusCode::OK,
+        &PasswordPage {
+            layout: Layout::new("Your password has been changed", "account"),
+            errors: Vec::new(),
+            done: Some(ended),
+        },
+    )
+}

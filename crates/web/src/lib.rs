@@ -207,6 +207,7 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/account/sign-out", &["post"]),
     ("/account/sessions/end-others", &["post"]),
     ("/account/delete", &["get", "post"]),
+    ("/account/password", &["get", "post"]),
 ];
 
 /// The handlers of one row of [`DIARY_ROUTES`].
@@ -237,6 +238,8 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/account/sessions/end-others", "post") => post(accounts::end_others),
             ("/account/delete", "get") => get(accounts::delete_form),
             ("/account/delete", "post") => post(accounts::delete),
+            ("/account/password", "get") => get(accounts::password_form),
+            ("/account/password", "post") => post(accounts::change_password),
             // A row of the table without a handler is a programming error that every test
             // (each builds the router) finds at once.
             _ => panic!("DIARY_ROUTES names {method} {path}, which has no handler"),

@@ -469,10 +469,14 @@ async fn one_person_can_never_reach_anothers_diary() {
         }
     }
     let every: usize = DIARY_ROUTES.iter().map(|(_, m)| m.len()).sum();
+    let own_posts = DIARY_ROUTES
+        .iter()
+        .filter(|(p, m)| p.starts_with("/account") && m.contains(&"post"))
+        .count();
     assert_eq!(
         tried,
-        every - 3,
-        "every route but the account's own three posts"
+        every - own_posts,
+        "every route but the account's own posts"
     );
     let after = h.get("/diary/export.json", Some(&a)).await.body;
     assert_eq!(after, before, "A's diary is exactly as it was");
@@ -629,5 +633,84 @@ async fn guessing_from_one_address_never_keeps_the_owner_out() {
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "the guesser is slowed");
     let owner = send_to(h.app(), from([198, 51, 100, 7], PASSWORD)).await;
     assert_eq!(owner.status, StatusCode::SEE_OTHER, "{}", owner.body);
+    h.finish().await;
+}
+
+/// ASVS 6.2.2 / 6.2.3 (change the password, with the current one) and 7.4.3 (end other
+/// sessions when the password changes).
+#[tokio::test]
+async fn changing_the_password_needs_the_old_one_and_signs_out_elsewhere() {
+    let h = Hosted::new().await;
+    let (_, phone) = h.enter("/account/sign-up", "marion", PASSWORD).await;
+    let (_, laptop) = h.enter("/account/sign-in", "marion", PASSWORD).await;
+    let (phone, laptop) = (phone.expect("in"), laptop.expect("in"));
+    const NEW: &str = "violet harbour tractor puzzle";
+    let wrong = h
+        .post_form(
+            "/account/password",
+            Some(&phone),
+            &[
+                ("csrf", &phone.csrf),
+                ("current", "nope"),
+                ("new", NEW),
+                ("end-others", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Enter your current password"));
+    let weak = h
+        .post_form(
+            "/account/password",
+            Some(&phone),
+            &[
+                ("csrf", &phone.csrf),
+                ("current", PASSWORD),
+                ("new", "password1"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::BAD_REQUEST);
+    assert!(weak.body.contains("harder to guess"));
+    let done = h
+        .post_form(
+            "/account/password",
+            Some(&phone),
+            &[
+                ("csrf", &phone.csrf),
+                ("current", PASSWORD),
+                ("new", NEW),
+                ("end-others", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body
+            .contains("signed out everywhere else (1 other place)"),
+        "{}",
+        done.body
+    );
+    assert_eq!(
+        h.get("/diary", Some(&phone)).await.status,
+        StatusCode::OK,
+        "this one stays"
+    );
+    assert_eq!(
+        h.get("/diary", Some(&laptop)).await.status,
+        StatusCode::SEE_OTHER,
+        "the other ended"
+    );
+    assert!(
+        h.enter("/account/sign-in", "marion", PASSWORD)
+            .await
+            .1
+            .is_none(),
+        "old password"
+    );
+    assert!(
+        h.enter("/account/sign-in", "marion", NEW).await.1.is_some(),
+        "new password"
+    );
     h.finish().await;
 }
