@@ -14,6 +14,11 @@ async function signUp(page, username) {
   await page.getByLabel('Choose a username').fill(username);
   await page.getByLabel('Choose a password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Make my account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Keep your recovery codes safe');
+  await expect(page.locator('main code')).toHaveCount(10);
+  await expectAccessible(page, 'recovery codes');
+  await page.screenshot({ path: test.info().outputPath(`codes-${username}-375.png`), fullPage: true });
+  await page.getByRole('link', { name: 'I have kept them: go to my diary' }).click();
   await expect(page).toHaveURL(`${base}/diary`);
 }
 

@@ -212,6 +212,51 @@ pub fn hash_secret(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How many recovery codes an account has at a time.
+pub const RECOVERY_CODES: usize = 10;
+
+/// The letters recovery codes are written in (Crockford's base 32: no I, L, O or U).
+const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A fresh set of recovery codes, as shown once ("7KQ4-M2XD-9PRT-A6HV", 80 bits each), with
+/// the hashes to store.
+pub fn recovery_codes() -> Vec<Secret> {
+    (0..RECOVERY_CODES)
+        .map(|_| {
+            let mut bytes = [0u8; 16];
+            getrandom::getrandom(&mut bytes).unwrap_or_else(|e| panic!("no random source: {e}"));
+            let chars: String = bytes
+                .iter()
+                .map(|b| char::from(CODE_ALPHABET[usize::from(b & 31)]))
+                .collect();
+            let text = format!(
+                "{}-{}-{}-{}",
+                &chars[0..4],
+                &chars[4..8],
+                &chars[8..12],
+                &chars[12..16]
+            );
+            let hash = hash_recovery_code(&text);
+            Secret { text, hash }
+        })
+        .collect()
+}
+
+/// The stored form of a typed recovery code: case, spaces and hyphens ignored, and the
+/// letters people confuse (O, I, L) read as the digits they look like.
+pub fn hash_recovery_code(typed: &str) -> String {
+    let normal: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect();
+    hash_secret(&format!("recovery code\n{normal}"))
+}
+
 /// Compare two secrets in constant time.
 pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
@@ -335,6 +380,30 @@ mod tests {
         assert!(!a.hash.contains(&a.text[5..]));
         assert!(same_secret(&a.text, &a.text.clone()));
         assert!(!same_secret(&a.text, &b.text));
+    }
+
+    #[test]
+    fn recovery_codes_are_ten_80_bit_codes_read_forgivingly() {
+        let codes = recovery_codes();
+        assert_eq!(codes.len(), 10);
+        let mut texts: Vec<&str> = codes.iter().map(|c| c.text.as_str()).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        assert_eq!(texts.len(), 10);
+        for c in &codes {
+            assert_eq!(c.text.len(), 19, "{}", c.text);
+            assert!(!c.text.contains(['I', 'L', 'O', 'U']), "{}", c.text);
+            let typed = c.text.to_lowercase().replace('-', " ");
+            assert_eq!(hash_recovery_code(&typed), c.hash);
+        }
+        assert_eq!(
+            hash_recovery_code("O1LI-0000-0000-0000"),
+            hash_recovery_code("0111 0000 0000 0000")
+        );
+        assert_ne!(
+            hash_recovery_code("0000-0000-0000-0000"),
+            hash_recovery_code("0000-0000-0000-0001")
+        );
     }
 
     #[test]

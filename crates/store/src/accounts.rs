@@ -184,6 +184,60 @@ impl Store {
         })
     }
 
+    /// Replace the account's recovery codes with these (hashes): the old ones stop working.
+    pub async fn set_recovery_codes(
+        &self,
+        account_id: &str,
+        hashes: &[String],
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            for h in hashes {
+                sqlx::query("INSERT INTO recovery_codes (account_id, code_hash) VALUES ($1, $2)")
+                    .bind(account_id)
+                    .bind(h)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Use one recovery code: true (and the code marked used, so it never works again) when
+    /// it is one of the account's unused codes.
+    pub async fn use_recovery_code(
+        &self,
+        account_id: &str,
+        hash: &str,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, |pool| {
+            let done = sqlx::query("UPDATE recovery_codes SET used_utc = $3 WHERE account_id = $1 AND code_hash = $2 AND used_utc IS NULL")
+                .bind(account_id)
+                .bind(hash)
+                .bind(unix_now())
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// How many unused recovery codes the account has.
+    pub async fn recovery_codes_left(&self, account_id: &str) -> Result<i64, StoreError> {
+        on_pool!(self, |pool| {
+            Ok(sqlx::query_scalar(
+                "SELECT COUNT(*) FROM recovery_codes WHERE account_id = $1 AND used_utc IS NULL",
+            )
+            .bind(account_id)
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+
     /// Replace an account's password hash (a new password, or a rehash with stronger
     /// parameters at sign-in).
     pub async fn set_password_hash(&self, account_id: &str, hash: &str) -> Result<(), StoreError> {
@@ -382,6 +436,10 @@ impl Store {
                     owner.as_str(),
                 ),
                 ("DELETE FROM sessions WHERE account_id = $1", account_id),
+                (
+                    "DELETE FROM recovery_codes WHERE account_id = $1",
+                    account_id,
+                ),
                 (
                     "DELETE FROM security_events WHERE account_id = $1",
                     account_id,

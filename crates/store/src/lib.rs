@@ -180,6 +180,16 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
         )",
         ],
     ),
+    // Recovery codes (there is no email): only their hashes; a used one keeps its row, marked.
+    (
+        5,
+        &["CREATE TABLE recovery_codes (
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            code_hash TEXT NOT NULL,
+            used_utc BIGINT,
+            PRIMARY KEY (account_id, code_hash)
+        )"],
+    ),
 ];
 
 /// How many rows an import writes in its first transaction, and the most in any one. On

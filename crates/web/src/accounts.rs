@@ -198,14 +198,13 @@ fn form(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
-/// Start a session for `account_id`: a fresh id, its hash stored, the cookie set, and a
-/// redirect to the diary.
+/// Start a session for `account_id`: a fresh id, its hash stored, and the cookie to set. The
+/// browser's old session, if any, ends: a new id at every sign-in.
 async fn start_session(
     store: &Store,
     account_id: &str,
     headers: &HeaderMap,
-) -> Result<Response, legcramps_store::StoreError> {
-    // The old session of this browser, if any, ends: a new id at every sign-in.
+) -> Result<(HeaderValue, String), legcramps_store::StoreError> {
     if let Some(old) = session::cookie(headers) {
         store.end_session(&hash_secret(&old)).await?;
     }
@@ -213,10 +212,61 @@ async fn start_session(
     store
         .create_session(account_id, &secret.hash, &session::device(headers))
         .await?;
-    let mut r = Redirect::to("/diary").into_response();
+    Ok((session::set_cookie(&secret.text), secret.text))
+}
+
+/// `response` with the session cookie set.
+fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    response
+}
+
+/// Start a session and go to the diary.
+async fn signed_in_to_diary(store: &Store, account_id: &str, headers: &HeaderMap) -> Response {
+    match start_session(store, account_id, headers).await {
+        Ok((cookie, _)) => with_cookie(Redirect::to("/diary").into_response(), cookie),
+        Err(e) => store_failed(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account_codes.html")]
+struct CodesPage {
+    layout: Layout,
+    codes: Vec<String>,
+    first: bool,
+}
+
+/// Make a new set of recovery codes for the account (the old ones stop working) and the page
+/// that shows them, once.
+async fn new_codes_page(
+    store: &Store,
+    account_id: &str,
+    first: bool,
+    context: Option<Context>,
+) -> Response {
+    let codes = legcramps_accounts::recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| c.hash.clone()).collect();
+    if let Err(e) = store.set_recovery_codes(account_id, &hashes).await {
+        return store_failed(e);
+    }
+    let page = || {
+        render(
+            StatusCode::OK,
+            &CodesPage {
+                layout: Layout::new("Keep your recovery codes safe", "account"),
+                codes: codes.iter().map(|c| c.text.clone()).collect(),
+                first,
+            },
+        )
+    };
+    let mut r = match context {
+        Some(c) => session::rendering_with(c, page),
+        None => page(),
+    };
     r.headers_mut()
-        .insert(header::SET_COOKIE, session::set_cookie(&secret.text));
-    Ok(r)
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 fn store_failed(e: impl std::fmt::Display) -> Response {
@@ -309,9 +359,21 @@ pub(crate) async fn sign_up(
             let _ = store
                 .record_event(Some(&account.id), "sign-up", &ip_hash(site, ip.as_deref()))
                 .await;
-            start_session(store, &account.id, &headers)
-                .await
-                .unwrap_or_else(store_failed)
+            // The session starts, and the first page shows the recovery codes, once.
+            match start_session(store, &account.id, &headers).await {
+                Ok((cookie, id)) => {
+                    let context = Context {
+                        accounts: true,
+                        csrf: Some(session::csrf_for(&id)),
+                        username: Some(account.username.clone()),
+                    };
+                    with_cookie(
+                        new_codes_page(store, &account.id, true, Some(context)).await,
+                        cookie,
+                    )
+                }
+                Err(e) => store_failed(e),
+            }
         }
         Ok(None) => page(vec![(
             "username",
@@ -406,9 +468,7 @@ pub(crate) async fn sign_in(
         let _ = store.set_password_hash(&account.id, &hash).await;
     }
     let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
-    start_session(store, &account.id, &headers)
-        .await
-        .unwrap_or_else(store_failed)
+    signed_in_to_diary(store, &account.id, &headers).await
 }
 
 /// The signed-in person, put on the request by the diary guard.
@@ -758,4 +818,207 @@ pub(crate) async fn change_password(
             done: Some(ended),
         },
     )
+}
+
+#[derive(Template)]
+#[template(path = "account_recover.html")]
+struct RecoverPage {
+    layout: Layout,
+    username: String,
+    errors: Vec<(&'static str, String)>,
+}
+
+impl RecoverPage {
+    fn error_for(&self, id: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+pub(crate) async fn recover_form(State(cfg): State<Shared>, headers: HeaderMap) -> Response {
+    let Some((_, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Some(r) = refuse(site, &headers, false) {
+        return r;
+    }
+    render(
+        StatusCode::OK,
+        &RecoverPage {
+            layout: Layout::new("Forgotten your password?", "account"),
+            username: String::new(),
+            errors: Vec::new(),
+        },
+    )
+}
+
+/// Sign in with a recovery code and set a new password. The code works once; every other
+/// session ends. Slowed like sign-in, with the same answer for an unknown name or a wrong code.
+pub(crate) async fn recover(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Some(r) = refuse(site, &headers, true) {
+        return r;
+    }
+    let f = form(&body);
+    let typed = f.get("username").map_or("", String::as_str);
+    let code = f.get("code").map_or("", String::as_str);
+    let new = f.get("new").cloned().unwrap_or_default();
+    let iph = ip_hash(site, ip.as_deref());
+    let username = Username::parse(typed).ok();
+    let ip_key = format!("signin-ip:{iph}");
+    let user_key = format!(
+        "signin-user:{}:{iph}",
+        username.as_ref().map_or("", Username::as_str)
+    );
+    let wait = site
+        .attempts
+        .wait(site, &ip_key)
+        .max(site.attempts.wait(site, &user_key));
+    if wait > 0 {
+        return too_many(wait);
+    }
+    let page = |status, errors| {
+        render(
+            status,
+            &RecoverPage {
+                layout: Layout::new("Forgotten your password?", "account"),
+                username: typed.chars().take(200).collect(),
+                errors,
+            },
+        )
+    };
+    // The new password is checked first (it says nothing about the account).
+    if let Some(u) = &username
+        && let Err(AccountError::Password(m) | AccountError::Username(m)) =
+            check_new_password(&new, u)
+    {
+        return page(StatusCode::BAD_REQUEST, vec![("new", m)]);
+    }
+    let account = match &username {
+        Some(u) => match store.account_by_username(u.as_str()).await {
+            Ok(a) => a.filter(|a| !a.disabled),
+            Err(e) => return store_failed(e),
+        },
+        None => None,
+    };
+    let hash = legcramps_accounts::hash_recovery_code(code);
+    let used = match &account {
+        Some(a) => match store.use_recovery_code(&a.id, &hash).await {
+            Ok(ok) => ok,
+            Err(e) => return store_failed(e),
+        },
+        None => false,
+    };
+    let Some(account) = account.filter(|_| used) else {
+        site.attempts.fail(&ip_key);
+        site.attempts.fail(&user_key);
+        let _ = store.record_event(None, "recovery-failed", &iph).await;
+        return page(
+            StatusCode::UNAUTHORIZED,
+            vec![(
+                "code",
+                "The username or recovery code is not right (each code works once)".to_owned(),
+            )],
+        );
+    };
+    site.attempts.succeed(&ip_key);
+    site.attempts.succeed(&user_key);
+    let Ok(new_hash) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
+        return store_failed("hashing stopped");
+    };
+    if let Err(e) = store.set_password_hash(&account.id, &new_hash).await {
+        return store_failed(e);
+    }
+    if let Err(e) = store.end_sessions(&account.id, None).await {
+        return store_failed(e);
+    }
+    let _ = store
+        .record_event(Some(&account.id), "recovered", &iph)
+        .await;
+    signed_in_to_diary(store, &account.id, &headers).await
+}
+
+#[derive(Template)]
+#[template(path = "account_codes_form.html")]
+struct CodesFormPage {
+    layout: Layout,
+    left: i64,
+    error: Option<String>,
+}
+
+pub(crate) async fn codes_form(
+    State(cfg): State<Shared>,
+    Extension(who): Extension<SignedIn>,
+) -> Response {
+    let Some((store, _)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let left = store
+        .recovery_codes_left(&who.account_id)
+        .await
+        .unwrap_or(0);
+    render(
+        StatusCode::OK,
+        &CodesFormPage {
+            layout: Layout::new("Recovery codes", "account"),
+            left,
+            error: None,
+        },
+    )
+}
+
+/// New recovery codes, after the password again; the old ones stop working.
+pub(crate) async fn new_codes(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let iph = ip_hash(site, ip.as_deref());
+    let user_key = format!("signin-user:{}:{iph}", who.username);
+    let wait = site.attempts.wait(site, &user_key);
+    if wait > 0 {
+        return too_many(wait);
+    }
+    let password = form(&body).remove("password").unwrap_or_default();
+    let stored = match store.account_by_id(&who.account_id).await {
+        Ok(a) => a.and_then(|a| a.password_hash),
+        Err(e) => return store_failed(e),
+    };
+    let Ok(ok) =
+        tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref())).await
+    else {
+        return store_failed("hashing stopped");
+    };
+    if !ok {
+        site.attempts.fail(&user_key);
+        let left = store
+            .recovery_codes_left(&who.account_id)
+            .await
+            .unwrap_or(0);
+        return render(
+            StatusCode::UNAUTHORIZED,
+            &CodesFormPage {
+                layout: Layout::new("Recovery codes", "account"),
+                left,
+                error: Some("Enter your password to make new recovery codes".to_owned()),
+            },
+        );
+    }
+    let _ = store
+        .record_event(Some(&who.account_id), "recovery-codes-made", &iph)
+        .await;
+    new_codes_page(store, &who.account_id, false, None).await
 }

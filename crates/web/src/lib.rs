@@ -157,6 +157,10 @@ pub fn app(config: AppConfig) -> Router {
             "/account/sign-in",
             get(accounts::sign_in_form).post(accounts::sign_in),
         )
+        .route(
+            "/account/recover",
+            get(accounts::recover_form).post(accounts::recover),
+        )
         .with_state(shared.clone());
     Router::new()
         .route("/", get(pages::home))
@@ -208,6 +212,7 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/account/sessions/end-others", &["post"]),
     ("/account/delete", &["get", "post"]),
     ("/account/password", &["get", "post"]),
+    ("/account/recovery-codes", &["get", "post"]),
 ];
 
 /// The handlers of one row of [`DIARY_ROUTES`].
@@ -240,6 +245,8 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/account/delete", "post") => post(accounts::delete),
             ("/account/password", "get") => get(accounts::password_form),
             ("/account/password", "post") => post(accounts::change_password),
+            ("/account/recovery-codes", "get") => get(accounts::codes_form),
+            ("/account/recovery-codes", "post") => post(accounts::new_codes),
             // A row of the table without a handler is a programming error that every test
             // (each builds the router) finds at once.
             _ => panic!("DIARY_ROUTES names {method} {path}, which has no handler"),

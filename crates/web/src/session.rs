@@ -41,6 +41,12 @@ pub(crate) async fn with_context(context: Context, request: Request, next: Next)
     CONTEXT.scope(context, next.run(request)).await
 }
 
+/// Render with `context` instead of the request's (a page shown just after signing in, whose
+/// request came without the new cookie).
+pub(crate) fn rendering_with<R>(context: Context, f: impl FnOnce() -> R) -> R {
+    CONTEXT.sync_scope(context, f)
+}
+
 /// The session id in the request's cookie, if any.
 pub(crate) fn cookie(headers: &HeaderMap) -> Option<String> {
     headers

@@ -152,8 +152,13 @@ impl Hosted {
 async fn sign_up_starts_a_session_in_a_host_cookie_and_sign_in_makes_a_new_one() {
     let h = Hosted::new().await;
     let (r, me) = h.enter("/account/sign-up", "Marion", PASSWORD).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.headers.get("location").expect("to"), "/diary");
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Keep your recovery codes safe"));
+    assert!(
+        r.body.contains(">Your account</a>"),
+        "the header knows who is signed in"
+    );
+    assert_eq!(r.headers.get("cache-control").expect("cc"), "no-store");
     let cookie = r
         .headers
         .get("set-cookie")
@@ -712,5 +717,102 @@ async fn changing_the_password_needs_the_old_one_and_signs_out_elsewhere() {
         h.enter("/account/sign-in", "marion", NEW).await.1.is_some(),
         "new password"
     );
+    h.finish().await;
+}
+
+fn codes_in(page: &str) -> Vec<String> {
+    page.split("<li><code>")
+        .skip(1)
+        .filter_map(|s| s.split("</code>").next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// ASVS 6.4.x / 6.5.x (recovery without email): ten single-use codes, shown once at sign-up,
+/// stored hashed; a code sets a new password and ends every session; a used code never works
+/// again; new codes (after the password) void the old.
+#[tokio::test]
+async fn recovery_codes_work_once_and_new_ones_void_the_old() {
+    let h = Hosted::new().await;
+    let (first, me) = h.enter("/account/sign-up", "marion", PASSWORD).await;
+    let me = me.expect("in");
+    let codes = codes_in(&first.body);
+    assert_eq!(codes.len(), 10, "{}", first.body);
+    let account = h
+        .store
+        .account_by_username("marion")
+        .await
+        .expect("a")
+        .expect("a");
+    assert_eq!(
+        h.store.recovery_codes_left(&account.id).await.expect("n"),
+        10
+    );
+    const NEW: &str = "violet harbour tractor puzzle";
+    let recover = |code: String, new: &'static str| {
+        let h = &h;
+        async move {
+            h.post_form(
+                "/account/recover",
+                None,
+                &[("username", "marion"), ("code", &code), ("new", new)],
+            )
+            .await
+        }
+    };
+    // Typed loosely: lower case, spaces for dashes.
+    let used = recover(codes[0].to_lowercase().replace('-', " "), NEW).await;
+    assert_eq!(used.status, StatusCode::SEE_OTHER, "{}", used.body);
+    assert_eq!(
+        h.get("/diary", Some(&me)).await.status,
+        StatusCode::SEE_OTHER,
+        "old sessions end"
+    );
+    assert!(h.enter("/account/sign-in", "marion", NEW).await.1.is_some());
+    let again = recover(codes[0].clone(), "orbit ladder kettle correct").await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    assert!(again.body.contains("each code works once"));
+    let unknown = h
+        .post_form(
+            "/account/recover",
+            None,
+            &[("username", "nobody"), ("code", &codes[1]), ("new", NEW)],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        h.store.recovery_codes_left(&account.id).await.expect("n"),
+        9
+    );
+
+    let (_, me) = h.enter("/account/sign-in", "marion", NEW).await;
+    let me = me.expect("in");
+    let wrong = h
+        .post_form(
+            "/account/recovery-codes",
+            Some(&me),
+            &[("csrf", &me.csrf), ("password", "nope")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let fresh = h
+        .post_form(
+            "/account/recovery-codes",
+            Some(&me),
+            &[("csrf", &me.csrf), ("password", NEW)],
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    let new_codes = codes_in(&fresh.body);
+    assert_eq!(new_codes.len(), 10);
+    let old = recover(codes[2].clone(), "orbit ladder kettle correct").await;
+    assert_eq!(
+        old.status,
+        StatusCode::UNAUTHORIZED,
+        "old codes stop working"
+    );
+    let events = h.store.events(Some(&account.id), 50).await.expect("e");
+    assert!(events.iter().any(|e| e.kind == "recovered"));
+    assert!(events.iter().any(|e| e.kind == "recovery-codes-made"));
     h.finish().await;
 }
