@@ -50,6 +50,18 @@ impl Default for SessionLimits {
     }
 }
 
+/// A personal access token, as listed (the token itself is shown once and never kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    /// "read" or "read-write".
+    pub scope: String,
+    pub created_utc: i64,
+    pub last_used_utc: Option<i64>,
+}
+
 /// A security event, as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityEvent {
@@ -236,6 +248,97 @@ impl Store {
             .fetch_one(pool)
             .await?)
         })
+    }
+
+    /// Keep a new token's hash. Returns its id.
+    pub async fn create_token(
+        &self,
+        account_id: &str,
+        name: &str,
+        token_hash: &str,
+        scope: &str,
+    ) -> Result<String, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        on_pool!(self, |pool| {
+            sqlx::query("INSERT INTO api_tokens (id, account_id, name, token_hash, scope, created_utc) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&id)
+                .bind(account_id)
+                .bind(name)
+                .bind(token_hash)
+                .bind(scope)
+                .bind(unix_now())
+                .execute(pool)
+                .await?;
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(id)
+    }
+
+    /// The account's tokens, newest first.
+    pub async fn tokens_of(&self, account_id: &str) -> Result<Vec<ApiToken>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query("SELECT id, account_id, name, scope, created_utc, last_used_utc FROM api_tokens WHERE account_id = $1 ORDER BY created_utc DESC, id")
+                .bind(account_id)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let c = crate::corrupt;
+                    Ok(ApiToken {
+                        id: r.try_get("id").map_err(c)?,
+                        account_id: r.try_get("account_id").map_err(c)?,
+                        name: r.try_get("name").map_err(c)?,
+                        scope: r.try_get("scope").map_err(c)?,
+                        created_utc: r.try_get("created_utc").map_err(c)?,
+                        last_used_utc: r.try_get("last_used_utc").map_err(c)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Revoke one of the account's tokens. False when the account has no token with that id.
+    pub async fn revoke_token(&self, account_id: &str, id: &str) -> Result<bool, StoreError> {
+        on_pool!(self, |pool| {
+            let done = sqlx::query("DELETE FROM api_tokens WHERE account_id = $1 AND id = $2")
+                .bind(account_id)
+                .bind(id)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// The enabled account and the scope of the token with this hash, marking it used.
+    pub async fn token_account(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(Account, String)>, StoreError> {
+        let found: Option<(String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT account_id, scope FROM api_tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await
+        })?;
+        let Some((account_id, scope)) = found else {
+            return Ok(None);
+        };
+        let Some(account) = self
+            .account_by_id(&account_id)
+            .await?
+            .filter(|a| !a.disabled)
+        else {
+            return Ok(None);
+        };
+        on_pool!(self, |pool| {
+            sqlx::query("UPDATE api_tokens SET last_used_utc = $2 WHERE token_hash = $1")
+                .bind(token_hash)
+                .bind(unix_now())
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(Some((account, scope)))
     }
 
     /// Replace an account's password hash (a new password, or a rehash with stronger

@@ -27,7 +27,7 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, Row};
 
 mod accounts;
-pub use accounts::{Account, SecurityEvent, Session, SessionLimits};
+pub use accounts::{Account, ApiToken, SecurityEvent, Session, SessionLimits};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -189,6 +189,22 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
             used_utc BIGINT,
             PRIMARY KEY (account_id, code_hash)
         )"],
+    ),
+    // Personal access tokens for programs (the CLI's --server): only their hashes.
+    (
+        6,
+        &[
+            "CREATE TABLE api_tokens (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            scope TEXT NOT NULL CHECK (scope IN ('read', 'read-write')),
+            created_utc BIGINT NOT NULL,
+            last_used_utc BIGINT
+        )",
+            "CREATE INDEX api_tokens_account ON api_tokens (account_id)",
+        ],
     ),
 ];
 

@@ -484,9 +484,18 @@ pub(crate) struct SignedIn {
 struct AccountPage {
     layout: Layout,
     username: String,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
     sessions: Vec<SessionRow>,
     sign_ins: Vec<String>,
     ended: Option<u64>,
+}
+
+struct TokenRow {
+    id: String,
+    name: String,
+    scope: &'static str,
+    last_used: String,
 }
 
 struct SessionRow {
@@ -502,6 +511,15 @@ fn when(unix: i64) -> String {
 }
 
 async fn account_page(cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Response {
+    account_page_with(cfg, who, ended, None).await
+}
+
+async fn account_page_with(
+    cfg: &Shared,
+    who: &SignedIn,
+    ended: Option<u64>,
+    new_token: Option<String>,
+) -> Response {
     let Some((store, _)) = hosted(cfg) else {
         return not_hosted();
     };
@@ -513,11 +531,26 @@ async fn account_page(cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Respo
         .events(Some(&who.account_id), 50)
         .await
         .unwrap_or_default();
-    render(
+    let tokens = store.tokens_of(&who.account_id).await.unwrap_or_default();
+    let mut r = render(
         StatusCode::OK,
         &AccountPage {
             layout: Layout::new("Your account", "account"),
             username: who.username.clone(),
+            tokens: tokens
+                .iter()
+                .map(|t| TokenRow {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                    scope: if t.scope == "read" {
+                        "read only"
+                    } else {
+                        "read and change"
+                    },
+                    last_used: t.last_used_utc.map_or_else(|| "never".to_owned(), when),
+                })
+                .collect(),
+            new_token,
             sessions: sessions
                 .iter()
                 .map(|s| SessionRow {
@@ -540,7 +573,10 @@ async fn account_page(cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Respo
                 .collect(),
             ended,
         },
-    )
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 pub(crate) async fn page(
@@ -1021,4 +1057,98 @@ pub(crate) async fn new_codes(
         .record_event(Some(&who.account_id), "recovery-codes-made", &iph)
         .await;
     new_codes_page(store, &who.account_id, false, None).await
+}
+
+/// The most characters in a token's name.
+const MAX_TOKEN_NAME: usize = 60;
+
+/// Make a personal access token: shown once on the account page, stored as its hash.
+pub(crate) async fn create_token(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let f = form(&body);
+    let name: String = f
+        .get("name")
+        .map_or("", |n| n.trim())
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_TOKEN_NAME)
+        .collect();
+    let name = if name.is_empty() {
+        "A program".to_owned()
+    } else {
+        name
+    };
+    let scope = if f.get("scope").is_some_and(|s| s == "read-write") {
+        "read-write"
+    } else {
+        "read"
+    };
+    let secret = Secret::new("lc_pat_");
+    if let Err(e) = store
+        .create_token(&who.account_id, &name, &secret.hash, scope)
+        .await
+    {
+        return store_failed(e);
+    }
+    let _ = store
+        .record_event(
+            Some(&who.account_id),
+            "token-created",
+            &ip_hash(site, ip.as_deref()),
+        )
+        .await;
+    account_page_with(&cfg, &who, None, Some(secret.text)).await
+}
+
+pub(crate) async fn revoke_token(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    match store.revoke_token(&who.account_id, &id).await {
+        Ok(true) => {
+            let _ = store
+                .record_event(
+                    Some(&who.account_id),
+                    "token-revoked",
+                    &ip_hash(site, ip.as_deref()),
+                )
+                .await;
+            Redirect::to("/account").into_response()
+        }
+        // Not this account's token (or no such token): nothing to say about anyone else's.
+        Ok(false) => crate::pages::not_found_page(),
+        Err(e) => store_failed(e),
+    }
+}
+
+/// For the diary guard: the owner and scope of the request's bearer token, if it is valid.
+pub(crate) async fn token_owner(
+    store: &Store,
+    headers: &HeaderMap,
+) -> Result<Option<(Owner, String)>, legcramps_store::StoreError> {
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with("lc_pat_") && t.len() <= 128)
+    else {
+        return Ok(None);
+    };
+    Ok(store
+        .token_account(&hash_secret(token))
+        .await?
+        .map(|(account, scope)| (account.owner(), scope)))
 }

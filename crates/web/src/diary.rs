@@ -147,6 +147,34 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
             if request.method() == Method::POST && cross_site(request.headers()) {
                 return refused(StatusCode::FORBIDDEN, "This change came from another website, so it was refused. Nothing was changed.".to_owned(), api);
             }
+            // A program with a personal access token (the CLI's --server): the API only.
+            if api && request.headers().contains_key(header::AUTHORIZATION) {
+                return match crate::accounts::token_owner(store, request.headers()).await {
+                    Ok(Some((owner, scope))) => {
+                        if scope != "read-write" && request.method() != Method::GET {
+                            return problem(
+                                StatusCode::FORBIDDEN,
+                                "This token can only read",
+                                "make a read-write token on your account page to change the diary".into(),
+                                None,
+                            );
+                        }
+                        request.extensions_mut().insert(owner);
+                        let mut response = next.run(request).await;
+                        response
+                            .headers_mut()
+                            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                        response
+                    }
+                    Ok(None) => problem(
+                        StatusCode::UNAUTHORIZED,
+                        "The access token is not valid",
+                        "use `Authorization: Bearer lc_pat_...` with a token from your account page; it may have been revoked".into(),
+                        None,
+                    ),
+                    Err(e) => api_failed(e),
+                };
+            }
             let who = match crate::accounts::signed_in(store, site, request.headers()).await {
                 Ok(w) => w,
                 Err(e) => return if api { api_failed(e) } else { failed(e) },

@@ -213,6 +213,8 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/account/delete", &["get", "post"]),
     ("/account/password", &["get", "post"]),
     ("/account/recovery-codes", &["get", "post"]),
+    ("/account/tokens", &["post"]),
+    ("/account/tokens/{id}/revoke", &["post"]),
 ];
 
 /// The handlers of one row of [`DIARY_ROUTES`].
@@ -247,6 +249,8 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/account/password", "post") => post(accounts::change_password),
             ("/account/recovery-codes", "get") => get(accounts::codes_form),
             ("/account/recovery-codes", "post") => post(accounts::new_codes),
+            ("/account/tokens", "post") => post(accounts::create_token),
+            ("/account/tokens/{id}/revoke", "post") => post(accounts::revoke_token),
             // A row of the table without a handler is a programming error that every test
             // (each builds the router) finds at once.
             _ => panic!("DIARY_ROUTES names {method} {path}, which has no handler"),

@@ -816,3 +816,141 @@ async fn recovery_codes_work_once_and_new_ones_void_the_old() {
     assert!(events.iter().any(|e| e.kind == "recovery-codes-made"));
     h.finish().await;
 }
+
+/// Issue 8, tokens (ASVS 8.2.1 with scopes; 3.5.x does not apply to bearer tokens): a token
+/// shown once, read-only or read-write, works on the API only, for its own account only,
+/// until revoked; another person cannot revoke it.
+#[tokio::test]
+async fn access_tokens_are_scoped_revocable_and_their_owners_alone() {
+    let h = Hosted::new().await;
+    let (_, a) = h.enter("/account/sign-up", "person-a", PASSWORD).await;
+    let (_, b) = h
+        .enter(
+            "/account/sign-up",
+            "person-b",
+            "orbit ladder kettle correct",
+        )
+        .await;
+    let (a, b) = (a.expect("a"), b.expect("b"));
+    let make = |scope: &'static str| {
+        let h = &h;
+        let a = a.clone();
+        async move {
+            let page = h
+                .post_form(
+                    "/account/tokens",
+                    Some(&a),
+                    &[("csrf", &a.csrf), ("name", "laptop"), ("scope", scope)],
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert_eq!(page.headers.get("cache-control").expect("cc"), "no-store");
+            page.body
+                .split("<code id=\"new-token\">")
+                .nth(1)
+                .and_then(|s| s.split('<').next())
+                .expect("the token, shown once")
+                .to_owned()
+        }
+    };
+    let read = make("read").await;
+    let write = make("read-write").await;
+    assert!(read.starts_with("lc_pat_") && write.starts_with("lc_pat_"));
+    let api = |method: Method, token: &str, body: &str| {
+        let h = &h;
+        let req = Request::builder()
+            .method(method)
+            .uri("/api/v1/episodes")
+            .header("host", HOST)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_owned()))
+            .expect("req");
+        async move { send_to(h.app(), req).await }
+    };
+    let episode = r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 3, "site": "calf", "side": "left", "asleep": true, "eased": "yes", "severity": "mild", "note": "BY-TOKEN"}"#;
+    let refused = api(Method::POST, &read, episode).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body.contains("can only read"));
+    assert_eq!(
+        api(Method::POST, &write, episode).await.status,
+        StatusCode::CREATED
+    );
+    let listed = api(Method::GET, &read, "").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(listed.body.contains("BY-TOKEN"));
+    assert_eq!(listed.headers.get("cache-control").expect("cc"), "no-store");
+    // B's session sees none of it.
+    assert!(
+        !h.get("/api/v1/episodes", Some(&b))
+            .await
+            .body
+            .contains("BY-TOKEN")
+    );
+    // A forged or unknown token: 401, problem+json.
+    let forged = api(
+        Method::GET,
+        "lc_pat_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "",
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        forged.headers.get("content-type").expect("t"),
+        "application/problem+json"
+    );
+    // Tokens open the API only: a page with a bearer token and no session goes to sign-in.
+    let page = send_to(
+        h.app(),
+        Request::builder()
+            .uri("/diary/export.json")
+            .header("host", HOST)
+            .header("authorization", format!("Bearer {read}"))
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+
+    let account = h
+        .store
+        .account_by_username("person-a")
+        .await
+        .expect("a")
+        .expect("a");
+    let tokens = h.store.tokens_of(&account.id).await.expect("t");
+    assert_eq!(tokens.len(), 2);
+    let read_id = tokens
+        .iter()
+        .find(|t| t.scope == "read")
+        .expect("read")
+        .id
+        .clone();
+    let by_b = h
+        .post_form(
+            &format!("/account/tokens/{read_id}/revoke"),
+            Some(&b),
+            &[("csrf", &b.csrf)],
+        )
+        .await;
+    assert_eq!(
+        by_b.status,
+        StatusCode::NOT_FOUND,
+        "B cannot revoke A's token"
+    );
+    assert_eq!(api(Method::GET, &read, "").await.status, StatusCode::OK);
+    let by_a = h
+        .post_form(
+            &format!("/account/tokens/{read_id}/revoke"),
+            Some(&a),
+            &[("csrf", &a.csrf)],
+        )
+        .await;
+    assert_eq!(by_a.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        api(Method::GET, &read, "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(api(Method::GET, &write, "").await.status, StatusCode::OK);
+    h.finish().await;
+}
