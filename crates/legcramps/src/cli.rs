@@ -121,6 +121,20 @@ pub(crate) struct Store {
         global = true
     )]
     pub(crate) database_url: Option<String>,
+    /// Use your diary on a hosted legcramps site instead (log, diary, export and report), with
+    /// a personal access token from your account page in LEGCRAMPS_TOKEN
+    #[arg(long, env = "LEGCRAMPS_SERVER", value_name = "URL", global = true)]
+    pub(crate) server: Option<url::Url>,
+    /// The access token for --server (better given in the environment, as LEGCRAMPS_TOKEN, so
+    /// it does not show in the list of running programs)
+    #[arg(
+        long,
+        env = "LEGCRAMPS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub(crate) token: Option<String>,
 }
 
 /// Product settings for patterns (not clinical facts: the guidance gives no numbers).

@@ -252,16 +252,21 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
         },
     };
     check_dates(&episode)?;
-    let rt = runtime()?;
-    rt.block_on(async {
-        let store = open(&args.store).await?;
-        store.insert(&Owner::local(), &episode).await?;
-        store.close().await;
-        anyhow::Ok(())
-    })?;
+    let id = if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
+        remote.log(&episode)?
+    } else {
+        let rt = runtime()?;
+        rt.block_on(async {
+            let store = open(&args.store).await?;
+            store.insert(&Owner::local(), &episode).await?;
+            store.close().await;
+            anyhow::Ok(())
+        })?;
+        episode.id.to_string()
+    };
     println!(
         "Logged {} ({} {} {}, {}).",
-        episode.id,
+        id,
         episode.duration.human(),
         episode.side,
         episode.site,
@@ -271,6 +276,25 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
         print!("{advice}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Everything in the diary within the range: this computer's, or the hosted one's with
+/// `--server`.
+fn everything(
+    args: &cli::Store,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<DiaryFile> {
+    if let Some(remote) = crate::remote::Remote::from_args(args)? {
+        return remote.everything(from, to);
+    }
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(args).await?;
+        let file = store.everything(&Owner::local(), from, to).await?;
+        store.close().await;
+        anyhow::Ok(file)
+    })
 }
 
 fn print_table(episodes: &[Episode]) {
@@ -300,13 +324,7 @@ fn print_table(episodes: &[Episode]) {
 pub(crate) fn list(args: &cli::DiaryListArgs) -> Result<ExitCode> {
     let from = date_arg("from", &args.from)?;
     let to = date_arg("to", &args.to)?;
-    let rt = runtime()?;
-    let file = rt.block_on(async {
-        let store = open(&args.store).await?;
-        let file = store.everything(&Owner::local(), from, to).await?;
-        store.close().await;
-        anyhow::Ok(file)
-    })?;
+    let file = everything(&args.store, from, to)?;
     if args.json {
         println!("{}", to_json(&file));
     } else {
@@ -316,6 +334,7 @@ pub(crate) fn list(args: &cli::DiaryListArgs) -> Result<ExitCode> {
 }
 
 pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
+    crate::remote::local_only(&args.store, "edit")?;
     let id = legcramps_core::diary::EpisodeId::new(&args.id).map_err(bad)?;
     let f = &args.fields;
     let rt = runtime()?;
@@ -383,6 +402,7 @@ pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
 }
 
 pub(crate) fn delete(args: &cli::DeleteArgs) -> Result<ExitCode> {
+    crate::remote::local_only(&args.store, "delete")?;
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(&args.store).await?;
@@ -429,14 +449,21 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         disturbed_nights_per_week: args.settings.disturbed_nights_per_week,
         ..Settings::default()
     };
-    let rt = runtime()?;
-    let (episodes, checks) = rt.block_on(async {
-        let store = open(&args.store).await?;
-        let episodes = store.list(&Owner::local(), Some(from), Some(to)).await?;
-        let checks = store.checks(&Owner::local()).await?;
-        store.close().await;
-        anyhow::Ok((episodes, checks))
-    })?;
+    let (episodes, checks) = if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
+        let file = remote.everything(Some(from), Some(to))?;
+        // The checks of the whole diary, as locally (the summary lists them all).
+        let all = remote.everything(None, None)?;
+        (file.episodes, all.checks)
+    } else {
+        let rt = runtime()?;
+        rt.block_on(async {
+            let store = open(&args.store).await?;
+            let episodes = store.list(&Owner::local(), Some(from), Some(to)).await?;
+            let checks = store.checks(&Owner::local()).await?;
+            store.close().await;
+            anyhow::Ok((episodes, checks))
+        })?
+    };
     let summary = summarise(&episodes, from, to, settings);
     if let Some(path) = &args.html {
         let html = legcramps_web::report::gp_summary_file(&summary, &checks, &settings, now());
@@ -564,13 +591,7 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
 pub(crate) fn export(args: &cli::ExportArgs) -> Result<ExitCode> {
     let from = date_arg("from", &args.from)?;
     let to = date_arg("to", &args.to)?;
-    let rt = runtime()?;
-    let file = rt.block_on(async {
-        let store = open(&args.store).await?;
-        let file = store.everything(&Owner::local(), from, to).await?;
-        store.close().await;
-        anyhow::Ok(file)
-    })?;
+    let file = everything(&args.store, from, to)?;
     let text = match args.format {
         ExportFormat::Csv => to_csv(&file.episodes),
         ExportFormat::Json => to_json(&file) + "\n",
@@ -581,6 +602,7 @@ pub(crate) fn export(args: &cli::ExportArgs) -> Result<ExitCode> {
 }
 
 pub(crate) fn import_file(args: &cli::ImportArgs) -> Result<ExitCode> {
+    crate::remote::local_only(&args.store, "import")?;
     const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
     let cannot = |e: std::io::Error| bad(format!("cannot read {}: {e}", args.file.display()));
     // The size is checked before reading, and the read is bounded, so a huge file is refused
@@ -649,6 +671,7 @@ pub(crate) fn save_check(
     answers: legcramps_core::Assessment,
     shown: &legcramps_core::Outcome,
 ) -> Result<String> {
+    crate::remote::local_only(args, "check --save")?;
     let check = legcramps_contract::diary_io::SavedCheck {
         id: new_id(),
         at: now(),

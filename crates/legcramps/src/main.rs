@@ -9,6 +9,7 @@ mod cli;
 mod diary;
 mod guide;
 mod outcome_text;
+mod remote;
 mod serve;
 mod stretch;
 mod term;

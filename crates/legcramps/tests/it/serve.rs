@@ -406,3 +406,126 @@ fn two_processes_on_one_postgresql_share_sessions() {
         }
     });
 }
+
+/// Issue 8: `--server URL` with a personal access token: `log`, `diary`, `export` and `report`
+/// work on a hosted diary; a read-only token cannot log; a bad token is exit 2 naming
+/// LEGCRAMPS_TOKEN; commands that do not work remotely say so.
+#[test]
+fn the_cli_uses_a_hosted_diary_with_a_token() {
+    let s = Server::start("remote", &["--accounts"]);
+    let host = format!("127.0.0.1:{}", s.port);
+    let send = |method: &str, path: &str, cookie: Option<&str>, form: &str| {
+        let cookie = cookie.map_or(String::new(), |c| {
+            format!("Cookie: __Host-legcramps={c}\r\n")
+        });
+        request(
+            s.port,
+            &format!(
+                "{method} {path} HTTP/1.1\r\nHost: {host}\r\nSec-Fetch-Site: same-origin\r\n{cookie}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+                form.len()
+            ),
+        )
+        .expect("answers")
+    };
+    let up = send(
+        "POST",
+        "/account/sign-up",
+        None,
+        "username=cli-user&password=correct+kettle+ladder+orbit",
+    );
+    let cookie = up
+        .split("__Host-legcramps=")
+        .nth(1)
+        .and_then(|v| v.split(';').next())
+        .expect("cookie")
+        .to_owned();
+    let account = send("GET", "/account", Some(&cookie), "");
+    let csrf = account
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .expect("token")
+        .to_owned();
+    let token = |scope: &str| {
+        let page = send(
+            "POST",
+            "/account/tokens",
+            Some(&cookie),
+            &format!("csrf={csrf}&name=cli&scope={scope}"),
+        );
+        page.split("<code id=\"new-token\">")
+            .nth(1)
+            .and_then(|v| v.split('<').next())
+            .expect("a token")
+            .to_owned()
+    };
+    let (read, write) = (token("read"), token("read-write"));
+    let server = format!("http://{host}");
+    let cli = |token: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_legcramps"))
+            .args(args)
+            .args(["--server", &server])
+            .env("LEGCRAMPS_TOKEN", token)
+            .env("NO_COLOR", "1")
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let log = [
+        "log",
+        "--at",
+        "2026-11-20T02:10+00:00",
+        "--minutes",
+        "12",
+        "--site",
+        "calf",
+        "--side",
+        "left",
+        "--asleep",
+        "--eased",
+        "no",
+        "--severity",
+        "severe",
+        "--note",
+        "FROM-THE-CLI",
+    ];
+    let (code, _, err) = cli(&read, &log);
+    assert_eq!(code, Some(2), "a read-only token cannot log: {err}");
+    assert!(
+        err.contains("can only read") || err.contains("refused"),
+        "{err}"
+    );
+    let (code, out, err) = cli(&write, &log);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("Logged "), "{out}");
+    let (code, out, err) = cli(&read, &["diary"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("2026-11-20 02:10") && out.contains("RED FLAG"),
+        "{out}"
+    );
+    let (code, out, _) = cli(&read, &["export", "--format", "csv"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("FROM-THE-CLI"), "{out}");
+    let (code, out, err) = cli(
+        &read,
+        &["report", "--from", "2026-11-01", "--to", "2026-11-30"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.is_empty());
+    let (code, _, err) = cli("lc_pat_not-a-real-token", &["diary"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("LEGCRAMPS_TOKEN"), "{err}");
+    let (code, _, err) = cli(&write, &["delete", "--all", "--yes"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("with --server use log, diary, export and report"),
+        "{err}"
+    );
+}

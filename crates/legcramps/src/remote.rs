@@ -1,0 +1,154 @@
+//! `--server URL` (issue 8): the diary commands against a hosted legcramps site, through its
+//! JSON API with a personal access token (`LEGCRAMPS_TOKEN`). The same files and checks as on
+//! the local diary: what comes back is read with the import parser, so a damaged answer is an
+//! error, never a wrong table.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use legcramps_contract::diary_io::{DiaryFile, format_start, from_json};
+use legcramps_core::diary::Episode;
+
+use crate::cli;
+use crate::diary::bad;
+
+/// A hosted diary.
+pub(crate) struct Remote {
+    base: url::Url,
+    token: String,
+    agent: ureq::Agent,
+}
+
+impl Remote {
+    /// The hosted diary the flags name, if any. `--server` without a token is exit 2.
+    pub(crate) fn from_args(args: &cli::Store) -> Result<Option<Remote>> {
+        let Some(base) = args.server.clone() else {
+            return Ok(None);
+        };
+        if !matches!(base.scheme(), "https" | "http") {
+            return Err(bad(format!("--server {base}: give an https:// address")));
+        }
+        let token = args
+            .token
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| {
+                bad("--server needs an access token: make one on your account page and set LEGCRAMPS_TOKEN")
+            })?;
+        let agent = ureq::AgentBuilder::new()
+            .timeout(std::time::Duration::from_secs(30))
+            .build();
+        Ok(Some(Remote {
+            base,
+            token: token.trim().to_owned(),
+            agent,
+        }))
+    }
+
+    fn url(&self, path: &str) -> Result<url::Url> {
+        self.base
+            .join(path)
+            .map_err(|e| bad(format!("--server {}: {e}", self.base)))
+    }
+
+    /// An error from the server, said plainly (its problem+json detail when it sent one).
+    fn failed(&self, e: ureq::Error) -> anyhow::Error {
+        match e {
+            ureq::Error::Status(status, response) => {
+                let detail = response
+                    .into_string()
+                    .ok()
+                    .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
+                    .and_then(|v| {
+                        v["detail"]
+                            .as_str()
+                            .or_else(|| v["title"].as_str())
+                            .map(str::to_owned)
+                    })
+                    .unwrap_or_default();
+                let what = match status {
+                    401 => "the access token was refused (LEGCRAMPS_TOKEN)".to_owned(),
+                    403 => "the server refused this".to_owned(),
+                    _ => format!("the server answered {status}"),
+                };
+                bad(format!("{}: {what}: {detail}", self.base))
+            }
+            ureq::Error::Transport(t) => {
+                anyhow::anyhow!("cannot reach {}: {t}", self.base)
+            }
+        }
+    }
+
+    /// Everything in the hosted diary within the range (either end open).
+    pub(crate) fn everything(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<DiaryFile> {
+        let mut request = self
+            .agent
+            .request_url("GET", &self.url("api/v1/episodes")?)
+            .set("Authorization", &format!("Bearer {}", self.token));
+        if let Some(f) = from {
+            request = request.query("from", &f.to_string());
+        }
+        if let Some(t) = to {
+            request = request.query("to", &t.to_string());
+        }
+        let body = request
+            .call()
+            .map_err(|e| self.failed(e))?
+            .into_string()
+            .map_err(|e| anyhow::anyhow!("reading the answer from {}: {e}", self.base))?;
+        from_json(&body)
+            .map_err(|e| anyhow::anyhow!("{} sent a diary that cannot be read: {e}", self.base))
+    }
+
+    /// Log one episode; returns the id the server gave it.
+    pub(crate) fn log(&self, e: &Episode) -> Result<String> {
+        let medication = e.context.new_medication.as_ref().map(|m| {
+            serde_json::json!({
+                "name": m.name(),
+                "started": m.started.map(|d| d.to_string()),
+            })
+        });
+        let body = serde_json::json!({
+            "start": format_start(&e.start),
+            "minutes": e.duration.minutes(),
+            "site": e.site.name(),
+            "side": e.side.name(),
+            "asleep": e.asleep,
+            "eased": e.eased.name(),
+            "severity": e.severity.name(),
+            "note": e.note.as_ref().map(|n| n.as_str()),
+            "context": {
+                "exercise": e.context.exercise,
+                "new_medication": medication,
+                "pregnant": e.context.pregnant,
+                "short_of_fluids": e.context.short_of_fluids,
+            },
+        });
+        let answer = self
+            .agent
+            .request_url("POST", &self.url("api/v1/episodes")?)
+            .set("Authorization", &format!("Bearer {}", self.token))
+            .set("Content-Type", "application/json")
+            .send_string(&body.to_string())
+            .map_err(|e| self.failed(e))?
+            .into_string()
+            .map_err(|e| anyhow::anyhow!("reading the answer from {}: {e}", self.base))?;
+        serde_json::from_str::<serde_json::Value>(&answer)
+            .ok()
+            .and_then(|v| v["id"].as_str().map(str::to_owned))
+            .ok_or_else(|| anyhow::anyhow!("{} did not say what it stored", self.base))
+    }
+}
+
+/// Refuse `--server` on a command that does not work with it yet.
+pub(crate) fn local_only(args: &cli::Store, command: &str) -> Result<()> {
+    if args.server.is_some() {
+        return Err(bad(format!(
+            "{command} works on this computer's diary only; with --server use log, diary, export and report"
+        )));
+    }
+    Ok(())
+}
