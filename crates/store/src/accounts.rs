@@ -90,6 +90,23 @@ where
     })
 }
 
+fn session_from_row<R>(r: &R, created: &str) -> Result<Session, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    String: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    i64: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+{
+    let c = crate::corrupt;
+    Ok(Session {
+        id_hash: r.try_get("id_hash").map_err(c)?,
+        account_id: r.try_get("account_id").map_err(c)?,
+        created_utc: r.try_get(created).map_err(c)?,
+        last_seen_utc: r.try_get("last_seen_utc").map_err(c)?,
+        device: r.try_get("device").map_err(c)?,
+    })
+}
+
 const ACCOUNT_COLUMNS: &str = "id, username, password_hash, created_utc, disabled";
 
 impl Store {
@@ -390,17 +407,7 @@ impl Store {
             .fetch_optional(pool)
             .await?;
             row.map(|r| -> Result<(Session, Account), StoreError> {
-                let c = crate::corrupt;
-                Ok((
-                    Session {
-                        id_hash: r.try_get("id_hash").map_err(c)?,
-                        account_id: r.try_get("account_id").map_err(c)?,
-                        created_utc: r.try_get("s_created").map_err(c)?,
-                        last_seen_utc: r.try_get("last_seen_utc").map_err(c)?,
-                        device: r.try_get("device").map_err(c)?,
-                    },
-                    account_from_row(&r)?,
-                ))
+                Ok((session_from_row(&r, "s_created")?, account_from_row(&r)?))
             })
             .transpose()
         })?;
@@ -463,16 +470,7 @@ impl Store {
                 .fetch_all(pool)
                 .await?;
             rows.iter()
-                .map(|r| {
-                    let c = crate::corrupt;
-                    Ok(Session {
-                        id_hash: r.try_get("id_hash").map_err(c)?,
-                        account_id: r.try_get("account_id").map_err(c)?,
-                        created_utc: r.try_get("created_utc").map_err(c)?,
-                        last_seen_utc: r.try_get("last_seen_utc").map_err(c)?,
-                        device: r.try_get("device").map_err(c)?,
-                    })
-                })
+                .map(|r| session_from_row(r, "created_utc"))
                 .collect()
         })
     }

@@ -636,6 +636,37 @@ pub(crate) async fn end_others(
     }
 }
 
+/// The signed-in person gives their password again (to delete the account, change the
+/// password or make new recovery codes): slowed like sign-in, per username and address.
+/// `Ok(true)` when it is right; `Ok(false)` when not (counted); `Err` a response to send
+/// (a wait, or a storage failure).
+async fn password_again(
+    store: &Store,
+    site: &Site,
+    who: &SignedIn,
+    iph: &str,
+    password: String,
+) -> Result<bool, Response> {
+    let user_key = format!("signin-user:{}:{iph}", who.username);
+    let wait = site.attempts.wait(site, &user_key);
+    if wait > 0 {
+        return Err(too_many(wait));
+    }
+    let stored = match store.account_by_id(&who.account_id).await {
+        Ok(a) => a.and_then(|a| a.password_hash),
+        Err(e) => return Err(store_failed(e)),
+    };
+    let Ok(ok) =
+        tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref())).await
+    else {
+        return Err(store_failed("hashing stopped"));
+    };
+    if !ok {
+        site.attempts.fail(&user_key);
+    }
+    Ok(ok)
+}
+
 #[derive(Template)]
 #[template(path = "account_delete.html")]
 struct DeletePage {
@@ -665,28 +696,13 @@ pub(crate) async fn delete(
     let Some((store, site)) = hosted(&cfg) else {
         return not_hosted();
     };
-    let user_key = format!(
-        "signin-user:{}:{}",
-        who.username,
-        ip_hash(site, ip.as_deref())
-    );
-    let wait = site.attempts.wait(site, &user_key);
-    if wait > 0 {
-        return too_many(wait);
-    }
     let password = form(&body).remove("password").unwrap_or_default();
-    let account = match store.account_by_id(&who.account_id).await {
-        Ok(a) => a,
-        Err(e) => return store_failed(e),
-    };
-    let stored = account.and_then(|a| a.password_hash);
-    let Ok(ok) =
-        tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref())).await
-    else {
-        return store_failed("hashing stopped");
+    let ok = match password_again(store, site, &who, &ip_hash(site, ip.as_deref()), password).await
+    {
+        Ok(ok) => ok,
+        Err(r) => return r,
     };
     if !ok {
-        site.attempts.fail(&user_key);
         return render(
             StatusCode::UNAUTHORIZED,
             &DeletePage {
@@ -782,11 +798,6 @@ pub(crate) async fn change_password(
         return not_hosted();
     };
     let iph = ip_hash(site, ip.as_deref());
-    let user_key = format!("signin-user:{}:{iph}", who.username);
-    let wait = site.attempts.wait(site, &user_key);
-    if wait > 0 {
-        return too_many(wait);
-    }
     let f = form(&body);
     let current = f.get("current").cloned().unwrap_or_default();
     let new = f.get("new").cloned().unwrap_or_default();
@@ -801,24 +812,21 @@ pub(crate) async fn change_password(
             },
         )
     };
+    match password_again(store, site, &who, &iph, current).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return page(
+                StatusCode::UNAUTHORIZED,
+                vec![("current", "Enter your current password".to_owned())],
+            );
+        }
+        Err(r) => return r,
+    }
     let account = match store.account_by_id(&who.account_id).await {
         Ok(Some(a)) => a,
         Ok(None) => return not_hosted(),
         Err(e) => return store_failed(e),
     };
-    let stored = account.password_hash.clone();
-    let Ok(ok) =
-        tokio::task::spawn_blocking(move || verify_password(&current, stored.as_deref())).await
-    else {
-        return store_failed("hashing stopped");
-    };
-    if !ok {
-        site.attempts.fail(&user_key);
-        return page(
-            StatusCode::UNAUTHORIZED,
-            vec![("current", "Enter your current password".to_owned())],
-        );
-    }
     let username = Username::parse(&account.username).ok();
     if let Some(u) = &username
         && let Err(AccountError::Password(m) | AccountError::Username(m)) =
@@ -1023,23 +1031,12 @@ pub(crate) async fn new_codes(
         return not_hosted();
     };
     let iph = ip_hash(site, ip.as_deref());
-    let user_key = format!("signin-user:{}:{iph}", who.username);
-    let wait = site.attempts.wait(site, &user_key);
-    if wait > 0 {
-        return too_many(wait);
-    }
     let password = form(&body).remove("password").unwrap_or_default();
-    let stored = match store.account_by_id(&who.account_id).await {
-        Ok(a) => a.and_then(|a| a.password_hash),
-        Err(e) => return store_failed(e),
-    };
-    let Ok(ok) =
-        tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref())).await
-    else {
-        return store_failed("hashing stopped");
+    let ok = match password_again(store, site, &who, &iph, password).await {
+        Ok(ok) => ok,
+        Err(r) => return r,
     };
     if !ok {
-        site.attempts.fail(&user_key);
         let left = store
             .recovery_codes_left(&who.account_id)
             .await
