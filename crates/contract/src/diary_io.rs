@@ -849,6 +849,27 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
             "has spaces around it; send the date and time alone".into(),
         ));
     }
+    // Control characters are refused as sent, as the document's patterns say (a file's
+    // cells are trimmed first, so a stray tab at the edge of a cell is forgiven there).
+    if e.note.as_deref().is_some_and(|n| {
+        n.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    }) {
+        return Err(exact(
+            "note",
+            "contains a control character (only tabs and line breaks are allowed)".into(),
+        ));
+    }
+    if e.context
+        .as_ref()
+        .and_then(|c| c.new_medication.as_ref())
+        .is_some_and(|m| m.name.chars().any(char::is_control))
+    {
+        return Err(exact(
+            "context.new_medication.name",
+            "contains a control character".into(),
+        ));
+    }
     // Files may leave a medicine's name empty for "none"; the API says "none" by leaving the
     // medicine out, so an empty name there is a mistake to name (found by schemathesis).
     if e.context

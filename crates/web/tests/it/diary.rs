@@ -899,6 +899,22 @@ async fn the_episodes_api_is_as_exact_as_its_document() {
             body("calf", good, "2026-11-1"),
             "context.new_medication.started",
         ),
+        // Found by schemathesis in CI: an empty medicine name meant "none" (as in a file), and
+        // a tab at the edge of a name or a vertical tab in a note was trimmed away and
+        // accepted, though the document forbids each.
+        (
+            body("calf", good, "2026-11-01").replace(r#""Example""#, r#""  ""#),
+            "context.new_medication.name",
+        ),
+        (
+            body("calf", good, "2026-11-01").replace(r#""Example""#, r#""\tExample""#),
+            "context.new_medication.name",
+        ),
+        (
+            body("calf", good, "2026-11-01")
+                .replace(r#""context""#, r#""note": "\u000bhello", "context""#),
+            "note",
+        ),
     ] {
         let r = d.request(Method::POST, "/api/v1/episodes", &json, &b).await;
         assert_eq!(
