@@ -849,6 +849,47 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
             "has spaces around it; send the date and time alone".into(),
         ));
     }
+    // RFC 3339 exactly, as the document's `date-time` says (files and the command line also
+    // take "2026-11-20 02:10+00:00" and times without seconds).
+    if !(chrono::DateTime::parse_from_rfc3339(&e.start).is_ok()
+        && e.start
+            .get(10..11)
+            .is_some_and(|t| t.eq_ignore_ascii_case("t")))
+    {
+        return Err(exact(
+            "start",
+            format!(
+                "`{}` is not an RFC 3339 date and time like 2026-11-20T02:10:00+00:00",
+                e.start
+            ),
+        ));
+    }
+    // The limits count what was sent (files trim spaces and drop direction marks first).
+    if e.note
+        .as_deref()
+        .is_some_and(|n| n.chars().count() > legcramps_core::diary::MAX_NOTE_CHARS)
+    {
+        return Err(exact(
+            "note",
+            format!(
+                "is longer than {} characters",
+                legcramps_core::diary::MAX_NOTE_CHARS
+            ),
+        ));
+    }
+    if e.context
+        .as_ref()
+        .and_then(|c| c.new_medication.as_ref())
+        .is_some_and(|m| m.name.chars().count() > legcramps_core::diary::MAX_MEDICATION_CHARS)
+    {
+        return Err(exact(
+            "context.new_medication.name",
+            format!(
+                "is longer than {} characters",
+                legcramps_core::diary::MAX_MEDICATION_CHARS
+            ),
+        ));
+    }
     // Control characters are refused as sent, as the document's patterns say (a file's
     // cells are trimmed first, so a stray tab at the edge of a cell is forgiven there).
     if e.note.as_deref().is_some_and(|n| {

@@ -915,6 +915,22 @@ async fn the_episodes_api_is_as_exact_as_its_document() {
                 .replace(r#""context""#, r#""note": "\u000bhello", "context""#),
             "note",
         ),
+        // Limits count what was sent, and the start is RFC 3339 exactly.
+        (
+            body("calf", good, "2026-11-01").replace(
+                r#""context""#,
+                &format!(r#""note": "{}x", "context""#, r"\u202a".repeat(500)),
+            ),
+            "note",
+        ),
+        (
+            body("calf", "2026-11-20 02:10:00+00:00", "2026-11-01"),
+            "start",
+        ),
+        (
+            body("calf", "2026-11-20T02:10+00:00", "2026-11-01"),
+            "start",
+        ),
     ] {
         let r = d.request(Method::POST, "/api/v1/episodes", &json, &b).await;
         assert_eq!(
