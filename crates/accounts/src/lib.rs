@@ -95,6 +95,8 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
+pub mod totp;
+
 /// Check a new password: length, then strength (zxcvbn score 3 of 4 or better, with the
 /// username and the site's name counted as guessable). The error says what to change.
 pub fn check_new_password(password: &str, username: &Username) -> Result<(), AccountError> {

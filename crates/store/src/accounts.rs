@@ -537,6 +537,9 @@ impl Store {
                     owner.as_str(),
                 ),
                 ("DELETE FROM sessions WHERE account_id = $1", account_id),
+                ("DELETE FROM passkeys WHERE account_id = $1", account_id),
+                ("DELETE FROM totp_factors WHERE account_id = $1", account_id),
+                ("DELETE FROM ceremonies WHERE account_id = $1", account_id),
                 (
                     "DELETE FROM recovery_codes WHERE account_id = $1",
                     account_id,

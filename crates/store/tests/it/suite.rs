@@ -573,3 +573,134 @@ async fn futures_join<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
     }
     out
 }
+
+#[tokio::test]
+async fn factors_ceremonies_and_shared_backoff() {
+    for b in backends().await {
+        let s = &b.store;
+        let a = s
+            .create_account("ines", "$argon2id$fake")
+            .await
+            .expect("create")
+            .expect("new");
+        let other = s
+            .create_account("olu", "$argon2id$fake")
+            .await
+            .expect("create")
+            .expect("new");
+        // A credential is kept once, whoever tries to add it again.
+        assert!(
+            s.add_passkey(&a.id, "cred-1", "Phone", "{}")
+                .await
+                .expect("add")
+        );
+        assert!(
+            !s.add_passkey(&other.id, "cred-1", "Mine", "{}")
+                .await
+                .expect("add"),
+            "{}",
+            b.name
+        );
+        assert_eq!(s.passkeys_of(&a.id).await.expect("list").len(), 1);
+        assert!(s.passkeys_of(&other.id).await.expect("list").is_empty());
+        s.passkey_used("cred-1", "{\"n\":2}").await.expect("used");
+        let p = s.passkey("cred-1").await.expect("get").expect("found");
+        assert_eq!(
+            (p.passkey.as_str(), p.last_used_utc.is_some()),
+            ("{\"n\":2}", true)
+        );
+        assert!(
+            !s.remove_passkey(&other.id, "cred-1").await.expect("rm"),
+            "not theirs"
+        );
+        assert!(s.remove_passkey(&a.id, "cred-1").await.expect("rm"));
+
+        // A TOTP step works once, and no earlier step after it.
+        s.set_totp(&a.id, "SECRET", 0).await.expect("totp");
+        assert_eq!(
+            s.totp_secret(&a.id).await.expect("get").as_deref(),
+            Some("SECRET")
+        );
+        assert!(s.use_totp_step(&a.id, 100).await.expect("use"));
+        assert!(!s.use_totp_step(&a.id, 100).await.expect("use"), "replayed");
+        assert!(!s.use_totp_step(&a.id, 99).await.expect("use"), "older");
+        assert!(s.use_totp_step(&a.id, 101).await.expect("use"));
+        assert!(s.remove_totp(&a.id).await.expect("rm"));
+        assert_eq!(s.totp_secret(&a.id).await.expect("get"), None);
+
+        // A ceremony is taken once; the wrong kind or an expired one is nothing.
+        s.put_ceremony("c1", "sign-in", None, "state", 60)
+            .await
+            .expect("put");
+        assert!(
+            s.take_ceremony("c1", "other-kind")
+                .await
+                .expect("take")
+                .is_none()
+        );
+        let c = s.take_ceremony("c1", "sign-in").await.expect("take");
+        assert_eq!(c.map(|c| c.state).as_deref(), Some("state"));
+        assert!(
+            s.take_ceremony("c1", "sign-in")
+                .await
+                .expect("take")
+                .is_none(),
+            "replayed"
+        );
+        s.put_ceremony("c2", "sign-in", None, "old", -1)
+            .await
+            .expect("put");
+        assert!(
+            s.take_ceremony("c2", "sign-in")
+                .await
+                .expect("take")
+                .is_none(),
+            "expired"
+        );
+        // Tries are counted, and the step is gone after the last.
+        s.put_ceremony("c3", "step", Some(&a.id), "", 60)
+            .await
+            .expect("put");
+        for n in 1..=3 {
+            let c = s
+                .try_ceremony("c3", "step", 3)
+                .await
+                .expect("try")
+                .expect("live");
+            assert_eq!((c.tries, c.account_id.as_deref()), (n, Some(a.id.as_str())));
+        }
+        assert!(
+            s.try_ceremony("c3", "step", 3)
+                .await
+                .expect("try")
+                .is_none()
+        );
+        assert!(
+            s.try_ceremony("c3", "step", 3)
+                .await
+                .expect("try")
+                .is_none()
+        );
+
+        // Backoff counts are shared through the database.
+        assert_eq!(s.attempts("ip:x").await.expect("get"), None);
+        s.fail_attempt("ip:x").await.expect("fail");
+        s.fail_attempt("ip:x").await.expect("fail");
+        assert_eq!(s.attempts("ip:x").await.expect("get").map(|a| a.0), Some(2));
+        s.clear_attempts("ip:x").await.expect("clear");
+        assert_eq!(s.attempts("ip:x").await.expect("get"), None);
+
+        // Deleting the account takes its factors and ceremonies with it.
+        s.add_passkey(&a.id, "cred-2", "Key", "{}")
+            .await
+            .expect("add");
+        s.set_totp(&a.id, "SECRET", 0).await.expect("totp");
+        s.put_ceremony("c4", "step", Some(&a.id), "", 60)
+            .await
+            .expect("put");
+        s.delete_account(&a.id, "iphash").await.expect("delete");
+        assert!(s.passkey("cred-2").await.expect("get").is_none());
+        assert_eq!(s.totp_secret(&a.id).await.expect("get"), None);
+        assert!(s.take_ceremony("c4", "step").await.expect("take").is_none());
+    }
+}
