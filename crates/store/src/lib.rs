@@ -301,6 +301,11 @@ pub struct ImportReport {
 const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started";
 
 /// Seconds since 1970 by the system clock (for abandoned-import bookkeeping only).
+/// Now, in unix seconds (the clock the store's times are in).
+pub fn unix_seconds() -> i64 {
+    unix_now()
+}
+
 pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

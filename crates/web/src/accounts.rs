@@ -10,8 +10,7 @@
 //! - Argon2 runs on the blocking pool, so sign-ins cannot starve the async runtime.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
@@ -31,49 +30,36 @@ use crate::session::{self, Context};
 use crate::views::Layout;
 use crate::{ClientIp, DiaryAccess, Shared, Site};
 
-/// Recent failures per key ("ip:..." or "user:..."): how many in a row, and when the last was.
-#[derive(Debug, Default)]
-pub(crate) struct Attempts(Mutex<HashMap<String, (u32, Instant)>>);
-
-impl Attempts {
-    /// Seconds the key must still wait, by the site's backoff.
-    fn wait(&self, site: &Site, key: &str) -> u64 {
-        let map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.get(key).map_or(0, |(failures, last)| {
-            site.backoff
-                .wait_seconds(*failures)
-                .saturating_sub(last.elapsed().as_secs())
-        })
-    }
-
-    fn fail(&self, key: &str) {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Forget keys quiet for a day, so the map cannot grow without end.
-        if map.len() > 100_000 {
-            map.retain(|_, (_, last)| last.elapsed().as_secs() < 24 * 3600);
+/// Backoff after failures, per key ("signin-ip:..." or "signin-user:...:..."), kept in the
+/// diary database so that every process behind one address counts the same failures. Keys
+/// are stored hashed (a username never sits in the table). If the database cannot be reached
+/// the sign-in fails anyway, so an error here counts as no wait.
+async fn attempt_wait(store: &Store, site: &Site, key: &str) -> u64 {
+    match store.attempts(&attempt_key(key)).await {
+        Ok(Some((failures, last))) => {
+            let since = u64::try_from(legcramps_store::unix_seconds() - last).unwrap_or(0);
+            site.backoff.wait_seconds(failures).saturating_sub(since)
         }
-        let entry = map.entry(key.to_owned()).or_insert((0, Instant::now()));
-        // A failure long after the last starts the count again.
-        if entry.1.elapsed().as_secs() > 24 * 3600 {
-            entry.0 = 0;
+        Ok(None) => 0,
+        Err(e) => {
+            tracing::warn!(error = %e, "sign-in backoff could not be read");
+            0
         }
-        entry.0 = entry.0.saturating_add(1);
-        entry.1 = Instant::now();
     }
+}
 
-    fn succeed(&self, key: &str) {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.remove(key);
+async fn attempt_failed(store: &Store, key: &str) {
+    if let Err(e) = store.fail_attempt(&attempt_key(key)).await {
+        tracing::warn!(error = %e, "sign-in backoff could not be counted");
     }
+}
+
+async fn attempt_ok(store: &Store, key: &str) {
+    let _ = store.clear_attempts(&attempt_key(key)).await;
+}
+
+fn attempt_key(key: &str) -> String {
+    hash_secret(&format!("legcramps backoff\n{key}"))[..32].to_owned()
 }
 
 /// Every request: the page context (accounts on, the session's anti-forgery token). The
@@ -311,7 +297,7 @@ pub(crate) async fn sign_up(
         return r;
     }
     let ip_key = format!("signup-ip:{}", ip_hash(site, ip.as_deref()));
-    let wait = site.attempts.wait(site, &ip_key);
+    let wait = attempt_wait(store, site, &ip_key).await;
     if wait > 0 {
         return too_many(wait);
     }
@@ -353,7 +339,7 @@ pub(crate) async fn sign_up(
     };
     // Each sign-up counts against the IP, so one address cannot make accounts by the
     // thousand (the first few are free).
-    site.attempts.fail(&ip_key);
+    attempt_failed(store, &ip_key).await;
     match store.create_account(username.as_str(), &hash).await {
         Ok(Some(account)) => {
             let _ = store
@@ -427,10 +413,9 @@ pub(crate) async fn sign_in(
         "signin-user:{}:{iph}",
         username.as_ref().map_or("", Username::as_str)
     );
-    let wait = site
-        .attempts
-        .wait(site, &ip_key)
-        .max(site.attempts.wait(site, &user_key));
+    let wait = attempt_wait(store, site, &ip_key)
+        .await
+        .max(attempt_wait(store, site, &user_key).await);
     if wait > 0 {
         return too_many(wait);
     }
@@ -448,8 +433,8 @@ pub(crate) async fn sign_in(
         return store_failed("hashing stopped");
     };
     let Some(account) = account.filter(|_| ok) else {
-        site.attempts.fail(&ip_key);
-        site.attempts.fail(&user_key);
+        attempt_failed(store, &ip_key).await;
+        attempt_failed(store, &user_key).await;
         let _ = store.record_event(None, "sign-in-failed", &iph).await;
         return render(
             StatusCode::UNAUTHORIZED,
@@ -460,8 +445,8 @@ pub(crate) async fn sign_in(
             },
         );
     };
-    site.attempts.succeed(&ip_key);
-    site.attempts.succeed(&user_key);
+    attempt_ok(store, &ip_key).await;
+    attempt_ok(store, &user_key).await;
     if account.password_hash.as_deref().is_some_and(needs_rehash)
         && let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&password)).await
     {
@@ -648,7 +633,7 @@ async fn password_again(
     password: String,
 ) -> Result<bool, Response> {
     let user_key = format!("signin-user:{}:{iph}", who.username);
-    let wait = site.attempts.wait(site, &user_key);
+    let wait = attempt_wait(store, site, &user_key).await;
     if wait > 0 {
         return Err(too_many(wait));
     }
@@ -662,7 +647,7 @@ async fn password_again(
         return Err(store_failed("hashing stopped"));
     };
     if !ok {
-        site.attempts.fail(&user_key);
+        attempt_failed(store, &user_key).await;
     }
     Ok(ok)
 }
@@ -923,10 +908,9 @@ pub(crate) async fn recover(
         "signin-user:{}:{iph}",
         username.as_ref().map_or("", Username::as_str)
     );
-    let wait = site
-        .attempts
-        .wait(site, &ip_key)
-        .max(site.attempts.wait(site, &user_key));
+    let wait = attempt_wait(store, site, &ip_key)
+        .await
+        .max(attempt_wait(store, site, &user_key).await);
     if wait > 0 {
         return too_many(wait);
     }
@@ -963,8 +947,8 @@ pub(crate) async fn recover(
         None => false,
     };
     let Some(account) = account.filter(|_| used) else {
-        site.attempts.fail(&ip_key);
-        site.attempts.fail(&user_key);
+        attempt_failed(store, &ip_key).await;
+        attempt_failed(store, &user_key).await;
         let _ = store.record_event(None, "recovery-failed", &iph).await;
         return page(
             StatusCode::UNAUTHORIZED,
@@ -974,8 +958,8 @@ pub(crate) async fn recover(
             )],
         );
     };
-    site.attempts.succeed(&ip_key);
-    site.attempts.succeed(&user_key);
+    attempt_ok(store, &ip_key).await;
+    attempt_ok(store, &user_key).await;
     let Ok(new_hash) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
         return store_failed("hashing stopped");
     };

@@ -69,7 +69,6 @@ pub struct Site {
     pub backoff: legcramps_accounts::Backoff,
     /// The key for hashing IP addresses in security events.
     pub ip_key: String,
-    pub(crate) attempts: accounts::Attempts,
 }
 
 impl Site {
@@ -89,7 +88,6 @@ impl Site {
             sessions: legcramps_store::SessionLimits::default(),
             backoff: legcramps_accounts::Backoff::default(),
             ip_key: ip_key.to_owned(),
-            attempts: accounts::Attempts::default(),
         }
     }
 }

@@ -313,7 +313,7 @@ fn accounts_need_an_https_public_url_off_loopback() {
 /// service. A session made on one is valid on the other; signing out on the other ends it on
 /// both. (The public origin is the proxy's; each process is reached directly with its Host.)
 #[test]
-fn two_processes_on_one_postgresql_share_sessions() {
+fn two_processes_on_one_postgresql_share_sessions_and_backoff() {
     let Some(admin) =
         legcramps_test_pg::admin_url("two_processes_on_one_postgresql_share_sessions")
     else {
@@ -396,6 +396,17 @@ fn two_processes_on_one_postgresql_share_sessions() {
         assert!(after.starts_with("HTTP/1.1 303"), "ended on both: {after}");
         assert!(after.contains("/account/sign-in"));
     }
+    // Backoff is shared too: failures on one process make the other wait.
+    let wrong = "username=two-processes&password=not+the+password";
+    let waited_on_one = (0..8).any(|_| {
+        send(one.port, "POST", "/account/sign-in", None, wrong).starts_with("HTTP/1.1 429")
+    });
+    assert!(waited_on_one, "failed sign-ins on one process are slowed");
+    let on_two = send(two.port, "POST", "/account/sign-in", None, wrong);
+    assert!(
+        on_two.starts_with("HTTP/1.1 429") && on_two.contains("retry-after:"),
+        "and the other process counts them: {on_two}"
+    );
     drop(one);
     drop(two);
     rt.block_on(async {
