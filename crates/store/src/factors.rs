@@ -348,3 +348,49 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Make an account that signs in with a passkey and has no password, in one transaction
+    /// with its first passkey. `None` (nothing stored) when the username is taken or the
+    /// credential is already kept.
+    pub async fn create_passkey_account(
+        &self,
+        id: &str,
+        username: &str,
+        credential_id: &str,
+        name: &str,
+        passkey: &str,
+    ) -> Result<Option<crate::Account>, StoreError> {
+        let account = crate::Account {
+            id: id.to_owned(),
+            username: username.to_owned(),
+            password_hash: None,
+            created_utc: unix_now(),
+            disabled: false,
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let made = sqlx::query("INSERT INTO accounts (id, username, password_hash, created_utc, disabled) VALUES ($1, $2, NULL, $3, 0) ON CONFLICT DO NOTHING")
+                .bind(&account.id)
+                .bind(&account.username)
+                .bind(account.created_utc)
+                .execute(&mut *tx)
+                .await?;
+            let kept = sqlx::query("INSERT INTO passkeys (credential_id, account_id, name, passkey, created_utc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+                .bind(credential_id)
+                .bind(&account.id)
+                .bind(name)
+                .bind(passkey)
+                .bind(account.created_utc)
+                .execute(&mut *tx)
+                .await?;
+            if made.rows_affected() == 1 && kept.rows_affected() == 1 {
+                tx.commit().await?;
+                Ok(Some(account))
+            } else {
+                tx.rollback().await?;
+                Ok(None)
+            }
+        })
+    }
+}

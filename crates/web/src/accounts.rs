@@ -34,7 +34,7 @@ use crate::{ClientIp, DiaryAccess, Shared, Site};
 /// diary database so that every process behind one address counts the same failures. Keys
 /// are stored hashed (a username never sits in the table). If the database cannot be reached
 /// the sign-in fails anyway, so an error here counts as no wait.
-async fn attempt_wait(store: &Store, site: &Site, key: &str) -> u64 {
+pub(crate) async fn attempt_wait(store: &Store, site: &Site, key: &str) -> u64 {
     match store.attempts(&attempt_key(key)).await {
         Ok(Some((failures, last))) => {
             let since = u64::try_from(legcramps_store::unix_seconds() - last).unwrap_or(0);
@@ -48,13 +48,13 @@ async fn attempt_wait(store: &Store, site: &Site, key: &str) -> u64 {
     }
 }
 
-async fn attempt_failed(store: &Store, key: &str) {
+pub(crate) async fn attempt_failed(store: &Store, key: &str) {
     if let Err(e) = store.fail_attempt(&attempt_key(key)).await {
         tracing::warn!(error = %e, "sign-in backoff could not be counted");
     }
 }
 
-async fn attempt_ok(store: &Store, key: &str) {
+pub(crate) async fn attempt_ok(store: &Store, key: &str) {
     let _ = store.clear_attempts(&attempt_key(key)).await;
 }
 
@@ -66,6 +66,7 @@ fn attempt_key(key: &str) -> String {
 /// session itself is checked by the diary guard, only where it is needed.
 pub(crate) async fn context(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
     let accounts = matches!(cfg.diary, DiaryAccess::Accounts { .. });
+    let passkeys = hosted(&cfg).is_some_and(|(_, site)| site.webauthn.is_some());
     let csrf = if accounts {
         session::cookie(request.headers()).map(|id| session::csrf_for(&id))
     } else {
@@ -76,6 +77,7 @@ pub(crate) async fn context(State(cfg): State<Shared>, request: Request, next: N
             accounts,
             csrf,
             username: None,
+            passkeys,
         },
         request,
         next,
@@ -83,7 +85,7 @@ pub(crate) async fn context(State(cfg): State<Shared>, request: Request, next: N
     .await
 }
 
-fn hosted(cfg: &Shared) -> Option<(&Store, &Arc<Site>)> {
+pub(crate) fn hosted(cfg: &Shared) -> Option<(&Store, &Arc<Site>)> {
     match &cfg.diary {
         DiaryAccess::Accounts { store, site } => Some((store, site)),
         _ => None,
@@ -91,12 +93,12 @@ fn hosted(cfg: &Shared) -> Option<(&Store, &Arc<Site>)> {
 }
 
 /// A keyed hash of the client's IP for security events and backoff keys (never the IP).
-fn ip_hash(site: &Site, request_ip: Option<&ClientIp>) -> String {
+pub(crate) fn ip_hash(site: &Site, request_ip: Option<&ClientIp>) -> String {
     let ip = request_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string());
     hash_secret(&format!("{}\n{ip}", site.ip_key))[..32].to_owned()
 }
 
-fn too_many(wait: u64) -> Response {
+pub(crate) fn too_many(wait: u64) -> Response {
     let mut r = render(
         StatusCode::TOO_MANY_REQUESTS,
         &WaitPage {
@@ -112,7 +114,7 @@ fn too_many(wait: u64) -> Response {
 }
 
 /// Account pages on a server without accounts: there is nothing here.
-fn not_hosted() -> Response {
+pub(crate) fn not_hosted() -> Response {
     crate::pages::not_found_page()
 }
 
@@ -125,7 +127,7 @@ fn wrong_host(site: &Site, headers: &HeaderMap) -> bool {
 
 /// Refuse what must be refused before any account work: another host name (DNS rebinding)
 /// or a post from another site (sign-in forgery).
-fn refuse(site: &Site, headers: &HeaderMap, post: bool) -> Option<Response> {
+pub(crate) fn refuse(site: &Site, headers: &HeaderMap, post: bool) -> Option<Response> {
     if wrong_host(site, headers) {
         return Some(
             (
@@ -174,19 +176,92 @@ impl SignUpPage {
 
 #[derive(Template)]
 #[template(path = "account_sign_in.html")]
-struct SignInPage {
+pub(crate) struct SignInPage {
     layout: Layout,
     username: String,
     error: Option<String>,
 }
 
-fn form(body: &[u8]) -> HashMap<String, String> {
+impl SignInPage {
+    /// The sign-in page, with an error or not.
+    pub(crate) fn new(error: Option<String>) -> SignInPage {
+        SignInPage {
+            layout: Layout::new("Sign in", "account"),
+            username: String::new(),
+            error,
+        }
+    }
+}
+
+/// The sign-up page with what was typed and what is wrong.
+pub(crate) fn sign_up_page(
+    status: StatusCode,
+    typed: &str,
+    errors: Vec<(&'static str, String)>,
+) -> Response {
+    render(
+        status,
+        &SignUpPage {
+            layout: Layout::new("Make an account", "account"),
+            username: typed.chars().take(200).collect(),
+            errors,
+        },
+    )
+}
+
+/// A new account's first page: the session starts, and the recovery codes show, once.
+pub(crate) async fn welcome(
+    store: &Store,
+    account: &legcramps_store::Account,
+    headers: &HeaderMap,
+) -> Response {
+    match start_session(store, &account.id, headers).await {
+        Ok((cookie, id)) => {
+            let context = Context {
+                accounts: true,
+                csrf: Some(session::csrf_for(&id)),
+                username: Some(account.username.clone()),
+                passkeys: session::current().passkeys,
+            };
+            with_cookie(
+                new_codes_page(store, &account.id, true, Some(context)).await,
+                cookie,
+            )
+        }
+        Err(e) => store_failed(e),
+    }
+}
+
+/// "It is me" again before a change to the account: a passkey answer when the form carries
+/// one, else the password in `field`.
+pub(crate) async fn again(
+    store: &Store,
+    site: &Site,
+    who: &SignedIn,
+    iph: &str,
+    f: &HashMap<String, String>,
+    field: &str,
+) -> Result<bool, Response> {
+    if f.contains_key("passkey_response") {
+        return crate::passkeys::again_with_passkey(store, site, who, f).await;
+    }
+    password_again(
+        store,
+        site,
+        who,
+        iph,
+        f.get(field).cloned().unwrap_or_default(),
+    )
+    .await
+}
+
+pub(crate) fn form(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
 /// Start a session for `account_id`: a fresh id, its hash stored, and the cookie to set. The
 /// browser's old session, if any, ends: a new id at every sign-in.
-async fn start_session(
+pub(crate) async fn start_session(
     store: &Store,
     account_id: &str,
     headers: &HeaderMap,
@@ -202,13 +277,17 @@ async fn start_session(
 }
 
 /// `response` with the session cookie set.
-fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
+pub(crate) fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
     response.headers_mut().insert(header::SET_COOKIE, cookie);
     response
 }
 
 /// Start a session and go to the diary.
-async fn signed_in_to_diary(store: &Store, account_id: &str, headers: &HeaderMap) -> Response {
+pub(crate) async fn signed_in_to_diary(
+    store: &Store,
+    account_id: &str,
+    headers: &HeaderMap,
+) -> Response {
     match start_session(store, account_id, headers).await {
         Ok((cookie, _)) => with_cookie(Redirect::to("/diary").into_response(), cookie),
         Err(e) => store_failed(e),
@@ -255,7 +334,7 @@ async fn new_codes_page(
     r
 }
 
-fn store_failed(e: impl std::fmt::Display) -> Response {
+pub(crate) fn store_failed(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "account storage failed");
     let mut r = (
         StatusCode::SERVICE_UNAVAILABLE,
@@ -302,6 +381,10 @@ pub(crate) async fn sign_up(
         return too_many(wait);
     }
     let f = form(&body);
+    if f.contains_key("passkey_response") {
+        attempt_failed(store, &ip_key).await;
+        return crate::passkeys::sign_up(store, site, ip.as_deref(), &headers, &f).await;
+    }
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str);
     let mut errors = Vec::new();
@@ -320,16 +403,7 @@ pub(crate) async fn sign_up(
     } else if username.is_none() && password.is_empty() {
         errors.push(("password", "Enter a password".to_owned()));
     }
-    let page = |errors| {
-        render(
-            StatusCode::BAD_REQUEST,
-            &SignUpPage {
-                layout: Layout::new("Make an account", "account"),
-                username: typed.chars().take(200).collect(),
-                errors,
-            },
-        )
-    };
+    let page = |errors| sign_up_page(StatusCode::BAD_REQUEST, typed, errors);
     let Some(username) = username.filter(|_| errors.is_empty()) else {
         return page(errors);
     };
@@ -345,21 +419,7 @@ pub(crate) async fn sign_up(
             let _ = store
                 .record_event(Some(&account.id), "sign-up", &ip_hash(site, ip.as_deref()))
                 .await;
-            // The session starts, and the first page shows the recovery codes, once.
-            match start_session(store, &account.id, &headers).await {
-                Ok((cookie, id)) => {
-                    let context = Context {
-                        accounts: true,
-                        csrf: Some(session::csrf_for(&id)),
-                        username: Some(account.username.clone()),
-                    };
-                    with_cookie(
-                        new_codes_page(store, &account.id, true, Some(context)).await,
-                        cookie,
-                    )
-                }
-                Err(e) => store_failed(e),
-            }
+            welcome(store, &account, &headers).await
         }
         Ok(None) => page(vec![(
             "username",
@@ -387,7 +447,7 @@ pub(crate) async fn sign_in_form(State(cfg): State<Shared>, headers: HeaderMap) 
 }
 
 /// The one message for any failed sign-in.
-const SIGN_IN_FAILED: &str = "The username or password is not right";
+pub(crate) const SIGN_IN_FAILED: &str = "The username or password is not right";
 
 pub(crate) async fn sign_in(
     State(cfg): State<Shared>,
@@ -402,6 +462,9 @@ pub(crate) async fn sign_in(
         return r;
     }
     let f = form(&body);
+    if f.contains_key("passkey_response") {
+        return crate::passkeys::sign_in(store, site, ip.as_deref(), &headers, &f).await;
+    }
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str).to_owned();
     let iph = ip_hash(site, ip.as_deref());
@@ -452,6 +515,13 @@ pub(crate) async fn sign_in(
     {
         let _ = store.set_password_hash(&account.id, &hash).await;
     }
+    // A second factor, if the account has one: the password alone does not sign in.
+    if let Some(step) = crate::factors::second_step(store, &account).await {
+        let _ = store
+            .record_event(Some(&account.id), "password-ok", &iph)
+            .await;
+        return step;
+    }
     let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
     signed_in_to_diary(store, &account.id, &headers).await
 }
@@ -489,7 +559,7 @@ struct SessionRow {
     this_one: bool,
 }
 
-fn when(unix: i64) -> String {
+pub(crate) fn when(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0).map_or_else(String::new, |t| {
         t.format("%-d %B %Y at %H:%M UTC").to_string()
     })
@@ -625,7 +695,7 @@ pub(crate) async fn end_others(
 /// password or make new recovery codes): slowed like sign-in, per username and address.
 /// `Ok(true)` when it is right; `Ok(false)` when not (counted); `Err` a response to send
 /// (a wait, or a storage failure).
-async fn password_again(
+pub(crate) async fn password_again(
     store: &Store,
     site: &Site,
     who: &SignedIn,
@@ -681,8 +751,16 @@ pub(crate) async fn delete(
     let Some((store, site)) = hosted(&cfg) else {
         return not_hosted();
     };
-    let password = form(&body).remove("password").unwrap_or_default();
-    let ok = match password_again(store, site, &who, &ip_hash(site, ip.as_deref()), password).await
+    let f = form(&body);
+    let ok = match again(
+        store,
+        site,
+        &who,
+        &ip_hash(site, ip.as_deref()),
+        &f,
+        "password",
+    )
+    .await
     {
         Ok(ok) => ok,
         Err(r) => return r,
@@ -784,7 +862,6 @@ pub(crate) async fn change_password(
     };
     let iph = ip_hash(site, ip.as_deref());
     let f = form(&body);
-    let current = f.get("current").cloned().unwrap_or_default();
     let new = f.get("new").cloned().unwrap_or_default();
     let end_others = f.get("end-others").is_some_and(|v| v == "yes");
     let page = |status, errors| {
@@ -797,7 +874,7 @@ pub(crate) async fn change_password(
             },
         )
     };
-    match password_again(store, site, &who, &iph, current).await {
+    match again(store, site, &who, &iph, &f, "current").await {
         Ok(true) => {}
         Ok(false) => {
             return page(
@@ -1015,8 +1092,8 @@ pub(crate) async fn new_codes(
         return not_hosted();
     };
     let iph = ip_hash(site, ip.as_deref());
-    let password = form(&body).remove("password").unwrap_or_default();
-    let ok = match password_again(store, site, &who, &iph, password).await {
+    let f = form(&body);
+    let ok = match again(store, site, &who, &iph, &f, "password").await {
         Ok(ok) => ok,
         Err(r) => return r,
     };

@@ -192,6 +192,7 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
                 accounts: true,
                 csrf: Some(csrf),
                 username: Some(who.username.clone()),
+                passkeys: site.webauthn.is_some(),
             };
             request.extensions_mut().insert(owner);
             request.extensions_mut().insert(who);

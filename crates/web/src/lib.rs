@@ -18,8 +18,10 @@ mod assets;
 mod charts;
 mod check;
 mod diary;
+mod factors;
 mod middleware;
 mod pages;
+mod passkeys;
 pub mod report;
 mod session;
 mod views;
@@ -69,6 +71,8 @@ pub struct Site {
     pub backoff: legcramps_accounts::Backoff,
     /// The key for hashing IP addresses in security events.
     pub ip_key: String,
+    /// The passkey relying party (`None` where passkeys cannot work: an IP address).
+    pub(crate) webauthn: Option<webauthn_rs::Webauthn>,
 }
 
 impl Site {
@@ -76,6 +80,7 @@ impl Site {
     /// `ip_key` keys the IP hashes in security events (keep it the same across processes).
     pub fn new(origin: &str, ip_key: &str) -> Site {
         let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+        let webauthn = passkeys::relying_party(&origin);
         let https = origin.starts_with("https://");
         let host = origin
             .split_once("://")
@@ -88,6 +93,7 @@ impl Site {
             sessions: legcramps_store::SessionLimits::default(),
             backoff: legcramps_accounts::Backoff::default(),
             ip_key: ip_key.to_owned(),
+            webauthn,
         }
     }
 }
@@ -159,6 +165,8 @@ pub fn app(config: AppConfig) -> Router {
             "/account/recover",
             get(accounts::recover_form).post(accounts::recover),
         )
+        .route("/account/sign-in/step", post(factors::step))
+        .route("/account/passkey/options", post(passkeys::options))
         .with_state(shared.clone());
     Router::new()
         .route("/", get(pages::home))
@@ -213,6 +221,12 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/account/recovery-codes", &["get", "post"]),
     ("/account/tokens", &["post"]),
     ("/account/tokens/{id}/revoke", &["post"]),
+    ("/account/security", &["get"]),
+    ("/account/totp", &["get", "post"]),
+    ("/account/totp/remove", &["post"]),
+    ("/account/passkeys", &["post"]),
+    ("/account/passkeys/options", &["post"]),
+    ("/account/passkeys/{id}/remove", &["get", "post"]),
 ];
 
 /// The handlers of one row of [`DIARY_ROUTES`].
@@ -249,6 +263,14 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/account/recovery-codes", "post") => post(accounts::new_codes),
             ("/account/tokens", "post") => post(accounts::create_token),
             ("/account/tokens/{id}/revoke", "post") => post(accounts::revoke_token),
+            ("/account/security", "get") => get(factors::security),
+            ("/account/totp", "get") => get(factors::totp_form),
+            ("/account/totp", "post") => post(factors::totp_confirm),
+            ("/account/totp/remove", "post") => post(factors::totp_remove),
+            ("/account/passkeys", "post") => post(passkeys::add),
+            ("/account/passkeys/options", "post") => post(passkeys::options_signed_in),
+            ("/account/passkeys/{id}/remove", "get") => get(passkeys::remove_form),
+            ("/account/passkeys/{id}/remove", "post") => post(passkeys::remove),
             // A row of the table without a handler is a programming error that every test
             // (each builds the router) finds at once.
             _ => panic!("DIARY_ROUTES names {method} {path}, which has no handler"),

@@ -25,6 +25,8 @@ pub(crate) struct Context {
     pub(crate) csrf: Option<String>,
     /// The signed-in username.
     pub(crate) username: Option<String>,
+    /// Passkeys work on this site.
+    pub(crate) passkeys: bool,
 }
 
 tokio::task_local! {

@@ -26,6 +26,9 @@ pub(crate) struct Layout {
     pub(crate) username: Option<String>,
     /// The session's anti-forgery token, put in every form that changes something.
     pub(crate) csrf: Option<String>,
+    /// Passkeys work on this site (a domain name, accounts on): the pages carry the passkey
+    /// buttons, hidden until `app.js` finds the browser supports them.
+    pub(crate) passkeys: bool,
 }
 
 impl Layout {
@@ -45,6 +48,7 @@ impl Layout {
             accounts: context.accounts,
             username: context.username,
             csrf: context.csrf,
+            passkeys: context.passkeys,
         }
     }
 }

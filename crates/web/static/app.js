@@ -98,3 +98,104 @@ if (timer) {
 
   stop.addEventListener('click', () => finish('Stopped.'));
 }
+
+// Passkeys (accounts only). The server renders the passkey buttons hidden; they show only
+// where the browser supports passkeys. A button asks the server for options, runs the
+// browser's ceremony, puts the answer into its form and submits it: the server does the rest,
+// exactly as for the password form beside it.
+const passkeyBlocks = document.querySelectorAll('[data-passkey-block]');
+if (passkeyBlocks.length && window.PublicKeyCredential && navigator.credentials) {
+  const fromB64 = (text) => {
+    const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+    const raw = atob(b64 + '==='.slice((b64.length + 3) % 4));
+    return Uint8Array.from(raw, (c) => c.charCodeAt(0)).buffer;
+  };
+  const toB64 = (buffer) => {
+    if (!buffer) return null;
+    let raw = '';
+    for (const byte of new Uint8Array(buffer)) raw += String.fromCharCode(byte);
+    return btoa(raw).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  };
+  const withIds = (list) => (list || []).map((c) => ({ ...c, id: fromB64(c.id) }));
+  const answer = (credential) => {
+    const r = credential.response;
+    const response = { clientDataJSON: toB64(r.clientDataJSON) };
+    if (r.attestationObject) {
+      response.attestationObject = toB64(r.attestationObject);
+      if (r.getTransports) response.transports = r.getTransports();
+    } else {
+      response.authenticatorData = toB64(r.authenticatorData);
+      response.signature = toB64(r.signature);
+      response.userHandle = toB64(r.userHandle);
+    }
+    return {
+      id: credential.id,
+      rawId: toB64(credential.rawId),
+      type: credential.type,
+      response,
+      extensions: credential.getClientExtensionResults ? credential.getClientExtensionResults() : {},
+    };
+  };
+
+  for (const block of passkeyBlocks) block.hidden = false;
+  for (const note of document.querySelectorAll('.legcramps-no-passkeys')) note.hidden = true;
+
+  for (const button of document.querySelectorAll('[data-passkey]')) {
+    const purpose = button.getAttribute('data-passkey');
+    const form = button.closest('form');
+    const error = form.querySelector('[data-passkey-error]');
+    const say = (message) => {
+      error.textContent = message;
+      error.hidden = !message;
+    };
+    button.addEventListener('click', async () => {
+      say('');
+      const signedIn = purpose === 'add' || purpose === 'again';
+      const request = { purpose };
+      if (purpose === 'sign-up') request.username = form.elements.username.value;
+      if (purpose === 'step') request.step = form.elements.step.value;
+      const headers = { 'Content-Type': 'application/json' };
+      if (signedIn) headers['X-CSRF-Token'] = form.elements.csrf.value;
+      button.disabled = true;
+      try {
+        const reply = await fetch(signedIn ? '/account/passkeys/options' : '/account/passkey/options', {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(request),
+          credentials: 'same-origin',
+        });
+        const body = await reply.json().catch(() => ({}));
+        if (!reply.ok) {
+          say(body.error || 'Passkeys are not working just now: use your password instead.');
+          return;
+        }
+        const options = body.options.publicKey;
+        let credential;
+        if (options.user) {
+          options.challenge = fromB64(options.challenge);
+          options.user.id = fromB64(options.user.id);
+          options.excludeCredentials = withIds(options.excludeCredentials);
+          credential = await navigator.credentials.create({ publicKey: options });
+        } else {
+          options.challenge = fromB64(options.challenge);
+          options.allowCredentials = withIds(options.allowCredentials);
+          credential = await navigator.credentials.get({ publicKey: options });
+        }
+        for (const [name, value] of [['passkey_ceremony', body.ceremony], ['passkey_response', JSON.stringify(answer(credential))]]) {
+          const input = document.createElement('input');
+          input.type = 'hidden';
+          input.name = name;
+          input.value = value;
+          form.append(input);
+        }
+        form.submit();
+      } catch (e) {
+        say(e && e.name === 'NotAllowedError'
+          ? 'The passkey was not used (it was cancelled or timed out). Try again, or use your password.'
+          : 'Passkeys are not working just now: use your password instead.');
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+}

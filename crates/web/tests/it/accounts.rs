@@ -414,15 +414,45 @@ async fn one_person_can_never_reach_anothers_diary() {
         .to_owned();
     let before = h.get("/diary/export.json", Some(&a)).await.body;
     assert!(before.contains("A-PRIVATE-NOTE"));
+    // A also has a passkey and a token: routes with an {id} get A's id of the right kind.
+    let a_account = h
+        .store
+        .account_by_username("person-a")
+        .await
+        .expect("get")
+        .expect("a");
+    assert!(
+        h.store
+            .add_passkey(&a_account.id, "A-PASSKEY", "A's phone", "{}")
+            .await
+            .expect("passkey")
+    );
+    h.store
+        .create_token(&a_account.id, "A's laptop", "A-TOKEN-HASH", "read")
+        .await
+        .expect("token");
+    let a_token = h.store.tokens_of(&a_account.id).await.expect("tokens")[0]
+        .id
+        .clone();
+    let id_for = |path: &str| {
+        if path.starts_with("/account/passkeys/") {
+            "A-PASSKEY".to_owned()
+        } else if path.starts_with("/account/tokens/") {
+            a_token.clone()
+        } else {
+            id.clone()
+        }
+    };
 
     let mut tried = 0;
     for (path, methods) in DIARY_ROUTES {
         for method in *methods {
-            // The account's own deletion and sign-out act on B only; they are tested above.
-            if path.starts_with("/account") && *method == "post" {
+            // The account's own changes (sign-out, deletion, password...) act on B only;
+            // they are tested above. Those that name an {id} are tried with A's.
+            if path.starts_with("/account") && *method == "post" && !path.contains("{id}") {
                 continue;
             }
-            let url = path.replace("{id}", &id);
+            let url = path.replace("{id}", &id_for(path));
             let reply = if *method == "get" {
                 h.get(&url, Some(&b)).await
             } else if path.starts_with("/api/") {
@@ -476,7 +506,7 @@ async fn one_person_can_never_reach_anothers_diary() {
     let every: usize = DIARY_ROUTES.iter().map(|(_, m)| m.len()).sum();
     let own_posts = DIARY_ROUTES
         .iter()
-        .filter(|(p, m)| p.starts_with("/account") && m.contains(&"post"))
+        .filter(|(p, m)| p.starts_with("/account") && m.contains(&"post") && !p.contains("{id}"))
         .count();
     assert_eq!(
         tried,
@@ -485,11 +515,23 @@ async fn one_person_can_never_reach_anothers_diary() {
     );
     let after = h.get("/diary/export.json", Some(&a)).await.body;
     assert_eq!(after, before, "A's diary is exactly as it was");
+    assert_eq!(
+        h.store
+            .passkeys_of(&a_account.id)
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+    assert_eq!(
+        h.store.tokens_of(&a_account.id).await.expect("list").len(),
+        1
+    );
     // And the same routes do work for A (B's 404s are about whose data it is, not a broken
     // route).
     for (path, methods) in DIARY_ROUTES {
         if path.contains("{id}") && methods.contains(&"get") {
-            let r = h.get(&path.replace("{id}", &id), Some(&a)).await;
+            let r = h.get(&path.replace("{id}", &id_for(path)), Some(&a)).await;
             assert_eq!(r.status, StatusCode::OK, "A: {path}");
         }
     }
@@ -952,5 +994,230 @@ async fn access_tokens_are_scoped_revocable_and_their_owners_alone() {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(api(Method::GET, &write, "").await.status, StatusCode::OK);
+    h.finish().await;
+}
+
+fn between<'a>(text: &'a str, before: &str, after: &str) -> Option<&'a str> {
+    text.split(before)
+        .nth(1)
+        .and_then(|v| v.split(after).next())
+}
+
+/// ASVS 6.3.3 (a second factor for password accounts) and 6.5.x (a one-time code works
+/// once): an authenticator app turned on with a code from it; after that a password alone
+/// gives the "Confirm it is you" step, not a session; a wrong or reused code is refused; a
+/// recovery code is the way in without the app; turning the app off needs the password.
+#[tokio::test]
+async fn an_authenticator_app_is_a_second_step_that_a_password_alone_cannot_pass() {
+    use legcramps_accounts::totp;
+    let h = Hosted::new().await;
+    let (_, me) = h.enter("/account/sign-up", "totp-person", PASSWORD).await;
+    let me = me.expect("signed up");
+    let setup_page = h.get("/account/totp", Some(&me)).await;
+    assert_eq!(setup_page.status, StatusCode::OK);
+    assert!(setup_page.body.contains("<svg"), "a QR code");
+    let key: String = between(&setup_page.body, "<code id=\"totp-key\">", "</code>")
+        .expect("the key as text")
+        .split_whitespace()
+        .collect();
+    let setup = between(&setup_page.body, "name=\"setup\" value=\"", "\"")
+        .expect("setup id")
+        .to_owned();
+    let now = u64::try_from(legcramps_store::unix_seconds()).unwrap_or(0);
+    let code = |at: u64| totp::code_at(&key, at).expect("code");
+
+    // A wrong code does not turn it on.
+    let wrong = h
+        .post_form(
+            "/account/totp",
+            Some(&me),
+            &[("csrf", &me.csrf), ("setup", &setup), ("code", "000000")],
+        )
+        .await;
+    let wrong_is_right = code(now) == "000000";
+    if !wrong_is_right {
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
+        assert!(wrong.body.contains("That code is not right"));
+    }
+    let on = h
+        .post_form(
+            "/account/totp",
+            Some(&me),
+            &[("csrf", &me.csrf), ("setup", &setup), ("code", &code(now))],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    assert!(on.body.contains("Your authenticator app is set up"));
+
+    // The password alone: the step page, and no session.
+    let (step_page, person) = h.enter("/account/sign-in", "totp-person", PASSWORD).await;
+    assert_eq!(step_page.status, StatusCode::OK);
+    assert!(person.is_none(), "no session before the second step");
+    assert!(step_page.body.contains("Confirm it is you"));
+    let step = between(&step_page.body, "name=\"step\" value=\"", "\"")
+        .expect("step id")
+        .to_owned();
+    // The code that turned the app on has been used; a wrong one is refused.
+    for used in [code(now), "12345".to_owned()] {
+        let r = h
+            .post_form(
+                "/account/sign-in/step",
+                None,
+                &[("step", &step), ("code", &used)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{used}: {}", r.body);
+        assert!(r.headers.get("set-cookie").is_none());
+        assert!(r.body.contains("nhsuk-error-summary"));
+    }
+    // A forged step id is no step at all.
+    let forged = h
+        .post_form(
+            "/account/sign-in/step",
+            None,
+            &[("step", "forged"), ("code", &code(now + 30))],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+    assert!(forged.body.contains("sign in again"));
+    // The next code signs in; used again it does not.
+    let next = code(now + 30);
+    let ok = h
+        .post_form(
+            "/account/sign-in/step",
+            None,
+            &[("step", &step), ("code", &next)],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert!(
+        ok.headers
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("__Host-legcramps="))
+    );
+    let (again_page, _) = h.enter("/account/sign-in", "totp-person", PASSWORD).await;
+    let step2 = between(&again_page.body, "name=\"step\" value=\"", "\"")
+        .expect("step id")
+        .to_owned();
+    let replay = h
+        .post_form(
+            "/account/sign-in/step",
+            None,
+            &[("step", &step2), ("code", &next)],
+        )
+        .await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED, "a code works once");
+    // The finished step cannot be used again either.
+    let reused_step = h
+        .post_form(
+            "/account/sign-in/step",
+            None,
+            &[("step", &step), ("code", &code(now + 60))],
+        )
+        .await;
+    assert_eq!(reused_step.status, StatusCode::UNAUTHORIZED);
+
+    // Turning it off needs the password.
+    let refused = h
+        .post_form(
+            "/account/totp/remove",
+            Some(&me),
+            &[("csrf", &me.csrf), ("password", "not it")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.body.contains("Enter your password to turn off"));
+    let account = h
+        .store
+        .account_by_username("totp-person")
+        .await
+        .expect("get")
+        .expect("found");
+    assert!(
+        h.store
+            .totp_secret(&account.id)
+            .await
+            .expect("get")
+            .is_some()
+    );
+    let off = h
+        .post_form(
+            "/account/totp/remove",
+            Some(&me),
+            &[("csrf", &me.csrf), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert!(
+        h.store
+            .totp_secret(&account.id)
+            .await
+            .expect("get")
+            .is_none()
+    );
+    let (_, plain) = h.enter("/account/sign-in", "totp-person", PASSWORD).await;
+    assert!(
+        plain.is_some(),
+        "without the app, the password signs in again"
+    );
+
+    let kinds: Vec<String> = h
+        .store
+        .events(Some(&account.id), 100)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    for kind in [
+        "totp-added",
+        "password-ok",
+        "second-step-failed",
+        "totp-removed",
+    ] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+    h.finish().await;
+}
+
+/// The second step also takes a recovery code (once), for a person without their app.
+#[tokio::test]
+async fn a_recovery_code_passes_the_second_step_once() {
+    let h = Hosted::new().await;
+    let signed_up = h
+        .post_form(
+            "/account/sign-up",
+            None,
+            &[("username", "codes-person"), ("password", PASSWORD)],
+        )
+        .await;
+    let first_code = between(&signed_up.body, "<li><code>", "</code>")
+        .expect("codes shown")
+        .to_owned();
+    let account = h
+        .store
+        .account_by_username("codes-person")
+        .await
+        .expect("get")
+        .expect("found");
+    h.store
+        .set_totp(&account.id, &legcramps_accounts::totp::new_secret(), 0)
+        .await
+        .expect("totp");
+    for expected in [StatusCode::SEE_OTHER, StatusCode::UNAUTHORIZED] {
+        let (page, _) = h.enter("/account/sign-in", "codes-person", PASSWORD).await;
+        let step = between(&page.body, "name=\"step\" value=\"", "\"")
+            .expect("step")
+            .to_owned();
+        let r = h
+            .post_form(
+                "/account/sign-in/step",
+                None,
+                &[("step", &step), ("code", &first_code)],
+            )
+            .await;
+        assert_eq!(r.status, expected, "{}", r.body);
+    }
     h.finish().await;
 }

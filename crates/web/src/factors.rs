@@ -1,0 +1,475 @@
+//! The second step of a password sign-in, and the sign-in security page: an authenticator app
+//! (TOTP) and passkeys (see `passkeys.rs`). ASVS 5.0 6.3.3: a password account can add a
+//! second factor, and once it has one, a password alone never signs in.
+//!
+//! - After a right password, an account with an authenticator app or a passkey gets the
+//!   "Confirm it is you" step instead of a session: a random step id (kept hashed in the
+//!   `ceremonies` table for 5 minutes, 5 tries) in the form, and a code from the app, a
+//!   passkey, or one of the recovery codes.
+//! - A code works once (the store keeps the last time step used); wrong codes count against
+//!   the same per-username backoff as wrong passwords.
+//! - Turning the app off needs the password (or a passkey) again, like every other change to
+//!   how a person signs in.
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use legcramps_accounts::{Secret, hash_secret, totp};
+use legcramps_store::{Account, Store};
+
+use crate::accounts::{
+    SignedIn, again, attempt_failed, attempt_ok, attempt_wait, form, hosted, ip_hash, not_hosted,
+    refuse, signed_in_to_diary, store_failed, too_many, when,
+};
+use crate::pages::render;
+use crate::views::Layout;
+use crate::{ClientIp, Shared, Site};
+
+/// How long the second step waits for its code (seconds), and how many codes it takes.
+const STEP_SECONDS: i64 = 5 * 60;
+const STEP_TRIES: i64 = 5;
+/// How long a new authenticator-app secret waits to be confirmed with a code.
+const SETUP_SECONDS: i64 = 15 * 60;
+
+#[derive(Template)]
+#[template(path = "account_step.html")]
+struct StepPage {
+    layout: Layout,
+    step: String,
+    app: bool,
+    passkeys: bool,
+    error: Option<String>,
+}
+
+/// What the account signs in with besides its password.
+async fn second_factors(store: &Store, account_id: &str) -> Result<(bool, bool), Response> {
+    let app = store
+        .totp_secret(account_id)
+        .await
+        .map_err(store_failed)?
+        .is_some();
+    let passkeys = !store
+        .passkeys_of(account_id)
+        .await
+        .map_err(store_failed)?
+        .is_empty();
+    Ok((app, passkeys))
+}
+
+/// After a right password: `None` when the account has no second factor (sign in now), or
+/// the "Confirm it is you" page.
+pub(crate) async fn second_step(store: &Store, account: &Account) -> Option<Response> {
+    let (app, passkeys) = match second_factors(store, &account.id).await {
+        Ok(f) => f,
+        Err(r) => return Some(r),
+    };
+    if !app && !passkeys {
+        return None;
+    }
+    let step = Secret::new("");
+    if let Err(e) = store
+        .put_ceremony(&step.hash, "step", Some(&account.id), "", STEP_SECONDS)
+        .await
+    {
+        return Some(store_failed(e));
+    }
+    Some(step_page(StatusCode::OK, step.text, app, passkeys, None))
+}
+
+fn step_page(
+    status: StatusCode,
+    step: String,
+    app: bool,
+    passkeys: bool,
+    error: Option<String>,
+) -> Response {
+    let mut r = render(
+        status,
+        &StepPage {
+            layout: Layout::new("Confirm it is you", "account"),
+            step,
+            app,
+            passkeys,
+            error,
+        },
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn step_expired() -> Response {
+    render(
+        StatusCode::UNAUTHORIZED,
+        &crate::accounts::SignInPage::new(Some(
+            "Your sign-in took too long or had too many tries: sign in again".to_owned(),
+        )),
+    )
+}
+
+/// The second step's answer: a code from the app, or a recovery code (a passkey answer goes
+/// to `passkeys::step`).
+pub(crate) async fn step(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Some(r) = refuse(site, &headers, true) {
+        return r;
+    }
+    let f = form(&body);
+    let step_id = f.get("step").cloned().unwrap_or_default();
+    if f.contains_key("passkey_response") {
+        return crate::passkeys::step(store, site, ip.as_deref(), &headers, &f).await;
+    }
+    let typed = f.get("code").map_or("", |c| c.trim());
+    let iph = ip_hash(site, ip.as_deref());
+    let ceremony = match store
+        .try_ceremony(&hash_secret(&step_id), "step", STEP_TRIES)
+        .await
+    {
+        Ok(Some(c)) => c,
+        Ok(None) => return step_expired(),
+        Err(e) => return store_failed(e),
+    };
+    let Some(account_id) = ceremony.account_id else {
+        return step_expired();
+    };
+    let account = match store.account_by_id(&account_id).await {
+        Ok(Some(a)) if !a.disabled => a,
+        Ok(_) => return step_expired(),
+        Err(e) => return store_failed(e),
+    };
+    let user_key = format!("signin-user:{}:{iph}", account.username);
+    let wait = attempt_wait(store, site, &user_key).await;
+    if wait > 0 {
+        return too_many(wait);
+    }
+    let (app, passkeys) = match second_factors(store, &account.id).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let again = |error: &str| {
+        step_page(
+            StatusCode::UNAUTHORIZED,
+            step_id.clone(),
+            app,
+            passkeys,
+            Some(error.to_owned()),
+        )
+    };
+    if typed.is_empty() {
+        return again(if app {
+            "Enter the 6-digit code from your authenticator app, or a recovery code"
+        } else {
+            "Use your passkey, or enter a recovery code"
+        });
+    }
+    match code_is_right(store, &account.id, typed).await {
+        Ok(Some(how)) => {
+            attempt_ok(store, &user_key).await;
+            let _ = store.end_ceremony(&hash_secret(&step_id)).await;
+            if how == "recovery-code" {
+                let _ = store
+                    .record_event(Some(&account.id), "recovery-code-used", &iph)
+                    .await;
+            }
+            let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
+            signed_in_to_diary(store, &account.id, &headers).await
+        }
+        Ok(None) => {
+            attempt_failed(store, &user_key).await;
+            let _ = store
+                .record_event(Some(&account.id), "second-step-failed", &iph)
+                .await;
+            again(if app {
+                "That code is not right, or has been used: enter the newest code from your app, or a recovery code"
+            } else {
+                "That recovery code is not right, or has been used"
+            })
+        }
+        Err(r) => r,
+    }
+}
+
+/// Whether `typed` is a current, unused code from the account's app ("app") or one of its
+/// recovery codes ("recovery-code", used up by this).
+async fn code_is_right(
+    store: &Store,
+    account_id: &str,
+    typed: &str,
+) -> Result<Option<&'static str>, Response> {
+    if totp::digits_of(typed).is_some() {
+        let Some(secret) = store.totp_secret(account_id).await.map_err(store_failed)? else {
+            return Ok(None);
+        };
+        let now = u64::try_from(legcramps_store::unix_seconds()).unwrap_or(0);
+        let Some(step) = totp::matching_step(&secret, typed, now) else {
+            return Ok(None);
+        };
+        let fresh = store
+            .use_totp_step(account_id, step)
+            .await
+            .map_err(store_failed)?;
+        return Ok(fresh.then_some("app"));
+    }
+    let used = store
+        .use_recovery_code(account_id, &legcramps_accounts::hash_recovery_code(typed))
+        .await
+        .map_err(store_failed)?;
+    Ok(used.then_some("recovery-code"))
+}
+
+#[derive(Template)]
+#[template(path = "account_security.html")]
+struct SecurityPage {
+    layout: Layout,
+    app: bool,
+    passkeys: Vec<PasskeyRow>,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+struct PasskeyRow {
+    id: String,
+    name: String,
+    added: String,
+    last_used: String,
+}
+
+/// The sign-in security page: passkeys and the authenticator app.
+pub(crate) async fn security_page(
+    store: &Store,
+    who: &SignedIn,
+    status: StatusCode,
+    message: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let app = match store.totp_secret(&who.account_id).await {
+        Ok(s) => s.is_some(),
+        Err(e) => return store_failed(e),
+    };
+    let passkeys = match store.passkeys_of(&who.account_id).await {
+        Ok(p) => p,
+        Err(e) => return store_failed(e),
+    };
+    let mut r = render(
+        status,
+        &SecurityPage {
+            layout: Layout::new("How you sign in", "account"),
+            app,
+            passkeys: passkeys
+                .into_iter()
+                .map(|p| PasskeyRow {
+                    id: p.credential_id,
+                    name: p.name,
+                    added: when(p.created_utc),
+                    last_used: p.last_used_utc.map_or_else(|| "never".to_owned(), when),
+                })
+                .collect(),
+            message,
+            error,
+        },
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+pub(crate) async fn security(
+    State(cfg): State<Shared>,
+    Extension(who): Extension<SignedIn>,
+) -> Response {
+    let Some((store, _)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    security_page(store, &who, StatusCode::OK, None, None).await
+}
+
+#[derive(Template)]
+#[template(path = "account_totp.html")]
+struct TotpPage {
+    layout: Layout,
+    setup: String,
+    qr_svg: String,
+    secret: String,
+    error: Option<String>,
+}
+
+fn qr_svg(text: &str) -> String {
+    qrcode::QrCode::new(text.as_bytes()).map_or_else(
+        |_| String::new(),
+        |code| {
+            code.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(200, 200)
+                .quiet_zone(true)
+                .build()
+        },
+    )
+}
+
+fn totp_page(
+    status: StatusCode,
+    site: &Site,
+    who: &SignedIn,
+    setup: String,
+    secret: &str,
+    error: Option<String>,
+) -> Response {
+    let link = totp::link(secret, &who.username, &site.host).unwrap_or_default();
+    let mut r = render(
+        status,
+        &TotpPage {
+            layout: Layout::new("Set up an authenticator app", "account"),
+            setup,
+            qr_svg: qr_svg(&link),
+            secret: totp::grouped(secret),
+            error,
+        },
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// A new secret to put into an app: shown as a QR code and as text; kept for 15 minutes
+/// until a code from the app confirms it.
+pub(crate) async fn totp_form(
+    State(cfg): State<Shared>,
+    Extension(who): Extension<SignedIn>,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let secret = totp::new_secret();
+    let setup = Secret::new("");
+    if let Err(e) = store
+        .put_ceremony(
+            &setup.hash,
+            "totp-setup",
+            Some(&who.account_id),
+            &secret,
+            SETUP_SECONDS,
+        )
+        .await
+    {
+        return store_failed(e);
+    }
+    totp_page(StatusCode::OK, site, &who, setup.text, &secret, None)
+}
+
+/// Turn the app on once a code from it shows it holds the secret.
+pub(crate) async fn totp_confirm(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let f = form(&body);
+    let setup = f.get("setup").cloned().unwrap_or_default();
+    let typed = f.get("code").map_or("", |c| c.trim());
+    let ceremony = match store
+        .try_ceremony(&hash_secret(&setup), "totp-setup", STEP_TRIES)
+        .await
+    {
+        Ok(Some(c)) if c.account_id.as_deref() == Some(who.account_id.as_str()) => c,
+        Ok(_) => {
+            return security_page(
+                store,
+                &who,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(
+                    "Setting up the app took too long or had too many tries: start again"
+                        .to_owned(),
+                ),
+            )
+            .await;
+        }
+        Err(e) => return store_failed(e),
+    };
+    let now = u64::try_from(legcramps_store::unix_seconds()).unwrap_or(0);
+    let Some(step) = totp::matching_step(&ceremony.state, typed, now) else {
+        let error = if totp::digits_of(typed).is_none() {
+            "Enter the 6-digit code your app shows for this site"
+        } else {
+            "That code is not right: check the app shows this site, and enter its newest code"
+        };
+        return totp_page(
+            StatusCode::BAD_REQUEST,
+            site,
+            &who,
+            setup,
+            &ceremony.state,
+            Some(error.to_owned()),
+        );
+    };
+    // The confirming code's step is kept as used, so it cannot sign anyone in later.
+    if let Err(e) = store.set_totp(&who.account_id, &ceremony.state, step).await {
+        return store_failed(e);
+    }
+    let _ = store.end_ceremony(&hash_secret(&setup)).await;
+    let _ = store
+        .record_event(
+            Some(&who.account_id),
+            "totp-added",
+            &ip_hash(site, ip.as_deref()),
+        )
+        .await;
+    security_page(
+        store,
+        &who,
+        StatusCode::OK,
+        Some("Your authenticator app is set up. From now on, signing in with your password also asks for a code from it.".to_owned()),
+        None,
+    )
+    .await
+}
+
+/// Turn the app off, after the password (or a passkey) again.
+pub(crate) async fn totp_remove(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let iph = ip_hash(site, ip.as_deref());
+    let f = form(&body);
+    match again(store, site, &who, &iph, &f, "password").await {
+        Ok(true) => {}
+        Ok(false) => {
+            return security_page(
+                store,
+                &who,
+                StatusCode::UNAUTHORIZED,
+                None,
+                Some("Enter your password to turn off the authenticator app".to_owned()),
+            )
+            .await;
+        }
+        Err(r) => return r,
+    }
+    match store.remove_totp(&who.account_id).await {
+        Ok(true) => {
+            let _ = store
+                .record_event(Some(&who.account_id), "totp-removed", &iph)
+                .await;
+            Redirect::to("/account/security").into_response()
+        }
+        Ok(false) => Redirect::to("/account/security").into_response(),
+        Err(e) => store_failed(e),
+    }
+}

@@ -1,0 +1,790 @@
+//! Passkeys (WebAuthn, through `webauthn-rs`): sign up and in with one, add more, name and
+//! remove them, use one as the second step after a password or to say "it is me" again.
+//!
+//! Progressive enhancement: the pages are ordinary forms. Where the browser supports passkeys,
+//! `app.js` shows the passkey buttons, asks this server for options (`POST
+//! /account/passkey/options`, or `/account/passkeys/options` when signed in, JSON only), runs
+//! the browser's ceremony, puts the answer into the form's hidden `passkey_ceremony` and
+//! `passkey_response` fields and submits it. Without JavaScript nothing of this shows.
+//!
+//! Each ceremony's state is kept server-side, under the hash of a random id, for 5 minutes, and
+//! is taken (deleted) when the answer comes: a replayed assertion finds nothing. Sign-in is
+//! discoverable (no username typed, so nothing says whether a name exists); registration asks
+//! the authenticator for a discoverable credential with user verification.
+//!
+//! Passkeys need a domain name: on a bare IP address (`http://127.0.0.1:...`) they are off
+//! and the buttons do not show.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use legcramps_accounts::{Secret, Username, hash_secret};
+use legcramps_store::{Account, Store};
+use serde::{Deserialize, Serialize};
+use webauthn_rs::prelude::{
+    DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication,
+    PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid, Webauthn,
+    WebauthnBuilder,
+};
+use webauthn_rs_proto::ResidentKeyRequirement;
+
+use crate::accounts::{
+    SignInPage, SignedIn, again, attempt_failed, attempt_ok, attempt_wait, form, hosted, ip_hash,
+    not_hosted, refuse, signed_in_to_diary, store_failed, too_many, welcome, when,
+};
+use crate::factors::security_page;
+use crate::pages::render;
+use crate::views::Layout;
+use crate::{ClientIp, Shared, Site};
+
+/// How long a ceremony's state is kept (seconds).
+const CEREMONY_SECONDS: i64 = 5 * 60;
+/// The most characters in a passkey's name.
+const MAX_NAME: usize = 60;
+
+/// The relying party for `origin`, or `None` where passkeys cannot work (an IP address).
+pub(crate) fn relying_party(origin: &str) -> Option<Webauthn> {
+    let url = Url::parse(origin).ok()?;
+    let domain = url.domain()?.to_owned();
+    WebauthnBuilder::new(&domain, &url)
+        .ok()?
+        .rp_name("Leg cramps diary")
+        .build()
+        .ok()
+}
+
+fn json_error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+#[derive(Deserialize)]
+struct OptionsRequest {
+    purpose: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    step: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SignUpState {
+    reg: PasskeyRegistration,
+    user: Uuid,
+    username: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StepState {
+    auth: PasskeyAuthentication,
+    step_hash: String,
+}
+
+/// Keep a ceremony's state and answer with its id and the browser's options.
+async fn begin(
+    store: &Store,
+    kind: &str,
+    account_id: Option<&str>,
+    state: &impl Serialize,
+    options: &impl Serialize,
+) -> Response {
+    let Ok(state) = serde_json::to_string(state) else {
+        return json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Passkeys are not working just now",
+        );
+    };
+    let id = Secret::new("");
+    if let Err(e) = store
+        .put_ceremony(&id.hash, kind, account_id, &state, CEREMONY_SECONDS)
+        .await
+    {
+        return store_failed(e);
+    }
+    axum::Json(serde_json::json!({ "ceremony": id.text, "options": options })).into_response()
+}
+
+/// Registration options that ask for a discoverable credential (so sign-in needs no name).
+fn discoverable(
+    mut ccr: webauthn_rs::prelude::CreationChallengeResponse,
+) -> webauthn_rs::prelude::CreationChallengeResponse {
+    if let Some(sel) = ccr.public_key.authenticator_selection.as_mut() {
+        sel.resident_key = Some(ResidentKeyRequirement::Required);
+        sel.require_resident_key = true;
+    }
+    ccr
+}
+
+/// Options for signing up or in with a passkey, or for the second step (no session yet).
+pub(crate) async fn options(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    if let Some(r) = refuse(site, &headers, true) {
+        return r;
+    }
+    let Some(rp) = &site.webauthn else {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            "Passkeys are not available on this site",
+        );
+    };
+    if !is_json(&headers) {
+        return json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON");
+    }
+    let Ok(req) = serde_json::from_slice::<OptionsRequest>(&body) else {
+        return json_error(StatusCode::BAD_REQUEST, "Say what the passkey is for");
+    };
+    // Each request keeps a row for 5 minutes: slowed per address like sign-ins.
+    let ip_key = format!("passkey-ip:{}", ip_hash(site, ip.as_deref()));
+    let wait = attempt_wait(store, site, &ip_key).await;
+    if wait > 0 {
+        return too_many(wait);
+    }
+    attempt_failed(store, &ip_key).await;
+    match req.purpose.as_str() {
+        "sign-in" => match rp.start_discoverable_authentication() {
+            Ok((mut rcr, state)) => {
+                // A button press, not the autofill prompt.
+                rcr.mediation = None;
+                begin(store, "passkey-sign-in", None, &state, &rcr).await
+            }
+            Err(_) => json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Passkeys are not working just now",
+            ),
+        },
+        "sign-up" => {
+            let username = match Username::parse(&req.username) {
+                Ok(u) => u,
+                Err(e) => return json_error(StatusCode::BAD_REQUEST, &e.to_string()),
+            };
+            match store.account_by_username(username.as_str()).await {
+                Ok(Some(_)) => {
+                    return json_error(
+                        StatusCode::CONFLICT,
+                        "That username is taken: choose another",
+                    );
+                }
+                Ok(None) => {}
+                Err(e) => return store_failed(e),
+            }
+            let user = Uuid::new_v4();
+            match rp.start_passkey_registration(user, username.as_str(), username.as_str(), None) {
+                Ok((ccr, reg)) => {
+                    let state = SignUpState {
+                        reg,
+                        user,
+                        username: username.as_str().to_owned(),
+                    };
+                    begin(store, "passkey-sign-up", None, &state, &discoverable(ccr)).await
+                }
+                Err(_) => json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Passkeys are not working just now",
+                ),
+            }
+        }
+        "step" => {
+            let step_hash = hash_secret(&req.step);
+            let account_id = match store.try_ceremony(&step_hash, "step", 5).await {
+                Ok(Some(c)) => c.account_id.unwrap_or_default(),
+                Ok(None) => {
+                    return json_error(
+                        StatusCode::UNAUTHORIZED,
+                        "Your sign-in took too long: sign in again",
+                    );
+                }
+                Err(e) => return store_failed(e),
+            };
+            let keys = match passkeys_of(store, &account_id).await {
+                Ok(k) => k,
+                Err(r) => return r,
+            };
+            match rp.start_passkey_authentication(&keys) {
+                Ok((rcr, auth)) => {
+                    let state = StepState { auth, step_hash };
+                    begin(store, "passkey-step", Some(&account_id), &state, &rcr).await
+                }
+                Err(_) => json_error(
+                    StatusCode::BAD_REQUEST,
+                    "This account has no passkey: enter a code instead",
+                ),
+            }
+        }
+        _ => json_error(StatusCode::BAD_REQUEST, "Say what the passkey is for"),
+    }
+}
+
+/// Options for adding a passkey, or for saying "it is me" again (signed in).
+pub(crate) async fn options_signed_in(
+    State(cfg): State<Shared>,
+    Extension(who): Extension<SignedIn>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let Some(rp) = &site.webauthn else {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            "Passkeys are not available on this site",
+        );
+    };
+    if !is_json(&headers) {
+        return json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON");
+    }
+    let Ok(req) = serde_json::from_slice::<OptionsRequest>(&body) else {
+        return json_error(StatusCode::BAD_REQUEST, "Say what the passkey is for");
+    };
+    let keys = match passkeys_of(store, &who.account_id).await {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    match req.purpose.as_str() {
+        "add" => {
+            let Ok(user) = Uuid::parse_str(&who.account_id) else {
+                return json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Passkeys are not working just now",
+                );
+            };
+            let exclude = keys.iter().map(|k| k.cred_id().clone()).collect();
+            match rp.start_passkey_registration(user, &who.username, &who.username, Some(exclude)) {
+                Ok((ccr, reg)) => {
+                    begin(
+                        store,
+                        "passkey-add",
+                        Some(&who.account_id),
+                        &reg,
+                        &discoverable(ccr),
+                    )
+                    .await
+                }
+                Err(_) => json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Passkeys are not working just now",
+                ),
+            }
+        }
+        "again" => match rp.start_passkey_authentication(&keys) {
+            Ok((rcr, auth)) => {
+                begin(store, "passkey-again", Some(&who.account_id), &auth, &rcr).await
+            }
+            Err(_) => json_error(
+                StatusCode::BAD_REQUEST,
+                "You have no passkey on this account: enter your password",
+            ),
+        },
+        _ => json_error(StatusCode::BAD_REQUEST, "Say what the passkey is for"),
+    }
+}
+
+async fn passkeys_of(store: &Store, account_id: &str) -> Result<Vec<Passkey>, Response> {
+    Ok(store
+        .passkeys_of(account_id)
+        .await
+        .map_err(store_failed)?
+        .iter()
+        .filter_map(|p| serde_json::from_str(&p.passkey).ok())
+        .collect())
+}
+
+/// The ceremony named in a form, taken (so it cannot be used twice), with the browser's
+/// answer parsed.
+async fn take<T: for<'de> Deserialize<'de>, R: for<'de> Deserialize<'de>>(
+    store: &Store,
+    f: &HashMap<String, String>,
+    kind: &str,
+) -> Result<Option<(Option<String>, T, R)>, Response> {
+    let id = f.get("passkey_ceremony").map_or("", String::as_str);
+    let answer = f.get("passkey_response").map_or("", String::as_str);
+    let Some(c) = store
+        .take_ceremony(&hash_secret(id), kind)
+        .await
+        .map_err(store_failed)?
+    else {
+        return Ok(None);
+    };
+    let (Ok(state), Ok(response)) = (
+        serde_json::from_str::<T>(&c.state),
+        serde_json::from_str::<R>(answer),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some((c.account_id, state, response)))
+}
+
+fn credential_text(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A passkey's name as typed, or the device's, shortened and without control characters.
+fn name_of(f: &HashMap<String, String>, headers: &HeaderMap) -> String {
+    let typed: String = f
+        .get("passkey_name")
+        .map_or("", |n| n.trim())
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NAME)
+        .collect();
+    if typed.is_empty() {
+        crate::session::device(headers)
+    } else {
+        typed
+    }
+}
+
+/// Sign up with a passkey (the sign-up form, with the browser's answer).
+pub(crate) async fn sign_up(
+    store: &Store,
+    site: &Site,
+    ip: Option<&ClientIp>,
+    headers: &HeaderMap,
+    f: &HashMap<String, String>,
+) -> Response {
+    let Some(rp) = &site.webauthn else {
+        return not_hosted();
+    };
+    let failed = || {
+        crate::accounts::sign_up_page(
+            StatusCode::BAD_REQUEST,
+            f.get("username").map_or("", String::as_str),
+            vec![(
+                "username",
+                "Your passkey could not be made: try again, or choose a password instead"
+                    .to_owned(),
+            )],
+        )
+    };
+    let (state, response) =
+        match take::<SignUpState, RegisterPublicKeyCredential>(store, f, "passkey-sign-up").await {
+            Ok(Some((_, s, r))) => (s, r),
+            Ok(None) => return failed(),
+            Err(r) => return r,
+        };
+    let Ok(passkey) = rp.finish_passkey_registration(&response, &state.reg) else {
+        return failed();
+    };
+    let Ok(json) = serde_json::to_string(&passkey) else {
+        return failed();
+    };
+    let account = match store
+        .create_passkey_account(
+            &state.user.to_string(),
+            &state.username,
+            &credential_text(passkey.cred_id().as_ref()),
+            &name_of(f, headers),
+            &json,
+        )
+        .await
+    {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            return crate::accounts::sign_up_page(
+                StatusCode::BAD_REQUEST,
+                &state.username,
+                vec![(
+                    "username",
+                    "That username is taken: choose another".to_owned(),
+                )],
+            );
+        }
+        Err(e) => return store_failed(e),
+    };
+    let iph = ip_hash(site, ip);
+    let _ = store.record_event(Some(&account.id), "sign-up", &iph).await;
+    let _ = store
+        .record_event(Some(&account.id), "passkey-added", &iph)
+        .await;
+    welcome(store, &account, headers).await
+}
+
+/// Sign in with a passkey (the sign-in form, with the browser's answer).
+pub(crate) async fn sign_in(
+    store: &Store,
+    site: &Site,
+    ip: Option<&ClientIp>,
+    headers: &HeaderMap,
+    f: &HashMap<String, String>,
+) -> Response {
+    let Some(rp) = &site.webauthn else {
+        return not_hosted();
+    };
+    let iph = ip_hash(site, ip);
+    let ip_key = format!("signin-ip:{iph}");
+    let wait = attempt_wait(store, site, &ip_key).await;
+    if wait > 0 {
+        return too_many(wait);
+    }
+    match passkey_account(store, rp, f).await {
+        Ok(Some(account)) => {
+            attempt_ok(store, &ip_key).await;
+            attempt_ok(store, &format!("passkey-ip:{iph}")).await;
+            let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
+            signed_in_to_diary(store, &account.id, headers).await
+        }
+        Ok(None) => {
+            attempt_failed(store, &ip_key).await;
+            let _ = store.record_event(None, "sign-in-failed", &iph).await;
+            render(
+                StatusCode::UNAUTHORIZED,
+                &SignInPage::new(Some(
+                    "That passkey did not sign you in: try again, or use your username and password"
+                        .to_owned(),
+                )),
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+/// The account a discoverable passkey answer proves, if it does.
+async fn passkey_account(
+    store: &Store,
+    rp: &Webauthn,
+    f: &HashMap<String, String>,
+) -> Result<Option<Account>, Response> {
+    let Some((_, state, response)) =
+        take::<DiscoverableAuthentication, PublicKeyCredential>(store, f, "passkey-sign-in")
+            .await?
+    else {
+        return Ok(None);
+    };
+    let Ok((user, cred)) = rp.identify_discoverable_authentication(&response) else {
+        return Ok(None);
+    };
+    let cred = credential_text(cred);
+    let Some(stored) = store.passkey(&cred).await.map_err(store_failed)? else {
+        return Ok(None);
+    };
+    if stored.account_id != user.to_string() {
+        return Ok(None);
+    }
+    let Some(account) = store
+        .account_by_id(&stored.account_id)
+        .await
+        .map_err(store_failed)?
+        .filter(|a| !a.disabled)
+    else {
+        return Ok(None);
+    };
+    let Ok(mut passkey) = serde_json::from_str::<Passkey>(&stored.passkey) else {
+        return Ok(None);
+    };
+    let Ok(result) =
+        rp.finish_discoverable_authentication(&response, state, &[DiscoverableKey::from(&passkey)])
+    else {
+        return Ok(None);
+    };
+    passkey.update_credential(&result);
+    if let Ok(json) = serde_json::to_string(&passkey) {
+        store
+            .passkey_used(&cred, &json)
+            .await
+            .map_err(store_failed)?;
+    }
+    Ok(Some(account))
+}
+
+/// Verify an assertion against one account's passkeys (and keep the new counter).
+async fn verify(
+    store: &Store,
+    rp: &Webauthn,
+    account_id: &str,
+    auth: &PasskeyAuthentication,
+    response: &PublicKeyCredential,
+) -> Result<bool, Response> {
+    let Ok(result) = rp.finish_passkey_authentication(response, auth) else {
+        return Ok(false);
+    };
+    let cred = credential_text(result.cred_id().as_ref());
+    let Some(stored) = store.passkey(&cred).await.map_err(store_failed)? else {
+        return Ok(false);
+    };
+    if stored.account_id != account_id {
+        return Ok(false);
+    }
+    if let Ok(mut passkey) = serde_json::from_str::<Passkey>(&stored.passkey) {
+        passkey.update_credential(&result);
+        if let Ok(json) = serde_json::to_string(&passkey) {
+            store
+                .passkey_used(&cred, &json)
+                .await
+                .map_err(store_failed)?;
+        }
+    }
+    Ok(true)
+}
+
+/// The second step of a password sign-in, answered with a passkey.
+pub(crate) async fn step(
+    store: &Store,
+    site: &Site,
+    ip: Option<&ClientIp>,
+    headers: &HeaderMap,
+    f: &HashMap<String, String>,
+) -> Response {
+    let Some(rp) = &site.webauthn else {
+        return not_hosted();
+    };
+    let iph = ip_hash(site, ip);
+    let step_hash = hash_secret(f.get("step").map_or("", String::as_str));
+    let expired = || {
+        render(
+            StatusCode::UNAUTHORIZED,
+            &SignInPage::new(Some(
+                "That passkey did not confirm your sign-in: sign in again".to_owned(),
+            )),
+        )
+    };
+    let (account_id, state, response) =
+        match take::<StepState, PublicKeyCredential>(store, f, "passkey-step").await {
+            Ok(Some((Some(a), s, r))) if s.step_hash == step_hash => (a, s, r),
+            Ok(_) => return expired(),
+            Err(r) => return r,
+        };
+    match verify(store, rp, &account_id, &state.auth, &response).await {
+        Ok(true) => {
+            // The step must still be live (not timed out, not used up).
+            match store.take_ceremony(&step_hash, "step").await {
+                Ok(Some(c)) if c.account_id.as_deref() == Some(account_id.as_str()) => {}
+                Ok(_) => return expired(),
+                Err(e) => return store_failed(e),
+            }
+            let _ = store.record_event(Some(&account_id), "sign-in", &iph).await;
+            signed_in_to_diary(store, &account_id, headers).await
+        }
+        Ok(false) => {
+            let _ = store
+                .record_event(Some(&account_id), "second-step-failed", &iph)
+                .await;
+            expired()
+        }
+        Err(r) => r,
+    }
+}
+
+/// "It is me" again with a passkey, for a change to the account.
+pub(crate) async fn again_with_passkey(
+    store: &Store,
+    site: &Site,
+    who: &SignedIn,
+    f: &HashMap<String, String>,
+) -> Result<bool, Response> {
+    let Some(rp) = &site.webauthn else {
+        return Ok(false);
+    };
+    match take::<PasskeyAuthentication, PublicKeyCredential>(store, f, "passkey-again").await? {
+        Some((Some(a), auth, response)) if a == who.account_id => {
+            verify(store, rp, &who.account_id, &auth, &response).await
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Add a passkey to the signed-in account.
+pub(crate) async fn add(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    let Some(rp) = &site.webauthn else {
+        return not_hosted();
+    };
+    let f = form(&body);
+    let failed = || async {
+        security_page(
+            store,
+            &who,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("The passkey could not be added: try again".to_owned()),
+        )
+        .await
+    };
+    let (reg, response) =
+        match take::<PasskeyRegistration, RegisterPublicKeyCredential>(store, &f, "passkey-add")
+            .await
+        {
+            Ok(Some((Some(a), s, r))) if a == who.account_id => (s, r),
+            Ok(_) => return failed().await,
+            Err(r) => return r,
+        };
+    let Ok(passkey) = rp.finish_passkey_registration(&response, &reg) else {
+        return failed().await;
+    };
+    let Ok(json) = serde_json::to_string(&passkey) else {
+        return failed().await;
+    };
+    let name = name_of(&f, &headers);
+    match store
+        .add_passkey(
+            &who.account_id,
+            &credential_text(passkey.cred_id().as_ref()),
+            &name,
+            &json,
+        )
+        .await
+    {
+        Ok(true) => {
+            let _ = store
+                .record_event(
+                    Some(&who.account_id),
+                    "passkey-added",
+                    &ip_hash(site, ip.as_deref()),
+                )
+                .await;
+            security_page(
+                store,
+                &who,
+                StatusCode::OK,
+                Some(format!(
+                    "Your passkey \u{201c}{name}\u{201d} has been added."
+                )),
+                None,
+            )
+            .await
+        }
+        Ok(false) => failed().await,
+        Err(e) => store_failed(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account_passkey_remove.html")]
+struct RemovePage {
+    layout: Layout,
+    id: String,
+    name: String,
+    added: String,
+    error: Option<String>,
+}
+
+async fn remove_page(
+    store: &Store,
+    who: &SignedIn,
+    id: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    match store.passkey(id).await {
+        Ok(Some(p)) if p.account_id == who.account_id => render(
+            status,
+            &RemovePage {
+                layout: Layout::new("Remove a passkey", "account"),
+                id: p.credential_id,
+                name: p.name,
+                added: when(p.created_utc),
+                error,
+            },
+        ),
+        // Not this person's passkey: nothing to say about anyone else's.
+        Ok(_) => crate::pages::not_found_page(),
+        Err(e) => store_failed(e),
+    }
+}
+
+pub(crate) async fn remove_form(
+    State(cfg): State<Shared>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
+    let Some((store, _)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    remove_page(store, &who, &id, StatusCode::OK, None).await
+}
+
+/// Remove a passkey, after the password (or a passkey) again. The last way in of an account
+/// without a password stays.
+pub(crate) async fn remove(
+    State(cfg): State<Shared>,
+    ip: Option<Extension<ClientIp>>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some((store, site)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    match store.passkey(&id).await {
+        Ok(Some(p)) if p.account_id == who.account_id => {}
+        Ok(_) => return crate::pages::not_found_page(),
+        Err(e) => return store_failed(e),
+    }
+    let iph = ip_hash(site, ip.as_deref());
+    let f = form(&body);
+    match again(store, site, &who, &iph, &f, "password").await {
+        Ok(true) => {}
+        Ok(false) => {
+            return remove_page(
+                store,
+                &who,
+                &id,
+                StatusCode::UNAUTHORIZED,
+                Some("Enter your password, or use a passkey, to remove this passkey".to_owned()),
+            )
+            .await;
+        }
+        Err(r) => return r,
+    }
+    let (account, count) = match (
+        store.account_by_id(&who.account_id).await,
+        store.passkeys_of(&who.account_id).await,
+    ) {
+        (Ok(Some(a)), Ok(p)) => (a, p.len()),
+        (Ok(None), _) => return not_hosted(),
+        (Err(e), _) | (_, Err(e)) => return store_failed(e),
+    };
+    if account.password_hash.is_none() && count <= 1 {
+        return remove_page(
+            store,
+            &who,
+            &id,
+            StatusCode::BAD_REQUEST,
+            Some("This passkey is the only way you sign in. Set a password (Change your password) or add another passkey first".to_owned()),
+        )
+        .await;
+    }
+    match store.remove_passkey(&who.account_id, &id).await {
+        Ok(_) => {
+            let _ = store
+                .record_event(Some(&who.account_id), "passkey-removed", &iph)
+                .await;
+            security_page(
+                store,
+                &who,
+                StatusCode::OK,
+                Some("The passkey has been removed.".to_owned()),
+                None,
+            )
+            .await
+        }
+        Err(e) => store_failed(e),
+    }
+}
