@@ -7,7 +7,8 @@ const port = process.env.E2E_PORT || '8799';
 const bin = process.env.LEGCRAMPS_BIN || path.join(__dirname, '..', 'target', 'debug', 'legcramps');
 // A fresh diary for every run, never the person's own.
 const dataDir = path.join(__dirname, 'test-results', 'diary-data');
-// A second server with accounts on (loopback, so its origin is http://127.0.0.1:PORT).
+// A second server with accounts on, at http://localhost:PORT (a domain name, so passkeys work;
+// browsers treat localhost as a secure context).
 const accountsPort = process.env.E2E_ACCOUNTS_PORT || '8798';
 const accountsDir = path.join(__dirname, 'test-results', 'accounts-data');
 
@@ -49,7 +50,7 @@ module.exports = defineConfig({
       env: { RUST_LOG: 'warn' },
     },
     {
-      command: `rm -rf '${accountsDir}' && '${bin}' serve --accounts --addr 127.0.0.1:${accountsPort} --data-dir '${accountsDir}'`,
+      command: `rm -rf '${accountsDir}' && '${bin}' serve --accounts --public-url http://localhost:${accountsPort} --addr 127.0.0.1:${accountsPort} --data-dir '${accountsDir}'`,
       url: `http://127.0.0.1:${accountsPort}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

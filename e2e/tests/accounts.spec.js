@@ -4,7 +4,7 @@
 const { test, expect } = require('@playwright/test');
 const { expectAccessible } = require('./helpers');
 
-const base = `http://127.0.0.1:${process.env.E2E_ACCOUNTS_PORT || '8798'}`;
+const base = `http://localhost:${process.env.E2E_ACCOUNTS_PORT || '8798'}`;
 const PASSWORD = 'correct kettle ladder orbit';
 
 test.use({ viewport: { width: 375, height: 800 } });
@@ -13,7 +13,7 @@ async function signUp(page, username) {
   await page.goto(`${base}/account/sign-up`);
   await page.getByLabel('Choose a username').fill(username);
   await page.getByLabel('Choose a password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Make my account' }).click();
+  await page.getByRole('button', { name: 'Make my account', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Keep your recovery codes safe');
   await expect(page.locator('main code')).toHaveCount(10);
   await expectAccessible(page, 'recovery codes');
@@ -34,7 +34,7 @@ test('make an account, log a cramp, sign out and back in', async ({ page }, info
   // A weak password is refused with a specific message, kept in the NHS.UK error pattern.
   await page.getByLabel('Choose a username').fill(me);
   await page.getByLabel('Choose a password').fill('password1');
-  await page.getByRole('button', { name: 'Make my account' }).click();
+  await page.getByRole('button', { name: 'Make my account', exact: true }).click();
   await expect(page.locator('.nhsuk-error-summary')).toContainText('harder to guess');
   await expect(page.getByLabel('Choose a username')).toHaveValue(me);
   await expectAccessible(page, 'sign up with an error');
@@ -73,7 +73,118 @@ test('make an account, log a cramp, sign out and back in', async ({ page }, info
   await page.goto(`${base}/account/sign-in`);
   await page.getByLabel('Username').fill(me.toUpperCase());
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(`${base}/diary`);
   await expect(page.locator('main')).toContainText('Fri 20 Nov 2026, 02:10');
+});
+
+// Passkeys, with Chromium's virtual authenticator (CDP WebAuthn.addVirtualAuthenticator): a
+// platform authenticator that keeps discoverable credentials and verifies the user.
+async function virtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+async function signOut(page) {
+  await page.goto(`${base}/account`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+}
+
+test('sign up and in with a passkey, no password', async ({ page }, info) => {
+  test.skip(info.project.name === 'no-js', 'passkeys need JavaScript; the buttons do not show without it');
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
+  const me = `passkey-${Date.now()}`;
+  await page.goto(`${base}/account/sign-up`);
+  await expect(page.getByRole('button', { name: 'Make my account with a passkey' })).toBeVisible();
+  await expectAccessible(page, 'sign up with passkeys');
+  await page.screenshot({ path: info.outputPath('sign-up-passkey-375.png'), fullPage: true });
+  await page.getByLabel('Choose a username').fill(me);
+  await page.getByRole('button', { name: 'Make my account with a passkey' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Keep your recovery codes safe');
+  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  expect(credentials).toHaveLength(1);
+  expect(credentials[0].isResidentCredential).toBe(true);
+
+  await page.goto(`${base}/account/security`);
+  await expect(page.getByRole('table', { name: 'Your passkeys' })).toContainText('Chrome on Linux');
+  await expectAccessible(page, 'how you sign in');
+  await page.screenshot({ path: info.outputPath('security-375.png'), fullPage: true });
+  await signOut(page);
+
+  // Signing in needs no username: the authenticator offers the passkey it keeps.
+  await page.goto(`${base}/account/sign-in`);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(`${base}/diary`);
+  await page.goto(`${base}/account`);
+  await expect(page.locator('main')).toContainText(me);
+
+  // Without the authenticator's passkey the same button says what happened, and nothing else.
+  await signOut(page);
+  await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+  await page.goto(`${base}/account/sign-in`);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page.locator('[data-passkey-error]')).toBeVisible({ timeout: 15_000 });
+  await expect(page).toHaveURL(`${base}/account/sign-in`);
+});
+
+test('a password account adds a passkey, which then is its second step', async ({ page }, info) => {
+  test.skip(info.project.name === 'no-js', 'passkeys need JavaScript');
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
+  const me = `second-${Date.now()}`;
+  await signUp(page, me);
+  await page.goto(`${base}/account/security`);
+  await page.getByLabel('Name for a new passkey').fill('My test phone');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.locator('main')).toContainText('Your passkey “My test phone” has been added.');
+  await expect(page.getByRole('table', { name: 'Your passkeys' })).toContainText('My test phone');
+  await signOut(page);
+
+  // The password alone is not enough now.
+  await page.goto(`${base}/account/sign-in`);
+  await page.getByLabel('Username').fill(me);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Confirm it is you');
+  await expectAccessible(page, 'second step');
+  await page.screenshot({ path: info.outputPath('second-step-375.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Use my passkey' }).click();
+  await expect(page).toHaveURL(`${base}/diary`);
+
+  // Removing it asks to confirm it is you (here with the passkey itself).
+  await page.goto(`${base}/account/security`);
+  await page.getByRole('link', { name: 'Remove My test phone' }).click();
+  await expectAccessible(page, 'remove a passkey');
+  await page.getByRole('button', { name: 'Confirm with a passkey' }).click();
+  await expect(page.locator('main')).toContainText('The passkey has been removed.');
+  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  expect(credentials).toHaveLength(1);
+});
+
+test('the passkey buttons stay hidden without JavaScript; the app set-up works', async ({ page }, info) => {
+  test.skip(info.project.name === 'js', 'the JavaScript-off view');
+  const me = `nojs-${Date.now()}`;
+  await signUp(page, me);
+  await page.goto(`${base}/account/security`);
+  await expect(page.getByRole('button', { name: 'Add a passkey' })).toBeHidden();
+  await page.getByRole('link', { name: 'Set up an authenticator app' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Set up an authenticator app');
+  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await expectAccessible(page, 'authenticator app set-up');
+  await page.screenshot({ path: info.outputPath('totp-setup-375.png'), fullPage: true });
+  await page.getByLabel('The 6-digit code from the app').fill('12');
+  await page.getByRole('button', { name: 'Turn on the app' }).click();
+  await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter the 6-digit code');
+  await page.goto(`${base}/account/sign-in`);
+  await expect(page.getByRole('button', { name: 'Sign in with a passkey' })).toBeHidden();
 });
