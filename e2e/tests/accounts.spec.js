@@ -124,8 +124,18 @@ test('sign up and in with a passkey, no password', async ({ page }, info) => {
 
   // Signing in needs no username: the authenticator offers the passkey it keeps.
   await page.goto(`${base}/account/sign-in`);
+  const posted = page.waitForRequest((r) => r.url() === `${base}/account/sign-in` && r.method() === 'POST');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(page).toHaveURL(`${base}/diary`);
+  // The same signed answer sent again (a replay) signs nobody in: its ceremony is used up.
+  const replay = await page.request.post(`${base}/account/sign-in`, {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: base },
+    data: (await posted).postData(),
+    maxRedirects: 0,
+  });
+  expect(replay.status()).toBe(401);
+  expect(await replay.text()).toContain('That passkey did not sign you in');
+  expect(replay.headers()['set-cookie']).toBeUndefined();
   await page.goto(`${base}/account`);
   await expect(page.locator('main')).toContainText(me);
 

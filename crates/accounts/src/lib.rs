@@ -82,6 +82,13 @@ impl Username {
                 "A username cannot have spaces or invisible characters in it".into(),
             ));
         }
+        // U+FFFD is what bytes that are not UTF-8 become when a form is read: refuse it
+        // rather than make a name nobody can type.
+        if folded.contains('\u{FFFD}') {
+            return Err(AccountError::Username(
+                "A username can only have letters, numbers and symbols a keyboard can type".into(),
+            ));
+        }
         Ok(Username(folded))
     }
 
@@ -104,6 +111,11 @@ pub fn check_new_password(password: &str, username: &Username) -> Result<(), Acc
         return Err(AccountError::Password(format!(
             "Enter a password of at most {MAX_PASSWORD_BYTES} bytes (about {MAX_PASSWORD_BYTES} letters)"
         )));
+    }
+    if password.contains('\u{FFFD}') {
+        return Err(AccountError::Password(
+            "Your password has a character this site could not read: choose one with letters, numbers and symbols a keyboard can type".into(),
+        ));
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AccountError::Password(format!(
@@ -328,6 +340,7 @@ mod tests {
             "bob\u{200B}smith",
             "bob\u{202E}smith",
             "bob\tsmith",
+            "bob\u{FFFD}smith",
         ] {
             assert!(Username::parse(bad).is_err(), "{bad:?}");
         }

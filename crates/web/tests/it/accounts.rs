@@ -1221,3 +1221,175 @@ async fn a_recovery_code_passes_the_second_step_once() {
     }
     h.finish().await;
 }
+
+/// Bad input on the account pages: each gets a clear error (NHS.UK error summary, or JSON
+/// with an `error`), never a 500, and nothing is stored: over-long names and passwords,
+/// bytes that are not UTF-8, a forged or over-long session cookie, made-up passkey answers
+/// and ceremonies, passkey options that are not JSON or not for anything.
+#[tokio::test]
+async fn bad_account_input_gets_a_clear_error_and_stores_nothing() {
+    let h = Hosted::new().await;
+    let sign_up = |body: &'static str| {
+        h.send(
+            Method::POST,
+            "/account/sign-up",
+            None,
+            Some("application/x-www-form-urlencoded"),
+            body.to_owned(),
+        )
+    };
+    let long_name = format!(
+        "username={}&password=correct+kettle+ladder+orbit",
+        "a".repeat(65)
+    );
+    let r = h
+        .send(
+            Method::POST,
+            "/account/sign-up",
+            None,
+            Some("application/x-www-form-urlencoded"),
+            long_name,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("at most 64 characters"), "{}", r.body);
+    let long_password = format!("username=long-pw&password={}", "x".repeat(1025));
+    let r = h
+        .send(
+            Method::POST,
+            "/account/sign-up",
+            None,
+            Some("application/x-www-form-urlencoded"),
+            long_password,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("at most 1024 bytes"), "{}", r.body);
+    let r = sign_up("username=bob%FFsmith&password=correct+kettle+ladder+orbit").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("a keyboard can type"), "{}", r.body);
+    let r = sign_up("username=fffd-pw&password=correct+kettle%FF+ladder+orbit").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("could not read"), "{}", r.body);
+    assert!(r.body.contains("nhsuk-error-summary"));
+
+    // Made-up passkey answers: refused with the page's own error, no account, no session.
+    let r = sign_up(
+        "username=fake-passkey&passkey_ceremony=made-up&passkey_response=%7B%22id%22%3A1%7D",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("Your passkey could not be made"),
+        "{}",
+        r.body
+    );
+    assert!(r.headers.get("set-cookie").is_none());
+    let r = h
+        .send(
+            Method::POST,
+            "/account/sign-in",
+            None,
+            Some("application/x-www-form-urlencoded"),
+            "passkey_ceremony=made-up&passkey_response=not+json".to_owned(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        r.body.contains("That passkey did not sign you in"),
+        "{}",
+        r.body
+    );
+    assert!(r.headers.get("set-cookie").is_none());
+    // A real ceremony, answered with rubbish: refused, and the ceremony is used up.
+    let options = h
+        .send(
+            Method::POST,
+            "/account/passkey/options",
+            None,
+            Some("application/json"),
+            r#"{"purpose": "sign-in"}"#.to_owned(),
+        )
+        .await;
+    assert_eq!(options.status, StatusCode::OK, "{}", options.body);
+    let json: serde_json::Value = serde_json::from_str(&options.body).expect("json");
+    assert!(json["options"]["publicKey"]["challenge"].is_string());
+    assert_eq!(json["options"]["publicKey"]["userVerification"], "required");
+    let ceremony = json["ceremony"].as_str().expect("ceremony").to_owned();
+    let rubbish = format!(
+        "passkey_ceremony={ceremony}&passkey_response=%7B%22id%22%3A%22AAAA%22%2C%22rawId%22%3A%22AAAA%22%2C%22type%22%3A%22public-key%22%2C%22response%22%3A%7B%22authenticatorData%22%3A%22AAAA%22%2C%22clientDataJSON%22%3A%22AAAA%22%2C%22signature%22%3A%22AAAA%22%2C%22userHandle%22%3A%22AAAA%22%7D%2C%22extensions%22%3A%7B%7D%7D"
+    );
+    let r = h
+        .send(
+            Method::POST,
+            "/account/sign-in",
+            None,
+            Some("application/x-www-form-urlencoded"),
+            rubbish,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.headers.get("set-cookie").is_none());
+    // Options that are not JSON, or not for anything.
+    let r = h
+        .send(
+            Method::POST,
+            "/account/passkey/options",
+            None,
+            Some("application/x-www-form-urlencoded"),
+            "purpose=sign-in".to_owned(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    for body in [
+        r#"{"purpose": "mischief"}"#,
+        "[1, 2",
+        r#"{"purpose": "sign-up", "username": "a b"}"#,
+    ] {
+        let r = h
+            .send(
+                Method::POST,
+                "/account/passkey/options",
+                None,
+                Some("application/json"),
+                body.to_owned(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
+        let e: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+        assert!(e["error"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    }
+
+    // Forged, over-long and ended session cookies: sent to sign in, never a 500.
+    for cookie in ["forged", &"x".repeat(200), "", "=;="] {
+        let r = h
+            .get(
+                "/diary",
+                Some(&Person {
+                    cookie: cookie.to_owned(),
+                    csrf: String::new(),
+                }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{cookie:?}");
+        assert_eq!(
+            r.headers.get("location").and_then(|v| v.to_str().ok()),
+            Some("/account/sign-in")
+        );
+    }
+    let (_, me) = h.enter("/account/sign-up", "ended-person", PASSWORD).await;
+    let me = me.expect("signed up");
+    h.post_form("/account/sign-out", Some(&me), &[("csrf", &me.csrf)])
+        .await;
+    assert_eq!(
+        h.get("/diary", Some(&me)).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    assert_eq!(
+        h.store.count_accounts().await.expect("count").0,
+        1,
+        "only ended-person"
+    );
+    h.finish().await;
+}
