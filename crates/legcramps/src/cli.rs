@@ -363,6 +363,11 @@ pub(crate) struct ServeArgs {
     /// loopback address.
     #[arg(long, env = "LEGCRAMPS_ACCOUNTS", conflicts_with = "single_user")]
     pub(crate) accounts: bool,
+    /// With --accounts: password hashes run at once (each takes 19 MiB and tens of
+    /// milliseconds of a core; more sign-ins queue). Default: one fewer than the cores, at
+    /// least 1
+    #[arg(long, env = "LEGCRAMPS_HASHING_THREADS", value_parser = clap::value_parser!(u64).range(1..=256), value_name = "N")]
+    pub(crate) hashing_threads: Option<u64>,
     /// Seconds a client has to send a request's headers once it has started them
     #[arg(long, env = "LEGCRAMPS_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
     pub(crate) header_read_timeout: u64,

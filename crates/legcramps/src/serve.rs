@@ -119,7 +119,11 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                     .await
                     .map_err(|e| BadInput(e.to_string()))?;
                 tracing::info!(backend = store.backend(), origin = %origin, "diary on, with accounts");
-                let site = std::sync::Arc::new(legcramps_web::Site::new(&origin, &key));
+                let mut site = legcramps_web::Site::new(&origin, &key);
+                if let Some(n) = args.hashing_threads {
+                    site = site.with_hashing(usize::try_from(n).unwrap_or(1));
+                }
+                let site = std::sync::Arc::new(site);
                 DiaryAccess::Accounts { store, site }
             } else {
             let hosts = if loopback {

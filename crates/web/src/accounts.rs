@@ -255,6 +255,17 @@ pub(crate) async fn again(
     .await
 }
 
+/// Run a password hash or check on the blocking pool, at most `Site::hashing` at a time: each
+/// takes 19 MiB and tens of milliseconds of a core, so a burst of sign-ins queues here instead
+/// of taking every core from the pages and `/healthz`. `None` if the pool has shut down.
+pub(crate) async fn hashing<T: Send + 'static>(
+    site: &Site,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let _permit = site.hashing.acquire().await.ok()?;
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
 pub(crate) fn form(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
@@ -408,7 +419,7 @@ pub(crate) async fn sign_up(
         return page(errors);
     };
     let pw = password.to_owned();
-    let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&pw)).await else {
+    let Some(hash) = hashing(site, move || hash_password(&pw)).await else {
         return store_failed("hashing stopped");
     };
     // Each sign-up counts against the IP, so one address cannot make accounts by the
@@ -491,7 +502,7 @@ pub(crate) async fn sign_in(
     };
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
     let pw = password.clone();
-    let Ok(ok) = tokio::task::spawn_blocking(move || verify_password(&pw, stored.as_deref())).await
+    let Some(ok) = hashing(site, move || verify_password(&pw, stored.as_deref())).await
     else {
         return store_failed("hashing stopped");
     };
@@ -511,7 +522,7 @@ pub(crate) async fn sign_in(
     attempt_ok(store, &ip_key).await;
     attempt_ok(store, &user_key).await;
     if account.password_hash.as_deref().is_some_and(needs_rehash)
-        && let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&password)).await
+        && let Some(hash) = hashing(site, move || hash_password(&password)).await
     {
         let _ = store.set_password_hash(&account.id, &hash).await;
     }
@@ -711,8 +722,7 @@ pub(crate) async fn password_again(
         Ok(a) => a.and_then(|a| a.password_hash),
         Err(e) => return Err(store_failed(e)),
     };
-    let Ok(ok) =
-        tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref())).await
+    let Some(ok) = hashing(site, move || verify_password(&password, stored.as_deref())).await
     else {
         return Err(store_failed("hashing stopped"));
     };
@@ -896,7 +906,7 @@ pub(crate) async fn change_password(
     {
         return page(StatusCode::BAD_REQUEST, vec![("new", m)]);
     }
-    let Ok(hash) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
+    let Some(hash) = hashing(site, move || hash_password(&new)).await else {
         return store_failed("hashing stopped");
     };
     if let Err(e) = store.set_password_hash(&account.id, &hash).await {
@@ -1037,7 +1047,7 @@ pub(crate) async fn recover(
     };
     attempt_ok(store, &ip_key).await;
     attempt_ok(store, &user_key).await;
-    let Ok(new_hash) = tokio::task::spawn_blocking(move || hash_password(&new)).await else {
+    let Some(new_hash) = hashing(site, move || hash_password(&new)).await else {
         return store_failed("hashing stopped");
     };
     if let Err(e) = store.set_password_hash(&account.id, &new_hash).await {

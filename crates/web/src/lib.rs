@@ -73,6 +73,9 @@ pub struct Site {
     pub ip_key: String,
     /// The passkey relying party (`None` where passkeys cannot work: an IP address).
     pub(crate) webauthn: Option<webauthn_rs::Webauthn>,
+    /// How many password hashes run at once (a setting; default: one fewer than the cores,
+    /// at least one), so that sign-ins cannot take every core from the rest of the site.
+    pub(crate) hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Site {
@@ -94,7 +97,24 @@ impl Site {
             backoff: legcramps_accounts::Backoff::default(),
             ip_key: ip_key.to_owned(),
             webauthn,
+            hashing: Arc::new(tokio::sync::Semaphore::new(default_hashing())),
         }
+    }
+}
+
+/// One fewer password hash at a time than there are cores (at least one).
+fn default_hashing() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .saturating_sub(1)
+        .max(1)
+}
+
+impl Site {
+    /// Run at most `n` password hashes at once (at least one).
+    pub fn with_hashing(mut self, n: usize) -> Site {
+        self.hashing = Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self
     }
 }
 
