@@ -368,6 +368,16 @@ pub(crate) struct ServeArgs {
     /// least 1
     #[arg(long, env = "LEGCRAMPS_HASHING_THREADS", value_parser = clap::value_parser!(u64).range(1..=256), value_name = "N")]
     pub(crate) hashing_threads: Option<u64>,
+    /// With --accounts: the address of a TLS proxy on another host whose X-Forwarded-For names
+    /// the client (repeat for more; a proxy on this host, at a loopback address, is trusted
+    /// already). The proxy must append the client's address to X-Forwarded-For
+    #[arg(
+        long,
+        env = "LEGCRAMPS_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    pub(crate) trusted_proxy: Vec<std::net::IpAddr>,
     /// Seconds a client has to send a request's headers once it has started them
     #[arg(long, env = "LEGCRAMPS_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
     pub(crate) header_read_timeout: u64,

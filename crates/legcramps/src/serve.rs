@@ -120,6 +120,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                     .map_err(|e| BadInput(e.to_string()))?;
                 tracing::info!(backend = store.backend(), origin = %origin, "diary on, with accounts");
                 let mut site = legcramps_web::Site::new(&origin, &key);
+                site.trusted_proxies.clone_from(&args.trusted_proxy);
                 if let Some(n) = args.hashing_threads {
                     site = site.with_hashing(usize::try_from(n).unwrap_or(1));
                 }

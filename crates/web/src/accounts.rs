@@ -64,8 +64,15 @@ fn attempt_key(key: &str) -> String {
 
 /// Every request: the page context (accounts on, the session's anti-forgery token). The
 /// session itself is checked by the diary guard, only where it is needed.
-pub(crate) async fn context(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
+pub(crate) async fn context(
+    State(cfg): State<Shared>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let accounts = matches!(cfg.diary, DiaryAccess::Accounts { .. });
+    if let Some((_, site)) = hosted(&cfg) {
+        forwarded_client(site, &mut request);
+    }
     let passkeys = hosted(&cfg).is_some_and(|(_, site)| site.webauthn.is_some());
     let csrf = if accounts {
         session::cookie(request.headers()).map(|id| session::csrf_for(&id))
@@ -83,6 +90,29 @@ pub(crate) async fn context(State(cfg): State<Shared>, request: Request, next: N
         next,
     )
     .await
+}
+
+/// Behind a trusted proxy (loopback, or one named in `Site::trusted_proxies`), the client is
+/// the last address in `X-Forwarded-For`: the one the proxy itself appended. Anything a client
+/// wrote there itself is to its left and ignored.
+fn forwarded_client(site: &Site, request: &mut Request) {
+    let Some(peer) = request.extensions().get::<ClientIp>().map(|ip| ip.0) else {
+        return;
+    };
+    if !(peer.is_loopback() || site.trusted_proxies.contains(&peer)) {
+        return;
+    }
+    let last = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok());
+    if let Some(client) = last {
+        request.extensions_mut().insert(ClientIp(client));
+    }
 }
 
 pub(crate) fn hosted(cfg: &Shared) -> Option<(&Store, &Arc<Site>)> {
@@ -502,8 +532,7 @@ pub(crate) async fn sign_in(
     };
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
     let pw = password.clone();
-    let Some(ok) = hashing(site, move || verify_password(&pw, stored.as_deref())).await
-    else {
+    let Some(ok) = hashing(site, move || verify_password(&pw, stored.as_deref())).await else {
         return store_failed("hashing stopped");
     };
     let Some(account) = account.filter(|_| ok) else {

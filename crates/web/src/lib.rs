@@ -76,6 +76,11 @@ pub struct Site {
     /// How many password hashes run at once (a setting; default: one fewer than the cores,
     /// at least one), so that sign-ins cannot take every core from the rest of the site.
     pub(crate) hashing: Arc<tokio::sync::Semaphore>,
+    /// Proxies whose `X-Forwarded-For` names the client (besides loopback addresses, which
+    /// are always trusted: the documented deployment puts the TLS proxy on the same host).
+    /// The backoff and the security events use the address the proxy saw, so one person's
+    /// failures never slow everyone else behind the same proxy.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Site {
@@ -98,6 +103,7 @@ impl Site {
             ip_key: ip_key.to_owned(),
             webauthn,
             hashing: Arc::new(tokio::sync::Semaphore::new(default_hashing())),
+            trusted_proxies: Vec::new(),
         }
     }
 }

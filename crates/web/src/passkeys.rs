@@ -29,9 +29,8 @@ use legcramps_accounts::{Secret, Username, hash_secret};
 use legcramps_store::{Account, Store};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
-    DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication,
-    PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid, Webauthn,
-    WebauthnBuilder,
+    DiscoverableAuthentication, Passkey, PasskeyAuthentication, PasskeyRegistration,
+    PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
@@ -491,9 +490,7 @@ async fn passkey_account(
     let Ok(mut passkey) = serde_json::from_str::<Passkey>(&stored.passkey) else {
         return Ok(None);
     };
-    let Ok(result) =
-        rp.finish_discoverable_authentication(&response, state, &[DiscoverableKey::from(&passkey)])
-    else {
+    let Ok(result) = rp.finish_discoverable_authentication_v2(&response, state, &passkey) else {
         return Ok(None);
     };
     passkey.update_credential(&result);

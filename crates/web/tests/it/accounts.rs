@@ -1393,3 +1393,61 @@ async fn bad_account_input_gets_a_clear_error_and_stores_nothing() {
     );
     h.finish().await;
 }
+
+/// Behind the TLS proxy (here at a loopback address, as the README deploys it) every request
+/// comes from the proxy: the backoff must count the address the proxy saw, the last one in
+/// `X-Forwarded-For`, or one person's failures would slow everyone (ASVS 6.3.1 without a
+/// lock-out of others). A client's own `X-Forwarded-For` entries, to the left, are ignored, and
+/// a peer that is not a trusted proxy cannot choose its address at all.
+#[tokio::test]
+async fn behind_the_proxy_one_persons_failures_never_slow_another() {
+    use legcramps_web::ClientIp;
+    let h = Hosted::new().await;
+    h.enter("/account/sign-up", "victim", PASSWORD).await;
+    let try_as = |peer: &str, forwarded: &str, password: &str| {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("username", "victim"), ("password", password)])
+            .finish();
+        let mut b = Request::builder()
+            .method(Method::POST)
+            .uri("/account/sign-in")
+            .header("host", HOST)
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .extension(ClientIp(peer.parse().expect("ip")));
+        if !forwarded.is_empty() {
+            b = b.header("x-forwarded-for", forwarded);
+        }
+        send_to(h.app(), b.body(Body::from(body)).expect("request"))
+    };
+    let mut slowed = false;
+    for _ in 0..8 {
+        let r = try_as("127.0.0.1", "203.0.113.9", "wrong guess").await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            slowed = true;
+            break;
+        }
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    assert!(slowed, "the guesser is slowed");
+    // The owner, elsewhere, behind the same proxy: straight in.
+    let owner = try_as("127.0.0.1", "198.51.100.7", PASSWORD).await;
+    assert_eq!(owner.status, StatusCode::SEE_OTHER, "{}", owner.body);
+    // The guesser writing the owner's address first gains nothing: the proxy's entry counts.
+    let spoofed = try_as("127.0.0.1", "198.51.100.7, 203.0.113.9", "wrong guess").await;
+    assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS);
+    // A peer that is not a trusted proxy is its own address, whatever it says.
+    let mut direct_slowed = false;
+    for n in 0..8 {
+        let r = try_as("192.0.2.50", &format!("198.51.100.{n}"), "wrong guess").await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            direct_slowed = true;
+            break;
+        }
+    }
+    assert!(
+        direct_slowed,
+        "rotating X-Forwarded-For does not escape the backoff"
+    );
+    h.finish().await;
+}
