@@ -146,6 +146,88 @@ impl Duration {
         Duration::from_seconds((minutes * 60.0).round() as u32)
     }
 
+    /// From what a person types: a number of minutes ("2", "0.5"), with units ("2 mins",
+    /// "90s", "1 min 30", "1m30s", "1 minute 30 seconds", "1 hour"), or minutes and seconds
+    /// ("1:30"). A number after minutes with no unit is seconds ("1 min 30"). The error says
+    /// what was typed and shows the forms that work.
+    pub fn parse_typed(typed: &str) -> Result<Duration, Invalid> {
+        let text = typed.trim().to_lowercase();
+        let bad = || {
+            invalid(
+                "duration",
+                format!(
+                    "`{}` is not a length of time: enter it like 3, 2 mins, 90s or 1:30",
+                    typed.trim()
+                ),
+            )
+        };
+        if text.is_empty() {
+            return Err(invalid(
+                "duration",
+                "enter how long it lasted, like 3, 2 mins, 90s or 1:30",
+            ));
+        }
+        if let Some((m, s)) = text.split_once(':') {
+            let (m, s) = (m.trim(), s.trim());
+            let digits =
+                |t: &str| !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit());
+            if !digits(m) || !digits(s) || s.len() != 2 {
+                return Err(bad());
+            }
+            let (m, s): (u32, u32) = (m.parse().map_err(|_| bad())?, s.parse().map_err(|_| bad())?);
+            if s >= 60 {
+                return Err(bad());
+            }
+            return Duration::from_seconds(m.saturating_mul(60).saturating_add(s));
+        }
+        // Numbers, each with an optional unit: hours, then minutes, then seconds.
+        let mut rest = text.as_str();
+        let mut seconds = 0.0_f64;
+        let mut last_unit = 4_u8; // 3 hours, 2 minutes, 1 seconds
+        let mut parts = 0;
+        let mut minutes_named = false;
+        while !rest.trim_start().is_empty() {
+            rest = rest.trim_start();
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(rest.len());
+            if end == 0 || end > 12 {
+                return Err(bad());
+            }
+            let number: f64 = rest[..end].parse().map_err(|_| bad())?;
+            rest = rest[end..].trim_start();
+            let word_end = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let unit = match &rest[..word_end] {
+                "h" | "hr" | "hrs" | "hour" | "hours" => 3,
+                "m" | "min" | "mins" | "minute" | "minutes" => 2,
+                "s" | "sec" | "secs" | "second" | "seconds" => 1,
+                // No unit: minutes if it stands alone or comes first, seconds after minutes.
+                "" if parts == 0 => 2,
+                "" if last_unit == 2 && minutes_named => 1,
+                _ => return Err(bad()),
+            };
+            minutes_named = unit == 2 && word_end > 0;
+            rest = &rest[word_end..];
+            if unit >= last_unit {
+                return Err(bad());
+            }
+            last_unit = unit;
+            parts += 1;
+            seconds += number
+                * match unit {
+                    3 => 3600.0,
+                    2 => 60.0,
+                    _ => 1.0,
+                };
+        }
+        if !seconds.is_finite() {
+            return Err(bad());
+        }
+        Duration::from_minutes(seconds / 60.0)
+    }
+
     pub fn seconds(self) -> u32 {
         self.0
     }

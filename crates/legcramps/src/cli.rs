@@ -156,7 +156,7 @@ pub(crate) struct EpisodeFields {
     /// When it started, with its UTC offset (default: now)
     #[arg(long, value_name = "2026-11-20T02:10+00:00")]
     pub(crate) at: Option<String>,
-    /// How long it lasted, in minutes (fractions allowed: 0.5 is 30 seconds)
+    /// How long it lasted: minutes ("3", "0.5"), or as you would say it ("2 mins", "90s", "1:30")
     #[arg(long, allow_negative_numbers = true)]
     pub(crate) minutes: Option<String>,
     /// calf, foot, thigh or other

@@ -98,12 +98,9 @@ fn needed<T>(
 }
 
 /// `--minutes`, with any problem named by the flag (not the domain's "duration").
+/// How long, as people type it ("3", "2 mins", "90s", "1:30").
 fn minutes(s: &str) -> Result<Duration, Invalid> {
-    let n: f64 = s.trim().parse().map_err(|_| Invalid {
-        field: "--minutes",
-        message: format!("`{}` is not a number of minutes", s.trim()),
-    })?;
-    Duration::from_minutes(n).map_err(|e| Invalid {
+    Duration::parse_typed(s).map_err(|e| Invalid {
         field: "--minutes",
         ..e
     })
@@ -189,7 +186,7 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
     let duration = needed(
         "--minutes",
         f.minutes.as_deref(),
-        "How many minutes did it last?",
+        "How long did it last (for example 3, 2 mins, 90s or 1:30)?",
         minutes,
     )?;
     let site = needed(

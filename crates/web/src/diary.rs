@@ -500,13 +500,16 @@ impl FormValues {
                 None => check("start-day", Err("Enter a real date and time".into())),
             },
         }
-        let duration = match self.minutes.trim().parse::<f64>() {
-            Err(_) if self.minutes.trim().is_empty() => {
-                Err("Enter how many minutes the cramp lasted".to_owned())
-            }
-            Err(_) => Err("Enter the minutes as a number, like 3 or 0.5".to_owned()),
-            Ok(m) => Duration::from_minutes(m)
-                .map_err(|e| format!("The length of the cramp {}", e.message)),
+        let duration = if self.minutes.trim().is_empty() {
+            Err("Enter how long the cramp lasted, like 3, 2 mins, 90s or 1:30".to_owned())
+        } else {
+            Duration::parse_typed(&self.minutes).map_err(|e| {
+                if e.message.starts_with('`') {
+                    format!("Enter how long the cramp lasted: {}", e.message)
+                } else {
+                    format!("The length of the cramp {}", e.message)
+                }
+            })
         };
         // A choice that is missing, or is not one of the options offered, gets the same message.
         let mut choose = |field: &'static str, v: &str, what: &str, ok: bool| {

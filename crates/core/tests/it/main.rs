@@ -2,6 +2,7 @@
 //! enumerating the whole answer space), the scenario table, and the questionnaire flow.
 
 mod coverage;
+mod durations;
 mod flow;
 mod readability;
 mod safety;

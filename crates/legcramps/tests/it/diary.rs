@@ -157,14 +157,17 @@ fn a_red_flag_shows_the_urgent_advice_at_once() {
 fn bad_log_input_names_the_field_and_stores_nothing() {
     let d = Dir::new("bad");
     for (swap, expected) in [
-        (("--minutes", "-1"), "--minutes: must not be negative"),
+        (
+            ("--minutes", "-1"),
+            "--minutes: `-1` is not a length of time",
+        ),
         (
             ("--minutes", "99999"),
             "--minutes: must be at most 1440 minutes",
         ),
         (
             ("--minutes", "abc"),
-            "minutes: `abc` is not a number of minutes",
+            "--minutes: `abc` is not a length of time: enter it like 3, 2 mins, 90s or 1:30",
         ),
         (
             ("--site", "arm"),

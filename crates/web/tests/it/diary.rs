@@ -256,13 +256,22 @@ async fn bad_input_names_each_field_and_stores_nothing() {
             "start-day",
             "must not be in the future",
         ),
-        (&[("minutes", "-1")][..], "minutes", "must not be negative"),
+        (
+            &[("minutes", "-1")][..],
+            "minutes",
+            "`-1` is not a length of time",
+        ),
+        (&[("minutes", "0:00")][..], "minutes", "at least 1 second"),
         (
             &[("minutes", "5000")][..],
             "minutes",
             "at most 1440 minutes",
         ),
-        (&[("minutes", "lots")][..], "minutes", "as a number"),
+        (
+            &[("minutes", "lots")][..],
+            "minutes",
+            "like 3, 2 mins, 90s or 1:30",
+        ),
         (&[("site", "")][..], "site", "Select which muscle"),
         (&[("site", "arm")][..], "site", ""),
         (&[("severity", "")][..], "severity", "Select how bad"),
@@ -957,5 +966,31 @@ async fn the_episodes_api_is_as_exact_as_its_document() {
         assert!(r.body.contains("YYYY-MM-DD"), "{q}: {}", r.body);
     }
     assert_eq!(d.count().await, 1);
+    d.finish().await;
+}
+
+/// Issue 9: the form takes durations as people type them, and keeps what was typed on an
+/// error page.
+#[tokio::test]
+async fn the_form_takes_durations_as_people_type_them() {
+    let d = Diary::new().await;
+    for (typed, shown) in [
+        ("90s", "1 minute 30 seconds"),
+        ("2 mins", "2 minutes"),
+        ("1:05", "1 minute 5 seconds"),
+    ] {
+        let r = d.post_form("/diary", &with(&[("minutes", typed)])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{typed}: {}", r.body);
+        let list = d.get("/diary").await;
+        assert!(list.body.contains(shown), "{typed} shown as {shown}");
+    }
+    let r = d
+        .post_form("/diary", &with(&[("minutes", "a while")]))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("value=\"a while\""),
+        "what was typed is kept"
+    );
     d.finish().await;
 }
