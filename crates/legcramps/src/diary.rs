@@ -263,7 +263,7 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
     };
     println!(
         "Logged {} ({} {} {}, {}).",
-        id,
+        id.chars().take(8).collect::<String>(),
         episode.duration.human(),
         episode.side,
         episode.site,
@@ -294,28 +294,62 @@ fn everything(
     })
 }
 
-fn print_table(episodes: &[Episode]) {
-    if episodes.is_empty() {
-        println!("No cramps logged in this range.");
-        return;
+/// How long, short: "45s", "3m", "12m 30s".
+fn short_duration(d: Duration) -> String {
+    let (m, s) = (d.seconds() / 60, d.seconds() % 60);
+    match (m, s) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m {s}s"),
     }
-    println!(
-        "{:<36}  {:<17}  {:>9}  {:<11}  {:<6}  {:<6}  {:<8}",
-        "id", "started", "lasted", "where", "asleep", "eased", "severity"
+}
+
+/// The diary as a table that fits 80 columns: the first 8 characters of each id (enough for
+/// `edit` and `delete`), the red flag and the note on lines of their own, wrapped at words.
+fn diary_table(episodes: &[Episode], width: usize) -> String {
+    use std::fmt::Write as _;
+    if episodes.is_empty() {
+        return "No cramps logged in this range.\n".to_owned();
+    }
+    let width = width.clamp(40, 80);
+    let indent = " ".repeat(10);
+    let wrap = |text: &str| {
+        textwrap::wrap(
+            text,
+            textwrap::Options::new(width)
+                .initial_indent(&indent)
+                .subsequent_indent(&indent),
+        )
+        .join("\n")
+    };
+    let mut out = format!(
+        "{:<8}  {:<16}  {:>7}  {:<11}  {:<6} {:<6} {}\n",
+        "id", "started", "lasted", "where", "asleep", "eased", "how bad"
     );
     for e in episodes {
-        println!(
-            "{:<36}  {:<17}  {:>9}  {:<11}  {:<6}  {:<6}  {:<8}{}",
-            e.id.as_str(),
+        let short: String = e.id.as_str().chars().take(8).collect();
+        let _ = writeln!(
+            out,
+            "{short:<8}  {:<16}  {:>7}  {:<11}  {:<6} {:<6} {}",
             e.start.format("%Y-%m-%d %H:%M"),
-            format!("{:.1} min", e.duration.minutes()),
+            short_duration(e.duration),
             format!("{} {}", e.side, e.site),
             if e.asleep { "yes" } else { "no" },
             e.eased.name(),
             e.severity.name(),
-            if e.is_red_flag() { "  RED FLAG" } else { "" }
         );
+        if e.is_red_flag() {
+            let _ = writeln!(out, "{}", wrap("RED FLAG: 10 minutes or more, not eased"));
+        }
+        if let Some(note) = &e.note {
+            let _ = writeln!(out, "{}", wrap(&format!("Note: {}", note.as_str())));
+        }
     }
+    out
+}
+
+fn print_table(episodes: &[Episode]) {
+    print!("{}", diary_table(episodes, width()));
 }
 
 pub(crate) fn list(args: &cli::DiaryListArgs) -> Result<ExitCode> {
@@ -330,14 +364,45 @@ pub(crate) fn list(args: &cli::DiaryListArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The shortest id prefix `edit` and `delete` take (the diary shows 8 characters).
+const MIN_SHORT_ID: usize = 4;
+
+/// The one episode whose id is, or starts with, what was typed (as git takes short ids).
+async fn resolve_id(
+    store: &legcramps_store::Store,
+    me: &Owner,
+    typed: &str,
+) -> Result<legcramps_core::diary::EpisodeId> {
+    use legcramps_core::diary::EpisodeId;
+    let id = EpisodeId::new(typed).map_err(bad)?;
+    if store.get(me, &id).await?.is_some() {
+        return Ok(id);
+    }
+    if id.as_str().len() < MIN_SHORT_ID {
+        return Err(bad(format!(
+            "`{id}` is too short to pick one cramp: give at least {MIN_SHORT_ID} characters of its id (`legcramps diary` shows them)"
+        )));
+    }
+    let found = store.ids_starting(me, &id, 4).await?;
+    match found.as_slice() {
+        [one] => EpisodeId::new(one).map_err(bad),
+        [] => Err(bad(format!("there is no episode {id} in your diary"))),
+        many => Err(bad(format!(
+            "`{id}` is the start of more than one cramp's id ({}{}): give more of it",
+            many.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            if many.len() > 3 { ", ..." } else { "" }
+        ))),
+    }
+}
+
 pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
     crate::remote::local_only(&args.store, "edit")?;
-    let id = legcramps_core::diary::EpisodeId::new(&args.id).map_err(bad)?;
     let f = &args.fields;
     let rt = runtime()?;
     let updated = rt.block_on(async {
         let store = open(&args.store).await?;
         let me = Owner::local();
+        let id = resolve_id(&store, &me, &args.id).await?;
         let Some(mut e) = store.get(&me, &id).await? else {
             return Err(bad(format!("there is no episode {id} in your diary")));
         };
@@ -413,8 +478,7 @@ pub(crate) fn delete(args: &cli::DeleteArgs) -> Result<ExitCode> {
             let n = store.delete_all(&me).await?;
             println!("Deleted everything in your diary ({n} records).");
         } else {
-            let id = legcramps_core::diary::EpisodeId::new(args.id.as_deref().unwrap_or_default())
-                .map_err(bad)?;
+            let id = resolve_id(&store, &me, args.id.as_deref().unwrap_or_default()).await?;
             if !store.delete(&me, &id).await? {
                 return Err(bad(format!("there is no episode {id} in your diary")));
             }

@@ -571,6 +571,27 @@ impl Store {
         })
     }
 
+    /// The owner's episode ids that start with `prefix` (a short id, as git takes the first
+    /// characters of a commit): at most `limit`, in order. Ids are letters, digits and dashes
+    /// (`EpisodeId`), so the prefix holds no `LIKE` wildcard.
+    pub async fn ids_starting(
+        &self,
+        owner: &Owner,
+        prefix: &EpisodeId,
+        limit: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        on_pool!(self, |pool| {
+            Ok(sqlx::query_scalar(&format!(
+                "SELECT id FROM episodes WHERE owner = $1 AND id LIKE $2 AND {VISIBLE} ORDER BY id LIMIT $3"
+            ))
+            .bind(owner.as_str())
+            .bind(format!("{}%", prefix.as_str()))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
     /// The owner's episodes whose local start date is within the range (either end open),
     /// oldest first.
     pub async fn list(

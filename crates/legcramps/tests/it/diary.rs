@@ -65,6 +65,7 @@ fn log_list_edit_delete() {
         .nth(1)
         .expect("an id")
         .to_owned();
+    assert_eq!(id.len(), 8, "the short id: {id}");
     let list = d.run(&["diary"]);
     assert!(
         list.stdout.contains(&id) && list.stdout.contains("2026-11-20 02:10"),
@@ -608,4 +609,65 @@ fn a_bad_data_dir_is_exit_2_on_every_command() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("/dev/null/not-a-directory"), "{args:?}: {err}");
     }
+}
+
+/// Issue 9: the diary fits 80 columns, shows notes and the red flag on lines of their own
+/// (wrapped at words), and `edit` and `delete` take the short id it shows; a prefix that fits
+/// two cramps, or is too short, is an error that says so.
+#[test]
+fn the_diary_fits_80_columns_and_short_ids_work() {
+    let d = Dir::new("short");
+    let json = r#"{"format": "legcramps-diary", "version": 1, "episodes": [
+        {"id": "abcd1111-aaaa", "start": "2026-11-20T02:10:00+00:00", "duration_seconds": 720, "site": "calf", "side": "right", "asleep": true, "eased": "no", "severity": "severe", "note": "It woke me at two and again at four, and the second time I had to stand on the cold kitchen floor for a long while before it let go of my calf", "context": {"exercise": false, "pregnant": false, "short_of_fluids": false}},
+        {"id": "abcd2222-bbbb", "start": "2026-11-21T03:00:00+00:00", "duration_seconds": 90, "site": "other", "side": "right", "asleep": false, "eased": "yes", "severity": "mild", "context": {"exercise": false, "pregnant": false, "short_of_fluids": false}}
+    ], "checks": []}"#;
+    let file = d.file("two.json", json);
+    let imported = d.run(&["import", &file]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let list = d.run(&["diary"]).stdout;
+    for line in list.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    assert!(
+        list.contains("abcd1111  2026-11-20 02:10      12m"),
+        "{list}"
+    );
+    assert!(
+        list.contains("1m 30s") && list.contains("right other"),
+        "{list}"
+    );
+    assert!(
+        list.contains("          RED FLAG: 10 minutes or more, not eased"),
+        "{list}"
+    );
+    assert!(list.contains("          Note: It woke me at two"), "{list}");
+    // Short ids, as shown.
+    let edit = d.run(&["edit", "abcd2222", "--minutes", "2 mins"]);
+    assert_eq!(edit.code, 0, "{}", edit.stderr);
+    assert!(
+        d.run(&["diary"])
+            .stdout
+            .contains("abcd2222  2026-11-21 03:00       2m")
+    );
+    let both = d.run(&["delete", "abcd"]);
+    assert_eq!(both.code, 2);
+    assert!(
+        both.stderr.contains("more than one cramp") && both.stderr.contains("abcd1111-aaaa"),
+        "{}",
+        both.stderr
+    );
+    let short = d.run(&["delete", "abc"]);
+    assert_eq!(short.code, 2);
+    assert!(
+        short.stderr.contains("at least 4 characters"),
+        "{}",
+        short.stderr
+    );
+    assert_eq!(d.run(&["delete", "abcd1111"]).code, 0);
+    assert_eq!(d.run(&["delete", "abcd2"]).code, 0);
+    assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
 }
