@@ -52,6 +52,15 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   await expect(page.getByText('10 minutes or more, not eased').first()).toBeVisible();
   await expectAccessible(page, 'diary list');
   await page.screenshot({ path: info.outputPath('diary-list-1280.png'), fullPage: true });
+  // At 320 px the red-flag tag sits on its own line under the date, and nothing scrolls sideways.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expect.poll(
+    () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    { message: 'the diary list scrolls sideways at 320 px' },
+  ).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: info.outputPath('diary-list-375.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   await page.goto('/diary/patterns?from=2026-11-01&to=2026-11-30');
   await expect(page.locator('svg[role="img"]')).toHaveCount(4);

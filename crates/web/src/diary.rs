@@ -735,12 +735,18 @@ impl FormPage {
 // ---------------------------------------------------------------------------------------------
 // Pages
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 pub(crate) struct ListQuery {
     logged: Option<String>,
     changed: Option<String>,
     deleted: Option<String>,
+    /// Which page of weeks: 1 is the newest.
+    page: Option<String>,
 }
+
+/// Weeks with cramps on one page of the diary list (a setting of the app, not a clinical
+/// figure): enough to see a month at a glance on a phone without scrolling through years.
+pub(crate) const DIARY_WEEKS_PER_PAGE: usize = 4;
 
 /// One row of the diary list.
 #[derive(Debug)]
@@ -754,16 +760,80 @@ pub(crate) struct Row {
     severity: &'static str,
     red_flag: bool,
     note: String,
+    /// What else was going on, for people ("exercise that day", "a new medicine: ...").
+    context: String,
+}
+
+/// One week of the diary list (Monday to Sunday, by the cramps' own dates).
+#[derive(Debug)]
+pub(crate) struct Week {
+    heading: String,
+    count: usize,
+    rows: Vec<Row>,
 }
 
 #[derive(Template)]
 #[template(path = "diary_list.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<Row>,
+    weeks: Vec<Week>,
+    total: usize,
+    page: usize,
+    pages: usize,
     /// Checks the person saved, newest first, with what they were shown then.
     checks: Vec<crate::report::SavedCheckLine>,
     banner: Option<&'static str>,
+}
+
+fn row_of(e: &Episode) -> Row {
+    let mut context = Vec::new();
+    if e.context.exercise {
+        context.push("exercise that day".to_owned());
+    }
+    if let Some(m) = &e.context.new_medication {
+        context.push(format!("a new medicine: {}", m.name()));
+    }
+    if e.context.pregnant {
+        context.push("pregnant".to_owned());
+    }
+    if e.context.short_of_fluids {
+        context.push("short of fluids".to_owned());
+    }
+    Row {
+        id: e.id.to_string(),
+        when: e.start.format("%a %-d %b %Y, %H:%M").to_string(),
+        lasted: e.duration.human(),
+        place: format!("{} {}", e.side.name(), e.site.name()),
+        asleep: if e.asleep { "asleep" } else { "awake" },
+        eased: e.eased.name(),
+        severity: e.severity.name(),
+        red_flag: e.is_red_flag(),
+        note: e
+            .note
+            .as_ref()
+            .map_or(String::new(), |n| n.as_str().to_owned()),
+        context: context.join(", "),
+    }
+}
+
+/// The episodes (newest first) in weeks, Monday to Sunday by each cramp's own date.
+fn weeks_of(episodes: &[Episode]) -> Vec<Week> {
+    let mut weeks: Vec<(chrono::NaiveDate, Vec<Row>)> = Vec::new();
+    for e in episodes {
+        let monday = e.start.date_naive().week(chrono::Weekday::Mon).first_day();
+        match weeks.last_mut() {
+            Some((m, rows)) if *m == monday => rows.push(row_of(e)),
+            _ => weeks.push((monday, vec![row_of(e)])),
+        }
+    }
+    weeks
+        .into_iter()
+        .map(|(monday, rows)| Week {
+            heading: format!("Week beginning {}", monday.format("%A %-d %B %Y")),
+            count: rows.len(),
+            rows,
+        })
+        .collect()
 }
 
 pub(crate) async fn list(
@@ -785,22 +855,19 @@ pub(crate) async fn list(
             .collect(),
         Err(e) => return failed(e),
     };
-    let rows = episodes
-        .iter()
-        .map(|e| Row {
-            id: e.id.to_string(),
-            when: e.start.format("%a %-d %b %Y, %H:%M").to_string(),
-            lasted: e.duration.human(),
-            place: format!("{} {}", e.side.name(), e.site.name()),
-            asleep: if e.asleep { "asleep" } else { "awake" },
-            eased: e.eased.name(),
-            severity: e.severity.name(),
-            red_flag: e.is_red_flag(),
-            note: e
-                .note
-                .as_ref()
-                .map_or(String::new(), |n| n.as_str().to_owned()),
-        })
+    let all_weeks = weeks_of(&episodes);
+    let pages = all_weeks.len().div_ceil(DIARY_WEEKS_PER_PAGE).max(1);
+    // A page that is not a number, or past the end, is the nearest one there is.
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let weeks = all_weeks
+        .into_iter()
+        .skip((page - 1) * DIARY_WEEKS_PER_PAGE)
+        .take(DIARY_WEEKS_PER_PAGE)
         .collect();
     let banner = if q.logged.is_some() {
         Some("Your cramp has been logged.")
@@ -815,7 +882,10 @@ pub(crate) async fn list(
         StatusCode::OK,
         &ListPage {
             layout: Layout::new("Your cramp diary", "diary"),
-            rows,
+            weeks,
+            total: episodes.len(),
+            page,
+            pages,
             checks,
             banner,
         },

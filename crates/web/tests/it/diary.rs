@@ -994,3 +994,56 @@ async fn the_form_takes_durations_as_people_type_them() {
     );
     d.finish().await;
 }
+
+/// Issue 9: the list in weeks (Monday to Sunday) with a count each, four weeks with cramps to
+/// a page, newest first; the red flag and the context on lines of their own.
+#[tokio::test]
+async fn the_list_is_in_weeks_with_counts_and_pages() {
+    let d = Diary::new().await;
+    // Six weeks of October and November 2026, two cramps in the week of Monday 16 November.
+    for (day, month) in [
+        ("20", "11"),
+        ("17", "11"),
+        ("10", "11"),
+        ("3", "11"),
+        ("27", "10"),
+        ("20", "10"),
+        ("13", "10"),
+    ] {
+        let r = d
+            .post_form(
+                "/diary",
+                &with(&[("start-day", day), ("start-month", month)]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{day}/{month}: {}", r.body);
+    }
+    let first = d.get("/diary").await.body;
+    assert!(first.contains("7 in all. Page 1 of 2."), "{first}");
+    assert!(first.contains("Week beginning Monday 16 November 2026: 2 cramps"));
+    assert!(first.contains("Week beginning Monday 26 October 2026: 1 cramp<"));
+    assert!(
+        !first.contains("19 October 2026"),
+        "the fifth week is on page 2"
+    );
+    assert!(first.contains("href=\"/diary?page=2\""));
+    assert!(first.contains("Also: exercise that day, a new medicine: Example tablets"));
+    let second = d.get("/diary?page=2").await.body;
+    assert!(second.contains("Week beginning Monday 19 October 2026: 1 cramp<"));
+    assert!(second.contains("Week beginning Monday 12 October 2026: 1 cramp<"));
+    assert!(second.contains("Newer cramps") && !second.contains("Older cramps"));
+    // A page that is not there is the nearest that is; never an error.
+    for odd in ["99", "0", "x", "-1"] {
+        let r = d.get(&format!("/diary?page={odd}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{odd}");
+    }
+    // The red flag has a line of its own.
+    d.post_form("/diary", &with(&[("minutes", "12"), ("eased", "no")]))
+        .await;
+    let flagged = d.get("/diary").await.body;
+    assert!(
+        flagged
+            .contains("<span class=\"legcramps-flag\"><strong class=\"nhsuk-tag nhsuk-tag--red\">")
+    );
+    d.finish().await;
+}
