@@ -52,6 +52,15 @@ pub struct Week {
     pub cramps: u32,
     /// Distinct dates with a cramp during sleep.
     pub disturbed_nights: u32,
+    /// Days of this week inside the range, 1 to 7: fewer than 7 for a week the range cuts
+    /// (the week going on now, say), which is shown as partial rather than as a drop.
+    pub days: u32,
+}
+
+impl Week {
+    pub fn is_partial(&self) -> bool {
+        self.days < 7
+    }
 }
 
 /// A GP trigger the guidance names, with the counts behind it.
@@ -77,7 +86,9 @@ pub struct Summary {
     pub asleep: usize,
     pub longest: Option<Duration>,
     pub median: Option<Duration>,
-    /// Every week in the range, oldest first, including weeks with no cramps.
+    /// Every week in the range, oldest first, including weeks with no cramps, but none
+    /// before the week of the first cramp ever logged (see [`summarise_since`]): weeks before
+    /// the diary began are not zeros.
     pub weeks: Vec<Week>,
     /// Episodes by local hour of starting (0 to 23).
     pub by_hour: [u32; 24],
@@ -136,11 +147,26 @@ fn monday(d: NaiveDate) -> NaiveDate {
 }
 
 /// Summarise the episodes whose local start date is within `from..=to`. Episodes outside the
-/// range are ignored, so callers may pass more than they need.
+/// range are ignored, so callers may pass more than they need. The weeks start at the week of
+/// the earliest episode passed, if that is later than `from`; [`summarise_since`] takes the
+/// date of the diary's first cramp when the caller passes only the range.
 pub fn summarise(
     episodes: &[Episode],
     from: NaiveDate,
     to: NaiveDate,
+    settings: Settings,
+) -> Summary {
+    let first = episodes.iter().map(|e| e.start.date_naive()).min();
+    summarise_since(episodes, from, to, first, settings)
+}
+
+/// [`summarise`], with the date of the first cramp ever logged (`None`: none yet): the weeks
+/// before its week are left out, not shown as zeros.
+pub fn summarise_since(
+    episodes: &[Episode],
+    from: NaiveDate,
+    to: NaiveDate,
+    first_logged: Option<NaiveDate>,
     settings: Settings,
 ) -> Summary {
     let mut selected: Vec<&Episode> = episodes
@@ -149,13 +175,21 @@ pub fn summarise(
         .collect();
     selected.sort_by_key(|e| (e.start, e.id.clone()));
 
+    // The range's first day, moved on to the first logged cramp's day if that is later.
+    let start = match first_logged {
+        Some(first) if first > from => first.min(to),
+        _ => from,
+    };
     let mut weeks = Vec::new();
-    let mut w = monday(from);
+    let mut w = monday(start);
     while w <= to {
+        let first_day = w.max(start);
+        let last_day = (w + Days::days(6)).min(to);
         weeks.push(Week {
             starts: w,
             cramps: 0,
             disturbed_nights: 0,
+            days: u32::try_from((last_day - first_day).num_days() + 1).unwrap_or(7),
         });
         w += Days::days(7);
     }
@@ -170,7 +204,8 @@ pub fn summarise(
 
     for e in &selected {
         let date = e.start.date_naive();
-        let week = ((monday(date) - monday(from)).num_days() / 7) as usize;
+        let week =
+            usize::try_from((monday(date) - monday(start)).num_days() / 7).unwrap_or(usize::MAX);
         if let Some(wk) = weeks.get_mut(week) {
             wk.cramps += 1;
             if e.asleep && !nights[week].contains(&date) {

@@ -16,7 +16,7 @@ use legcramps_core::diary::{
     Context, Duration, Eased, Episode, Invalid, Medication, Note, Severity, Side, Site, parse_date,
     parse_start,
 };
-use legcramps_core::patterns::{DURATION_BANDS, Settings, summarise};
+use legcramps_core::patterns::{DURATION_BANDS, Settings, summarise_since};
 use legcramps_store::{Owner, Store, default_data_dir, new_id};
 
 use crate::BadInput;
@@ -510,22 +510,25 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         disturbed_nights_per_week: args.settings.disturbed_nights_per_week,
         ..Settings::default()
     };
-    let (episodes, checks) = if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
-        let file = remote.everything(Some(from), Some(to))?;
-        // The checks of the whole diary, as locally (the summary lists them all).
-        let all = remote.everything(None, None)?;
-        (file.episodes, all.checks)
-    } else {
-        let rt = runtime()?;
-        rt.block_on(async {
-            let store = open(&args.store).await?;
-            let episodes = store.list(&Owner::local(), Some(from), Some(to)).await?;
-            let checks = store.checks(&Owner::local()).await?;
-            store.close().await;
-            anyhow::Ok((episodes, checks))
-        })?
-    };
-    let summary = summarise(&episodes, from, to, settings);
+    let (episodes, checks, first) =
+        if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
+            let file = remote.everything(Some(from), Some(to))?;
+            // The checks of the whole diary, as locally (the summary lists them all).
+            let all = remote.everything(None, None)?;
+            let first = all.episodes.iter().map(|e| e.start.date_naive()).min();
+            (file.episodes, all.checks, first)
+        } else {
+            let rt = runtime()?;
+            rt.block_on(async {
+                let store = open(&args.store).await?;
+                let episodes = store.list(&Owner::local(), Some(from), Some(to)).await?;
+                let checks = store.checks(&Owner::local()).await?;
+                let first = store.first_logged(&Owner::local()).await?;
+                store.close().await;
+                anyhow::Ok((episodes, checks, first))
+            })?
+        };
+    let summary = summarise_since(&episodes, from, to, first, settings);
     if let Some(path) = &args.html {
         let html = legcramps_web::report::gp_summary_file(&summary, &checks, &settings, now());
         std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;

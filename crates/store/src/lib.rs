@@ -571,6 +571,22 @@ impl Store {
         })
     }
 
+    /// The local date of the owner's first cramp, if any (so patterns do not draw the weeks
+    /// before the diary began as zeros).
+    pub async fn first_logged(&self, owner: &Owner) -> Result<Option<NaiveDate>, StoreError> {
+        let first: Option<String> = on_pool!(self, |pool| {
+            sqlx::query_scalar(&format!(
+                "SELECT MIN(local_date) FROM episodes WHERE owner = $1 AND {VISIBLE}"
+            ))
+            .bind(owner.as_str())
+            .fetch_one(pool)
+            .await
+        })?;
+        first
+            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(corrupt))
+            .transpose()
+    }
+
     /// The owner's episode ids that start with `prefix` (a short id, as git takes the first
     /// characters of a commit): at most `limit`, in order. Ids are letters, digits and dashes
     /// (`EpisodeId`), so the prefix holds no `LIKE` wildcard.

@@ -5,7 +5,29 @@
 use std::fmt::Write;
 
 use legcramps_core::diary::{Side, Site};
-use legcramps_core::patterns::{DURATION_BANDS, Summary};
+use legcramps_core::patterns::{DURATION_BANDS, Settings, Summary};
+
+/// The first hour on the time-of-day chart: the day runs from 18:00 to 17:59, so a night's
+/// cramps sit together in the middle instead of being split at midnight.
+pub(crate) const DAY_STARTS_AT: usize = 18;
+
+/// One bar: its label, its value, and whether it covers only part of its span (a week the
+/// range cuts), drawn hatched and labelled so it is not read as a drop.
+pub(crate) struct Bar {
+    label: String,
+    value: u32,
+    partial: bool,
+}
+
+impl Bar {
+    fn whole(label: String, value: u32) -> Bar {
+        Bar {
+            label,
+            value,
+            partial: false,
+        }
+    }
+}
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -14,10 +36,24 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A bar chart: one bar per (label, value); every `label_every`th label is drawn.
-fn bars(id: &str, title: &str, desc: &str, data: &[(String, u32)], label_every: usize) -> String {
+/// A bar chart: one bar per [`Bar`]; every `label_every`th label is drawn; `line` draws a
+/// dashed level across the chart with its words (a setting, say).
+fn bars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    data: &[Bar],
+    label_every: usize,
+    line: Option<(u32, &str)>,
+) -> String {
     let (w, h, left, bottom, top) = (640.0_f64, 240.0_f64, 44.0_f64, 44.0_f64, 16.0_f64);
-    let max = data.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let max = data
+        .iter()
+        .map(|b| b.value)
+        .chain(line.map(|(v, _)| v))
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let n = data.len().max(1) as f64;
     let slot = (w - left - 8.0) / n;
     let bar = (slot * 0.7).max(1.0);
@@ -38,13 +74,22 @@ fn bars(id: &str, title: &str, desc: &str, data: &[(String, u32)], label_every: 
         ty = top + 4.0,
         base = top + plot,
     );
-    for (i, (label, v)) in data.iter().enumerate() {
+    if data.iter().any(|b| b.partial) {
+        s.push_str(r##"<defs><pattern id="partial-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="8" stroke="#005eb8" stroke-width="4"/></pattern></defs>"##);
+    }
+    for (i, b) in data.iter().enumerate() {
+        let (label, v) = (&b.label, b.value);
         let x = left + slot * i as f64 + (slot - bar) / 2.0;
-        let bh = plot * f64::from(*v) / f64::from(max);
+        let bh = plot * f64::from(v) / f64::from(max);
         let y = top + plot - bh;
+        let (fill, note) = if b.partial {
+            ("url(#partial-hatch)", " (part of the week only)")
+        } else {
+            ("#005eb8", "")
+        };
         let _ = write!(
             s,
-            r##"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{bh:.1}" fill="#005eb8"><title>{}: {v}</title></rect>"##,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{bh:.1}" fill="{fill}" stroke="#005eb8"><title>{}: {v}{note}</title></rect>"##,
             esc(label)
         );
         if i % label_every.max(1) == 0 {
@@ -57,15 +102,29 @@ fn bars(id: &str, title: &str, desc: &str, data: &[(String, u32)], label_every: 
             );
         }
     }
+    if let Some((level, words)) = line {
+        let y = top + plot - plot * f64::from(level) / f64::from(max);
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{x2}" y2="{y:.1}" stroke="#212b32" stroke-width="2" stroke-dasharray="8 6"/><text x="{x2}" y="{ty:.1}" font-size="16" text-anchor="end" fill="#212b32">{}</text>"##,
+            esc(words),
+            x2 = w - 4.0,
+            ty = y - 6.0,
+        );
+    }
     s.push_str("</svg>");
     s
 }
 
-pub(crate) fn per_week(summary: &Summary) -> String {
-    let data: Vec<(String, u32)> = summary
+pub(crate) fn per_week(summary: &Summary, settings: &Settings) -> String {
+    let data: Vec<Bar> = summary
         .weeks
         .iter()
-        .map(|w| (w.starts.format("%-d %b").to_string(), w.cramps))
+        .map(|w| Bar {
+            label: w.starts.format("%-d %b").to_string(),
+            value: w.cramps,
+            partial: w.is_partial(),
+        })
         .collect();
     let busiest = summary.weeks.iter().max_by_key(|w| w.cramps);
     let desc = match busiest {
@@ -78,46 +137,86 @@ pub(crate) fn per_week(summary: &Summary) -> String {
         ),
         _ => "No cramps logged in this period.".to_owned(),
     };
+    let partial = summary
+        .weeks
+        .iter()
+        .filter(|w| w.is_partial())
+        .map(|w| {
+            format!(
+                "the week starting {} counts {} day{} only",
+                w.starts.format("%-d %B"),
+                w.days,
+                if w.days == 1 { "" } else { "s" }
+            )
+        })
+        .collect::<Vec<_>>();
+    let desc = if partial.is_empty() {
+        desc
+    } else {
+        format!(
+            "{desc} Hatched bars are part weeks: {}.",
+            partial.join("; ")
+        )
+    };
     let every = (data.len() / 5).max(1);
-    bars("per-week", "Cramps per week", &desc, &data, every)
+    let words = format!(
+        "frequent: {} a week (a setting)",
+        settings.frequent_per_week
+    );
+    bars(
+        "per-week",
+        "Cramps per week",
+        &format!(
+            "{desc} The dashed line is where the diary calls cramps frequent, {} a week, a setting of the app.",
+            settings.frequent_per_week
+        ),
+        &data,
+        every,
+        Some((settings.frequent_per_week, &words)),
+    )
 }
 
 pub(crate) fn by_hour(summary: &Summary) -> String {
-    let data: Vec<(String, u32)> = summary
-        .by_hour
-        .iter()
-        .enumerate()
-        .map(|(h, n)| (format!("{h:02}"), *n))
+    let data: Vec<Bar> = (0..24)
+        .map(|i| (DAY_STARTS_AT + i) % 24)
+        .map(|h| Bar::whole(format!("{h:02}"), summary.by_hour[h]))
         .collect();
     let peak = summary.by_hour.iter().enumerate().max_by_key(|(_, n)| **n);
     let desc = match peak {
         Some((h, n)) if *n > 0 => format!(
-            "When cramps started, by hour of the day. {} of {} started at night; the busiest hour was {h:02}:00 to {:02}:00 with {n}.",
+            "When cramps started, by hour, from 18:00 to 17:59 so that each night is in one piece. {} of {} started at night; the busiest hour was {h:02}:00 to {:02}:00 with {n}.",
             summary.at_night,
             summary.count,
             (h + 1) % 24
         ),
         _ => "No cramps logged in this period.".to_owned(),
     };
-    bars("by-hour", "Time of day cramps started", &desc, &data, 6)
+    bars(
+        "by-hour",
+        "Time of day cramps started",
+        &desc,
+        &data,
+        6,
+        None,
+    )
 }
 
 pub(crate) fn durations(summary: &Summary) -> String {
-    let data: Vec<(String, u32)> = DURATION_BANDS
+    let data: Vec<Bar> = DURATION_BANDS
         .iter()
         .zip(summary.duration_bands)
-        .map(|(l, n)| ((*l).to_owned(), n))
+        .map(|(l, n)| Bar::whole((*l).to_owned(), n))
         .collect();
     let desc = format!(
         "How long cramps lasted: {}. Longest {}, median {}.",
         data.iter()
-            .map(|(l, n)| format!("{l}: {n}"))
+            .map(|b| format!("{}: {}", b.label, b.value))
             .collect::<Vec<_>>()
             .join("; "),
         summary.longest.map_or("none".into(), |d| d.human()),
         summary.median.map_or("none".into(), |d| d.human())
     );
-    bars("durations", "How long cramps lasted", &desc, &data, 1)
+    bars("durations", "How long cramps lasted", &desc, &data, 1, None)
 }
 
 /// Two legs, front view, with a circle at the calf, thigh and foot of each, sized and labelled

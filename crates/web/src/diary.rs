@@ -27,7 +27,7 @@ use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Invalid, MAX_NOTE_CHARS, Medication, Note,
     Severity, Side, Site, parse_date,
 };
-use legcramps_core::patterns::{Summary, summarise};
+use legcramps_core::patterns::{Summary, summarise_since};
 use legcramps_store::{Owner, Store, new_id};
 use serde::Deserialize;
 
@@ -1236,8 +1236,9 @@ async fn summary_for(
         .await
         .map_err(failed)?;
     let checks = store.checks(owner).await.map_err(failed)?;
+    let first = store.first_logged(owner).await.map_err(failed)?;
     Ok((
-        summarise(&episodes, from, to, cfg.settings),
+        summarise_since(&episodes, from, to, first, cfg.settings),
         episodes,
         checks,
     ))
@@ -1272,12 +1273,15 @@ pub(crate) async fn patterns(
         hour_chart: charts::by_hour(&summary),
         duration_chart: charts::durations(&summary),
         legs_chart: charts::leg_diagram(&episodes),
-        hours: summary
-            .by_hour
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(h, n)| (format!("{h:02}:00 to {:02}:00", (h + 1) % 24), *n))
+        hours: (0..24)
+            .map(|i| (charts::DAY_STARTS_AT + i) % 24)
+            .filter(|h| summary.by_hour[*h] > 0)
+            .map(|h| {
+                (
+                    format!("{h:02}:00 to {:02}:00", (h + 1) % 24),
+                    summary.by_hour[h],
+                )
+            })
             .collect(),
         v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset())
             .with_checks(&checks),

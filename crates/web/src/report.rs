@@ -79,7 +79,7 @@ impl<'a> SummaryView<'a> {
                 .zip(s.duration_bands)
                 .collect(),
             triggers: triggers(s),
-            per_week_chart: charts::per_week(s),
+            per_week_chart: charts::per_week(s, settings),
             checks: Vec::new(),
             content_version: CONTENT_VERSION,
         }

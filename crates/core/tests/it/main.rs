@@ -4,6 +4,7 @@
 mod coverage;
 mod durations;
 mod flow;
+mod patterns;
 mod readability;
 mod safety;
 mod scenarios;

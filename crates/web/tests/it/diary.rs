@@ -482,7 +482,27 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
         4,
         "four charts, each an image with a text alternative"
     );
-    assert!(r.body.contains("<desc id=\"per-week-desc\">4 cramps over 6 weeks; the most in one week was 4, in the week starting 16 November 2026.</desc>"));
+    // Issue 9: the weeks begin with the first cramp (16 November), not with the range (the
+    // two empty weeks before the diary began are not zeros); the week the range cuts (30
+    // November, one day of it) is a part week; the dashed line is the "frequent" setting.
+    assert!(
+        r.body.contains("<desc id=\"per-week-desc\">4 cramps over 3 weeks; the most in one week was 4, in the week starting 16 November 2026. Hatched bars are part weeks: the week starting 30 November counts 1 day only. The dashed line is where the diary calls cramps frequent, 3 a week, a setting of the app.</desc>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("30 Nov 2026 (part week: 1 day)"));
+    assert!(r.body.contains("frequent: 3 a week (a setting)"));
+    // The time of day runs from 18:00, so the night is one piece: the first bar is 18.
+    let hours = r
+        .body
+        .split("id=\"by-hour-desc\"")
+        .nth(1)
+        .unwrap_or_default();
+    let first_label = hours
+        .split("text-anchor=\"middle\" fill=\"#212b32\">")
+        .nth(1)
+        .and_then(|t| t.split('<').next());
+    assert_eq!(first_label, Some("18"));
     assert!(
         r.body.contains("Frequent cramps"),
         "the GP trigger is shown"
