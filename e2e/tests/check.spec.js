@@ -97,3 +97,12 @@ test('an urgent outcome can be changed from the outcome page', async ({ page }) 
   await answer(page, 'yes');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone your GP surgery now');
 });
+
+test('from the home page the check starts in one press, and the diary is linked', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: 'Keep a record of your cramps' })).toHaveAttribute('href', '/diary');
+  await page.getByRole('button', { name: 'Start the check' }).click();
+  // The first question, not a second start page.
+  await expect(page.locator('#breathless_or_chest_pain')).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Start now' })).toHaveCount(0);
+});

@@ -10,8 +10,14 @@ const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag
 async function expectAccessible(page, what) {
   let results;
   const jsEnabled = test.info().project.use.javaScriptEnabled !== false;
+  // WCAG 2.2 AA, and the best-practice "region" rule (all content inside landmarks: issue 9).
+  const scan = async (p) => {
+    const wcag = await new AxeBuilder({ page: p }).withTags(WCAG_22_AA).analyze();
+    const region = await new AxeBuilder({ page: p }).withRules(['region']).analyze();
+    return { violations: [...wcag.violations, ...region.violations] };
+  };
   if (jsEnabled) {
-    results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
+    results = await scan(page);
   } else {
     const html = await page.content();
     const url = page.url();
@@ -28,7 +34,7 @@ async function expectAccessible(page, what) {
         return route.continue();
       });
       await mirror.goto(url);
-      results = await new AxeBuilder({ page: mirror }).withTags(WCAG_22_AA).analyze();
+      results = await scan(mirror);
     } finally {
       await context.close();
     }
