@@ -115,6 +115,7 @@ fn main() {
                 hosts: legcramps_web::HostCheck::Loopback,
             },
             settings: Settings::default(),
+            time_zone: legcramps_web::UK_TIME,
         };
         tokio::spawn(legcramps_web::serve(
             listener,

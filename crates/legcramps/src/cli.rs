@@ -378,6 +378,10 @@ pub(crate) struct ServeArgs {
         value_name = "IP"
     )]
     pub(crate) trusted_proxy: Vec<std::net::IpAddr>,
+    /// The time zone the diary's forms read and show times in, by its IANA name (shown to
+    /// people as "UK time" for Europe/London)
+    #[arg(long, env = "LEGCRAMPS_TIME_ZONE", default_value = "Europe/London", value_parser = parse_zone, value_name = "ZONE")]
+    pub(crate) time_zone: chrono_tz::Tz,
     /// Seconds a client has to send a request's headers once it has started them
     #[arg(long, env = "LEGCRAMPS_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
     pub(crate) header_read_timeout: u64,
@@ -455,4 +459,11 @@ pub(crate) struct StretchArgs {
     /// How many seconds to hold each stretch (1 to 60)
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub(crate) hold: u32,
+}
+
+/// `--time-zone`: an IANA zone name, or an error that says what one looks like.
+fn parse_zone(text: &str) -> Result<chrono_tz::Tz, String> {
+    legcramps_web::parse_time_zone(text).ok_or_else(|| {
+        format!("`{text}` is not a time zone name: use one like Europe/London or Europe/Dublin")
+    })
 }

@@ -159,6 +159,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                 disturbed_nights_per_week: args.settings.disturbed_nights_per_week,
                 ..Settings::default()
             },
+            time_zone: args.time_zone,
         };
         tracing::info!(
             addr = %local,

@@ -19,7 +19,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{FixedOffset, Local, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{Local, NaiveDate, NaiveTime, TimeZone, Utc};
 use legcramps_contract::diary_io::{DiaryFile, SavedCheck, new_episode_from_json, to_csv, to_json};
 use legcramps_contract::{fhir, ics};
 use legcramps_core::Level;
@@ -346,13 +346,14 @@ pub(crate) struct Opt {
 
 /// What the form shows: the values typed (so nothing is lost when there is an error), and the
 /// errors by field.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct FormValues {
     day: String,
     month: String,
     year: String,
     time: String,
-    offset: String,
+    /// The time zone the date and time are in (the server's setting: UK time by default).
+    zone: chrono_tz::Tz,
     minutes: String,
     site: String,
     side: String,
@@ -367,37 +368,63 @@ pub(crate) struct FormValues {
     medication_started: String,
 }
 
-fn offset_text(o: FixedOffset) -> String {
-    let secs = o.local_minus_utc();
-    let sign = if secs < 0 { '-' } else { '+' };
-    format!(
-        "{sign}{:02}:{:02}",
-        secs.abs() / 3600,
-        secs.abs() % 3600 / 60
-    )
+/// How the time zone is named for people: "UK time" for Europe/London, else its name.
+pub(crate) fn zone_label(zone: chrono_tz::Tz) -> String {
+    if zone == chrono_tz::Europe::London {
+        "UK time".to_owned()
+    } else {
+        format!("{} time", zone.name())
+    }
 }
 
 impl FormValues {
-    fn for_now() -> Self {
-        let now = Local::now().fixed_offset();
+    fn empty(zone: chrono_tz::Tz) -> Self {
+        FormValues {
+            day: String::new(),
+            month: String::new(),
+            year: String::new(),
+            time: String::new(),
+            zone,
+            minutes: String::new(),
+            site: String::new(),
+            side: String::new(),
+            asleep: String::new(),
+            eased: String::new(),
+            severity: String::new(),
+            note: String::new(),
+            exercise: false,
+            pregnant: false,
+            short_of_fluids: false,
+            medication: String::new(),
+            medication_started: String::new(),
+        }
+    }
+
+    fn for_now(zone: chrono_tz::Tz) -> Self {
+        let now = Utc::now().with_timezone(&zone);
         FormValues {
             day: now.format("%-d").to_string(),
             month: now.format("%-m").to_string(),
             year: now.format("%Y").to_string(),
             time: now.format("%H:%M").to_string(),
-            offset: offset_text(*now.offset()),
-            ..FormValues::default()
+            ..FormValues::empty(zone)
         }
     }
 
-    fn from_episode(e: &Episode) -> Self {
+    fn zone_label(&self) -> String {
+        zone_label(self.zone)
+    }
+
+    fn from_episode(e: &Episode, zone: chrono_tz::Tz) -> Self {
         let med = e.context.new_medication.as_ref();
+        // Shown in the server's zone, whatever offset it was logged with.
+        let start = e.start.with_timezone(&zone);
         FormValues {
-            day: e.start.format("%-d").to_string(),
-            month: e.start.format("%-m").to_string(),
-            year: e.start.format("%Y").to_string(),
-            time: e.start.format("%H:%M").to_string(),
-            offset: offset_text(*e.start.offset()),
+            day: start.format("%-d").to_string(),
+            month: start.format("%-m").to_string(),
+            year: start.format("%Y").to_string(),
+            time: start.format("%H:%M").to_string(),
+            zone,
             minutes: {
                 let m = e.duration.minutes();
                 if (m * 60.0).round() % 60.0 == 0.0 {
@@ -425,8 +452,8 @@ impl FormValues {
         }
     }
 
-    fn from_form(body: &[u8]) -> Self {
-        let mut v = FormValues::default();
+    fn from_form(body: &[u8], zone: chrono_tz::Tz) -> Self {
+        let mut v = FormValues::empty(zone);
         for (k, val) in form_urlencoded::parse(body) {
             let val = val.into_owned();
             match k.as_ref() {
@@ -434,7 +461,6 @@ impl FormValues {
                 "start-month" => v.month = val,
                 "start-year" => v.year = val,
                 "start-time" => v.time = val,
-                "offset" => v.offset = val,
                 "minutes" => v.minutes = val,
                 "site" => v.site = val,
                 "side" => v.side = val,
@@ -471,34 +497,46 @@ impl FormValues {
             _ => None,
         };
         let time = NaiveTime::parse_from_str(self.time.trim(), "%H:%M").ok();
-        let offset = parse_offset(&self.offset);
         let mut start = None;
-        match (date, time, offset) {
-            (None, _, _) => check(
+        match (date, time) {
+            (None, _) => check(
                 "start-day",
                 Err("Enter a real date, for example 20 11 2026".into()),
             ),
-            (_, None, _) => check(
+            (_, None) => check(
                 "start-time",
                 Err("Enter the time on the 24-hour clock, for example 02:10".into()),
             ),
-            (_, _, None) => check(
-                "start-day",
-                Err("The time zone offset is not valid; reload the page".into()),
-            ),
-            (Some(d), Some(t), Some(o)) => match o.from_local_datetime(&d.and_time(t)).single() {
-                Some(dt) if dt > Utc::now().fixed_offset() + chrono::Duration::minutes(5) => {
-                    check(
-                        "start-day",
-                        Err("The date and time must not be in the future".into()),
-                    );
+            (Some(d), Some(t)) => {
+                // In the server's zone. The hour the clocks go back happens twice: the first is
+                // taken. The hour they go forward never happens: that is an error, said so.
+                match self.zone.from_local_datetime(&d.and_time(t)).earliest() {
+                    Some(local) => {
+                        let dt = local.fixed_offset();
+                        if dt > Utc::now().fixed_offset() + chrono::Duration::minutes(5) {
+                            check(
+                                "start-day",
+                                Err("The date and time must not be in the future".into()),
+                            );
+                        } else {
+                            match Episode::check_start(dt) {
+                                Ok(dt) => start = Some(dt),
+                                Err(e) => {
+                                    check("start-day", Err(format!("The date {}", e.message)));
+                                }
+                            }
+                        }
+                    }
+                    None => check(
+                        "start-time",
+                        Err(format!(
+                            "{} did not happen on that day in {} (the clocks went forward): check the time",
+                            t.format("%H:%M"),
+                            zone_label(self.zone)
+                        )),
+                    ),
                 }
-                Some(dt) => match Episode::check_start(dt) {
-                    Ok(dt) => start = Some(dt),
-                    Err(e) => check("start-day", Err(format!("The date {}", e.message))),
-                },
-                None => check("start-day", Err("Enter a real date and time".into())),
-            },
+            }
         }
         let duration = if self.minutes.trim().is_empty() {
             Err("Enter how long the cramp lasted, like 3, 2 mins, 90s or 1:30".to_owned())
@@ -609,28 +647,6 @@ impl FormValues {
             _ => Err(errors),
         }
     }
-}
-
-/// A UTC offset as the form sends it ("+01:00"), within ±18:00 (the widest any time zone
-/// uses); anything else is refused rather than wrapped or guessed.
-pub(crate) fn parse_offset(s: &str) -> Option<FixedOffset> {
-    let s = s.trim();
-    let (sign, rest) = match s.as_bytes().first()? {
-        b'+' => (1, &s[1..]),
-        b'-' => (-1, &s[1..]),
-        _ => return None,
-    };
-    let (h, m) = rest.split_once(':')?;
-    let all_digits =
-        |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(h) || !all_digits(m) {
-        return None;
-    }
-    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-    if m >= 60 || h * 60 + m > 18 * 60 {
-        return None;
-    }
-    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
 fn options(
@@ -892,14 +908,14 @@ pub(crate) async fn list(
     )
 }
 
-pub(crate) async fn new_form() -> Response {
+pub(crate) async fn new_form(State(cfg): State<Shared>) -> Response {
     render(
         StatusCode::OK,
         &FormPage::new(
             "/diary".into(),
             "Log a cramp",
             "Save",
-            FormValues::for_now(),
+            FormValues::for_now(cfg.time_zone),
             Vec::new(),
         ),
     )
@@ -957,7 +973,7 @@ pub(crate) async fn create(
     if !form_is_utf8(&body) {
         return not_utf8();
     }
-    let v = FormValues::from_form(&body);
+    let v = FormValues::from_form(&body, cfg.time_zone);
     match dates_checked(v.episode(new_id())) {
         Err(errors) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1024,7 +1040,7 @@ pub(crate) async fn edit_form(
                 format!("/diary/{}", e.id),
                 "Change a cramp",
                 "Save changes",
-                FormValues::from_episode(&e),
+                FormValues::from_episode(&e, cfg.time_zone),
                 Vec::new(),
             ),
         ),
@@ -1044,7 +1060,7 @@ pub(crate) async fn update(
     let Some(id) = parse_id(&id) else {
         return crate::pages::not_found().await;
     };
-    let v = FormValues::from_form(&body);
+    let v = FormValues::from_form(&body, cfg.time_zone);
     match dates_checked(v.episode(id.clone())) {
         Err(errors) => render(
             StatusCode::UNPROCESSABLE_ENTITY,

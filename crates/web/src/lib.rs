@@ -145,6 +145,17 @@ pub struct AppConfig {
     pub diary: DiaryAccess,
     /// Product settings for the diary's patterns (not clinical facts).
     pub settings: Settings,
+    /// The zone the diary's forms read and show times in (`serve --time-zone`; default
+    /// Europe/London, shown as "UK time").
+    pub time_zone: chrono_tz::Tz,
+}
+
+/// The default zone: UK time.
+pub const UK_TIME: chrono_tz::Tz = chrono_tz::Europe::London;
+
+/// A time zone by its IANA name ("Europe/London"), for `serve --time-zone`.
+pub fn parse_time_zone(name: &str) -> Option<chrono_tz::Tz> {
+    name.trim().parse().ok()
 }
 
 pub(crate) type Shared = Arc<AppConfig>;
@@ -158,6 +169,7 @@ pub fn router() -> Router {
     app(AppConfig {
         diary: DiaryAccess::Off("this server was started without a diary".to_owned()),
         settings: Settings::default(),
+        time_zone: UK_TIME,
     })
 }
 

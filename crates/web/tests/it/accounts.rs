@@ -52,6 +52,7 @@ impl Hosted {
                 site: self.site.clone(),
             },
             settings: Settings::default(),
+            time_zone: legcramps_web::UK_TIME,
         })
     }
 

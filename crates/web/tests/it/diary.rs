@@ -36,6 +36,7 @@ impl Diary {
                 hosts: legcramps_web::HostCheck::Loopback,
             },
             settings: Settings::default(),
+            time_zone: legcramps_web::UK_TIME,
         })
     }
 
@@ -351,28 +352,71 @@ async fn edit_and_delete() {
     d.finish().await;
 }
 
-/// Hardening finding 6: `parse_offset` multiplied hours by 3600 in an i32, so `+1193046:00`
-/// wrapped round and was stored as −00:28:16. Offsets are now within ±18:00, or refused.
+/// Hardening finding 6 was an offset field that could overflow. Issue 9 removed the field: the
+/// form's date and time are read in the server's zone (UK time by default), so no offset a
+/// client sends is read at all; summer and winter times get their own offsets; the hour the
+/// clocks skip is an error that says so, and the hour that happens twice is the first.
 #[tokio::test]
-async fn the_time_zone_offset_cannot_overflow() {
+async fn times_are_read_in_uk_time_and_no_offset_is_taken_from_the_form() {
     let d = Diary::new().await;
-    for offset in [
-        "+1193046:00",
-        "+18:01",
-        "-19:00",
-        "+01:60",
-        "+1:0000",
-        "01:00",
-        "+-1:00",
-    ] {
-        let r = d.post_form("/diary", &with(&[("offset", offset)])).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{offset}");
-    }
-    assert_eq!(d.count().await, 0, "nothing was stored");
-    for offset in ["+18:00", "-12:00", "+05:45", "+00:00"] {
-        let r = d.post_form("/diary", &with(&[("offset", offset)])).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{offset}");
-    }
+    let r = d
+        .post_form("/diary", &with(&[("offset", "+1193046:00")]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "a sent offset is ignored");
+    let form = d.get("/diary/new").await.body;
+    assert!(form.contains("Time it started (UK time)"), "{form}");
+    assert!(!form.contains("UTC"), "never UTC+00:00 on the form");
+    // Summer: 02:10 in UK time is 01:10 UTC.
+    let r = d
+        .post_form(
+            "/diary",
+            &with(&[
+                ("start-day", "20"),
+                ("start-month", "7"),
+                ("note", "summer"),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let json = d.get("/diary/export.json").await.body;
+    assert!(json.contains("2026-07-20T02:10:00+01:00"), "{json}");
+    assert!(json.contains("2026-11-20T02:10:00+00:00"), "{json}");
+    // 29 March 2026: the clocks went forward at 01:00, so 01:30 never happened.
+    let r = d
+        .post_form(
+            "/diary",
+            &with(&[
+                ("start-day", "29"),
+                ("start-month", "3"),
+                ("start-time", "01:30"),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("01:30 did not happen on that day in UK time"),
+        "{}",
+        r.body
+    );
+    // 25 October 2026: 01:30 happened twice; the first (British Summer Time) is taken.
+    let r = d
+        .post_form(
+            "/diary",
+            &with(&[
+                ("start-day", "25"),
+                ("start-month", "10"),
+                ("start-time", "01:30"),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        d.get("/diary/export.json")
+            .await
+            .body
+            .contains("2026-10-25T01:30:00+01:00")
+    );
     d.finish().await;
 }
 
@@ -387,6 +431,7 @@ async fn an_allow_list_of_hosts_refuses_every_other_name() {
                 hosts: legcramps_web::HostCheck::Allowed(vec!["cramps.example.org".into()]),
             },
             settings: Settings::default(),
+            time_zone: legcramps_web::UK_TIME,
         })
     };
     for (host, status) in [
