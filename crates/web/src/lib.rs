@@ -20,6 +20,7 @@ mod check;
 mod diary;
 mod factors;
 mod middleware;
+mod offline;
 mod pages;
 mod passkeys;
 pub mod report;
@@ -219,6 +220,9 @@ pub fn app(config: AppConfig) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .route("/assets/{*path}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
+        .route("/manifest.webmanifest", get(offline::manifest))
+        .route("/sw.js", get(offline::service_worker))
+        .route("/offline", get(offline::page))
         .merge(diary)
         .merge(sign_in)
         .fallback(pages::not_found_for)

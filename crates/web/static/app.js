@@ -3,6 +3,12 @@ import { initAll } from './nhsuk.js';
 
 initAll();
 
+// Installable and useful offline: the worker keeps the guidance and the stretches, never the
+// diary (see crates/web/src/offline.rs).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => {});
+}
+
 // "Print this page" buttons are hidden without JavaScript (browsers have their own print).
 for (const button of document.querySelectorAll('[data-print]')) {
   button.hidden = false;

@@ -211,3 +211,71 @@ async fn page_snapshots() {
         insta::assert_snapshot!(name, stable(&get(path).await.body));
     }
 }
+
+/// Issue 9: installable and useful offline. The manifest is JSON with a start URL and an
+/// icon; the worker keeps the guidance, the stretches and the assets, and names no page that
+/// can hold health data; the offline page still says how to get help now.
+#[tokio::test]
+async fn the_manifest_and_the_worker_keep_no_health_data() {
+    let m = get("/manifest.webmanifest").await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert_eq!(
+        m.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/manifest+json")
+    );
+    let json: serde_json::Value = serde_json::from_str(&m.body).expect("json");
+    assert_eq!(json["start_url"], "/");
+    assert_eq!(json["display"], "standalone");
+    assert!(
+        json["icons"][0]["src"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("/assets/"))
+    );
+
+    let sw = get("/sw.js").await;
+    assert_eq!(sw.status, StatusCode::OK);
+    assert_eq!(
+        sw.headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-cache")
+    );
+    let pages_line = sw
+        .body
+        .lines()
+        .find(|l| l.starts_with("const PAGES = "))
+        .expect("the page list");
+    let pages: Vec<String> = serde_json::from_str(
+        pages_line
+            .trim_start_matches("const PAGES = ")
+            .trim_end_matches(';'),
+    )
+    .expect("a JSON list");
+    for needed in ["/", "/stretches", "/offline"] {
+        assert!(pages.iter().any(|p| p == needed), "{needed} kept offline");
+    }
+    for t in TOPICS {
+        assert!(pages.contains(&format!("/guide/{}", t.slug)));
+    }
+    for p in &pages {
+        assert!(
+            !["/diary", "/account", "/check", "/api"]
+                .iter()
+                .any(|no| p.starts_with(no)),
+            "{p} could hold health data"
+        );
+    }
+    let offline = get("/offline").await;
+    assert_eq!(offline.status, StatusCode::OK);
+    assert!(offline.body.contains("You are offline"));
+    assert!(
+        offline.body.contains("legcramps-help-now"),
+        "how to get help now, offline too"
+    );
+    assert!(
+        get("/")
+            .await
+            .body
+            .contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">")
+    );
+}
