@@ -260,7 +260,8 @@ pub(crate) async fn security_page(
         Ok(p) => p,
         Err(e) => return store_failed(e),
     };
-    let mut r = render(
+    // Behind the diary guard, which marks every response `no-store`.
+    render(
         status,
         &SecurityPage {
             layout: Layout::new("How you sign in", "account"),
@@ -277,10 +278,7 @@ pub(crate) async fn security_page(
             message,
             error,
         },
-    );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+    )
 }
 
 pub(crate) async fn security(
@@ -324,7 +322,8 @@ fn totp_page(
     error: Option<String>,
 ) -> Response {
     let link = totp::link(secret, &who.username, &site.host).unwrap_or_default();
-    let mut r = render(
+    // Behind the diary guard, which marks every response `no-store`.
+    render(
         status,
         &TotpPage {
             layout: Layout::new("Set up an authenticator app", "account"),
@@ -333,10 +332,7 @@ fn totp_page(
             secret: totp::grouped(secret),
             error,
         },
-    );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+    )
 }
 
 /// A new secret to put into an app: shown as a QR code and as text; kept for 15 minutes

@@ -1017,6 +1017,14 @@ async fn an_authenticator_app_is_a_second_step_that_a_password_alone_cannot_pass
     let setup_page = h.get("/account/totp", Some(&me)).await;
     assert_eq!(setup_page.status, StatusCode::OK);
     assert!(setup_page.body.contains("<svg"), "a QR code");
+    assert_eq!(
+        setup_page
+            .headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store"),
+        "the key is never cached"
+    );
     let key: String = between(&setup_page.body, "<code id=\"totp-key\">", "</code>")
         .expect("the key as text")
         .split_whitespace()
