@@ -85,6 +85,7 @@ pub(crate) async fn context(
             csrf,
             username: None,
             passkeys,
+            zone: cfg.time_zone,
         },
         request,
         next,
@@ -252,6 +253,7 @@ pub(crate) async fn welcome(
                 csrf: Some(session::csrf_for(&id)),
                 username: Some(account.username.clone()),
                 passkeys: session::current().passkeys,
+                zone: session::current().zone,
             };
             with_cookie(
                 new_codes_page(store, &account.id, true, Some(context)).await,
@@ -599,9 +601,15 @@ struct SessionRow {
     this_one: bool,
 }
 
+/// A moment for people, in the server's zone: "26 November 2026 at 21:30 (UK time)".
 pub(crate) fn when(unix: i64) -> String {
+    let zone = session::current().zone;
     chrono::DateTime::from_timestamp(unix, 0).map_or_else(String::new, |t| {
-        t.format("%-d %B %Y at %H:%M UTC").to_string()
+        format!(
+            "{} ({})",
+            t.with_timezone(&zone).format("%-d %B %Y at %H:%M"),
+            crate::diary::zone_label(zone)
+        )
     })
 }
 

@@ -193,6 +193,7 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
                 csrf: Some(csrf),
                 username: Some(who.username.clone()),
                 passkeys: site.webauthn.is_some(),
+                zone: cfg.time_zone,
             };
             request.extensions_mut().insert(owner);
             request.extensions_mut().insert(who);

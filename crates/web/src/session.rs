@@ -27,6 +27,8 @@ pub(crate) struct Context {
     pub(crate) username: Option<String>,
     /// Passkeys work on this site.
     pub(crate) passkeys: bool,
+    /// The server's time zone, for times shown on pages (`serve --time-zone`).
+    pub(crate) zone: chrono_tz::Tz,
 }
 
 tokio::task_local! {

@@ -1460,3 +1460,15 @@ async fn behind_the_proxy_one_persons_failures_never_slow_another() {
     );
     h.finish().await;
 }
+
+/// Issue 9: times on the account pages are in the server's zone (UK time), never UTC.
+#[tokio::test]
+async fn account_times_are_in_uk_time() {
+    let h = Hosted::new().await;
+    let (_, me) = h.enter("/account/sign-up", "times-person", PASSWORD).await;
+    let page = h.get("/account", Some(&me.expect("signed up"))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("(UK time)"), "{}", page.body);
+    assert!(!page.body.contains(" UTC"), "{}", page.body);
+    h.finish().await;
+}
