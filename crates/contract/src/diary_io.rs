@@ -94,7 +94,8 @@ fn at(place: &str, e: Invalid) -> ImportError {
 }
 
 /// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 14] = [
+/// `last_night` came with the quick log; a file without it is read as "false" throughout.
+pub const CSV_HEADER: [&str; 15] = [
     "id",
     "start",
     "duration_seconds",
@@ -109,7 +110,11 @@ pub const CSV_HEADER: [&str; 14] = [
     "new_medication_started",
     "pregnant",
     "short_of_fluids",
+    "last_night",
 ];
+
+/// Columns an older export lacks, read as empty.
+const CSV_OPTIONAL_COLUMNS: [&str; 1] = ["last_night"];
 
 /// A start time as written in every file: RFC 3339 with seconds and the original offset.
 pub fn format_start(t: &DateTime<FixedOffset>) -> String {
@@ -118,6 +123,19 @@ pub fn format_start(t: &DateTime<FixedOffset>) -> String {
 
 fn bool_text(b: bool) -> &'static str {
     if b { "true" } else { "false" }
+}
+
+/// Empty is "not logged"; otherwise as [`parse_bool`].
+fn parse_optional_bool(field: &'static str, text: &str) -> Result<Option<bool>, Invalid> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_bool(field, text).map(Some)
+    }
+}
+
+fn optional_text(b: Option<bool>) -> &'static str {
+    b.map_or("", bool_text)
 }
 
 fn parse_bool(field: &'static str, text: &str) -> Result<bool, Invalid> {
@@ -162,11 +180,12 @@ pub fn to_csv(episodes: &[Episode]) -> String {
         let _ = w.write_record([
             e.id.as_str(),
             &format_start(&e.start),
-            &e.duration.seconds().to_string(),
-            e.site.name(),
+            &e.duration
+                .map_or(String::new(), |d| d.seconds().to_string()),
+            e.site.map_or("", Site::name),
             e.side.name(),
-            bool_text(e.asleep),
-            e.eased.name(),
+            optional_text(e.asleep),
+            e.eased.map_or("", Eased::name),
             e.severity.name(),
             &to_csv_text(e.note.as_ref().map_or("", Note::as_str)),
             bool_text(e.context.exercise),
@@ -175,6 +194,7 @@ pub fn to_csv(episodes: &[Episode]) -> String {
                 .map_or(String::new(), |d| d.to_string()),
             bool_text(e.context.pregnant),
             bool_text(e.context.short_of_fluids),
+            bool_text(e.last_night),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -200,18 +220,28 @@ fn episode_from_fields(get: impl Fn(&'static str) -> String) -> Result<Episode, 
         Some(Medication::new(&med_name, started)?)
     };
     let seconds = get("duration_seconds");
-    let seconds: u32 = seconds.trim().parse().map_err(|_| Invalid {
-        field: "duration_seconds",
-        message: format!("`{}` is not a whole number of seconds", seconds.trim()),
-    })?;
+    let duration = match seconds.trim() {
+        "" => None,
+        text => Some(Duration::from_seconds(text.parse().map_err(|_| {
+            Invalid {
+                field: "duration_seconds",
+                message: format!("`{text}` is not a whole number of seconds"),
+            }
+        })?)?),
+    };
+    let optional = |field: &'static str| {
+        let text = get(field);
+        (!text.trim().is_empty()).then_some(text)
+    };
     Ok(Episode {
         id: EpisodeId::new(&get("id"))?,
         start: parse_start(&get("start"))?,
-        duration: Duration::from_seconds(seconds)?,
-        site: get("site").parse::<Site>()?,
+        last_night: parse_bool("last_night", &get("last_night"))?,
+        duration,
+        site: optional("site").map(|t| t.parse::<Site>()).transpose()?,
         side: get("side").parse::<Side>()?,
-        asleep: parse_bool("asleep", &get("asleep"))?,
-        eased: get("eased").parse::<Eased>()?,
+        asleep: parse_optional_bool("asleep", &get("asleep"))?,
+        eased: optional("eased").map(|t| t.parse::<Eased>()).transpose()?,
         severity: get("severity").parse::<Severity>()?,
         note: Note::new(&get("note"))?,
         context: Context {
@@ -239,14 +269,16 @@ pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
         .clone();
     let mut index = Vec::new();
     for name in CSV_HEADER {
-        let i = headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| ImportError {
-                place: "row 1".into(),
-                field: Some(name.into()),
-                message: "this column is missing from the header".into(),
-            })?;
+        let found = headers.iter().position(|h| h.trim() == name);
+        if found.is_none() && CSV_OPTIONAL_COLUMNS.contains(&name) {
+            index.push(usize::MAX);
+            continue;
+        }
+        let i = found.ok_or_else(|| ImportError {
+            place: "row 1".into(),
+            field: Some(name.into()),
+            message: "this column is missing from the header".into(),
+        })?;
         index.push(i);
     }
     for (i, h) in headers.iter().enumerate() {
@@ -349,11 +381,21 @@ pub struct DiaryJson {
 pub struct EpisodeJson {
     id: String,
     start: String,
-    duration_seconds: u32,
-    site: String,
+    /// True when the person logged "last night" rather than a time: `start` is then 03:00 that
+    /// night, a stand-in, not a time they gave.
+    #[serde(default)]
+    last_night: bool,
+    /// How long, which muscle, whether it woke them and whether moving eased it: `null` when
+    /// not logged (the quick log asks only when, which leg and how bad).
+    #[serde(default)]
+    duration_seconds: Option<u32>,
+    #[serde(default)]
+    site: Option<String>,
     side: String,
-    asleep: bool,
-    eased: String,
+    #[serde(default)]
+    asleep: Option<bool>,
+    #[serde(default)]
+    eased: Option<String>,
     severity: String,
     #[serde(default)]
     note: Option<String>,
@@ -412,11 +454,12 @@ fn episode_from_json(e: EpisodeJson) -> Result<Episode, Invalid> {
         match name {
             "id" => e.id.clone(),
             "start" => e.start.clone(),
-            "duration_seconds" => e.duration_seconds.to_string(),
-            "site" => e.site.clone(),
+            "duration_seconds" => e.duration_seconds.map_or(String::new(), |d| d.to_string()),
+            "site" => e.site.clone().unwrap_or_default(),
             "side" => e.side.clone(),
-            "asleep" => bool_text(e.asleep).into(),
-            "eased" => e.eased.clone(),
+            "asleep" => optional_text(e.asleep).into(),
+            "eased" => e.eased.clone().unwrap_or_default(),
+            "last_night" => bool_text(e.last_night).into(),
             "severity" => e.severity.clone(),
             "note" => e.note.clone().unwrap_or_default(),
             "exercise" => bool_text(e.context.exercise).into(),
@@ -465,11 +508,12 @@ pub fn to_json(file: &DiaryFile) -> String {
             .map(|e| EpisodeJson {
                 id: e.id.to_string(),
                 start: format_start(&e.start),
-                duration_seconds: e.duration.seconds(),
-                site: e.site.name().into(),
+                last_night: e.last_night,
+                duration_seconds: e.duration.map(Duration::seconds),
+                site: e.site.map(|s| s.name().into()),
                 side: e.side.name().into(),
                 asleep: e.asleep,
-                eased: e.eased.name().into(),
+                eased: e.eased.map(|v| v.name().into()),
                 severity: e.severity.name().into(),
                 note: e.note.as_ref().map(|n| n.as_str().to_owned()),
                 context: ContextJson {
@@ -654,15 +698,23 @@ pub fn describe_range(from: NaiveDate, to: NaiveDate) -> String {
 pub struct NewEpisodeJson {
     #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::start))]
     start: String,
+    /// True when the person said "last night" rather than a time (`start` is then a stand-in).
+    #[serde(default)]
+    last_night: bool,
+    /// Optional, like `site`, `asleep` and `eased`: leave out or null when not known yet.
+    #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::minutes))]
-    minutes: f64,
+    minutes: Option<f64>,
+    #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::site))]
-    site: String,
+    site: Option<String>,
     #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::side))]
     side: String,
-    asleep: bool,
+    #[serde(default)]
+    asleep: Option<bool>,
+    #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::eased))]
-    eased: String,
+    eased: Option<String>,
     #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::severity))]
     severity: String,
     #[serde(default)]
@@ -701,8 +753,19 @@ mod api_schema {
             .build()
     }
 
+    /// One of `names`, or null (not logged).
+    fn optional_one_of(names: Vec<&'static str>, what: &str) -> Object {
+        let mut values: Vec<serde_json::Value> = names.into_iter().map(Into::into).collect();
+        values.push(serde_json::Value::Null);
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .enum_values(Some(values))
+            .description(Some(what))
+            .build()
+    }
+
     pub(super) fn site() -> Object {
-        one_of(
+        optional_one_of(
             Site::ALL.iter().map(|v| v.name()).collect(),
             "Where the cramp was",
         )
@@ -711,7 +774,7 @@ mod api_schema {
         one_of(Side::ALL.iter().map(|v| v.name()).collect(), "Which leg")
     }
     pub(super) fn eased() -> Object {
-        one_of(
+        optional_one_of(
             Eased::ALL.iter().map(|v| v.name()).collect(),
             "Whether it eased once the person moved",
         )
@@ -734,7 +797,7 @@ mod api_schema {
     }
     pub(super) fn minutes() -> Object {
         ObjectBuilder::new()
-            .schema_type(Type::Number)
+            .schema_type(SchemaType::from_iter([Type::Number, Type::Null]))
             .minimum(Some(0.01))
             .maximum(Some(1440.0))
             .description(Some(
@@ -811,25 +874,26 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
     for (field, value, names) in [
         (
             "site",
-            &e.site,
+            e.site.as_ref(),
             names_of(Site::ALL.iter().map(|v| v.name())),
         ),
         (
             "side",
-            &e.side,
+            Some(&e.side),
             names_of(Side::ALL.iter().map(|v| v.name())),
         ),
         (
             "eased",
-            &e.eased,
+            e.eased.as_ref(),
             names_of(Eased::ALL.iter().map(|v| v.name())),
         ),
         (
             "severity",
-            &e.severity,
+            Some(&e.severity),
             names_of(Severity::ALL.iter().map(|v| v.name())),
         ),
     ] {
+        let Some(value) = value else { continue };
         if !names.iter().any(|n| n == value) {
             return Err(ImportError {
                 place: String::new(),
@@ -935,19 +999,24 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
             format!("`{day}` is not a date written as YYYY-MM-DD"),
         ));
     }
-    let duration = Duration::from_minutes(e.minutes).map_err(|err| {
-        at(
-            "",
-            Invalid {
-                field: "minutes",
-                ..err
-            },
-        )
-    })?;
+    let duration = e
+        .minutes
+        .map(Duration::from_minutes)
+        .transpose()
+        .map_err(|err| {
+            at(
+                "",
+                Invalid {
+                    field: "minutes",
+                    ..err
+                },
+            )
+        })?;
     episode_from_json(EpisodeJson {
         id: id.to_string(),
         start: e.start,
-        duration_seconds: duration.seconds(),
+        last_night: e.last_night,
+        duration_seconds: duration.map(Duration::seconds),
         site: e.site,
         side: e.side,
         asleep: e.asleep,

@@ -141,8 +141,14 @@ struct Observation {
     id: String,
     status: &'static str,
     code: CodeableConcept,
-    effective_period: Period,
-    body_site: CodeableConcept,
+    /// A period when the duration is logged; otherwise the start alone, or only the date for a
+    /// cramp logged as "last night" (its stored time is a stand-in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_period: Option<Period>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_date_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_site: Option<CodeableConcept>,
     component: Vec<Component>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     note: Vec<Annotation>,
@@ -174,20 +180,21 @@ fn severity(s: Severity) -> (&'static str, &'static str) {
 }
 
 fn observation(e: &Episode) -> Observation {
-    let end = e.start + Span::seconds(i64::from(e.duration.seconds()));
-    let (site_code, site_display) = site(e.site);
     let (side_code, side_display) = laterality(e.side);
     let (sev_code, sev_display) = severity(e.severity);
-    let mut component = vec![
-        Component {
+    let mut component = Vec::new();
+    if let Some(d) = e.duration {
+        component.push(Component {
             value_quantity: Some(Quantity {
-                value: (e.duration.minutes() * 100.0).round() / 100.0,
+                value: (d.minutes() * 100.0).round() / 100.0,
                 unit: "min",
                 system: UCUM,
                 code: "min",
             }),
             ..Component::new(text_only("Duration"))
-        },
+        });
+    }
+    component.extend([
         Component {
             value_codeable_concept: Some(snomed(sev_code, sev_display, e.severity.name())),
             ..Component::new(snomed("246112005", "Severity", "Severity"))
@@ -196,18 +203,24 @@ fn observation(e: &Episode) -> Observation {
             value_codeable_concept: Some(snomed(side_code, side_display, e.side.name())),
             ..Component::new(snomed("272741003", "Laterality", "Laterality"))
         },
-        Component {
-            value_boolean: Some(e.asleep),
+    ]);
+    if let Some(asleep) = e.asleep {
+        component.push(Component {
+            value_boolean: Some(asleep),
             ..Component::new(text_only("Happened during sleep"))
-        },
-        Component {
-            value_codeable_concept: Some(text_only(match e.eased {
+        });
+    }
+    if let Some(eased) = e.eased {
+        component.push(Component {
+            value_codeable_concept: Some(text_only(match eased {
                 Eased::Yes => "yes",
                 Eased::No => "no",
                 Eased::Unsure => "not sure",
             })),
             ..Component::new(text_only("Eased by moving"))
-        },
+        });
+    }
+    component.extend([
         Component {
             value_boolean: Some(e.context.exercise),
             ..Component::new(text_only("Exercise that day"))
@@ -220,7 +233,7 @@ fn observation(e: &Episode) -> Observation {
             value_boolean: Some(e.context.short_of_fluids),
             ..Component::new(text_only("Short of fluids"))
         },
-    ];
+    ]);
     if let Some(m) = &e.context.new_medication {
         component.push(Component {
             value_string: Some(match m.started {
@@ -235,15 +248,22 @@ fn observation(e: &Episode) -> Observation {
         id: e.id.to_string(),
         status: "final",
         code: snomed("55300003", "Cramp", "Leg cramp"),
-        effective_period: Period {
-            start: format_start(&e.start),
-            end: format_start(&end),
+        effective_period: match e.duration {
+            Some(d) if !e.last_night => Some(Period {
+                start: format_start(&e.start),
+                end: format_start(&(e.start + Span::seconds(i64::from(d.seconds())))),
+            }),
+            _ => None,
         },
-        body_site: snomed(
-            site_code,
-            site_display,
-            &format!("{} {}", e.side.name(), e.site.name()),
-        ),
+        effective_date_time: match e.duration {
+            _ if e.last_night => Some(e.start.date_naive().to_string()),
+            Some(_) => None,
+            None => Some(format_start(&e.start)),
+        },
+        body_site: e.site.map(|s| {
+            let (code, display) = site(s);
+            snomed(code, display, &format!("{} {}", e.side.name(), s.name()))
+        }),
         component,
         note: e
             .note

@@ -380,11 +380,17 @@ pub struct Episode {
     pub id: EpisodeId,
     /// When it started, with the UTC offset the person was at.
     pub start: DateTime<FixedOffset>,
-    pub duration: Duration,
-    pub site: Site,
+    /// The person said "last night" rather than a time (the quick log): `start` is then
+    /// [`LAST_NIGHT_AT`] on that night, a stand-in that the time-of-day chart leaves out and
+    /// every view shows as "last night", never as a time.
+    pub last_night: bool,
+    /// How long, which muscle, whether it woke them and whether moving eased it are optional
+    /// (`None`: not logged yet; the quick log asks only when, which leg and how bad).
+    pub duration: Option<Duration>,
+    pub site: Option<Site>,
     pub side: Side,
-    pub asleep: bool,
-    pub eased: Eased,
+    pub asleep: Option<bool>,
+    pub eased: Option<Eased>,
     pub severity: Severity,
     pub note: Option<Note>,
     pub context: Context,
@@ -403,17 +409,26 @@ impl Episode {
     /// The answers this episode gives to the check's red-flag question.
     pub fn as_assessment(&self) -> Assessment {
         let mut a = Assessment {
-            longest_cramp_minutes: Minutes::new(self.duration.minutes()).ok(),
+            longest_cramp_minutes: self.duration.and_then(|d| Minutes::new(d.minutes()).ok()),
             ..Assessment::default()
         };
-        a.set(YesNo::EasesWhenMoving, self.eased.as_answer());
+        a.set(
+            YesNo::EasesWhenMoving,
+            self.eased.and_then(Eased::as_answer),
+        );
         a
     }
 
     /// Whether this episode meets the urgent red-flag rule (10 minutes or more, and not
-    /// eased by moving), decided by the triage engine's own rule. "Not sure" whether it eased
-    /// is read the safe way.
+    /// eased by moving), decided by the triage engine's own rule. "Not sure" or not logged
+    /// whether it eased is read the safe way. A cramp with no length logged (the quick log) is
+    /// not one: the check would read both unanswered as urgent, but a diary entry nobody timed
+    /// must not be listed to a GP as "10 minutes or more"; the quick log says the safety net
+    /// instead ([`QUICK_LOG_SAFETY_NET`]; hazard H22).
     pub fn is_red_flag(&self) -> bool {
+        if self.duration.is_none() {
+            return false;
+        }
         let a = self.as_assessment();
         RULES
             .iter()
@@ -430,16 +445,14 @@ impl Episode {
         }
         let recent =
             now.signed_duration_since(self.start) <= chrono::Duration::hours(RED_FLAG_RECENT_HOURS);
-        let when = self.start.format("%a %-d %b at %H:%M");
-        let eased = if self.eased == Eased::No {
-            "and moving did not ease it"
-        } else {
-            "and you were not sure if moving eased it"
+        let when = self.when_text();
+        let eased = match self.eased {
+            Some(Eased::No) => "and moving did not ease it",
+            Some(_) => "and you were not sure if moving eased it",
+            None => "and you did not say if moving eased it",
         };
-        let what_happened = format!(
-            "The cramp on {when} lasted {}, {eased}.",
-            self.duration.human()
-        );
+        let lasted = self.duration.map(Duration::human).unwrap_or_default();
+        let what_happened = format!("The cramp {when} lasted {lasted}, {eased}.");
         Some(if recent {
             let (contact, net) = urgent_advice();
             RedFlagAdvice {
@@ -464,6 +477,81 @@ impl Episode {
                 facts: &["help.urgent.long-unrelieved", "help.urgent.gp-closed-111"],
             }
         })
+    }
+}
+
+/// The stand-in time of a cramp logged as "last night" (a product setting, not a clinical
+/// figure): 03:00 on the morning after the evening it belongs to.
+pub const LAST_NIGHT_AT: chrono::NaiveTime = match chrono::NaiveTime::from_hms_opt(3, 0, 0) {
+    Some(t) => t,
+    None => panic!("03:00 is a time"),
+};
+
+/// The local date and time a "last night" cramp is stored at, given the local time now: 03:00
+/// today, or 03:00 yesterday when it is not yet 03:00 (then "last night" is the night before).
+pub fn last_night_start(now_local: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    let today = now_local.date();
+    let date = if now_local.time() >= LAST_NIGHT_AT {
+        today
+    } else {
+        today.pred_opt().unwrap_or(today)
+    };
+    date.and_time(LAST_NIGHT_AT)
+}
+
+impl Episode {
+    /// Where it was, for people: "left calf", or "left leg" / "both legs" when the muscle was
+    /// not logged.
+    pub fn place(&self) -> String {
+        match (self.site, self.side) {
+            (Some(site), side) => format!("{side} {site}"),
+            (None, Side::Both) => "both legs".to_owned(),
+            (None, side) => format!("{side} leg"),
+        }
+    }
+
+    /// What was logged about it, for one line: "14 minutes, left calf, eased by moving: no"
+    /// (details not logged are left out).
+    pub fn details(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(d) = self.duration {
+            parts.push(d.human());
+        }
+        parts.push(self.place());
+        if let Some(eased) = self.eased {
+            parts.push(format!("eased by moving: {eased}"));
+        }
+        parts.join(", ")
+    }
+
+    /// The date and time for a list, in the episode's own offset: "Fri 20 Nov 2026, 02:10",
+    /// or "Night of Thu 19 Nov 2026" for a cramp logged as last night.
+    pub fn when_listed(&self) -> String {
+        if self.last_night {
+            let evening = self
+                .start
+                .date_naive()
+                .pred_opt()
+                .unwrap_or(self.start.date_naive());
+            format!("Night of {}", evening.format("%a %-d %b %Y"))
+        } else {
+            self.start.format("%a %-d %b %Y, %H:%M").to_string()
+        }
+    }
+
+    /// When it happened, for a sentence: "on Fri 20 Nov at 02:10", or "on the night of
+    /// Thu 19 Nov" for a cramp logged as last night (named by the evening).
+    pub fn when_text(&self) -> String {
+        if self.last_night {
+            let evening = self
+                .start
+                .date_naive()
+                .pred_opt()
+                .unwrap_or(self.start.date_naive());
+            format!("on the night of {}", evening.format("%a %-d %b"))
+        } else {
+            format!("on {}", self.start.format("%a %-d %b at %H:%M"))
+        }
     }
 }
 
@@ -524,6 +612,15 @@ pub const EARLIER_RED_FLAG_HEADLINE: &str = "Tell your GP about this cramp";
 /// What to do about a red-flag cramp that is past (facts `help.urgent.long-unrelieved`,
 /// `help.urgent.gp-closed-111`).
 pub const EARLIER_RED_FLAG_TEXT: &str = "Make an appointment to tell your GP about it. If a cramp like this happens again, phone your GP surgery that day, or 111 if it is closed.";
+
+/// Said after a quick log, which asks neither how long a cramp lasted nor whether moving eased
+/// it, so cannot tell a red-flag cramp (facts `help.urgent.long-unrelieved`,
+/// `help.urgent.gp-closed-111`).
+pub const QUICK_LOG_SAFETY_NET: &str = "If a cramp lasts 10 minutes or more and moving does not help, phone your GP today. If they are closed, phone 111.";
+
+/// The facts [`QUICK_LOG_SAFETY_NET`] carries.
+pub const QUICK_LOG_SAFETY_NET_FACTS: &[&str] =
+    &["help.urgent.long-unrelieved", "help.urgent.gp-closed-111"];
 
 /// What the diary tells a person about a red-flag cramp.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -75,13 +75,26 @@ pub struct Trigger {
     pub threshold: u32,
 }
 
+/// How many cramps in a summary lack an optional detail (the quick log leaves them out): the
+/// charts of that detail count only the cramps that have it, and say how many do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NotLogged {
+    /// Logged as "last night", with no time (left out of the time-of-day chart).
+    pub time: usize,
+    pub duration: usize,
+    pub site: usize,
+    /// Not said whether it woke them.
+    pub asleep: usize,
+}
+
 /// Everything the patterns page and the GP summary show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub count: usize,
-    /// Episodes that started at night (see [`Settings`]).
+    pub not_logged: NotLogged,
+    /// Episodes that started at night (see [`Settings`]), and those logged as "last night".
     pub at_night: usize,
     pub asleep: usize,
     pub longest: Option<Duration>,
@@ -90,7 +103,7 @@ pub struct Summary {
     /// before the week of the first cramp ever logged (see [`summarise_since`]): weeks before
     /// the diary began are not zeros.
     pub weeks: Vec<Week>,
-    /// Episodes by local hour of starting (0 to 23).
+    /// Episodes by local hour of starting (0 to 23); not those logged as "last night".
     pub by_hour: [u32; 24],
     pub by_site: Vec<(Site, u32)>,
     pub by_side: Vec<(Side, u32)>,
@@ -198,6 +211,7 @@ pub fn summarise_since(
     let mut duration_bands = [0u32; 4];
     let mut durations: Vec<Duration> = Vec::with_capacity(selected.len());
     let (mut at_night, mut asleep, mut exercise, mut pregnant, mut fluids) = (0, 0, 0, 0, 0);
+    let (mut no_time, mut no_site) = (0, 0);
     let mut medications: Vec<(Medication, NaiveDate)> = Vec::new();
     let mut red_flags = Vec::new();
     let (mut by_site, mut by_side, mut by_severity) = (Vec::new(), Vec::new(), Vec::new());
@@ -208,17 +222,23 @@ pub fn summarise_since(
             usize::try_from((monday(date) - monday(start)).num_days() / 7).unwrap_or(usize::MAX);
         if let Some(wk) = weeks.get_mut(week) {
             wk.cramps += 1;
-            if e.asleep && !nights[week].contains(&date) {
+            if e.asleep == Some(true) && !nights[week].contains(&date) {
                 nights[week].push(date);
                 wk.disturbed_nights += 1;
             }
         }
-        let hour = e.start.time().hour();
-        by_hour[hour as usize] += 1;
-        if settings.is_night(hour) {
+        if e.last_night {
+            // Logged as "last night": at night by what the person said, but no hour to chart.
             at_night += 1;
+            no_time += 1;
+        } else {
+            let hour = e.start.time().hour();
+            by_hour[hour as usize] += 1;
+            if settings.is_night(hour) {
+                at_night += 1;
+            }
         }
-        asleep += usize::from(e.asleep);
+        asleep += usize::from(e.asleep == Some(true));
         exercise += usize::from(e.context.exercise);
         pregnant += usize::from(e.context.pregnant);
         fluids += usize::from(e.context.short_of_fluids);
@@ -229,9 +249,14 @@ pub fn summarise_since(
         {
             medications.push((m.clone(), date));
         }
-        durations.push(e.duration);
-        duration_bands[band(e.duration)] += 1;
-        count(&mut by_site, e.site);
+        if let Some(d) = e.duration {
+            durations.push(d);
+            duration_bands[band(d)] += 1;
+        }
+        match e.site {
+            Some(site) => count(&mut by_site, site),
+            None => no_site += 1,
+        }
         count(&mut by_side, e.side);
         count(&mut by_severity, e.severity);
         if e.is_red_flag() {
@@ -281,6 +306,12 @@ pub fn summarise_since(
         from,
         to,
         count: selected.len(),
+        not_logged: NotLogged {
+            time: no_time,
+            duration: selected.len() - durations.len(),
+            site: no_site,
+            asleep: selected.iter().filter(|e| e.asleep.is_none()).count(),
+        },
         at_night,
         asleep,
         longest: durations.last().copied(),

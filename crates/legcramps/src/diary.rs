@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, TimeZone, Utc};
 use legcramps_contract::diary_io::{DiaryFile, format_start, import_checked, to_csv, to_json};
 use legcramps_contract::{fhir, ics};
 use legcramps_core::content::SOURCE_CREDIT;
@@ -97,6 +97,26 @@ fn needed<T>(
     }
 }
 
+/// A field `log` can do without (how long, which muscle, asleep, eased): from its flag, or
+/// asked for on a terminal where Enter skips it, or left out.
+fn optional<T>(
+    given: Option<&str>,
+    prompt: &str,
+    parse: impl Fn(&str) -> Result<T, Invalid>,
+) -> Result<Option<T>> {
+    match given {
+        Some(v) => parse(v).map(Some).map_err(bad),
+        None if io::stdin().is_terminal() => ask(&format!("{prompt} (Enter to skip)"), |s| {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                parse(s).map(Some)
+            }
+        }),
+        None => Ok(None),
+    }
+}
+
 /// `--minutes`, with any problem named by the flag (not the domain's "duration").
 /// How long, as people type it ("3", "2 mins", "90s", "1:30").
 fn minutes(s: &str) -> Result<Duration, Invalid> {
@@ -181,40 +201,42 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
     let f = &args.fields;
     let start = match &f.at {
         Some(t) => check_not_future(parse_start(t).map_err(bad)?)?,
+        // "Last night": a stand-in time that every view shows as the night, not as a time.
+        None if args.last_night => {
+            let local = legcramps_core::diary::last_night_start(Local::now().naive_local());
+            Local
+                .from_local_datetime(&local)
+                .earliest()
+                .map_or_else(now, |t| t.fixed_offset())
+        }
         None => now(),
     };
-    let duration = needed(
-        "--minutes",
-        f.minutes.as_deref(),
-        "How long did it last (for example 3, 2 mins, 90s or 1:30)?",
-        minutes,
-    )?;
-    let site = needed(
-        "--site",
-        f.site.as_deref(),
-        "Which muscle? (calf, foot, thigh, other)",
-        |s| s.parse::<Site>(),
-    )?;
+    // Only which leg and how bad are needed (as in the quick log on the web); the rest can be
+    // added later with `edit`.
     let side = needed(
         "--side",
         f.side.as_deref(),
         "Which leg? (left, right, both)",
         |s| s.parse::<Side>(),
     )?;
+    let duration = optional(
+        f.minutes.as_deref(),
+        "How long did it last (for example 3, 2 mins, 90s or 1:30)?",
+        minutes,
+    )?;
+    let site = optional(
+        f.site.as_deref(),
+        "Which muscle? (calf, foot, thigh, other)",
+        |s| s.parse::<Site>(),
+    )?;
     let asleep = if f.asleep {
-        true
+        Some(true)
     } else if f.awake {
-        false
+        Some(false)
     } else {
-        needed(
-            "--asleep or --awake",
-            None,
-            "Were you asleep? (y/n)",
-            yes_no,
-        )?
+        optional(None, "Were you asleep? (y/n)", yes_no)?
     };
-    let eased = needed(
-        "--eased",
+    let eased = optional(
         f.eased.as_deref(),
         "Did moving ease it? (yes, no, unsure)",
         |s| s.parse::<Eased>(),
@@ -228,6 +250,7 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
     let episode = Episode {
         id: new_id(),
         start,
+        last_night: f.at.is_none() && args.last_night,
         duration,
         site,
         side,
@@ -262,13 +285,17 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
         episode.id.to_string()
     };
     println!(
-        "Logged {} ({} {} {}, {}).",
+        "Logged {} ({}, {}).",
         id.chars().take(8).collect::<String>(),
-        episode.duration.human(),
-        episode.side,
-        episode.site,
-        start.format("%-d %b %Y %H:%M")
+        episode.details(),
+        episode.when_listed()
     );
+    if episode.duration.is_none() || episode.eased.is_none() {
+        println!(
+            "{}",
+            wrap(legcramps_core::diary::QUICK_LOG_SAFETY_NET, width(), "", "")
+        );
+    }
     if let Some(advice) = red_flag_advice(&episode, Style::detect(), width()) {
         print!("{advice}");
     }
@@ -331,11 +358,19 @@ fn diary_table(episodes: &[Episode], width: usize) -> String {
         let _ = writeln!(
             out,
             "{short:<8}  {:<16}  {:>7}  {:<11}  {:<6} {:<6} {}",
-            e.start.format("%Y-%m-%d %H:%M"),
-            short_duration(e.duration),
-            format!("{} {}", e.side, e.site),
-            if e.asleep { "yes" } else { "no" },
-            e.eased.name(),
+            if e.last_night {
+                format!("{} night", e.start.format("%Y-%m-%d"))
+            } else {
+                e.start.format("%Y-%m-%d %H:%M").to_string()
+            },
+            e.duration.map_or_else(|| "-".to_owned(), short_duration),
+            e.place(),
+            match e.asleep {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "-",
+            },
+            e.eased.map_or("-", Eased::name),
             e.severity.name(),
         );
         if e.is_red_flag() {
@@ -408,24 +443,25 @@ pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
         };
         if let Some(t) = &f.at {
             e.start = check_not_future(parse_start(t).map_err(bad)?)?;
+            e.last_night = false;
         }
         if let Some(m) = &f.minutes {
-            e.duration = minutes(m).map_err(bad)?;
+            e.duration = Some(minutes(m).map_err(bad)?);
         }
         if let Some(s) = &f.site {
-            e.site = s.parse().map_err(bad)?;
+            e.site = Some(s.parse().map_err(bad)?);
         }
         if let Some(s) = &f.side {
             e.side = s.parse().map_err(bad)?;
         }
         if f.asleep {
-            e.asleep = true;
+            e.asleep = Some(true);
         }
         if f.awake {
-            e.asleep = false;
+            e.asleep = Some(false);
         }
         if let Some(s) = &f.eased {
-            e.eased = s.parse().map_err(bad)?;
+            e.eased = Some(s.parse().map_err(bad)?);
         }
         if let Some(s) = &f.severity {
             e.severity = s.parse().map_err(bad)?;
@@ -602,11 +638,7 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
             print!("{advice}");
         }
         for e in summary.red_flags.iter().rev().skip(1) {
-            println!(
-                "  Also on {}: {}",
-                e.start.format("%a %-d %b %Y at %H:%M"),
-                e.duration.human()
-            );
+            println!("  Also {}: {}", e.when_text(), e.details());
         }
     }
     let in_range: Vec<_> = checks

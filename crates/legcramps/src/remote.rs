@@ -113,11 +113,12 @@ impl Remote {
         });
         let body = serde_json::json!({
             "start": format_start(&e.start),
-            "minutes": e.duration.minutes(),
-            "site": e.site.name(),
+            "last_night": e.last_night,
+            "minutes": e.duration.map(|d| d.minutes()),
+            "site": e.site.map(|s| s.name()),
             "side": e.side.name(),
             "asleep": e.asleep,
-            "eased": e.eased.name(),
+            "eased": e.eased.map(|v| v.name()),
             "severity": e.severity.name(),
             "note": e.note.as_ref().map(|n| n.as_str()),
             "context": {

@@ -245,6 +245,42 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
         )",
         ],
     ),
+    // The quick log (issue 9): how long, which muscle, whether it woke them and whether moving
+    // eased it may be left for later (NULL), and a cramp may be logged as "last night" with no
+    // time. SQLite cannot drop NOT NULL, so the table is rebuilt (the same SQL on PostgreSQL).
+    (
+        8,
+        &[
+            "CREATE TABLE episodes_v8 (
+            owner TEXT NOT NULL,
+            id TEXT NOT NULL,
+            start_text TEXT NOT NULL,
+            start_utc BIGINT NOT NULL,
+            local_date TEXT NOT NULL,
+            duration_seconds INTEGER CHECK (duration_seconds BETWEEN 1 AND 86400),
+            site TEXT CHECK (site IN ('calf', 'foot', 'thigh', 'other')),
+            side TEXT NOT NULL CHECK (side IN ('left', 'right', 'both')),
+            asleep SMALLINT CHECK (asleep IN (0, 1)),
+            eased TEXT CHECK (eased IN ('yes', 'no', 'unsure')),
+            severity TEXT NOT NULL CHECK (severity IN ('mild', 'moderate', 'severe')),
+            note TEXT,
+            exercise SMALLINT NOT NULL CHECK (exercise IN (0, 1)),
+            pregnant SMALLINT NOT NULL CHECK (pregnant IN (0, 1)),
+            short_of_fluids SMALLINT NOT NULL CHECK (short_of_fluids IN (0, 1)),
+            medication_name TEXT,
+            medication_started TEXT,
+            import_id TEXT,
+            last_night SMALLINT NOT NULL DEFAULT 0 CHECK (last_night IN (0, 1)),
+            PRIMARY KEY (owner, id)
+        )",
+            "INSERT INTO episodes_v8 (owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, import_id, last_night)
+            SELECT owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, import_id, 0 FROM episodes",
+            "DROP TABLE episodes",
+            "ALTER TABLE episodes_v8 RENAME TO episodes",
+            "CREATE INDEX episodes_owner_date ON episodes (owner, local_date, start_utc)",
+            "CREATE INDEX episodes_import ON episodes (import_id)",
+        ],
+    ),
 ];
 
 /// How many rows an import writes in its first transaction, and the most in any one. On
@@ -298,7 +334,7 @@ pub struct ImportReport {
     pub already_present: u64,
 }
 
-const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started";
+const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night";
 
 /// Seconds since 1970 by the system clock (for abandoned-import bookkeeping only).
 /// Now, in unix seconds (the clock the store's times are in).
@@ -326,8 +362,9 @@ where
     for<'a> &'a str: sqlx::ColumnIndex<R>,
     String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<String>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    i32: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i32>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     i16: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i16>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     let s = |c: &str| row.try_get::<String, _>(c).map_err(corrupt);
     let b = |c: &str| row.try_get::<i16, _>(c).map(|v| v != 0).map_err(corrupt);
@@ -346,16 +383,30 @@ where
             Some(Medication::new(&name, started).map_err(corrupt)?)
         }
     };
-    let seconds = row.try_get::<i32, _>("duration_seconds").map_err(corrupt)?;
+    let seconds = row
+        .try_get::<Option<i32>, _>("duration_seconds")
+        .map_err(corrupt)?;
+    let optional = |c: &str| row.try_get::<Option<String>, _>(c).map_err(corrupt);
     Ok(Episode {
         id: EpisodeId::new(&s("id")?).map_err(corrupt)?,
         start: parse_start(&s("start_text")?).map_err(corrupt)?,
-        duration: Duration::from_seconds(u32::try_from(seconds).map_err(corrupt)?)
+        last_night: b("last_night")?,
+        duration: seconds
+            .map(|n| Duration::from_seconds(u32::try_from(n).map_err(corrupt)?).map_err(corrupt))
+            .transpose()?,
+        site: optional("site")?
+            .map(|v| Site::from_str(&v))
+            .transpose()
             .map_err(corrupt)?,
-        site: Site::from_str(&s("site")?).map_err(corrupt)?,
         side: Side::from_str(&s("side")?).map_err(corrupt)?,
-        asleep: b("asleep")?,
-        eased: Eased::from_str(&s("eased")?).map_err(corrupt)?,
+        asleep: row
+            .try_get::<Option<i16>, _>("asleep")
+            .map_err(corrupt)?
+            .map(|v| v != 0),
+        eased: optional("eased")?
+            .map(|v| Eased::from_str(&v))
+            .transpose()
+            .map_err(corrupt)?,
         severity: Severity::from_str(&s("severity")?).map_err(corrupt)?,
         note: match row.try_get::<Option<String>, _>("note").map_err(corrupt)? {
             Some(n) => Note::new(&n).map_err(corrupt)?,
@@ -379,11 +430,14 @@ macro_rules! bind_episode {
             .bind(format_start(&e.start))
             .bind(e.start.timestamp())
             .bind(e.start.date_naive().to_string())
-            .bind(i32::try_from(e.duration.seconds()).unwrap_or(i32::MAX))
-            .bind(e.site.name())
+            .bind(
+                e.duration
+                    .map(|d| i32::try_from(d.seconds()).unwrap_or(i32::MAX)),
+            )
+            .bind(e.site.map(Site::name))
             .bind(e.side.name())
-            .bind(flag(e.asleep))
-            .bind(e.eased.name())
+            .bind(e.asleep.map(flag))
+            .bind(e.eased.map(Eased::name))
             .bind(e.severity.name())
             .bind(e.note.as_ref().map(|n| n.as_str().to_owned()))
             .bind(flag(e.context.exercise))
@@ -391,10 +445,11 @@ macro_rules! bind_episode {
             .bind(flag(e.context.short_of_fluids))
             .bind(med.map(|m| m.name().to_owned()))
             .bind(med.and_then(|m| m.started).map(|d| d.to_string()))
+            .bind(flag(e.last_night))
     }};
 }
 
-const INSERT_EPISODE: &str = "INSERT INTO episodes (owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+const INSERT_EPISODE: &str = "INSERT INTO episodes (owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
 impl Store {
     /// Open (creating if need be) the SQLite diary in `dir`, in WAL mode with synchronous=FULL.
@@ -515,7 +570,7 @@ impl Store {
     /// Replace an episode. False when there is no episode with that id.
     pub async fn update(&self, owner: &Owner, e: &Episode) -> Result<bool, StoreError> {
         let sql = format!(
-            "UPDATE episodes SET id = $2, start_text = $3, start_utc = $4, local_date = $5, duration_seconds = $6, site = $7, side = $8, asleep = $9, eased = $10, severity = $11, note = $12, exercise = $13, pregnant = $14, short_of_fluids = $15, medication_name = $16, medication_started = $17 WHERE owner = $1 AND id = $2 AND {VISIBLE}"
+            "UPDATE episodes SET id = $2, start_text = $3, start_utc = $4, local_date = $5, duration_seconds = $6, site = $7, side = $8, asleep = $9, eased = $10, severity = $11, note = $12, exercise = $13, pregnant = $14, short_of_fluids = $15, medication_name = $16, medication_started = $17, last_night = $18 WHERE owner = $1 AND id = $2 AND {VISIBLE}"
         );
         on_pool!(self, |pool| {
             let done = bind_episode!(sqlx::query(&sql).bind(owner.as_str()), e)
@@ -864,7 +919,7 @@ impl StagedImport<'_> {
         let report = &mut self.report;
         on_pool!(self.store, |pool| {
             let mut tx = pool.begin().await?;
-            let insert = "INSERT INTO episodes (import_id, owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started) VALUES ($18, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (owner, id) DO NOTHING";
+            let insert = "INSERT INTO episodes (import_id, owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night) VALUES ($19, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (owner, id) DO NOTHING";
             for e in episodes {
                 let done = bind_episode!(sqlx::query(insert).bind(owner), e)
                     .bind(id)

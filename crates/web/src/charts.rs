@@ -223,8 +223,15 @@ pub(crate) fn durations(summary: &Summary) -> String {
 /// by how many cramps were logged there. "Both legs" counts on each leg.
 pub(crate) fn leg_diagram(episodes: &[legcramps_core::diary::Episode]) -> String {
     let mut counts = [[0u32; 4]; 2]; // [left, right][calf, foot, thigh, other]
+    let mut no_site = 0;
     for e in episodes {
-        let site = Site::ALL.iter().position(|s| *s == e.site).unwrap_or(3);
+        let Some(site) = e
+            .site
+            .and_then(|site| Site::ALL.iter().position(|s| *s == site))
+        else {
+            no_site += 1;
+            continue;
+        };
         match e.side {
             Side::Left => counts[0][site] += 1,
             Side::Right => counts[1][site] += 1,
@@ -242,14 +249,25 @@ pub(crate) fn leg_diagram(episodes: &[legcramps_core::diary::Episode]) -> String
             }
         }
     }
-    let desc = if words.is_empty() {
-        "No cramps logged in this period.".to_owned()
+    let mut desc = if words.is_empty() {
+        if no_site == 0 {
+            "No cramps logged in this period.".to_owned()
+        } else {
+            "No cramp in this period has its muscle logged.".to_owned()
+        }
     } else {
         format!(
             "Where cramps were, counting a cramp in both legs once for each leg: {}.",
             words.join(", ")
         )
     };
+    if no_site > 0 && !words.is_empty() {
+        let _ = write!(
+            desc,
+            " Not shown: {no_site} cramp{} with no muscle logged.",
+            if no_site == 1 { "" } else { "s" }
+        );
+    }
     let mut s = String::new();
     let _ = write!(
         s,

@@ -19,7 +19,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Local, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{Local, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use legcramps_contract::diary_io::{DiaryFile, SavedCheck, new_episode_from_json, to_csv, to_json};
 use legcramps_contract::{fhir, ics};
 use legcramps_core::Level;
@@ -367,6 +367,8 @@ pub(crate) struct FormValues {
     short_of_fluids: bool,
     medication: String,
     medication_started: String,
+    /// The cramp was logged as "last night" (the quick log): an empty time keeps it so.
+    last_night: bool,
 }
 
 /// How the time zone is named for people: "UK time" for Europe/London, else its name.
@@ -398,6 +400,7 @@ impl FormValues {
             short_of_fluids: false,
             medication: String::new(),
             medication_started: String::new(),
+            last_night: false,
         }
     }
 
@@ -424,20 +427,29 @@ impl FormValues {
             day: start.format("%-d").to_string(),
             month: start.format("%-m").to_string(),
             year: start.format("%Y").to_string(),
-            time: start.format("%H:%M").to_string(),
+            time: if e.last_night {
+                String::new()
+            } else {
+                start.format("%H:%M").to_string()
+            },
             zone,
-            minutes: {
-                let m = e.duration.minutes();
+            minutes: e.duration.map_or(String::new(), |d| {
+                let m = d.minutes();
                 if (m * 60.0).round() % 60.0 == 0.0 {
                     format!("{m:.0}")
                 } else {
                     format!("{m:.2}")
                 }
-            },
-            site: e.site.name().into(),
+            }),
+            site: e.site.map_or("", Site::name).into(),
             side: e.side.name().into(),
-            asleep: if e.asleep { "asleep" } else { "awake" }.into(),
-            eased: e.eased.name().into(),
+            asleep: match e.asleep {
+                Some(true) => "asleep",
+                Some(false) => "awake",
+                None => "",
+            }
+            .into(),
+            eased: e.eased.map_or("", Eased::name).into(),
             severity: e.severity.name().into(),
             note: e
                 .note
@@ -450,6 +462,7 @@ impl FormValues {
             medication_started: med
                 .and_then(|m| m.started)
                 .map_or(String::new(), |d| d.to_string()),
+            last_night: e.last_night,
         }
     }
 
@@ -474,6 +487,7 @@ impl FormValues {
                 "short_of_fluids" => v.short_of_fluids = true,
                 "medication" => v.medication = val,
                 "medication-started" => v.medication_started = val,
+                "last-night" => v.last_night = val == "yes",
                 _ => {}
             }
         }
@@ -497,7 +511,13 @@ impl FormValues {
             (Some(d), Some(m), Some(y)) => NaiveDate::from_ymd_opt(y, m, d),
             _ => None,
         };
-        let time = NaiveTime::parse_from_str(self.time.trim(), "%H:%M").ok();
+        // A cramp logged as "last night" keeps its stand-in time while the time is left empty.
+        let last_night = self.last_night && self.time.trim().is_empty();
+        let time = if last_night {
+            Some(legcramps_core::diary::LAST_NIGHT_AT)
+        } else {
+            NaiveTime::parse_from_str(self.time.trim(), "%H:%M").ok()
+        };
         let mut start = None;
         match (date, time) {
             (None, _) => check(
@@ -539,10 +559,12 @@ impl FormValues {
                 }
             }
         }
+        // How long, which muscle, asleep and eased are optional (the quick log leaves them for
+        // later): empty is "not logged"; anything else must be a real answer.
         let duration = if self.minutes.trim().is_empty() {
-            Err("Enter how long the cramp lasted, like 3, 2 mins, 90s or 1:30".to_owned())
+            Ok(None)
         } else {
-            Duration::parse_typed(&self.minutes).map_err(|e| {
+            Duration::parse_typed(&self.minutes).map(Some).map_err(|e| {
                 if e.message.starts_with('`') {
                     format!("Enter how long the cramp lasted: {}", e.message)
                 } else {
@@ -550,16 +572,27 @@ impl FormValues {
                 }
             })
         };
-        // A choice that is missing, or is not one of the options offered, gets the same message.
-        let mut choose = |field: &'static str, v: &str, what: &str, ok: bool| {
-            if v.is_empty() || !ok {
+        let duration = duration
+            .map_err(|m| errors.push(("minutes", m)))
+            .ok()
+            .flatten();
+        // A choice that is missing (where one is needed), or is not one of the options
+        // offered, gets the same message.
+        let mut choose = |field: &'static str, v: &str, what: &str, ok: bool, needed: bool| {
+            if (v.is_empty() && needed) || (!v.is_empty() && !ok) {
                 errors.push((field, format!("Select {what}")));
             }
         };
         let site = Site::from_str(&self.site).ok();
-        choose("site", &self.site, "which muscle cramped", site.is_some());
+        choose(
+            "site",
+            &self.site,
+            "which muscle cramped",
+            site.is_some(),
+            false,
+        );
         let side = Side::from_str(&self.side).ok();
-        choose("side", &self.side, "which leg", side.is_some());
+        choose("side", &self.side, "which leg", side.is_some(), true);
         let asleep = match self.asleep.as_str() {
             "asleep" => Some(true),
             "awake" => Some(false),
@@ -570,6 +603,7 @@ impl FormValues {
             &self.asleep,
             "whether you were asleep",
             asleep.is_some(),
+            false,
         );
         let eased = Eased::from_str(&self.eased).ok();
         choose(
@@ -577,6 +611,7 @@ impl FormValues {
             &self.eased,
             "whether moving eased it",
             eased.is_some(),
+            false,
         );
         let severity = Severity::from_str(&self.severity).ok();
         choose(
@@ -584,8 +619,8 @@ impl FormValues {
             &self.severity,
             "how bad it was",
             severity.is_some(),
+            true,
         );
-        let duration = duration.map_err(|m| errors.push(("minutes", m))).ok();
         let note = Note::new(&self.note)
             .map_err(|e| errors.push(("note", format!("The note {}", e.message))))
             .ok()
@@ -619,18 +654,13 @@ impl FormValues {
                     .ok(),
             }
         };
-        match (start, duration, site, side, asleep, eased, severity) {
-            (
-                Some(start),
-                Some(duration),
-                Some(site),
-                Some(side),
-                Some(asleep),
-                Some(eased),
-                Some(severity),
-            ) if errors.is_empty() => Ok(Episode {
+        // The error summary lists the problems in the order of the boxes on the page.
+        errors.sort_by_key(|(field, _)| FORM_ORDER.iter().position(|f| f == field));
+        match (start, side, severity) {
+            (Some(start), Some(side), Some(severity)) if errors.is_empty() => Ok(Episode {
                 id,
                 start,
+                last_night,
                 duration,
                 site,
                 side,
@@ -649,6 +679,22 @@ impl FormValues {
         }
     }
 }
+
+/// The form's boxes in page order (the error summary follows it).
+const FORM_ORDER: [&str; 12] = [
+    "start-day",
+    "start-time",
+    "minutes",
+    "site",
+    "side",
+    "asleep",
+    "eased",
+    "severity",
+    "note",
+    "medication",
+    "medication-started",
+    "when",
+];
 
 fn options(
     all: &[&'static str],
@@ -752,9 +798,11 @@ impl FormPage {
 // ---------------------------------------------------------------------------------------------
 // Pages
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default)]
 pub(crate) struct ListQuery {
     logged: Option<String>,
+    /// The id of a cramp just logged with the quick log (its page offers to add more).
+    quick: Option<String>,
     changed: Option<String>,
     deleted: Option<String>,
     /// Which page of weeks: 1 is the newest.
@@ -764,6 +812,9 @@ pub(crate) struct ListQuery {
 /// Weeks with cramps on one page of the diary list (a setting of the app, not a clinical
 /// figure): enough to see a month at a glance on a phone without scrolling through years.
 pub(crate) const DIARY_WEEKS_PER_PAGE: usize = 4;
+
+/// What the diary list shows for a detail the person has not logged (yet).
+const NOT_LOGGED: &str = "not logged";
 
 /// One row of the diary list.
 #[derive(Debug)]
@@ -800,7 +851,68 @@ struct ListPage {
     /// Checks the person saved, newest first, with what they were shown then.
     checks: Vec<crate::report::SavedCheckLine>,
     banner: Option<&'static str>,
+    /// After a quick log: the cramp's id (for "add more about it") and the safety net.
+    quick_logged: Option<String>,
+    safety_net: &'static str,
+    safety_net_facts: String,
+    /// The quick log's choices, as sent when it had a problem.
+    whens: Vec<Opt>,
+    sides: Vec<Opt>,
+    severities: Vec<Opt>,
+    errors: Vec<(&'static str, String)>,
 }
+
+impl ListPage {
+    fn has_error(&self, id: &str) -> bool {
+        self.errors.iter().any(|(f, _)| *f == id)
+    }
+
+    fn error_for(&self, id: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map_or("", |(_, m)| m.as_str())
+    }
+}
+
+/// What the quick log was sent with (kept on an error page).
+#[derive(Debug, Default)]
+struct Quick {
+    when: String,
+    side: String,
+    severity: String,
+    errors: Vec<(&'static str, String)>,
+}
+
+impl Quick {
+    fn from_form(body: &[u8]) -> Quick {
+        let mut q = Quick::default();
+        for (k, v) in form_urlencoded::parse(body) {
+            match k.as_ref() {
+                "when" => q.when = v.into_owned(),
+                "side" => q.side = v.into_owned(),
+                "severity" => q.severity = v.into_owned(),
+                _ => {}
+            }
+        }
+        if !QUICK_WHEN.contains(&q.when.as_str()) {
+            q.errors.push(("when", "Select when the cramp was".into()));
+        }
+        if Side::from_str(&q.side).is_err() || q.side.is_empty() {
+            q.errors.push(("side", "Select which leg".into()));
+        }
+        if Severity::from_str(&q.severity).is_err() || q.severity.is_empty() {
+            q.errors.push((
+                "severity",
+                "Select how bad it was (the button saves the cramp)".into(),
+            ));
+        }
+        q
+    }
+}
+
+/// The quick log's answers to "when?".
+const QUICK_WHEN: [&str; 3] = ["now", "last-night", "other"];
 
 fn row_of(e: &Episode) -> Row {
     let mut context = Vec::new();
@@ -818,11 +930,17 @@ fn row_of(e: &Episode) -> Row {
     }
     Row {
         id: e.id.to_string(),
-        when: e.start.format("%a %-d %b %Y, %H:%M").to_string(),
-        lasted: e.duration.human(),
-        place: format!("{} {}", e.side.name(), e.site.name()),
-        asleep: if e.asleep { "asleep" } else { "awake" },
-        eased: e.eased.name(),
+        when: e.when_listed(),
+        lasted: e
+            .duration
+            .map_or_else(|| NOT_LOGGED.to_owned(), Duration::human),
+        place: e.place(),
+        asleep: match e.asleep {
+            Some(true) => "asleep",
+            Some(false) => "awake",
+            None => NOT_LOGGED,
+        },
+        eased: e.eased.map_or(NOT_LOGGED, Eased::name),
         severity: e.severity.name(),
         red_flag: e.is_red_flag(),
         note: e
@@ -858,13 +976,19 @@ pub(crate) async fn list(
     Extension(owner): Extension<Owner>,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    list_page(&cfg, &owner, &q, Quick::default()).await
+}
+
+/// The diary's first screen: the quick log (with `quick`'s answers and problems, if any), then
+/// the list.
+async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> Response {
     let store = store_or_fail!(cfg);
-    let mut episodes = match store.list(&owner, None, None).await {
+    let mut episodes = match store.list(owner, None, None).await {
         Ok(e) => e,
         Err(e) => return failed(e),
     };
     episodes.reverse();
-    let checks = match store.checks(&owner).await {
+    let checks = match store.checks(owner).await {
         Ok(c) => c
             .iter()
             .rev()
@@ -886,7 +1010,12 @@ pub(crate) async fn list(
         .skip((page - 1) * DIARY_WEEKS_PER_PAGE)
         .take(DIARY_WEEKS_PER_PAGE)
         .collect();
-    let banner = if q.logged.is_some() {
+    let quick_logged = q
+        .quick
+        .as_deref()
+        .and_then(parse_id)
+        .map(|id| id.to_string());
+    let banner = if q.logged.is_some() || quick_logged.is_some() {
         Some("Your cramp has been logged.")
     } else if q.changed.is_some() {
         Some("Your changes have been saved.")
@@ -895,30 +1024,144 @@ pub(crate) async fn list(
     } else {
         None
     };
+    let sev: Vec<&'static str> = Severity::ALL.iter().map(|s| s.meaning()).collect();
+    let title = if quick.errors.is_empty() {
+        "Your cramp diary"
+    } else {
+        "Error: Your cramp diary"
+    };
     render(
-        StatusCode::OK,
+        if quick.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
         &ListPage {
-            layout: Layout::new("Your cramp diary", "diary"),
+            layout: Layout::new(title, "diary"),
             weeks,
             total: episodes.len(),
             page,
             pages,
             checks,
             banner,
+            quick_logged,
+            safety_net: legcramps_core::diary::QUICK_LOG_SAFETY_NET,
+            safety_net_facts: legcramps_core::diary::QUICK_LOG_SAFETY_NET_FACTS.join(" "),
+            whens: options(
+                &QUICK_WHEN,
+                &["Just now", "Last night", "Another time"],
+                &["", "", "You will be asked for the date and time next"],
+                &quick.when,
+            ),
+            sides: options(
+                &["left", "right", "both"],
+                &["Left", "Right", "Both legs"],
+                &[],
+                &quick.side,
+            ),
+            severities: options(
+                &["mild", "moderate", "severe"],
+                &["Mild", "Moderate", "Severe"],
+                &sev,
+                &quick.severity,
+            ),
+            errors: quick.errors,
         },
     )
 }
 
-pub(crate) async fn new_form(State(cfg): State<Shared>) -> Response {
+/// The quick log: when (just now, last night, another time), which leg, and how bad (its
+/// buttons save), in three choices; the rest can be added later. "Another time" goes on to
+/// the full form, with the leg and how bad filled in.
+pub(crate) async fn quick(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    body: Bytes,
+) -> Response {
+    let store = store_or_fail!(cfg);
+    if !form_is_utf8(&body) {
+        return not_utf8();
+    }
+    let q = Quick::from_form(&body);
+    if !q.errors.is_empty() {
+        return list_page(&cfg, &owner, &ListQuery::default(), q).await;
+    }
+    let (Ok(side), Ok(severity)) = (Side::from_str(&q.side), Severity::from_str(&q.severity))
+    else {
+        return list_page(&cfg, &owner, &ListQuery::default(), q).await;
+    };
+    let zone = cfg.time_zone;
+    let now = Utc::now().with_timezone(&zone);
+    let (start, last_night) = match q.when.as_str() {
+        "last-night" => {
+            let local = legcramps_core::diary::last_night_start(now.naive_local());
+            let start = zone.from_local_datetime(&local);
+            match start.earliest().or_else(|| start.latest()) {
+                Some(t) => (t.fixed_offset(), true),
+                None => (now.fixed_offset(), false),
+            }
+        }
+        "now" => (
+            now.with_second(0)
+                .and_then(|t| t.with_nanosecond(0))
+                .unwrap_or(now)
+                .fixed_offset(),
+            false,
+        ),
+        _ => {
+            return Redirect::to(&format!(
+                "/diary/new?side={}&severity={}",
+                side.name(),
+                severity.name()
+            ))
+            .into_response();
+        }
+    };
+    let e = Episode {
+        id: new_id(),
+        start,
+        last_night,
+        duration: None,
+        site: None,
+        side,
+        asleep: None,
+        eased: None,
+        severity,
+        note: None,
+        context: Context::default(),
+    };
+    if let Err(err) = e.check_dates(Utc::now()) {
+        return failed(err);
+    }
+    match store.insert(&owner, &e).await {
+        Err(err) => failed(err),
+        Ok(()) => Redirect::to(&format!("/diary?quick={}", e.id)).into_response(),
+    }
+}
+
+/// The full form's query: the quick log's "another time" passes the leg and how bad on.
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewQuery {
+    side: Option<String>,
+    severity: Option<String>,
+}
+
+pub(crate) async fn new_form(State(cfg): State<Shared>, Query(q): Query<NewQuery>) -> Response {
+    let mut v = FormValues::for_now(cfg.time_zone);
+    let from_quick = q.side.is_some() || q.severity.is_some();
+    if let Some(side) = q.side.filter(|s| Side::from_str(s).is_ok()) {
+        v.side = side;
+    }
+    if let Some(sev) = q.severity.filter(|s| Severity::from_str(s).is_ok()) {
+        v.severity = sev;
+    }
+    if from_quick {
+        // "Another time": the time now would be wrong, so it is left for the person.
+        v.time.clear();
+    }
     render(
         StatusCode::OK,
-        &FormPage::new(
-            "/diary".into(),
-            "Log a cramp",
-            "Save",
-            FormValues::for_now(cfg.time_zone),
-            Vec::new(),
-        ),
+        &FormPage::new("/diary".into(), "Log a cramp", "Save", v, Vec::new()),
     )
 }
 
@@ -1104,13 +1347,10 @@ pub(crate) async fn delete_form(
             &DeletePage {
                 layout: Layout::new("Delete this cramp?", "diary"),
                 id: e.id.to_string(),
-                when: format!(
-                    "{}, {} {} {}",
-                    e.start.format("%-d %b %Y %H:%M"),
-                    e.duration.human(),
-                    e.side.name(),
-                    e.site.name()
-                ),
+                when: match e.duration {
+                    Some(d) => format!("{}, {}, {}", e.when_listed(), d.human(), e.place()),
+                    None => format!("{}, {}", e.when_listed(), e.place()),
+                },
             },
         ),
     }

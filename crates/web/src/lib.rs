@@ -243,6 +243,7 @@ pub fn app(config: AppConfig) -> Router {
 pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/diary", &["get", "post"]),
     ("/diary/new", &["get"]),
+    ("/diary/quick", &["post"]),
     ("/diary/patterns", &["get"]),
     ("/diary/summary", &["get"]),
     ("/diary/export.csv", &["get"]),
@@ -279,6 +280,7 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/diary", "get") => get(diary::list),
             ("/diary", "post") => post(diary::create),
             ("/diary/new", "get") => get(diary::new_form),
+            ("/diary/quick", "post") => post(diary::quick),
             ("/diary/patterns", "get") => get(diary::patterns),
             ("/diary/summary", "get") => get(diary::summary),
             ("/diary/export.csv", "get") => get(diary::export_csv),

@@ -556,13 +556,44 @@ fn noted_episode(id: &str, note: &str) -> legcramps_core::diary::Episode {
     Episode {
         id: EpisodeId::new(id).expect("id"),
         start: parse_start("2026-11-20T02:10+00:00").expect("start"),
-        duration: Duration::from_seconds(60).expect("duration"),
-        site: Site::Calf,
+        last_night: false,
+        duration: Some(Duration::from_seconds(60).expect("duration")),
+        site: Some(Site::Calf),
         side: Side::Left,
-        asleep: true,
-        eased: Eased::Yes,
+        asleep: Some(true),
+        eased: Some(Eased::Yes),
         severity: Severity::Mild,
         note: Note::new(note).expect("note"),
         context: Context::default(),
     }
+}
+
+#[test]
+fn details_not_logged_round_trip_and_older_csv_files_still_import() {
+    use legcramps_contract::diary_io::{DiaryFile, from_csv, from_json, to_csv, to_json};
+    let mut quick = noted_episode("quick", "");
+    quick.last_night = true;
+    quick.duration = None;
+    quick.site = None;
+    quick.asleep = None;
+    quick.eased = None;
+    let file = DiaryFile {
+        episodes: vec![quick.clone(), noted_episode("full", "a note")],
+        checks: Vec::new(),
+    };
+    let csv = to_csv(&file.episodes);
+    assert_eq!(from_csv(&csv).expect("csv").episodes, file.episodes);
+    assert_eq!(
+        from_json(&to_json(&file)).expect("json").episodes,
+        file.episodes
+    );
+    // A file exported before the quick log has no last_night column: read as "false".
+    let old = "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids\r\nold,2026-11-20T02:10:00+00:00,60,calf,left,true,yes,mild,,false,,,false,false\r\n";
+    let read = from_csv(old).expect("old csv").episodes;
+    assert!(!read[0].last_night);
+    assert_eq!(read[0].asleep, Some(true));
+    // Empty cells are "not logged"; a cell that is there must still be right.
+    let bad = old.replace(",60,calf,", ",sixty,calf,");
+    let err = from_csv(&bad).expect_err("bad duration");
+    assert_eq!(err.field.as_deref(), Some("duration_seconds"));
 }

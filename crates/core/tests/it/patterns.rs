@@ -5,17 +5,18 @@ use chrono::NaiveDate;
 use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site, parse_start,
 };
-use legcramps_core::patterns::{Settings, summarise, summarise_since};
+use legcramps_core::patterns::{NotLogged, Settings, summarise, summarise_since};
 
 fn cramp(id: &str, start: &str, asleep: bool) -> Episode {
     Episode {
         id: EpisodeId::new(id).expect("id"),
         start: parse_start(start).expect("start"),
-        duration: Duration::from_minutes(3.0).expect("duration"),
-        site: Site::Calf,
+        last_night: false,
+        duration: Some(Duration::from_minutes(3.0).expect("duration")),
+        site: Some(Site::Calf),
         side: Side::Left,
-        asleep,
-        eased: Eased::Yes,
+        asleep: Some(asleep),
+        eased: Some(Eased::Yes),
         severity: Severity::Mild,
         note: None,
         context: Context::default(),
@@ -84,4 +85,51 @@ fn a_range_that_starts_after_the_first_cramp_keeps_its_empty_weeks() {
     );
     assert_eq!(none.weeks.len(), 2);
     assert_eq!(none.count, 0);
+}
+
+#[test]
+fn details_not_logged_are_counted_apart_and_last_night_has_no_hour() {
+    let mut quick = cramp("q", "2026-11-10T03:00:00+00:00", true);
+    quick.last_night = true;
+    quick.duration = None;
+    quick.site = None;
+    quick.asleep = None;
+    quick.eased = None;
+    let episodes = [
+        cramp("a", "2026-11-09T14:00:00+00:00", false),
+        quick.clone(),
+    ];
+    let s = summarise(
+        &episodes,
+        day("2026-11-09"),
+        day("2026-11-15"),
+        Settings::default(),
+    );
+    assert_eq!(s.count, 2);
+    assert_eq!(
+        s.not_logged,
+        NotLogged {
+            time: 1,
+            duration: 1,
+            site: 1,
+            asleep: 1
+        }
+    );
+    // "Last night" is at night by what the person said, but has no hour on the chart.
+    assert_eq!(s.at_night, 1);
+    assert_eq!(s.by_hour.iter().sum::<u32>(), 1);
+    assert_eq!(s.by_hour[3], 0);
+    // Only logged durations and muscles are charted; not-asleep is not counted as a night.
+    assert_eq!(s.duration_bands.iter().sum::<u32>(), 1);
+    assert_eq!(s.by_site, vec![(Site::Calf, 1)]);
+    assert_eq!(s.weeks[0].disturbed_nights, 0);
+    assert_eq!(s.longest, Some(Duration::from_minutes(3.0).expect("d")));
+    // No length: the red-flag rule cannot fire. A long one with "eased" not logged is read the
+    // safe way.
+    assert!(!quick.is_red_flag());
+    let mut long = quick;
+    long.duration = Some(Duration::from_minutes(12.0).expect("d"));
+    assert!(long.is_red_flag());
+    assert_eq!(long.place(), "left leg");
+    assert!(long.when_text().starts_with("on the night of Mon 9 Nov"));
 }

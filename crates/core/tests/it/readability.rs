@@ -67,6 +67,10 @@ fn units() -> Vec<(String, String)> {
         "diary earlier red flag".to_owned(),
         legcramps_core::diary::EARLIER_RED_FLAG_TEXT.to_owned(),
     ));
+    out.push((
+        "diary quick log safety net".to_owned(),
+        legcramps_core::diary::QUICK_LOG_SAFETY_NET.to_owned(),
+    ));
     out.extend(
         CALF_STRETCH_STEPS
             .iter()

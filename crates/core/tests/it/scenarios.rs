@@ -192,11 +192,12 @@ fn a_diary_red_flag_is_urgent_only_while_recent() {
     let episode = Episode {
         id: EpisodeId::new("e1").expect("id"),
         start,
-        duration: Duration::from_minutes(12.0).expect("duration"),
-        site: Site::Calf,
+        last_night: false,
+        duration: Some(Duration::from_minutes(12.0).expect("duration")),
+        site: Some(Site::Calf),
         side: Side::Left,
-        asleep: true,
-        eased: Eased::No,
+        asleep: Some(true),
+        eased: Some(Eased::No),
         severity: Severity::Severe,
         note: None,
         context: Context::default(),
@@ -214,7 +215,7 @@ fn a_diary_red_flag_is_urgent_only_while_recent() {
     assert_eq!(later.headline, "Tell your GP about this cramp");
     assert!(later.what_happened.contains("Fri 13 Nov"));
     let calm = Episode {
-        eased: Eased::Yes,
+        eased: Some(Eased::Yes),
         ..episode
     };
     assert!(calm.red_flag_advice(at(1)).is_none());

@@ -201,13 +201,13 @@ fn bad_log_input_names_the_field_and_stores_nothing() {
         "{}",
         r.stderr
     );
-    // Without a terminal, a missing field is an error, not a question.
+    // Without a terminal, a missing field that is needed is an error, not a question.
     let r = d.run(&[
         "log",
         "--minutes",
         "3",
-        "--side",
-        "left",
+        "--site",
+        "calf",
         "--asleep",
         "--eased",
         "yes",
@@ -217,7 +217,7 @@ fn bad_log_input_names_the_field_and_stores_nothing() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .contains("--site is missing (there is no terminal to ask on)"),
+            .contains("--side is missing (there is no terminal to ask on)"),
         "{}",
         r.stderr
     );
@@ -225,6 +225,58 @@ fn bad_log_input_names_the_field_and_stores_nothing() {
         d.run(&["diary"]).stdout.contains("No cramps logged"),
         "nothing was stored"
     );
+}
+
+#[test]
+fn a_quick_log_needs_only_the_leg_and_how_bad() {
+    let d = Dir::new("quick");
+    let r = d.run(&["log", "--side", "left", "--severity", "mild"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("(left leg, "), "{}", r.stdout);
+    // Nothing says how long it lasted, so the red-flag rule cannot be applied: the safety net
+    // is said instead.
+    assert!(
+        r.stdout.contains("If a cramp lasts 10 minutes or more"),
+        "{}",
+        r.stdout
+    );
+    let r = d.run(&[
+        "log",
+        "--last-night",
+        "--side",
+        "both",
+        "--severity",
+        "severe",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Night of "), "{}", r.stdout);
+    let list = d.run(&["diary"]).stdout;
+    assert!(list.contains(" night "), "{list}");
+    assert!(list.contains("both legs"), "{list}");
+    // The details can be added later.
+    let json = d.run(&["diary", "--json"]).stdout;
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let eps = doc["episodes"].as_array().expect("episodes");
+    assert_eq!(eps.len(), 2);
+    assert!(eps.iter().all(|e| e["duration_seconds"].is_null()));
+    assert_eq!(eps.iter().filter(|e| e["last_night"] == true).count(), 1);
+    let id = eps[0]["id"].as_str().expect("id").to_owned();
+    let r = d.run(&["edit", &id[..8], "--minutes", "12", "--eased", "no"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json = d.run(&["diary", "--json"]).stdout;
+    assert!(json.contains("\"duration_seconds\": 720"), "{json}");
+    // `--last-night` with `--at` is a contradiction, refused before anything is stored.
+    let r = d.run(&[
+        "log",
+        "--last-night",
+        "--at",
+        "2026-11-20T02:10+00:00",
+        "--side",
+        "left",
+        "--severity",
+        "mild",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
 #[test]

@@ -22,7 +22,7 @@ async fn insert_get_update_delete() {
             b.name
         );
         let mut changed = e.clone();
-        changed.duration = legcramps_core::diary::Duration::from_seconds(700).expect("d");
+        changed.duration = Some(legcramps_core::diary::Duration::from_seconds(700).expect("d"));
         changed.note = None;
         assert!(
             b.store.update(&me, &changed).await.expect("update"),

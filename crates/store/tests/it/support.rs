@@ -114,11 +114,12 @@ pub(crate) fn episode(n: u32) -> Episode {
     Episode {
         id: EpisodeId::new(&format!("ep-{n:04}")).expect("id"),
         start,
-        duration: Duration::from_seconds(30 + n * 41 % 900).expect("duration"),
-        site: Site::ALL[n as usize % 4],
+        last_night: false,
+        duration: Some(Duration::from_seconds(30 + n * 41 % 900).expect("duration")),
+        site: Some(Site::ALL[n as usize % 4]),
         side: Side::ALL[n as usize % 3],
-        asleep: n.is_multiple_of(2),
-        eased: Eased::ALL[n as usize % 3],
+        asleep: Some(n.is_multiple_of(2)),
+        eased: Some(Eased::ALL[n as usize % 3]),
         severity: Severity::ALL[n as usize % 3],
         note: if n.is_multiple_of(3) {
             Note::new(&format!(

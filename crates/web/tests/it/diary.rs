@@ -2,6 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use chrono::Utc;
 use legcramps_core::patterns::Settings;
 use legcramps_store::{Owner, Store};
 use legcramps_web::{AppConfig, DiaryAccess, app};
@@ -174,6 +175,181 @@ async fn logging_a_cramp_without_javascript() {
 }
 
 #[tokio::test]
+async fn the_quick_log_takes_three_choices_and_the_rest_can_wait() {
+    let d = Diary::new().await;
+    let first = d.get("/diary").await;
+    assert!(
+        first.body.contains("action=\"/diary/quick\""),
+        "the quick log is on the diary's first screen"
+    );
+    // Just now, left leg, moderate: the severity button saves.
+    let r = d
+        .post_form(
+            "/diary/quick",
+            &[("when", "now"), ("side", "left"), ("severity", "moderate")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.headers["location"].to_str().expect("location").to_owned();
+    let stored = d
+        .store
+        .list(&Owner::local(), None, None)
+        .await
+        .expect("list");
+    assert_eq!(stored.len(), 1);
+    let e = &stored[0];
+    assert_eq!(location, format!("/diary?quick={}", e.id));
+    assert_eq!(
+        (e.duration, e.site, e.asleep, e.eased),
+        (None, None, None, None)
+    );
+    assert!(!e.last_night);
+    assert!(
+        (Utc::now() - e.start.to_utc()).num_seconds().abs() < 120,
+        "logged at the time now: {}",
+        e.start
+    );
+    let page = d.get(&location).await;
+    assert!(page.body.contains("Your cramp has been logged."));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/diary/{}/edit\"", e.id)),
+        "offers to add more"
+    );
+    assert!(
+        page.body
+            .contains(legcramps_core::diary::QUICK_LOG_SAFETY_NET),
+        "the safety net, as the red-flag rule cannot be applied without a length"
+    );
+    assert!(
+        page.body.contains("not logged"),
+        "missing details are said, not guessed"
+    );
+    assert!(page.body.contains("left leg"));
+
+    // Last night: kept as the night, not as a made-up time.
+    let r = d
+        .post_form(
+            "/diary/quick",
+            &[
+                ("when", "last-night"),
+                ("side", "both"),
+                ("severity", "severe"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored = d
+        .store
+        .list(&Owner::local(), None, None)
+        .await
+        .expect("list");
+    let night = stored
+        .iter()
+        .find(|e| e.last_night)
+        .expect("a last-night cramp");
+    let uk = night.start.with_timezone(&chrono_tz::Europe::London);
+    assert_eq!(uk.format("%H:%M").to_string(), "03:00");
+    let list = d.get("/diary").await.body;
+    assert!(list.contains("Night of "), "{list}");
+    assert!(
+        !list.contains(", 03:00"),
+        "the stand-in time is never shown"
+    );
+    // Its edit form keeps it as last night while the time is left empty...
+    let edit = d.get(&format!("/diary/{}/edit", night.id)).await.body;
+    assert!(edit.contains("name=\"last-night\" value=\"yes\""));
+    assert!(edit.contains(
+        "id=\"start-time\" name=\"start-time\" type=\"text\" inputmode=\"numeric\" value=\"\""
+    ));
+    let date = uk.date_naive();
+    let (day, month, year) = (
+        date.format("%-d").to_string(),
+        date.format("%-m").to_string(),
+        date.format("%Y").to_string(),
+    );
+    let r = d
+        .post_form(
+            &format!("/diary/{}", night.id),
+            &[
+                ("start-day", &day),
+                ("start-month", &month),
+                ("start-year", &year),
+                ("start-time", ""),
+                ("last-night", "yes"),
+                ("side", "both"),
+                ("severity", "severe"),
+                ("minutes", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let again = d
+        .store
+        .get(&Owner::local(), &night.id)
+        .await
+        .expect("get")
+        .expect("there");
+    assert!(again.last_night);
+    assert_eq!(again.duration.map(|d| d.seconds()), Some(120));
+    assert_eq!(again.start, night.start);
+
+    // Another time: on to the full form, with the leg and how bad filled in, and no time.
+    let r = d
+        .post_form(
+            "/diary/quick",
+            &[("when", "other"), ("side", "right"), ("severity", "mild")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"], "/diary/new?side=right&severity=mild");
+    let form = d.get("/diary/new?side=right&severity=mild").await.body;
+    assert!(form.contains("value=\"right\" checked"), "{form}");
+    assert!(form.contains("value=\"mild\" checked"));
+    assert!(form.contains(
+        "id=\"start-time\" name=\"start-time\" type=\"text\" inputmode=\"numeric\" value=\"\""
+    ));
+    assert_eq!(
+        d.store
+            .list(&Owner::local(), None, None)
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
+
+    // A missing choice: the page again, the problems in page order, the choices kept, nothing
+    // stored.
+    let r = d
+        .post_form("/diary/quick", &[("when", "now"), ("severity", "mild")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("<title>Error: "), "{}", r.body);
+    assert!(r.body.contains("href=\"#side\">Select which leg"));
+    assert!(r.body.contains("value=\"now\" checked"));
+    let r = d
+        .post_form("/diary/quick", &[("side", "left"), ("when", "tomorrow")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let when = r.body.find("href=\"#when\"").expect("when error");
+    let severity = r.body.find("href=\"#severity\"").expect("severity error");
+    assert!(when < severity, "the summary follows the page");
+    assert!(
+        !r.body.contains("href=\"#side\""),
+        "only the choice at fault"
+    );
+    assert_eq!(
+        d.store
+            .list(&Owner::local(), None, None)
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
+    d.finish().await;
+}
+
+#[tokio::test]
 async fn a_red_flag_shows_the_urgent_advice_at_once() {
     let d = Diary::new().await;
     let r = d
@@ -273,7 +449,7 @@ async fn bad_input_names_each_field_and_stores_nothing() {
             "minutes",
             "like 3, 2 mins, 90s or 1:30",
         ),
-        (&[("site", "")][..], "site", "Select which muscle"),
+        (&[("side", "")][..], "side", "Select which leg"),
         (&[("site", "arm")][..], "site", ""),
         (&[("severity", "")][..], "severity", "Select how bad"),
         (
@@ -333,8 +509,8 @@ async fn edit_and_delete() {
             .await
             .expect("list")[0]
             .duration
-            .seconds(),
-        270
+            .map(|d| d.seconds()),
+        Some(270)
     );
     assert_eq!(
         d.get("/diary/nope/edit").await.status,
@@ -620,6 +796,22 @@ async fn the_episodes_api() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
     assert_eq!(v["red_flag"], false);
+    // Only when, which leg and how bad are needed; the rest may be left out or null.
+    let r = post(r#"{"start": "2026-11-21T03:00:00+00:00", "last_night": true, "side": "both", "severity": "severe", "minutes": null, "site": null}"#).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert_eq!(v["red_flag"], false);
+    let listed = d
+        .get("/api/v1/episodes?from=2026-11-21&to=2026-11-21")
+        .await;
+    let l: serde_json::Value = serde_json::from_str(&listed.body).expect("json");
+    let quick = &l["episodes"][0];
+    assert_eq!(quick["last_night"], true, "{}", listed.body);
+    assert!(quick["duration_seconds"].is_null() && quick["eased"].is_null());
+    // Twelve minutes with "eased" not given is read the safe way: a red flag.
+    let r = post(r#"{"start": "2026-11-19T02:10:00+00:00", "minutes": 12, "side": "left", "severity": "mild"}"#).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert_eq!(v["red_flag"], true, "{}", r.body);
     let r = post(r#"{"start": "2026-11-20T03:10:00+00:00", "minutes": 15, "site": "thigh", "side": "both", "asleep": false, "eased": "no", "severity": "severe"}"#).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
     assert_eq!(v["red_flag"], true);
@@ -668,7 +860,7 @@ async fn the_episodes_api() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(d.count().await, 2);
+    assert_eq!(d.count().await, 4);
     let list = d.get("/api/v1/episodes").await;
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(
@@ -676,7 +868,7 @@ async fn the_episodes_api() {
             .as_array()
             .expect("array")
             .len(),
-        2
+        4
     );
     d.finish().await;
 }
