@@ -508,7 +508,10 @@ impl FormValues {
             num(&self.month),
             self.year.trim().parse::<i32>().ok(),
         ) {
-            (Some(d), Some(m), Some(y)) => NaiveDate::from_ymd_opt(y, m, d),
+            // A year of two digits is a slip ("26"), not the year 26.
+            (Some(d), Some(m), Some(y)) if self.year.trim().len() == 4 => {
+                NaiveDate::from_ymd_opt(y, m, d)
+            }
             _ => None,
         };
         // A cramp logged as "last night" keeps its stand-in time while the time is left empty.
@@ -519,9 +522,25 @@ impl FormValues {
             NaiveTime::parse_from_str(self.time.trim(), "%H:%M").ok()
         };
         let mut start = None;
+        // Only the box at fault is marked: the first of day, month and year that is not a
+        // number in range (a date like 31 2 is the day's fault).
+        let date_box = match (
+            num(&self.day).filter(|d| (1..=31).contains(d)),
+            num(&self.month).filter(|m| (1..=12).contains(m)),
+            self.year
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| self.year.trim().len() == 4 && *y > 0),
+        ) {
+            (None, _, _) => "start-day",
+            (_, None, _) => "start-month",
+            (_, _, None) => "start-year",
+            _ => "start-day",
+        };
         match (date, time) {
             (None, _) => check(
-                "start-day",
+                date_box,
                 Err("Enter a real date, for example 20 11 2026".into()),
             ),
             (_, None) => check(
@@ -543,7 +562,7 @@ impl FormValues {
                             match Episode::check_start(dt) {
                                 Ok(dt) => start = Some(dt),
                                 Err(e) => {
-                                    check("start-day", Err(format!("The date {}", e.message)));
+                                    check("start-year", Err(format!("The date {}", e.message)));
                                 }
                             }
                         }
@@ -681,8 +700,10 @@ impl FormValues {
 }
 
 /// The form's boxes in page order (the error summary follows it).
-const FORM_ORDER: [&str; 12] = [
+const FORM_ORDER: [&str; 14] = [
     "start-day",
+    "start-month",
+    "start-year",
     "start-time",
     "minutes",
     "site",
@@ -792,6 +813,14 @@ impl FormPage {
             .iter()
             .find(|(f, _)| *f == id)
             .map_or("", |(_, m)| m.as_str())
+    }
+
+    /// The date's one message, whichever of its boxes is at fault.
+    fn date_error(&self) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f.starts_with("start-") && *f != "start-time")
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -1453,11 +1482,51 @@ pub(crate) async fn save_check(
 pub(crate) struct RangeQuery {
     from: Option<String>,
     to: Option<String>,
+    /// A preset: "4" or "12" (the last so many weeks, to today) or "all" (from the first cramp).
+    weeks: Option<String>,
 }
 
-/// The range asked for, or the last 12 weeks; an error message for a bad one.
-fn range(q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), String> {
-    let today = Local::now().date_naive();
+/// The date-range presets, as (value of `weeks`, label).
+pub(crate) const RANGE_PRESETS: [(&str, &str); 3] = [
+    ("4", "Last 4 weeks"),
+    ("12", "Last 12 weeks"),
+    ("all", "Everything"),
+];
+
+impl RangeQuery {
+    /// The preset in use ("12" when no dates are given), or "" for dates of the person's own.
+    pub(crate) fn preset(&self) -> &'static str {
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+        match self.weeks.as_deref() {
+            Some(w) => RANGE_PRESETS
+                .iter()
+                .find(|(v, _)| *v == w)
+                .map_or("", |(v, _)| v),
+            None if !given(&self.from) && !given(&self.to) => "12",
+            None => "",
+        }
+    }
+}
+
+/// The range asked for (a preset, or dates), or the last 12 weeks; an error message for a bad
+/// one. "Today" is the date in the server's zone.
+fn range(q: &RangeQuery, zone: chrono_tz::Tz) -> Result<(NaiveDate, NaiveDate), String> {
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    if let Some(w) = q.weeks.as_deref() {
+        return match w {
+            "4" => Ok((
+                today - chrono::Duration::weeks(4) + chrono::Duration::days(1),
+                today,
+            )),
+            "12" => Ok((
+                today - chrono::Duration::weeks(12) + chrono::Duration::days(1),
+                today,
+            )),
+            // Everything: the summary's weeks begin at the first cramp logged.
+            "all" => Ok((today - chrono::Duration::days(366 * 20), today)),
+            other => Err(format!("weeks: `{other}` is not one of 4, 12 or all")),
+        };
+    }
     let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
         Some(t) => parse_date("to", t).map_err(|e| e.to_string())?,
         None => today,
@@ -1481,7 +1550,7 @@ async fn summary_for(
     q: &RangeQuery,
 ) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>), Response> {
     let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
-    let (from, to) = range(q).map_err(|m| {
+    let (from, to) = range(q, cfg.time_zone).map_err(|m| {
         refused(
             StatusCode::BAD_REQUEST,
             format!("The dates are not valid ({m}). Use dates like 2026-11-01."),
@@ -1508,6 +1577,8 @@ struct PatternsPage<'a> {
     v: SummaryView<'a>,
     from: String,
     to: String,
+    preset: &'static str,
+    presets: &'static [(&'static str, &'static str)],
     hour_chart: String,
     duration_chart: String,
     legs_chart: String,
@@ -1527,6 +1598,8 @@ pub(crate) async fn patterns(
         layout: Layout::new("Your patterns", "diary"),
         from: summary.from.to_string(),
         to: summary.to.to_string(),
+        preset: q.preset(),
+        presets: &RANGE_PRESETS,
         hour_chart: charts::by_hour(&summary),
         duration_chart: charts::durations(&summary),
         legs_chart: charts::leg_diagram(&episodes),
@@ -1553,6 +1626,8 @@ struct SummaryPage<'a> {
     v: SummaryView<'a>,
     from: String,
     to: String,
+    preset: &'static str,
+    presets: &'static [(&'static str, &'static str)],
     gp_css: &'static str,
 }
 
@@ -1571,6 +1646,8 @@ pub(crate) async fn summary(
             layout: Layout::new("Summary for your GP", "diary"),
             from: summary.from.to_string(),
             to: summary.to.to_string(),
+            preset: q.preset(),
+            presets: &RANGE_PRESETS,
             gp_css: crate::assets::GP_SUMMARY_CSS,
             v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset())
                 .with_checks(&checks),

@@ -350,6 +350,93 @@ async fn the_quick_log_takes_three_choices_and_the_rest_can_wait() {
 }
 
 #[tokio::test]
+async fn only_the_date_box_at_fault_is_marked_and_what_was_typed_is_kept() {
+    let d = Diary::new().await;
+    for (field, value) in [
+        ("start-month", "13"),
+        ("start-year", "26"),
+        ("start-day", "x"),
+    ] {
+        let r = d
+            .post_form("/diary", &with(&[(field, value), ("minutes", "lots")]))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let marked: Vec<&str> = ["start-day", "start-month", "start-year"]
+            .into_iter()
+            .filter(|id| {
+                r.body.split("<input").any(|input| {
+                    input.contains(&format!("id=\"{id}\"")) && input.contains("nhsuk-input--error")
+                })
+            })
+            .collect();
+        assert_eq!(marked, vec![field], "only {field} is marked");
+        assert!(
+            r.body
+                .contains(&format!("href=\"#{field}\">Enter a real date"))
+        );
+        assert!(
+            r.body.contains(&format!("value=\"{value}\"")),
+            "what was typed is kept"
+        );
+        // The summary is in page order: the date before the length.
+        let date = r
+            .body
+            .find(&format!("href=\"#{field}\""))
+            .expect("date error");
+        let minutes = r.body.find("href=\"#minutes\"").expect("minutes error");
+        assert!(date < minutes);
+    }
+    assert_eq!(d.count().await, 0);
+    d.finish().await;
+}
+
+#[tokio::test]
+async fn date_ranges_have_presets_as_well_as_dates() {
+    let d = Diary::new().await;
+    // One cramp a year ago, one today (the quick log).
+    let r = d.post_form("/diary", GOOD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = d
+        .post_form(
+            "/diary/quick",
+            &[("when", "now"), ("side", "left"), ("severity", "mild")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for path in ["/diary/patterns", "/diary/summary"] {
+        let page = d.get(path).await.body;
+        assert!(
+            page.contains("<strong aria-current=\"page\">Last 12 weeks</strong>"),
+            "the default is named: {page}"
+        );
+        assert!(page.contains(&format!("href=\"{path}?weeks=4\">Last 4 weeks</a>")));
+        let four = d.get(&format!("{path}?weeks=4")).await.body;
+        assert!(four.contains("<strong aria-current=\"page\">Last 4 weeks</strong>"));
+        let all = d.get(&format!("{path}?weeks=all")).await.body;
+        assert!(all.contains("<strong aria-current=\"page\">Everything</strong>"));
+        assert!(
+            all.contains("2 cramps") || all.contains(">2<"),
+            "everything has both: {all}"
+        );
+        // Dates of one's own: no preset is marked, and the date boxes are open.
+        let own = d
+            .get(&format!("{path}?from=2026-11-01&to=2026-11-30"))
+            .await
+            .body;
+        assert!(!own.contains("aria-current=\"page\">Last"));
+        assert!(own.contains("<details class=\"nhsuk-details\" open>"));
+        let bad = d.get(&format!("{path}?weeks=5")).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(
+            bad.body.contains("weeks: `5` is not one of 4, 12 or all"),
+            "{}",
+            bad.body
+        );
+    }
+    d.finish().await;
+}
+
+#[tokio::test]
 async fn a_red_flag_shows_the_urgent_advice_at_once() {
     let d = Diary::new().await;
     let r = d
