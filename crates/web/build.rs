@@ -12,7 +12,9 @@
 //! works on any machine; CI sets `LEGCRAMPS_REQUIRE_NHSUK=1` to make that an error instead.
 //!
 //! The output is `assets.rs` in OUT_DIR: every asset with its URL path (fingerprinted, so it can
-//! be cached forever), content type and bytes.
+//! be cached forever), content type and bytes, and the same bytes compressed with brotli (at its
+//! best, quality 11) and gzip (level 9), made here once so that serving costs nothing (issue 9).
+//! A compressed form that is not smaller than the original is left out.
 
 use std::env;
 use std::fmt::Write as _;
@@ -153,9 +155,33 @@ fn fingerprint(bytes: &[u8]) -> String {
     format!("{:012x}", h & 0xffff_ffff_ffff)
 }
 
+/// `bytes` compressed with brotli and with gzip, written beside `path` (`.br`, `.gz`); `None`
+/// for a form that saves nothing.
+fn precompress(out: &Path, name: &str, bytes: &[u8]) -> (Option<PathBuf>, Option<PathBuf>) {
+    use std::io::Write as _;
+    let stem = out.join("compressed").join(name.replace('/', "_"));
+    fs::create_dir_all(stem.parent().expect("a parent")).expect("compressed dir");
+    let mut br = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        w.write_all(bytes).expect("brotli");
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    let keep = |data: Vec<u8>, ext: &str| {
+        (data.len() < bytes.len()).then(|| {
+            let p = PathBuf::from(format!("{}.{ext}", stem.display()));
+            fs::write(&p, data).expect("write compressed");
+            p
+        })
+    };
+    (keep(br, "br"), keep(gz, "gz"))
+}
+
 fn write_table(out: &Path, assets: &[(String, &str, PathBuf)]) {
     let mut code = String::from(
-        "/// Every embedded asset: (URL path, content type, bytes).\npub(crate) static ASSETS: &[(&str, &str, &[u8])] = &[\n",
+        "/// Every embedded asset: (URL path, content type, bytes, brotli, gzip).\n#[allow(clippy::type_complexity)]\npub(crate) static ASSETS: &[(&str, &str, &[u8], Option<&[u8]>, Option<&[u8]>)] = &[\n",
     );
     let mut consts = String::new();
     let mut urls: Vec<(String, String)> = Vec::new();
@@ -181,10 +207,18 @@ fn write_table(out: &Path, assets: &[(String, &str, PathBuf)]) {
             let (stem, ext) = name.rsplit_once('.').expect("an extension");
             format!("/assets/{stem}-{}.{ext}", fingerprint(&bytes))
         };
+        let (br, gz) = precompress(out, name, &bytes);
+        let included = |p: Option<PathBuf>| {
+            p.map_or("None".to_owned(), |p| {
+                format!("Some(include_bytes!({:?}))", p.display().to_string())
+            })
+        };
         let _ = writeln!(
             code,
-            "    ({url:?}, {kind:?}, include_bytes!({:?})),",
-            path.display().to_string()
+            "    ({url:?}, {kind:?}, include_bytes!({:?}), {}, {}),",
+            path.display().to_string(),
+            included(br),
+            included(gz)
         );
         if !name.starts_with("images/") {
             let ident = name.replace(['.', '-'], "_").to_uppercase();

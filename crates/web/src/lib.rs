@@ -174,6 +174,16 @@ pub fn router() -> Router {
     })
 }
 
+/// Whether a response may be compressed (see [`app`]): not `no-store`, not already encoded.
+fn compressible(headers: &axum::http::HeaderMap) -> bool {
+    use axum::http::header;
+    let no_store = headers.get_all(header::CACHE_CONTROL).iter().any(|v| {
+        v.to_str()
+            .map_or(true, |v| v.to_ascii_lowercase().contains("no-store"))
+    });
+    !no_store && !headers.contains_key(header::CONTENT_ENCODING)
+}
+
 /// The whole app: pages, check, diary, API, assets, health check, with security headers and
 /// request logging on every response.
 pub fn app(config: AppConfig) -> Router {
@@ -231,6 +241,21 @@ pub fn app(config: AppConfig) -> Router {
             shared.clone(),
             accounts::context,
         ))
+        // Pages and API answers compressed for the browsers that accept it, except a response
+        // marked no-store: those are the only ones that carry a secret (the anti-forgery token)
+        // or health data, some beside what the person typed, and compressing them would open
+        // them to BREACH (docs/security.md). Assets come precompressed and are left alone.
+        .layer(
+            tower_http::compression::CompressionLayer::new().compress_when(
+                tower_http::compression::predicate::Predicate::and(
+                    tower_http::compression::predicate::DefaultPredicate::new(),
+                    |_: axum::http::StatusCode,
+                     _: axum::http::Version,
+                     headers: &axum::http::HeaderMap,
+                     _: &axum::http::Extensions| compressible(headers),
+                ),
+            ),
+        )
         .layer(axum::middleware::from_fn_with_state(
             shared,
             middleware::headers_and_logs,

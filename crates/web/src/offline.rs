@@ -50,7 +50,10 @@ pub(crate) async fn manifest() -> Response {
 }
 
 pub(crate) async fn service_worker() -> Response {
-    let assets: Vec<&str> = crate::assets::ASSETS.iter().map(|(u, _, _)| *u).collect();
+    let assets: Vec<&str> = crate::assets::ASSETS
+        .iter()
+        .map(|(u, _, _, _, _)| *u)
+        .collect();
     let pages = offline_pages();
     let version =
         legcramps_accounts::hash_secret(&format!("{CONTENT_VERSION}\n{}", assets.join("\n")));

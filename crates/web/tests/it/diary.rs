@@ -391,6 +391,46 @@ async fn only_the_date_box_at_fault_is_marked_and_what_was_typed_is_kept() {
 }
 
 #[tokio::test]
+async fn no_store_pages_are_never_compressed() {
+    // Health data, or the anti-forgery token beside what the person typed: compressing such a
+    // page would let a page elsewhere learn it from the sizes (BREACH; docs/security.md).
+    let d = Diary::new().await;
+    let r = d.post_form("/diary", GOOD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for path in ["/diary", "/diary/patterns", "/diary/summary", "/diary/new"] {
+        let r = d
+            .request(
+                Method::GET,
+                path,
+                &[("accept-encoding", "gzip, deflate, br")],
+                "",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.headers["cache-control"], "no-store", "{path}");
+        assert!(
+            r.headers.get("content-encoding").is_none(),
+            "{path} was compressed"
+        );
+    }
+    // An error page that shows what was typed, too.
+    let r = d
+        .request(
+            Method::POST,
+            "/diary",
+            &[
+                ("accept-encoding", "gzip, br"),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            "minutes=lots&side=left&severity=mild",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.headers.get("content-encoding").is_none());
+    d.finish().await;
+}
+
+#[tokio::test]
 async fn date_ranges_have_presets_as_well_as_dates() {
     let d = Diary::new().await;
     // One cramp a year ago, one today (the quick log).

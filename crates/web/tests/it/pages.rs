@@ -279,3 +279,87 @@ async fn the_manifest_and_the_worker_keep_no_health_data() {
             .contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">")
     );
 }
+
+/// The status, headers and raw bytes of a GET with an `Accept-Encoding`.
+async fn get_encoded(path: &str, accept: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let response = legcramps_web::router()
+        .oneshot(
+            axum::http::Request::builder()
+                .uri(path)
+                .header("accept-encoding", accept)
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("an answer");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, headers, bytes.to_vec())
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("gzip");
+    out
+}
+
+#[tokio::test]
+async fn assets_and_pages_are_compressed_for_browsers_that_accept_it() {
+    let home = get("/").await;
+    let css = home.body[home.body.find("/assets/nhsuk-").expect("css")..]
+        .split('"')
+        .next()
+        .expect("path")
+        .to_owned();
+    let (_, plain_headers, plain) = get_encoded(&css, "").await;
+    assert!(
+        plain_headers.get("content-encoding").is_none(),
+        "nothing asked, nothing encoded"
+    );
+    assert_eq!(plain_headers["vary"], "accept-encoding");
+    // Precompressed at build time: brotli first, then gzip, by what the browser accepts.
+    let (_, br_headers, br) = get_encoded(&css, "gzip, deflate, br").await;
+    assert_eq!(br_headers["content-encoding"], "br");
+    assert!(
+        br.len() * 5 < plain.len(),
+        "brotli: {} of {}",
+        br.len(),
+        plain.len()
+    );
+    let (_, gz_headers, gz) = get_encoded(&css, "gzip").await;
+    assert_eq!(gz_headers["content-encoding"], "gzip");
+    assert_eq!(gunzip(&gz), plain, "gzip gives back the same bytes");
+    // A refusal (q=0) is honoured, and a wildcard counts.
+    let (_, h, _) = get_encoded(&css, "br;q=0, gzip").await;
+    assert_eq!(h["content-encoding"], "gzip");
+    let (_, h, _) = get_encoded(&css, "*").await;
+    assert_eq!(h["content-encoding"], "br");
+    let (_, h, _) = get_encoded(&css, "identity, *;q=0").await;
+    assert!(h.get("content-encoding").is_none());
+
+    // Pages too, when nothing secret or personal is on them.
+    let (_, plain_headers, plain_home) = get_encoded("/", "").await;
+    assert!(plain_headers.get("content-encoding").is_none());
+    let (_, h, gz_home) = get_encoded("/", "gzip").await;
+    assert_eq!(h["content-encoding"], "gzip");
+    assert!(
+        h["vary"]
+            .to_str()
+            .expect("ascii")
+            .contains("accept-encoding"),
+        "{h:?}"
+    );
+    assert_eq!(gunzip(&gz_home), plain_home);
+    // Never a no-store response: see diary.rs, `no_store_pages_are_never_compressed`.
+}
