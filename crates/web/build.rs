@@ -1,9 +1,10 @@
 //! Fetches the NHS.UK design system (`nhsuk-frontend`) from the npm registry with `npm ci`,
 //! pinned by `frontend/package-lock.json`, and prepares it for embedding:
 //!
-//! - the compiled CSS, with its `@font-face` rules removed: they load the Frutiger fonts from
-//!   assets.nhs.uk, a third-party request (and a typeface licensed for NHS services, which this
-//!   is not); the design system's own fallback, Arial, is used instead;
+//! - the CSS, compiled from the design system's Sass sources with the npm `sass` package, with
+//!   only the components the site uses (`frontend/legcramps.scss`) and without `@font-face`:
+//!   the Frutiger fonts load from assets.nhs.uk, a third-party request (and a typeface licensed
+//!   for NHS services, which this is not); the design system's own fallback, Arial, is used;
 //! - the compiled JS (an ES module);
 //! - the icons the CSS refers to.
 //!
@@ -29,6 +30,7 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets this"));
     println!("cargo:rerun-if-changed=frontend/package.json");
     println!("cargo:rerun-if-changed=frontend/package-lock.json");
+    println!("cargo:rerun-if-changed=frontend/legcramps.scss");
     println!("cargo:rerun-if-changed=static");
     println!("cargo:rerun-if-env-changed=LEGCRAMPS_REQUIRE_NHSUK");
 
@@ -37,7 +39,18 @@ fn main() {
     match install(&manifest.join("frontend"), &npm_dir) {
         Ok(()) => {
             let dist = npm_dir.join(NHSUK);
-            let css = fs::read_to_string(dist.join("nhsuk-frontend.min.css")).expect("nhsuk css");
+            let css = match compile_sass(&manifest.join("frontend/legcramps.scss"), &npm_dir) {
+                Ok(css) => css,
+                Err(why) => {
+                    if env::var_os("LEGCRAMPS_REQUIRE_NHSUK").is_some_and(|v| v == "1") {
+                        panic!("the design system's Sass could not be compiled: {why}");
+                    }
+                    println!(
+                        "cargo:warning=the design system's Sass could not be compiled ({why}); using its whole prebuilt stylesheet"
+                    );
+                    fs::read_to_string(dist.join("nhsuk-frontend.min.css")).expect("nhsuk css")
+                }
+            };
             let (css, images) = prepare_css(&css);
             let css_path = out.join("nhsuk.css");
             fs::write(&css_path, css).expect("write css");
@@ -95,6 +108,7 @@ fn install(frontend: &Path, dir: &Path) -> Result<(), String> {
     let installed_lock = dir.join("package-lock.json");
     if fs::read(&installed_lock).ok().as_deref() == Some(&lock[..])
         && dir.join(NHSUK).join("nhsuk-frontend.min.css").exists()
+        && dir.join("node_modules/sass/sass.js").exists()
     {
         return Ok(());
     }
@@ -119,6 +133,26 @@ fn install(frontend: &Path, dir: &Path) -> Result<(), String> {
     }
 }
 
+/// Compile `scss` with the npm `sass` package installed in `npm_dir` (run by Node.js).
+fn compile_sass(scss: &Path, npm_dir: &Path) -> Result<String, String> {
+    let out = npm_dir.join("legcramps.css");
+    let status = Command::new("node")
+        .arg(npm_dir.join("node_modules/sass/sass.js"))
+        .args(["--no-source-map", "--style=compressed", "--quiet"])
+        .arg(format!(
+            "--load-path={}",
+            npm_dir.join("node_modules").display()
+        ))
+        .arg(scss)
+        .arg(&out)
+        .status()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !status.success() {
+        return Err(format!("sass failed ({status})"));
+    }
+    fs::read_to_string(&out).map_err(|e| e.to_string())
+}
+
 /// Remove `@font-face` blocks and the font family that needs them; collect the images the CSS
 /// refers to under `/assets/images/`, which we serve ourselves.
 fn prepare_css(css: &str) -> (String, Vec<String>) {
@@ -132,7 +166,11 @@ fn prepare_css(css: &str) -> (String, Vec<String>) {
         rest = &rest[end..];
     }
     out.push_str(rest);
-    let out = out.replace("Frutiger W01,", "");
+    // Sass quotes the URLs it writes; the prebuilt file does not.
+    let out = out
+        .replace("Frutiger W01,", "")
+        .replace("url(\"/assets/images/", "url(/assets/images/")
+        .replace(".svg\")", ".svg)");
     let mut images: Vec<String> = out
         .match_indices("url(/assets/images/")
         .filter_map(|(i, m)| {

@@ -363,3 +363,68 @@ async fn assets_and_pages_are_compressed_for_browsers_that_accept_it() {
     assert_eq!(gunzip(&gz_home), plain_home);
     // Never a no-store response: see diary.rs, `no_store_pages_are_never_compressed`.
 }
+
+/// The stylesheet is compiled from the design system's Sass with only the components the site
+/// uses (`crates/web/frontend/legcramps.scss`): every `nhsuk-` class a template, the Rust code
+/// or app.js writes has its rule in it, so a component added to a page but not to the Sass list
+/// fails here, not in front of a person.
+#[tokio::test]
+async fn the_stylesheet_has_every_component_the_pages_use() {
+    // Classes the design system itself gives no rule (markers for its scripts, or names kept
+    // for markup only).
+    const NO_RULE: [&str; 4] = [
+        "nhsuk-contents-list",
+        "nhsuk-header__navigation-item--current",
+        "nhsuk-pagination__link--next",
+        "nhsuk-pagination__link--prev",
+    ];
+    let home = get("/").await;
+    let css_path = home.body[home.body.find("/assets/nhsuk-").expect("css")..]
+        .split('"')
+        .next()
+        .expect("path")
+        .to_owned();
+    let css = get(&css_path).await.body;
+    if legcramps_web::DESIGN_SYSTEM == "fallback" {
+        eprintln!("SKIPPED: built with the fallback stylesheet (no npm)");
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = String::new();
+    for sub in ["templates", "src"] {
+        for entry in std::fs::read_dir(dir.join(sub)).expect("dir") {
+            let path = entry.expect("entry").path();
+            sources.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+    sources.push_str(&std::fs::read_to_string(dir.join("static/app.js")).expect("app.js"));
+    let mut classes: Vec<&str> = sources
+        .match_indices("nhsuk-")
+        .map(|(i, _)| {
+            let tail = &sources[i..];
+            let end = tail
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .unwrap_or(tail.len());
+            &tail[..end]
+        })
+        .filter(|c| !c.ends_with('-') && !NO_RULE.contains(c))
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    assert!(classes.len() > 50, "found the classes: {}", classes.len());
+    let missing: Vec<&&str> = classes
+        .iter()
+        .filter(|c| {
+            !css.match_indices(&format!(".{c}")).any(|(i, m)| {
+                css[i + m.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| !(n.is_ascii_alphanumeric() || n == '-' || n == '_'))
+            })
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no rule for {missing:?}: add the component to crates/web/frontend/legcramps.scss"
+    );
+}
