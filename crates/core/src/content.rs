@@ -481,6 +481,28 @@ pub const CALF_STRETCH_STEPS: &[&str] = &[
 /// The calf stretch step that is held (the routine counts down while it is shown).
 pub const CALF_STRETCH_HOLD_STEP: usize = 2;
 
+/// The calf stretch step that says to do it again.
+pub const CALF_STRETCH_REPEAT_STEP: usize = 4;
+
+/// Said on every step of the guided stretch that is done standing on the step, not only the
+/// first: a falls precaution of ours (hazard H13), not a fact of the source.
+pub const CALF_STRETCH_HOLD_ON: &str = "Keep holding on to the wall or banister.";
+
+/// The calf stretch steps with a routine's own numbers in place of "a few seconds" and "a few
+/// times", so that a page says each number once. The numbers are product settings (the source
+/// gives none); the steps still carry `stretch.calf-step`.
+pub fn calf_stretch_steps(hold_seconds: u32, repetitions: u32) -> Vec<String> {
+    CALF_STRETCH_STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match i {
+            CALF_STRETCH_HOLD_STEP => format!("Hold them there for {hold_seconds} seconds."),
+            CALF_STRETCH_REPEAT_STEP => format!("Do this {repetitions} times in all."),
+            _ => (*s).to_owned(),
+        })
+        .collect()
+}
+
 /// The guidance item with this id, if there is one.
 pub fn item(id: &str) -> Option<&'static Item> {
     all_items().find(|i| i.id == id)

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use legcramps_core::content::{
-    CALF_STRETCH_HOLD_STEP, CALF_STRETCH_STEPS, SOURCE_CREDIT, item, topic,
+    CALF_STRETCH_HOLD_ON, CALF_STRETCH_HOLD_STEP, CALF_STRETCH_STEPS, SOURCE_CREDIT, item, topic,
 };
 
 use crate::cli::StretchArgs;
@@ -69,6 +69,7 @@ pub(crate) fn run(args: &StretchArgs) -> Result<ExitCode> {
             "\n{}",
             style.bold(&format!("Repetition {rep} of {}", args.reps))
         ));
+        bar.println(wrap(CALF_STRETCH_HOLD_ON, width, "  ", "  "));
         bar.println(wrap(CALF_STRETCH_STEPS[1], width, "  ", "  "));
         bar.println(wrap(
             CALF_STRETCH_STEPS[CALF_STRETCH_HOLD_STEP],

@@ -23,7 +23,9 @@ pub(crate) fn offline_pages() -> Vec<String> {
         .iter()
         .map(|p| (*p).to_owned())
         .collect();
-    pages.extend(TOPICS.iter().map(|t| format!("/guide/{}", t.slug)));
+    pages.extend(TOPICS.iter().map(|t| crate::views::topic_href(t.slug)));
+    pages.sort();
+    pages.dedup();
     pages
 }
 
@@ -140,7 +142,7 @@ pub(crate) async fn page() -> Response {
             help: crate::views::help_now(),
             topics: TOPICS
                 .iter()
-                .map(|t| (format!("/guide/{}", t.slug), t.title))
+                .map(|t| (crate::views::topic_href(t.slug), t.title))
                 .collect(),
         },
     )

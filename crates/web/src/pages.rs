@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use legcramps_core::content::{self, CALF_STRETCH_HOLD_STEP, CALF_STRETCH_STEPS, Topic, item};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use legcramps_core::content::{self, CALF_STRETCH_HOLD_STEP, Topic, item};
 use serde::Deserialize;
 
 use crate::views::{Block, Layout, blocks, help_now};
@@ -85,6 +85,10 @@ async fn topic_page(slug: &str) -> Response {
 }
 
 pub(crate) async fn topic(Path(slug): Path<String>) -> Response {
+    // One stretches page: the topic lives at /stretches, with its guided timer.
+    if slug == "stretches" {
+        return Redirect::permanent("/stretches").into_response();
+    }
     topic_page(&slug).await
 }
 
@@ -104,10 +108,13 @@ pub(crate) const DEFAULT_HOLD: u32 = 5;
 struct StretchesPage {
     layout: Layout,
     intro: Vec<Block>,
+    title: &'static str,
     calf_lead: &'static str,
-    steps: &'static [&'static str],
+    /// The steps with the routine's numbers in them (each said once).
+    steps: Vec<String>,
     steps_json: String,
     hold_step: usize,
+    hold_on: &'static str,
     reps: u32,
     hold: u32,
     error: Option<&'static str>,
@@ -123,6 +130,11 @@ fn setting(value: Option<&str>, default: u32, max: u32) -> Result<u32, ()> {
             .filter(|n| (1..=max).contains(n))
             .ok_or(()),
     }
+}
+
+/// A topic's title ("Stretches"), or the page's own name if the topic were ever renamed away.
+fn topic_or_empty_title(slug: &str) -> &'static str {
+    content::topic(slug).map_or("Stretches", |t| t.title)
 }
 
 pub(crate) async fn stretches(Query(q): Query<StretchQuery>) -> Response {
@@ -151,6 +163,10 @@ pub(crate) async fn stretches(Query(q): Query<StretchQuery>) -> Response {
     .filter_map(item)
     .flat_map(|i| blocks(std::slice::from_ref(i)))
     .collect();
+    let (reps, hold) = (reps.unwrap_or(DEFAULT_REPS), hold.unwrap_or(DEFAULT_HOLD));
+    let steps = content::calf_stretch_steps(hold, reps);
+    // One stretches page: the header, the footer's topic link and this page share its title.
+    let title = topic_or_empty_title("stretches");
     render(
         if error.is_some() {
             StatusCode::BAD_REQUEST
@@ -158,14 +174,16 @@ pub(crate) async fn stretches(Query(q): Query<StretchQuery>) -> Response {
             StatusCode::OK
         },
         &StretchesPage {
-            layout: Layout::new("Calf stretch", "stretches"),
+            layout: Layout::new(title, "stretches"),
             intro: intro_blocks,
+            title,
             calf_lead: item("stretches.calf").map_or("", |i| i.text),
-            steps: CALF_STRETCH_STEPS,
-            steps_json: serde_json::to_string(CALF_STRETCH_STEPS).unwrap_or_else(|_| "[]".into()),
+            steps_json: serde_json::to_string(&steps).unwrap_or_else(|_| "[]".into()),
+            steps,
             hold_step: CALF_STRETCH_HOLD_STEP,
-            reps: reps.unwrap_or(DEFAULT_REPS),
-            hold: hold.unwrap_or(DEFAULT_HOLD),
+            hold_on: content::CALF_STRETCH_HOLD_ON,
+            reps,
+            hold,
             error,
             prevention,
         },

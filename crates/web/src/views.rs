@@ -124,3 +124,13 @@ pub(crate) fn help_now() -> Block {
         facts: facts.join(" "),
     }
 }
+
+/// Where a guidance topic lives: `/guide/{slug}`, except the stretches, whose one page is
+/// `/stretches` (with the guided timer), so the header, the footer and the lists agree.
+pub(crate) fn topic_href(slug: &str) -> String {
+    if slug == "stretches" {
+        "/stretches".to_owned()
+    } else {
+        format!("/guide/{slug}")
+    }
+}

@@ -19,7 +19,6 @@ for (const button of document.querySelectorAll('[data-print]')) {
 // (rendered from the same content data as the CLI), so no clinical text lives here.
 const timer = document.querySelector('[data-stretch-timer]');
 if (timer) {
-  const form = document.querySelector('[data-stretch-settings]');
   const start = timer.querySelector('[data-start]');
   const stop = timer.querySelector('[data-stop]');
   const count = timer.querySelector('[data-count]');
@@ -30,15 +29,16 @@ if (timer) {
   const sound = timer.querySelector('[data-sound]');
   const steps = JSON.parse(timer.getAttribute('data-steps'));
   const holdStep = Number(timer.getAttribute('data-hold-step'));
+  const holdOn = timer.getAttribute('data-hold-on');
+  // The numbers the steps on the page were written with (changing them reloads the page).
+  const reps = Number(timer.getAttribute('data-reps'));
+  const hold = Number(timer.getAttribute('data-hold'));
+  // A get-ready countdown before the first hold, and a rest between holds, as the CLI has.
+  const READY = 3;
+  const REST = 2;
   let running = null;
 
   timer.hidden = false;
-
-  const settings = () => {
-    const reps = Math.min(30, Math.max(1, Number(form.elements.reps.value) || 5));
-    const hold = Math.min(60, Math.max(1, Number(form.elements.hold.value) || 5));
-    return { reps, hold };
-  };
 
   const beep = () => {
     if (!sound.checked) return;
@@ -62,43 +62,55 @@ if (timer) {
     running = null;
     start.hidden = false;
     stop.hidden = true;
+    count.textContent = '';
     step.textContent = message;
     say(message);
     start.focus();
   };
 
   start.addEventListener('click', () => {
-    const { reps, hold } = settings();
-    const total = reps * hold;
+    // The whole routine as phases: get ready, then each hold with a rest between.
+    const phases = [{ label: 'Get ready', text: steps[0], seconds: READY }];
+    for (let i = 1; i <= reps; i += 1) {
+      phases.push({
+        label: `Repetition ${i} of ${reps}`,
+        text: `${holdOn} ${steps[holdStep - 1]} ${steps[holdStep]}`,
+        seconds: hold,
+        hold: true,
+      });
+      if (i < reps) phases.push({ label: 'Rest', text: `${holdOn} ${steps[holdStep + 1]}`, seconds: REST });
+    }
+    const total = phases.reduce((sum, p) => sum + p.seconds, 0);
+    let index = 0;
+    let left = phases[0].seconds;
     let done = 0;
-    let current = 1;
-    let left = hold;
     progress.max = total;
     progress.value = 0;
     start.hidden = true;
     stop.hidden = false;
     stop.focus();
-    const showRep = () => {
-      rep.textContent = `Repetition ${current} of ${reps}`;
-      step.textContent = `${steps[holdStep - 1]} ${steps[holdStep]}`;
+    const show = () => {
+      const p = phases[index];
+      rep.textContent = p.label;
+      step.textContent = p.text;
       count.textContent = String(left);
-      say(`Repetition ${current} of ${reps}. ${steps[holdStep - 1]} Hold for ${hold} seconds.`);
+      say(`${p.label}. ${p.text}`);
     };
-    showRep();
+    show();
     running = setInterval(() => {
       left -= 1;
       done += 1;
       progress.value = done;
       count.textContent = String(Math.max(left, 0));
       if (left > 0) return;
-      beep();
-      if (current >= reps) {
+      if (phases[index].hold) beep();
+      index += 1;
+      if (index >= phases.length) {
         finish(`${steps[holdStep + 1]} Finished: ${reps} repetitions.`);
         return;
       }
-      current += 1;
-      left = hold;
-      showRep();
+      left = phases[index].seconds;
+      show();
     }, 1000);
   });
 

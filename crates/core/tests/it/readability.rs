@@ -76,6 +76,15 @@ fn units() -> Vec<(String, String)> {
             .iter()
             .map(|s| ("calf stretch step".to_owned(), (*s).to_owned())),
     );
+    out.extend(
+        legcramps_core::content::calf_stretch_steps(5, 5)
+            .into_iter()
+            .map(|s| ("calf stretch step, with numbers".to_owned(), s)),
+    );
+    out.push((
+        "calf stretch hold-on reminder".to_owned(),
+        legcramps_core::content::CALF_STRETCH_HOLD_ON.to_owned(),
+    ));
     out
 }
 

@@ -13,7 +13,6 @@ const PAGES: &[&str] = &[
     "/guide/when-to-get-help",
     "/guide/causes",
     "/guide/treatment",
-    "/guide/stretches",
     "/guide/prevention",
     "/stretches",
     "/check",
@@ -73,7 +72,16 @@ async fn every_page_renders_with_credit_and_security_headers() {
 #[tokio::test]
 async fn every_topic_is_a_page_with_all_its_items() {
     for t in TOPICS {
-        let r = get(&format!("/guide/{}", t.slug)).await;
+        // The stretches topic is one page, /stretches; its old address sends people there.
+        let path = if t.slug == "stretches" {
+            let old = get("/guide/stretches").await;
+            assert_eq!(old.status, StatusCode::PERMANENT_REDIRECT);
+            assert_eq!(old.headers["location"], "/stretches");
+            "/stretches".to_owned()
+        } else {
+            format!("/guide/{}", t.slug)
+        };
+        let r = get(&path).await;
         assert_eq!(r.status, StatusCode::OK);
         for item in t.items {
             for fact in item.facts {
@@ -84,10 +92,19 @@ async fn every_topic_is_a_page_with_all_its_items() {
                     item.id
                 );
             }
-            for line in item.list {
+            // The stretches page says the calf stretch with the routine's own numbers in place
+            // of "a few seconds" and "a few times" (the same fact, each number said once).
+            let with_numbers = legcramps_core::content::calf_stretch_steps(5, 5);
+            for (i, line) in item.list.iter().enumerate() {
+                let shown = if std::ptr::eq(item.list, legcramps_core::content::CALF_STRETCH_STEPS)
+                {
+                    with_numbers[i].as_str()
+                } else {
+                    line
+                };
                 assert!(
-                    r.body.contains(&line.replace('\'', "&#39;")),
-                    "{}: {line}",
+                    r.body.contains(&shown.replace('\'', "&#39;")),
+                    "{}: {shown}",
                     t.slug
                 );
             }
@@ -181,8 +198,16 @@ async fn health_check() {
 async fn stretches_work_without_javascript_and_validate_settings() {
     let r = get("/stretches?reps=8&hold=4").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("Hold for 4 seconds."));
-    assert!(r.body.contains("Repeat 8 times."));
+    // Each number said once, in the step it belongs to.
+    assert!(r.body.contains("Hold them there for 4 seconds."));
+    assert!(r.body.contains("Do this 8 times in all."));
+    assert_eq!(
+        r.body
+            .matches("<li>Hold them there for 4 seconds.</li>")
+            .count(),
+        1
+    );
+    assert!(!r.body.contains("Hold for 4 seconds"), "not said twice");
     assert!(
         r.body.contains("data-stretch-timer"),
         "the timer is there for JavaScript to reveal"
@@ -255,7 +280,12 @@ async fn the_manifest_and_the_worker_keep_no_health_data() {
         assert!(pages.iter().any(|p| p == needed), "{needed} kept offline");
     }
     for t in TOPICS {
-        assert!(pages.contains(&format!("/guide/{}", t.slug)));
+        let href = if t.slug == "stretches" {
+            "/stretches".to_owned()
+        } else {
+            format!("/guide/{}", t.slug)
+        };
+        assert!(pages.contains(&href), "{href}");
     }
     for p in &pages {
         assert!(
@@ -412,6 +442,12 @@ async fn the_stylesheet_has_every_component_the_pages_use() {
     classes.sort_unstable();
     classes.dedup();
     assert!(classes.len() > 50, "found the classes: {}", classes.len());
+    // The page's font is set (the design system sets it only with its Frutiger fonts).
+    assert!(
+        css.contains("html{font-family:arial,sans-serif}"),
+        "the page's font is not set"
+    );
+    assert!(!css.contains("@font-face") && !css.contains("Frutiger"));
     let missing: Vec<&&str> = classes
         .iter()
         .filter(|c| {
