@@ -87,6 +87,52 @@ pub struct NotLogged {
     pub asleep: usize,
 }
 
+/// Cramps and disturbed nights over a run of days, for rates per week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub cramps: u32,
+    /// Distinct dates with a cramp during sleep.
+    pub disturbed_nights: u32,
+}
+
+impl Rate {
+    /// Days counted, `from` to `to` inclusive (at least 1).
+    pub fn days(&self) -> u32 {
+        u32::try_from((self.to - self.from).num_days() + 1)
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    /// Cramps per week over these days (a partial week counts for its days).
+    pub fn cramps_per_week(&self) -> f64 {
+        f64::from(self.cramps) * 7.0 / f64::from(self.days())
+    }
+
+    pub fn nights_per_week(&self) -> f64 {
+        f64::from(self.disturbed_nights) * 7.0 / f64::from(self.days())
+    }
+}
+
+/// How many days "the first 4 weeks" and "the last 4 weeks" of the GP summary span.
+pub const COMPARE_DAYS: i64 = 28;
+
+/// A medicine named in the diary, with the cramp rate before and after it was started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MedicineRates {
+    pub medication: Medication,
+    /// The day it started: the date the person gave, or else the first cramp it was logged
+    /// with (`started_given` says which).
+    pub started: NaiveDate,
+    pub started_given: bool,
+    /// From the start of the period to the day before it started (`None`: it started before
+    /// the period, so there is no "before" here).
+    pub before: Option<Rate>,
+    /// From the day it started to the end of the period (`None`: after the period).
+    pub after: Option<Rate>,
+}
+
 /// Everything the patterns page and the GP summary show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -118,6 +164,13 @@ pub struct Summary {
     pub pregnant: usize,
     pub short_of_fluids: usize,
     pub triggers: Vec<Trigger>,
+    /// The whole period, from its first day (or the first cramp logged, if later) to its end.
+    pub overall: Rate,
+    /// The first and the last [`COMPARE_DAYS`] of the period, when the period is long enough
+    /// for the two not to overlap; `None` otherwise (then only `overall` is given).
+    pub first_and_last: Option<(Rate, Rate)>,
+    /// Each medicine, with the rates before and after its start.
+    pub medicine_rates: Vec<MedicineRates>,
 }
 
 impl Summary {
@@ -302,7 +355,50 @@ pub fn summarise_since(
         });
     }
 
+    let rate = |a: NaiveDate, b: NaiveDate| {
+        let mut nights: Vec<NaiveDate> = Vec::new();
+        let mut cramps = 0;
+        for e in &selected {
+            let d = e.start.date_naive();
+            if (a..=b).contains(&d) {
+                cramps += 1;
+                if e.asleep == Some(true) && !nights.contains(&d) {
+                    nights.push(d);
+                }
+            }
+        }
+        Rate {
+            from: a,
+            to: b,
+            cramps,
+            disturbed_nights: u32::try_from(nights.len()).unwrap_or(u32::MAX),
+        }
+    };
+    let overall = rate(start, to);
+    let first_and_last = ((to - start).num_days() + 1 >= 2 * COMPARE_DAYS).then(|| {
+        (
+            rate(start, start + Days::days(COMPARE_DAYS - 1)),
+            rate(to - Days::days(COMPARE_DAYS - 1), to),
+        )
+    });
+    let medicine_rates = medications
+        .iter()
+        .map(|(m, first_seen)| {
+            let started = m.started.unwrap_or(*first_seen);
+            MedicineRates {
+                medication: m.clone(),
+                started,
+                started_given: m.started.is_some(),
+                before: (started > start).then(|| rate(start, (started - Days::days(1)).min(to))),
+                after: (started <= to).then(|| rate(started.max(start), to)),
+            }
+        })
+        .collect();
+
     Summary {
+        overall,
+        first_and_last,
+        medicine_rates,
         from,
         to,
         count: selected.len(),

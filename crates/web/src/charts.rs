@@ -37,7 +37,8 @@ fn esc(s: &str) -> String {
 }
 
 /// A bar chart: one bar per [`Bar`]; every `label_every`th label is drawn; `line` draws a
-/// dashed level across the chart with its words (a setting, say).
+/// dashed level across the chart with its words (a setting, say); each of `marks` draws a solid
+/// upright line at the left of a bar, with its words (a medicine started, say).
 fn bars(
     id: &str,
     title: &str,
@@ -45,6 +46,7 @@ fn bars(
     data: &[Bar],
     label_every: usize,
     line: Option<(u32, &str)>,
+    marks: &[(usize, String)],
 ) -> String {
     let (w, h, left, bottom, top) = (640.0_f64, 240.0_f64, 44.0_f64, 44.0_f64, 16.0_f64);
     let max = data
@@ -101,6 +103,17 @@ fn bars(
                 esc(label)
             );
         }
+    }
+    for (i, words) in marks {
+        let x = left + slot * *i as f64;
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{base}" stroke="#212b32" stroke-width="3"/><text x="{tx:.1}" y="{ty}" font-size="16" fill="#212b32">{}</text>"##,
+            esc(words),
+            base = top + plot,
+            tx = x + 4.0,
+            ty = top + 14.0,
+        );
     }
     if let Some((level, words)) = line {
         let y = top + plot - plot * f64::from(level) / f64::from(max);
@@ -163,16 +176,44 @@ pub(crate) fn per_week(summary: &Summary, settings: &Settings) -> String {
         "frequent: {} a week (a setting)",
         settings.frequent_per_week
     );
+    // Each medicine started within the weeks shown, marked at its week.
+    let mut marks = Vec::new();
+    let mut mark_words = Vec::new();
+    if let Some(first) = summary.weeks.first() {
+        for m in &summary.medicine_rates {
+            let week = (m.started - first.starts).num_days().div_euclid(7);
+            if let Ok(i) = usize::try_from(week)
+                && i < summary.weeks.len()
+            {
+                let name: String = m.medication.name().chars().take(24).collect();
+                marks.push((i, format!("{name} started")));
+                mark_words.push(format!(
+                    "{} started on {}",
+                    m.medication.name(),
+                    m.started.format("%-d %B %Y")
+                ));
+            }
+        }
+    }
+    let marked = if mark_words.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " A solid upright line marks the week {}.",
+            mark_words.join(", and the week ")
+        )
+    };
     bars(
         "per-week",
         "Cramps per week",
         &format!(
-            "{desc} The dashed line is where the diary calls cramps frequent, {} a week, a setting of the app.",
+            "{desc}{marked} The dashed line is where the diary calls cramps frequent, {} a week, a setting of the app.",
             settings.frequent_per_week
         ),
         &data,
         every,
         Some((settings.frequent_per_week, &words)),
+        &marks,
     )
 }
 
@@ -198,6 +239,7 @@ pub(crate) fn by_hour(summary: &Summary) -> String {
         &data,
         6,
         None,
+        &[],
     )
 }
 
@@ -216,7 +258,15 @@ pub(crate) fn durations(summary: &Summary) -> String {
         summary.longest.map_or("none".into(), |d| d.human()),
         summary.median.map_or("none".into(), |d| d.human())
     );
-    bars("durations", "How long cramps lasted", &desc, &data, 1, None)
+    bars(
+        "durations",
+        "How long cramps lasted",
+        &desc,
+        &data,
+        1,
+        None,
+        &[],
+    )
 }
 
 /// Two legs, front view, with a circle at the calf, thigh and foot of each, sized and labelled

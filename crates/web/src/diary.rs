@@ -1570,6 +1570,14 @@ async fn summary_for(
     ))
 }
 
+/// Now, in the server's zone, for "made on" lines.
+fn made_now(zone: chrono_tz::Tz) -> String {
+    crate::report::generated_text(
+        Utc::now().with_timezone(&zone).fixed_offset(),
+        &zone_label(zone),
+    )
+}
+
 #[derive(Template)]
 #[template(path = "diary_patterns.html")]
 struct PatternsPage<'a> {
@@ -1613,8 +1621,7 @@ pub(crate) async fn patterns(
                 )
             })
             .collect(),
-        v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset())
-            .with_checks(&checks),
+        v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone)).with_checks(&checks),
     };
     render(StatusCode::OK, &page)
 }
@@ -1649,7 +1656,7 @@ pub(crate) async fn summary(
             preset: q.preset(),
             presets: &RANGE_PRESETS,
             gp_css: crate::assets::GP_SUMMARY_CSS,
-            v: SummaryView::new(&summary, &cfg.settings, Local::now().fixed_offset())
+            v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
                 .with_checks(&checks),
         },
     )

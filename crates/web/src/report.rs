@@ -2,11 +2,11 @@
 //! (`legcramps report --html`). Both come from the same template.
 
 use askama::Template;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use legcramps_contract::diary_io::{SavedCheck, Shown};
 use legcramps_core::CONTENT_VERSION;
 use legcramps_core::diary::Duration;
-use legcramps_core::patterns::{DURATION_BANDS, Settings, Summary, Week};
+use legcramps_core::patterns::{DURATION_BANDS, Rate, Settings, Summary, Week};
 
 use crate::charts;
 
@@ -15,7 +15,6 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) s: &'a Summary,
     pub(crate) period: String,
     pub(crate) generated: String,
-    pub(crate) busiest: Option<&'a Week>,
     pub(crate) night_percent: String,
     pub(crate) night_starts: u32,
     pub(crate) night_ends: u32,
@@ -28,6 +27,151 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) content_version: &'static str,
     /// Checks saved in the period: when, and what the person was shown then.
     pub(crate) checks: Vec<SavedCheckLine>,
+    /// The GP summary's headline figures, as (what, figures), in the order a GP reads them.
+    pub(crate) headline: Vec<(String, String)>,
+    /// Each medicine: name, dates, and the cramp rate before and after it started.
+    pub(crate) medicines: Vec<String>,
+    /// The GP triggers, without the small print (said once, below them).
+    pub(crate) gp_triggers: Vec<(String, String)>,
+    pub(crate) small_print: String,
+    pub(crate) hour_chart: String,
+}
+
+fn short(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// "9 (2.3 a week), 14 Sep to 11 Oct 2026": the count beside the rate, so a rate from a few
+/// days is read as what it is.
+fn per_week(count: u32, rate: f64, r: &Rate) -> String {
+    format!(
+        "{count} ({rate:.1} a week), {} to {}",
+        r.from.format("%-d %b"),
+        short(r.to)
+    )
+}
+
+/// The headline figures: cramps and disturbed nights per week (the last 4 weeks against the
+/// first 4 when the period holds both), longest, night share, and the rest in brief.
+fn headline(s: &Summary, settings: &Settings, busiest: Option<&Week>) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    let compare = |count: fn(&Rate) -> u32, rate: fn(&Rate) -> f64| match &s.first_and_last {
+        Some((first, last)) => format!(
+            "last 4 weeks: {}; first 4 weeks: {}",
+            per_week(count(last), rate(last), last),
+            per_week(count(first), rate(first), first)
+        ),
+        None => per_week(count(&s.overall), rate(&s.overall), &s.overall),
+    };
+    rows.push((
+        "Cramps".to_owned(),
+        compare(|r| r.cramps, Rate::cramps_per_week),
+    ));
+    rows.push((
+        "Nights with a cramp in sleep".to_owned(),
+        compare(|r| r.disturbed_nights, Rate::nights_per_week),
+    ));
+    let mut longest = s.longest.map_or("none logged".into(), Duration::human);
+    if s.not_logged.duration > 0 {
+        longest.push_str(&format!(
+            " ({} cramp{} with no length logged)",
+            s.not_logged.duration,
+            if s.not_logged.duration == 1 { "" } else { "s" }
+        ));
+    }
+    rows.push(("Longest".to_owned(), longest));
+    rows.push((
+        "At night".to_owned(),
+        format!(
+            "{} of {} ({:.0}%) between {:02}:00 and {:02}:00{}",
+            s.at_night,
+            s.count,
+            s.night_share() * 100.0,
+            settings.night_starts,
+            settings.night_ends,
+            if s.not_logged.time > 0 {
+                " or logged as \u{201c}last night\u{201d}"
+            } else {
+                ""
+            }
+        ),
+    ));
+    rows.push((
+        "In all".to_owned(),
+        match busiest {
+            Some(b) => format!(
+                "{} cramps over {} weeks; the most in one week: {} (week of {})",
+                s.count,
+                s.weeks.len(),
+                b.cramps,
+                short(b.starts)
+            ),
+            None => format!("{} cramps", s.count),
+        },
+    ));
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            "none logged".to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    rows.push((
+        "Where".to_owned(),
+        format!(
+            "{}; {}",
+            list(s.by_site.iter().map(|(k, n)| format!("{k} {n}")).collect()),
+            list(s.by_side.iter().map(|(k, n)| format!("{k} {n}")).collect())
+        ),
+    ));
+    rows.push((
+        "How bad".to_owned(),
+        list(
+            s.by_severity
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect(),
+        ),
+    ));
+    let also: Vec<String> = [
+        ("exercise that day", s.exercise),
+        ("pregnant", s.pregnant),
+        ("short of fluids", s.short_of_fluids),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(w, n)| format!("{w} {n}"))
+    .collect();
+    if !also.is_empty() {
+        rows.push(("Also logged".to_owned(), also.join(", ")));
+    }
+    rows
+}
+
+/// Each medicine, with its dates and the rates before and after it started.
+fn medicines(s: &Summary) -> Vec<String> {
+    s.medicine_rates
+        .iter()
+        .map(|m| {
+            let started = if m.started_given {
+                format!("started {}", short(m.started))
+            } else {
+                format!("first logged {} (no start date given)", short(m.started))
+            };
+            let before = m
+                .before
+                .map_or("none logged before it in this period".to_owned(), |r| {
+                    format!("before: {}", per_week(r.cramps, r.cramps_per_week(), &r))
+                });
+            let after = m.after.map_or("none logged since".to_owned(), |r| {
+                format!("since: {}", per_week(r.cramps, r.cramps_per_week(), &r))
+            });
+            format!(
+                "{}, {started}. Cramps {before}; {after}.",
+                m.medication.name()
+            )
+        })
+        .collect()
 }
 
 /// A saved check, as the diary pages and the GP summary list it.
@@ -50,24 +194,30 @@ impl SavedCheckLine {
 }
 
 impl<'a> SummaryView<'a> {
-    pub(crate) fn new(
-        s: &'a Summary,
-        settings: &Settings,
-        generated: DateTime<FixedOffset>,
-    ) -> Self {
+    /// `generated`: when it was made, in the person's words ("27 November 2026 at 09:10, UK
+    /// time").
+    pub(crate) fn new(s: &'a Summary, settings: &Settings, generated: String) -> Self {
+        let busiest = s
+            .weeks
+            .iter()
+            .filter(|w| w.cramps > 0)
+            .max_by_key(|w| w.cramps);
         SummaryView {
+            headline: headline(s, settings, busiest),
+            medicines: medicines(s),
+            gp_triggers: gp_triggers(s),
+            small_print: format!(
+                "Pointed out from {} cramps in a week, or cramps in sleep on {} nights in a week: settings of the app, not clinical thresholds.",
+                settings.frequent_per_week, settings.disturbed_nights_per_week
+            ),
+            hour_chart: charts::by_hour(s),
             s,
             period: format!(
                 "{} to {}",
                 s.from.format("%-d %B %Y"),
                 s.to.format("%-d %B %Y")
             ),
-            generated: generated.format("%-d %B %Y at %H:%M (UTC%:z)").to_string(),
-            busiest: s
-                .weeks
-                .iter()
-                .filter(|w| w.cramps > 0)
-                .max_by_key(|w| w.cramps),
+            generated,
             night_percent: format!("{:.0}", s.night_share() * 100.0),
             night_starts: settings.night_starts,
             night_ends: settings.night_ends,
@@ -84,6 +234,32 @@ impl<'a> SummaryView<'a> {
             content_version: CONTENT_VERSION,
         }
     }
+}
+
+/// The GP triggers for the summary: the counts, the setting said once below them.
+fn gp_triggers(s: &Summary) -> Vec<(String, String)> {
+    s.triggers
+        .iter()
+        .map(|t| {
+            let (what, counted) = if t.fact == "help.gp.frequent" {
+                ("Frequent cramps", format!("{} cramps", t.count))
+            } else {
+                (
+                    "Cramps disturbing sleep",
+                    format!("cramps in sleep on {} nights", t.count),
+                )
+            };
+            (
+                format!("{what}*"),
+                format!("{counted} in the week of {}", short(t.week)),
+            )
+        })
+        .collect()
+}
+
+/// When a summary was made, for people: "27 November 2026 at 09:10, UK time".
+pub(crate) fn generated_text(at: DateTime<FixedOffset>, zone_label: &str) -> String {
+    format!("{}, {zone_label}", at.format("%-d %B %Y at %H:%M"))
 }
 
 /// The GP triggers with the counts behind them, in words.
@@ -147,7 +323,8 @@ pub fn gp_summary_file(
 ) -> String {
     SummaryFile {
         css: include_str!("../static/gp-summary.css"),
-        v: SummaryView::new(s, settings, generated).with_checks(checks),
+        v: SummaryView::new(s, settings, generated_text(generated, "local time"))
+            .with_checks(checks),
     }
     .render()
     .unwrap_or_else(|_| "<!DOCTYPE html><p>The summary could not be made.</p>".to_owned())

@@ -133,3 +133,139 @@ fn details_not_logged_are_counted_apart_and_last_night_has_no_hour() {
     assert_eq!(long.place(), "left leg");
     assert!(long.when_text().starts_with("on the night of Mon 9 Nov"));
 }
+
+/// Cramps on the given days of November 2026, at 02:00, asleep.
+fn nights(days: &[u32]) -> Vec<Episode> {
+    days.iter()
+        .map(|d| {
+            cramp(
+                &format!("n{d}"),
+                &format!(
+                    "2026-{:02}-{:02}T02:00:00+00:00",
+                    9 + (d - 1) / 30,
+                    (d - 1) % 30 + 1
+                ),
+                true,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_gp_summary_compares_the_last_4_weeks_with_the_first_4() {
+    // September 1 to November 29 (90 days), the diary starting on 1 September: 8 cramps in the
+    // first 4 weeks (two of them the same night), 2 in the last 4 (10 and 25 November), and a
+    // gap between.
+    let mut episodes = nights(&[1, 2, 3, 8, 9, 15, 22, 28, 70, 85]);
+    episodes.push(cramp("same-night", "2026-09-01T04:00:00+00:00", true));
+    let s = summarise(
+        &episodes,
+        day("2026-09-01"),
+        day("2026-11-29"),
+        Settings::default(),
+    );
+    let (first, last) = s.first_and_last.expect("90 days: both");
+    assert_eq!(
+        (first.from, first.to),
+        (day("2026-09-01"), day("2026-09-28"))
+    );
+    assert_eq!((last.from, last.to), (day("2026-11-02"), day("2026-11-29")));
+    assert_eq!((first.cramps, first.disturbed_nights), (9, 8));
+    assert_eq!((last.cramps, last.disturbed_nights), (2, 2));
+    assert!((first.cramps_per_week() - 9.0 / 4.0).abs() < 1e-9);
+    assert!((last.nights_per_week() - 0.5).abs() < 1e-9);
+    assert_eq!(s.overall.cramps, 11);
+    assert_eq!(s.overall.days(), 90);
+}
+
+#[test]
+fn a_short_period_gives_one_rate_counting_the_days_of_a_partial_week() {
+    // Ten days (one full week and three days): no first-and-last comparison; the rate counts
+    // the days, so a partial week is not a drop.
+    let episodes = nights(&[1, 2, 3, 4, 5]);
+    let s = summarise(
+        &episodes,
+        day("2026-09-01"),
+        day("2026-09-10"),
+        Settings::default(),
+    );
+    assert!(s.first_and_last.is_none());
+    assert_eq!(s.overall.days(), 10);
+    assert!((s.overall.cramps_per_week() - 3.5).abs() < 1e-9);
+    // Weeks before the first cramp are not counted: the period starts with the diary.
+    let s = summarise_since(
+        &episodes,
+        day("2026-08-01"),
+        day("2026-09-10"),
+        Some(day("2026-09-01")),
+        Settings::default(),
+    );
+    assert_eq!(s.overall.from, day("2026-09-01"));
+}
+
+#[test]
+fn a_medicine_started_mid_period_has_the_rate_before_and_after() {
+    let mut episodes = nights(&[1, 3, 5, 7, 9, 11, 13, 29]);
+    // Started on 15 September (given), logged with the cramp of the 29th.
+    let last = episodes.last_mut().expect("one");
+    last.context.new_medication = Some(
+        legcramps_core::diary::Medication::new("Example tablets", Some(day("2026-09-15")))
+            .expect("medication"),
+    );
+    let s = summarise(
+        &episodes,
+        day("2026-09-01"),
+        day("2026-09-28"),
+        Settings::default(),
+    );
+    // The 29th is outside the period: nothing names the medicine in it.
+    assert!(s.medicine_rates.is_empty());
+    let s = summarise(
+        &episodes,
+        day("2026-09-01"),
+        day("2026-09-30"),
+        Settings::default(),
+    );
+    let m = &s.medicine_rates[0];
+    assert_eq!(m.medication.name(), "Example tablets");
+    assert_eq!(m.started, day("2026-09-15"));
+    assert!(m.started_given);
+    let before = m.before.expect("before");
+    let after = m.after.expect("after");
+    assert_eq!(
+        (before.from, before.to, before.cramps),
+        (day("2026-09-01"), day("2026-09-14"), 7)
+    );
+    assert_eq!(
+        (after.from, after.to, after.cramps),
+        (day("2026-09-15"), day("2026-09-30"), 1)
+    );
+    assert!((before.cramps_per_week() - 3.5).abs() < 1e-9);
+    // A medicine with no start date given counts from the first cramp logged with it; one
+    // started before the period has no "before".
+    let mut early = nights(&[2, 4]);
+    early[0].context.new_medication =
+        Some(legcramps_core::diary::Medication::new("Older", Some(day("2026-08-01"))).expect("m"));
+    early[1].context.new_medication =
+        Some(legcramps_core::diary::Medication::new("Undated", None).expect("m"));
+    let s = summarise(
+        &early,
+        day("2026-09-01"),
+        day("2026-09-30"),
+        Settings::default(),
+    );
+    let older = s
+        .medicine_rates
+        .iter()
+        .find(|m| m.medication.name() == "Older")
+        .expect("older");
+    assert!(older.before.is_none());
+    assert_eq!(older.after.expect("after").from, day("2026-09-02"));
+    let undated = s
+        .medicine_rates
+        .iter()
+        .find(|m| m.medication.name() == "Undated")
+        .expect("u");
+    assert!(!undated.started_given);
+    assert_eq!(undated.started, day("2026-09-04"));
+}

@@ -818,7 +818,12 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
     ] {
         d.post_form(
             "/diary",
-            &with(&[("start-day", day), ("minutes", minutes), ("eased", eased)]),
+            &with(&[
+                ("start-day", day),
+                ("minutes", minutes),
+                ("eased", eased),
+                ("medication-started", "2026-11-18"),
+            ]),
         )
         .await;
     }
@@ -834,7 +839,7 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
     // two empty weeks before the diary began are not zeros); the week the range cuts (30
     // November, one day of it) is a part week; the dashed line is the "frequent" setting.
     assert!(
-        r.body.contains("<desc id=\"per-week-desc\">4 cramps over 3 weeks; the most in one week was 4, in the week starting 16 November 2026. Hatched bars are part weeks: the week starting 30 November counts 1 day only. The dashed line is where the diary calls cramps frequent, 3 a week, a setting of the app.</desc>"),
+        r.body.contains("<desc id=\"per-week-desc\">4 cramps over 3 weeks; the most in one week was 4, in the week starting 16 November 2026. Hatched bars are part weeks: the week starting 30 November counts 1 day only. A solid upright line marks the week Example tablets started on 18 November 2026. The dashed line is where the diary calls cramps frequent, 3 a week, a setting of the app.</desc>"),
         "{}",
         r.body
     );
@@ -865,12 +870,42 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
         s.body
             .contains("Cramps of 10 minutes or more that did not ease when I moved")
     );
-    assert!(s.body.contains("Longest 12 minutes; median 2 minutes"));
-    assert!(
+    // As a GP reads it: who (blank, to fill in by hand), the period, the headline figures,
+    // red flags, medicines with their rates, the two charts, checks, then the questions.
+    let order = [
+        "<th scope=\"row\">Name</th><td></td>",
+        "<th scope=\"row\">NHS or CHI number</th><td></td>",
+        "Period: ",
+        "<th scope=\"row\">Cramps</th>",
+        "4 (1.9 a week), 16 Nov to 30 Nov 2026",
+        "<th scope=\"row\">Nights with a cramp in sleep</th>",
+        "<th scope=\"row\">Longest</th><td>12 minutes</td>",
+        "<th scope=\"row\">At night</th>",
+        "Cramps of 10 minutes or more that did not ease when I moved",
+        "<h2>Medicines</h2>",
+        "Example tablets, started 18 Nov 2026. Cramps before: 2 (7.0 a week), 16 Nov to 17 Nov 2026; since: 2 (1.1 a week), 18 Nov to 30 Nov 2026.",
+        "<h2>Cramps per week</h2>",
+        "A solid upright line marks the week Example tablets started on 18 November 2026.",
+        "<h2>Time the cramps started</h2>",
+        "My questions for the GP",
+    ];
+    let mut at = 0;
+    for piece in order {
+        let found = s.body[at..]
+            .find(piece)
+            .unwrap_or_else(|| panic!("{piece:?} missing or out of order: {}", s.body));
+        at += found + piece.len();
+    }
+    // "A setting of the app" once, in small print; never a UTC offset.
+    assert_eq!(
+        s.body.matches("settings of the app").count(),
+        1,
+        "{}",
         s.body
-            .contains("New medication: Example tablets, started 1 Nov 2026")
     );
-    assert!(s.body.contains("My questions for the GP"));
+    assert_eq!(s.body.matches("a setting of the app").count(), 1);
+    assert!(!s.body.contains("UTC"), "{}", s.body);
+    assert!(s.body.contains(", UK time."));
     let bad = d.get("/diary/summary?from=2026-13-01").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     d.finish().await;
