@@ -35,7 +35,10 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   await expectAccessible(page, 'empty diary');
   await page.goto('/diary/new');
   await expectAccessible(page, 'log form');
+  await page.setViewportSize({ width: 375, height: 812 });
   await page.screenshot({ path: info.outputPath('diary-form-375.png'), fullPage: true });
+  await docShot(page, info, 'diary-form-375.png');
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // A form with a problem keeps what was typed and links the error to the field.
   await page.getByLabel('How long did it last?').fill('lots');
@@ -69,6 +72,7 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   ).toBeLessThanOrEqual(0);
   await page.setViewportSize({ width: 375, height: 800 });
   await page.screenshot({ path: info.outputPath('diary-list-375.png'), fullPage: true });
+  await docShot(page, info, 'diary-list-375.png');
   await page.setViewportSize({ width: 1280, height: 900 });
 
   await page.goto('/diary/patterns?from=2026-11-01&to=2026-11-30');
@@ -78,6 +82,7 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: info.outputPath(`diary-patterns-${width}.png`), fullPage: true });
+    if (width === 375) await docShot(page, info, 'diary-patterns-375.png');
   }
   await page.setViewportSize({ width: 320, height: 640 });
   // The header's script moves menu items under "More" after a resize: let the layout settle.
@@ -91,9 +96,26 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   await expect(page.getByRole('heading', { name: 'Leg cramps: summary for my GP' })).toBeVisible();
   await expect(page.getByText('Cramps of 10 minutes or more that did not ease when I moved')).toBeVisible();
   await expectAccessible(page, 'GP summary');
+  // As a GP reads it: who first, then the figures, then the charts.
+  const text = await page.locator('article.gp-summary').innerText();
+  const order = ['Name', 'Date of birth', 'NHS or CHI number', 'Period:', 'Cramps', 'Longest',
+    'Cramps per week', 'Time the cramps started', 'My questions for the GP'];
+  let at = -1;
+  for (const piece of order) {
+    const found = text.indexOf(piece, at + 1);
+    expect(found, `${piece} comes after the one before`).toBeGreaterThan(at);
+    at = found;
+  }
+  await page.setViewportSize({ width: 375, height: 812 });
+  await docShot(page, info, 'gp-summary-375.png');
+  await page.setViewportSize({ width: 1280, height: 900 });
   if (info.project.name === 'js') {
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: info.outputPath('gp-summary-print.png'), fullPage: true });
+    // A4 at 96 dpi is 794 px wide: the printed page as a picture.
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await docShot(page, info, 'gp-summary-a4.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     require('fs').writeFileSync(info.outputPath('gp-summary.pdf'), pdf);
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
