@@ -8,7 +8,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Invalid, Medication, Note, Severity, Side, Site,
-    parse_date, parse_start,
+    parse_choices, parse_date, parse_start,
 };
 use legcramps_core::triage::{RULES_VERSION, action_for};
 use legcramps_core::{Assessment, CONTENT_VERSION, Level, Outcome};
@@ -95,7 +95,7 @@ fn at(place: &str, e: Invalid) -> ImportError {
 
 /// The CSV columns, in order.
 /// `last_night` came with the quick log; a file without it is read as "false" throughout.
-pub const CSV_HEADER: [&str; 15] = [
+pub const CSV_HEADER: [&str; 17] = [
     "id",
     "start",
     "duration_seconds",
@@ -111,10 +111,12 @@ pub const CSV_HEADER: [&str; 15] = [
     "pregnant",
     "short_of_fluids",
     "last_night",
+    "helped",
+    "suspected",
 ];
 
 /// Columns an older export lacks, read as empty.
-const CSV_OPTIONAL_COLUMNS: [&str; 1] = ["last_night"];
+const CSV_OPTIONAL_COLUMNS: [&str; 3] = ["last_night", "helped", "suspected"];
 
 /// A start time as written in every file: RFC 3339 with seconds and the original offset.
 pub fn format_start(t: &DateTime<FixedOffset>) -> String {
@@ -132,6 +134,15 @@ fn parse_optional_bool(field: &'static str, text: &str) -> Result<Option<bool>, 
     } else {
         parse_bool(field, text).map(Some)
     }
+}
+
+/// A list of choices in a cell: names with `;` between.
+fn names<T: fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn optional_text(b: Option<bool>) -> &'static str {
@@ -195,6 +206,8 @@ pub fn to_csv(episodes: &[Episode]) -> String {
             bool_text(e.context.pregnant),
             bool_text(e.context.short_of_fluids),
             bool_text(e.last_night),
+            &names(&e.context.helped),
+            &names(&e.context.suspected),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -249,6 +262,8 @@ fn episode_from_fields(get: impl Fn(&'static str) -> String) -> Result<Episode, 
             new_medication,
             pregnant: parse_bool("pregnant", &get("pregnant"))?,
             short_of_fluids: parse_bool("short_of_fluids", &get("short_of_fluids"))?,
+            helped: parse_choices(&get("helped"))?,
+            suspected: parse_choices(&get("suspected"))?,
         },
     })
 }
@@ -411,6 +426,14 @@ pub struct ContextJson {
     new_medication: Option<MedicationJson>,
     pregnant: bool,
     short_of_fluids: bool,
+    /// What may have helped: any of stretched, walked, massaged, warmth.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::helped))]
+    helped: Vec<String>,
+    /// What the person suspects came before it: any of long-standing, alcohol, caffeine.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::suspected))]
+    suspected: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -470,6 +493,8 @@ fn episode_from_json(e: EpisodeJson) -> Result<Episode, Invalid> {
                 .unwrap_or_default(),
             "pregnant" => bool_text(e.context.pregnant).into(),
             "short_of_fluids" => bool_text(e.context.short_of_fluids).into(),
+            "helped" => e.context.helped.join(";"),
+            "suspected" => e.context.suspected.join(";"),
             _ => String::new(),
         }
     };
@@ -524,6 +549,13 @@ pub fn to_json(file: &DiaryFile) -> String {
                     }),
                     pregnant: e.context.pregnant,
                     short_of_fluids: e.context.short_of_fluids,
+                    helped: e.context.helped.iter().map(|h| h.name().into()).collect(),
+                    suspected: e
+                        .context
+                        .suspected
+                        .iter()
+                        .map(|b| b.name().into())
+                        .collect(),
                 },
             })
             .collect(),
@@ -779,6 +811,34 @@ mod api_schema {
             "Whether it eased once the person moved",
         )
     }
+    fn any_of(names: Vec<&'static str>, what: &str) -> utoipa::openapi::schema::Array {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(names)),
+            )
+            .description(Some(what))
+            .build()
+    }
+    pub(super) fn helped() -> utoipa::openapi::schema::Array {
+        any_of(
+            legcramps_core::diary::Helped::ALL
+                .iter()
+                .map(|v| v.name())
+                .collect(),
+            "What may have helped (any number)",
+        )
+    }
+    pub(super) fn suspected() -> utoipa::openapi::schema::Array {
+        any_of(
+            legcramps_core::diary::Suspected::ALL
+                .iter()
+                .map(|v| v.name())
+                .collect(),
+            "What the person suspects came before it (any number)",
+        )
+    }
     pub(super) fn severity() -> Object {
         one_of(
             Severity::ALL.iter().map(|v| v.name()).collect(),
@@ -907,6 +967,32 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
         field: Some(field.to_owned()),
         message,
     };
+    // The lists too, each item exactly one of its names.
+    if let Some(c) = e.context.as_ref() {
+        for (field, items, names) in [
+            (
+                "context.helped",
+                &c.helped,
+                names_of(legcramps_core::diary::Helped::ALL.iter().map(|v| v.name())),
+            ),
+            (
+                "context.suspected",
+                &c.suspected,
+                names_of(
+                    legcramps_core::diary::Suspected::ALL
+                        .iter()
+                        .map(|v| v.name()),
+                ),
+            ),
+        ] {
+            if let Some(bad) = items.iter().find(|i| !names.contains(&i.as_str())) {
+                return Err(exact(
+                    field,
+                    format!("`{bad}` is not one of: {}", names.join(", ")),
+                ));
+            }
+        }
+    }
     if e.start.trim() != e.start {
         return Err(exact(
             "start",
@@ -1028,6 +1114,8 @@ pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, Impor
             new_medication: None,
             pregnant: false,
             short_of_fluids: false,
+            helped: Vec::new(),
+            suspected: Vec::new(),
         }),
     })
     .map_err(|err| at("", err))

@@ -234,6 +234,19 @@ fn observation(e: &Episode) -> Observation {
             ..Component::new(text_only("Short of fluids"))
         },
     ]);
+    let listed = |items: Vec<&str>| (!items.is_empty()).then(|| items.join(", "));
+    if let Some(text) = listed(e.context.helped.iter().map(|h| h.label()).collect()) {
+        component.push(Component {
+            value_string: Some(text),
+            ..Component::new(text_only("What may have helped"))
+        });
+    }
+    if let Some(text) = listed(e.context.suspected.iter().map(|b| b.label()).collect()) {
+        component.push(Component {
+            value_string: Some(text),
+            ..Component::new(text_only("Suspected to have come before it"))
+        });
+    }
     if let Some(m) = &e.context.new_medication {
         component.push(Component {
             value_string: Some(match m.started {

@@ -85,6 +85,62 @@ choice!(
     Severity, "severity", { Mild => "mild", Moderate => "moderate", Severe => "severe" }
 );
 
+choice!(
+    /// Something a person did that may have helped the cramp pass (optional, any number).
+    Helped, "helped", {
+        Stretched => "stretched", Walked => "walked", Massaged => "massaged", Warmth => "warmth"
+    }
+);
+choice!(
+    /// Something a person suspects came before the cramp (optional, any number). Exercise that
+    /// day is [`Context::exercise`].
+    Suspected, "suspected", {
+        LongStanding => "long-standing", Alcohol => "alcohol", Caffeine => "caffeine"
+    }
+);
+
+impl Helped {
+    /// For people: "I stretched the muscle".
+    pub fn label(self) -> &'static str {
+        match self {
+            Helped::Stretched => "stretched",
+            Helped::Walked => "walked about",
+            Helped::Massaged => "massaged it",
+            Helped::Warmth => "used warmth",
+        }
+    }
+}
+
+impl Suspected {
+    pub fn label(self) -> &'static str {
+        match self {
+            Suspected::LongStanding => "long standing",
+            Suspected::Alcohol => "alcohol",
+            Suspected::Caffeine => "caffeine",
+        }
+    }
+}
+
+/// Parse a list of choices written with `;` or `,` between them ("stretched; walked"); empty is
+/// none. Each is named in an error; a repeat counts once.
+pub fn parse_choices<T: FromStr<Err = Invalid> + PartialEq + Ord>(
+    text: &str,
+) -> Result<Vec<T>, Invalid> {
+    let mut out: Vec<T> = Vec::new();
+    for part in text
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let v = part.parse::<T>()?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 impl Eased {
     /// As an answer to the check's "did it ease when you moved?" ("unsure" is not answered).
     pub fn as_answer(self) -> Option<bool> {
@@ -341,6 +397,10 @@ pub struct Context {
     pub new_medication: Option<Medication>,
     pub pregnant: bool,
     pub short_of_fluids: bool,
+    /// What the person did that may have helped (sorted, no repeats).
+    pub helped: Vec<Helped>,
+    /// What the person suspects came before it (sorted, no repeats).
+    pub suspected: Vec<Suspected>,
 }
 
 /// An episode id: 1 to 64 letters, digits or dashes (the store makes UUIDs; imports keep theirs

@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, Duration as Days, NaiveDate, Timelike};
 
-use crate::diary::{Duration, Episode, Medication, Severity, Side, Site};
+use crate::diary::{Duration, Episode, Helped, Medication, Severity, Side, Site, Suspected};
 
 /// Product settings for patterns (not clinical facts; see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +133,102 @@ pub struct MedicineRates {
     pub after: Option<Rate>,
 }
 
+/// Nights needed with and without something before the patterns compare them (a product
+/// setting: fewer say nothing; the page says how many there are instead).
+pub const COMPARE_MIN_NIGHTS: usize = 3;
+
+/// What helped, or what came before, compared: cramps on nights with it against nights
+/// without it (a "night" is a date with a cramp logged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// For people: "stretched", "alcohol".
+    pub what: &'static str,
+    /// True for something done for the cramp (what helped), false for something before it.
+    pub helped: bool,
+    pub nights_with: usize,
+    pub nights_without: usize,
+    /// The median length of the cramps with a logged length, on those nights.
+    pub median_with: Option<Duration>,
+    pub median_without: Option<Duration>,
+}
+
+impl Comparison {
+    /// Whether there are [`COMPARE_MIN_NIGHTS`] nights each way, so the medians are shown.
+    pub fn enough(&self) -> bool {
+        self.nights_with >= COMPARE_MIN_NIGHTS && self.nights_without >= COMPARE_MIN_NIGHTS
+    }
+}
+
+fn median(mut d: Vec<Duration>) -> Option<Duration> {
+    d.sort_unstable();
+    match d.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(d[n / 2]),
+        n => Some(d[n / 2 - 1]),
+    }
+}
+
+/// Whether an episode has a thing compared.
+type Has = Box<dyn Fn(&Episode) -> bool>;
+
+/// Every "what helped" and "what came before" logged at least once in `episodes`.
+fn comparisons(episodes: &[&Episode]) -> Vec<Comparison> {
+    let mut factors: Vec<(&'static str, bool, Has)> = Vec::new();
+    for h in Helped::ALL {
+        factors.push((
+            h.label(),
+            true,
+            Box::new(move |e| e.context.helped.contains(h)),
+        ));
+    }
+    factors.push(("exercise that day", false, Box::new(|e| e.context.exercise)));
+    for b in Suspected::ALL {
+        factors.push((
+            b.label(),
+            false,
+            Box::new(move |e| e.context.suspected.contains(b)),
+        ));
+    }
+    let mut out = Vec::new();
+    for (what, helped, has) in factors {
+        let mut with: Vec<NaiveDate> = episodes
+            .iter()
+            .filter(|e| has(e))
+            .map(|e| e.start.date_naive())
+            .collect();
+        with.sort_unstable();
+        with.dedup();
+        if with.is_empty() {
+            continue;
+        }
+        let mut without: Vec<NaiveDate> = episodes
+            .iter()
+            .map(|e| e.start.date_naive())
+            .filter(|d| !with.contains(d))
+            .collect();
+        without.sort_unstable();
+        without.dedup();
+        let lengths = |nights: &[NaiveDate]| {
+            median(
+                episodes
+                    .iter()
+                    .filter(|e| nights.contains(&e.start.date_naive()))
+                    .filter_map(|e| e.duration)
+                    .collect(),
+            )
+        };
+        out.push(Comparison {
+            what,
+            helped,
+            nights_with: with.len(),
+            nights_without: without.len(),
+            median_with: lengths(&with),
+            median_without: lengths(&without),
+        });
+    }
+    out
+}
+
 /// Everything the patterns page and the GP summary show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -171,6 +267,8 @@ pub struct Summary {
     pub first_and_last: Option<(Rate, Rate)>,
     /// Each medicine, with the rates before and after its start.
     pub medicine_rates: Vec<MedicineRates>,
+    /// What helped and what came before, each logged at least once in the period.
+    pub comparisons: Vec<Comparison>,
 }
 
 impl Summary {
@@ -396,6 +494,7 @@ pub fn summarise_since(
         .collect();
 
     Summary {
+        comparisons: comparisons(&selected),
         overall,
         first_and_last,
         medicine_rates,

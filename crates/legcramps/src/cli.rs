@@ -195,6 +195,12 @@ pub(crate) struct EpisodeFields {
     /// You may have been short of fluids
     #[arg(long)]
     pub(crate) short_of_fluids: bool,
+    /// What may have helped: any of stretched, walked, massaged, warmth (commas between)
+    #[arg(long, value_name = "LIST")]
+    pub(crate) helped: Option<String>,
+    /// What you suspect came before it: any of long-standing, alcohol, caffeine
+    #[arg(long, value_name = "LIST")]
+    pub(crate) suspected: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -13,8 +13,8 @@ use legcramps_contract::diary_io::{DiaryFile, format_start, import_checked, to_c
 use legcramps_contract::{fhir, ics};
 use legcramps_core::content::SOURCE_CREDIT;
 use legcramps_core::diary::{
-    Context, Duration, Eased, Episode, Invalid, Medication, Note, Severity, Side, Site, parse_date,
-    parse_start,
+    Context, Duration, Eased, Episode, Invalid, Medication, Note, Severity, Side, Site,
+    parse_choices, parse_date, parse_start,
 };
 use legcramps_core::patterns::{DURATION_BANDS, Settings, summarise_since};
 use legcramps_store::{Owner, Store, default_data_dir, new_id};
@@ -269,6 +269,8 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
             new_medication: medication(f)?,
             pregnant: f.pregnant,
             short_of_fluids: f.short_of_fluids,
+            helped: parse_choices(f.helped.as_deref().unwrap_or("")).map_err(bad)?,
+            suspected: parse_choices(f.suspected.as_deref().unwrap_or("")).map_err(bad)?,
         },
     };
     check_dates(&episode)?;
@@ -468,6 +470,12 @@ pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
         }
         if let Some(n) = &f.note {
             e.note = Note::new(n).map_err(bad)?;
+        }
+        if let Some(h) = &f.helped {
+            e.context.helped = parse_choices(h).map_err(bad)?;
+        }
+        if let Some(b) = &f.suspected {
+            e.context.suspected = parse_choices(b).map_err(bad)?;
         }
         if args.clear_note {
             e.note = None;

@@ -126,6 +126,8 @@ impl Remote {
                 "new_medication": medication,
                 "pregnant": e.context.pregnant,
                 "short_of_fluids": e.context.short_of_fluids,
+                "helped": e.context.helped.iter().map(|h| h.name()).collect::<Vec<_>>(),
+                "suspected": e.context.suspected.iter().map(|b| b.name()).collect::<Vec<_>>(),
             },
         });
         let answer = self

@@ -18,7 +18,7 @@ use legcramps_contract::diary_io::{
 use legcramps_contract::parse_assessment;
 use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Medication, Note, Severity, Side, Site,
-    parse_date, parse_start,
+    parse_choices, parse_date, parse_start,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -281,6 +281,15 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX episodes_import ON episodes (import_id)",
         ],
     ),
+    // What helped and what came before (issue 9): the choices' names, `;` between them; NULL
+    // for none.
+    (
+        9,
+        &[
+            "ALTER TABLE episodes ADD COLUMN helped TEXT",
+            "ALTER TABLE episodes ADD COLUMN suspected TEXT",
+        ],
+    ),
 ];
 
 /// How many rows an import writes in its first transaction, and the most in any one. On
@@ -334,7 +343,7 @@ pub struct ImportReport {
     pub already_present: u64,
 }
 
-const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night";
+const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night, helped, suspected";
 
 /// Seconds since 1970 by the system clock (for abandoned-import bookkeeping only).
 /// Now, in unix seconds (the clock the store's times are in).
@@ -346,6 +355,17 @@ pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// A list of choices as stored: names with `;` between, or NULL for none.
+fn choices<T: std::fmt::Display>(items: &[T]) -> Option<String> {
+    (!items.is_empty()).then(|| {
+        items
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(";")
+    })
 }
 
 fn flag(b: bool) -> i16 {
@@ -417,6 +437,9 @@ where
             new_medication: medication,
             pregnant: b("pregnant")?,
             short_of_fluids: b("short_of_fluids")?,
+            helped: parse_choices(&optional("helped")?.unwrap_or_default()).map_err(corrupt)?,
+            suspected: parse_choices(&optional("suspected")?.unwrap_or_default())
+                .map_err(corrupt)?,
         },
     })
 }
@@ -446,10 +469,12 @@ macro_rules! bind_episode {
             .bind(med.map(|m| m.name().to_owned()))
             .bind(med.and_then(|m| m.started).map(|d| d.to_string()))
             .bind(flag(e.last_night))
+            .bind(choices(&e.context.helped))
+            .bind(choices(&e.context.suspected))
     }};
 }
 
-const INSERT_EPISODE: &str = "INSERT INTO episodes (owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+const INSERT_EPISODE: &str = "INSERT INTO episodes (owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night, helped, suspected) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 
 impl Store {
     /// Open (creating if need be) the SQLite diary in `dir`, in WAL mode with synchronous=FULL.
@@ -570,7 +595,7 @@ impl Store {
     /// Replace an episode. False when there is no episode with that id.
     pub async fn update(&self, owner: &Owner, e: &Episode) -> Result<bool, StoreError> {
         let sql = format!(
-            "UPDATE episodes SET id = $2, start_text = $3, start_utc = $4, local_date = $5, duration_seconds = $6, site = $7, side = $8, asleep = $9, eased = $10, severity = $11, note = $12, exercise = $13, pregnant = $14, short_of_fluids = $15, medication_name = $16, medication_started = $17, last_night = $18 WHERE owner = $1 AND id = $2 AND {VISIBLE}"
+            "UPDATE episodes SET id = $2, start_text = $3, start_utc = $4, local_date = $5, duration_seconds = $6, site = $7, side = $8, asleep = $9, eased = $10, severity = $11, note = $12, exercise = $13, pregnant = $14, short_of_fluids = $15, medication_name = $16, medication_started = $17, last_night = $18, helped = $19, suspected = $20 WHERE owner = $1 AND id = $2 AND {VISIBLE}"
         );
         on_pool!(self, |pool| {
             let done = bind_episode!(sqlx::query(&sql).bind(owner.as_str()), e)
@@ -919,7 +944,7 @@ impl StagedImport<'_> {
         let report = &mut self.report;
         on_pool!(self.store, |pool| {
             let mut tx = pool.begin().await?;
-            let insert = "INSERT INTO episodes (import_id, owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night) VALUES ($19, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (owner, id) DO NOTHING";
+            let insert = "INSERT INTO episodes (import_id, owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night, helped, suspected) VALUES ($21, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT (owner, id) DO NOTHING";
             for e in episodes {
                 let done = bind_episode!(sqlx::query(insert).bind(owner), e)
                     .bind(id)

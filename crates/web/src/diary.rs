@@ -24,8 +24,8 @@ use legcramps_contract::diary_io::{DiaryFile, SavedCheck, new_episode_from_json,
 use legcramps_contract::{fhir, ics};
 use legcramps_core::Level;
 use legcramps_core::diary::{
-    Context, Duration, Eased, Episode, EpisodeId, Invalid, MAX_NOTE_CHARS, Medication, Note,
-    Severity, Side, Site, parse_date,
+    Context, Duration, Eased, Episode, EpisodeId, Helped, Invalid, MAX_NOTE_CHARS, Medication,
+    Note, Severity, Side, Site, Suspected, parse_choices, parse_date,
 };
 use legcramps_core::patterns::{Summary, summarise_since};
 use legcramps_store::{Owner, Store, new_id};
@@ -369,6 +369,9 @@ pub(crate) struct FormValues {
     medication_started: String,
     /// The cramp was logged as "last night" (the quick log): an empty time keeps it so.
     last_night: bool,
+    /// The boxes ticked for what helped and what came before, as sent.
+    helped: Vec<String>,
+    suspected: Vec<String>,
 }
 
 /// How the time zone is named for people: "UK time" for Europe/London, else its name.
@@ -401,6 +404,8 @@ impl FormValues {
             medication: String::new(),
             medication_started: String::new(),
             last_night: false,
+            helped: Vec::new(),
+            suspected: Vec::new(),
         }
     }
 
@@ -463,6 +468,18 @@ impl FormValues {
                 .and_then(|m| m.started)
                 .map_or(String::new(), |d| d.to_string()),
             last_night: e.last_night,
+            helped: e
+                .context
+                .helped
+                .iter()
+                .map(|h| h.name().to_owned())
+                .collect(),
+            suspected: e
+                .context
+                .suspected
+                .iter()
+                .map(|b| b.name().to_owned())
+                .collect(),
         }
     }
 
@@ -488,6 +505,8 @@ impl FormValues {
                 "medication" => v.medication = val,
                 "medication-started" => v.medication_started = val,
                 "last-night" => v.last_night = val == "yes",
+                "helped" => v.helped.push(val),
+                "suspected" => v.suspected.push(val),
                 _ => {}
             }
         }
@@ -673,6 +692,12 @@ impl FormValues {
                     .ok(),
             }
         };
+        let helped = parse_choices::<Helped>(&self.helped.join(";"))
+            .map_err(|_| errors.push(("helped", "Select only the choices shown".to_owned())))
+            .unwrap_or_default();
+        let suspected = parse_choices::<Suspected>(&self.suspected.join(";"))
+            .map_err(|_| errors.push(("suspected", "Select only the choices shown".to_owned())))
+            .unwrap_or_default();
         // The error summary lists the problems in the order of the boxes on the page.
         errors.sort_by_key(|(field, _)| FORM_ORDER.iter().position(|f| f == field));
         match (start, side, severity) {
@@ -692,6 +717,8 @@ impl FormValues {
                     new_medication: medication,
                     pregnant: self.pregnant,
                     short_of_fluids: self.short_of_fluids,
+                    helped,
+                    suspected,
                 },
             }),
             _ => Err(errors),
@@ -700,7 +727,7 @@ impl FormValues {
 }
 
 /// The form's boxes in page order (the error summary follows it).
-const FORM_ORDER: [&str; 14] = [
+const FORM_ORDER: [&str; 16] = [
     "start-day",
     "start-month",
     "start-year",
@@ -712,6 +739,8 @@ const FORM_ORDER: [&str; 14] = [
     "eased",
     "severity",
     "note",
+    "helped",
+    "suspected",
     "medication",
     "medication-started",
     "when",
@@ -750,6 +779,28 @@ struct FormPage {
     eased: Vec<Opt>,
     severities: Vec<Opt>,
     max_note: usize,
+    /// What helped, what came before: checkboxes.
+    tick_groups: Vec<TickGroup>,
+}
+
+/// A group of checkboxes on the form.
+pub(crate) struct TickGroup {
+    name: &'static str,
+    legend: &'static str,
+    hint: &'static str,
+    opts: Vec<Opt>,
+}
+
+/// Checkboxes for a list of choices, ticked as sent.
+fn ticks(all: &[(&'static str, &'static str)], chosen: &[String]) -> Vec<Opt> {
+    all.iter()
+        .map(|(value, label)| Opt {
+            value,
+            label,
+            hint: "",
+            checked: chosen.iter().any(|c| c == value),
+        })
+        .collect()
 }
 
 impl FormPage {
@@ -799,6 +850,38 @@ impl FormPage {
                 &v.severity,
             ),
             max_note: MAX_NOTE_CHARS,
+            tick_groups: vec![
+                TickGroup {
+                    name: "helped",
+                    legend: "What did you do that may have helped? (optional)",
+                    hint: "Tick any you did.",
+                    opts: ticks(
+                        &[
+                            ("stretched", "I stretched the muscle"),
+                            ("walked", "I walked about"),
+                            ("massaged", "I massaged it"),
+                            (
+                                "warmth",
+                                "I used warmth, like a hot water bottle or a warm bath",
+                            ),
+                        ],
+                        &v.helped,
+                    ),
+                },
+                TickGroup {
+                    name: "suspected",
+                    legend: "Was there anything before it that you think may matter? (optional)",
+                    hint: "Tick any. Your patterns compare nights with and without each once there are 3 of each.",
+                    opts: ticks(
+                        &[
+                            ("long-standing", "Standing for a long time"),
+                            ("alcohol", "Alcohol"),
+                            ("caffeine", "Caffeine, like coffee, tea or cola"),
+                        ],
+                        &v.suspected,
+                    ),
+                },
+            ],
             v,
             errors,
         }
@@ -1591,6 +1674,7 @@ struct PatternsPage<'a> {
     duration_chart: String,
     legs_chart: String,
     hours: Vec<(String, u32)>,
+    compare_min: usize,
 }
 
 pub(crate) async fn patterns(
@@ -1611,6 +1695,7 @@ pub(crate) async fn patterns(
         hour_chart: charts::by_hour(&summary),
         duration_chart: charts::durations(&summary),
         legs_chart: charts::leg_diagram(&episodes),
+        compare_min: legcramps_core::patterns::COMPARE_MIN_NIGHTS,
         hours: (0..24)
             .map(|i| (charts::DAY_STARTS_AT + i) % 24)
             .filter(|h| summary.by_hour[*h] > 0)

@@ -573,6 +573,11 @@ fn details_not_logged_round_trip_and_older_csv_files_still_import() {
     use legcramps_contract::diary_io::{DiaryFile, from_csv, from_json, to_csv, to_json};
     let mut quick = noted_episode("quick", "");
     quick.last_night = true;
+    quick.context.helped = vec![
+        legcramps_core::diary::Helped::Stretched,
+        legcramps_core::diary::Helped::Warmth,
+    ];
+    quick.context.suspected = vec![legcramps_core::diary::Suspected::LongStanding];
     quick.duration = None;
     quick.site = None;
     quick.asleep = None;
@@ -591,6 +596,13 @@ fn details_not_logged_round_trip_and_older_csv_files_still_import() {
     let old = "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids\r\nold,2026-11-20T02:10:00+00:00,60,calf,left,true,yes,mild,,false,,,false,false\r\n";
     let read = from_csv(old).expect("old csv").episodes;
     assert!(!read[0].last_night);
+    assert!(read[0].context.helped.is_empty());
+    assert!(csv.contains(",stretched;warmth,long-standing\r\n"), "{csv}");
+    let wrong = csv.replace(",stretched;warmth,", ",stretched;yoga,");
+    assert_eq!(
+        from_csv(&wrong).expect_err("yoga").field.as_deref(),
+        Some("helped")
+    );
     assert_eq!(read[0].asleep, Some(true));
     // Empty cells are "not logged"; a cell that is there must still be right.
     let bad = old.replace(",60,calf,", ",sixty,calf,");

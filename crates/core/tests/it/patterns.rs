@@ -269,3 +269,72 @@ fn a_medicine_started_mid_period_has_the_rate_before_and_after() {
     assert!(!undated.started_given);
     assert_eq!(undated.started, day("2026-09-04"));
 }
+
+#[test]
+fn what_helped_is_compared_only_with_3_nights_each_way() {
+    use legcramps_core::diary::{Helped, Suspected};
+    use legcramps_core::patterns::COMPARE_MIN_NIGHTS;
+    let mut episodes = nights(&[1, 2, 3, 4, 5, 6]);
+    // Stretched on the first three nights; those cramps lasted 1 minute, the others 3.
+    for e in episodes.iter_mut().take(3) {
+        e.context.helped = vec![Helped::Stretched];
+        e.duration = Some(Duration::from_minutes(1.0).expect("d"));
+    }
+    // Alcohol on two nights only.
+    episodes[0].context.suspected = vec![Suspected::Alcohol];
+    episodes[4].context.suspected = vec![Suspected::Alcohol];
+    let s = summarise(
+        &episodes,
+        day("2026-09-01"),
+        day("2026-09-30"),
+        Settings::default(),
+    );
+    let stretched = s
+        .comparisons
+        .iter()
+        .find(|c| c.what == "stretched")
+        .expect("stretched");
+    assert!(stretched.helped);
+    assert_eq!((stretched.nights_with, stretched.nights_without), (3, 3));
+    assert!(stretched.enough());
+    assert_eq!(
+        stretched.median_with,
+        Some(Duration::from_minutes(1.0).expect("d"))
+    );
+    assert_eq!(
+        stretched.median_without,
+        Some(Duration::from_minutes(3.0).expect("d"))
+    );
+    let alcohol = s
+        .comparisons
+        .iter()
+        .find(|c| c.what == "alcohol")
+        .expect("alcohol");
+    assert!(!alcohol.helped);
+    assert_eq!((alcohol.nights_with, alcohol.nights_without), (2, 4));
+    assert!(
+        !alcohol.enough(),
+        "2 nights with is fewer than {COMPARE_MIN_NIGHTS}"
+    );
+    // Nothing else was ticked, so nothing else is listed; "exercise that day" comes from the
+    // context flag.
+    assert_eq!(s.comparisons.len(), 2);
+    // Two cramps on one night count as one night.
+    let mut twice = episodes.clone();
+    let mut again = twice[0].clone();
+    again.id = legcramps_core::diary::EpisodeId::new("again").expect("id");
+    again.start += chrono::Duration::hours(1);
+    twice.push(again);
+    let s = summarise(
+        &twice,
+        day("2026-09-01"),
+        day("2026-09-30"),
+        Settings::default(),
+    );
+    let stretched = s
+        .comparisons
+        .iter()
+        .find(|c| c.what == "stretched")
+        .expect("stretched");
+    assert_eq!(stretched.nights_with, 3);
+}

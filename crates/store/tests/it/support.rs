@@ -140,6 +140,19 @@ pub(crate) fn episode(n: u32) -> Episode {
             }),
             pregnant: n.is_multiple_of(7),
             short_of_fluids: n.is_multiple_of(6),
+            helped: if n.is_multiple_of(3) {
+                vec![
+                    legcramps_core::diary::Helped::Stretched,
+                    legcramps_core::diary::Helped::Warmth,
+                ]
+            } else {
+                Vec::new()
+            },
+            suspected: if n % 4 == 1 {
+                vec![legcramps_core::diary::Suspected::Alcohol]
+            } else {
+                Vec::new()
+            },
         },
     }
 }

@@ -391,6 +391,65 @@ async fn only_the_date_box_at_fault_is_marked_and_what_was_typed_is_kept() {
 }
 
 #[tokio::test]
+async fn what_helped_and_what_came_before_are_ticked_and_compared() {
+    let d = Diary::new().await;
+    let empty = d
+        .get("/diary/patterns?from=2026-11-01&to=2026-11-30")
+        .await
+        .body;
+    assert!(empty.contains("Nothing ticked yet."));
+    // Stretched on three nights, not on three others.
+    for (day, helped) in [
+        ("10", true),
+        ("11", true),
+        ("12", true),
+        ("13", false),
+        ("14", false),
+        ("15", false),
+    ] {
+        let mut form = with(&[("start-day", day)]);
+        if helped {
+            form.push(("helped", "stretched"));
+            form.push(("suspected", "caffeine"));
+        }
+        let r = d.post_form("/diary", &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let stored = d
+        .store
+        .list(&Owner::local(), None, None)
+        .await
+        .expect("list");
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|e| e.context.helped == vec![legcramps_core::diary::Helped::Stretched])
+            .count(),
+        3
+    );
+    // The edit form keeps the ticks.
+    let ticked = stored
+        .iter()
+        .find(|e| !e.context.helped.is_empty())
+        .expect("one");
+    let edit = d.get(&format!("/diary/{}/edit", ticked.id)).await.body;
+    assert!(edit.contains("value=\"stretched\" checked"), "{edit}");
+    assert!(edit.contains("value=\"caffeine\" checked"));
+    let page = d
+        .get("/diary/patterns?from=2026-11-01&to=2026-11-30")
+        .await
+        .body;
+    assert!(page.contains("I stretched</td>"), "{page}");
+    assert!(page.contains("3 minutes with; 3 minutes without"), "{page}");
+    // A choice that is not offered is an error naming the box, and nothing is stored.
+    let r = d.post_form("/diary", &with(&[("helped", "yoga")])).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#helped\""));
+    assert_eq!(d.count().await, 6);
+    d.finish().await;
+}
+
+#[tokio::test]
 async fn no_store_pages_are_never_compressed() {
     // Health data, or the anti-forgery token beside what the person typed: compressing such a
     // page would let a page elsewhere learn it from the sizes (BREACH; docs/security.md).
