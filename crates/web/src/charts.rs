@@ -269,8 +269,9 @@ pub(crate) fn durations(summary: &Summary) -> String {
     )
 }
 
-/// Two legs, front view, with a circle at the calf, thigh and foot of each, sized and labelled
-/// by how many cramps were logged there. "Both legs" counts on each leg.
+/// Two legs, as the person sees their own (left on the left), with a circle at the calf, thigh
+/// and foot of each, sized and labelled by how many cramps were logged there. "Both legs"
+/// counts on each leg.
 pub(crate) fn leg_diagram(episodes: &[legcramps_core::diary::Episode]) -> String {
     let mut counts = [[0u32; 4]; 2]; // [left, right][calf, foot, thigh, other]
     let mut no_site = 0;
@@ -307,7 +308,7 @@ pub(crate) fn leg_diagram(episodes: &[legcramps_core::diary::Episode]) -> String
         }
     } else {
         format!(
-            "Where cramps were, counting a cramp in both legs once for each leg: {}.",
+            "Where cramps were, drawn as you see your own legs (your left leg on the left), counting a cramp in both legs once for each leg: {}.",
             words.join(", ")
         )
     };
@@ -324,10 +325,11 @@ pub(crate) fn leg_diagram(episodes: &[legcramps_core::diary::Episode]) -> String
         r##"<svg class="legcramps-chart legcramps-chart--legs" viewBox="0 0 320 360" role="img" aria-labelledby="legs-title legs-desc" xmlns="http://www.w3.org/2000/svg"><title id="legs-title">Where cramps were</title><desc id="legs-desc">{}</desc>"##,
         esc(&desc)
     );
-    // The person faces us, so their right leg is on our left.
+    // Drawn as the person sees their own legs, looking down at them: the left leg on the left
+    // (not a mirror image, as a picture of someone facing us would be).
     for (leg, x, label) in [
-        (1usize, 100.0_f64, "Right leg"),
-        (0usize, 220.0_f64, "Left leg"),
+        (0usize, 100.0_f64, "Your left leg"),
+        (1usize, 220.0_f64, "Your right leg"),
     ] {
         let _ = write!(
             s,
