@@ -201,10 +201,11 @@ fn comparisons(episodes: &[&Episode]) -> Vec<Comparison> {
         if with.is_empty() {
             continue;
         }
+        // Sorted, so each look-up is a binary search (ten years of daily cramps stay fast).
         let mut without: Vec<NaiveDate> = episodes
             .iter()
             .map(|e| e.start.date_naive())
-            .filter(|d| !with.contains(d))
+            .filter(|d| with.binary_search(d).is_err())
             .collect();
         without.sort_unstable();
         without.dedup();
@@ -212,7 +213,7 @@ fn comparisons(episodes: &[&Episode]) -> Vec<Comparison> {
             median(
                 episodes
                     .iter()
-                    .filter(|e| nights.contains(&e.start.date_naive()))
+                    .filter(|e| nights.binary_search(&e.start.date_naive()).is_ok())
                     .filter_map(|e| e.duration)
                     .collect(),
             )
@@ -460,11 +461,13 @@ pub fn summarise_since(
             let d = e.start.date_naive();
             if (a..=b).contains(&d) {
                 cramps += 1;
-                if e.asleep == Some(true) && !nights.contains(&d) {
+                if e.asleep == Some(true) {
                     nights.push(d);
                 }
             }
         }
+        nights.sort_unstable();
+        nights.dedup();
         Rate {
             from: a,
             to: b,

@@ -55,6 +55,19 @@ fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, store: &Store, backe
     group.bench_function("3650 episodes, alone", |b| {
         b.iter(|| rt.block_on(summary()))
     });
+    // The two halves apart: reading the rows, and working out the figures from them.
+    let list = rt
+        .block_on(store.list(&me, Some(from), Some(to)))
+        .expect("list");
+    group.bench_function("3650 episodes, reading only", |b| {
+        b.iter(|| {
+            rt.block_on(store.list(&me, Some(from), Some(to)))
+                .expect("list")
+        })
+    });
+    group.bench_function("3650 episodes, figures only", |b| {
+        b.iter(|| black_box(summarise(&list, from, to, Settings::default())))
+    });
     // 1,000,000 episodes of 20 other people.
     for batch in 0..20 {
         let file = DiaryFile {

@@ -906,9 +906,15 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
     // The leg diagram: as the person sees their own legs (left on the left), labelled, a
     // both-legs cramp counted once for each leg, and it says so.
     let left = r.body.find(">Your left leg</text>").expect("left labelled");
-    let right = r.body.find(">Your right leg</text>").expect("right labelled");
+    let right = r
+        .body
+        .find(">Your right leg</text>")
+        .expect("right labelled");
     assert!(left < right, "the left leg is drawn first, on the left");
-    assert!(r.body.contains("counting a cramp in both legs once for each leg"));
+    assert!(
+        r.body
+            .contains("counting a cramp in both legs once for each leg")
+    );
     assert!(r.body.contains("frequent: 3 a week (a setting)"));
     // The time of day runs from 18:00, so the night is one piece: the first bar is 18.
     let hours = r
