@@ -584,16 +584,17 @@ impl Episode {
         parts.join(", ")
     }
 
+    /// The evening a "last night" cramp belongs to: the day before its stand-in start.
+    fn evening(&self) -> chrono::NaiveDate {
+        let day = self.start.date_naive();
+        day.pred_opt().unwrap_or(day)
+    }
+
     /// The date and time for a list, in the episode's own offset: "Fri 20 Nov 2026, 02:10",
     /// or "Night of Thu 19 Nov 2026" for a cramp logged as last night.
     pub fn when_listed(&self) -> String {
         if self.last_night {
-            let evening = self
-                .start
-                .date_naive()
-                .pred_opt()
-                .unwrap_or(self.start.date_naive());
-            format!("Night of {}", evening.format("%a %-d %b %Y"))
+            format!("Night of {}", self.evening().format("%a %-d %b %Y"))
         } else {
             self.start.format("%a %-d %b %Y, %H:%M").to_string()
         }
@@ -603,12 +604,7 @@ impl Episode {
     /// Thu 19 Nov" for a cramp logged as last night (named by the evening).
     pub fn when_text(&self) -> String {
         if self.last_night {
-            let evening = self
-                .start
-                .date_naive()
-                .pred_opt()
-                .unwrap_or(self.start.date_naive());
-            format!("on the night of {}", evening.format("%a %-d %b"))
+            format!("on the night of {}", self.evening().format("%a %-d %b"))
         } else {
             format!("on {}", self.start.format("%a %-d %b at %H:%M"))
         }

@@ -791,6 +791,27 @@ pub(crate) struct TickGroup {
     opts: Vec<Opt>,
 }
 
+/// Which leg, for the full form and the quick log.
+fn side_options(chosen: &str) -> Vec<Opt> {
+    options(
+        &["left", "right", "both"],
+        &["Left", "Right", "Both legs"],
+        &[],
+        chosen,
+    )
+}
+
+/// How bad, with what each grade means, for the full form and the quick log.
+fn severity_options(chosen: &str) -> Vec<Opt> {
+    let meanings: Vec<&'static str> = Severity::ALL.iter().map(|s| s.meaning()).collect();
+    options(
+        &["mild", "moderate", "severe"],
+        &["Mild", "Moderate", "Severe"],
+        &meanings,
+        chosen,
+    )
+}
+
 /// Checkboxes for a list of choices, ticked as sent.
 fn ticks(all: &[(&'static str, &'static str)], chosen: &[String]) -> Vec<Opt> {
     all.iter()
@@ -811,7 +832,6 @@ impl FormPage {
         v: FormValues,
         errors: Vec<(&'static str, String)>,
     ) -> Self {
-        let sev: Vec<&'static str> = Severity::ALL.iter().map(|s| s.meaning()).collect();
         FormPage {
             layout: Layout::new(
                 if errors.is_empty() {
@@ -830,12 +850,7 @@ impl FormPage {
                 &[],
                 &v.site,
             ),
-            sides: options(
-                &["left", "right", "both"],
-                &["Left", "Right", "Both legs"],
-                &[],
-                &v.side,
-            ),
+            sides: side_options(&v.side),
             asleep: options(&["asleep", "awake"], &["Asleep", "Awake"], &[], &v.asleep),
             eased: options(
                 &["yes", "no", "unsure"],
@@ -843,12 +858,7 @@ impl FormPage {
                 &[],
                 &v.eased,
             ),
-            severities: options(
-                &["mild", "moderate", "severe"],
-                &["Mild", "Moderate", "Severe"],
-                &sev,
-                &v.severity,
-            ),
+            severities: severity_options(&v.severity),
             max_note: MAX_NOTE_CHARS,
             tick_groups: vec![
                 TickGroup {
@@ -1136,7 +1146,6 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
     } else {
         None
     };
-    let sev: Vec<&'static str> = Severity::ALL.iter().map(|s| s.meaning()).collect();
     let title = if quick.errors.is_empty() {
         "Your cramp diary"
     } else {
@@ -1165,18 +1174,8 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
                 &["", "", "You will be asked for the date and time next"],
                 &quick.when,
             ),
-            sides: options(
-                &["left", "right", "both"],
-                &["Left", "Right", "Both legs"],
-                &[],
-                &quick.side,
-            ),
-            severities: options(
-                &["mild", "moderate", "severe"],
-                &["Mild", "Moderate", "Severe"],
-                &sev,
-                &quick.severity,
-            ),
+            sides: side_options(&quick.side),
+            severities: severity_options(&quick.severity),
             errors: quick.errors,
         },
     )
