@@ -90,6 +90,19 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
     () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
     { message: 'the patterns page scrolls sideways at 320 px' },
   ).toBeLessThanOrEqual(0);
+  // Every chart's text is at least 12 px on screen at 320 px wide (its drawn size times the
+  // chart's scale), and every chart keeps its table or list of numbers.
+  const smallest = await page.evaluate(() => {
+    let min = Infinity;
+    for (const svg of document.querySelectorAll('svg.legcramps-chart')) {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      for (const t of svg.querySelectorAll('text')) {
+        min = Math.min(min, Number(t.getAttribute('font-size')) * scale);
+      }
+    }
+    return min;
+  });
+  expect(smallest, 'the smallest chart text at 320 px').toBeGreaterThanOrEqual(12);
 
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/diary/summary?from=2026-11-01&to=2026-11-30');

@@ -48,7 +48,9 @@ fn bars(
     line: Option<(u32, &str)>,
     marks: &[(usize, String)],
 ) -> String {
-    let (w, h, left, bottom, top) = (640.0_f64, 240.0_f64, 44.0_f64, 44.0_f64, 16.0_f64);
+    // Narrow drawing units, so that 17-unit text is still 12 px on a 320 px screen (the chart
+    // is 288 px wide there); the CSS caps the width on wide screens.
+    let (w, h, left, bottom, top) = (400.0_f64, 240.0_f64, 44.0_f64, 44.0_f64, 18.0_f64);
     let max = data
         .iter()
         .map(|b| b.value)
@@ -70,7 +72,7 @@ fn bars(
     // Axis and a top gridline labelled with the maximum.
     let _ = write!(
         s,
-        r##"<line x1="{left}" y1="{top}" x2="{x2}" y2="{top}" stroke="#d8dde0"/><text x="{tx}" y="{ty}" font-size="18" text-anchor="end" fill="#212b32">{max}</text><line x1="{left}" y1="{base}" x2="{x2}" y2="{base}" stroke="#4c6272"/><text x="{tx}" y="{base}" font-size="18" text-anchor="end" fill="#212b32">0</text>"##,
+        r##"<line x1="{left}" y1="{top}" x2="{x2}" y2="{top}" stroke="#d8dde0"/><text x="{tx}" y="{ty}" font-size="17" text-anchor="end" fill="#212b32">{max}</text><line x1="{left}" y1="{base}" x2="{x2}" y2="{base}" stroke="#4c6272"/><text x="{tx}" y="{base}" font-size="17" text-anchor="end" fill="#212b32">0</text>"##,
         x2 = w - 4.0,
         tx = left - 4.0,
         ty = top + 4.0,
@@ -97,7 +99,7 @@ fn bars(
         if i % label_every.max(1) == 0 {
             let _ = write!(
                 s,
-                r##"<text x="{:.1}" y="{:.1}" font-size="18" text-anchor="middle" fill="#212b32">{}</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" font-size="17" text-anchor="middle" fill="#212b32">{}</text>"##,
                 x + bar / 2.0,
                 top + plot + 24.0,
                 esc(label)
@@ -106,12 +108,17 @@ fn bars(
     }
     for (i, words) in marks {
         let x = left + slot * *i as f64;
+        // The words run right of the line, or left of it in the chart's right half.
+        let (tx, anchor) = if x < w / 2.0 {
+            (x + 4.0, "start")
+        } else {
+            (x - 4.0, "end")
+        };
         let _ = write!(
             s,
-            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{base}" stroke="#212b32" stroke-width="3"/><text x="{tx:.1}" y="{ty}" font-size="16" fill="#212b32">{}</text>"##,
+            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{base}" stroke="#212b32" stroke-width="3"/><text x="{tx:.1}" y="{ty}" font-size="17" text-anchor="{anchor}" fill="#212b32">{}</text>"##,
             esc(words),
             base = top + plot,
-            tx = x + 4.0,
             ty = top + 14.0,
         );
     }
@@ -119,7 +126,7 @@ fn bars(
         let y = top + plot - plot * f64::from(level) / f64::from(max);
         let _ = write!(
             s,
-            r##"<line x1="{left}" y1="{y:.1}" x2="{x2}" y2="{y:.1}" stroke="#212b32" stroke-width="2" stroke-dasharray="8 6"/><text x="{x2}" y="{ty:.1}" font-size="16" text-anchor="end" fill="#212b32">{}</text>"##,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{x2}" y2="{y:.1}" stroke="#212b32" stroke-width="2" stroke-dasharray="8 6"/><text x="{x2}" y="{ty:.1}" font-size="17" text-anchor="end" fill="#212b32">{}</text>"##,
             esc(words),
             x2 = w - 4.0,
             ty = y - 6.0,
@@ -244,15 +251,20 @@ pub(crate) fn by_hour(summary: &Summary) -> String {
 }
 
 pub(crate) fn durations(summary: &Summary) -> String {
-    let data: Vec<Bar> = DURATION_BANDS
+    // Short labels under the bars (in minutes), so they fit on a phone; the text alternative
+    // and the table say them in full.
+    const SHORT: [&str; 4] = ["under 1", "1 to 5", "5 to 10", "10 or more"];
+    let data: Vec<Bar> = SHORT
         .iter()
         .zip(summary.duration_bands)
         .map(|(l, n)| Bar::whole((*l).to_owned(), n))
         .collect();
     let desc = format!(
-        "How long cramps lasted: {}. Longest {}, median {}.",
-        data.iter()
-            .map(|b| format!("{}: {}", b.label, b.value))
+        "How long cramps lasted: {}. Longest {}, median {}. The labels under the bars are minutes.",
+        DURATION_BANDS
+            .iter()
+            .zip(summary.duration_bands)
+            .map(|(l, n)| format!("{l}: {n}"))
             .collect::<Vec<_>>()
             .join("; "),
         summary.longest.map_or("none".into(), |d| d.human()),
@@ -356,7 +368,7 @@ pub(crate) fn leg_diagram(episodes: &[legcramps_core::diary::Episode]) -> String
     if other > 0 {
         let _ = write!(
             s,
-            r##"<text x="160" y="14" font-size="13" text-anchor="middle" fill="#212b32">Elsewhere in the legs: {other}</text>"##
+            r##"<text x="160" y="14" font-size="14" text-anchor="middle" fill="#212b32">Elsewhere in the legs: {other}</text>"##
         );
     }
     s.push_str("</svg>");
