@@ -726,6 +726,20 @@ impl FormValues {
     }
 }
 
+/// Whether a form's errors name the box `id` (the full form and the quick log share these, and
+/// `diary_radios.html` calls them through each page).
+fn has_error(errors: &[(&'static str, String)], id: &str) -> bool {
+    errors.iter().any(|(f, _)| *f == id)
+}
+
+/// The message for the box `id`, or nothing.
+fn error_for<'a>(errors: &'a [(&'static str, String)], id: &str) -> &'a str {
+    errors
+        .iter()
+        .find(|(f, _)| *f == id)
+        .map_or("", |(_, m)| m.as_str())
+}
+
 /// The form's boxes in page order (the error summary follows it).
 const FORM_ORDER: [&str; 16] = [
     "start-day",
@@ -898,14 +912,11 @@ impl FormPage {
     }
 
     fn has_error(&self, id: &str) -> bool {
-        self.errors.iter().any(|(f, _)| *f == id)
+        has_error(&self.errors, id)
     }
 
     fn error_for(&self, id: &str) -> &str {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == id)
-            .map_or("", |(_, m)| m.as_str())
+        error_for(&self.errors, id)
     }
 
     /// The date's one message, whichever of its boxes is at fault.
@@ -986,14 +997,11 @@ struct ListPage {
 
 impl ListPage {
     fn has_error(&self, id: &str) -> bool {
-        self.errors.iter().any(|(f, _)| *f == id)
+        has_error(&self.errors, id)
     }
 
     fn error_for(&self, id: &str) -> &str {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == id)
-            .map_or("", |(_, m)| m.as_str())
+        error_for(&self.errors, id)
     }
 }
 
@@ -1003,6 +1011,8 @@ struct Quick {
     when: String,
     side: String,
     severity: String,
+    /// The leg and how bad, when both were read (then `errors` is empty but for "when").
+    chosen: Option<(Side, Severity)>,
     errors: Vec<(&'static str, String)>,
 }
 
@@ -1020,15 +1030,18 @@ impl Quick {
         if !QUICK_WHEN.contains(&q.when.as_str()) {
             q.errors.push(("when", "Select when the cramp was".into()));
         }
-        if Side::from_str(&q.side).is_err() || q.side.is_empty() {
+        let side = Side::from_str(&q.side).ok();
+        let severity = Severity::from_str(&q.severity).ok();
+        if side.is_none() {
             q.errors.push(("side", "Select which leg".into()));
         }
-        if Severity::from_str(&q.severity).is_err() || q.severity.is_empty() {
+        if severity.is_none() {
             q.errors.push((
                 "severity",
                 "Select how bad it was (the button saves the cramp)".into(),
             ));
         }
+        q.chosen = side.zip(severity);
         q
     }
 }
@@ -1194,11 +1207,8 @@ pub(crate) async fn quick(
         return not_utf8();
     }
     let q = Quick::from_form(&body);
-    if !q.errors.is_empty() {
-        return list_page(&cfg, &owner, &ListQuery::default(), q).await;
-    }
-    let (Ok(side), Ok(severity)) = (Side::from_str(&q.side), Severity::from_str(&q.severity))
-    else {
+    // Any problem: the page again, with the choices kept and the problems named.
+    let Some((side, severity)) = q.chosen.filter(|_| q.errors.is_empty()) else {
         return list_page(&cfg, &owner, &ListQuery::default(), q).await;
     };
     let zone = cfg.time_zone;
