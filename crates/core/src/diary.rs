@@ -548,15 +548,16 @@ pub const LAST_NIGHT_AT: chrono::NaiveTime = match chrono::NaiveTime::from_hms_o
 };
 
 /// The local date and time a "last night" cramp is stored at, given the local time now: 03:00
-/// today, or 03:00 yesterday when it is not yet 03:00 (then "last night" is the night before).
+/// today, or, before 03:00, the time now (the night going on is "last night": it belongs to
+/// yesterday evening either way, and a stand-in is never in the future).
 pub fn last_night_start(now_local: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
-    let today = now_local.date();
-    let date = if now_local.time() >= LAST_NIGHT_AT {
-        today
-    } else {
-        today.pred_opt().unwrap_or(today)
-    };
-    date.and_time(LAST_NIGHT_AT)
+    use chrono::Timelike;
+    let stand_in = now_local.date().and_time(LAST_NIGHT_AT);
+    let minute = now_local
+        .with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(now_local);
+    stand_in.min(minute)
 }
 
 impl Episode {
@@ -585,7 +586,7 @@ impl Episode {
     }
 
     /// The evening a "last night" cramp belongs to: the day before its stand-in start.
-    fn evening(&self) -> chrono::NaiveDate {
+    pub fn evening(&self) -> chrono::NaiveDate {
         let day = self.start.date_naive();
         day.pred_opt().unwrap_or(day)
     }

@@ -361,7 +361,7 @@ fn diary_table(episodes: &[Episode], width: usize) -> String {
             out,
             "{short:<8}  {:<16}  {:>7}  {:<11}  {:<6} {:<6} {}",
             if e.last_night {
-                format!("{} night", e.start.format("%Y-%m-%d"))
+                format!("{} night", e.evening().format("%Y-%m-%d"))
             } else {
                 e.start.format("%Y-%m-%d %H:%M").to_string()
             },

@@ -569,7 +569,16 @@ impl FormValues {
             (Some(d), Some(t)) => {
                 // In the server's zone. The hour the clocks go back happens twice: the first is
                 // taken. The hour they go forward never happens: that is an error, said so.
-                match self.zone.from_local_datetime(&d.and_time(t)).earliest() {
+                // A "last night" stand-in is never later than now (the same rule as logging).
+                let local = if last_night {
+                    legcramps_core::diary::last_night_start(
+                        d.and_time(t)
+                            .min(Utc::now().with_timezone(&self.zone).naive_local()),
+                    )
+                } else {
+                    d.and_time(t)
+                };
+                match self.zone.from_local_datetime(&local).earliest() {
                     Some(local) => {
                         let dt = local.fixed_offset();
                         if dt > Utc::now().fixed_offset() + chrono::Duration::minutes(5) {

@@ -338,3 +338,20 @@ fn what_helped_is_compared_only_with_3_nights_each_way() {
         .expect("stretched");
     assert_eq!(stretched.nights_with, 3);
 }
+
+#[test]
+fn last_night_is_the_night_just_gone_and_never_in_the_future() {
+    use legcramps_core::diary::last_night_start;
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").expect("t");
+    // In the morning: 03:00 today, which belongs to yesterday evening.
+    assert_eq!(
+        last_night_start(at("2026-11-27 08:15")),
+        at("2026-11-27 03:00")
+    );
+    // At 02:29 the night is still going on: it is that night, stored at the time now (03:00
+    // would be in the future), still yesterday evening's night.
+    assert_eq!(
+        last_night_start(at("2026-11-27 02:29")),
+        at("2026-11-27 02:29")
+    );
+}
