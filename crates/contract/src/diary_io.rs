@@ -10,6 +10,7 @@ use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Invalid, Medication, Note, Severity, Side, Site,
     parse_choices, parse_date, parse_start,
 };
+use legcramps_core::profile::{Condition, EntryId, FromDiary, Medicine, OnDay, Pregnancy, Profile};
 use legcramps_core::triage::{RULES_VERSION, action_for};
 use legcramps_core::{Assessment, CONTENT_VERSION, Level, Outcome};
 use serde::{Deserialize, Serialize};
@@ -60,6 +61,37 @@ impl Shown {
 pub struct DiaryFile {
     pub episodes: Vec<Episode>,
     pub checks: Vec<SavedCheck>,
+    /// The profile: a JSON file's own, with what the cramps of an older file (or a CSV file)
+    /// said about medicines and pregnancy worked out into it ([`Profile::from_diary`]).
+    pub profile: Profile,
+}
+
+/// Ids for profile entries worked out from a file (the store gives every entry it adds a new
+/// id, so these only tell entries apart within one file).
+fn file_ids() -> impl FnMut() -> EntryId {
+    let mut n = 0;
+    move || {
+        n += 1;
+        EntryId::new(&format!("file-{n}")).unwrap_or_else(|_| unreachable!("a valid id"))
+    }
+}
+
+/// Add what the cramps said to the file's own profile.
+fn with_diary_profile(mut profile: Profile, said: &[FromDiary]) -> Profile {
+    let said: Vec<FromDiary> = said
+        .iter()
+        .filter(|c| c.says_something())
+        .cloned()
+        .collect();
+    if said.is_empty() {
+        return profile;
+    }
+    let missing = profile.missing_from(&Profile::from_diary(&said, file_ids()));
+    profile.medicines.extend(missing.medicines);
+    profile.pregnancies.extend(missing.pregnancies);
+    profile.conditions.extend(missing.conditions);
+    profile.sort();
+    profile
 }
 
 /// Why a file could not be imported.
@@ -93,8 +125,11 @@ fn at(place: &str, e: Invalid) -> ImportError {
     }
 }
 
-/// The CSV columns, in order.
-/// `last_night` came with the quick log; a file without it is read as "false" throughout.
+/// The CSV columns, in order. The last three show the profile as it stood on each cramp's day
+/// (medicine names and conditions with `;` between). Imported, they go back into the profile
+/// as [`Profile::from_diary`] says: each run of days a medicine is listed becomes one taken
+/// from the first of those days to the last, so every cramp reads back as it was, though a
+/// medicine's dates outside the cramps are not in the file; the JSON file is the complete copy.
 pub const CSV_HEADER: [&str; 17] = [
     "id",
     "start",
@@ -106,17 +141,30 @@ pub const CSV_HEADER: [&str; 17] = [
     "severity",
     "note",
     "exercise",
-    "new_medication",
-    "new_medication_started",
-    "pregnant",
     "short_of_fluids",
     "last_night",
     "helped",
     "suspected",
+    "medicines",
+    "pregnant",
+    "conditions",
 ];
 
+/// Columns of files from before the profile: a new medicine logged with each cramp. Read into
+/// the profile; never written.
+const CSV_OLDER_COLUMNS: [&str; 2] = ["new_medication", "new_medication_started"];
+
 /// Columns an older export lacks, read as empty.
-const CSV_OPTIONAL_COLUMNS: [&str; 3] = ["last_night", "helped", "suspected"];
+const CSV_OPTIONAL_COLUMNS: [&str; 8] = [
+    "last_night",
+    "helped",
+    "suspected",
+    "medicines",
+    "pregnant",
+    "conditions",
+    "new_medication",
+    "new_medication_started",
+];
 
 /// A start time as written in every file: RFC 3339 with seconds and the original offset.
 pub fn format_start(t: &DateTime<FixedOffset>) -> String {
@@ -180,14 +228,17 @@ fn from_csv_text(cell: &str) -> &str {
     cell.strip_prefix('\'').unwrap_or(cell)
 }
 
-pub fn to_csv(episodes: &[Episode]) -> String {
+/// Episodes as CSV, each with the profile as it stood on its day.
+pub fn to_csv(episodes: &[Episode], profile: &Profile) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     let _ = w.write_record(CSV_HEADER);
     for e in episodes {
-        let med = e.context.new_medication.as_ref();
+        let on: OnDay<'_> = profile.on(e.start.date_naive());
+        let medicines: Vec<&str> = on.medicines.iter().map(|m| m.name()).collect();
+        let conditions: Vec<&str> = on.conditions.iter().map(|c| c.name()).collect();
         let _ = w.write_record([
             e.id.as_str(),
             &format_start(&e.start),
@@ -200,20 +251,23 @@ pub fn to_csv(episodes: &[Episode]) -> String {
             e.severity.name(),
             &to_csv_text(e.note.as_ref().map_or("", Note::as_str)),
             bool_text(e.context.exercise),
-            &to_csv_text(med.map_or("", Medication::name)),
-            &med.and_then(|m| m.started)
-                .map_or(String::new(), |d| d.to_string()),
-            bool_text(e.context.pregnant),
             bool_text(e.context.short_of_fluids),
             bool_text(e.last_night),
             &names(&e.context.helped),
             &names(&e.context.suspected),
+            &to_csv_text(&medicines.join(";")),
+            bool_text(on.pregnant),
+            &to_csv_text(&conditions.join(";")),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-fn episode_from_fields(get: impl Fn(&'static str) -> String) -> Result<Episode, Invalid> {
+/// An episode, and what it said about medicines and pregnancy (older files, the `pregnant` and
+/// `medicines` columns).
+fn episode_from_fields(
+    get: impl Fn(&'static str) -> String,
+) -> Result<(Episode, FromDiary), Invalid> {
     let med_name = get("new_medication");
     let med_started = get("new_medication_started");
     let new_medication = if med_name.trim().is_empty() {
@@ -246,9 +300,35 @@ fn episode_from_fields(get: impl Fn(&'static str) -> String) -> Result<Episode, 
         let text = get(field);
         (!text.trim().is_empty()).then_some(text)
     };
-    Ok(Episode {
+    // The names in a list cell, each checked as the profile checks names.
+    let listed = |field: &'static str| -> Result<Vec<String>, Invalid> {
+        let mut out: Vec<String> = Vec::new();
+        for name in get(field)
+            .split(';')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let name = Condition::new(file_ids()(), name, None)
+                .map_err(|e| Invalid { field, ..e })?
+                .name()
+                .to_owned();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        Ok(out)
+    };
+    let start = parse_start(&get("start"))?;
+    let said = FromDiary {
+        day: start.date_naive(),
+        pregnant: parse_bool("pregnant", &get("pregnant"))?,
+        medicines: new_medication.into_iter().collect(),
+        taking: listed("medicines")?,
+        conditions: listed("conditions")?,
+    };
+    let episode = Episode {
         id: EpisodeId::new(&get("id"))?,
-        start: parse_start(&get("start"))?,
+        start,
         last_night: parse_bool("last_night", &get("last_night"))?,
         duration,
         site: optional("site").map(|t| t.parse::<Site>()).transpose()?,
@@ -259,13 +339,12 @@ fn episode_from_fields(get: impl Fn(&'static str) -> String) -> Result<Episode, 
         note: Note::new(&get("note"))?,
         context: Context {
             exercise: parse_bool("exercise", &get("exercise"))?,
-            new_medication,
-            pregnant: parse_bool("pregnant", &get("pregnant"))?,
             short_of_fluids: parse_bool("short_of_fluids", &get("short_of_fluids"))?,
             helped: parse_choices(&get("helped"))?,
             suspected: parse_choices(&get("suspected"))?,
         },
-    })
+    };
+    Ok((episode, said))
 }
 
 /// Parse CSV as exported. The header must name exactly our columns (in any order).
@@ -283,7 +362,7 @@ pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
         })?
         .clone();
     let mut index = Vec::new();
-    for name in CSV_HEADER {
+    for name in CSV_HEADER.iter().chain(&CSV_OLDER_COLUMNS).copied() {
         let found = headers.iter().position(|h| h.trim() == name);
         if found.is_none() && CSV_OPTIONAL_COLUMNS.contains(&name) {
             index.push(usize::MAX);
@@ -309,7 +388,10 @@ pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
             });
         }
     }
-    if let Some(extra) = headers.iter().find(|h| !CSV_HEADER.contains(&h.trim())) {
+    if let Some(extra) = headers
+        .iter()
+        .find(|h| !CSV_HEADER.contains(&h.trim()) && !CSV_OLDER_COLUMNS.contains(&h.trim()))
+    {
         return Err(ImportError {
             place: "row 1".into(),
             field: Some(extra.to_owned()),
@@ -317,6 +399,7 @@ pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
         });
     }
     let mut out = DiaryFile::default();
+    let mut said = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (n, record) in r.records().enumerate() {
         let place = format!("row {}", n + 2);
@@ -336,19 +419,22 @@ pub fn from_csv(text: &str) -> Result<DiaryFile, ImportError> {
         let get = |name: &'static str| {
             let i = CSV_HEADER
                 .iter()
+                .chain(&CSV_OLDER_COLUMNS)
                 .position(|h| *h == name)
-                .map_or(0, |c| index[c]);
+                .map_or(usize::MAX, |c| index[c]);
             let cell = record.get(i).unwrap_or("");
-            if matches!(name, "note" | "new_medication") {
+            if matches!(name, "note" | "new_medication" | "medicines" | "conditions") {
                 from_csv_text(cell).to_owned()
             } else {
                 cell.to_owned()
             }
         };
-        let episode = episode_from_fields(get).map_err(|e| at(&place, e))?;
+        let (episode, from_cramp) = episode_from_fields(get).map_err(|e| at(&place, e))?;
         first_use(&mut seen, &episode.id, &place)?;
         out.episodes.push(episode);
+        said.push(from_cramp);
     }
+    out.profile = with_diary_profile(Profile::default(), &said);
     Ok(out)
 }
 
@@ -388,6 +474,170 @@ pub struct DiaryJson {
     episodes: Vec<EpisodeJson>,
     #[serde(default)]
     checks: Vec<CheckJson>,
+    /// Medicines, pregnancies and known conditions (absent in files from before the profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile: Option<ProfileJson>,
+}
+
+/// A person's profile: what lasts longer than one cramp, read for each cramp's day.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Profile))]
+pub struct ProfileJson {
+    #[serde(default)]
+    pub medicines: Vec<MedicineJson>,
+    #[serde(default)]
+    pub pregnancies: Vec<PregnancyJson>,
+    #[serde(default)]
+    pub conditions: Vec<ConditionJson>,
+}
+
+/// A medicine: taken from `started` to `stopped` (both days included; no `stopped`: still
+/// taken).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Medicine))]
+pub struct MedicineJson {
+    pub id: String,
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::required_day))]
+    pub started: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::day))]
+    pub stopped: Option<String>,
+    /// True when the start was worked out from the first cramp it was logged with, in a diary
+    /// from before the profile: the medicine was started on or before that day.
+    #[serde(default)]
+    pub from_diary: bool,
+}
+
+/// A pregnancy (no `ended`: pregnant now).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Pregnancy))]
+pub struct PregnancyJson {
+    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::required_day))]
+    pub started: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::day))]
+    pub ended: Option<String>,
+    /// Worked out from the cramps logged as pregnant in a diary from before the profile.
+    #[serde(default)]
+    pub from_diary: bool,
+}
+
+/// A condition the person knows they have, in their words.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = KnownCondition))]
+pub struct ConditionJson {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::day))]
+    pub since: Option<String>,
+}
+
+impl ProfileJson {
+    pub fn of(p: &Profile) -> ProfileJson {
+        ProfileJson {
+            medicines: p
+                .medicines
+                .iter()
+                .map(|m| MedicineJson {
+                    id: m.id.to_string(),
+                    name: m.name().to_owned(),
+                    started: m.started.to_string(),
+                    stopped: m.stopped.map(|d| d.to_string()),
+                    from_diary: m.from_diary,
+                })
+                .collect(),
+            pregnancies: p
+                .pregnancies
+                .iter()
+                .map(|r| PregnancyJson {
+                    id: r.id.to_string(),
+                    started: r.started.to_string(),
+                    ended: r.ended.map(|d| d.to_string()),
+                    from_diary: r.from_diary,
+                })
+                .collect(),
+            conditions: p
+                .conditions
+                .iter()
+                .map(|c| ConditionJson {
+                    id: c.id.to_string(),
+                    name: c.name().to_owned(),
+                    since: c.since.map(|d| d.to_string()),
+                })
+                .collect(),
+        }
+    }
+
+    /// Check every entry, naming the one at fault ("medicine 2").
+    pub fn parse(self) -> Result<Profile, ImportError> {
+        let day = |place: &str, field: &'static str, text: &str| {
+            parse_date(field, text).map_err(|e| at(place, e))
+        };
+        let maybe = |place: &str, field: &'static str, text: Option<&String>| {
+            text.map(|t| day(place, field, t)).transpose()
+        };
+        let mut p = Profile::default();
+        for (n, m) in self.medicines.into_iter().enumerate() {
+            let place = format!("medicine {}", n + 1);
+            let mut medicine = Medicine::new(
+                EntryId::new(&m.id).map_err(|e| at(&place, e))?,
+                &m.name,
+                day(&place, "medicine_started", &m.started)?,
+                maybe(&place, "medicine_stopped", m.stopped.as_ref())?,
+            )
+            .map_err(|e| at(&place, e))?;
+            medicine.from_diary = m.from_diary;
+            p.medicines.push(medicine);
+        }
+        for (n, r) in self.pregnancies.into_iter().enumerate() {
+            let place = format!("pregnancy {}", n + 1);
+            let mut pregnancy = Pregnancy::new(
+                EntryId::new(&r.id).map_err(|e| at(&place, e))?,
+                day(&place, "pregnancy_started", &r.started)?,
+                maybe(&place, "pregnancy_ended", r.ended.as_ref())?,
+            )
+            .map_err(|e| at(&place, e))?;
+            pregnancy.from_diary = r.from_diary;
+            p.pregnancies.push(pregnancy);
+        }
+        for (n, c) in self.conditions.into_iter().enumerate() {
+            let place = format!("condition {}", n + 1);
+            p.conditions.push(
+                Condition::new(
+                    EntryId::new(&c.id).map_err(|e| at(&place, e))?,
+                    &c.name,
+                    maybe(&place, "condition_since", c.since.as_ref())?,
+                )
+                .map_err(|e| at(&place, e))?,
+            );
+        }
+        // Each id once per list (the store keys entries by id).
+        let repeated = |ids: Vec<&EntryId>| {
+            ids.iter()
+                .enumerate()
+                .find(|(i, id)| ids[..*i].contains(id))
+                .map(|(_, id)| id.to_string())
+        };
+        if let Some(id) = repeated(p.medicines.iter().map(|m| &m.id).collect())
+            .or_else(|| repeated(p.pregnancies.iter().map(|r| &r.id).collect()))
+            .or_else(|| repeated(p.conditions.iter().map(|c| &c.id).collect()))
+        {
+            return Err(ImportError {
+                place: "profile".into(),
+                field: Some("id".into()),
+                message: format!("the id `{id}` is used twice; each entry needs its own"),
+            });
+        }
+        p.sort();
+        Ok(p)
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -422,8 +672,15 @@ pub struct EpisodeJson {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EpisodeContext))]
 pub struct ContextJson {
     exercise: bool,
-    #[serde(default)]
+    /// From diaries before the profile: a new medicine logged with this cramp. Read into the
+    /// profile (`/api/v1/profile`); never sent back.
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "openapi", schema(deprecated))]
     new_medication: Option<MedicationJson>,
+    /// From diaries before the profile: pregnant when this cramp happened. Read into the
+    /// profile; never sent back.
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "openapi", schema(deprecated))]
     pregnant: bool,
     short_of_fluids: bool,
     /// What may have helped: any of stretched, walked, massaged, warmth.
@@ -470,8 +727,9 @@ pub struct CheckJson {
 
 const FORMAT: &str = "legcramps-diary";
 
-/// One episode of the JSON format, checked field by field (the same checks as CSV).
-fn episode_from_json(e: EpisodeJson) -> Result<Episode, Invalid> {
+/// One episode of the JSON format, checked field by field (the same checks as CSV), with
+/// what it said about medicines and pregnancy (files and programs from before the profile).
+fn episode_from_json(e: EpisodeJson) -> Result<(Episode, FromDiary), Invalid> {
     let med = e.context.new_medication;
     let get = |name: &'static str| -> String {
         match name {
@@ -521,12 +779,13 @@ pub fn assessment_json(a: &Assessment) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
-/// The diary as JSON.
+/// The diary as JSON: the complete copy, profile included.
 pub fn to_json(file: &DiaryFile) -> String {
     let doc = DiaryJson {
         format: FORMAT.into(),
         version: 1,
         content_version: Some(CONTENT_VERSION.into()),
+        profile: Some(ProfileJson::of(&file.profile)),
         episodes: file
             .episodes
             .iter()
@@ -543,11 +802,8 @@ pub fn to_json(file: &DiaryFile) -> String {
                 note: e.note.as_ref().map(|n| n.as_str().to_owned()),
                 context: ContextJson {
                     exercise: e.context.exercise,
-                    new_medication: e.context.new_medication.as_ref().map(|m| MedicationJson {
-                        name: m.name().into(),
-                        started: m.started.map(|d| d.to_string()),
-                    }),
-                    pregnant: e.context.pregnant,
+                    new_medication: None,
+                    pregnant: false,
                     short_of_fluids: e.context.short_of_fluids,
                     helped: e.context.helped.iter().map(|h| h.name().into()).collect(),
                     suspected: e
@@ -601,13 +857,17 @@ pub fn from_json(text: &str) -> Result<DiaryFile, ImportError> {
         });
     }
     let mut out = DiaryFile::default();
+    let mut said = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (n, e) in doc.episodes.into_iter().enumerate() {
         let place = format!("episode {}", n + 1);
-        let episode = episode_from_json(e).map_err(|err| at(&place, err))?;
+        let (episode, from_cramp) = episode_from_json(e).map_err(|err| at(&place, err))?;
         first_use(&mut seen, &episode.id, &place)?;
         out.episodes.push(episode);
+        said.push(from_cramp);
     }
+    let own = doc.profile.map(ProfileJson::parse).transpose()?;
+    out.profile = with_diary_profile(own.unwrap_or_default(), &said);
     let mut seen_checks = std::collections::HashMap::new();
     for (n, c) in doc.checks.into_iter().enumerate() {
         let place = format!("check {}", n + 1);
@@ -680,6 +940,28 @@ pub fn check_dates(file: &DiaryFile, now: DateTime<Utc>, csv: bool) -> Result<()
     for (n, c) in file.checks.iter().enumerate() {
         legcramps_core::diary::check_when("at", c.at, now)
             .map_err(|err| at(&format!("check {}", n + 1), err))?;
+    }
+    let p = &file.profile;
+    // Named by name: a medicine may come from a CSV row's older columns, with no number.
+    for m in &p.medicines {
+        m.check_dates(now)
+            .map_err(|err| at(&format!("the medicine \"{}\"", m.name()), err))?;
+    }
+    for (n, r) in p.pregnancies.iter().enumerate() {
+        r.check_dates(now)
+            .map_err(|err| at(&format!("pregnancy {}", n + 1), err))?;
+    }
+    for (n, c) in p.conditions.iter().enumerate() {
+        c.check_dates(now)
+            .map_err(|err| at(&format!("condition {}", n + 1), err))?;
+    }
+    let limit = legcramps_core::profile::MAX_ENTRIES;
+    if p.medicines.len() > limit || p.pregnancies.len() > limit || p.conditions.len() > limit {
+        return Err(ImportError {
+            place: "profile".into(),
+            field: None,
+            message: format!("has more than {limit} entries of one kind"),
+        });
     }
     Ok(())
 }
@@ -885,6 +1167,16 @@ mod api_schema {
             ))
             .build()
     }
+    pub(super) fn required_day() -> Object {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .pattern(Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+            .description(Some(format!(
+                "A date, YYYY-MM-DD, from {EARLIEST_YEAR}, not in the future"
+            )))
+            .build()
+    }
     pub(super) fn day() -> Object {
         ObjectBuilder::new()
             .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
@@ -912,8 +1204,12 @@ fn names_of(names: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
     names.collect()
 }
 
-/// Parse a new episode from the API's JSON, giving it `id`.
-pub fn new_episode_from_json(text: &str, id: EpisodeId) -> Result<Episode, ImportError> {
+/// Parse a new episode from the API's JSON, giving it `id`, with what an older program said
+/// about medicines and pregnancy (for the profile).
+pub fn new_episode_from_json(
+    text: &str,
+    id: EpisodeId,
+) -> Result<(Episode, FromDiary), ImportError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let e: NewEpisodeJson = serde_path_to_error::deserialize(&mut de).map_err(|e| ImportError {
         place: String::new(),

@@ -179,7 +179,7 @@ fn severity(s: Severity) -> (&'static str, &'static str) {
     }
 }
 
-fn observation(e: &Episode) -> Observation {
+fn observation(e: &Episode, on: &legcramps_core::profile::OnDay<'_>) -> Observation {
     let (side_code, side_display) = laterality(e.side);
     let (sev_code, sev_display) = severity(e.severity);
     let mut component = Vec::new();
@@ -226,7 +226,7 @@ fn observation(e: &Episode) -> Observation {
             ..Component::new(text_only("Exercise that day"))
         },
         Component {
-            value_boolean: Some(e.context.pregnant),
+            value_boolean: Some(on.pregnant),
             ..Component::new(text_only("Pregnant"))
         },
         Component {
@@ -247,13 +247,17 @@ fn observation(e: &Episode) -> Observation {
             ..Component::new(text_only("Suspected to have come before it"))
         });
     }
-    if let Some(m) = &e.context.new_medication {
+    // The profile as it stood on the cramp's day.
+    if let Some(text) = listed(on.medicines.iter().map(|m| m.name()).collect()) {
         component.push(Component {
-            value_string: Some(match m.started {
-                Some(d) => format!("{} (started {d})", m.name()),
-                None => m.name().to_owned(),
-            }),
-            ..Component::new(text_only("New medication"))
+            value_string: Some(text),
+            ..Component::new(text_only("Medicines taken that day"))
+        });
+    }
+    if let Some(text) = listed(on.conditions.iter().map(|c| c.name()).collect()) {
+        component.push(Component {
+            value_string: Some(text),
+            ..Component::new(text_only("Known conditions"))
         });
     }
     Observation {
@@ -397,7 +401,10 @@ pub fn to_fhir(file: &DiaryFile, generated: DateTime<Utc>) -> String {
         .iter()
         .map(|e| Entry {
             full_url: format!("urn:legcramps:episode:{}", e.id),
-            resource: Resource::Observation(Box::new(observation(e))),
+            resource: Resource::Observation(Box::new(observation(
+                e,
+                &file.profile.on(e.start.date_naive()),
+            ))),
         })
         .collect();
     entry.extend(file.checks.iter().map(|c| Entry {

@@ -356,7 +356,8 @@ impl Note {
 /// The most characters a medication name may have.
 pub const MAX_MEDICATION_CHARS: usize = 100;
 
-/// A new medication the person started.
+/// A new medicine logged with a cramp by diaries from before the profile ([`crate::profile`]):
+/// imports of their files and older programs still send it, and it goes into the profile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Medication {
     name: String,
@@ -390,12 +391,11 @@ impl Medication {
     }
 }
 
-/// What else was going on.
+/// What else was going on that day. Medicines, pregnancy and conditions last longer than one
+/// cramp: they are in the profile ([`crate::profile`]), read for each cramp's day.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Context {
     pub exercise: bool,
-    pub new_medication: Option<Medication>,
-    pub pregnant: bool,
     pub short_of_fluids: bool,
     /// What the person did that may have helped (sorted, no repeats).
     pub helped: Vec<Helped>,
@@ -633,7 +633,7 @@ pub fn check_when(
     Ok(())
 }
 
-/// A calendar date a person gave (a medicine's start): from [`EARLIEST_YEAR`], and not after
+/// A calendar date a person gave (a medicine's start, a pregnancy's end): from [`EARLIEST_YEAR`], and not after
 /// today anywhere on Earth (UTC+14).
 pub fn check_day(field: &'static str, d: NaiveDate, now: DateTime<Utc>) -> Result<(), Invalid> {
     use chrono::Datelike;
@@ -647,14 +647,9 @@ pub fn check_day(field: &'static str, d: NaiveDate, now: DateTime<Utc>) -> Resul
 }
 
 impl Episode {
-    /// The date limits, for every way an episode comes in: the start, and a new medicine's
-    /// start date.
+    /// The date limits, for every way an episode comes in.
     pub fn check_dates(&self, now: DateTime<Utc>) -> Result<(), Invalid> {
-        check_when("start", self.start, now)?;
-        if let Some(d) = self.context.new_medication.as_ref().and_then(|m| m.started) {
-            check_day("new_medication_started", d, now)?;
-        }
-        Ok(())
+        check_when("start", self.start, now)
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`triage`]: the rule table, the advice it leads to, the safety net.
 //! - [`review`]: the rule table as Markdown for clinical review.
 //! - [`diary`]: a cramp episode and its context, as valid-only types.
+//! - [`profile`]: medicines, pregnancies and conditions, kept once and read per cramp's day.
 //! - [`patterns`]: the diary's patterns and the GP summary's figures.
 
 pub mod assessment;
@@ -15,6 +16,7 @@ pub mod content;
 pub mod diary;
 pub mod facts;
 pub mod patterns;
+pub mod profile;
 pub mod questions;
 pub mod review;
 pub mod triage;

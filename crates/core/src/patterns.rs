@@ -7,7 +7,8 @@
 
 use chrono::{Datelike, Duration as Days, NaiveDate, Timelike};
 
-use crate::diary::{Duration, Episode, Helped, Medication, Severity, Side, Site, Suspected};
+use crate::diary::{Duration, Episode, Helped, Severity, Side, Site, Suspected};
+use crate::profile::{Condition, Medicine, Pregnancy, Profile};
 
 /// Product settings for patterns (not clinical facts; see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,19 +119,20 @@ impl Rate {
 /// How many days "the first 4 weeks" and "the last 4 weeks" of the GP summary span.
 pub const COMPARE_DAYS: i64 = 28;
 
-/// A medicine named in the diary, with the cramp rate before and after it was started.
+/// A medicine in the profile, with the cramp rate before it was started, while it was taken,
+/// and after it was stopped, each within the period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MedicineRates {
-    pub medication: Medication,
-    /// The day it started: the date the person gave, or else the first cramp it was logged
-    /// with (`started_given` says which).
-    pub started: NaiveDate,
-    pub started_given: bool,
+    pub medicine: Medicine,
     /// From the start of the period to the day before it started (`None`: it started before
     /// the period, so there is no "before" here).
     pub before: Option<Rate>,
-    /// From the day it started to the end of the period (`None`: after the period).
-    pub after: Option<Rate>,
+    /// From the day it started (or the period's start) to the day it stopped (or the period's
+    /// end).
+    pub taking: Rate,
+    /// From the day after it stopped to the end of the period (`None`: not stopped, or
+    /// stopped after the period).
+    pub after_stop: Option<Rate>,
 }
 
 /// Nights needed with and without something before the patterns compare them (a product
@@ -255,9 +257,8 @@ pub struct Summary {
     pub duration_bands: [u32; 4],
     /// Episodes that met the urgent red-flag rule, oldest first.
     pub red_flags: Vec<Episode>,
-    /// New medications mentioned, with the first episode date after each.
-    pub medications: Vec<(Medication, NaiveDate)>,
     pub exercise: usize,
+    /// Cramps on a day the profile has a pregnancy.
     pub pregnant: usize,
     pub short_of_fluids: usize,
     pub triggers: Vec<Trigger>,
@@ -266,8 +267,13 @@ pub struct Summary {
     /// The first and the last [`COMPARE_DAYS`] of the period, when the period is long enough
     /// for the two not to overlap; `None` otherwise (then only `overall` is given).
     pub first_and_last: Option<(Rate, Rate)>,
-    /// Each medicine, with the rates before and after its start.
+    /// Each medicine in the profile taken at some time in the period, with the rates
+    /// before, while and after it was taken.
     pub medicine_rates: Vec<MedicineRates>,
+    /// Pregnancies that overlap the period, and the known conditions (those with a "since"
+    /// after the period left out), from the profile.
+    pub pregnancies: Vec<Pregnancy>,
+    pub conditions: Vec<Condition>,
     /// What helped and what came before, each logged at least once in the period.
     pub comparisons: Vec<Comparison>,
 }
@@ -317,18 +323,20 @@ fn monday(d: NaiveDate) -> NaiveDate {
 /// date of the diary's first cramp when the caller passes only the range.
 pub fn summarise(
     episodes: &[Episode],
+    profile: &Profile,
     from: NaiveDate,
     to: NaiveDate,
     settings: Settings,
 ) -> Summary {
     let first = episodes.iter().map(|e| e.start.date_naive()).min();
-    summarise_since(episodes, from, to, first, settings)
+    summarise_since(episodes, profile, from, to, first, settings)
 }
 
 /// [`summarise`], with the date of the first cramp ever logged (`None`: none yet): the weeks
 /// before its week are left out, not shown as zeros.
 pub fn summarise_since(
     episodes: &[Episode],
+    profile: &Profile,
     from: NaiveDate,
     to: NaiveDate,
     first_logged: Option<NaiveDate>,
@@ -364,7 +372,6 @@ pub fn summarise_since(
     let mut durations: Vec<Duration> = Vec::with_capacity(selected.len());
     let (mut at_night, mut asleep, mut exercise, mut pregnant, mut fluids) = (0, 0, 0, 0, 0);
     let (mut no_time, mut no_site) = (0, 0);
-    let mut medications: Vec<(Medication, NaiveDate)> = Vec::new();
     let mut red_flags = Vec::new();
     let (mut by_site, mut by_side, mut by_severity) = (Vec::new(), Vec::new(), Vec::new());
 
@@ -392,15 +399,8 @@ pub fn summarise_since(
         }
         asleep += usize::from(e.asleep == Some(true));
         exercise += usize::from(e.context.exercise);
-        pregnant += usize::from(e.context.pregnant);
+        pregnant += usize::from(profile.pregnancies.iter().any(|p| p.on(date)));
         fluids += usize::from(e.context.short_of_fluids);
-        if let Some(m) = &e.context.new_medication
-            && !medications
-                .iter()
-                .any(|(known, _)| known.name() == m.name())
-        {
-            medications.push((m.clone(), date));
-        }
         if let Some(d) = e.duration {
             durations.push(d);
             duration_bands[band(d)] += 1;
@@ -482,21 +482,37 @@ pub fn summarise_since(
             rate(to - Days::days(COMPARE_DAYS - 1), to),
         )
     });
-    let medicine_rates = medications
+    let medicine_rates = profile
+        .medicines
         .iter()
-        .map(|(m, first_seen)| {
-            let started = m.started.unwrap_or(*first_seen);
+        .filter(|m| m.started <= to && m.stopped.is_none_or(|s| s >= start))
+        .map(|m| {
+            let last = m.stopped.unwrap_or(to);
             MedicineRates {
-                medication: m.clone(),
-                started,
-                started_given: m.started.is_some(),
-                before: (started > start).then(|| rate(start, (started - Days::days(1)).min(to))),
-                after: (started <= to).then(|| rate(started.max(start), to)),
+                medicine: m.clone(),
+                before: (m.started > start).then(|| rate(start, m.started - Days::days(1))),
+                taking: rate(m.started.max(start), last.min(to)),
+                after_stop: m
+                    .stopped
+                    .filter(|s| *s < to)
+                    .map(|s| rate((s + Days::days(1)).max(start), to)),
             }
         })
         .collect();
 
     Summary {
+        pregnancies: profile
+            .pregnancies
+            .iter()
+            .filter(|p| p.started <= to && p.ended.is_none_or(|e| e >= from))
+            .cloned()
+            .collect(),
+        conditions: profile
+            .conditions
+            .iter()
+            .filter(|c| c.since.is_none_or(|d| d <= to))
+            .cloned()
+            .collect(),
         comparisons: comparisons(&selected),
         overall,
         first_and_last,
@@ -521,7 +537,6 @@ pub fn summarise_since(
         by_severity,
         duration_bands,
         red_flags,
-        medications,
         exercise,
         pregnant,
         short_of_fluids: fluids,

@@ -183,13 +183,14 @@ pub(crate) struct EpisodeFields {
     /// You exercised that day
     #[arg(long)]
     pub(crate) exercise: bool,
-    /// A new medication you started (its name)
+    /// A medicine you take (its name): added to your profile from this cramp's day, if it is
+    /// not there (see `legcramps profile`)
     #[arg(long, value_name = "NAME")]
     pub(crate) medication: Option<String>,
-    /// When you started the new medication (2026-11-01)
+    /// When you started that medicine (2026-11-01)
     #[arg(long, value_name = "DATE", requires = "medication")]
     pub(crate) medication_started: Option<String>,
-    /// You are pregnant
+    /// You are pregnant: added to your profile from this cramp's day, if not there
     #[arg(long)]
     pub(crate) pregnant: bool,
     /// You may have been short of fluids
@@ -247,9 +248,6 @@ pub(crate) struct EditArgs {
     /// Remove the note
     #[arg(long, conflicts_with = "note")]
     pub(crate) clear_note: bool,
-    /// Remove the new medication
-    #[arg(long, conflicts_with = "medication")]
-    pub(crate) clear_medication: bool,
     #[command(flatten)]
     pub(crate) store: Store,
 }

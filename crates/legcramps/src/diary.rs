@@ -17,6 +17,7 @@ use legcramps_core::diary::{
     parse_choices, parse_date, parse_start,
 };
 use legcramps_core::patterns::{DURATION_BANDS, Settings, summarise_since};
+use legcramps_core::profile::FromDiary;
 use legcramps_store::{Owner, Store, default_data_dir, new_id};
 
 use crate::BadInput;
@@ -137,14 +138,26 @@ fn yes_no(s: &str) -> Result<bool, Invalid> {
     }
 }
 
-fn medication(f: &EpisodeFields) -> Result<Option<Medication>> {
-    match &f.medication {
-        None => Ok(None),
+/// What `--medication` and `--pregnant` say, for the profile, on the cramp's day (checked:
+/// a start date in the future is refused naming its flag).
+fn said(f: &EpisodeFields, e: &Episode) -> Result<FromDiary> {
+    let medicines = match &f.medication {
+        None => Vec::new(),
         Some(name) => {
             let started = date_arg("medication_started", &f.medication_started)?;
-            Ok(Some(Medication::new(name, started).map_err(bad)?))
+            if let Some(d) = started {
+                legcramps_core::diary::check_day("medication_started", d, Utc::now())
+                    .map_err(|err| bad(format!("--medication-started: {}", err.message)))?;
+            }
+            vec![Medication::new(name, started).map_err(bad)?]
         }
-    }
+    };
+    Ok(FromDiary {
+        day: e.start.date_naive(),
+        pregnant: f.pregnant,
+        medicines,
+        ..FromDiary::default()
+    })
 }
 
 fn check_not_future(start: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>> {
@@ -162,7 +175,6 @@ fn check_dates(e: &Episode) -> Result<()> {
     e.check_dates(Utc::now()).map_err(|err| {
         let flag = match err.field {
             "start" => "--at",
-            "new_medication_started" => "--medication-started",
             other => other,
         };
         bad(format!("{flag}: {}", err.message))
@@ -266,21 +278,21 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
             .flatten(),
         context: Context {
             exercise: f.exercise,
-            new_medication: medication(f)?,
-            pregnant: f.pregnant,
             short_of_fluids: f.short_of_fluids,
             helped: parse_choices(f.helped.as_deref().unwrap_or("")).map_err(bad)?,
             suspected: parse_choices(f.suspected.as_deref().unwrap_or("")).map_err(bad)?,
         },
     };
     check_dates(&episode)?;
+    let said = said(f, &episode)?;
     let id = if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
-        remote.log(&episode)?
+        remote.log(&episode, &said)?
     } else {
         let rt = runtime()?;
         rt.block_on(async {
             let store = open(&args.store).await?;
             store.insert(&Owner::local(), &episode).await?;
+            store.add_from_diary(&Owner::local(), &said).await?;
             store.close().await;
             anyhow::Ok(())
         })?;
@@ -483,20 +495,13 @@ pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
         if f.exercise {
             e.context.exercise = true;
         }
-        if f.pregnant {
-            e.context.pregnant = true;
-        }
         if f.short_of_fluids {
             e.context.short_of_fluids = true;
         }
-        if f.medication.is_some() {
-            e.context.new_medication = medication(f)?;
-        }
         check_dates(&e)?;
-        if args.clear_medication {
-            e.context.new_medication = None;
-        }
+        let said = said(f, &e)?;
         store.update(&me, &e).await?;
+        store.add_from_diary(&me, &said).await?;
         store.close().await;
         Ok(e)
     })?;
@@ -554,13 +559,13 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         disturbed_nights_per_week: args.settings.disturbed_nights_per_week,
         ..Settings::default()
     };
-    let (episodes, checks, first) =
+    let (episodes, checks, first, profile) =
         if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
             let file = remote.everything(Some(from), Some(to))?;
             // The checks of the whole diary, as locally (the summary lists them all).
             let all = remote.everything(None, None)?;
             let first = all.episodes.iter().map(|e| e.start.date_naive()).min();
-            (file.episodes, all.checks, first)
+            (file.episodes, all.checks, first, all.profile)
         } else {
             let rt = runtime()?;
             rt.block_on(async {
@@ -568,11 +573,12 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
                 let episodes = store.list(&Owner::local(), Some(from), Some(to)).await?;
                 let checks = store.checks(&Owner::local()).await?;
                 let first = store.first_logged(&Owner::local()).await?;
+                let profile = store.profile(&Owner::local()).await?;
                 store.close().await;
-                anyhow::Ok((episodes, checks, first))
+                anyhow::Ok((episodes, checks, first, profile))
             })?
         };
-    let summary = summarise_since(&episodes, from, to, first, settings);
+    let summary = summarise_since(&episodes, &profile, from, to, first, settings);
     if let Some(path) = &args.html {
         let html = legcramps_web::report::gp_summary_file(&summary, &checks, &settings, now());
         std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
@@ -624,8 +630,8 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
                 "#".repeat(wk.cramps.min(60) as usize)
             );
         }
-        for (m, first) in &summary.medications {
-            println!("  New medication: {} (first mentioned {first})", m.name());
+        for m in &summary.medicine_rates {
+            println!("  Medicine: {}, {}", m.medicine.name(), m.medicine.dates());
         }
     }
     if !summary.red_flags.is_empty() {
@@ -697,7 +703,7 @@ pub(crate) fn export(args: &cli::ExportArgs) -> Result<ExitCode> {
     let to = date_arg("to", &args.to)?;
     let file = everything(&args.store, from, to)?;
     let text = match args.format {
-        ExportFormat::Csv => to_csv(&file.episodes),
+        ExportFormat::Csv => to_csv(&file.episodes, &file.profile),
         ExportFormat::Json => to_json(&file) + "\n",
         ExportFormat::Fhir => fhir::to_fhir(&file, Utc::now()) + "\n",
     };

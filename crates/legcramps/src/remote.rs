@@ -7,6 +7,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use legcramps_contract::diary_io::{DiaryFile, format_start, from_json};
 use legcramps_core::diary::Episode;
+use legcramps_core::profile::FromDiary;
 
 use crate::cli;
 use crate::diary::bad;
@@ -104,8 +105,9 @@ impl Remote {
     }
 
     /// Log one episode; returns the id the server gave it.
-    pub(crate) fn log(&self, e: &Episode) -> Result<String> {
-        let medication = e.context.new_medication.as_ref().map(|m| {
+    /// `said`: `--medication` and `--pregnant`, which the server adds to the profile.
+    pub(crate) fn log(&self, e: &Episode, said: &FromDiary) -> Result<String> {
+        let medication = said.medicines.first().map(|m| {
             serde_json::json!({
                 "name": m.name(),
                 "started": m.started.map(|d| d.to_string()),
@@ -124,7 +126,7 @@ impl Remote {
             "context": {
                 "exercise": e.context.exercise,
                 "new_medication": medication,
-                "pregnant": e.context.pregnant,
+                "pregnant": said.pregnant,
                 "short_of_fluids": e.context.short_of_fluids,
                 "helped": e.context.helped.iter().map(|h| h.name()).collect::<Vec<_>>(),
                 "suspected": e.context.suspected.iter().map(|b| b.name()).collect::<Vec<_>>(),

@@ -42,14 +42,16 @@ fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, store: &Store, backe
         &me,
         &DiaryFile {
             episodes: episodes("me", 3650),
-            checks: vec![],
+            profile: profile(),
+            ..DiaryFile::default()
         },
     ))
     .expect("import");
     let summary = || async {
         let list = store.list(&me, Some(from), Some(to)).await.expect("list");
+        let profile = store.profile(&me).await.expect("profile");
         assert_eq!(list.len(), 3650);
-        black_box(summarise(&list, from, to, Settings::default()))
+        black_box(summarise(&list, &profile, from, to, Settings::default()))
     };
     let mut group = c.benchmark_group(format!("gp_summary_{backend}"));
     group.bench_function("3650 episodes, alone", |b| {
@@ -59,6 +61,7 @@ fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, store: &Store, backe
     let list = rt
         .block_on(store.list(&me, Some(from), Some(to)))
         .expect("list");
+    let profile = rt.block_on(store.profile(&me)).expect("profile");
     group.bench_function("3650 episodes, reading only", |b| {
         b.iter(|| {
             rt.block_on(store.list(&me, Some(from), Some(to)))
@@ -66,13 +69,13 @@ fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, store: &Store, backe
         })
     });
     group.bench_function("3650 episodes, figures only", |b| {
-        b.iter(|| black_box(summarise(&list, from, to, Settings::default())))
+        b.iter(|| black_box(summarise(&list, &profile, from, to, Settings::default())))
     });
     // 1,000,000 episodes of 20 other people.
     for batch in 0..20 {
         let file = DiaryFile {
             episodes: episodes(&format!("other{batch}"), 50_000),
-            checks: vec![],
+            ..DiaryFile::default()
         };
         let owner = Owner::named(&format!("someone-{batch}"));
         rt.block_on(store.import(&owner, &file))
@@ -132,3 +135,26 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 criterion_main!(benches);
+
+/// Ten years of medicines: one started every year, each stopped a year later, and a condition.
+fn profile() -> legcramps_core::profile::Profile {
+    use legcramps_core::profile::{Condition, EntryId, Medicine, Profile};
+    let mut p = Profile::default();
+    for year in 2016..2026 {
+        let start = NaiveDate::from_ymd_opt(year, 3, 1).expect("date");
+        let stop = NaiveDate::from_ymd_opt(year + 1, 2, 1).expect("date");
+        p.medicines.push(
+            Medicine::new(
+                EntryId::new(&format!("m{year}")).expect("id"),
+                &format!("Medicine {year}"),
+                start,
+                Some(stop),
+            )
+            .expect("medicine"),
+        );
+    }
+    p.conditions.push(
+        Condition::new(EntryId::new("c1").expect("id"), "diabetes", None).expect("condition"),
+    );
+    p
+}

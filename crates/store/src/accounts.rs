@@ -533,6 +533,18 @@ impl Store {
                 ("DELETE FROM episodes WHERE owner = $1", owner.as_str()),
                 ("DELETE FROM checks WHERE owner = $1", owner.as_str()),
                 (
+                    "DELETE FROM profile_medicines WHERE owner = $1",
+                    owner.as_str(),
+                ),
+                (
+                    "DELETE FROM profile_pregnancies WHERE owner = $1",
+                    owner.as_str(),
+                ),
+                (
+                    "DELETE FROM profile_conditions WHERE owner = $1",
+                    owner.as_str(),
+                ),
+                (
                     "DELETE FROM pending_imports WHERE owner = $1",
                     owner.as_str(),
                 ),

@@ -17,9 +17,10 @@ use legcramps_contract::diary_io::{
 };
 use legcramps_contract::parse_assessment;
 use legcramps_core::diary::{
-    Context, Duration, Eased, Episode, EpisodeId, Medication, Note, Severity, Side, Site,
-    parse_choices, parse_date, parse_start,
+    Context, Duration, Eased, Episode, EpisodeId, Note, Severity, Side, Site, parse_choices,
+    parse_start,
 };
+use legcramps_core::profile::Profile;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -28,8 +29,10 @@ use sqlx::{ConnectOptions, Row};
 
 mod accounts;
 mod factors;
+mod profile;
 pub use accounts::{Account, ApiToken, SecurityEvent, Session, SessionLimits};
 pub use factors::{Ceremony, StoredPasskey};
+pub use profile::{Kind as ProfileKind, new_entry_id};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -290,6 +293,38 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
             "ALTER TABLE episodes ADD COLUMN suspected TEXT",
         ],
     ),
+    // The profile (issue 9): what lasts longer than a cramp, kept once. Migration 11 (in
+    // `profile.rs`) moves the new medicine and pregnancy older diaries kept with each cramp
+    // into it; the episodes' old columns then stay empty.
+    (
+        10,
+        &[
+            "CREATE TABLE profile_medicines (
+            owner TEXT NOT NULL,
+            id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            started TEXT NOT NULL,
+            stopped TEXT,
+            from_diary SMALLINT NOT NULL DEFAULT 0 CHECK (from_diary IN (0, 1)),
+            PRIMARY KEY (owner, id)
+        )",
+            "CREATE TABLE profile_pregnancies (
+            owner TEXT NOT NULL,
+            id TEXT NOT NULL,
+            started TEXT NOT NULL,
+            ended TEXT,
+            from_diary SMALLINT NOT NULL DEFAULT 0 CHECK (from_diary IN (0, 1)),
+            PRIMARY KEY (owner, id)
+        )",
+            "CREATE TABLE profile_conditions (
+            owner TEXT NOT NULL,
+            id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            since TEXT,
+            PRIMARY KEY (owner, id)
+        )",
+        ],
+    ),
 ];
 
 /// How many rows an import writes in its first transaction, and the most in any one. On
@@ -341,9 +376,11 @@ pub struct ImportReport {
     pub added: u64,
     /// Rows whose id was already in the diary (importing the same file twice adds nothing).
     pub already_present: u64,
+    /// Profile entries added (those the profile lacked: see `Profile::missing_from`).
+    pub profile_added: u64,
 }
 
-const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, last_night, helped, suspected";
+const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, short_of_fluids, last_night, helped, suspected";
 
 /// Seconds since 1970 by the system clock (for abandoned-import bookkeeping only).
 /// Now, in unix seconds (the clock the store's times are in).
@@ -388,21 +425,6 @@ where
 {
     let s = |c: &str| row.try_get::<String, _>(c).map_err(corrupt);
     let b = |c: &str| row.try_get::<i16, _>(c).map(|v| v != 0).map_err(corrupt);
-    let medication = match row
-        .try_get::<Option<String>, _>("medication_name")
-        .map_err(corrupt)?
-    {
-        None => None,
-        Some(name) => {
-            let started = row
-                .try_get::<Option<String>, _>("medication_started")
-                .map_err(corrupt)?
-                .map(|d| parse_date("medication_started", &d))
-                .transpose()
-                .map_err(corrupt)?;
-            Some(Medication::new(&name, started).map_err(corrupt)?)
-        }
-    };
     let seconds = row
         .try_get::<Option<i32>, _>("duration_seconds")
         .map_err(corrupt)?;
@@ -434,8 +456,6 @@ where
         },
         context: Context {
             exercise: b("exercise")?,
-            new_medication: medication,
-            pregnant: b("pregnant")?,
             short_of_fluids: b("short_of_fluids")?,
             helped: parse_choices(&optional("helped")?.unwrap_or_default()).map_err(corrupt)?,
             suspected: parse_choices(&optional("suspected")?.unwrap_or_default())
@@ -448,7 +468,7 @@ where
 macro_rules! bind_episode {
     ($q:expr, $e:expr) => {{
         let e: &Episode = $e;
-        let med = e.context.new_medication.as_ref();
+        // The old pregnant and medication columns stay empty (the profile holds these).
         $q.bind(e.id.as_str().to_owned())
             .bind(format_start(&e.start))
             .bind(e.start.timestamp())
@@ -464,10 +484,10 @@ macro_rules! bind_episode {
             .bind(e.severity.name())
             .bind(e.note.as_ref().map(|n| n.as_str().to_owned()))
             .bind(flag(e.context.exercise))
-            .bind(flag(e.context.pregnant))
+            .bind(flag(false))
             .bind(flag(e.context.short_of_fluids))
-            .bind(med.map(|m| m.name().to_owned()))
-            .bind(med.and_then(|m| m.started).map(|d| d.to_string()))
+            .bind(None::<String>)
+            .bind(None::<String>)
             .bind(flag(e.last_night))
             .bind(choices(&e.context.helped))
             .bind(choices(&e.context.suspected))
@@ -578,8 +598,9 @@ impl Store {
                     .await?;
                 tx.commit().await?;
             }
-            Ok(())
-        })
+            Ok::<(), StoreError>(())
+        })?;
+        profile::move_context(self, lock).await
     }
 
     /// Store a new episode. Returns once it is durable.
@@ -628,13 +649,21 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            let b = sqlx::query("DELETE FROM checks WHERE owner = $1")
-                .bind(owner.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let mut n = a;
+            for table in [
+                "checks",
+                "profile_medicines",
+                "profile_pregnancies",
+                "profile_conditions",
+            ] {
+                n += sqlx::query(&format!("DELETE FROM {table} WHERE owner = $1"))
+                    .bind(owner.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
             tx.commit().await?;
-            Ok(a + b)
+            Ok(n)
         })
     }
 
@@ -722,6 +751,7 @@ impl Store {
         file: &DiaryFile,
     ) -> Result<ImportReport, StoreError> {
         let mut staged = self.begin_import(owner).await?;
+        staged.profile = file.profile.clone();
         let written = self.write_batches(&mut staged, file).await;
         match written {
             Ok(()) => staged.commit().await,
@@ -781,6 +811,7 @@ impl Store {
             owner: owner.clone(),
             id,
             report: ImportReport::default(),
+            profile: Profile::default(),
         })
     }
 
@@ -804,6 +835,7 @@ impl Store {
                 owner: Owner(owner),
                 id,
                 report: ImportReport::default(),
+                profile: Profile::default(),
             }
             .abort()
             .await?;
@@ -816,8 +848,8 @@ impl Store {
         self.import(
             owner,
             &DiaryFile {
-                episodes: Vec::new(),
                 checks: vec![c.clone()],
+                ..DiaryFile::default()
             },
         )
         .await
@@ -880,7 +912,12 @@ impl Store {
                 from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)
             })
             .collect();
-        Ok(DiaryFile { episodes, checks })
+        let profile = self.profile(owner).await?;
+        Ok(DiaryFile {
+            episodes,
+            checks,
+            profile,
+        })
     }
 
     /// SQLite's `PRAGMA integrity_check` ("ok" when sound); PostgreSQL reports "ok" after a
@@ -929,6 +966,8 @@ pub struct StagedImport<'s> {
     owner: Owner,
     id: String,
     report: ImportReport,
+    /// The file's profile: what the owner's profile lacks of it is added at the commit.
+    profile: Profile,
 }
 
 impl StagedImport<'_> {
@@ -988,12 +1027,15 @@ impl StagedImport<'_> {
         })
     }
 
-    /// Make every row of the import visible at once.
+    /// Make every row of the import visible at once, and add to the owner's profile what it
+    /// lacks of the file's (with new ids), in the same transaction.
     pub async fn commit(self) -> Result<ImportReport, StoreError> {
+        let mut report = self.report;
         on_pool!(self.store, |pool| {
+            let mut tx = pool.begin().await?;
             let done = sqlx::query("DELETE FROM pending_imports WHERE id = $1")
                 .bind(&self.id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
             if done.rows_affected() != 1 {
                 // Removed as abandoned while this import was still running: its rows are gone.
@@ -1001,7 +1043,16 @@ impl StagedImport<'_> {
                     "the import took too long between batches and was abandoned; nothing was stored".into(),
                 ));
             }
-            Ok(self.report)
+            if !self.profile.is_empty() {
+                let here = profile::read_profile!(tx, self.owner.as_str())?;
+                let missing = profile::with_free_ids(&here, here.missing_from(&self.profile));
+                report.profile_added = (missing.medicines.len()
+                    + missing.pregnancies.len()
+                    + missing.conditions.len()) as u64;
+                profile::insert_profile!(tx, self.owner.as_str(), &missing);
+            }
+            tx.commit().await?;
+            Ok(report)
         })
     }
 

@@ -188,16 +188,16 @@ pub(crate) fn per_week(summary: &Summary, settings: &Settings) -> String {
     let mut mark_words = Vec::new();
     if let Some(first) = summary.weeks.first() {
         for m in &summary.medicine_rates {
-            let week = (m.started - first.starts).num_days().div_euclid(7);
+            let week = (m.medicine.started - first.starts).num_days().div_euclid(7);
             if let Ok(i) = usize::try_from(week)
                 && i < summary.weeks.len()
             {
-                let name: String = m.medication.name().chars().take(24).collect();
+                let name: String = m.medicine.name().chars().take(24).collect();
                 marks.push((i, format!("{name} started")));
                 mark_words.push(format!(
                     "{} started on {}",
-                    m.medication.name(),
-                    m.started.format("%-d %B %Y")
+                    m.medicine.name(),
+                    m.medicine.started.format("%-d %B %Y")
                 ));
             }
         }

@@ -24,10 +24,11 @@ use legcramps_contract::diary_io::{DiaryFile, SavedCheck, new_episode_from_json,
 use legcramps_contract::{fhir, ics};
 use legcramps_core::Level;
 use legcramps_core::diary::{
-    Context, Duration, Eased, Episode, EpisodeId, Helped, Invalid, MAX_NOTE_CHARS, Medication,
-    Note, Severity, Side, Site, Suspected, parse_choices, parse_date,
+    Context, Duration, Eased, Episode, EpisodeId, Helped, MAX_NOTE_CHARS, Note, Severity, Side,
+    Site, Suspected, parse_choices, parse_date,
 };
 use legcramps_core::patterns::{Summary, summarise_since};
+use legcramps_core::profile::Profile;
 use legcramps_store::{Owner, Store, new_id};
 use serde::Deserialize;
 
@@ -282,7 +283,7 @@ fn expired_form(api: bool) -> Response {
     )
 }
 
-fn store(cfg: &Shared) -> Option<&Store> {
+pub(crate) fn store(cfg: &Shared) -> Option<&Store> {
     match &cfg.diary {
         DiaryAccess::On { store, .. } | DiaryAccess::Accounts { store, .. } => Some(store),
         DiaryAccess::Off(_) => None,
@@ -295,7 +296,7 @@ const RETRY_AFTER_SECONDS: &str = "5";
 
 /// A storage failure: a plain page that keeps the person safe and leaks nothing, with
 /// `Retry-After` (a write that cannot be made says so; nothing was changed).
-fn failed(e: impl std::fmt::Display) -> Response {
+pub(crate) fn failed(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "diary storage failed");
     (
         StatusCode::SERVICE_UNAVAILABLE,
@@ -363,10 +364,7 @@ pub(crate) struct FormValues {
     severity: String,
     note: String,
     exercise: bool,
-    pregnant: bool,
     short_of_fluids: bool,
-    medication: String,
-    medication_started: String,
     /// The cramp was logged as "last night" (the quick log): an empty time keeps it so.
     last_night: bool,
     /// The boxes ticked for what helped and what came before, as sent.
@@ -399,10 +397,7 @@ impl FormValues {
             severity: String::new(),
             note: String::new(),
             exercise: false,
-            pregnant: false,
             short_of_fluids: false,
-            medication: String::new(),
-            medication_started: String::new(),
             last_night: false,
             helped: Vec::new(),
             suspected: Vec::new(),
@@ -425,7 +420,6 @@ impl FormValues {
     }
 
     fn from_episode(e: &Episode, zone: chrono_tz::Tz) -> Self {
-        let med = e.context.new_medication.as_ref();
         // Shown in the server's zone, whatever offset it was logged with.
         let start = e.start.with_timezone(&zone);
         FormValues {
@@ -461,12 +455,7 @@ impl FormValues {
                 .as_ref()
                 .map_or(String::new(), |n| n.as_str().to_owned()),
             exercise: e.context.exercise,
-            pregnant: e.context.pregnant,
             short_of_fluids: e.context.short_of_fluids,
-            medication: med.map_or(String::new(), |m| m.name().to_owned()),
-            medication_started: med
-                .and_then(|m| m.started)
-                .map_or(String::new(), |d| d.to_string()),
             last_night: e.last_night,
             helped: e
                 .context
@@ -500,10 +489,7 @@ impl FormValues {
                 "severity" => v.severity = val,
                 "note" => v.note = val,
                 "exercise" => v.exercise = true,
-                "pregnant" => v.pregnant = true,
                 "short_of_fluids" => v.short_of_fluids = true,
-                "medication" => v.medication = val,
-                "medication-started" => v.medication_started = val,
                 "last-night" => v.last_night = val == "yes",
                 "helped" => v.helped.push(val),
                 "suspected" => v.suspected.push(val),
@@ -672,35 +658,6 @@ impl FormValues {
             .map_err(|e| errors.push(("note", format!("The note {}", e.message))))
             .ok()
             .flatten();
-        let medication = if self.medication.trim().is_empty() {
-            if !self.medication_started.trim().is_empty() {
-                errors.push((
-                    "medication",
-                    "Enter the medication's name, or clear the date".into(),
-                ));
-            }
-            None
-        } else {
-            let started = if self.medication_started.trim().is_empty() {
-                Ok(None)
-            } else {
-                parse_date("medication_started", &self.medication_started).map(Some)
-            };
-            match started {
-                Err(_) => {
-                    errors.push((
-                        "medication-started",
-                        "Enter the date you started it like 2026-11-01, or leave it empty".into(),
-                    ));
-                    None
-                }
-                Ok(started) => Medication::new(&self.medication, started)
-                    .map_err(|e: Invalid| {
-                        errors.push(("medication", format!("The medication {}", e.message)))
-                    })
-                    .ok(),
-            }
-        };
         let helped = parse_choices::<Helped>(&self.helped.join(";"))
             .map_err(|_| errors.push(("helped", "Select only the choices shown".to_owned())))
             .unwrap_or_default();
@@ -723,8 +680,6 @@ impl FormValues {
                 note,
                 context: Context {
                     exercise: self.exercise,
-                    new_medication: medication,
-                    pregnant: self.pregnant,
                     short_of_fluids: self.short_of_fluids,
                     helped,
                     suspected,
@@ -750,7 +705,7 @@ fn error_for<'a>(errors: &'a [(&'static str, String)], id: &str) -> &'a str {
 }
 
 /// The form's boxes in page order (the error summary follows it).
-const FORM_ORDER: [&str; 16] = [
+const FORM_ORDER: [&str; 14] = [
     "start-day",
     "start-month",
     "start-year",
@@ -764,8 +719,6 @@ const FORM_ORDER: [&str; 16] = [
     "note",
     "helped",
     "suspected",
-    "medication",
-    "medication-started",
     "when",
 ];
 
@@ -970,7 +923,8 @@ pub(crate) struct Row {
     severity: &'static str,
     red_flag: bool,
     note: String,
-    /// What else was going on, for people ("exercise that day", "a new medicine: ...").
+    /// What else was going on, for people ("exercise that day", and the profile on its day:
+    /// "taking amlodipine; pregnant").
     context: String,
 }
 
@@ -1058,16 +1012,14 @@ impl Quick {
 /// The quick log's answers to "when?".
 const QUICK_WHEN: [&str; 3] = ["now", "last-night", "other"];
 
-fn row_of(e: &Episode) -> Row {
+fn row_of(e: &Episode, profile: &Profile) -> Row {
     let mut context = Vec::new();
     if e.context.exercise {
         context.push("exercise that day".to_owned());
     }
-    if let Some(m) = &e.context.new_medication {
-        context.push(format!("a new medicine: {}", m.name()));
-    }
-    if e.context.pregnant {
-        context.push("pregnant".to_owned());
+    let on = profile.on(e.start.date_naive());
+    if !on.is_empty() {
+        context.push(on.summary());
     }
     if e.context.short_of_fluids {
         context.push("short of fluids".to_owned());
@@ -1096,13 +1048,13 @@ fn row_of(e: &Episode) -> Row {
 }
 
 /// The episodes (newest first) in weeks, Monday to Sunday by each cramp's own date.
-fn weeks_of(episodes: &[Episode]) -> Vec<Week> {
+fn weeks_of(episodes: &[Episode], profile: &Profile) -> Vec<Week> {
     let mut weeks: Vec<(chrono::NaiveDate, Vec<Row>)> = Vec::new();
     for e in episodes {
         let monday = e.start.date_naive().week(chrono::Weekday::Mon).first_day();
         match weeks.last_mut() {
-            Some((m, rows)) if *m == monday => rows.push(row_of(e)),
-            _ => weeks.push((monday, vec![row_of(e)])),
+            Some((m, rows)) if *m == monday => rows.push(row_of(e, profile)),
+            _ => weeks.push((monday, vec![row_of(e, profile)])),
         }
     }
     weeks
@@ -1140,7 +1092,11 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
             .collect(),
         Err(e) => return failed(e),
     };
-    let all_weeks = weeks_of(&episodes);
+    let profile = match store.profile(owner).await {
+        Ok(p) => p,
+        Err(e) => return failed(e),
+    };
+    let all_weeks = weeks_of(&episodes, &profile);
     let pages = all_weeks.len().div_ceil(DIARY_WEEKS_PER_PAGE).max(1);
     // A page that is not a number, or past the end, is the nearest one there is.
     let page = q
@@ -1664,8 +1620,9 @@ async fn summary_for(
         .map_err(failed)?;
     let checks = store.checks(owner).await.map_err(failed)?;
     let first = store.first_logged(owner).await.map_err(failed)?;
+    let profile = store.profile(owner).await.map_err(failed)?;
     Ok((
-        summarise_since(&episodes, from, to, first, cfg.settings),
+        summarise_since(&episodes, &profile, from, to, first, cfg.settings),
         episodes,
         checks,
     ))
@@ -1848,7 +1805,11 @@ async fn export(cfg: &Shared, owner: &Owner, q: &RangeQuery, kind: Export) -> Re
         Err(r) => return r,
     };
     let (body, content_type, ext) = match kind {
-        Export::Csv => (to_csv(&f.episodes), "text/csv; charset=utf-8", "csv"),
+        Export::Csv => (
+            to_csv(&f.episodes, &f.profile),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
         Export::Json => (to_json(&f), "application/json", "json"),
         Export::Fhir => (
             fhir::to_fhir(&f, Utc::now()),
@@ -2001,7 +1962,7 @@ pub(crate) async fn api_create(
             None,
         );
     }
-    let episode = match new_episode_from_json(text, new_id()) {
+    let (episode, said) = match new_episode_from_json(text, new_id()) {
         Ok(e) => e,
         Err(e) => {
             return problem(
@@ -2012,7 +1973,14 @@ pub(crate) async fn api_create(
             );
         }
     };
-    if let Err(err) = episode.check_dates(Utc::now()) {
+    let medicine_dates = said
+        .medicines
+        .iter()
+        .filter_map(|m| m.started)
+        .try_for_each(|d| {
+            legcramps_core::diary::check_day("new_medication_started", d, Utc::now())
+        });
+    if let Err(err) = episode.check_dates(Utc::now()).and(medicine_dates) {
         let field = match err.field {
             "new_medication_started" => "context.new_medication.started",
             other => other,
@@ -2025,6 +1993,10 @@ pub(crate) async fn api_create(
         );
     }
     if let Err(e) = store.insert(&owner, &episode).await {
+        return api_failed(e);
+    }
+    // An older program's "new medicine" or "pregnant" goes into the profile.
+    if let Err(e) = store.add_from_diary(&owner, &said).await {
         return api_failed(e);
     }
     let advice = episode.red_flag_advice(Utc::now());

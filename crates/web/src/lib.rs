@@ -23,6 +23,7 @@ mod middleware;
 mod offline;
 mod pages;
 mod passkeys;
+mod profile;
 pub mod report;
 mod session;
 mod views;
@@ -277,6 +278,19 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/diary/reminder.ics", &["get"]),
     ("/diary/delete-all", &["get", "post"]),
     ("/diary/checks", &["post"]),
+    ("/diary/profile", &["get"]),
+    ("/diary/profile/medicines", &["post"]),
+    ("/diary/profile/medicines/new", &["get"]),
+    ("/diary/profile/medicines/{id}", &["get", "post"]),
+    ("/diary/profile/medicines/{id}/delete", &["get", "post"]),
+    ("/diary/profile/pregnancies", &["post"]),
+    ("/diary/profile/pregnancies/new", &["get"]),
+    ("/diary/profile/pregnancies/{id}", &["get", "post"]),
+    ("/diary/profile/pregnancies/{id}/delete", &["get", "post"]),
+    ("/diary/profile/conditions", &["post"]),
+    ("/diary/profile/conditions/new", &["get"]),
+    ("/diary/profile/conditions/{id}", &["get", "post"]),
+    ("/diary/profile/conditions/{id}/delete", &["get", "post"]),
     ("/diary/{id}", &["post"]),
     ("/diary/{id}/edit", &["get"]),
     ("/diary/{id}/delete", &["get", "post"]),
@@ -315,6 +329,43 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/diary/delete-all", "get") => get(diary::delete_all_form),
             ("/diary/delete-all", "post") => post(diary::delete_all),
             ("/diary/checks", "post") => post(diary::save_check),
+            ("/diary/profile", "get") => get(profile::page),
+            (
+                "/diary/profile/medicines"
+                | "/diary/profile/pregnancies"
+                | "/diary/profile/conditions",
+                "post",
+            ) => post(profile::create),
+            (
+                "/diary/profile/medicines/new"
+                | "/diary/profile/pregnancies/new"
+                | "/diary/profile/conditions/new",
+                "get",
+            ) => get(profile::new_form),
+            (
+                "/diary/profile/medicines/{id}"
+                | "/diary/profile/pregnancies/{id}"
+                | "/diary/profile/conditions/{id}",
+                "get",
+            ) => get(profile::edit_form),
+            (
+                "/diary/profile/medicines/{id}"
+                | "/diary/profile/pregnancies/{id}"
+                | "/diary/profile/conditions/{id}",
+                "post",
+            ) => post(profile::update),
+            (
+                "/diary/profile/medicines/{id}/delete"
+                | "/diary/profile/pregnancies/{id}/delete"
+                | "/diary/profile/conditions/{id}/delete",
+                "get",
+            ) => get(profile::delete_form),
+            (
+                "/diary/profile/medicines/{id}/delete"
+                | "/diary/profile/pregnancies/{id}/delete"
+                | "/diary/profile/conditions/{id}/delete",
+                "post",
+            ) => post(profile::delete),
             ("/diary/{id}", "post") => post(diary::update),
             ("/diary/{id}/edit", "get") => get(diary::edit_form),
             ("/diary/{id}/delete", "get") => get(diary::delete_form),

@@ -29,7 +29,8 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) checks: Vec<SavedCheckLine>,
     /// The GP summary's headline figures, as (what, figures), in the order a GP reads them.
     pub(crate) headline: Vec<(String, String)>,
-    /// Each medicine: name, dates, and the cramp rate before and after it started.
+    /// Each medicine: name, dates, and the cramp rates before, while and after; then
+    /// pregnancies and known conditions (the profile, as it bears on the period).
     pub(crate) medicines: Vec<String>,
     /// The GP triggers, without the small print (said once, below them).
     pub(crate) gp_triggers: Vec<(String, String)>,
@@ -148,30 +149,40 @@ fn headline(s: &Summary, settings: &Settings, busiest: Option<&Week>) -> Vec<(St
     rows
 }
 
-/// Each medicine, with its dates and the rates before and after it started.
+/// Each medicine, with its dates and the cramp rates before it, while it was taken and after
+/// it stopped; then pregnancies and known conditions.
 fn medicines(s: &Summary) -> Vec<String> {
-    s.medicine_rates
+    let rate = |r: &Rate| per_week(r.cramps, r.cramps_per_week(), r);
+    let mut lines: Vec<String> = s
+        .medicine_rates
         .iter()
         .map(|m| {
-            let started = if m.started_given {
-                format!("started {}", short(m.started))
-            } else {
-                format!("first logged {} (no start date given)", short(m.started))
-            };
-            let before = m
-                .before
-                .map_or("none logged before it in this period".to_owned(), |r| {
-                    format!("before: {}", per_week(r.cramps, r.cramps_per_week(), &r))
-                });
-            let after = m.after.map_or("none logged since".to_owned(), |r| {
-                format!("since: {}", per_week(r.cramps, r.cramps_per_week(), &r))
-            });
+            let mut parts = vec![match m.before {
+                Some(r) => format!("before: {}", rate(&r)),
+                None => "started before this period".to_owned(),
+            }];
+            parts.push(format!("while taken: {}", rate(&m.taking)));
+            if let Some(r) = m.after_stop {
+                parts.push(format!("after it stopped: {}", rate(&r)));
+            }
             format!(
-                "{}, {started}. Cramps {before}; {after}.",
-                m.medication.name()
+                "{}, {}. Cramps {}.",
+                m.medicine.name(),
+                m.medicine.dates(),
+                parts.join("; ")
             )
         })
-        .collect()
+        .collect();
+    lines.extend(
+        s.pregnancies
+            .iter()
+            .map(|p| format!("Pregnant, {}.", p.dates())),
+    );
+    lines.extend(s.conditions.iter().map(|c| match c.since {
+        Some(d) => format!("Known condition: {}, since {}.", c.name(), short(d)),
+        None => format!("Known condition: {}.", c.name()),
+    }));
+    lines
 }
 
 /// A saved check, as the diary pages and the GP summary list it.

@@ -365,7 +365,8 @@ fn the_fast_writer_matches_serde_for_every_outcome() {
 #[test]
 fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
     use legcramps_contract::diary_io::{DiaryFile, from_csv, to_csv};
-    use legcramps_core::diary::{Context, Episode, Medication};
+    use legcramps_core::diary::Episode;
+    use legcramps_core::profile::{EntryId, Medicine, Profile};
     let texts = [
         "=HYPERLINK(\"http://evil.example\",\"click\")",
         "+1+1",
@@ -378,15 +379,23 @@ fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
     let episodes: Vec<Episode> = texts
         .iter()
         .enumerate()
-        .map(|(i, t)| Episode {
-            context: Context {
-                new_medication: Some(Medication::new(t, None).expect("medication")),
-                ..Context::default()
-            },
-            ..noted_episode(&format!("e{i}"), t)
-        })
+        .map(|(i, t)| noted_episode(&format!("e{i}"), t))
         .collect();
-    let csv = to_csv(&episodes);
+    // Each medicine name on its own in the medicines cell of a cramp, so each starts a cell.
+    let profile = Profile {
+        medicines: texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("day");
+                let stop = (i > 0).then_some(day);
+                Medicine::new(EntryId::new(&format!("m{i}")).expect("id"), t, day, stop)
+                    .expect("medicine")
+            })
+            .collect(),
+        ..Profile::default()
+    };
+    let csv = to_csv(&episodes, &profile);
     let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
     for record in reader.records() {
         for cell in record.expect("record").iter() {
@@ -398,14 +407,13 @@ fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
     }
     assert!(csv.contains("'=HYPERLINK"));
     assert!(csv.contains("''=already quoted"));
-    assert_eq!(
-        from_csv(&csv).expect("imports"),
-        DiaryFile {
-            episodes,
-            checks: Vec::new()
-        },
-        "the round trip is exact"
-    );
+    let back: DiaryFile = from_csv(&csv).expect("imports");
+    assert_eq!(back.episodes, episodes, "the round trip is exact");
+    let mut names: Vec<&str> = back.profile.medicines.iter().map(|m| m.name()).collect();
+    let mut typed = texts.to_vec();
+    names.sort_unstable();
+    typed.sort_unstable();
+    assert_eq!(names, typed, "every medicine name comes back as typed");
 }
 
 /// Hardening finding 4: a row whose id repeats an earlier row's in the same file (ids are
@@ -461,13 +469,13 @@ fn import_applies_the_date_limits() {
     for (text, place, field) in [
         (
             csv("2026-11-20T02:10:00+00:00", "Tablets", "9999-12-31"),
-            "row 2",
-            "new_medication_started",
+            "the medicine \"Tablets\"",
+            "medicine_started",
         ),
         (
             csv("2026-11-20T02:10:00+00:00", "Tablets", "0001-01-01"),
-            "row 2",
-            "new_medication_started",
+            "the medicine \"Tablets\"",
+            "medicine_started",
         ),
         (csv("2026-11-27T08:00:00+00:00", "", ""), "row 2", "start"),
         (csv("1899-12-31T23:00:00+00:00", "", ""), "row 2", "start"),
@@ -521,6 +529,7 @@ fn fhir_notes_are_plain_text_that_no_markdown_viewer_renders() {
     let file = DiaryFile {
         episodes: vec![noted_episode("e1", typed)],
         checks: Vec::new(),
+        profile: Default::default(),
     };
     let generated = Utc
         .with_ymd_and_hms(2026, 11, 26, 12, 0, 0)
@@ -585,8 +594,9 @@ fn details_not_logged_round_trip_and_older_csv_files_still_import() {
     let file = DiaryFile {
         episodes: vec![quick.clone(), noted_episode("full", "a note")],
         checks: Vec::new(),
+        profile: Default::default(),
     };
-    let csv = to_csv(&file.episodes);
+    let csv = to_csv(&file.episodes, &file.profile);
     assert_eq!(from_csv(&csv).expect("csv").episodes, file.episodes);
     assert_eq!(
         from_json(&to_json(&file)).expect("json").episodes,
@@ -597,7 +607,10 @@ fn details_not_logged_round_trip_and_older_csv_files_still_import() {
     let read = from_csv(old).expect("old csv").episodes;
     assert!(!read[0].last_night);
     assert!(read[0].context.helped.is_empty());
-    assert!(csv.contains(",stretched;warmth,long-standing\r\n"), "{csv}");
+    assert!(
+        csv.contains(",stretched;warmth,long-standing,,false,\r\n"),
+        "{csv}"
+    );
     let wrong = csv.replace(",stretched;warmth,", ",stretched;yoga,");
     assert_eq!(
         from_csv(&wrong).expect_err("yoga").field.as_deref(),

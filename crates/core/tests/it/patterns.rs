@@ -6,6 +6,7 @@ use legcramps_core::diary::{
     Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site, parse_start,
 };
 use legcramps_core::patterns::{NotLogged, Settings, summarise, summarise_since};
+use legcramps_core::profile::{EntryId, Medicine, Profile};
 
 fn cramp(id: &str, start: &str, asleep: bool) -> Episode {
     Episode {
@@ -38,6 +39,7 @@ fn weeks_begin_with_the_first_cramp_and_gaps_stay_zero() {
     ];
     let s = summarise(
         &episodes,
+        &Profile::default(),
         day("2026-09-03"),
         day("2026-11-25"),
         Settings::default(),
@@ -63,6 +65,7 @@ fn a_range_that_starts_after_the_first_cramp_keeps_its_empty_weeks() {
     let episodes = [cramp("c", "2026-11-18T01:00:00+00:00", true)];
     let s = summarise_since(
         &episodes,
+        &Profile::default(),
         day("2026-11-02"),
         day("2026-11-22"),
         Some(day("2026-09-01")),
@@ -78,6 +81,7 @@ fn a_range_that_starts_after_the_first_cramp_keeps_its_empty_weeks() {
     // An empty diary: the range as asked, all zeros, nothing hidden or invented.
     let none = summarise_since(
         &[],
+        &Profile::default(),
         day("2026-11-02"),
         day("2026-11-15"),
         None,
@@ -101,6 +105,7 @@ fn details_not_logged_are_counted_apart_and_last_night_has_no_hour() {
     ];
     let s = summarise(
         &episodes,
+        &Profile::default(),
         day("2026-11-09"),
         day("2026-11-15"),
         Settings::default(),
@@ -160,6 +165,7 @@ fn the_gp_summary_compares_the_last_4_weeks_with_the_first_4() {
     episodes.push(cramp("same-night", "2026-09-01T04:00:00+00:00", true));
     let s = summarise(
         &episodes,
+        &Profile::default(),
         day("2026-09-01"),
         day("2026-11-29"),
         Settings::default(),
@@ -185,6 +191,7 @@ fn a_short_period_gives_one_rate_counting_the_days_of_a_partial_week() {
     let episodes = nights(&[1, 2, 3, 4, 5]);
     let s = summarise(
         &episodes,
+        &Profile::default(),
         day("2026-09-01"),
         day("2026-09-10"),
         Settings::default(),
@@ -195,6 +202,7 @@ fn a_short_period_gives_one_rate_counting_the_days_of_a_partial_week() {
     // Weeks before the first cramp are not counted: the period starts with the diary.
     let s = summarise_since(
         &episodes,
+        &Profile::default(),
         day("2026-08-01"),
         day("2026-09-10"),
         Some(day("2026-09-01")),
@@ -203,71 +211,111 @@ fn a_short_period_gives_one_rate_counting_the_days_of_a_partial_week() {
     assert_eq!(s.overall.from, day("2026-09-01"));
 }
 
+fn medicine(name: &str, started: &str, stopped: Option<&str>) -> Medicine {
+    Medicine::new(
+        EntryId::new(&name.replace(" ", "-")).expect("id"),
+        name,
+        day(started),
+        stopped.map(day),
+    )
+    .expect("medicine")
+}
+
 #[test]
-fn a_medicine_started_mid_period_has_the_rate_before_and_after() {
-    let mut episodes = nights(&[1, 3, 5, 7, 9, 11, 13, 29]);
-    // Started on 15 September (given), logged with the cramp of the 29th.
-    let last = episodes.last_mut().expect("one");
-    last.context.new_medication = Some(
-        legcramps_core::diary::Medication::new("Example tablets", Some(day("2026-09-15")))
-            .expect("medication"),
-    );
+fn a_medicine_started_mid_period_has_the_rate_before_and_while_taken() {
+    let episodes = nights(&[1, 3, 5, 7, 9, 11, 13, 29]);
+    let profile = Profile {
+        medicines: vec![medicine("Example", "2026-09-15", None)],
+        ..Profile::default()
+    };
+    // Started after the period: nothing to say about it there.
     let s = summarise(
         &episodes,
+        &profile,
         day("2026-09-01"),
-        day("2026-09-28"),
+        day("2026-09-14"),
         Settings::default(),
     );
-    // The 29th is outside the period: nothing names the medicine in it.
     assert!(s.medicine_rates.is_empty());
     let s = summarise(
         &episodes,
+        &profile,
         day("2026-09-01"),
         day("2026-09-30"),
         Settings::default(),
     );
     let m = &s.medicine_rates[0];
-    assert_eq!(m.medication.name(), "Example tablets");
-    assert_eq!(m.started, day("2026-09-15"));
-    assert!(m.started_given);
+    assert_eq!(m.medicine.name(), "Example");
     let before = m.before.expect("before");
-    let after = m.after.expect("after");
     assert_eq!(
         (before.from, before.to, before.cramps),
         (day("2026-09-01"), day("2026-09-14"), 7)
     );
     assert_eq!(
-        (after.from, after.to, after.cramps),
+        (m.taking.from, m.taking.to, m.taking.cramps),
         (day("2026-09-15"), day("2026-09-30"), 1)
     );
+    assert!(m.after_stop.is_none());
     assert!((before.cramps_per_week() - 3.5).abs() < 1e-9);
-    // A medicine with no start date given counts from the first cramp logged with it; one
-    // started before the period has no "before".
-    let mut early = nights(&[2, 4]);
-    early[0].context.new_medication =
-        Some(legcramps_core::diary::Medication::new("Older", Some(day("2026-08-01"))).expect("m"));
-    early[1].context.new_medication =
-        Some(legcramps_core::diary::Medication::new("Undated", None).expect("m"));
+}
+
+#[test]
+fn a_medicine_stopped_mid_period_has_the_rate_after_it_stopped() {
+    let episodes = nights(&[2, 4, 20, 22, 24, 26]);
+    let profile = Profile {
+        medicines: vec![
+            // Started before the period (no "before"), stopped on the 10th.
+            medicine("Stopped", "2026-08-01", Some("2026-09-10")),
+            // Stopped before the period: not in it at all.
+            medicine("Long ago", "2025-01-01", Some("2025-02-01")),
+        ],
+        ..Profile::default()
+    };
     let s = summarise(
-        &early,
+        &episodes,
+        &profile,
         day("2026-09-01"),
         day("2026-09-30"),
         Settings::default(),
     );
-    let older = s
-        .medicine_rates
-        .iter()
-        .find(|m| m.medication.name() == "Older")
-        .expect("older");
-    assert!(older.before.is_none());
-    assert_eq!(older.after.expect("after").from, day("2026-09-02"));
-    let undated = s
-        .medicine_rates
-        .iter()
-        .find(|m| m.medication.name() == "Undated")
-        .expect("u");
-    assert!(!undated.started_given);
-    assert_eq!(undated.started, day("2026-09-04"));
+    assert_eq!(s.medicine_rates.len(), 1);
+    let m = &s.medicine_rates[0];
+    assert!(m.before.is_none());
+    // The period's rates start at the first cramp logged (the 2nd).
+    assert_eq!(
+        (m.taking.from, m.taking.to, m.taking.cramps),
+        (day("2026-09-02"), day("2026-09-10"), 2)
+    );
+    let after = m.after_stop.expect("after");
+    assert_eq!(
+        (after.from, after.to, after.cramps),
+        (day("2026-09-11"), day("2026-09-30"), 4)
+    );
+}
+
+#[test]
+fn cramps_in_a_pregnancy_are_counted_from_the_profile() {
+    use legcramps_core::profile::Pregnancy;
+    let episodes = nights(&[2, 4, 20, 22]);
+    let profile = Profile {
+        pregnancies: vec![
+            Pregnancy::new(
+                EntryId::new("p").expect("id"),
+                day("2026-08-01"),
+                Some(day("2026-09-04")),
+            )
+            .expect("pregnancy"),
+        ],
+        ..Profile::default()
+    };
+    let s = summarise(
+        &episodes,
+        &profile,
+        day("2026-09-01"),
+        day("2026-09-30"),
+        Settings::default(),
+    );
+    assert_eq!(s.pregnant, 2);
 }
 
 #[test]
@@ -285,6 +333,7 @@ fn what_helped_is_compared_only_with_3_nights_each_way() {
     episodes[4].context.suspected = vec![Suspected::Alcohol];
     let s = summarise(
         &episodes,
+        &Profile::default(),
         day("2026-09-01"),
         day("2026-09-30"),
         Settings::default(),
@@ -327,6 +376,7 @@ fn what_helped_is_compared_only_with_3_nights_each_way() {
     twice.push(again);
     let s = summarise(
         &twice,
+        &Profile::default(),
         day("2026-09-01"),
         day("2026-09-30"),
         Settings::default(),

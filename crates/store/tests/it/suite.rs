@@ -7,7 +7,7 @@ use legcramps_contract::parse_assessment;
 use legcramps_core::diary::EpisodeId;
 use legcramps_store::Owner;
 
-use crate::support::{at, backends, episode, sqlite};
+use crate::support::{at, backends, episode, profile, sqlite};
 
 #[tokio::test]
 async fn insert_get_update_delete() {
@@ -140,6 +140,7 @@ async fn import_round_trips_exactly_and_twice_adds_nothing() {
         let file = DiaryFile {
             episodes: (0..30).map(episode).collect(),
             checks: vec![check],
+            profile: profile(),
         };
         let report = b.store.import(&me, &file).await.expect("import");
         assert_eq!(report.added, 31, "{}", b.name);
@@ -152,7 +153,7 @@ async fn import_round_trips_exactly_and_twice_adds_nothing() {
             .await
             .expect("everything");
         let json = to_json(&stored);
-        let csv = to_csv(&stored.episodes);
+        let csv = to_csv(&stored.episodes, &stored.profile);
         assert_eq!(from_json(&json).expect("json parses"), stored, "{}", b.name);
         assert_eq!(
             from_csv(&csv).expect("csv parses").episodes,
@@ -179,7 +180,10 @@ async fn import_round_trips_exactly_and_twice_adds_nothing() {
             .await
             .expect("import csv");
         assert_eq!(
-            to_csv(&empty_csv.store.list(&me, None, None).await.expect("all")),
+            to_csv(
+                &empty_csv.store.list(&me, None, None).await.expect("all"),
+                &empty_csv.store.profile(&me).await.expect("profile")
+            ),
             csv
         );
         empty.finish().await;
@@ -224,6 +228,7 @@ async fn saved_checks_come_back_with_what_was_shown() {
         let json = to_json(&DiaryFile {
             episodes: Vec::new(),
             checks: back,
+            profile: Default::default(),
         });
         assert!(json.contains("\"disposition\": \"self-care\""), "{json}");
         assert!(json.contains("\"rules_version\": \"2026.11.1\""), "{json}");
@@ -333,6 +338,7 @@ async fn finding_8_an_import_is_all_or_nothing_across_batches() {
                 .map(episode)
                 .collect(),
             checks: Vec::new(),
+            profile: Default::default(),
         };
         let report = b.store.import(&me, &file).await.expect("import");
         assert_eq!(
@@ -380,6 +386,7 @@ async fn finding_8_an_import_is_all_or_nothing_across_batches() {
                 &DiaryFile {
                     episodes: file.episodes[..400].to_vec(),
                     checks: Vec::new(),
+                    profile: Default::default(),
                 },
             )
             .await
@@ -702,5 +709,134 @@ async fn factors_ceremonies_and_shared_backoff() {
         assert!(s.passkey("cred-2").await.expect("get").is_none());
         assert_eq!(s.totp_secret(&a.id).await.expect("get"), None);
         assert!(s.take_ceremony("c4", "step").await.expect("take").is_none());
+    }
+}
+
+/// Issue 9: diaries from before the profile kept a new medicine and "pregnant" with each
+/// cramp. Opening such a diary moves them into the profile, once, without losing any: every
+/// cramp, read against the profile on its day, says what it said; the old columns are empty.
+#[tokio::test]
+async fn an_older_diarys_context_moves_into_the_profile_without_loss() {
+    for b in backends().await {
+        let me = Owner::local();
+        let someone = Owner::named("someone-else");
+        let episodes: Vec<_> = (0..40).map(episode).collect();
+        for e in &episodes {
+            b.store.insert(&me, e).await.expect("insert");
+        }
+        b.store.insert(&someone, &episode(0)).await.expect("insert");
+        let pregnant = |n: u32| (10..25).contains(&n) || n == 33;
+        // As an older version wrote them, and its migrations table without this step.
+        let legacy = |n: u32| {
+            format!(
+                "UPDATE episodes SET pregnant = {}, medication_name = {}, medication_started = {} WHERE owner = 'local' AND id = 'ep-{n:04}'",
+                i32::from(pregnant(n)),
+                match n {
+                    5 | 15 => "'Example tablets'",
+                    30 => "'Undated'",
+                    _ => "NULL",
+                },
+                if n == 5 { "'2026-10-30'" } else { "NULL" },
+            )
+        };
+        for n in 0..40 {
+            legcramps_store::on_pool!(&b.store, |pool| {
+                sqlx::query(&legacy(n)).execute(pool).await.map(|_| ())
+            })
+            .expect("legacy");
+        }
+        legcramps_store::on_pool!(&b.store, |pool| {
+            sqlx::query("DELETE FROM legcramps_migrations WHERE version = 11")
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })
+        .expect("as before the step");
+        b.store.close().await;
+
+        let store = b.reopen().await;
+        let profile = store.profile(&me).await.expect("profile");
+        let names: Vec<(&str, String, bool)> = profile
+            .medicines
+            .iter()
+            .map(|m| (m.name(), m.started.to_string(), m.from_diary))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Example tablets", "2026-10-30".to_owned(), false),
+                ("Undated", episodes[30].start.date_naive().to_string(), true),
+            ],
+            "{}",
+            b.name
+        );
+        for (n, e) in (0..40).zip(&episodes) {
+            let day = e.start.date_naive();
+            let same_day_pregnant = (0..40)
+                .zip(&episodes)
+                .any(|(m, o)| pregnant(m) && o.start.date_naive() == day);
+            assert_eq!(
+                profile.on(day).pregnant,
+                same_day_pregnant,
+                "{} ep-{n}",
+                b.name
+            );
+        }
+        assert!(
+            store.profile(&someone).await.expect("profile").is_empty(),
+            "another owner's profile is untouched"
+        );
+        let left: i64 = legcramps_store::on_pool!(&store, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM episodes WHERE pregnant = 1 OR medication_name IS NOT NULL",
+            )
+            .fetch_one(pool)
+            .await
+        })
+        .expect("count");
+        assert_eq!(left, 0, "{}: the old columns are empty", b.name);
+        // The cramps themselves are as they were.
+        assert_eq!(store.list(&me, None, None).await.expect("list"), episodes);
+        store.close().await;
+        // Opened again, nothing moves twice.
+        let again = b.reopen().await;
+        assert_eq!(again.profile(&me).await.expect("profile"), profile);
+        again.close().await;
+        b.finish().await;
+    }
+}
+
+/// Issue 9: the profile's entries are the owner's alone, are exported and imported (adding only
+/// what is missing), and deleting everything removes them.
+#[tokio::test]
+async fn the_profile_is_the_owners_and_goes_with_the_diary() {
+    for b in backends().await {
+        let me = Owner::local();
+        let other = Owner::named("other");
+        let file = DiaryFile {
+            episodes: (0..10).map(episode).collect(),
+            profile: profile(),
+            ..DiaryFile::default()
+        };
+        let report = b.store.import(&me, &file).await.expect("import");
+        assert_eq!(report.profile_added, 4, "{}", b.name);
+        let again = b.store.import(&me, &file).await.expect("again");
+        assert_eq!(again.profile_added, 0, "{}: nothing twice", b.name);
+        assert_eq!(b.store.profile(&me).await.expect("p"), profile());
+        assert!(b.store.profile(&other).await.expect("p").is_empty());
+        // Another owner cannot change or remove mine by its id.
+        let mine = &profile().medicines[0];
+        assert!(!b.store.update_medicine(&other, mine).await.expect("update"));
+        assert!(
+            !b.store
+                .delete_profile_entry(&other, legcramps_store::ProfileKind::Medicine, &mine.id)
+                .await
+                .expect("delete")
+        );
+        assert_eq!(b.store.profile(&me).await.expect("p"), profile());
+        // Deleting everything takes the profile too.
+        b.store.delete_all(&me).await.expect("delete all");
+        assert!(b.store.profile(&me).await.expect("p").is_empty());
+        b.finish().await;
     }
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, FixedOffset};
 use legcramps_core::diary::{
-    Context, Duration, Eased, Episode, EpisodeId, Medication, Note, Severity, Side, Site,
+    Context, Duration, Eased, Episode, EpisodeId, Note, Severity, Side, Site,
 };
 use legcramps_store::Store;
 use sqlx::Connection;
@@ -42,6 +42,19 @@ impl Fresh {
         match &self.cleanup {
             Cleanup::Dir(d) => Some(d),
             Cleanup::Database { .. } => None,
+        }
+    }
+
+    /// Open the same database again, as a new process would (migrating it if need be).
+    pub(crate) async fn reopen(&self) -> Store {
+        match &self.cleanup {
+            Cleanup::Dir(d) => Store::open_sqlite(d).await.expect("reopen"),
+            Cleanup::Database { admin, db } => {
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+                Store::open_postgres(&format!("{base}/{db}"))
+                    .await
+                    .expect("reopen")
+            }
         }
     }
 
@@ -131,14 +144,6 @@ pub(crate) fn episode(n: u32) -> Episode {
         },
         context: Context {
             exercise: n.is_multiple_of(4),
-            new_medication: (n.is_multiple_of(5)).then(|| {
-                Medication::new(
-                    "Example tablets",
-                    Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 30).expect("date")),
-                )
-                .expect("med")
-            }),
-            pregnant: n.is_multiple_of(7),
             short_of_fluids: n.is_multiple_of(6),
             helped: if n.is_multiple_of(3) {
                 vec![
@@ -155,4 +160,33 @@ pub(crate) fn episode(n: u32) -> Episode {
             },
         },
     }
+}
+
+/// A profile with a medicine started before the episodes and stopped part way through them, a
+/// pregnancy, and a condition (the episodes of [`episode`] run from 2 November 2026).
+pub(crate) fn profile() -> legcramps_core::profile::Profile {
+    use legcramps_core::profile::{Condition, EntryId, Medicine, Pregnancy, Profile};
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+    let id = |s: &str| EntryId::new(s).expect("id");
+    let mut p = Profile {
+        medicines: vec![
+            Medicine::new(
+                id("med-1"),
+                "Example tablets",
+                day("2026-10-30"),
+                Some(day("2026-11-06")),
+            )
+            .expect("medicine"),
+            Medicine::new(id("med-2"), "Other, with a comma", day("2026-11-04"), None)
+                .expect("medicine"),
+        ],
+        pregnancies: vec![
+            Pregnancy::new(id("preg-1"), day("2026-11-03"), None).expect("pregnancy"),
+        ],
+        conditions: vec![
+            Condition::new(id("cond-1"), "diabetes", Some(day("2026-01-01"))).expect("condition"),
+        ],
+    };
+    p.sort();
+    p
 }

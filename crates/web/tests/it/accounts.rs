@@ -413,8 +413,50 @@ async fn one_person_can_never_reach_anothers_diary() {
         .as_str()
         .expect("id")
         .to_owned();
+    // A's profile: a medicine, a pregnancy and a condition, each added through its form.
+    for (path, fields) in [
+        (
+            "/diary/profile/medicines",
+            &[
+                ("name", "A-PRIVATE-MEDICINE"),
+                ("started-day", "1"),
+                ("started-month", "11"),
+                ("started-year", "2026"),
+            ][..],
+        ),
+        (
+            "/diary/profile/pregnancies",
+            &[
+                ("started-day", "1"),
+                ("started-month", "6"),
+                ("started-year", "2026"),
+            ][..],
+        ),
+        (
+            "/diary/profile/conditions",
+            &[("name", "A-PRIVATE-CONDITION")][..],
+        ),
+    ] {
+        let mut form = vec![("csrf", a.csrf.as_str())];
+        form.extend_from_slice(fields);
+        let r = h.post_form(path, Some(&a), &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+    }
+    let a_profile = {
+        let account = h
+            .store
+            .account_by_username("person-a")
+            .await
+            .expect("get")
+            .expect("a");
+        h.store
+            .profile(&legcramps_store::Owner::account(&account.id))
+            .await
+            .expect("profile")
+    };
     let before = h.get("/diary/export.json", Some(&a)).await.body;
     assert!(before.contains("A-PRIVATE-NOTE"));
+    assert!(before.contains("A-PRIVATE-MEDICINE") && before.contains("A-PRIVATE-CONDITION"));
     // A also has a passkey and a token: routes with an {id} get A's id of the right kind.
     let a_account = h
         .store
@@ -440,6 +482,12 @@ async fn one_person_can_never_reach_anothers_diary() {
             "A-PASSKEY".to_owned()
         } else if path.starts_with("/account/tokens/") {
             a_token.clone()
+        } else if path.starts_with("/diary/profile/medicines/") {
+            a_profile.medicines[0].id.to_string()
+        } else if path.starts_with("/diary/profile/pregnancies/") {
+            a_profile.pregnancies[0].id.to_string()
+        } else if path.starts_with("/diary/profile/conditions/") {
+            a_profile.conditions[0].id.to_string()
         } else {
             id.clone()
         }
@@ -472,6 +520,11 @@ async fn one_person_can_never_reach_anothers_diary() {
                     &[
                         ("csrf", &b.csrf),
                         ("confirm", "yes"),
+                        // A valid profile entry too, so a 404 is about whose it is.
+                        ("name", "B-MEDICINE"),
+                        ("started-day", "1"),
+                        ("started-month", "1"),
+                        ("started-year", "2026"),
                         ("start-day", "21"),
                         ("start-month", "11"),
                         ("start-year", "2026"),
@@ -489,6 +542,14 @@ async fn one_person_can_never_reach_anothers_diary() {
             };
             tried += 1;
             assert!(!reply.body.contains("A-PRIVATE-NOTE"), "{method} {path}");
+            assert!(
+                !reply.body.contains("A-PRIVATE-MEDICINE"),
+                "{method} {path}"
+            );
+            assert!(
+                !reply.body.contains("A-PRIVATE-CONDITION"),
+                "{method} {path}"
+            );
             assert!(
                 !reply.status.is_server_error(),
                 "{method} {path}: {}",

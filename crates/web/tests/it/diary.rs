@@ -110,8 +110,6 @@ const GOOD: &[(&str, &str)] = &[
     ("severity", "moderate"),
     ("note", "woke me up"),
     ("exercise", "yes"),
-    ("medication", "Example tablets"),
-    ("medication-started", "2026-11-01"),
 ];
 
 fn with(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
@@ -167,10 +165,11 @@ async fn logging_a_cramp_without_javascript() {
         .await
         .expect("list");
     assert_eq!(stored.len(), 1);
-    assert_eq!(
-        stored[0].context.new_medication.as_ref().map(|m| m.name()),
-        Some("Example tablets")
-    );
+    assert!(stored[0].context.exercise);
+    // Medicines and pregnancy are not asked with each cramp: the form says where they are.
+    let form = d.get("/diary/new").await.body;
+    assert!(form.contains("href=\"/diary/profile\""), "{form}");
+    assert!(!form.contains("name=\"pregnant\"") && !form.contains("name=\"medication\""));
     d.finish().await;
 }
 
@@ -644,11 +643,6 @@ async fn bad_input_names_each_field_and_stores_nothing() {
         (&[("side", "")][..], "side", "Select which leg"),
         (&[("site", "arm")][..], "site", ""),
         (&[("severity", "")][..], "severity", "Select how bad"),
-        (
-            &[("medication-started", "yesterday")][..],
-            "medication-started",
-            "Enter the date you started it",
-        ),
     ] {
         let r = d.post_form("/diary", &with(changes)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{changes:?}");
@@ -883,15 +877,22 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
     ] {
         d.post_form(
             "/diary",
-            &with(&[
-                ("start-day", day),
-                ("minutes", minutes),
-                ("eased", eased),
-                ("medication-started", "2026-11-18"),
-            ]),
+            &with(&[("start-day", day), ("minutes", minutes), ("eased", eased)]),
         )
         .await;
     }
+    let added = d
+        .post_form(
+            "/diary/profile/medicines",
+            &[
+                ("name", "Example tablets"),
+                ("started-day", "18"),
+                ("started-month", "11"),
+                ("started-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     let r = d.get("/diary/patterns?from=2026-11-01&to=2026-11-30").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("4 cramps logged"));
@@ -959,8 +960,8 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
         "<th scope=\"row\">Longest</th><td>12 minutes</td>",
         "<th scope=\"row\">At night</th>",
         "Cramps of 10 minutes or more that did not ease when I moved",
-        "<h2>Medicines</h2>",
-        "Example tablets, started 18 Nov 2026. Cramps before: 2 (7.0 a week), 16 Nov to 17 Nov 2026; since: 2 (1.1 a week), 18 Nov to 30 Nov 2026.",
+        "<h2>Medicines and health</h2>",
+        "Example tablets, from 18 Nov 2026. Cramps before: 2 (7.0 a week), 16 Nov to 17 Nov 2026; while taken: 2 (1.1 a week), 18 Nov to 30 Nov 2026.",
         "<h2>Cramps per week</h2>",
         "A solid upright line marks the week Example tablets started on 18 November 2026.",
         "<h2>Time the cramps started</h2>",
@@ -1279,16 +1280,32 @@ async fn every_api_error_is_problem_json() {
 #[tokio::test]
 async fn the_form_and_the_api_apply_the_date_limits() {
     let d = Diary::new().await;
-    for started in ["9999-12-31", "0001-01-01"] {
+    for (year, says) in [
+        ("9999", "The date must be today or in the past"),
+        ("0001", "The date must be after 1900"),
+    ] {
         let r = d
-            .post_form("/diary", &with(&[("medication-started", started)]))
+            .post_form(
+                "/diary/profile/medicines",
+                &[
+                    ("name", "Tablets"),
+                    ("started-day", "1"),
+                    ("started-month", "1"),
+                    ("started-year", year),
+                ],
+            )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{started}");
-        assert!(
-            r.body.contains("The date you started the medicine"),
-            "{started}"
-        );
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{year}");
+        assert!(r.body.contains(says), "{year}: {}", r.body);
+        assert!(r.body.contains("href=\"#started-day\""), "{year}");
     }
+    assert!(
+        d.store
+            .profile(&Owner::local())
+            .await
+            .expect("profile")
+            .is_empty()
+    );
     let json = [("content-type", "application/json")];
     let future = (chrono::Utc::now() + chrono::Duration::hours(20))
         .format("%Y-%m-%dT%H:%M:00+00:00")
@@ -1496,6 +1513,17 @@ async fn the_form_takes_durations_as_people_type_them() {
 #[tokio::test]
 async fn the_list_is_in_weeks_with_counts_and_pages() {
     let d = Diary::new().await;
+    // A medicine from 1 November: the cramps from then show it, the earlier ones do not.
+    d.post_form(
+        "/diary/profile/medicines",
+        &[
+            ("name", "Example tablets"),
+            ("started-day", "1"),
+            ("started-month", "11"),
+            ("started-year", "2026"),
+        ],
+    )
+    .await;
     // Six weeks of October and November 2026, two cramps in the week of Monday 16 November.
     for (day, month) in [
         ("20", "11"),
@@ -1523,8 +1551,9 @@ async fn the_list_is_in_weeks_with_counts_and_pages() {
         "the fifth week is on page 2"
     );
     assert!(first.contains("href=\"/diary?page=2\""));
-    assert!(first.contains("Also: exercise that day, a new medicine: Example tablets"));
+    assert!(first.contains("Also: exercise that day, taking Example tablets"));
     let second = d.get("/diary?page=2").await.body;
+    assert!(!second.contains("Example tablets"), "before it was started");
     assert!(second.contains("Week beginning Monday 19 October 2026: 1 cramp<"));
     assert!(second.contains("Week beginning Monday 12 October 2026: 1 cramp<"));
     assert!(second.contains("Newer cramps") && !second.contains("Older cramps"));
