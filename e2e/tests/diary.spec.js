@@ -104,8 +104,21 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   });
   expect(smallest, 'the smallest chart text at 320 px').toBeGreaterThanOrEqual(12);
 
+  // A medicine started mid-month, from "Your medicines and health": the summary gives its dates
+  // and the rates before it and while it was taken.
   await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/diary/profile/medicines/new');
+  // Each project adds its own (both log into the same diary).
+  const medicine = info.project.name === 'js' ? 'Example tablets' : 'Example tablets (no JavaScript)';
+  await page.getByLabel('Name of the medicine').fill(medicine);
+  const started = page.getByRole('group', { name: 'When did you start it?' });
+  await started.getByLabel('Day').fill('18');
+  await started.getByLabel('Month').fill('11');
+  await started.getByLabel('Year').fill('2026');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveURL(/\/diary\/profile\?saved=1/);
   await page.goto('/diary/summary?from=2026-11-01&to=2026-11-30');
+  await expect(page.getByText(`${medicine}, from 18 Nov 2026. Cramps before: `)).toContainText('; while taken: ');
   await expect(page.getByRole('heading', { name: 'Leg cramps: summary for my GP' })).toBeVisible();
   await expect(page.getByText('Cramps of 10 minutes or more that did not ease when I moved')).toBeVisible();
   await expectAccessible(page, 'GP summary');
@@ -204,7 +217,81 @@ test('the diary pages work by keyboard', async ({ page }) => {
     await page.locator(`#${group}`).focus();
     await page.keyboard.press('Space');
   }
-  await page.locator('#medication-started').focus();
+  await page.locator('#minutes').focus();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/diary\?logged=1/);
+});
+
+test('medicines, pregnancy and conditions are kept once, with their dates', async ({ page }, info) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.goto('/diary/profile');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your medicines and health');
+  await expectAccessible(page, 'profile page');
+  // A mistake: no name, and a stop before the start. The error summary lists them in page
+  // order; only the boxes at fault are marked; what was typed stays.
+  await page.getByRole('link', { name: 'Add a medicine' }).click();
+  await expectAccessible(page, 'add a medicine');
+  const started = page.getByRole('group', { name: 'When did you start it?' });
+  await started.getByLabel('Day').fill('3');
+  await started.getByLabel('Month').fill('10');
+  await started.getByLabel('Year').fill('2026');
+  const stopped = page.getByRole('group', { name: 'When did you stop it? (optional)' });
+  await stopped.getByLabel('Day').fill('31');
+  await stopped.getByLabel('Month').fill('2');
+  await stopped.getByLabel('Year').fill('2026');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const summary = page.locator('.nhsuk-error-summary');
+  await expect(summary).toBeVisible();
+  await expect(summary.getByRole('link')).toHaveText([
+    'Enter the name of the medicine',
+    'Enter a real date for when you stopped it, for example 3 10 2026',
+  ]);
+  await expect(page.locator('#stopped-day')).toHaveClass(/nhsuk-input--error/);
+  await expect(page.locator('#stopped-month')).not.toHaveClass(/nhsuk-input--error/);
+  await expect(started.getByLabel('Day')).toHaveValue('3');
+  await expectAccessible(page, 'add a medicine, with errors');
+  await docShot(page, info, 'diary-profile-error-375.png');
+  await page.getByLabel('Name of the medicine').fill('Amlodipine 5 mg');
+  await stopped.getByLabel('Day').fill('12');
+  await stopped.getByLabel('Month').fill('11');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved. Your cramps now show it on the days it covers.')).toBeVisible();
+  await expect(page.locator('dd', { hasText: /^3 Oct 2026 to 12 Nov 2026$/ })).toBeVisible();
+  // A pregnancy, still going, and a condition.
+  await page.getByRole('link', { name: 'Add a pregnancy' }).click();
+  const preg = page.getByRole('group', { name: 'When did it start?' });
+  await preg.getByLabel('Day').fill('1');
+  await preg.getByLabel('Month').fill('9');
+  await preg.getByLabel('Year').fill('2026');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('link', { name: 'Add a condition' }).click();
+  await page.getByLabel('The condition').fill('Diabetes');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('dd', { hasText: /^from 1 Sep 2026$/ })).toBeVisible();
+  // The same pregnancy twice is refused, saying why.
+  await page.getByRole('link', { name: 'Add a pregnancy' }).click();
+  await preg.getByLabel('Day').fill('5');
+  await preg.getByLabel('Month').fill('9');
+  await preg.getByLabel('Year').fill('2026');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(summary.getByRole('link')).toHaveText(['This overlaps a pregnancy you have added (from 1 Sep 2026): change that one instead']);
+  await page.goto('/diary/profile');
+  await expectAccessible(page, 'profile page, filled in');
+  await docShot(page, info, 'diary-profile-375.png');
+  // The change link names what it changes, for a screen reader.
+  await page.getByRole('link', { name: /^Change medicine: Amlodipine 5 mg/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Change a medicine');
+  await expect(page.getByLabel('Name of the medicine')).toHaveValue('Amlodipine 5 mg');
+  await page.goto('/diary/profile');
+  // Removing asks first.
+  await page.getByRole('link', { name: /^Remove condition: Diabetes/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Remove this condition?');
+  await page.getByRole('button', { name: 'Remove it' }).click();
+  await expect(page.getByText('You have not added any conditions.')).toBeVisible();
+  // Leave the profile as it was found (both projects use one diary).
+  for (const kind of ['medicine', 'pregnancy']) {
+    await page.getByRole('link', { name: new RegExp(`^Remove ${kind}: `) }).first().click();
+    await page.getByRole('button', { name: 'Remove it' }).click();
+  }
+  await expect(page.getByText('You have not added a pregnancy.')).toBeVisible();
 });

@@ -141,8 +141,8 @@ impl Medicine {
         self.started <= day && self.stopped.is_none_or(|s| day <= s)
     }
 
-    /// The dates for people: "from 3 Oct 2026", "3 Oct 2026 to 12 Nov 2026", with "on or
-    /// before" for a start worked out from the diary.
+    /// The dates for people: "from 3 Oct 2026", "3 Oct 2026 to 12 Nov 2026"; dates worked
+    /// out from the diary are bounds ("from 1 Nov 2026 or earlier").
     pub fn dates(&self) -> String {
         dates(self.started, self.stopped, self.from_diary)
     }
@@ -158,15 +158,17 @@ impl Medicine {
 }
 
 fn dates(from: NaiveDate, to: Option<NaiveDate>, from_diary: bool) -> String {
-    let day = |d: NaiveDate| d.format("%-d %b %Y").to_string();
-    let start = if from_diary {
-        format!("on or before {}", day(from))
+    // Worked out from the cramps: it began by the first of them and lasted at least to the
+    // last, so each date is said as a bound.
+    let (early, late) = if from_diary {
+        (" or earlier", " or later")
     } else {
-        day(from)
+        ("", "")
     };
+    let day = |d: NaiveDate| d.format("%-d %b %Y").to_string();
     match to {
-        Some(to) => format!("{start} to {}", day(to)),
-        None => format!("from {start}"),
+        Some(to) => format!("{}{early} to {}{late}", day(from), day(to)),
+        None => format!("from {}{early}", day(from)),
     }
 }
 
@@ -538,6 +540,19 @@ mod tests {
         assert!(m.taken_on(d("2026-11-12")));
         assert!(!m.taken_on(d("2026-11-13")));
         assert_eq!(m.dates(), "3 Oct 2026 to 12 Nov 2026");
+        let guessed = Medicine {
+            from_diary: true,
+            ..m.clone()
+        };
+        assert_eq!(
+            guessed.dates(),
+            "3 Oct 2026 or earlier to 12 Nov 2026 or later"
+        );
+        let open = Medicine {
+            stopped: None,
+            ..guessed
+        };
+        assert_eq!(open.dates(), "from 3 Oct 2026 or earlier");
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Write a calendar file that reminds you to stretch each night
     Remind(RemindArgs),
+    /// Your medicines, pregnancy and known conditions: kept once, with dates, and shown with
+    /// each cramp as they were on its day (without a subcommand: list them)
+    Profile(ProfileArgs),
     /// For the operator of a hosted diary (serve --accounts): security events and accounts.
     /// Nothing here can show anyone's diary.
     #[command(subcommand)]
@@ -473,4 +476,60 @@ fn parse_zone(text: &str) -> Result<chrono_tz::Tz, String> {
     legcramps_web::parse_time_zone(text).ok_or_else(|| {
         format!("`{text}` is not a time zone name: use one like Europe/London or Europe/Dublin")
     })
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps profile\n  legcramps profile add medicine \"amlodipine 5 mg\" --started 2026-10-03\n  legcramps profile end 3f2c --on 2026-11-12\n  legcramps profile add pregnancy --started 2026-04-01\n  legcramps profile add condition diabetes\n  legcramps profile remove 3f2c"
+)]
+pub(crate) struct ProfileArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<ProfileCommand>,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ProfileCommand {
+    /// Add a medicine, a pregnancy or a condition
+    #[command(subcommand)]
+    Add(ProfileAdd),
+    /// Say when a medicine was stopped or a pregnancy ended (ID as `profile` lists it)
+    End {
+        id: String,
+        /// The day (2026-11-12)
+        #[arg(long, value_name = "DATE")]
+        on: String,
+    },
+    /// Remove an entry (ID as `profile` lists it)
+    Remove { id: String },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ProfileAdd {
+    /// A medicine: its name and the day you started it
+    Medicine {
+        name: String,
+        /// The day you started it (2026-10-03); a best guess is fine
+        #[arg(long, value_name = "DATE")]
+        started: String,
+        /// The day you stopped it, if you have (never stop a prescribed medicine unless your
+        /// GP or another health worker says so)
+        #[arg(long, value_name = "DATE")]
+        stopped: Option<String>,
+    },
+    /// A pregnancy: the day it started, and the day it ended if it has
+    Pregnancy {
+        #[arg(long, value_name = "DATE")]
+        started: String,
+        #[arg(long, value_name = "DATE")]
+        ended: Option<String>,
+    },
+    /// A condition you know you have, in your words
+    Condition {
+        name: String,
+        /// Since when (2020-05-01), if you know
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
 }

@@ -757,6 +757,12 @@ pub(crate) fn import_file(args: &cli::ImportArgs) -> Result<ExitCode> {
         "Imported {} new record(s); {} were already in your diary.",
         report.added, report.already_present
     );
+    if report.profile_added > 0 {
+        println!(
+            "Added {} to your profile (medicines, pregnancy, conditions): check the dates with `legcramps profile`.",
+            report.profile_added
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

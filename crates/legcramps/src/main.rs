@@ -9,6 +9,7 @@ mod cli;
 mod diary;
 mod guide;
 mod outcome_text;
+mod profile;
 mod remote;
 mod serve;
 mod stretch;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         cli::Command::Export(args) => diary::export(&args),
         cli::Command::Import(args) => diary::import_file(&args),
         cli::Command::Remind(args) => diary::remind(&args),
+        cli::Command::Profile(args) => profile::run(&args),
         cli::Command::Admin(command) => admin::run(&command),
     };
     match result {

@@ -172,6 +172,8 @@ pub(crate) struct DateGroup {
     id: &'static str,
     legend: &'static str,
     hint: &'static str,
+    /// For error messages: "when you started it".
+    about: &'static str,
     day: String,
     month: String,
     year: String,
@@ -180,7 +182,7 @@ pub(crate) struct DateGroup {
 impl DateGroup {
     fn new(
         id: &'static str,
-        legend: &'static str,
+        (legend, about): (&'static str, &'static str),
         hint: &'static str,
         d: Option<NaiveDate>,
     ) -> Self {
@@ -188,6 +190,7 @@ impl DateGroup {
         DateGroup {
             id,
             legend,
+            about,
             hint,
             day: part("%-d"),
             month: part("%-m"),
@@ -228,8 +231,8 @@ impl DateGroup {
             Err((
                 self.box_id(part),
                 format!(
-                    "{} must be a real date, for example 3 10 2026",
-                    self.legend.trim_end_matches('?')
+                    "Enter a real date for {}, for example 3 10 2026",
+                    self.about
                 ),
             ))
         };
@@ -313,14 +316,14 @@ fn form(kind: ProfileKind, action: String, entry: Entry) -> FormPage {
                 vec![
                     DateGroup::new(
                         "started",
-                        "When did you start it?",
+                        ("When did you start it?", "when you started it"),
                         "For example, 3 10 2026. If you are not sure, give your best guess.",
                         m.as_ref().map(|m| m.started),
                     ),
                     DateGroup::new(
                         "stopped",
-                        "When did you stop it? (optional)",
-                        "Leave this empty if you still take it. Only stop a prescribed medicine if your GP or another health worker says so.",
+                        ("When did you stop it? (optional)", "when you stopped it"),
+                        "Leave this empty if you still take it.",
                         m.as_ref().and_then(|m| m.stopped),
                     ),
                 ],
@@ -341,13 +344,13 @@ fn form(kind: ProfileKind, action: String, entry: Entry) -> FormPage {
                 vec![
                     DateGroup::new(
                         "started",
-                        "When did it start?",
+                        ("When did it start?", "when it started"),
                         "For example, 3 4 2026. A best guess is fine.",
                         r.as_ref().map(|r| r.started),
                     ),
                     DateGroup::new(
                         "ended",
-                        "When did it end? (optional)",
+                        ("When did it end? (optional)", "when it ended"),
                         "Leave this empty if you are pregnant now.",
                         r.as_ref().and_then(|r| r.ended),
                     ),
@@ -372,7 +375,7 @@ fn form(kind: ProfileKind, action: String, entry: Entry) -> FormPage {
                 )),
                 vec![DateGroup::new(
                     "since",
-                    "Since when? (optional)",
+                    ("Since when? (optional)", "since when"),
                     "For example, 3 10 2020. Leave it empty if you are not sure.",
                     c.as_ref().and_then(|c| c.since),
                 )],
@@ -464,13 +467,14 @@ pub(crate) async fn edit_form(
     }
 }
 
-/// Read the form: the entry, or the page again with every problem (what was typed kept).
+/// Read the form: the page again with what was typed and every problem, and the entry when
+/// there is none.
 fn read(
     kind: ProfileKind,
     id: EntryId,
     body: &[u8],
     action: String,
-) -> Result<Entry, Box<FormPage>> {
+) -> (Box<FormPage>, Option<Entry>) {
     let mut page = form(kind, action, Entry::None);
     let mut name = String::new();
     for (k, v) in form_urlencoded::parse(body) {
@@ -522,16 +526,7 @@ fn read(
     for (i, g) in page.dates.iter().enumerate() {
         match g.parse() {
             Ok(None) if i == 0 && kind != ProfileKind::Condition => {
-                errors.push((
-                    g.box_id("day"),
-                    format!(
-                        "Enter {}",
-                        match kind {
-                            ProfileKind::Medicine => "the date you started it",
-                            _ => "the date it started",
-                        }
-                    ),
-                ));
+                errors.push((g.box_id("day"), format!("Enter {}", g.about)));
                 dates.push(None);
             }
             Ok(d) => dates.push(d),
@@ -582,13 +577,8 @@ fn read(
     } else {
         None
     };
-    match entry {
-        Some(e) => Ok(e),
-        None => {
-            page.errors = errors;
-            Err(Box::new(page))
-        }
-    }
+    page.errors = errors;
+    (Box::new(page), entry)
 }
 
 /// `POST /diary/profile/{kind}`: add an entry.
@@ -605,9 +595,9 @@ pub(crate) async fn create(
         return failed("the diary is off");
     };
     let action = format!("/diary/profile/{}", segment(kind));
-    let entry = match read(kind, new_entry_id(), &body, action.clone()) {
-        Ok(e) => e,
-        Err(page) => return render(StatusCode::UNPROCESSABLE_ENTITY, &*page),
+    let (mut page, entry) = read(kind, new_entry_id(), &body, action.clone());
+    let Some(entry) = entry else {
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);
     };
     let mut add = Profile::default();
     match entry {
@@ -615,6 +605,53 @@ pub(crate) async fn create(
         Entry::Pregnancy(r) => add.pregnancies.push(r),
         Entry::Condition(c) => add.conditions.push(c),
         Entry::None => {}
+    }
+    // The same thing twice is a slip (a double tap, the back button): said, not stored.
+    let here = match store.profile(&owner).await {
+        Ok(p) => p,
+        Err(e) => return failed(e),
+    };
+    if here.missing_from(&add).is_empty() {
+        let (field, message) = match (add.medicines.first(), add.pregnancies.first()) {
+            (Some(m), _) => {
+                let known = here
+                    .medicines
+                    .iter()
+                    .find(|k| {
+                        k.name().to_lowercase() == m.name().to_lowercase() && k.started == m.started
+                    })
+                    .unwrap_or(m);
+                (
+                    "name",
+                    format!("You have already added {}, {}", known.name(), known.dates()),
+                )
+            }
+            (None, Some(r)) => {
+                let other = here
+                    .pregnancies
+                    .iter()
+                    .find(|k| {
+                        k.started <= r.ended.unwrap_or(NaiveDate::MAX)
+                            && r.started <= k.ended.unwrap_or(NaiveDate::MAX)
+                    })
+                    .map_or(String::new(), Pregnancy::dates);
+                (
+                    "started-day",
+                    format!(
+                        "This overlaps a pregnancy you have added ({other}): change that one instead"
+                    ),
+                )
+            }
+            (None, None) => (
+                "name",
+                format!(
+                    "You have already added {}",
+                    add.conditions.first().map_or("", |c| c.name())
+                ),
+            ),
+        };
+        page.errors = vec![(field, message)];
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);
     }
     match store.add_to_profile(&owner, &add).await {
         Err(e) => failed(e),
@@ -660,13 +697,11 @@ pub(crate) async fn update(
             }
         }
     }
-    let entry = match read(kind, entry_id, &body, action) {
-        Ok(e) => e,
-        Err(mut page) => {
-            page.heading = page.heading.replace("Add", "Change");
-            page.layout = Layout::new(page.heading.clone(), "diary");
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);
-        }
+    let (mut page, entry) = read(kind, entry_id, &body, action);
+    let Some(entry) = entry else {
+        page.heading = page.heading.replace("Add", "Change");
+        page.layout = Layout::new(page.heading.clone(), "diary");
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);
     };
     let done = match &entry {
         Entry::Medicine(m) => store.update_medicine(&owner, m).await,

@@ -723,3 +723,93 @@ fn the_diary_fits_80_columns_and_short_ids_work() {
     assert_eq!(d.run(&["delete", "abcd2"]).code, 0);
     assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
 }
+
+/// Issue 9: medicines, pregnancy and conditions are kept once in the profile, with dates; a
+/// cramp shows them as they were on its day (in the export), and mistakes are named.
+#[test]
+fn the_profile_keeps_medicines_with_their_dates() {
+    let d = Dir::new("profile");
+    let empty = d.run(&["profile"]);
+    assert_eq!(empty.code, 0, "{}", empty.stderr);
+    assert!(
+        empty.stdout.contains("Medicines\n  none added"),
+        "{}",
+        empty.stdout
+    );
+    let added = d.run(&[
+        "profile",
+        "add",
+        "medicine",
+        "amlodipine 5 mg",
+        "--started",
+        "2026-11-19",
+    ]);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    assert!(
+        added
+            .stdout
+            .contains("amlodipine 5 mg, from 19 Nov 2026, still taking it")
+    );
+    // The same again is refused, and so is a stop before the start.
+    let twice = d.run(&[
+        "profile",
+        "add",
+        "medicine",
+        "amlodipine 5 mg",
+        "--started",
+        "2026-11-19",
+    ]);
+    assert_eq!(twice.code, 2);
+    assert!(
+        twice.stderr.contains("already has this"),
+        "{}",
+        twice.stderr
+    );
+    let id: String = added
+        .stdout
+        .lines()
+        .find(|l| l.contains("amlodipine"))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("an id")
+        .to_owned();
+    let early = d.run(&["profile", "end", &id, "--on", "2026-11-01"]);
+    assert_eq!(early.code, 2);
+    assert!(
+        early
+            .stderr
+            .contains("--on: 1 November 2026 is before the start, 19 November 2026"),
+        "{}",
+        early.stderr
+    );
+    let future = d.run(&["profile", "add", "pregnancy", "--started", "2099-01-01"]);
+    assert_eq!(future.code, 2);
+    assert!(
+        future
+            .stderr
+            .contains("--started: 2099-01-01 is in the future")
+    );
+    // Cramps before and after the start: only the later one shows the medicine.
+    let mut before: Vec<&str> = LOG.to_vec();
+    before[2] = "2026-11-18T02:10+00:00";
+    assert_eq!(d.run(&before).code, 0);
+    assert_eq!(d.run(LOG).code, 0);
+    let ended = d.run(&["profile", "end", &id[..6], "--on", "2026-11-20"]);
+    assert_eq!(ended.code, 0, "{}", ended.stderr);
+    assert!(ended.stdout.contains("19 Nov 2026 to 20 Nov 2026"));
+    let csv = d.run(&["export", "--format", "csv"]).stdout;
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(
+        rows[0].ends_with(",,,false,"),
+        "no medicine on the 18th: {csv}"
+    );
+    assert!(rows[1].contains(",amlodipine 5 mg,false,"), "{csv}");
+    let report = d.run(&["report", "--from", "2026-11-01", "--to", "2026-11-26"]);
+    assert!(
+        report
+            .stdout
+            .contains("Medicine: amlodipine 5 mg, 19 Nov 2026 to 20 Nov 2026")
+    );
+    let removed = d.run(&["profile", "remove", &id]);
+    assert_eq!(removed.code, 0, "{}", removed.stderr);
+    assert!(removed.stdout.contains("Medicines\n  none added"));
+}

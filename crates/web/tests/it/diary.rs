@@ -1572,3 +1572,182 @@ async fn the_list_is_in_weeks_with_counts_and_pages() {
     );
     d.finish().await;
 }
+
+/// Issue 9: "Your medicines and health". Each entry's form checks as the NHS.UK pattern does
+/// (every problem at once, in page order, the box at fault named, what was typed kept), the
+/// same thing twice is refused, and the diary shows each cramp with the profile on its day.
+#[tokio::test]
+async fn the_profile_forms_check_everything_and_the_cramps_show_it() {
+    let d = Diary::new().await;
+    let page = d.get("/diary/profile").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.headers["cache-control"], "no-store");
+    assert!(page.body.contains("You have not added any medicines."));
+    // The guidance on medicines, with its facts: speak to a pharmacist; never stop on your own.
+    assert!(page.body.contains("data-facts=\"medication.can-cause\""));
+    assert!(page.body.contains("data-facts=\"medication.do-not-stop\""));
+    let medicine = |name: &'static str, started: [&'static str; 3], stopped: [&'static str; 3]| {
+        vec![
+            ("name", name),
+            ("started-day", started[0]),
+            ("started-month", started[1]),
+            ("started-year", started[2]),
+            ("stopped-day", stopped[0]),
+            ("stopped-month", stopped[1]),
+            ("stopped-year", stopped[2]),
+        ]
+    };
+    for (form, errors) in [
+        (
+            medicine("", ["", "", ""], ["", "", ""]),
+            vec![
+                ("name", "Enter the name of the medicine"),
+                ("started-day", "Enter when you started it"),
+            ],
+        ),
+        (
+            medicine("x", ["3", "13", "2026"], ["31", "2", "2026"]),
+            vec![
+                ("started-month", "Enter a real date for when you started it"),
+                ("stopped-day", "Enter a real date for when you stopped it"),
+            ],
+        ),
+        (
+            medicine("x", ["3", "10", "26"], ["", "", ""]),
+            vec![("started-year", "Enter a real date for when you started it")],
+        ),
+        (
+            medicine("x", ["3", "10", "2026"], ["1", "10", "2026"]),
+            vec![(
+                "stopped-day",
+                "The end date, 1 October 2026 is before the start, 3 October 2026",
+            )],
+        ),
+        (
+            medicine("a;b", ["3", "10", "2026"], ["", "", ""]),
+            vec![("name", "The name has a ")],
+        ),
+    ] {
+        let r = d.post_form("/diary/profile/medicines", &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+        let mut at = 0;
+        for (id, message) in &errors {
+            let link = format!("<a href=\"#{id}\">");
+            let found = r.body[at..]
+                .find(&link)
+                .unwrap_or_else(|| panic!("{form:?}: no link to #{id} in order"));
+            at += found + link.len();
+            assert!(r.body[at..].starts_with(message), "{message}");
+        }
+        assert_eq!(
+            r.body.matches("<a href=\"#").count(),
+            errors.len(),
+            "{form:?}: only the problems"
+        );
+        // What was typed is kept.
+        assert!(r.body.contains(&format!("value=\"{}\"", form[0].1)));
+    }
+    assert!(
+        d.store
+            .profile(&Owner::local())
+            .await
+            .expect("p")
+            .is_empty()
+    );
+
+    let ok = d
+        .post_form(
+            "/diary/profile/medicines",
+            &medicine("Amlodipine 5 mg", ["19", "11", "2026"], ["", "", ""]),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let twice = d
+        .post_form(
+            "/diary/profile/medicines",
+            &medicine("amlodipine 5 MG", ["19", "11", "2026"], ["", "", ""]),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        twice
+            .body
+            .contains("You have already added Amlodipine 5 mg, from 19 Nov 2026")
+    );
+    let pregnancy = d
+        .post_form(
+            "/diary/profile/pregnancies",
+            &[
+                ("started-day", "1"),
+                ("started-month", "9"),
+                ("started-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        pregnancy.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        pregnancy.body
+    );
+    let condition = d
+        .post_form("/diary/profile/conditions", &[("name", "Diabetes")])
+        .await;
+    assert_eq!(
+        condition.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        condition.body
+    );
+
+    // Cramps on the 18th and the 20th: the medicine shows on the later one only.
+    for day in ["18", "20"] {
+        d.post_form("/diary", &with(&[("start-day", day)])).await;
+    }
+    let list = d.get("/diary").await.body;
+    assert!(list.contains("Also: exercise that day, taking Amlodipine 5 mg; pregnant; Diabetes"));
+    assert!(list.contains("Also: exercise that day, pregnant; Diabetes"));
+
+    // Change it: stopped on the 19th, and the cramp of the 20th no longer shows it.
+    let p = d.store.profile(&Owner::local()).await.expect("p");
+    let id = p.medicines[0].id.to_string();
+    let form = d.get(&format!("/diary/profile/medicines/{id}")).await;
+    assert!(
+        form.body.contains("Change a medicine") && form.body.contains("value=\"Amlodipine 5 mg\"")
+    );
+    let changed = d
+        .post_form(
+            &format!("/diary/profile/medicines/{id}"),
+            &medicine(
+                "Amlodipine 5 mg",
+                ["19", "11", "2026"],
+                ["19", "11", "2026"],
+            ),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let list = d.get("/diary").await.body;
+    assert!(!list.contains("taking Amlodipine"));
+    // An id that is not there is not found; removing asks, then removes.
+    assert_eq!(
+        d.get("/diary/profile/medicines/no-such-id").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let ask = d
+        .get(&format!("/diary/profile/medicines/{id}/delete"))
+        .await;
+    assert!(ask.body.contains("Remove this medicine?"));
+    let gone = d
+        .post_form(&format!("/diary/profile/medicines/{id}/delete"), &[])
+        .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert!(
+        d.store
+            .profile(&Owner::local())
+            .await
+            .expect("p")
+            .medicines
+            .is_empty()
+    );
+    d.finish().await;
+}
