@@ -78,15 +78,12 @@ fn file_ids() -> impl FnMut() -> EntryId {
 
 /// Add what the cramps said to the file's own profile.
 fn with_diary_profile(mut profile: Profile, said: &[FromDiary]) -> Profile {
-    let said: Vec<FromDiary> = said
-        .iter()
-        .filter(|c| c.says_something())
-        .cloned()
-        .collect();
-    if said.is_empty() {
+    // Every cramp counts, those that say nothing too: a later cramp not logged as pregnant
+    // ends a pregnancy's run.
+    if !said.iter().any(FromDiary::says_something) {
         return profile;
     }
-    let missing = profile.missing_from(&Profile::from_diary(&said, file_ids()));
+    let missing = profile.missing_from(&Profile::from_diary(said, file_ids()));
     profile.medicines.extend(missing.medicines);
     profile.pregnancies.extend(missing.pregnancies);
     profile.conditions.extend(missing.conditions);

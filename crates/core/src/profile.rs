@@ -472,17 +472,16 @@ impl Profile {
                     stopped,
                     from_diary: true,
                 };
-                if profile
-                    .missing_from(&Profile {
-                        medicines: vec![m.clone()],
-                        ..Profile::default()
-                    })
-                    .medicines
-                    .is_empty()
-                {
-                    continue;
+                // A new medicine of the same name, said with a cramp in the same file, that
+                // covers this run already (names exactly as written: each reads back as it was).
+                let covered = profile.medicines.iter().any(|k| {
+                    k.name == m.name
+                        && k.started <= m.started
+                        && k.stopped.is_none_or(|s| m.stopped.is_some_and(|e| e <= s))
+                });
+                if !covered {
+                    profile.medicines.push(m);
                 }
-                profile.medicines.push(m);
             }
         }
         let days: Vec<(NaiveDate, bool)> = sorted.iter().map(|c| (c.day, c.pregnant)).collect();

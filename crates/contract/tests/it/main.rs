@@ -622,3 +622,38 @@ fn details_not_logged_round_trip_and_older_csv_files_still_import() {
     let err = from_csv(&bad).expect_err("bad duration");
     assert_eq!(err.field.as_deref(), Some("duration_seconds"));
 }
+
+/// Issue 9, found by the fuzzer: a file's cramps become the profile's entries, and a later cramp
+/// that says nothing of pregnancy ends a pregnancy's run (it was left out, and the pregnancy
+/// ran on for ever). Exported and read back, every cramp says what it said.
+#[test]
+fn a_files_cramps_become_the_profile_and_read_back_the_same() {
+    use legcramps_contract::diary_io::{from_csv, to_csv};
+    let old = "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids\r\n\
+        a,2026-11-21T23:40:00+01:00,840,thigh,both,false,unsure,severe,,true,,,true,true\r\n\
+        b,2026-12-20T02:10:00+00:00,180,calf,left,true,yes,moderate,,false,,,false,false\r\n\
+        c,2026-11-01T02:10:00+00:00,180,calf,left,true,yes,moderate,,false,Tablets,,false,false\r\n";
+    let file = from_csv(old).expect("an older file");
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+    assert!(file.profile.on(day("2026-11-21")).pregnant);
+    assert!(
+        !file.profile.on(day("2026-12-20")).pregnant,
+        "the later cramp ends it"
+    );
+    assert!(!file.profile.on(day("2026-11-01")).pregnant);
+    let m = &file.profile.medicines[0];
+    assert_eq!(
+        (m.name(), m.started, m.from_diary),
+        ("Tablets", day("2026-11-01"), true)
+    );
+    let csv = to_csv(&file.episodes, &file.profile);
+    let again = from_csv(&csv).expect("reads back");
+    for e in &file.episodes {
+        let d = e.start.date_naive();
+        assert_eq!(
+            again.profile.on(d).summary(),
+            file.profile.on(d).summary(),
+            "{d}"
+        );
+    }
+}

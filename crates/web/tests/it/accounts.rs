@@ -633,6 +633,14 @@ async fn deleting_an_account_needs_the_password_and_removes_everything() {
         )
         .await;
     assert_eq!(logged.status, StatusCode::CREATED);
+    let medicine = h
+        .post_form(
+            "/diary/profile/conditions",
+            Some(&me),
+            &[("csrf", &me.csrf), ("name", "diabetes")],
+        )
+        .await;
+    assert_eq!(medicine.status, StatusCode::SEE_OTHER, "{}", medicine.body);
     let wrong = h
         .post_form(
             "/account/delete",
@@ -678,6 +686,14 @@ async fn deleting_an_account_needs_the_password_and_removes_everything() {
             .await
             .expect("s")
             .is_empty()
+    );
+    assert!(
+        h.store
+            .profile(&account.owner())
+            .await
+            .expect("p")
+            .is_empty(),
+        "the profile goes with the account"
     );
     assert_eq!(
         h.get("/diary", Some(&me)).await.status,
