@@ -380,7 +380,31 @@ pub struct ImportReport {
     pub profile_added: u64,
 }
 
-const EPISODE_COLUMNS: &str = "id, start_text, duration_seconds, site, side, asleep, eased, severity, note, exercise, short_of_fluids, last_night, helped, suspected";
+/// The columns an episode is read from. The four choices come back as their place in the
+/// type's `ALL` (`CASE`), not as text: the database driver copies every text value it returns,
+/// and for ten years of cramps that was a quarter of the GP summary's read (docs/benchmarks.md).
+/// A value no choice has reads as -1, which `episode_from_row` reports as corrupt.
+static EPISODE_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    fn choice(column: &str, names: &[&str]) -> String {
+        let whens: String = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!(" WHEN {column} = '{n}' THEN {i}"))
+            .collect();
+        format!("CASE WHEN {column} IS NULL THEN NULL{whens} ELSE -1 END AS {column}")
+    }
+    let site: Vec<&str> = Site::ALL.iter().map(|v| v.name()).collect();
+    let side: Vec<&str> = Side::ALL.iter().map(|v| v.name()).collect();
+    let eased: Vec<&str> = Eased::ALL.iter().map(|v| v.name()).collect();
+    let severity: Vec<&str> = Severity::ALL.iter().map(|v| v.name()).collect();
+    format!(
+        "id, start_text, duration_seconds, {}, {}, asleep, {}, {}, note, exercise, short_of_fluids, last_night, helped, suspected",
+        choice("site", &site),
+        choice("side", &side),
+        choice("eased", &eased),
+        choice("severity", &severity),
+    )
+});
 
 /// Seconds since 1970 by the system clock (for abandoned-import bookkeeping only).
 /// Now, in unix seconds (the clock the store's times are in).
@@ -425,6 +449,22 @@ where
 {
     let s = |c: &str| row.try_get::<String, _>(c).map_err(corrupt);
     let b = |c: &str| row.try_get::<i16, _>(c).map(|v| v != 0).map_err(corrupt);
+    // A choice, read as its place in `all` (see EPISODE_COLUMNS).
+    fn pick<T: Copy, R>(row: &R, column: &str, all: &[T]) -> Result<Option<T>, StoreError>
+    where
+        R: Row,
+        for<'a> &'a str: sqlx::ColumnIndex<R>,
+        Option<i32>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        match row.try_get::<Option<i32>, _>(column).map_err(corrupt)? {
+            None => Ok(None),
+            Some(i) => usize::try_from(i)
+                .ok()
+                .and_then(|i| all.get(i).copied())
+                .map(Some)
+                .ok_or_else(|| corrupt(format!("{column} is not one of its choices"))),
+        }
+    }
     let seconds = row
         .try_get::<Option<i32>, _>("duration_seconds")
         .map_err(corrupt)?;
@@ -436,20 +476,15 @@ where
         duration: seconds
             .map(|n| Duration::from_seconds(u32::try_from(n).map_err(corrupt)?).map_err(corrupt))
             .transpose()?,
-        site: optional("site")?
-            .map(|v| Site::from_str(&v))
-            .transpose()
-            .map_err(corrupt)?,
-        side: Side::from_str(&s("side")?).map_err(corrupt)?,
+        site: pick(row, "site", Site::ALL)?,
+        side: pick(row, "side", Side::ALL)?.ok_or_else(|| corrupt("side is empty"))?,
         asleep: row
             .try_get::<Option<i16>, _>("asleep")
             .map_err(corrupt)?
             .map(|v| v != 0),
-        eased: optional("eased")?
-            .map(|v| Eased::from_str(&v))
-            .transpose()
-            .map_err(corrupt)?,
-        severity: Severity::from_str(&s("severity")?).map_err(corrupt)?,
+        eased: pick(row, "eased", Eased::ALL)?,
+        severity: pick(row, "severity", Severity::ALL)?
+            .ok_or_else(|| corrupt("severity is empty"))?,
         note: match row.try_get::<Option<String>, _>("note").map_err(corrupt)? {
             Some(n) => Note::new(&n).map_err(corrupt)?,
             None => None,
@@ -670,7 +705,8 @@ impl Store {
     pub async fn get(&self, owner: &Owner, id: &EpisodeId) -> Result<Option<Episode>, StoreError> {
         on_pool!(self, |pool| {
             let row = sqlx::query(&format!(
-                "SELECT {EPISODE_COLUMNS} FROM episodes WHERE owner = $1 AND id = $2 AND {VISIBLE}"
+                "SELECT {} FROM episodes WHERE owner = $1 AND id = $2 AND {VISIBLE}",
+                *EPISODE_COLUMNS
             ))
             .bind(owner.as_str())
             .bind(id.as_str())
@@ -729,7 +765,8 @@ impl Store {
         let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
         on_pool!(self, |pool| {
             let rows = sqlx::query(&format!(
-                "SELECT {EPISODE_COLUMNS} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND {VISIBLE} ORDER BY start_utc, id"
+                "SELECT {} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND {VISIBLE} ORDER BY start_utc, id",
+                *EPISODE_COLUMNS
             ))
             .bind(owner.as_str())
             .bind(&from)

@@ -840,3 +840,34 @@ async fn the_profile_is_the_owners_and_goes_with_the_diary() {
         b.finish().await;
     }
 }
+
+/// A row edited by hand to a value no choice has is reported as corrupt, never read as "not
+/// logged" (the choices are read as their place in each type's list: see `EPISODE_COLUMNS`).
+#[tokio::test]
+async fn a_choice_edited_by_hand_is_reported_not_guessed() {
+    use sqlx::{ConnectOptions, Connection};
+    let b = sqlite().await;
+    let me = Owner::local();
+    b.store.insert(&me, &episode(1)).await.expect("insert");
+    let dir = b.sqlite_dir().expect("sqlite").to_owned();
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.join("diary.sqlite3"))
+        .connect()
+        .await
+        .expect("a second connection");
+    sqlx::query("PRAGMA ignore_check_constraints = ON")
+        .execute(&mut conn)
+        .await
+        .expect("pragma");
+    sqlx::query("UPDATE episodes SET site = 'arm'")
+        .execute(&mut conn)
+        .await
+        .expect("edit by hand");
+    conn.close().await.expect("close");
+    let err = b.store.list(&me, None, None).await.expect_err("corrupt");
+    assert!(
+        matches!(err, legcramps_store::StoreError::Corrupt(ref m) if m.contains("site")),
+        "{err}"
+    );
+    b.finish().await;
+}
