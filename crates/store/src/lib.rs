@@ -1082,7 +1082,10 @@ impl StagedImport<'_> {
             }
             if !self.profile.is_empty() {
                 let here = profile::read_profile!(tx, self.owner.as_str())?;
-                let missing = profile::with_free_ids(&here, here.missing_from(&self.profile));
+                let missing = profile::with_free_ids(
+                    &here,
+                    profile::fit(&here, here.missing_from(&self.profile)),
+                );
                 report.profile_added = (missing.medicines.len()
                     + missing.pregnancies.len()
                     + missing.conditions.len()) as u64;

@@ -154,6 +154,19 @@ macro_rules! read_profile {
 }
 pub(crate) use read_profile;
 
+/// `add` cut so that no list of `here` grows past [`MAX_ENTRIES`] (what older programs and
+/// files say goes in only while there is room; the pages and `legcramps profile` refuse, saying
+/// so, instead).
+pub(crate) fn fit(here: &Profile, mut add: Profile) -> Profile {
+    add.medicines
+        .truncate(MAX_ENTRIES.saturating_sub(here.medicines.len()));
+    add.pregnancies
+        .truncate(MAX_ENTRIES.saturating_sub(here.pregnancies.len()));
+    add.conditions
+        .truncate(MAX_ENTRIES.saturating_sub(here.conditions.len()));
+    add
+}
+
 /// What an import adds, with ids the owner's profile can take: a file's own id is kept when
 /// the owner has no entry of that kind with it (so a JSON file round-trips exactly); one the
 /// owner has, or one made up for a file's CSV columns (`file-`), is replaced with a new one.
@@ -305,7 +318,7 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let here = read_profile!(tx, owner.as_str())?;
-            let missing = here.missing_from(&implied);
+            let missing = fit(&here, here.missing_from(&implied));
             let n = missing.medicines.len() + missing.pregnancies.len() + missing.conditions.len();
             insert_profile!(tx, owner.as_str(), &missing);
             tx.commit().await?;

@@ -871,3 +871,27 @@ async fn a_choice_edited_by_hand_is_reported_not_guessed() {
     );
     b.finish().await;
 }
+
+/// What older programs send with each cramp goes into the profile only while there is room
+/// (`profile::MAX_ENTRIES`): a program sending a new medicine name with every cramp cannot grow
+/// it without end.
+#[tokio::test]
+async fn older_programs_cannot_grow_the_profile_without_end() {
+    use legcramps_core::diary::Medication;
+    use legcramps_core::profile::{FromDiary, MAX_ENTRIES};
+    let b = sqlite().await;
+    let me = Owner::local();
+    for n in 0..MAX_ENTRIES + 5 {
+        let said = FromDiary {
+            day: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day"),
+            medicines: vec![Medication::new(&format!("medicine {n}"), None).expect("m")],
+            ..FromDiary::default()
+        };
+        b.store.add_from_diary(&me, &said).await.expect("add");
+    }
+    assert_eq!(
+        b.store.profile(&me).await.expect("p").medicines.len(),
+        MAX_ENTRIES
+    );
+    b.finish().await;
+}
