@@ -278,6 +278,12 @@ test('medicines, pregnancy and conditions are kept once, with their dates', asyn
   await page.goto('/diary/profile');
   await expectAccessible(page, 'profile page, filled in');
   await docShot(page, info, 'diary-profile-375.png');
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expect.poll(
+    () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    { message: 'the profile page scrolls sideways at 320 px' },
+  ).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 375, height: 812 });
   // The change link names what it changes, for a screen reader.
   await page.getByRole('link', { name: /^Change medicine: Amlodipine 5 mg/ }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Change a medicine');

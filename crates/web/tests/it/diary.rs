@@ -1586,6 +1586,38 @@ async fn the_profile_forms_check_everything_and_the_cramps_show_it() {
     // The guidance on medicines, with its facts: speak to a pharmacist; never stop on your own.
     assert!(page.body.contains("data-facts=\"medication.can-cause\""));
     assert!(page.body.contains("data-facts=\"medication.do-not-stop\""));
+    // As a screen reader lists the headings: the guidance sits under "Medicines".
+    let headings: Vec<String> = page
+        .body
+        .match_indices("<h")
+        .filter_map(|(i, _)| {
+            let rest = &page.body[i + 2..];
+            let level = rest.chars().next().filter(char::is_ascii_digit)?;
+            let text = rest.split_once('>')?.1.split("</h").next()?;
+            let plain: String = text
+                .split('<')
+                .map(|part| part.split_once('>').map_or(part, |(_, t)| t))
+                .collect();
+            Some(format!("h{level} {}", plain.trim()))
+        })
+        .filter(|h| !h.contains("Leg cramps") || h.starts_with("h1"))
+        .collect();
+    let from_h1: Vec<&str> = headings
+        .iter()
+        .skip_while(|h| !h.starts_with("h1 Your medicines"))
+        .map(String::as_str)
+        .take(5)
+        .collect();
+    assert_eq!(
+        from_h1,
+        [
+            "h1 Your medicines and health",
+            "h2 Medicines",
+            "h3 Non-urgent advice: If you have started a new medicine",
+            "h2 Pregnancy",
+            "h2 Conditions you know you have",
+        ]
+    );
     let medicine = |name: &'static str, started: [&'static str; 3], stopped: [&'static str; 3]| {
         vec![
             ("name", name),
