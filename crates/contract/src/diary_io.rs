@@ -305,10 +305,7 @@ fn episode_from_fields(
             .map(str::trim)
             .filter(|n| !n.is_empty())
         {
-            let name = Condition::new(file_ids()(), name, None)
-                .map_err(|e| Invalid { field, ..e })?
-                .name()
-                .to_owned();
+            let name = legcramps_core::profile::clean_name(field, name)?;
             if !out.contains(&name) {
                 out.push(name);
             }

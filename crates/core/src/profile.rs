@@ -55,7 +55,7 @@ impl std::fmt::Display for EntryId {
 /// A name a person typed (a medicine, a condition): trimmed, 1 to [`MAX_NAME_CHARS`]
 /// characters, no control characters, bidirectional controls removed (they could make a name
 /// read differently in an export).
-fn clean_name(field: &'static str, text: &str) -> Result<String, Invalid> {
+pub fn clean_name(field: &'static str, text: &str) -> Result<String, Invalid> {
     let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
     let text: String = text.chars().filter(|c| !bidi(*c)).collect();
     let text = text.trim();

@@ -508,18 +508,18 @@ fn read(
                         ProfileKind::Condition => "Enter the condition".to_owned(),
                         _ => "Enter the name of the medicine".to_owned(),
                     },
-                    m => format!("The name {m}"),
+                    m => format!("The name {}", m.trim_start_matches("the name ")),
                 },
             ))
         })
         .ok()
     };
-    // Names are checked as the core checks them (Medicine::new / Condition::new).
+    // Names are checked as the core checks them.
     let clean = match kind {
         ProfileKind::Pregnancy => Some(String::new()),
         ProfileKind::Medicine | ProfileKind::Condition => named(
             &mut errors,
-            Condition::new(id.clone(), &name, None).map(|c| c.name().to_owned()),
+            legcramps_core::profile::clean_name("name", &name),
         ),
     };
     let mut dates: Vec<Option<NaiveDate>> = Vec::new();

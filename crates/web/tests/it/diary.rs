@@ -1659,6 +1659,14 @@ async fn the_profile_forms_check_everything_and_the_cramps_show_it() {
             medicine("a;b", ["3", "10", "2026"], ["", "", ""]),
             vec![("name", "The name has a ")],
         ),
+        (
+            medicine(
+                Box::leak("x".repeat(101).into_boxed_str()),
+                ["3", "10", "2026"],
+                ["", "", ""],
+            ),
+            vec![("name", "The name is longer than 100 characters")],
+        ),
     ] {
         let r = d.post_form("/diary/profile/medicines", &form).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
