@@ -85,68 +85,66 @@ macro_rules! insert_profile {
 }
 pub(crate) use insert_profile;
 
-/// Read an owner's profile (from a pool or a transaction).
+/// The whole of an owner's profile in one query (one round trip on the diary's hot path): each
+/// row is one entry, `kind` saying which list.
+pub(crate) const PROFILE_SQL: &str = "SELECT 'medicine' AS kind, id, name, started AS first_day, stopped AS last_day, from_diary FROM profile_medicines WHERE owner = $1 \
+     UNION ALL SELECT 'pregnancy', id, NULL, started, ended, from_diary FROM profile_pregnancies WHERE owner = $1 \
+     UNION ALL SELECT 'condition', id, name, since, NULL, CAST(0 AS SMALLINT) FROM profile_conditions WHERE owner = $1";
+
+/// One row of [`PROFILE_SQL`], added to `p`; a row the app could not have written is corrupt.
+pub(crate) fn add_row(
+    p: &mut Profile,
+    kind: &str,
+    id: String,
+    name: Option<String>,
+    (first, last): (Option<String>, Option<String>),
+    from_diary: bool,
+) -> Result<(), StoreError> {
+    let id = EntryId::new(&id).map_err(corrupt)?;
+    let (first, last) = (day(first)?, day(last)?);
+    let missing = || corrupt(format!("a profile {kind} with no name or no start"));
+    match kind {
+        "medicine" => {
+            let name = name.ok_or_else(missing)?;
+            let started = first.ok_or_else(missing)?;
+            let mut m = Medicine::new(id, &name, started, last).map_err(corrupt)?;
+            m.from_diary = from_diary;
+            p.medicines.push(m);
+        }
+        "pregnancy" => {
+            let started = first.ok_or_else(missing)?;
+            let mut r = Pregnancy::new(id, started, last).map_err(corrupt)?;
+            r.from_diary = from_diary;
+            p.pregnancies.push(r);
+        }
+        _ => {
+            let name = name.ok_or_else(missing)?;
+            p.conditions
+                .push(Condition::new(id, &name, first).map_err(corrupt)?);
+        }
+    }
+    Ok(())
+}
+
+/// Read an owner's profile (from a pool or a transaction), in one query.
 macro_rules! read_profile {
     ($exec:expr, $owner:expr) => {{
         let owner: &str = $owner;
         let mut p = ::legcramps_core::profile::Profile::default();
-        let rows = sqlx::query(
-            "SELECT id, name, started, stopped, from_diary FROM profile_medicines WHERE owner = $1",
-        )
-        .bind(owner)
-        .fetch_all(&mut *$exec)
-        .await?;
-        for r in &rows {
-            let mut m = ::legcramps_core::profile::Medicine::new(
-                ::legcramps_core::profile::EntryId::new(
-                    &r.try_get::<String, _>("id").map_err($crate::corrupt)?,
-                )
-                .map_err($crate::corrupt)?,
-                &r.try_get::<String, _>("name").map_err($crate::corrupt)?,
-                $crate::profile::day(Some(r.try_get("started").map_err($crate::corrupt)?))?
-                    .unwrap_or_else(|| unreachable!()),
-                $crate::profile::day(r.try_get("stopped").map_err($crate::corrupt)?)?,
-            )
-            .map_err($crate::corrupt)?;
-            m.from_diary = r.try_get::<i16, _>("from_diary").map_err($crate::corrupt)? != 0;
-            p.medicines.push(m);
-        }
-        let rows = sqlx::query(
-            "SELECT id, started, ended, from_diary FROM profile_pregnancies WHERE owner = $1",
-        )
-        .bind(owner)
-        .fetch_all(&mut *$exec)
-        .await?;
-        for r in &rows {
-            let mut preg = ::legcramps_core::profile::Pregnancy::new(
-                ::legcramps_core::profile::EntryId::new(
-                    &r.try_get::<String, _>("id").map_err($crate::corrupt)?,
-                )
-                .map_err($crate::corrupt)?,
-                $crate::profile::day(Some(r.try_get("started").map_err($crate::corrupt)?))?
-                    .unwrap_or_else(|| unreachable!()),
-                $crate::profile::day(r.try_get("ended").map_err($crate::corrupt)?)?,
-            )
-            .map_err($crate::corrupt)?;
-            preg.from_diary = r.try_get::<i16, _>("from_diary").map_err($crate::corrupt)? != 0;
-            p.pregnancies.push(preg);
-        }
-        let rows = sqlx::query("SELECT id, name, since FROM profile_conditions WHERE owner = $1")
+        let rows = sqlx::query($crate::profile::PROFILE_SQL)
             .bind(owner)
             .fetch_all(&mut *$exec)
             .await?;
         for r in &rows {
-            p.conditions.push(
-                ::legcramps_core::profile::Condition::new(
-                    ::legcramps_core::profile::EntryId::new(
-                        &r.try_get::<String, _>("id").map_err($crate::corrupt)?,
-                    )
-                    .map_err($crate::corrupt)?,
-                    &r.try_get::<String, _>("name").map_err($crate::corrupt)?,
-                    $crate::profile::day(r.try_get("since").map_err($crate::corrupt)?)?,
-                )
-                .map_err($crate::corrupt)?,
-            );
+            let got = |c: &str| r.try_get::<Option<String>, _>(c).map_err($crate::corrupt);
+            $crate::profile::add_row(
+                &mut p,
+                &r.try_get::<String, _>("kind").map_err($crate::corrupt)?,
+                r.try_get::<String, _>("id").map_err($crate::corrupt)?,
+                got("name")?,
+                (got("first_day")?, got("last_day")?),
+                r.try_get::<i16, _>("from_diary").map_err($crate::corrupt)? != 0,
+            )?;
         }
         p.sort();
         Ok::<::legcramps_core::profile::Profile, $crate::StoreError>(p)

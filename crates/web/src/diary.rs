@@ -32,6 +32,7 @@ use legcramps_core::profile::Profile;
 use legcramps_store::{Owner, Store, new_id};
 use serde::Deserialize;
 
+use crate::date_input::{self, DateBox};
 use crate::middleware::cross_site;
 use crate::pages::render;
 use crate::report::SummaryView;
@@ -507,18 +508,7 @@ impl FormValues {
                 errors.push((id, m));
             }
         };
-        let num = |s: &str| s.trim().parse::<u32>().ok();
-        let date = match (
-            num(&self.day),
-            num(&self.month),
-            self.year.trim().parse::<i32>().ok(),
-        ) {
-            // A year of two digits is a slip ("26"), not the year 26.
-            (Some(d), Some(m), Some(y)) if self.year.trim().len() == 4 => {
-                NaiveDate::from_ymd_opt(y, m, d)
-            }
-            _ => None,
-        };
+        let date = date_input::read(&self.day, &self.month, &self.year);
         // A cramp logged as "last night" keeps its stand-in time while the time is left empty.
         let last_night = self.last_night && self.time.trim().is_empty();
         let time = if last_night {
@@ -527,32 +517,20 @@ impl FormValues {
             NaiveTime::parse_from_str(self.time.trim(), "%H:%M").ok()
         };
         let mut start = None;
-        // Only the box at fault is marked: the first of day, month and year that is not a
-        // number in range (a date like 31 2 is the day's fault).
-        let date_box = match (
-            num(&self.day).filter(|d| (1..=31).contains(d)),
-            num(&self.month).filter(|m| (1..=12).contains(m)),
-            self.year
-                .trim()
-                .parse::<i32>()
-                .ok()
-                .filter(|y| self.year.trim().len() == 4 && *y > 0),
-        ) {
-            (None, _, _) => "start-day",
-            (_, None, _) => "start-month",
-            (_, _, None) => "start-year",
-            _ => "start-day",
-        };
         match (date, time) {
-            (None, _) => check(
-                date_box,
+            (Err(at_fault), _) => check(
+                match at_fault {
+                    DateBox::Day => "start-day",
+                    DateBox::Month => "start-month",
+                    DateBox::Year => "start-year",
+                },
                 Err("Enter a real date, for example 20 11 2026".into()),
             ),
             (_, None) => check(
                 "start-time",
                 Err("Enter the time on the 24-hour clock, for example 02:10".into()),
             ),
-            (Some(d), Some(t)) => {
+            (Ok(d), Some(t)) => {
                 // In the server's zone. The hour the clocks go back happens twice: the first is
                 // taken. The hour they go forward never happens: that is an error, said so.
                 // A "last night" stand-in is never later than now (the same rule as logging).

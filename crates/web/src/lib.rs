@@ -17,6 +17,7 @@ mod api;
 mod assets;
 mod charts;
 mod check;
+mod date_input;
 mod diary;
 mod factors;
 mod middleware;

@@ -15,6 +15,7 @@ use legcramps_core::profile::{Condition, EntryId, MAX_ENTRIES, Medicine, Pregnan
 use legcramps_store::{Owner, ProfileKind, new_entry_id};
 
 use crate::Shared;
+use crate::date_input::{self, DateBox};
 use crate::diary::{failed, store};
 use crate::pages::render;
 use crate::views::{Block, Layout, blocks};
@@ -216,35 +217,31 @@ impl DateGroup {
         }
     }
 
-    /// The date typed: `None` when every box is empty; an error naming the box at fault
-    /// (the first of day, month and year that is not a number in range; a date like 31 2 is
-    /// the day's). A two-digit year is a slip, not the year 26.
+    /// The date typed: `None` when every box is empty; otherwise the one reading rule of every
+    /// date input (`date_input::read`), with the box at fault named.
     fn parse(&self) -> Result<Option<NaiveDate>, (&'static str, String)> {
-        let (d, m, y) = (self.day.trim(), self.month.trim(), self.year.trim());
-        if d.is_empty() && m.is_empty() && y.is_empty() {
+        if [&self.day, &self.month, &self.year]
+            .iter()
+            .all(|b| b.trim().is_empty())
+        {
             return Ok(None);
         }
-        let day = d.parse::<u32>().ok().filter(|d| (1..=31).contains(d));
-        let month = m.parse::<u32>().ok().filter(|m| (1..=12).contains(m));
-        let year = y.parse::<i32>().ok().filter(|_| y.len() == 4);
-        let bad = |part: &str| {
-            Err((
-                self.box_id(part),
-                format!(
-                    "Enter a real date for {}, for example 3 10 2026",
-                    self.about
-                ),
-            ))
-        };
-        match (day, month, year) {
-            (None, _, _) => bad("day"),
-            (_, None, _) => bad("month"),
-            (_, _, None) => bad("year"),
-            (Some(d), Some(m), Some(y)) => match NaiveDate::from_ymd_opt(y, m, d) {
-                Some(date) => Ok(Some(date)),
-                None => bad("day"),
-            },
-        }
+        date_input::read(&self.day, &self.month, &self.year)
+            .map(Some)
+            .map_err(|at_fault| {
+                let part = match at_fault {
+                    DateBox::Day => "day",
+                    DateBox::Month => "month",
+                    DateBox::Year => "year",
+                };
+                (
+                    self.box_id(part),
+                    format!(
+                        "Enter a real date for {}, for example 3 10 2026",
+                        self.about
+                    ),
+                )
+            })
     }
 
     fn error<'e>(&self, errors: &'e [(&'static str, String)]) -> Option<&'e str> {

@@ -872,6 +872,37 @@ async fn a_choice_edited_by_hand_is_reported_not_guessed() {
     b.finish().await;
 }
 
+/// A profile entry edited by hand to something the app never writes (a date that is not one)
+/// is reported as corrupt, never shown as some other date.
+#[tokio::test]
+async fn a_profile_entry_edited_by_hand_is_reported_not_guessed() {
+    use sqlx::{ConnectOptions, Connection};
+    let b = sqlite().await;
+    let me = Owner::local();
+    let file = DiaryFile {
+        profile: profile(),
+        ..DiaryFile::default()
+    };
+    b.store.import(&me, &file).await.expect("import");
+    let dir = b.sqlite_dir().expect("sqlite").to_owned();
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.join("diary.sqlite3"))
+        .connect()
+        .await
+        .expect("a second connection");
+    sqlx::query("UPDATE profile_pregnancies SET ended = 'last spring'")
+        .execute(&mut conn)
+        .await
+        .expect("edit by hand");
+    conn.close().await.expect("close");
+    let err = b.store.profile(&me).await.expect_err("corrupt");
+    assert!(
+        matches!(err, legcramps_store::StoreError::Corrupt(ref m) if m.contains("last spring")),
+        "{err}"
+    );
+    b.finish().await;
+}
+
 /// What older programs send with each cramp goes into the profile only while there is room
 /// (`profile::MAX_ENTRIES`): a program sending a new medicine name with every cramp cannot grow
 /// it without end.
