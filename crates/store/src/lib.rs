@@ -325,6 +325,16 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
         )",
         ],
     ),
+    // The diary list's paging (issue 8's diary page): the days with cramps and a page's cramps
+    // are read from the index alone, `import_id` included for the visibility condition, not
+    // from every cramp's row. (It runs before 11, which is not SQL; they are independent.)
+    (
+        12,
+        &[
+            "CREATE INDEX episodes_owner_date_visible ON episodes (owner, local_date, start_utc, import_id)",
+            "DROP INDEX episodes_owner_date",
+        ],
+    ),
 ];
 
 /// How many rows an import writes in its first transaction, and the most in any one. On
@@ -730,6 +740,27 @@ impl Store {
         first
             .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(corrupt))
             .transpose()
+    }
+
+    /// The local dates with cramps in the owner's diary, oldest first, each with how many (so a
+    /// page of the diary list can read only its own cramps, however long the diary).
+    pub async fn days_logged(&self, owner: &Owner) -> Result<Vec<(NaiveDate, u32)>, StoreError> {
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(&format!(
+                "SELECT local_date, COUNT(*) FROM episodes WHERE owner = $1 AND {VISIBLE} GROUP BY local_date ORDER BY local_date"
+            ))
+            .bind(owner.as_str())
+            .fetch_all(pool)
+            .await
+        })?;
+        rows.into_iter()
+            .map(|(d, n)| {
+                Ok((
+                    NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(corrupt)?,
+                    u32::try_from(n).map_err(corrupt)?,
+                ))
+            })
+            .collect()
     }
 
     /// The owner's episode ids that start with `prefix` (a short id, as git takes the first

@@ -1025,6 +1025,17 @@ fn row_of(e: &Episode, profile: &Profile) -> Row {
     }
 }
 
+/// The Mondays of the weeks with cramps, newest first, from the days logged (oldest first).
+fn mondays_newest_first(days: &[(NaiveDate, u32)]) -> Vec<NaiveDate> {
+    let mut mondays: Vec<NaiveDate> = days
+        .iter()
+        .map(|(d, _)| d.week(chrono::Weekday::Mon).first_day())
+        .collect();
+    mondays.dedup();
+    mondays.reverse();
+    mondays
+}
+
 /// The episodes (newest first) in weeks, Monday to Sunday by each cramp's own date.
 fn weeks_of(episodes: &[Episode], profile: &Profile) -> Vec<Week> {
     let mut weeks: Vec<(chrono::NaiveDate, Vec<Row>)> = Vec::new();
@@ -1057,11 +1068,45 @@ pub(crate) async fn list(
 /// the list.
 async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> Response {
     let store = store_or_fail!(cfg);
-    let mut episodes = match store.list(owner, None, None).await {
-        Ok(e) => e,
+    // Which weeks have cramps, from the days logged; then only this page's cramps are read (a
+    // page costs the same in a diary of ten years as in one of ten days).
+    let days = match store.days_logged(owner).await {
+        Ok(d) => d,
         Err(e) => return failed(e),
     };
-    episodes.reverse();
+    let total: usize = days.iter().map(|(_, n)| *n as usize).sum();
+    let mondays = mondays_newest_first(&days);
+    let pages = mondays.len().div_ceil(DIARY_WEEKS_PER_PAGE).max(1);
+    // A page that is not a number, or past the end, is the nearest one there is.
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let shown = mondays
+        .chunks(DIARY_WEEKS_PER_PAGE)
+        .nth(page - 1)
+        .unwrap_or_default();
+    let weeks = match (shown.last(), shown.first()) {
+        (Some(oldest), Some(newest)) => {
+            let mut episodes = match store
+                .list(owner, Some(*oldest), Some(*newest + chrono::Days::new(6)))
+                .await
+            {
+                Ok(e) => e,
+                Err(e) => return failed(e),
+            };
+            episodes.reverse();
+            // The profile is needed only for the rows shown.
+            let profile = match store.profile(owner).await {
+                Ok(p) => p,
+                Err(e) => return failed(e),
+            };
+            weeks_of(&episodes, &profile)
+        }
+        _ => Vec::new(),
+    };
     let checks = match store.checks(owner).await {
         Ok(c) => c
             .iter()
@@ -1070,24 +1115,6 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
             .collect(),
         Err(e) => return failed(e),
     };
-    let profile = match store.profile(owner).await {
-        Ok(p) => p,
-        Err(e) => return failed(e),
-    };
-    let all_weeks = weeks_of(&episodes, &profile);
-    let pages = all_weeks.len().div_ceil(DIARY_WEEKS_PER_PAGE).max(1);
-    // A page that is not a number, or past the end, is the nearest one there is.
-    let page = q
-        .page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<usize>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
-    let weeks = all_weeks
-        .into_iter()
-        .skip((page - 1) * DIARY_WEEKS_PER_PAGE)
-        .take(DIARY_WEEKS_PER_PAGE)
-        .collect();
     let quick_logged = q
         .quick
         .as_deref()
@@ -1116,7 +1143,7 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
         &ListPage {
             layout: Layout::new(title, "diary"),
             weeks,
-            total: episodes.len(),
+            total,
             page,
             pages,
             checks,

@@ -872,6 +872,39 @@ async fn a_choice_edited_by_hand_is_reported_not_guessed() {
     b.finish().await;
 }
 
+/// The diary list's paging reads the days with cramps, each with how many: the owner's alone.
+#[tokio::test]
+async fn the_days_logged_are_counted_for_their_owner_only() {
+    for b in backends().await {
+        let me = Owner::local();
+        let other = Owner::named("other");
+        for n in 0..7 {
+            b.store.insert(&me, &episode(n)).await.expect("insert");
+        }
+        b.store.insert(&other, &episode(20)).await.expect("insert");
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+        assert_eq!(
+            b.store.days_logged(&me).await.expect("days"),
+            vec![
+                (day("2026-11-02"), 2),
+                (day("2026-11-03"), 2),
+                (day("2026-11-04"), 2),
+                (day("2026-11-05"), 1),
+            ],
+            "{}",
+            b.name
+        );
+        assert!(
+            b.store
+                .days_logged(&Owner::named("nobody"))
+                .await
+                .expect("days")
+                .is_empty()
+        );
+        b.finish().await;
+    }
+}
+
 /// A profile entry edited by hand to something the app never writes (a date that is not one)
 /// is reported as corrupt, never shown as some other date.
 #[tokio::test]

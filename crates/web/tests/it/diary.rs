@@ -1554,6 +1554,10 @@ async fn the_list_is_in_weeks_with_counts_and_pages() {
     assert!(first.contains("Also: exercise that day, taking Example tablets"));
     let second = d.get("/diary?page=2").await.body;
     assert!(!second.contains("Example tablets"), "before it was started");
+    assert!(
+        !second.contains("November 2026"),
+        "page 2 reads only its own weeks"
+    );
     assert!(second.contains("Week beginning Monday 19 October 2026: 1 cramp<"));
     assert!(second.contains("Week beginning Monday 12 October 2026: 1 cramp<"));
     assert!(second.contains("Newer cramps") && !second.contains("Older cramps"));
