@@ -38,9 +38,14 @@ impl Hosted {
             N.fetch_add(1, Ordering::SeqCst)
         ));
         let _ = std::fs::remove_dir_all(&dir);
+        let mut site = Site::new(&format!("https://{HOST}"), "test-ip-key");
+        // The first wait outlasts any test's steps, however slow the machine: a debug build's
+        // argon2id check under load can take longer than the default 2 s, and a wait that ran
+        // out between two steps made the slowing tests flaky.
+        site.backoff.first_seconds = 120;
         Hosted {
             store: Store::open_sqlite(&dir).await.expect("store"),
-            site: Arc::new(Site::new(&format!("https://{HOST}"), "test-ip-key")),
+            site: Arc::new(site),
             dir,
         }
     }
