@@ -6,10 +6,11 @@
 #      (target: at least 50% of the /healthz rate), and the most PostgreSQL alone can answer
 #      that page's queries (pgbench, no web server), beside /healthz again;
 #   4. /healthz latency alone, then with 50 connections signing in at once (real argon2id
-#      checks of the right password) (target: /healthz p99 within 2x its idle p99).
+#      checks of the right password) (target: /healthz p99 within 2x its idle p99), and, for
+#      reference, while one core is busy with a process that is not the server.
 # Usage: scripts/bench-accounts.sh [seconds per measurement] [accounts]
 #   LEGCRAMPS_BENCH_PG (default postgres://postgres@127.0.0.1:5432): a server where a fresh
-#   database is made and dropped. Needs wrk, psql and pgbench.
+#   database is made and dropped. Needs wrk, psql, pgbench and python3.
 set -euo pipefail
 secs=${1:-10}
 accounts=${2:-100000}
@@ -129,6 +130,18 @@ signins=$!
 sleep 1
 wrk -t1 -c4 -d"${secs}s" --latency -H "Host: $host" "$url/healthz" | grep -E "50%|90%|99%|Requests/sec"
 wait "$signins"
+echo "--- for reference: GET /healthz (4 connections) while one core is busy with a process that is not the server"
+# Signing in keeps one core busy hashing (the hashing threads are one fewer than the cores),
+# so this is what any one busy core costs /healthz on this machine.
+python3 -c "import time
+end = time.time() + $((secs + 2))
+x = 0
+while time.time() < end:
+    x += sum(i * i for i in range(1000))" &
+hog=$!
+sleep 1
+wrk -t1 -c4 -d"${secs}s" --latency -H "Host: $host" "$url/healthz" | grep -E "50%|90%|99%|Requests/sec"
+wait "$hog"
 echo "--- the sign-ins (303 is a successful sign-in)"
 grep -E "50%|99%|Requests/sec|Non-2xx|Socket" "$work/sign-ins.txt"
 echo "sign-ins recorded: $(psql "$pg/$db" -tAc "SELECT count(*) FROM security_events WHERE kind = 'sign-in'"), failed: $(psql "$pg/$db" -tAc "SELECT count(*) FROM security_events WHERE kind = 'sign-in-failed'")"
