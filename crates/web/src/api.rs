@@ -17,7 +17,8 @@ use legcramps_contract::{
 use legcramps_core::content::{Kind, SOURCE_CREDIT, TOPICS};
 use legcramps_core::{CONTENT_VERSION, evaluate};
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 /// The largest request body accepted by the API, in bytes (the contract's own limit).
 pub const MAX_API_BODY_BYTES: usize = legcramps_contract::MAX_BODY_BYTES;
@@ -246,9 +247,40 @@ pub(crate) async fn content() -> axum::Json<ContentOut> {
         ContentOut,
         TopicOut,
         ItemOut
-    ))
+    )),
+    modifiers(&HowToSignIn)
 )]
 struct ApiDoc;
+
+/// The two ways a program reaches a hosted diary (`--accounts`), named in the document so that
+/// clients know them; the diary operations list both, and "none" for a diary served to one
+/// person on their own computer.
+struct HowToSignIn;
+
+impl Modify for HowToSignIn {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("lc_pat_...")
+                    .description(Some(
+                        "A personal access token from the account page (`Authorization: Bearer lc_pat_...`), read or read-write; a read token may only GET.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::session::COOKIE,
+                "A signed-in browser session; a POST also sends the session's anti-forgery token in the X-CSRF-Token header.",
+            ))),
+        );
+    }
+}
 
 /// The answer to `POST /api/v1/episodes`.
 #[derive(Debug, Serialize, ToSchema)]

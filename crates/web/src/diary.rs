@@ -1899,6 +1899,7 @@ fn problem(status: StatusCode, title: &str, detail: String, field: Option<String
     post,
     path = "/api/v1/episodes",
     tag = "diary",
+    security((), ("token" = []), ("session" = [])),
     request_body(content = legcramps_contract::diary_io::NewEpisodeJson, content_type = "application/json"),
     responses(
         (status = 201, description = "Logged, once the write is durable", body = crate::api::EpisodeCreated),
@@ -2041,6 +2042,7 @@ pub(crate) async fn api_create(
     get,
     path = "/api/v1/episodes",
     tag = "diary",
+    security((), ("token" = []), ("session" = [])),
     params(
         ("from" = Option<String>, Query, description = "The first day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
         ("to" = Option<String>, Query, description = "The last day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),

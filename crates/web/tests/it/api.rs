@@ -217,6 +217,24 @@ async fn openapi_describes_the_api() {
     }
     assert!(!v["components"]["schemas"]["Outcome"].is_null());
     assert!(!v["paths"]["/api/v1/content"]["get"].is_null());
+    // How a program reaches a hosted diary: a personal access token or a session; nothing for
+    // one person's own diary. The check and the guidance need neither.
+    let schemes = &v["components"]["securitySchemes"];
+    assert_eq!(schemes["token"]["type"], "http");
+    assert_eq!(schemes["token"]["scheme"], "bearer");
+    assert_eq!(schemes["session"]["type"], "apiKey");
+    assert_eq!(schemes["session"]["in"], "cookie");
+    assert_eq!(schemes["session"]["name"], "__Host-legcramps");
+    for method in ["get", "post"] {
+        let security = &v["paths"]["/api/v1/episodes"][method]["security"];
+        assert_eq!(
+            security,
+            &serde_json::json!([{}, {"token": []}, {"session": []}]),
+            "{method}"
+        );
+    }
+    assert!(triage["security"].is_null());
+    assert!(v["security"].is_null(), "no document-wide requirement");
 }
 
 /// Hardening finding 11: triage answers carried no `Cache-Control: no-store`; every response
