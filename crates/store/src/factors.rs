@@ -140,6 +140,26 @@ impl Store {
         })
     }
 
+    /// Give one of the account's passkeys a new name. False when it is not this account's.
+    pub async fn rename_passkey(
+        &self,
+        account_id: &str,
+        credential_id: &str,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, |pool| {
+            let done = sqlx::query(
+                "UPDATE passkeys SET name = $3 WHERE account_id = $1 AND credential_id = $2",
+            )
+            .bind(account_id)
+            .bind(credential_id)
+            .bind(name)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     /// Remove one of the account's passkeys. False when it is not this account's.
     pub async fn remove_passkey(
         &self,

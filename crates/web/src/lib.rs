@@ -310,6 +310,7 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/account/passkeys", &["post"]),
     ("/account/passkeys/options", &["post"]),
     ("/account/passkeys/{id}/remove", &["get", "post"]),
+    ("/account/passkeys/{id}/rename", &["get", "post"]),
 ];
 
 /// The handlers of one row of [`DIARY_ROUTES`].
@@ -392,6 +393,8 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/account/passkeys/options", "post") => post(passkeys::options_signed_in),
             ("/account/passkeys/{id}/remove", "get") => get(passkeys::remove_form),
             ("/account/passkeys/{id}/remove", "post") => post(passkeys::remove),
+            ("/account/passkeys/{id}/rename", "get") => get(passkeys::rename_form),
+            ("/account/passkeys/{id}/rename", "post") => post(passkeys::rename),
             // A row of the table without a handler is a programming error that every test
             // (each builds the router) finds at once.
             _ => panic!("DIARY_ROUTES names {method} {path}, which has no handler"),

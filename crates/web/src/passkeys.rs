@@ -785,3 +785,139 @@ pub(crate) async fn remove(
         Err(e) => store_failed(e),
     }
 }
+
+#[derive(Template)]
+#[template(path = "account_passkey_rename.html")]
+struct RenamePage {
+    layout: Layout,
+    id: String,
+    /// Its name now.
+    name: String,
+    /// What is in the box.
+    typed: String,
+    error: Option<String>,
+}
+
+/// The rename form for one of the signed-in person's passkeys (404 for anyone else's).
+pub(crate) async fn rename_form(
+    State(cfg): State<Shared>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
+    let Some((store, _)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    rename_page(store, &who, &id, StatusCode::OK, None, None).await
+}
+
+async fn rename_page(
+    store: &Store,
+    who: &SignedIn,
+    id: &str,
+    status: StatusCode,
+    typed: Option<String>,
+    error: Option<String>,
+) -> Response {
+    match store.passkey(id).await {
+        Ok(Some(p)) if p.account_id == who.account_id => render(
+            status,
+            &RenamePage {
+                layout: Layout::new(
+                    if error.is_some() {
+                        "Error: Rename a passkey"
+                    } else {
+                        "Rename a passkey"
+                    },
+                    "account",
+                ),
+                id: p.credential_id,
+                typed: typed.unwrap_or_else(|| p.name.clone()),
+                name: p.name,
+                error,
+            },
+        ),
+        // Not this person's passkey: nothing to say about anyone else's.
+        Ok(_) => crate::pages::not_found_page(),
+        Err(e) => store_failed(e),
+    }
+}
+
+/// A new name for a passkey, as typed: without spaces at the ends or control characters, not
+/// empty and at most [`MAX_NAME`] characters, or what is wrong with it.
+fn new_name(typed: &str) -> Result<String, String> {
+    let name: String = typed.trim().chars().filter(|c| !c.is_control()).collect();
+    if name.is_empty() {
+        Err("Enter a name for the passkey, for example \u{201c}my phone\u{201d}".to_owned())
+    } else if name.chars().count() > MAX_NAME {
+        Err(format!("The name must be {MAX_NAME} characters or fewer"))
+    } else {
+        Ok(name)
+    }
+}
+
+/// Rename a passkey. Only its name changes (no sign-in again: a name signs no one in).
+pub(crate) async fn rename(
+    State(cfg): State<Shared>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some((store, _)) = hosted(&cfg) else {
+        return not_hosted();
+    };
+    match store.passkey(&id).await {
+        Ok(Some(p)) if p.account_id == who.account_id => {}
+        Ok(_) => return crate::pages::not_found_page(),
+        Err(e) => return store_failed(e),
+    }
+    let f = form(&body);
+    let typed = f.get("passkey_name").map_or("", String::as_str);
+    let name = match new_name(typed) {
+        Ok(n) => n,
+        Err(e) => {
+            return rename_page(
+                store,
+                &who,
+                &id,
+                StatusCode::BAD_REQUEST,
+                Some(typed.to_owned()),
+                Some(e),
+            )
+            .await;
+        }
+    };
+    match store.rename_passkey(&who.account_id, &id, &name).await {
+        Ok(true) => {
+            security_page(
+                store,
+                &who,
+                StatusCode::OK,
+                Some(format!(
+                    "Your passkey is now called \u{201c}{name}\u{201d}."
+                )),
+                None,
+            )
+            .await
+        }
+        Ok(false) => crate::pages::not_found_page(),
+        Err(e) => store_failed(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_name_is_trimmed_and_checked() {
+        assert_eq!(new_name("  my phone \n").as_deref(), Ok("my phone"));
+        assert_eq!(new_name("a\u{7}b").as_deref(), Ok("ab"));
+        assert!(new_name("  ").expect_err("empty").contains("Enter a name"));
+        assert!(
+            new_name(&"x".repeat(61))
+                .expect_err("long")
+                .contains("60 characters")
+        );
+        assert!(new_name(&"é".repeat(60)).is_ok(), "characters, not bytes");
+    }
+}

@@ -525,6 +525,7 @@ async fn one_person_can_never_reach_anothers_diary() {
                     &[
                         ("csrf", &b.csrf),
                         ("confirm", "yes"),
+                        ("passkey_name", "B-NAME"),
                         // A valid profile entry too, so a 404 is about whose it is.
                         ("name", "B-MEDICINE"),
                         ("started-day", "1"),
@@ -582,14 +583,9 @@ async fn one_person_can_never_reach_anothers_diary() {
     );
     let after = h.get("/diary/export.json", Some(&a)).await.body;
     assert_eq!(after, before, "A's diary is exactly as it was");
-    assert_eq!(
-        h.store
-            .passkeys_of(&a_account.id)
-            .await
-            .expect("list")
-            .len(),
-        1
-    );
+    let a_passkeys = h.store.passkeys_of(&a_account.id).await.expect("list");
+    assert_eq!(a_passkeys.len(), 1);
+    assert_eq!(a_passkeys[0].name, "A's phone", "not renamed by B");
     assert_eq!(
         h.store.tokens_of(&a_account.id).await.expect("list").len(),
         1
@@ -1552,5 +1548,109 @@ async fn account_times_are_in_uk_time() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("(UK time)"), "{}", page.body);
     assert!(!page.body.contains(" UTC"), "{}", page.body);
+    h.finish().await;
+}
+
+/// Issue 8: passkeys can be named, and renamed: the new name is checked (not empty, at most 60
+/// characters, with the NHS.UK error pattern and what was typed kept) and stored; renaming
+/// needs the session's anti-forgery token like every change.
+#[tokio::test]
+async fn a_passkey_can_be_renamed_and_the_name_is_checked() {
+    let h = Hosted::new().await;
+    let (_, me) = h.enter("/account/sign-up", "renamer", PASSWORD).await;
+    let me = me.expect("signed up");
+    let account = h
+        .store
+        .account_by_username("renamer")
+        .await
+        .expect("get")
+        .expect("account");
+    assert!(
+        h.store
+            .add_passkey(&account.id, "MY-PASSKEY", "Chrome on Android", "{}")
+            .await
+            .expect("passkey")
+    );
+    let security = h.get("/account/security", Some(&me)).await;
+    assert!(
+        security
+            .body
+            .contains("href=\"/account/passkeys/MY-PASSKEY/rename\""),
+        "{}",
+        security.body
+    );
+    let form = h
+        .get("/account/passkeys/MY-PASSKEY/rename", Some(&me))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"Chrome on Android\""));
+
+    let url = "/account/passkeys/MY-PASSKEY/rename";
+    let empty = h
+        .post_form(
+            url,
+            Some(&me),
+            &[("csrf", &me.csrf), ("passkey_name", "   ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(empty.body.contains("<title>Error: Rename a passkey"));
+    assert!(
+        empty
+            .body
+            .contains("href=\"#passkey-name\">Enter a name for the passkey")
+    );
+    let long = "x".repeat(61);
+    let too_long = h
+        .post_form(
+            url,
+            Some(&me),
+            &[("csrf", &me.csrf), ("passkey_name", &long)],
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+    assert!(too_long.body.contains("60 characters or fewer"));
+    assert!(
+        too_long.body.contains(&format!("value=\"{long}\"")),
+        "what was typed is kept"
+    );
+    let forged = h
+        .post_form(
+            url,
+            Some(&me),
+            &[("csrf", "not-the-token"), ("passkey_name", "Forged")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let names = |h: &Hosted| {
+        let store = h.store.clone();
+        let id = account.id.clone();
+        async move {
+            store
+                .passkeys_of(&id)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names(&h).await, vec!["Chrome on Android"], "nothing stored");
+
+    let done = h
+        .post_form(
+            url,
+            Some(&me),
+            &[("csrf", &me.csrf), ("passkey_name", "  My phone <3 ")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body
+            .contains("Your passkey is now called \u{201c}My phone &#60;3\u{201d}."),
+        "the new name, escaped: {}",
+        done.body
+    );
+    assert_eq!(names(&h).await, vec!["My phone <3"]);
     h.finish().await;
 }
