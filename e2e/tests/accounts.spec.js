@@ -179,9 +179,23 @@ test('a password account adds a passkey, which then is its second step', async (
   await page.getByRole('button', { name: 'Use my passkey' }).click();
   await expect(page).toHaveURL(`${base}/diary`);
 
-  // Removing it asks to confirm it is you (here with the passkey itself).
+  // Renaming it: an empty name is named as the problem; then the new name is shown.
   await page.goto(`${base}/account/security`);
-  await page.getByRole('link', { name: 'Remove My test phone' }).click();
+  await page.getByRole('link', { name: 'Rename My test phone' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Rename the passkey "My test phone"');
+  await expectAccessible(page, 'rename a passkey');
+  await page.getByLabel('New name').fill('  ');
+  await page.getByRole('button', { name: 'Save the name' }).click();
+  await expect(page.getByRole('link', { name: /Enter a name for the passkey/ })).toBeVisible();
+  await expectAccessible(page, 'rename a passkey, with an error');
+  await page.screenshot({ path: require('path').join(__dirname, '..', '..', 'docs', 'screenshots', 'passkey-rename-error-375.png'), fullPage: true });
+  await page.getByLabel('New name').fill('Work laptop');
+  await page.getByRole('button', { name: 'Save the name' }).click();
+  await expect(page.locator('main')).toContainText('Your passkey is now called “Work laptop”.');
+  await expect(page.getByRole('table', { name: 'Your passkeys' })).toContainText('Work laptop');
+
+  // Removing it asks to confirm it is you (here with the passkey itself).
+  await page.getByRole('link', { name: 'Remove Work laptop' }).click();
   await expectAccessible(page, 'remove a passkey');
   await page.getByRole('button', { name: 'Confirm with a passkey' }).click();
   await expect(page.locator('main')).toContainText('The passkey has been removed.');

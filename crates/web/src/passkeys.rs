@@ -847,7 +847,7 @@ async fn rename_page(
 fn new_name(typed: &str) -> Result<String, String> {
     let name: String = typed.trim().chars().filter(|c| !c.is_control()).collect();
     if name.is_empty() {
-        Err("Enter a name for the passkey, for example \u{201c}my phone\u{201d}".to_owned())
+        Err("Enter a name for the passkey".to_owned())
     } else if name.chars().count() > MAX_NAME {
         Err(format!("The name must be {MAX_NAME} characters or fewer"))
     } else {
