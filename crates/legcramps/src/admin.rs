@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use legcramps_accounts::Username;
 
+use crate::bad;
 use crate::cli::{AdminAccountsCommand, AdminCommand};
-use crate::diary::{bad, open, runtime};
+use crate::diary::{open, runtime};
 
 pub(crate) fn run(command: &AdminCommand) -> Result<ExitCode> {
     let rt = runtime()?;

@@ -20,13 +20,9 @@ use legcramps_core::patterns::{DURATION_BANDS, Settings, summarise_since};
 use legcramps_core::profile::FromDiary;
 use legcramps_store::{Owner, Store, default_data_dir, new_id};
 
-use crate::BadInput;
+use crate::bad;
 use crate::cli::{self, EpisodeFields, ExportFormat};
 use crate::term::{Style, width, wrap};
-
-pub(crate) fn bad(e: impl std::fmt::Display) -> anyhow::Error {
-    BadInput(e.to_string()).into()
-}
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()

@@ -10,8 +10,9 @@ use legcramps_core::diary::parse_date;
 use legcramps_core::profile::{Condition, EntryId, Medicine, Pregnancy, Profile};
 use legcramps_store::{Owner, ProfileKind, new_entry_id};
 
+use crate::bad;
 use crate::cli::{self, ProfileAdd, ProfileCommand};
-use crate::diary::{bad, open, runtime};
+use crate::diary::{open, runtime};
 use crate::term::{Style, width, wrap};
 
 /// The fewest characters of an id that pick an entry (as for cramps).

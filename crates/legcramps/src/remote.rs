@@ -9,8 +9,8 @@ use legcramps_contract::diary_io::{DiaryFile, format_start, from_json};
 use legcramps_core::diary::Episode;
 use legcramps_core::profile::FromDiary;
 
+use crate::bad;
 use crate::cli;
-use crate::diary::bad;
 
 /// A hosted diary.
 pub(crate) struct Remote {
