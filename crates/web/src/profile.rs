@@ -639,13 +639,16 @@ pub(crate) async fn create(
                     ),
                 )
             }
-            (None, None) => (
-                "name",
-                format!(
-                    "You have already added {}",
-                    add.conditions.first().map_or("", |c| c.name())
-                ),
-            ),
+            (None, None) => {
+                // Named as it was saved ("Diabetes" when "diabetes" is typed again).
+                let typed = add.conditions.first().map_or("", |c| c.name());
+                let known = here
+                    .conditions
+                    .iter()
+                    .find(|k| k.name().to_lowercase() == typed.to_lowercase())
+                    .map_or(typed, |k| k.name());
+                ("name", format!("You have already added {known}"))
+            }
         };
         page.errors = vec![(field, message)];
         return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);

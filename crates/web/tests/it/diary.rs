@@ -1743,6 +1743,16 @@ async fn the_profile_forms_check_everything_and_the_cramps_show_it() {
         "{}",
         condition.body
     );
+    // The same condition again, in other letters: refused, named as it was saved.
+    let again = d
+        .post_form("/diary/profile/conditions", &[("name", "DIABETES")])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.body.contains("You have already added Diabetes<"),
+        "{}",
+        again.body
+    );
 
     // Cramps on the 18th and the 20th: the medicine shows on the later one only.
     for day in ["18", "20"] {
