@@ -106,6 +106,8 @@ fn bars(
             );
         }
     }
+    // The words of marks and of the line have a white edge, so they read over a bar or over
+    // each other's lines, on screen and in print.
     for (i, words) in marks {
         let x = left + slot * *i as f64;
         // The words run right of the line, or left of it in the chart's right half.
@@ -116,7 +118,7 @@ fn bars(
         };
         let _ = write!(
             s,
-            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{base}" stroke="#212b32" stroke-width="3"/><text x="{tx:.1}" y="{ty}" font-size="17" text-anchor="{anchor}" fill="#212b32">{}</text>"##,
+            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{base}" stroke="#212b32" stroke-width="3"/><text x="{tx:.1}" y="{ty}" font-size="17" text-anchor="{anchor}" fill="#212b32" stroke="#ffffff" stroke-width="5" paint-order="stroke">{}</text>"##,
             esc(words),
             base = top + plot,
             ty = top + 14.0,
@@ -126,7 +128,7 @@ fn bars(
         let y = top + plot - plot * f64::from(level) / f64::from(max);
         let _ = write!(
             s,
-            r##"<line x1="{left}" y1="{y:.1}" x2="{x2}" y2="{y:.1}" stroke="#212b32" stroke-width="2" stroke-dasharray="8 6"/><text x="{x2}" y="{ty:.1}" font-size="17" text-anchor="end" fill="#212b32">{}</text>"##,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{x2}" y2="{y:.1}" stroke="#212b32" stroke-width="2" stroke-dasharray="8 6"/><text x="{x2}" y="{ty:.1}" font-size="17" text-anchor="end" fill="#212b32" stroke="#ffffff" stroke-width="5" paint-order="stroke">{}</text>"##,
             esc(words),
             x2 = w - 4.0,
             ty = y - 6.0,
