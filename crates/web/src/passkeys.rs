@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use legcramps_accounts::{Secret, Username, hash_secret};
-use legcramps_store::{Account, Store};
+use legcramps_store::{Account, Store, StoredPasskey};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, Passkey, PasskeyAuthentication, PasskeyRegistration,
@@ -689,20 +689,29 @@ async fn remove_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
+    let p = match own_passkey(store, who, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    render(
+        status,
+        &RemovePage {
+            layout: Layout::new("Remove a passkey", "account"),
+            id: p.credential_id,
+            name: p.name,
+            added: when(p.created_utc),
+            error,
+        },
+    )
+}
+
+/// The signed-in person's passkey with this id; for anyone else's, a 404 (nothing to say about
+/// it), or "try again" when the store cannot be reached.
+async fn own_passkey(store: &Store, who: &SignedIn, id: &str) -> Result<StoredPasskey, Response> {
     match store.passkey(id).await {
-        Ok(Some(p)) if p.account_id == who.account_id => render(
-            status,
-            &RemovePage {
-                layout: Layout::new("Remove a passkey", "account"),
-                id: p.credential_id,
-                name: p.name,
-                added: when(p.created_utc),
-                error,
-            },
-        ),
-        // Not this person's passkey: nothing to say about anyone else's.
-        Ok(_) => crate::pages::not_found_page(),
-        Err(e) => store_failed(e),
+        Ok(Some(p)) if p.account_id == who.account_id => Ok(p),
+        Ok(_) => Err(crate::pages::not_found_page()),
+        Err(e) => Err(store_failed(e)),
     }
 }
 
@@ -729,10 +738,8 @@ pub(crate) async fn remove(
     let Some((store, site)) = hosted(&cfg) else {
         return not_hosted();
     };
-    match store.passkey(&id).await {
-        Ok(Some(p)) if p.account_id == who.account_id => {}
-        Ok(_) => return crate::pages::not_found_page(),
-        Err(e) => return store_failed(e),
+    if let Err(r) = own_passkey(store, &who, &id).await {
+        return r;
     }
     let iph = ip_hash(site, ip.as_deref());
     let f = form(&body);
@@ -818,28 +825,27 @@ async fn rename_page(
     typed: Option<String>,
     error: Option<String>,
 ) -> Response {
-    match store.passkey(id).await {
-        Ok(Some(p)) if p.account_id == who.account_id => render(
-            status,
-            &RenamePage {
-                layout: Layout::new(
-                    if error.is_some() {
-                        "Error: Rename a passkey"
-                    } else {
-                        "Rename a passkey"
-                    },
-                    "account",
-                ),
-                id: p.credential_id,
-                typed: typed.unwrap_or_else(|| p.name.clone()),
-                name: p.name,
-                error,
-            },
-        ),
-        // Not this person's passkey: nothing to say about anyone else's.
-        Ok(_) => crate::pages::not_found_page(),
-        Err(e) => store_failed(e),
-    }
+    let p = match own_passkey(store, who, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    render(
+        status,
+        &RenamePage {
+            layout: Layout::new(
+                if error.is_some() {
+                    "Error: Rename a passkey"
+                } else {
+                    "Rename a passkey"
+                },
+                "account",
+            ),
+            id: p.credential_id,
+            typed: typed.unwrap_or_else(|| p.name.clone()),
+            name: p.name,
+            error,
+        },
+    )
 }
 
 /// A new name for a passkey, as typed: without spaces at the ends or control characters, not
@@ -865,10 +871,8 @@ pub(crate) async fn rename(
     let Some((store, _)) = hosted(&cfg) else {
         return not_hosted();
     };
-    match store.passkey(&id).await {
-        Ok(Some(p)) if p.account_id == who.account_id => {}
-        Ok(_) => return crate::pages::not_found_page(),
-        Err(e) => return store_failed(e),
+    if let Err(r) = own_passkey(store, &who, &id).await {
+        return r;
     }
     let f = form(&body);
     let typed = f.get("passkey_name").map_or("", String::as_str);

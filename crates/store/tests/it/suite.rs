@@ -7,7 +7,7 @@ use legcramps_contract::parse_assessment;
 use legcramps_core::diary::EpisodeId;
 use legcramps_store::Owner;
 
-use crate::support::{at, backends, episode, profile, sqlite};
+use crate::support::{Fresh, at, backends, episode, profile, sqlite};
 
 #[tokio::test]
 async fn insert_get_update_delete() {
@@ -841,14 +841,9 @@ async fn the_profile_is_the_owners_and_goes_with_the_diary() {
     }
 }
 
-/// A row edited by hand to a value no choice has is reported as corrupt, never read as "not
-/// logged" (the choices are read as their place in each type's list: see `EPISODE_COLUMNS`).
-#[tokio::test]
-async fn a_choice_edited_by_hand_is_reported_not_guessed() {
+/// Change an SQLite diary as a person with a database tool could, past its CHECK constraints.
+async fn edit_by_hand(b: &Fresh, sql: &str) {
     use sqlx::{ConnectOptions, Connection};
-    let b = sqlite().await;
-    let me = Owner::local();
-    b.store.insert(&me, &episode(1)).await.expect("insert");
     let dir = b.sqlite_dir().expect("sqlite").to_owned();
     let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(dir.join("diary.sqlite3"))
@@ -859,11 +854,21 @@ async fn a_choice_edited_by_hand_is_reported_not_guessed() {
         .execute(&mut conn)
         .await
         .expect("pragma");
-    sqlx::query("UPDATE episodes SET site = 'arm'")
+    sqlx::query(sql)
         .execute(&mut conn)
         .await
         .expect("edit by hand");
     conn.close().await.expect("close");
+}
+
+/// A row edited by hand to a value no choice has is reported as corrupt, never read as "not
+/// logged" (the choices are read as their place in each type's list: see `EPISODE_COLUMNS`).
+#[tokio::test]
+async fn a_choice_edited_by_hand_is_reported_not_guessed() {
+    let b = sqlite().await;
+    let me = Owner::local();
+    b.store.insert(&me, &episode(1)).await.expect("insert");
+    edit_by_hand(&b, "UPDATE episodes SET site = 'arm'").await;
     let err = b.store.list(&me, None, None).await.expect_err("corrupt");
     assert!(
         matches!(err, legcramps_store::StoreError::Corrupt(ref m) if m.contains("site")),
@@ -909,7 +914,6 @@ async fn the_days_logged_are_counted_for_their_owner_only() {
 /// is reported as corrupt, never shown as some other date.
 #[tokio::test]
 async fn a_profile_entry_edited_by_hand_is_reported_not_guessed() {
-    use sqlx::{ConnectOptions, Connection};
     let b = sqlite().await;
     let me = Owner::local();
     let file = DiaryFile {
@@ -917,17 +921,7 @@ async fn a_profile_entry_edited_by_hand_is_reported_not_guessed() {
         ..DiaryFile::default()
     };
     b.store.import(&me, &file).await.expect("import");
-    let dir = b.sqlite_dir().expect("sqlite").to_owned();
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.join("diary.sqlite3"))
-        .connect()
-        .await
-        .expect("a second connection");
-    sqlx::query("UPDATE profile_pregnancies SET ended = 'last spring'")
-        .execute(&mut conn)
-        .await
-        .expect("edit by hand");
-    conn.close().await.expect("close");
+    edit_by_hand(&b, "UPDATE profile_pregnancies SET ended = 'last spring'").await;
     let err = b.store.profile(&me).await.expect_err("corrupt");
     assert!(
         matches!(err, legcramps_store::StoreError::Corrupt(ref m) if m.contains("last spring")),
