@@ -337,13 +337,15 @@ fn credential_text(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A typed passkey name without spaces at its ends or control characters.
+fn cleaned(typed: &str) -> String {
+    typed.trim().chars().filter(|c| !c.is_control()).collect()
+}
+
 /// A passkey's name as typed, or the device's, shortened and without control characters.
 fn name_of(f: &HashMap<String, String>, headers: &HeaderMap) -> String {
-    let typed: String = f
-        .get("passkey_name")
-        .map_or("", |n| n.trim())
+    let typed: String = cleaned(f.get("passkey_name").map_or("", String::as_str))
         .chars()
-        .filter(|c| !c.is_control())
         .take(MAX_NAME)
         .collect();
     if typed.is_empty() {
@@ -851,7 +853,7 @@ async fn rename_page(
 /// A new name for a passkey, as typed: without spaces at the ends or control characters, not
 /// empty and at most [`MAX_NAME`] characters, or what is wrong with it.
 fn new_name(typed: &str) -> Result<String, String> {
-    let name: String = typed.trim().chars().filter(|c| !c.is_control()).collect();
+    let name = cleaned(typed);
     if name.is_empty() {
         Err("Enter a name for the passkey".to_owned())
     } else if name.chars().count() > MAX_NAME {
