@@ -23,6 +23,15 @@ impl Account {
     }
 }
 
+/// How a table names the account a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountColumn {
+    /// `owner`, holding `account:<id>` (the diary's rows).
+    Owner,
+    /// `account_id`, holding the bare id (sign-in rows).
+    AccountId,
+}
+
 /// One signed-in session (the id itself is only ever in the person's cookie).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -521,48 +530,71 @@ impl Store {
         })
     }
 
-    /// Delete an account and every row of its person (episodes, checks, sessions, its own
-    /// security events), in one transaction; a single "account-deleted" event without the
-    /// username is kept for the operator. Returns how many rows went.
+    /// The tables that name an account, read from the database's own schema (not from a
+    /// list in the code), with the column that names it: `owner` holds an [`Owner`]
+    /// (`account:<id>`), `account_id` the bare id. `accounts` itself is not listed. Deleting an
+    /// account deletes from every table here, so a table added later cannot be forgotten and
+    /// leave a row whose foreign key blocks the deletion (issue 20, finding 1).
+    pub async fn account_tables(&self) -> Result<Vec<(String, AccountColumn)>, StoreError> {
+        let sql = match self {
+            Store::Sqlite(_) => {
+                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND p.name IN ('owner', 'account_id') ORDER BY m.name"
+            }
+            Store::Postgres(_) => {
+                "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND column_name IN ('owner', 'account_id') \
+                 ORDER BY table_name"
+            }
+        };
+        let rows: Vec<(String, String)> =
+            on_pool!(self, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
+        rows.into_iter()
+            .filter(|(table, _)| table != "accounts")
+            .map(|(table, column)| {
+                let column = match column.as_str() {
+                    "owner" => AccountColumn::Owner,
+                    _ => AccountColumn::AccountId,
+                };
+                // A table name comes from the schema, never from a person; it is still checked
+                // before it is put into SQL.
+                if table.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    Ok((table, column))
+                } else {
+                    Err(StoreError::Corrupt(format!(
+                        "a table's name has an unexpected character: {table:?}"
+                    )))
+                }
+            })
+            .collect()
+    }
+
+    /// Delete an account and every row of its person, in one transaction: every table that
+    /// names the account ([`Store::account_tables`]: episodes, checks, the profile, sessions,
+    /// tokens, passkeys, second factors, recovery codes, its own security events, ...), then the
+    /// account. A single "account-deleted" event without the username is kept for the operator.
+    /// Returns how many rows went.
     pub async fn delete_account(&self, account_id: &str, ip_hash: &str) -> Result<u64, StoreError> {
         let owner = Owner::account(account_id);
+        let tables = self.account_tables().await?;
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let mut n = 0;
-            for (sql, key) in [
-                ("DELETE FROM episodes WHERE owner = $1", owner.as_str()),
-                ("DELETE FROM checks WHERE owner = $1", owner.as_str()),
-                (
-                    "DELETE FROM profile_medicines WHERE owner = $1",
-                    owner.as_str(),
-                ),
-                (
-                    "DELETE FROM profile_pregnancies WHERE owner = $1",
-                    owner.as_str(),
-                ),
-                (
-                    "DELETE FROM profile_conditions WHERE owner = $1",
-                    owner.as_str(),
-                ),
-                (
-                    "DELETE FROM pending_imports WHERE owner = $1",
-                    owner.as_str(),
-                ),
-                ("DELETE FROM sessions WHERE account_id = $1", account_id),
-                ("DELETE FROM passkeys WHERE account_id = $1", account_id),
-                ("DELETE FROM totp_factors WHERE account_id = $1", account_id),
-                ("DELETE FROM ceremonies WHERE account_id = $1", account_id),
-                (
-                    "DELETE FROM recovery_codes WHERE account_id = $1",
-                    account_id,
-                ),
-                (
-                    "DELETE FROM security_events WHERE account_id = $1",
-                    account_id,
-                ),
-                ("DELETE FROM accounts WHERE id = $1", account_id),
-            ] {
-                n += sqlx::query(sql)
+            let statements = tables
+                .iter()
+                .map(|(table, column)| match column {
+                    AccountColumn::Owner => (
+                        format!("DELETE FROM {table} WHERE owner = $1"),
+                        owner.as_str(),
+                    ),
+                    AccountColumn::AccountId => (
+                        format!("DELETE FROM {table} WHERE account_id = $1"),
+                        account_id,
+                    ),
+                })
+                .chain([("DELETE FROM accounts WHERE id = $1".to_owned(), account_id)]);
+            for (sql, key) in statements {
+                n += sqlx::query(&sql)
                     .bind(key)
                     .execute(&mut *tx)
                     .await?

@@ -953,3 +953,124 @@ async fn older_programs_cannot_grow_the_profile_without_end() {
     );
     b.finish().await;
 }
+
+/// Issue 20, finding 1: an account with a personal access token could not be deleted (the
+/// token's foreign key rolled the deletion back). This test is generated from the schema: it
+/// gives two accounts a row of every kind an account can own, then checks that *every* table
+/// the database says names an account holds a row for the one being deleted — so a table added
+/// later without a row here fails this test until it has one — and that afterwards none does,
+/// while the other account keeps all of its rows.
+#[tokio::test]
+async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
+    use legcramps_store::{AccountColumn, Store};
+
+    async fn rows_of(s: &Store, table: &str, column: AccountColumn, id: &str) -> i64 {
+        let (sql, key) = match column {
+            AccountColumn::Owner => (
+                format!("SELECT COUNT(*) FROM {table} WHERE owner = $1"),
+                Owner::account(id).as_str().to_owned(),
+            ),
+            AccountColumn::AccountId => (
+                format!("SELECT COUNT(*) FROM {table} WHERE account_id = $1"),
+                id.to_owned(),
+            ),
+        };
+        legcramps_store::on_pool!(s, |pool| sqlx::query_scalar::<_, i64>(&sql)
+            .bind(&key)
+            .fetch_one(pool)
+            .await)
+        .expect("count")
+    }
+
+    for b in backends().await {
+        let s = &b.store;
+        let mut people = Vec::new();
+        for name in ["marion", "someone"] {
+            let a = s
+                .create_account(name, "$argon2id$fake")
+                .await
+                .expect("create")
+                .expect("new");
+            let me = a.owner();
+            let tag = &a.id[..8];
+            s.insert(&me, &episode(1)).await.expect("episode");
+            let check = SavedCheck {
+                id: EpisodeId::new("c1").expect("id"),
+                at: at("2026-11-10T22:15:00+01:00"),
+                answers: parse_assessment("{}").expect("answers"),
+                shown: None,
+            };
+            s.save_check(&me, &check).await.expect("check");
+            assert!(s.add_to_profile(&me, &profile()).await.expect("profile"));
+            // An import left part way (its pending row stays until it commits).
+            let staged = s.begin_import(&me).await.expect("import");
+            drop(staged);
+            s.create_session(&a.id, &format!("session-{tag}"), "Firefox")
+                .await
+                .expect("session");
+            s.create_token(&a.id, "laptop", &format!("token-{tag}"), "read-write")
+                .await
+                .expect("token");
+            s.add_passkey(&a.id, &format!("cred-{tag}"), "Phone", "{}")
+                .await
+                .expect("passkey");
+            s.set_totp(&a.id, "SECRET", 0).await.expect("totp");
+            s.set_recovery_codes(&a.id, &[format!("code-{tag}")])
+                .await
+                .expect("codes");
+            s.put_ceremony(&format!("cer-{tag}"), "step", Some(&a.id), "", 60)
+                .await
+                .expect("ceremony");
+            s.record_event(Some(&a.id), "sign-in", "iphash")
+                .await
+                .expect("event");
+            people.push(a);
+        }
+        let (a, other) = (&people[0], &people[1]);
+
+        let tables = s.account_tables().await.expect("schema");
+        // The schema today: a sanity check that the reading found them, not the list itself.
+        for known in ["api_tokens", "episodes", "passkeys", "sessions"] {
+            assert!(
+                tables.iter().any(|(t, _)| t == known),
+                "{known} not found in {tables:?} ({})",
+                b.name
+            );
+        }
+        for (table, column) in &tables {
+            assert!(
+                rows_of(s, table, *column, &a.id).await > 0,
+                "{table} names accounts but this test gave it no row: add one above ({})",
+                b.name
+            );
+        }
+
+        s.delete_account(&a.id, "iphash")
+            .await
+            .expect("an account with a row in every table is deleted");
+        assert_eq!(s.account_by_username("marion").await.expect("get"), None);
+        for (table, column) in &tables {
+            assert_eq!(
+                rows_of(s, table, *column, &a.id).await,
+                0,
+                "{table} kept a row of the deleted account ({})",
+                b.name
+            );
+            assert!(
+                rows_of(s, table, *column, &other.id).await > 0,
+                "{table} lost the other account's row ({})",
+                b.name
+            );
+        }
+        // The token no longer opens anything.
+        assert!(
+            s.token_account(&format!("token-{}", &a.id[..8]))
+                .await
+                .expect("token")
+                .is_none(),
+            "{}",
+            b.name
+        );
+        b.finish().await;
+    }
+}

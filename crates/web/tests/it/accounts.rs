@@ -642,6 +642,34 @@ async fn deleting_an_account_needs_the_password_and_removes_everything() {
         )
         .await;
     assert_eq!(medicine.status, StatusCode::SEE_OTHER, "{}", medicine.body);
+    // Issue 20, finding 1: a personal access token used to block the deletion (503).
+    let made = h
+        .post_form(
+            "/account/tokens",
+            Some(&me),
+            &[("csrf", &me.csrf), ("name", "laptop"), ("scope", "read")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let token = made
+        .body
+        .split("<code id=\"new-token\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the token, shown once")
+        .to_owned();
+    let read_with_token = || {
+        send_to(
+            h.app(),
+            Request::builder()
+                .uri("/api/v1/episodes")
+                .header("host", HOST)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("req"),
+        )
+    };
+    assert_eq!(read_with_token().await.status, StatusCode::OK);
     let wrong = h
         .post_form(
             "/account/delete",
@@ -700,6 +728,12 @@ async fn deleting_an_account_needs_the_password_and_removes_everything() {
         h.get("/diary", Some(&me)).await.status,
         StatusCode::SEE_OTHER
     );
+    assert_eq!(
+        read_with_token().await.status,
+        StatusCode::UNAUTHORIZED,
+        "the token ended with the account"
+    );
+    assert!(h.store.tokens_of(&account.id).await.expect("t").is_empty());
     h.finish().await;
 }
 
