@@ -87,18 +87,22 @@ pub struct AssessmentIn {
     /// Diagnosed conditions the person already knows about.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<ConditionName>>))]
     known_conditions: Option<Vec<ConditionIn>>,
-    /// Breathlessness or chest pain as well as the leg pain (possible pulmonary embolism:
-    /// `emergency`). Only `true` gives `emergency`; missing gives `urgent-gp`.
+    /// Breathlessness or chest pain that is new, or worse than usual, since the leg pain began
+    /// (possible pulmonary embolism: `emergency`). Only `true` gives `emergency`; missing gives
+    /// at least `urgent-gp` with `phone_111` true, whatever `gp_open` says.
     breathless_or_chest_pain: Option<bool>,
     /// Pain in one leg with swelling, warmth, or red or darker skin in that leg (possible DVT:
     /// `urgent-gp`).
     one_leg_swollen_warm_or_red: Option<bool>,
     /// The first half of `toxin_or_wound_contact`, as the check asks it: contact with lead,
-    /// mercury or a similar substance before the cramps began.
+    /// mercury in the weeks before the cramps began.
     lead_or_mercury_contact: Option<bool>,
-    /// The second half of `toxin_or_wound_contact`: dirt got into a cut or wound before the
-    /// cramps began.
+    /// The second half of `toxin_or_wound_contact`: dirt got into a cut or wound in the weeks
+    /// before the cramps began.
     dirt_in_wound: Option<bool>,
+    /// The long cramp that did not ease is still going on, or ended within the last 24 hours.
+    /// Missing counts as recent; `false` (over, and longer ago) gives `gp`, not `urgent-gp`.
+    long_cramp_recent: Option<bool>,
 }
 
 /// A diagnosed condition, as named in the contract (for the OpenAPI schema).
@@ -159,6 +163,7 @@ impl From<AssessmentIn> for Assessment {
             (YesNo::OneLegSwollenWarmOrRed, w.one_leg_swollen_warm_or_red),
             (YesNo::LeadOrMercury, w.lead_or_mercury_contact),
             (YesNo::DirtInWound, w.dirt_in_wound),
+            (YesNo::LongCrampRecent, w.long_cramp_recent),
         ] {
             a.set(q, v);
         }

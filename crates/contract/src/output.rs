@@ -1,7 +1,7 @@
 //! The outcome's wire shape.
 
 use legcramps_core::content::SOURCE_CREDIT;
-use legcramps_core::triage::Basis;
+use legcramps_core::triage::{ADVICE, Advice, Basis, Section};
 use legcramps_core::{CONTENT_VERSION, Outcome};
 use serde::Serialize;
 
@@ -43,6 +43,10 @@ pub struct AdviceOut {
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub fact: &'static [&'static str],
     pub text: &'static str,
+    /// `now`: what to do at once; `later`: for when the urgent part is sorted (or, for a
+    /// routine outcome, what else may help). Every `now` item comes before every `later` one.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "now"))]
+    pub section: &'static str,
 }
 
 pub fn outcome_out(o: &Outcome) -> OutcomeOut {
@@ -65,11 +69,12 @@ pub fn outcome_out(o: &Outcome) -> OutcomeOut {
             .collect(),
         possible_causes: o.possible_causes().collect(),
         advice: o
-            .advice()
-            .map(|a| AdviceOut {
+            .advice_by_section()
+            .map(|(a, section)| AdviceOut {
                 id: a.id,
                 fact: a.facts,
                 text: a.text,
+                section: section.code(),
             })
             .collect(),
         safety_net: o.safety_net().text(),
@@ -103,8 +108,8 @@ pub struct OutcomeWriter {
     reasons: Vec<[String; 2]>,
     /// Per possible cause: its fact ids as comma-separated JSON strings.
     causes: Vec<String>,
-    /// Per piece of advice: its object.
-    advice: Vec<String>,
+    /// Per piece of advice: its object, in the `now` and the `later` section.
+    advice: Vec<[String; 2]>,
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> String {
@@ -113,7 +118,7 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 impl Default for OutcomeWriter {
     fn default() -> Self {
-        use legcramps_core::triage::{ADVICE, Action, CAUSES, RULES};
+        use legcramps_core::triage::{Action, CAUSES, RULES};
         let reason = |fact, basis, text| json(&ReasonOut { fact, basis, text });
         OutcomeWriter {
             open: Action::ALL
@@ -159,10 +164,13 @@ impl Default for OutcomeWriter {
             advice: ADVICE
                 .iter()
                 .map(|a| {
-                    json(&AdviceOut {
-                        id: a.id,
-                        fact: a.facts,
-                        text: a.text,
+                    [Section::Now, Section::Later].map(|section| {
+                        json(&AdviceOut {
+                            id: a.id,
+                            fact: a.facts,
+                            text: a.text,
+                            section: section.code(),
+                        })
                     })
                 })
                 .collect(),
@@ -198,7 +206,13 @@ impl OutcomeWriter {
         out.extend_from_slice(b"],\"possible_causes\":[");
         join(out, o.cause_indices().map(|i| self.causes[i].as_str()));
         out.extend_from_slice(b"],\"advice\":[");
-        join(out, o.advice_indices().map(|i| self.advice[i].as_str()));
+        let index = |a: &Advice| ADVICE.iter().position(|x| x.id == a.id).unwrap_or(0);
+        join(
+            out,
+            o.advice_by_section().map(|(a, section)| {
+                self.advice[index(a)][usize::from(section == Section::Later)].as_str()
+            }),
+        );
         out.push(b']');
         out.extend_from_slice(self.close[action].as_bytes());
     }

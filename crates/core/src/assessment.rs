@@ -144,10 +144,13 @@ pub enum YesNo {
     LeadOrMercury,
     /// The second half: dirt got into a cut or wound before the cramps began.
     DirtInWound,
+    /// The long cramp that did not ease is still going on, or ended within the recent window
+    /// ([`crate::triage::RECENT_HOURS`]); asked only after such a cramp.
+    LongCrampRecent,
 }
 
 impl YesNo {
-    pub const ALL: [YesNo; 16] = [
+    pub const ALL: [YesNo; 17] = [
         YesNo::EasesWhenMoving,
         YesNo::ToxinOrWoundContact,
         YesNo::GpOpen,
@@ -164,6 +167,7 @@ impl YesNo {
         YesNo::OneLegSwollenWarmOrRed,
         YesNo::LeadOrMercury,
         YesNo::DirtInWound,
+        YesNo::LongCrampRecent,
     ];
 
     /// The answer that can raise urgency: yes, except for "did it ease when you moved", where
@@ -204,6 +208,7 @@ impl Field {
                 YesNo::OneLegSwollenWarmOrRed => "one_leg_swollen_warm_or_red",
                 YesNo::LeadOrMercury => "lead_or_mercury_contact",
                 YesNo::DirtInWound => "dirt_in_wound",
+                YesNo::LongCrampRecent => "long_cramp_recent",
             },
         }
     }

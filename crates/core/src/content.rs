@@ -8,7 +8,7 @@
 
 /// The version of the clinical content. Bump it whenever any wording, rule or question that a
 /// person could see changes, so that an outcome can be traced to the content that produced it.
-pub const CONTENT_VERSION: &str = "2026.11.2";
+pub const CONTENT_VERSION: &str = "2026.12.1";
 
 /// How an item is meant to be shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,9 +62,28 @@ pub const SOURCE_CREDIT: Item = Item {
     list: &[],
 };
 
-/// NHS 111 online, offered beside "Phone 111" (England's service; see hazard H18 for other
-/// places).
-pub const NHS_111_ONLINE: &str = "https://111.nhs.uk/";
+/// Read a host's address for its nation's NHS online urgent service ("111 online" differs by
+/// nation, so there is no default: hazard H18). It must be an `https://` address with a host,
+/// at most 200 characters, with no spaces, quotes or angle brackets.
+pub fn online_111_address(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let host = t.strip_prefix("https://").unwrap_or("");
+    let host = host.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || !host.contains('.') {
+        return Err(format!(
+            "`{t}` is not an https address: give one like https://111.nhs.uk/"
+        ));
+    }
+    if t.len() > 200
+        || t.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'<>`".contains(c))
+    {
+        return Err(format!(
+            "`{t}` is not an address: it must be at most 200 characters, with no spaces or quotes"
+        ));
+    }
+    Ok(t.to_owned())
+}
 
 /// "Get help now": the 999 sign and the urgent signs in a few lines, shown before anything
 /// else on the home page, the check's start page and the "When to get help" topic (and first
@@ -76,7 +95,7 @@ pub const GET_HELP_NOW: &[Item] = &[
         facts: &["dvt.emergency"],
         kind: Kind::Urgent,
         heading: Some("Get help now"),
-        text: "Phone 999 if you have pain in your leg and you are short of breath or have chest pain.",
+        text: "Phone 999 if you have pain in your leg and chest pain, or new or worse shortness of breath.",
         list: &[],
     },
     Item {
@@ -94,7 +113,8 @@ pub const GET_HELP_NOW: &[Item] = &[
         list: &[
             "the leg that hurts is swollen, warm, or red or darker",
             "a cramp lasts 10 minutes or more, and moving does not help",
-            "your cramps began after contact with lead or mercury, or dirt in a cut",
+            "your cramps began in the weeks after you touched lead or mercury",
+            "your cramps began in the weeks after dirt got into a cut",
         ],
     },
 ];
@@ -192,7 +212,7 @@ pub const TOPICS: &[Topic] = &[
                 text: "",
                 list: &[
                     "a cramp lasts 10 minutes or more and moving about does not ease it",
-                    "your cramps began after contact with lead or mercury, or dirt in a cut",
+                    "your cramps began in the weeks after you touched lead or mercury, or got dirt in a cut",
                 ],
             },
             Item {

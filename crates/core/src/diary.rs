@@ -8,7 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::assessment::{Assessment, Minutes, YesNo};
-use crate::triage::{Action, RULES, Test, safety_net, urgent_advice};
+use crate::triage::{Action, NetLine, RULES, Test, safety_net};
 
 /// Why a value is not valid for a diary field. The `field` names it for the error message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -496,15 +496,25 @@ impl Episode {
             .any(|r| r.test.fires(&a).is_some())
     }
 
-    /// What to tell a person about this cramp if it is a red flag, given the time now: a
-    /// recent one is urgent ("phone 111 now"); an older one is something to tell the GP
-    /// about, with what to do if it happens again. Both name the cramp's date.
+    /// When the cramp ended: its start plus how long it lasted (its start when no length was
+    /// logged).
+    pub fn end(&self) -> DateTime<FixedOffset> {
+        self.start
+            + chrono::Duration::seconds(i64::from(self.duration.map_or(0, Duration::seconds)))
+    }
+
+    /// What to tell a person about this cramp if it is a red flag, given the time now: one
+    /// that is still going on or ended within [`RED_FLAG_RECENT_HOURS`] is urgent (phone the
+    /// GP surgery now, or 111 if it is closed); one that ended longer ago is something to tell
+    /// the GP about, with what to do if it happens again. Both name the cramp's date. The
+    /// window counts from when the cramp **ended**, never from when it began (issue 18: a
+    /// 20-hour cramp that began 30 hours ago ended 10 hours ago, and is urgent).
     pub fn red_flag_advice(&self, now: DateTime<Utc>) -> Option<RedFlagAdvice> {
         if !self.is_red_flag() {
             return None;
         }
         let recent =
-            now.signed_duration_since(self.start) <= chrono::Duration::hours(RED_FLAG_RECENT_HOURS);
+            now.signed_duration_since(self.end()) <= chrono::Duration::hours(RED_FLAG_RECENT_HOURS);
         let when = self.when_text();
         let eased = match self.eased {
             Some(Eased::No) => "and moving did not ease it",
@@ -514,13 +524,16 @@ impl Episode {
         let lasted = self.duration.map(Duration::human).unwrap_or_default();
         let what_happened = format!("The cramp {when} lasted {lasted}, {eased}.");
         Some(if recent {
-            let (contact, net) = urgent_advice();
             RedFlagAdvice {
                 recent,
-                headline: Action::Phone111.headline(),
+                headline: RECENT_RED_FLAG_HEADLINE,
                 what_happened,
-                what_to_do: contact.text,
-                safety_net: net.lines.iter().map(|l| l.text).collect(),
+                what_to_do: RECENT_RED_FLAG_TEXT,
+                safety_net: safety_net(Action::Phone111)
+                    .lines
+                    .iter()
+                    .map(|l| l.text)
+                    .collect(),
                 facts: &["help.urgent.long-unrelieved", "help.urgent.gp-closed-111"],
             }
         } else {
@@ -653,9 +666,18 @@ impl Episode {
     }
 }
 
-/// For how long after a red-flag cramp the diary says "phone 111 now" rather than "tell your
-/// GP about it": a product setting, not a clinical threshold (the source gives none).
-pub const RED_FLAG_RECENT_HOURS: i64 = 24;
+/// For how long after a red-flag cramp **ended** the diary says "phone now" rather than "tell
+/// your GP about it": the check's own window ([`crate::triage::RECENT_HOURS`]), a product
+/// setting, not a clinical threshold (the source gives none).
+pub const RED_FLAG_RECENT_HOURS: i64 = crate::triage::RECENT_HOURS;
+
+/// The headline for a red-flag cramp that is still recent. The diary does not know whether the
+/// surgery is open, so it says both, in one message (facts `help.urgent.long-unrelieved`,
+/// `help.urgent.gp-closed-111`).
+pub const RECENT_RED_FLAG_HEADLINE: &str = "Phone your GP surgery now, or 111 if it is closed";
+
+/// What to do about a recent red-flag cramp.
+pub const RECENT_RED_FLAG_TEXT: &str = "Ask to speak to a GP today. Tell them about this cramp: when it was, how long it lasted, and if moving eased it.";
 
 /// The headline for a red-flag cramp logged more than [`RED_FLAG_RECENT_HOURS`] after it
 /// happened.
@@ -665,14 +687,11 @@ pub const EARLIER_RED_FLAG_HEADLINE: &str = "Tell your GP about this cramp";
 /// `help.urgent.gp-closed-111`).
 pub const EARLIER_RED_FLAG_TEXT: &str = "Make an appointment to tell your GP about it. If a cramp like this happens again, phone your GP surgery that day, or 111 if it is closed.";
 
-/// Said after a quick log, which asks neither how long a cramp lasted nor whether moving eased
-/// it, so cannot tell a red-flag cramp (facts `help.urgent.long-unrelieved`,
-/// `help.urgent.gp-closed-111`).
-pub const QUICK_LOG_SAFETY_NET: &str = "If a cramp lasts 10 minutes or more and moving does not help, phone your GP today. If they are closed, phone 111.";
-
-/// The facts [`QUICK_LOG_SAFETY_NET`] carries.
-pub const QUICK_LOG_SAFETY_NET_FACTS: &[&str] =
-    &["help.urgent.long-unrelieved", "help.urgent.gp-closed-111"];
+/// Said after every cramp is logged (web, terminal and the API's answer), and in the diary's
+/// "Get help now" box: the whole safety net, not only the 10-minute rule (issue 18) — 999 for
+/// chest pain or new or worse breathlessness, the signs of a clot in one leg, a cramp of 10
+/// minutes or more that moving does not ease, and where to phone.
+pub const LOG_SAFETY_NET: &[NetLine] = crate::triage::ROUTINE_NET;
 
 /// What the diary tells a person about a red-flag cramp.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,9 @@
 //! come first (breathlessness or chest pain, which is a 999 call; then one swollen, warm or red
 //! leg), then the other red flags; as soon as the outcome can only be urgent, the check asks
 //! whether the GP surgery is open (to decide on 111) and stops. A yes to breathlessness or chest
-//! pain stops at once: the outcome is 999, and nothing else can change it.
+//! pain stops at once: the outcome is 999, and nothing else can change it. "Not sure" about
+//! breathlessness or chest pain never stops the check early: every other question is still
+//! asked (but not whether the surgery is open: the number is 111 whatever its hours).
 
 use crate::assessment::{Assessment, Conditions, Field, Minutes, YesNo};
 use crate::triage::{Level, evaluate, long_enough_for_red_flag};
@@ -29,6 +31,9 @@ pub enum AskWhen {
     /// Only when the longest cramp was 10 minutes or more or its length is not known, and the
     /// outcome is not yet certain to be urgent.
     LongOrUnknownCramp,
+    /// Only after a cramp of 10 minutes or more (or of unknown length) that did not ease, or
+    /// that the person was not sure eased, and the outcome is not yet certain to be urgent.
+    LongNotEased,
     /// Unless the outcome is already certain to be urgent, or the combined contract field
     /// `toxin_or_wound_contact` already answers both halves (from `--answers` or the API).
     ToxinOrWoundPart,
@@ -44,11 +49,14 @@ impl AskWhen {
             AskWhen::LongOrUnknownCramp => {
                 "the longest cramp was 10 minutes or more or its length is unknown, and the outcome is not yet certain to be urgent"
             }
+            AskWhen::LongNotEased => {
+                "that cramp was 10 minutes or more (or its length is unknown) and did not ease (or the person is not sure), and the outcome is not yet certain to be urgent"
+            }
             AskWhen::ToxinOrWoundPart => {
                 "until the outcome is certain to be urgent, unless `toxin_or_wound_contact` was given"
             }
             AskWhen::OnceUrgent => {
-                "only once the outcome is certain to be `urgent-gp` (never for `emergency`)"
+                "only once the outcome is certain to be `urgent-gp` (never for `emergency`, and never when breathlessness or chest pain was \"not sure\": then it is 111 whatever the surgery's hours)"
             }
         }
     }
@@ -81,8 +89,12 @@ pub const YES_NO_OPTIONS: [(&str, Option<bool>); 3] = [
 pub const RECENT_WEEKS: u32 = 4;
 
 /// Read a duration the way people type it: "12", "12.5", "12 minutes", "about 10",
-/// "10 mins", "ten". `None` when the text is not a duration we can read (the caller keeps what
-/// was typed and asks again); `Some(Err)` when it is a number outside 0 to 1440.
+/// "10 mins", "ten", "90 seconds", "1 hour", "1:30", and a range ("10-15", "10 to 15
+/// minutes"), read at its upper end (the safe reading: a longer cramp is never less urgent).
+/// The diary's reader ([`crate::diary::Duration::parse_typed`]) is the one reader of units, so
+/// the check and the diary accept the same things. `None` when the text is not a duration we
+/// can read (the caller keeps what was typed and asks again); `Some(Err)` when it is a number
+/// outside 0 to 1440 minutes.
 pub fn read_minutes(text: &str) -> Option<Result<Minutes, crate::assessment::MinutesError>> {
     let mut t = text.trim().to_lowercase();
     for prefix in [
@@ -101,11 +113,45 @@ pub fn read_minutes(text: &str) -> Option<Result<Minutes, crate::assessment::Min
             t = rest.trim().to_owned();
         }
     }
+    if t == "less than a minute" || t == "under a minute" {
+        return Some(Minutes::new(0.0));
+    }
+    // A range: the upper end. A unit on the upper end only ("10-15 minutes") is the unit of
+    // both; "1:30" is never a range.
+    for sep in [" to ", "-", "\u{2013}", "\u{2014}"] {
+        // A leading minus is a negative number, not a range.
+        let Some(at) = t.get(1..).and_then(|rest| rest.find(sep)).map(|i| i + 1) else {
+            continue;
+        };
+        {
+            let (low, high) = (t[..at].trim(), t[at + sep.len()..].trim());
+            if low.is_empty() || high.is_empty() {
+                return None;
+            }
+            let high_value = read_one(high)?;
+            // The lower end must be readable too (on its own, or with the upper end's unit),
+            // so that "ten-ish" or "2-x" is not half-read.
+            let unit: String = high.chars().skip_while(|c| !c.is_alphabetic()).collect();
+            let low_value = read_one(low).or_else(|| read_one(&format!("{low} {unit}")))?;
+            return Some(match (low_value, high_value) {
+                (Ok(a), Ok(b)) => Ok(if a.get() > b.get() { a } else { b }),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            });
+        }
+    }
+    read_one(&t)
+}
+
+/// One duration, without a range: a number or number word of minutes, or anything the diary's
+/// reader takes.
+fn read_one(t: &str) -> Option<Result<Minutes, crate::assessment::MinutesError>> {
+    let t = t.trim();
+    let mut words = t;
     for suffix in [
         " minutes", " minute", " mins", " min", "minutes", "minute", "mins", "min",
     ] {
         if let Some(rest) = t.strip_suffix(suffix) {
-            t = rest.trim().to_owned();
+            words = rest.trim();
             break;
         }
     }
@@ -132,24 +178,36 @@ pub fn read_minutes(text: &str) -> Option<Result<Minutes, crate::assessment::Min
         "nineteen",
         "twenty",
     ];
-    let n = match WORDS.iter().position(|w| *w == t) {
-        Some(i) => i as f64,
-        None => match t.as_str() {
-            "thirty" => 30.0,
-            "forty" => 40.0,
-            "sixty" => 60.0,
-            _ => t.parse::<f64>().ok()?,
+    let n = match WORDS.iter().position(|w| *w == words) {
+        Some(i) => Some(i as f64),
+        None => match words {
+            "thirty" => Some(30.0),
+            "forty" => Some(40.0),
+            "sixty" => Some(60.0),
+            "an hour" | "one hour" => Some(60.0),
+            _ => words.parse::<f64>().ok(),
         },
     };
-    Some(Minutes::new(n))
+    if let Some(n) = n {
+        return Some(Minutes::new(n));
+    }
+    // Units the diary reads ("90 seconds", "1 hour", "1:30"). Its own limit is one day, as
+    // here; a longer time is reported as too long, not as unreadable.
+    match crate::diary::Duration::parse_typed(t) {
+        Ok(d) => Some(Minutes::new(d.minutes())),
+        Err(e) if e.to_string().contains("at most") => {
+            Some(Minutes::new(crate::assessment::MAX_MINUTES + 1.0))
+        }
+        Err(_) => None,
+    }
 }
 
 /// The questions, in the order they are asked.
 pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::BreathlessOrChestPain),
-        text: "Are you short of breath, or do you have chest pain?",
-        hint: "We mean as well as the pain in your leg.",
+        text: "Since the pain in your leg began, have you had chest pain or felt short of breath?",
+        hint: "Some people are often short of breath, such as from a lung or heart problem. If that is you, say yes only if it is new or worse than usual.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: true,
@@ -167,7 +225,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::LongestCrampMinutes,
         text: "How long did your longest cramp last?",
-        hint: "Think of the cramps you have had in the past 4 weeks. A rough guess in minutes is fine, such as 2 or 15. Type 0 if it was less than a minute.",
+        hint: "Think of the cramps you have had in the past 4 weeks. A rough guess is fine, such as 2 minutes, 15 minutes or 1 hour. Type 0 if it was less than a minute.",
         kind: AnswerKind::Minutes,
         ask_when: AskWhen::NotYetUrgent,
         red_flag: true,
@@ -183,9 +241,18 @@ pub const QUESTIONS: &[Question] = &[
         facts: &["help.urgent.long-unrelieved"],
     },
     Question {
+        field: Field::YesNo(YesNo::LongCrampRecent),
+        text: "Is that cramp still going on, or did it end in the last 24 hours?",
+        hint: "Answer no if it has stopped and it ended more than 24 hours ago.",
+        kind: AnswerKind::YesNo,
+        ask_when: AskWhen::LongNotEased,
+        red_flag: true,
+        facts: &["help.urgent.long-unrelieved"],
+    },
+    Question {
         field: Field::YesNo(YesNo::LeadOrMercury),
-        text: "Were you in contact with lead or mercury before your cramps began?",
-        hint: "Or something like them. For example, at work or in a hobby.",
+        text: "In the weeks before your cramps began, were you in contact with lead or mercury?",
+        hint: "For example, at work or in a hobby.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::ToxinOrWoundPart,
         red_flag: true,
@@ -193,7 +260,7 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::YesNo(YesNo::DirtInWound),
-        text: "Before your cramps began, did dirt get into a cut or wound?",
+        text: "In the weeks before your cramps began, did dirt get into a cut or wound?",
         hint: "For example, a cut you got in the garden or while working outside.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::ToxinOrWoundPart,
@@ -362,17 +429,26 @@ pub fn urgent_is_certain(a: &Assessment, asked: Asked) -> bool {
     certain_level(a, asked).is_urgent()
 }
 
-fn should_ask(q: &Question, a: &Assessment, certain: Level) -> bool {
-    let urgent = certain.is_urgent();
+/// Whether the person said "not sure" to breathlessness or chest pain (PRODUCT.md: the check
+/// then never ends early, and the number is 111 whatever the surgery's hours).
+pub fn breathless_in_doubt(a: &Assessment, asked: Asked) -> bool {
+    let field = Field::YesNo(YesNo::BreathlessOrChestPain);
+    asked.contains(field) && !a.is_answered(field)
+}
+
+fn should_ask(q: &Question, a: &Assessment, asked: Asked, certain: Level) -> bool {
+    let doubt = breathless_in_doubt(a, asked);
+    // Stop early once the outcome is certain to be urgent, unless breathlessness is in doubt.
+    let stop = certain.is_urgent() && !doubt;
+    let long = a
+        .longest_cramp_minutes
+        .is_none_or(|m| long_enough_for_red_flag(m.get()));
     match q.ask_when {
-        AskWhen::NotYetUrgent => !urgent,
-        AskWhen::LongOrUnknownCramp => {
-            !urgent
-                && a.longest_cramp_minutes
-                    .is_none_or(|m| long_enough_for_red_flag(m.get()))
-        }
-        AskWhen::ToxinOrWoundPart => !urgent && a.get(YesNo::ToxinOrWoundContact).is_none(),
-        AskWhen::OnceUrgent => certain == Level::UrgentGp,
+        AskWhen::NotYetUrgent => !stop,
+        AskWhen::LongOrUnknownCramp => !stop && long,
+        AskWhen::LongNotEased => !stop && long && a.get(YesNo::EasesWhenMoving) != Some(true),
+        AskWhen::ToxinOrWoundPart => !stop && a.get(YesNo::ToxinOrWoundContact).is_none(),
+        AskWhen::OnceUrgent => certain == Level::UrgentGp && !doubt,
     }
 }
 
@@ -381,7 +457,7 @@ pub fn next_question(a: &Assessment, asked: Asked) -> Option<&'static Question> 
     let certain = certain_level(a, asked);
     QUESTIONS
         .iter()
-        .find(|q| !asked.contains(q.field) && should_ask(q, a, certain))
+        .find(|q| !asked.contains(q.field) && should_ask(q, a, asked, certain))
 }
 
 /// Where a check has got to, given the answers so far.

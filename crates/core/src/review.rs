@@ -27,7 +27,12 @@ fn when_text(when: When) -> String {
                 .join(", ")
         ),
         When::Has(c) => format!("`known_conditions` includes `{}`", c.name()),
-        When::NotEmergency => "the outcome is not `emergency`".to_owned(),
+        When::Unsure(q) => format!(
+            "`{}` answered \"not sure\" or not given",
+            crate::assessment::Field::YesNo(q).name()
+        ),
+        When::RuleFired(t) => format!("the rule testing `{t:?}` fired"),
+        When::NoClotSign => "the outcome is not `emergency`, and `breathless_or_chest_pain` and `one_leg_swollen_warm_or_red` were both answered no".to_owned(),
     }
 }
 

@@ -24,7 +24,7 @@ use crate::assessment::{Assessment, Condition, YesNo};
 
 /// The version of the rule table. Bump it whenever a rule, a level or the reading of a
 /// missing answer changes, so that a saved check says which rules produced what was shown.
-pub const RULES_VERSION: &str = "2026.11.2";
+pub const RULES_VERSION: &str = "2026.12.1";
 
 /// The five outcomes, least urgent first (so `Ord` ranks urgency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -140,8 +140,13 @@ impl Action {
 /// What a rule tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Test {
-    /// The longest cramp lasted 10 minutes or more and did not ease when the person moved.
+    /// A cramp lasted 10 minutes or more and did not ease when the person moved, and it is
+    /// still going on or ended within [`RECENT_HOURS`] (or when is not known: the safe reading).
     LongUnrelieved,
+    /// The same cramp, over, and ended longer ago than [`RECENT_HOURS`]: something to tell the
+    /// GP, and to phone about the same day if it happens again (PRODUCT.md, "Rules with a time
+    /// in them").
+    LongUnrelievedPast,
     /// Contact with lead, mercury or a similar substance, or dirt in a cut, before the cramps
     /// began: asked as two questions ([`YesNo::LeadOrMercury`], [`YesNo::DirtInWound`]), or
     /// answered as one ([`YesNo::ToxinOrWoundContact`]) through the JSON contract.
@@ -162,6 +167,12 @@ pub fn long_enough_for_red_flag(minutes: f64) -> bool {
     minutes >= RED_FLAG_MINUTES
 }
 
+/// How recent a long cramp that did not ease must be for it to be urgent, counted from when it
+/// **ended**: a product setting (PRODUCT.md, "Settings a host owns"), not a clinical figure —
+/// the source says to speak to a GP urgently, and gives no period. The check's question and
+/// the diary both use it; a test keeps the question's wording in step with it.
+pub const RECENT_HOURS: i64 = 24;
+
 /// Why a rule fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {
@@ -175,16 +186,23 @@ impl Test {
     /// Whether the rule fires for `a`, and on what basis.
     pub fn fires(self, a: &Assessment) -> Option<Basis> {
         match self {
-            Test::LongUnrelieved => {
+            Test::LongUnrelieved | Test::LongUnrelievedPast => {
                 let long = match a.longest_cramp_minutes {
                     Some(m) if !long_enough_for_red_flag(m.get()) => return None,
                     Some(_) => true,
                     None => false,
                 };
-                match a.get(YesNo::EasesWhenMoving) {
-                    Some(true) => None,
-                    Some(false) if long => Some(Basis::Answered),
-                    _ => Some(Basis::Assumed),
+                let unrelieved = match a.get(YesNo::EasesWhenMoving) {
+                    Some(true) => return None,
+                    Some(false) if long => Basis::Answered,
+                    _ => Basis::Assumed,
+                };
+                // When it was: recent (or not known) is urgent; over and longer ago is not.
+                match (self, a.get(YesNo::LongCrampRecent)) {
+                    (Test::LongUnrelieved, Some(false)) | (Test::LongUnrelievedPast, None) => None,
+                    (Test::LongUnrelievedPast, Some(true)) => None,
+                    (Test::LongUnrelieved, None) => Some(Basis::Assumed),
+                    _ => Some(unrelieved),
                 }
             }
             Test::ToxinOrWound => {
@@ -214,7 +232,9 @@ impl Test {
     /// The questions whose answers this test reads.
     pub fn reads(self) -> &'static [YesNo] {
         match self {
-            Test::LongUnrelieved => &[YesNo::EasesWhenMoving],
+            Test::LongUnrelieved | Test::LongUnrelievedPast => {
+                &[YesNo::EasesWhenMoving, YesNo::LongCrampRecent]
+            }
             Test::ToxinOrWound => &[
                 YesNo::ToxinOrWoundContact,
                 YesNo::LeadOrMercury,
@@ -237,6 +257,7 @@ impl Test {
                 YesNo::OneLegSwollenWarmOrRed => &[YesNo::OneLegSwollenWarmOrRed],
                 YesNo::LeadOrMercury => &[YesNo::LeadOrMercury],
                 YesNo::DirtInWound => &[YesNo::DirtInWound],
+                YesNo::LongCrampRecent => &[YesNo::LongCrampRecent],
             },
         }
     }
@@ -287,9 +308,9 @@ pub const RULES: &[Rule] = &[
         level: Level::Emergency,
         assumed_level: Level::UrgentGp,
         test: Test::Yes(YesNo::BreathlessOrChestPain),
-        when: "breathlessness or chest pain as well as the leg pain (a clot may have moved to the lungs). A missing or 'not sure' answer gives `urgent-gp` with 111 and the 999 safety net, never `emergency`: only a yes sends a person to 999",
+        when: "breathlessness or chest pain that is new, or worse than usual, since the leg pain began (a clot may have moved to the lungs). A missing or 'not sure' answer never gives `emergency` and never ends the check early: it gives at least `urgent-gp` with `phone_111` true whatever the surgery's hours, is always named in the reasons, and the outcome opens with 'If you are short of breath or have chest pain now, phone 999'",
         because: "You have pain in your leg, and you are short of breath or have chest pain. A blood clot may have moved to your lungs. This can put your life at risk.",
-        assumed: "You were not sure if you are short of breath or have chest pain. With pain in your leg, these can be signs of a blood clot. So you need to be checked today.",
+        assumed: "You were not sure if you have new or worse shortness of breath or chest pain. With pain in your leg, these can be signs of a blood clot. So you need to be checked today.",
     },
     Rule {
         fact: "dvt.urgent",
@@ -305,16 +326,25 @@ pub const RULES: &[Rule] = &[
         level: Level::UrgentGp,
         assumed_level: Level::UrgentGp,
         test: Test::LongUnrelieved,
-        when: "longest cramp of 10 minutes or more AND it did not ease on moving (a reported 10 may have been rounded down, so it counts; a missing duration or a missing 'eases' answer counts as meeting its condition)",
-        because: "A cramp lasted 10 minutes or more, and moving did not ease it. This needs to be checked today.",
-        assumed: "You were not sure how long your cramp lasted, or if moving eased it. To be safe, this needs to be checked today.",
+        when: "longest cramp of 10 minutes or more AND it did not ease on moving AND it is still going on or ended in the last 24 hours (`RECENT_HOURS`, counted from its end; a reported 10 may have been rounded down, so it counts; a missing duration, 'eases' or 'when' answer counts as meeting its condition)",
+        because: "A cramp lasted 10 minutes or more, and moving did not ease it. It is still going on, or it ended in the last 24 hours. This needs to be checked today.",
+        assumed: "You were not sure how long your cramp lasted, if moving eased it, or when it ended. To be safe, this needs to be checked today.",
+    },
+    Rule {
+        fact: "help.urgent.long-unrelieved",
+        level: Level::Gp,
+        assumed_level: Level::Gp,
+        test: Test::LongUnrelievedPast,
+        when: "the same long cramp that did not ease, over, and ended more than 24 hours ago: tell the GP, and if it happens again phone that day (a missing duration or 'eases' answer counts as meeting its condition)",
+        because: "A cramp lasted 10 minutes or more, and moving did not ease it. It ended more than 24 hours ago. That is a reason to tell your GP.",
+        assumed: "You were not sure how long a cramp lasted, or if moving eased it. It ended more than 24 hours ago. To be safe, we count that as a reason to tell your GP.",
     },
     Rule {
         fact: "help.urgent.toxin-or-wound",
         level: Level::UrgentGp,
         assumed_level: Level::UrgentGp,
         test: Test::ToxinOrWound,
-        when: "cramps began after contact with lead, mercury or a similar substance, or after dirt got into a cut (asked as two questions; either yes fires it; it is ruled out only when both are no, or the combined contract field is no)",
+        when: "in the weeks before the cramps began, contact with lead or mercury (the substances the source names), or dirt got into a cut (asked as two questions; either yes fires it; it is ruled out only when both are no, or the combined contract field is no; 'not sure' is read the safe way)",
         because: "Your cramps began after contact with lead or mercury, or after dirt got into a cut. This needs to be checked today.",
         assumed: "You were not sure if your cramps began after contact with lead or mercury, or after dirt got into a cut. To be safe, this needs to be checked today.",
     },
@@ -389,13 +419,22 @@ pub enum When {
     AnsweredYesToAny(&'static [YesNo]),
     /// The person said they have this condition.
     Has(Condition),
-    /// Whenever the outcome is not an emergency: home care is never offered beside a 999 call.
-    NotEmergency,
+    /// The person was not sure (or did not say) about this question.
+    Unsure(YesNo),
+    /// A rule with this test fired.
+    RuleFired(Test),
+    /// Home care: never beside a 999 call, and never while a clot is possible (a leg that is
+    /// swollen, warm or red, or breathlessness or chest pain, answered yes or not sure) —
+    /// moving and stretching are not what a person with a possible clot should be told to do.
+    NoClotSign,
 }
 
 /// Which part of an outcome a piece of advice belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
+    /// The line an outcome opens with, before anything else (the 999 line when breathlessness
+    /// or chest pain was "not sure").
+    Lead,
     /// Who to speak to and how soon.
     DoNow,
     /// A possible cause matched to an answer (a possibility, never a diagnosis).
@@ -417,6 +456,13 @@ pub struct Advice {
 /// All advice, in the order it is shown: what to do about the outcome first, then possible
 /// causes, then what helps at home.
 pub const ADVICE: &[Advice] = &[
+    Advice {
+        id: "breathless-now-999",
+        group: Group::Lead,
+        facts: &["dvt.emergency", "dvt.do-not-drive"],
+        when: When::Unsure(YesNo::BreathlessOrChestPain),
+        text: "If you are short of breath or have chest pain now, phone 999. Do not drive yourself to hospital.",
+    },
     Advice {
         id: "emergency-999",
         group: Group::DoNow,
@@ -448,6 +494,13 @@ pub const ADVICE: &[Advice] = &[
         facts: &["help.gp.assessment"],
         when: When::AnyFiredAt(Level::Gp),
         text: "Make an appointment to see your GP about your cramps. The GP will ask about them and look at your legs and feet.",
+    },
+    Advice {
+        id: "long-cramp-again",
+        group: Group::DoNow,
+        facts: &["help.urgent.long-unrelieved", "help.urgent.gp-closed-111"],
+        when: When::RuleFired(Test::LongUnrelievedPast),
+        text: "Tell your GP about the long cramp that did not ease. If a cramp like this happens again, phone your GP surgery that day, or 111 if it is closed.",
     },
     Advice {
         id: "gp-tests",
@@ -506,7 +559,7 @@ pub const ADVICE: &[Advice] = &[
         group: Group::PossibleCause,
         facts: &["causes.secondary.dehydration"],
         when: When::AnsweredYes(YesNo::Dehydrated),
-        text: "Being short of fluids may play a part. Too little water in your body can lower its salt levels, and that can set off cramps. So make sure you drink enough.",
+        text: "Being short of fluids may play a part. Too little water in your body can lower its salt levels, and that can set off cramps. If a doctor has told you to limit how much you drink, keep to what they said.",
     },
     Advice {
         id: "cause-neurological",
@@ -533,7 +586,7 @@ pub const ADVICE: &[Advice] = &[
         id: "move",
         group: Group::SelfCare,
         facts: &["stretch.relief"],
-        when: When::NotEmergency,
+        when: When::NoClotSign,
         text: "When a cramp starts, move and stretch the muscle. This eases most cramps.",
     },
     Advice {
@@ -544,14 +597,14 @@ pub const ADVICE: &[Advice] = &[
             "prevent.regular-stretching",
             "prevent.bedtime-stretch",
         ],
-        when: When::NotEmergency,
+        when: When::NoClotSign,
         text: "Do the calf stretch often, and each night before bed. It may mean fewer cramps.",
     },
     Advice {
         id: "daytime-exercise",
         group: Group::SelfCare,
         facts: &["stretch.daytime-exercise"],
-        when: When::NotEmergency,
+        when: When::NoClotSign,
         text: "Exercise your legs in the day. This often means fewer cramps.",
     },
     Advice {
@@ -562,7 +615,7 @@ pub const ADVICE: &[Advice] = &[
             "prevent.lying-on-front",
             "prevent.loose-bedding",
         ],
-        when: When::NotEmergency,
+        when: When::NoClotSign,
         text: "In bed, keep your toes pointing up if you lie on your back. If you lie on your front, let your feet hang over the end of the bed. Do not tuck your sheets in tight.",
     },
 ];
@@ -643,23 +696,23 @@ impl SafetyNet {
     }
 }
 
-const NET_999: NetLine = NetLine {
+pub const NET_999: NetLine = NetLine {
     facts: &["dvt.emergency"],
-    text: "Phone 999 if you get chest pain or feel short of breath.",
+    text: "Phone 999 if you get chest pain, or new or worse shortness of breath.",
 };
-const NET_CLOT: NetLine = NetLine {
+pub const NET_CLOT: NetLine = NetLine {
     facts: &["dvt.urgent", "dvt.signs", "dvt.one-leg"],
     text: "Get help today if the leg that hurts becomes swollen, warm, or red or darker.",
 };
-const NET_URGENT: NetLine = NetLine {
+pub const NET_URGENT: NetLine = NetLine {
     facts: &["help.urgent.long-unrelieved", "help.urgent.toxin-or-wound"],
     text: "Get help today if a cramp lasts 10 minutes or more and moving does not ease it.",
 };
-const NET_HOW: NetLine = NetLine {
+pub const NET_HOW: NetLine = NetLine {
     facts: &["help.urgent.gp-closed-111"],
     text: "For help today, phone your GP surgery, or 111 if it is closed.",
 };
-const NET_GP: NetLine = NetLine {
+pub const NET_GP: NetLine = NetLine {
     facts: &[
         "help.gp.quality-of-life",
         "help.gp.frequent",
@@ -669,6 +722,10 @@ const NET_GP: NetLine = NetLine {
     ],
     text: "See your GP if cramps come often or spoil your sleep or your day. See them too if your legs go numb or swell, or your leg muscles get smaller or weaker.",
 };
+
+/// The safety net of a routine outcome (see a GP), which is also what the diary says after
+/// every cramp is logged: 999, the signs of a clot, the 10-minute rule, and where to phone.
+pub const ROUTINE_NET: &[NetLine] = &[NET_999, NET_CLOT, NET_URGENT, NET_HOW];
 
 pub const SAFETY_NETS: &[SafetyNet] = &[
     SafetyNet {
@@ -682,7 +739,7 @@ pub const SAFETY_NETS: &[SafetyNet] = &[
         action: Action::Phone111,
         lines: &[NetLine {
             facts: &["dvt.emergency"],
-            text: "Phone 999 at once if you get chest pain or feel short of breath.",
+            text: "Phone 999 at once if you get chest pain, or new or worse shortness of breath.",
         }],
     },
     SafetyNet {
@@ -694,13 +751,13 @@ pub const SAFETY_NETS: &[SafetyNet] = &[
             },
             NetLine {
                 facts: &["dvt.emergency"],
-                text: "Phone 999 at once if you get chest pain or feel short of breath.",
+                text: "Phone 999 at once if you get chest pain, or new or worse shortness of breath.",
             },
         ],
     },
     SafetyNet {
         action: Action::SeeGp,
-        lines: &[NET_999, NET_CLOT, NET_URGENT, NET_HOW],
+        lines: ROUTINE_NET,
     },
     SafetyNet {
         action: Action::SeePharmacist,
@@ -759,6 +816,14 @@ pub struct Outcome {
 // The sets above are bitsets; make sure the tables fit.
 const _: () = assert!(RULES.len() <= 16 && ADVICE.len() <= 32 && CAUSES.len() <= 16);
 
+/// Whether this rule fired, in `fired`.
+fn rule_fired(fired: u16, test: Test) -> bool {
+    RULES
+        .iter()
+        .enumerate()
+        .any(|(i, r)| fired & (1 << i) != 0 && r.test == test)
+}
+
 fn applies(when: When, a: &Assessment, action: Action, fired: u16) -> bool {
     match when {
         When::ActionIs(x) => action == x,
@@ -773,8 +838,45 @@ fn applies(when: When, a: &Assessment, action: Action, fired: u16) -> bool {
         When::AnsweredYes(q) => a.get(q) == Some(true),
         When::AnsweredYesToAny(qs) => qs.iter().any(|q| a.get(*q) == Some(true)),
         When::Has(c) => a.known_conditions.is_some_and(|cs| cs.contains(c)),
-        When::NotEmergency => action != Action::Phone999,
+        When::Unsure(q) => a.get(q).is_none(),
+        When::RuleFired(test) => rule_fired(fired, test),
+        When::NoClotSign => {
+            action != Action::Phone999
+                && a.get(YesNo::BreathlessOrChestPain) == Some(false)
+                && a.get(YesNo::OneLegSwollenWarmOrRed) == Some(false)
+        }
     }
+}
+
+/// Where a piece of advice belongs in an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// What to do at once.
+    Now,
+    /// For when the urgent part is sorted (or, for a routine outcome, what else may help).
+    Later,
+}
+
+impl Section {
+    /// The value in the JSON contract.
+    pub fn code(self) -> &'static str {
+        match self {
+            Section::Now => "now",
+            Section::Later => "later",
+        }
+    }
+}
+
+/// Whether a piece of advice is for now, for an outcome of this level: the opening line
+/// always; for an urgent outcome only the urgent action; for self-care what helps at home;
+/// otherwise everything in the "do now" group.
+fn is_now(level: Level, a: &Advice) -> bool {
+    a.group == Group::Lead
+        || match level {
+            Level::SelfCare => a.group == Group::SelfCare,
+            l if l.is_urgent() => matches!(a.when, When::ActionIs(_)),
+            _ => a.group == Group::DoNow,
+        }
 }
 
 /// The action for a level, given whether 111 is the number (the urgent level only).
@@ -806,13 +908,22 @@ pub fn evaluate(a: &Assessment) -> Outcome {
     }
     let answered_level = level;
     for (i, rule) in RULES.iter().enumerate() {
-        if bases[i] == Some(Basis::Assumed) && rule.assumed_level > answered_level {
+        // A rule whose safe reading is below its answered level (the 999 one) is always named
+        // when it fires on that reading: the doubt is what the person must hear, whatever else
+        // made the outcome urgent.
+        let doubt_matters = rule.assumed_level < rule.level;
+        if bases[i] == Some(Basis::Assumed)
+            && (rule.assumed_level > answered_level || doubt_matters)
+        {
             fired |= 1 << i;
             assumed |= 1 << i;
             level = level.max(rule.assumed_level);
         }
     }
-    let phone_111 = level == Level::UrgentGp && a.get(YesNo::GpOpen) != Some(true);
+    // 111 whenever the surgery is not known to be open, and whenever breathlessness or chest
+    // pain is in doubt (a GP surgery's queue is no place for a possible clot on the lung).
+    let phone_111 = level == Level::UrgentGp
+        && (a.get(YesNo::GpOpen) != Some(true) || a.get(YesNo::BreathlessOrChestPain).is_none());
     let action = action_for(level, phone_111);
     let mut advice = 0u32;
     for (i, item) in ADVICE.iter().enumerate() {
@@ -898,11 +1009,26 @@ impl Outcome {
     /// self-care, what helps at home; otherwise everything in the "do now" group.
     pub fn advice_now(&self) -> impl Iterator<Item = &'static Advice> + '_ {
         let level = self.level;
-        self.advice().filter(move |a| match level {
-            Level::SelfCare => a.group == Group::SelfCare,
-            l if l.is_urgent() => matches!(a.when, When::ActionIs(_)),
-            _ => a.group == Group::DoNow,
-        })
+        self.advice().filter(move |a| is_now(level, a))
+    }
+
+    /// The line the outcome opens with, if any (shown before everything else, once).
+    pub fn lead(&self) -> Option<&'static Advice> {
+        self.advice().find(|a| a.group == Group::Lead)
+    }
+
+    /// Every piece of advice with its section (the contract's `section`): what to do now
+    /// first, then everything for later, each in display order.
+    pub fn advice_by_section(&self) -> impl Iterator<Item = (&'static Advice, Section)> + '_ {
+        let level = self.level;
+        self.advice()
+            .filter(move |a| is_now(level, a))
+            .map(|a| (a, Section::Now))
+            .chain(
+                self.advice()
+                    .filter(move |a| !is_now(level, a))
+                    .map(|a| (a, Section::Later)),
+            )
     }
 
     /// Routine advice that also applies to an urgent outcome, for after the urgent action

@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn a_long_unrelieved_cramp_stops_early_at_urgent() {
-        let (level, asked) = typed("n\nn\n12\nn\nn\n");
+        let (level, asked) = typed("n\nn\n12\nn\ny\nn\n");
         assert_eq!(level, "urgent-gp");
         assert_eq!(
             asked,
@@ -229,6 +229,7 @@ mod tests {
                 "one_leg_swollen_warm_or_red",
                 "longest_cramp_minutes",
                 "eases_when_moving",
+                "long_cramp_recent",
                 "gp_open"
             ]
         );
@@ -243,7 +244,7 @@ mod tests {
 
     #[test]
     fn a_rounded_ten_minutes_is_asked_whether_it_eased() {
-        let (level, asked) = typed("n\nn\nabout 10\nn\n?\n");
+        let (level, asked) = typed("n\nn\nabout 10\nn\n?\n?\n");
         assert_eq!(level, "urgent-gp");
         assert!(asked.contains(&"eases_when_moving"));
     }

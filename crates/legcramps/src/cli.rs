@@ -392,6 +392,11 @@ pub(crate) struct ServeArgs {
     /// people as "UK time" for Europe/London)
     #[arg(long, env = "LEGCRAMPS_TIME_ZONE", default_value = "Europe/London", value_parser = parse_zone, value_name = "ZONE")]
     pub(crate) time_zone: chrono_tz::Tz,
+    /// The address of your nation's NHS online urgent service, shown as "Use 111 online"
+    /// beside the phone number 111 (it differs by nation: for example https://111.nhs.uk/ in
+    /// England). None is shown unless you set one; the number 111 always is
+    #[arg(long, env = "LEGCRAMPS_NHS_111_ONLINE", value_parser = parse_online_111, value_name = "URL")]
+    pub(crate) nhs_111_online: Option<String>,
     /// Seconds a client has to send a request's headers once it has started them
     #[arg(long, env = "LEGCRAMPS_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
     pub(crate) header_read_timeout: u64,
@@ -472,6 +477,10 @@ pub(crate) struct StretchArgs {
 }
 
 /// `--time-zone`: an IANA zone name, or an error that says what one looks like.
+fn parse_online_111(text: &str) -> Result<String, String> {
+    legcramps_core::content::online_111_address(text)
+}
+
 fn parse_zone(text: &str) -> Result<chrono_tz::Tz, String> {
     legcramps_web::parse_time_zone(text).ok_or_else(|| {
         format!("`{text}` is not a time zone name: use one like Europe/London or Europe/Dublin")

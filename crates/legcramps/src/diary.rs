@@ -191,11 +191,10 @@ fn red_flag_advice(episode: &Episode, style: Style, width: usize) -> Option<Stri
         wrap(&a.what_happened, width, "", ""),
         wrap(a.what_to_do, width, "", "")
     );
-    if a.recent {
-        out.push_str(&format!(
-            "If you cannot phone, use 111 online: {}\n",
-            legcramps_core::content::NHS_111_ONLINE
-        ));
+    if a.recent
+        && let Some(online) = crate::term::online_111()
+    {
+        out.push_str(&format!("If you cannot phone, use 111 online: {online}\n"));
     }
     out.push_str("When to get help again:\n");
     for line in &a.safety_net {
@@ -300,14 +299,24 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
         episode.details(),
         episode.when_listed()
     );
-    if episode.duration.is_none() || episode.eased.is_none() {
-        println!(
-            "{}",
-            wrap(legcramps_core::diary::QUICK_LOG_SAFETY_NET, width(), "", "")
-        );
+    // A new medicine: a pharmacist can say if it may be the cause, and it is never stopped
+    // on one's own (issue 18, finding 28; as the web profile says).
+    if !said.medicines.is_empty() {
+        for id in ["pharmacist", "do-not-stop-medicine"] {
+            if let Some(a) = legcramps_core::triage::ADVICE.iter().find(|a| a.id == id) {
+                println!("{}", wrap(a.text, width(), "", ""));
+            }
+        }
     }
+    // After every log, the whole safety net (issue 18, finding 6): a red-flag cramp's advice
+    // carries its own; otherwise the diary's.
     if let Some(advice) = red_flag_advice(&episode, Style::detect(), width()) {
         print!("{advice}");
+    } else {
+        println!("Get help if anything changes:");
+        for line in legcramps_core::diary::LOG_SAFETY_NET {
+            println!("{}", wrap(line.text, width(), "  - ", "    "));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

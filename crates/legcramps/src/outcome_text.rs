@@ -38,6 +38,11 @@ pub(crate) fn render(
         Level::SelfCare => style.bold(headline),
     };
     let _ = writeln!(s, "\n{banner}");
+    // The line the outcome opens with, once (the 999 line when breathlessness or chest pain
+    // was "not sure").
+    if let Some(lead) = o.lead() {
+        let _ = writeln!(s, "{}", style.urgent(&wrap(lead.text, width, "", "")));
+    }
 
     let reason = |(r, b): (&'static Rule, Basis)| r.reason(b);
     let (why, later_why): (Vec<&str>, Vec<&str>) = if o.level.is_urgent() {
@@ -64,13 +69,17 @@ pub(crate) fn render(
     bullets(&mut s, width, why.into_iter());
 
     section(&mut s, style, "What to do now");
-    bullets(&mut s, width, o.advice_now().map(|x| x.text));
-    if o.action() == legcramps_core::triage::Action::Phone111 {
-        let _ = writeln!(
-            s,
-            "  If you cannot phone, use 111 online: {}",
-            legcramps_core::content::NHS_111_ONLINE
-        );
+    bullets(
+        &mut s,
+        width,
+        o.advice_now()
+            .filter(|x| x.group != Group::Lead)
+            .map(|x| x.text),
+    );
+    if o.action() == legcramps_core::triage::Action::Phone111
+        && let Some(online) = crate::term::online_111()
+    {
+        let _ = writeln!(s, "  If you cannot phone, use 111 online: {online}");
     }
 
     section(&mut s, style, "When to get help again");

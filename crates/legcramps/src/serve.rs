@@ -160,6 +160,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                 ..Settings::default()
             },
             time_zone: args.time_zone,
+            nhs_111_online: args.nhs_111_online.as_deref().map(Into::into),
         };
         tracing::info!(
             addr = %local,

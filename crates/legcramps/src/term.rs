@@ -61,3 +61,11 @@ pub(crate) fn wrap(text: &str, width: usize, first: &str, indent: &str) -> Strin
         .subsequent_indent(indent);
     textwrap::fill(text, options)
 }
+
+/// The host's NHS online urgent service, from `LEGCRAMPS_NHS_111_ONLINE` (the same setting as
+/// `serve --nhs-111-online`): none unless it is set, and none if it is not an https address
+/// (111 online differs by nation; the phone number 111 is always given).
+pub(crate) fn online_111() -> Option<String> {
+    let text = std::env::var("LEGCRAMPS_NHS_111_ONLINE").ok()?;
+    legcramps_core::content::online_111_address(&text).ok()
+}

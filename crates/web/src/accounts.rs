@@ -86,6 +86,7 @@ pub(crate) async fn context(
             username: None,
             passkeys,
             zone: cfg.time_zone,
+            nhs_111_online: cfg.nhs_111_online.clone(),
         },
         request,
         next,
@@ -254,6 +255,7 @@ pub(crate) async fn welcome(
                 username: Some(account.username.clone()),
                 passkeys: session::current().passkeys,
                 zone: session::current().zone,
+                nhs_111_online: session::current().nhs_111_online,
             };
             with_cookie(
                 new_codes_page(store, &account.id, true, Some(context)).await,

@@ -424,6 +424,17 @@ impl AdviceLine {
             facts: a.facts.join(" "),
         }
     }
+
+    /// The lines of a safety net.
+    pub(crate) fn net(lines: &'static [legcramps_core::triage::NetLine]) -> Vec<AdviceLine> {
+        lines
+            .iter()
+            .map(|l| AdviceLine {
+                text: l.text,
+                facts: l.facts.join(" "),
+            })
+            .collect()
+    }
 }
 
 fn reason((rule, basis): (&'static Rule, Basis)) -> Reason {
@@ -447,6 +458,9 @@ struct OutcomePage {
     phone: Option<&'static str>,
     /// Offer 111 online beside the 111 button.
     online_111: bool,
+    /// The line the outcome opens with (the 999 line when breathlessness or chest pain was
+    /// "not sure"), shown once, before the care card.
+    lead: Option<AdviceLine>,
     /// Reasons for the outcome's level, and what to do about it now.
     why: Vec<Reason>,
     do_now: Vec<AdviceLine>,
@@ -499,7 +513,12 @@ fn outcome_page(a: &Assessment, asked: Asked, order: &[&'static Question]) -> Re
         },
         online_111: o.action() == Action::Phone111,
         why,
-        do_now: o.advice_now().map(AdviceLine::of).collect(),
+        lead: o.lead().map(AdviceLine::of),
+        do_now: o
+            .advice_now()
+            .filter(|x| x.group != Group::Lead)
+            .map(AdviceLine::of)
+            .collect(),
         later_why,
         later: o.advice_later().map(AdviceLine::of).collect(),
         causes: group(Group::PossibleCause),

@@ -196,6 +196,7 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
                 username: Some(who.username.clone()),
                 passkeys: site.webauthn.is_some(),
                 zone: cfg.time_zone,
+                nhs_111_online: cfg.nhs_111_online.clone(),
             };
             request.extensions_mut().insert(owner);
             request.extensions_mut().insert(who);
@@ -925,10 +926,12 @@ struct ListPage {
     /// Checks the person saved, newest first, with what they were shown then.
     checks: Vec<crate::report::SavedCheckLine>,
     banner: Option<&'static str>,
-    /// After a quick log: the cramp's id (for "add more about it") and the safety net.
+    /// After a quick log: the cramp's id (for "add more about it").
     quick_logged: Option<String>,
-    safety_net: &'static str,
-    safety_net_facts: String,
+    /// After every log: the whole safety net (issue 18, finding 6), each line with its facts.
+    safety_net: Vec<crate::check::AdviceLine>,
+    /// "Get help now", on every diary page.
+    help: crate::views::Block,
     /// The quick log's choices, as sent when it had a problem.
     whens: Vec<Opt>,
     sides: Vec<Opt>,
@@ -1120,7 +1123,8 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
         .as_deref()
         .and_then(parse_id)
         .map(|id| id.to_string());
-    let banner = if q.logged.is_some() || quick_logged.is_some() {
+    let logged = q.logged.is_some() || quick_logged.is_some();
+    let banner = if logged {
         Some("Your cramp has been logged.")
     } else if q.changed.is_some() {
         Some("Your changes have been saved.")
@@ -1149,8 +1153,12 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
             checks,
             banner,
             quick_logged,
-            safety_net: legcramps_core::diary::QUICK_LOG_SAFETY_NET,
-            safety_net_facts: legcramps_core::diary::QUICK_LOG_SAFETY_NET_FACTS.join(" "),
+            safety_net: if logged {
+                crate::check::AdviceLine::net(legcramps_core::diary::LOG_SAFETY_NET)
+            } else {
+                Vec::new()
+            },
+            help: crate::views::help_now(),
             whens: options(
                 &QUICK_WHEN,
                 &["Just now", "Last night", "Another time"],

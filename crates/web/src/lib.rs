@@ -151,6 +151,11 @@ pub struct AppConfig {
     /// The zone the diary's forms read and show times in (`serve --time-zone`; default
     /// Europe/London, shown as "UK time").
     pub time_zone: chrono_tz::Tz,
+    /// The address of the NHS online urgent service of the host's nation (`111 online`
+    /// differs by nation: England's, NHS 24's for Scotland, ...), shown beside the phone
+    /// number 111; `None` (the default) shows no address, only the number (PRODUCT.md,
+    /// "Settings a host owns").
+    pub nhs_111_online: Option<Arc<str>>,
 }
 
 /// The default zone: UK time.
@@ -173,6 +178,7 @@ pub fn router() -> Router {
         diary: DiaryAccess::Off("this server was started without a diary".to_owned()),
         settings: Settings::default(),
         time_zone: UK_TIME,
+        nhs_111_online: None,
     })
 }
 

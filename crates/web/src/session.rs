@@ -29,6 +29,9 @@ pub(crate) struct Context {
     pub(crate) passkeys: bool,
     /// The server's time zone, for times shown on pages (`serve --time-zone`).
     pub(crate) zone: chrono_tz::Tz,
+    /// The address of the host's nation's NHS online urgent service, if the host named one
+    /// (`serve --nhs-111-online`): none by default (issue 18, finding 12).
+    pub(crate) nhs_111_online: Option<std::sync::Arc<str>>,
 }
 
 tokio::task_local! {

@@ -18,8 +18,9 @@ pub(crate) struct Layout {
     /// Which header link is the current section: "check", "guide", "stretches" or "".
     pub(crate) section: &'static str,
     pub(crate) topics: &'static [Topic],
-    /// The address of NHS 111 online, for the "Use 111 online" links.
-    pub(crate) nhs_111_online: &'static str,
+    /// The address of the host's NHS online urgent service, for the "Use 111 online" links
+    /// (none unless the host set one).
+    pub(crate) nhs_111_online: Option<std::sync::Arc<str>>,
     /// Accounts are on: the header shows "Sign in" or "Your account".
     pub(crate) accounts: bool,
     /// The signed-in username, if any.
@@ -44,7 +45,7 @@ impl Layout {
             credit: SOURCE_CREDIT.text,
             section,
             topics: TOPICS,
-            nhs_111_online: legcramps_core::content::NHS_111_ONLINE,
+            nhs_111_online: context.nhs_111_online.clone(),
             accounts: context.accounts,
             username: context.username,
             csrf: context.csrf,

@@ -51,7 +51,7 @@ fn bad_input_is_refused_with_a_message_that_names_the_problem() {
     );
     refused(
         r#"{"often": true}"#,
-        "often: unknown field `often`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions`, `breathless_or_chest_pain`, `one_leg_swollen_warm_or_red`, `lead_or_mercury_contact`, `dirt_in_wound` (line 1, column 8)",
+        "often: unknown field `often`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions`, `breathless_or_chest_pain`, `one_leg_swollen_warm_or_red`, `lead_or_mercury_contact`, `dirt_in_wound`, `long_cramp_recent` (line 1, column 8)",
     );
     refused(
         r#"{"frequent": "yes"}"#,
@@ -123,7 +123,7 @@ fn bad_input_is_refused_with_a_message_that_names_the_problem() {
     let deep_unknown = format!("{}{}", r#"{"x": "#, "{\"a\":".repeat(3_000));
     refused(
         &deep_unknown,
-        "x: unknown field `x`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions`, `breathless_or_chest_pain`, `one_leg_swollen_warm_or_red`, `lead_or_mercury_contact`, `dirt_in_wound` (line 1, column 4)",
+        "x: unknown field `x`, expected one of `longest_cramp_minutes`, `eases_when_moving`, `toxin_or_wound_contact`, `gp_open`, `quality_of_life_affected`, `frequent`, `sleep_disturbed`, `numbness_or_swelling`, `muscle_shrinking_or_weaker`, `new_medication`, `pregnant`, `after_exercise`, `dehydrated`, `known_conditions`, `breathless_or_chest_pain`, `one_leg_swollen_warm_or_red`, `lead_or_mercury_contact`, `dirt_in_wound`, `long_cramp_recent` (line 1, column 4)",
     );
     let huge = format!("{{\"frequent\": true{}}}", " ".repeat(20_000));
     refused(
@@ -200,11 +200,41 @@ fn only_a_yes_to_breathlessness_gives_999() {
     assert_eq!(dvt["disposition"], "urgent-gp");
     assert_eq!(dvt["headline"], "Phone your GP surgery now");
     assert_eq!(dvt["triggered"][0], "dvt.urgent");
+    // Issue 18, finding 1: "not sure" plus one swollen leg keeps the doubt in the reasons,
+    // is 111 whatever the surgery's hours, and the advice opens with the 999 line, now.
+    let both = out(
+        r#"{"breathless_or_chest_pain": null, "one_leg_swollen_warm_or_red": true, "gp_open": true}"#,
+    );
+    assert_eq!(both["disposition"], "urgent-gp");
+    assert_eq!(both["phone_111"], true);
+    assert_eq!(both["headline"], "Phone 111 now");
+    assert_eq!(
+        both["triggered"],
+        serde_json::json!(["dvt.emergency", "dvt.urgent"])
+    );
+    assert_eq!(both["reasons"][0]["basis"], "assumed");
+    assert_eq!(both["advice"][0]["id"], "breathless-now-999");
+    assert_eq!(both["advice"][0]["section"], "now");
+    assert!(both["advice"][0]["text"].as_str().is_some_and(|t| {
+        t.starts_with("If you are short of breath or have chest pain now, phone 999")
+    }));
+    // A long cramp that did not ease, over and more than 24 hours ago: GP, with "phone that
+    // day if it happens again" (finding 3).
+    let past = out(
+        r#"{"breathless_or_chest_pain": false, "one_leg_swollen_warm_or_red": false, "longest_cramp_minutes": 12,
+            "eases_when_moving": false, "long_cramp_recent": false, "lead_or_mercury_contact": false, "dirt_in_wound": false}"#,
+    );
+    assert_eq!(past["disposition"], "gp");
+    assert!(past["advice"].as_array().is_some_and(|a| {
+        a.iter()
+            .any(|x| x["id"] == "long-cramp-again" && x["section"] == "now")
+    }));
 }
 
 #[test]
 fn the_outcome_has_every_contract_field() {
-    let a = parse_assessment(r#"{"longest_cramp_minutes": 15, "eases_when_moving": false, "gp_open": false,
+    let a = parse_assessment(r#"{"breathless_or_chest_pain": false, "one_leg_swollen_warm_or_red": false,
+            "longest_cramp_minutes": 15, "eases_when_moving": false, "long_cramp_recent": true, "gp_open": false,
             "new_medication": true, "toxin_or_wound_contact": false, "quality_of_life_affected": false,
             "frequent": false, "sleep_disturbed": false, "numbness_or_swelling": false,
             "muscle_shrinking_or_weaker": false}"#).expect("valid");

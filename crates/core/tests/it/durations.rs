@@ -71,3 +71,56 @@ fn what_is_not_a_length_of_time_is_named_with_the_forms_that_work() {
         Some(86_400)
     );
 }
+
+/// Issue 18, finding 18: the check reads what the diary reads ("1 hour", "90 seconds"), and a
+/// range at its upper end (a longer cramp is never less urgent).
+#[test]
+fn the_check_reads_durations_as_the_diary_does_and_ranges_at_their_upper_end() {
+    use legcramps_core::questions::read_minutes;
+    let minutes = |typed: &str| {
+        read_minutes(typed)
+            .unwrap_or_else(|| panic!("{typed:?} not read"))
+            .unwrap_or_else(|e| panic!("{typed:?}: {e}"))
+            .get()
+    };
+    for (typed, expected) in [
+        ("12", 12.0),
+        ("about 10", 10.0),
+        ("ten", 10.0),
+        ("12 minutes", 12.0),
+        ("1 hour", 60.0),
+        ("an hour", 60.0),
+        ("90 seconds", 1.5),
+        ("1:30", 1.5),
+        ("1h 5m", 65.0),
+        ("10-15", 15.0),
+        ("10 - 15 minutes", 15.0),
+        ("10 to 15 minutes", 15.0),
+        ("15-10", 15.0),
+        ("5\u{2013}12", 12.0),
+        ("less than a minute", 0.0),
+        ("0", 0.0),
+    ] {
+        assert_eq!(minutes(typed), expected, "{typed:?}");
+    }
+    for typed in ["soon", "2 weeks", "10-", "-", "ten-ish", "x-5"] {
+        assert!(read_minutes(typed).is_none(), "{typed:?} was read");
+    }
+    // A number outside the range is named as such, not as unreadable.
+    assert!(read_minutes("-5").is_some_and(|r| r.is_err()));
+    assert!(read_minutes("25 hours").is_some_and(|r| r.is_err()));
+    assert!(read_minutes("2000").is_some_and(|r| r.is_err()));
+}
+
+/// The check's "when" question names the window the rule and the diary use.
+#[test]
+fn the_recent_question_names_the_recent_window() {
+    use legcramps_core::{Field, YesNo, questions::question_for, triage::RECENT_HOURS};
+    let q = question_for(Field::YesNo(YesNo::LongCrampRecent)).expect("asked");
+    let window = format!("{RECENT_HOURS} hours");
+    assert!(
+        q.text.contains(&window) && q.hint.contains(&window),
+        "{q:?}"
+    );
+    assert_eq!(legcramps_core::diary::RED_FLAG_RECENT_HOURS, RECENT_HOURS);
+}

@@ -49,11 +49,11 @@ fn red_flag_questions_come_first_and_clots_before_cramps() {
 fn stops_as_soon_as_the_outcome_can_only_be_urgent() {
     // A yes to breathlessness or chest pain ends the check at once: 999, nothing else to ask.
     assert_eq!(asked_fields("breath=y"), ["breathless_or_chest_pain"]);
-    // "Not sure" is urgent-gp (never 999 by itself): only whether the surgery is open is left.
-    assert_eq!(
-        asked_fields("breath=?"),
-        ["breathless_or_chest_pain", "gp_open"]
-    );
+    // "Not sure" is urgent-gp (never 999 by itself), and never ends the check early: every
+    // other question that applies is asked, but not the surgery's hours (it is 111 anyway).
+    let unsure = asked_fields("breath=? oneleg=n min=3");
+    assert_eq!(unsure.len(), QUESTIONS.len() - 3, "{unsure:?}");
+    assert!(!unsure.contains(&"gp_open"));
     assert_eq!(
         asked_fields("breath=n oneleg=y"),
         [
@@ -63,15 +63,20 @@ fn stops_as_soon_as_the_outcome_can_only_be_urgent() {
         ]
     );
     assert_eq!(
-        asked_fields("breath=n oneleg=n min=12 eases=n gp_open=n"),
+        asked_fields("breath=n oneleg=n min=12 eases=n recent=y gp_open=n"),
         [
             "breathless_or_chest_pain",
             "one_leg_swollen_warm_or_red",
             "longest_cramp_minutes",
             "eases_when_moving",
+            "long_cramp_recent",
             "gp_open"
         ]
     );
+    // Over and longer ago: not urgent, so the check goes on.
+    let past = asked_fields("breath=n oneleg=n min=12 eases=n recent=n lead=n dirt=n");
+    assert!(past.contains(&"quality_of_life_affected"), "{past:?}");
+    assert!(!past.contains(&"gp_open"), "{past:?}");
     assert_eq!(
         asked_fields("breath=n oneleg=n min=2 lead=y"),
         [
@@ -118,15 +123,19 @@ fn asks_everything_when_nothing_is_urgent() {
         !all.contains(&"eases_when_moving"),
         "skipped for a short cramp"
     );
+    assert!(
+        !all.contains(&"long_cramp_recent"),
+        "only after a long cramp that did not ease"
+    );
     assert!(!all.contains(&"gp_open"), "only asked once urgent");
-    assert_eq!(all.len(), QUESTIONS.len() - 2);
+    assert_eq!(all.len(), QUESTIONS.len() - 3);
 }
 
 /// An early stop shows only what led there: no "we could not rule out" for a question the
 /// check never asked, and no advice about things the person never mentioned.
 #[test]
 fn an_early_stop_shows_only_what_led_there() {
-    let given = parse("breath=n oneleg=n min=12 eases=n gp_open=n");
+    let given = parse("breath=n oneleg=n min=12 eases=n recent=y gp_open=n");
     let walked = walk(&given, legcramps_core::questions::all_answered());
     let o = evaluate(&as_asked(&walked.answers, walked.asked));
     let reasons: Vec<(&str, Basis)> = o.reasons().map(|(r, b)| (r.fact, b)).collect();
@@ -139,13 +148,26 @@ fn an_early_stop_shows_only_what_led_there() {
         o.advice()
             .all(|a| a.id != "pharmacist" && a.id != "gp-appointment")
     );
-    // "Not sure" about breathlessness is the one reason, on the safe reading.
-    let given = parse("breath=? gp_open=n");
+    // "Not sure" about breathlessness is the one reason, on the safe reading, and the check
+    // went on to the end (issue 18, finding 1): 111 with the surgery open, led by 999.
+    let given = parse(
+        "breath=? oneleg=n min=3 lead=n dirt=n gp_open=y qol=n frequent=n sleep=n numb=n weak=n newmed=n pregnant=n exercise=n dehydrated=n cond=none",
+    );
     let walked = walk(&given, legcramps_core::questions::all_answered());
+    assert!(walked.next.is_none());
+    assert!(!walked.asked.contains(Field::YesNo(YesNo::GpOpen)));
+    assert_eq!(walked.order.len(), QUESTIONS.len() - 3);
     let o = evaluate(&as_asked(&walked.answers, walked.asked));
     let reasons: Vec<(&str, Basis)> = o.reasons().map(|(r, b)| (r.fact, b)).collect();
     assert_eq!(reasons, [("dvt.emergency", Basis::Assumed)]);
     assert_eq!(o.headline(), "Phone 111 now");
+    assert!(o.phone_111);
+    assert_eq!(
+        o.advice_now().next().map(|a| a.text),
+        Some(
+            "If you are short of breath or have chest pain now, phone 999. Do not drive yourself to hospital."
+        )
+    );
 }
 
 /// For every combination of answers to the questions that can change the level, the
@@ -158,6 +180,7 @@ fn skipping_and_stopping_never_change_the_outcome() {
         YesNo::BreathlessOrChestPain,
         YesNo::OneLegSwollenWarmOrRed,
         YesNo::EasesWhenMoving,
+        YesNo::LongCrampRecent,
         YesNo::LeadOrMercury,
         YesNo::DirtInWound,
         YesNo::GpOpen,
@@ -191,16 +214,37 @@ fn skipping_and_stopping_never_change_the_outcome() {
             assert_eq!(got.level, want.level, "{full:?}");
             assert_eq!(got.phone_111, want.phone_111, "{full:?}");
             assert_eq!(got.phone_999, want.phone_999, "{full:?}");
+            let doubt = full.get(YesNo::BreathlessOrChestPain).is_none();
             if want.level == Level::UrgentGp {
-                assert!(
+                assert_eq!(
                     walked.asked.contains(Field::YesNo(YesNo::GpOpen)),
+                    !doubt,
+                    "the surgery's hours are asked exactly when they decide the number: {full:?}"
+                );
+            }
+            // "Not sure" about breathlessness never ends the check early: every question
+            // that applies is asked (issue 18, finding 1).
+            if doubt {
+                for q in [
+                    YesNo::OneLegSwollenWarmOrRed,
+                    YesNo::QualityOfLifeAffected,
+                    YesNo::NewMedication,
+                ] {
+                    assert!(walked.asked.contains(Field::YesNo(q)), "{q:?}: {full:?}");
+                }
+                assert!(walked.asked.contains(Field::KnownConditions), "{full:?}");
+                assert!(got.phone_111, "{full:?}");
+                assert_eq!(
+                    got.lead().map(|a| a.id),
+                    Some("breathless-now-999"),
                     "{full:?}"
                 );
             }
             // Every reason shown is about a question that was asked.
             for (rule, _) in got.reasons() {
                 let about_asked = match rule.test {
-                    legcramps_core::triage::Test::LongUnrelieved => {
+                    legcramps_core::triage::Test::LongUnrelieved
+                    | legcramps_core::triage::Test::LongUnrelievedPast => {
                         walked.asked.contains(Field::LongestCrampMinutes)
                     }
                     test => test
@@ -213,5 +257,5 @@ fn skipping_and_stopping_never_change_the_outcome() {
             cases += 1;
         }
     }
-    assert_eq!(cases, DURATIONS.len() * 531_441);
+    assert_eq!(cases, DURATIONS.len() * 1_594_323);
 }

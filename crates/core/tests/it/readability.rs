@@ -68,8 +68,8 @@ fn units() -> Vec<(String, String)> {
         legcramps_core::diary::EARLIER_RED_FLAG_TEXT.to_owned(),
     ));
     out.push((
-        "diary quick log safety net".to_owned(),
-        legcramps_core::diary::QUICK_LOG_SAFETY_NET.to_owned(),
+        "diary recent red flag".to_owned(),
+        legcramps_core::diary::RECENT_RED_FLAG_TEXT.to_owned(),
     ));
     out.extend(
         CALF_STRETCH_STEPS

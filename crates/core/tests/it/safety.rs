@@ -1,7 +1,7 @@
 //! Safety properties of the triage engine, proven by enumerating the whole answer space that
 //! can change the level: 8 durations (at and around every boundary) x 11 ways to answer the
-//! toxin-or-wound questions (its two questions, or the one combined contract field) x 3^10
-//! yes/no/unanswered for every other question that a rule reads — about 5.2 million
+//! toxin-or-wound questions (its two questions, or the one combined contract field) x 3^11
+//! yes/no/unanswered for every other question that a rule reads — about 15.6 million
 //! assessments. The questions that only suggest causes (pregnancy, exercise, fluids, known
 //! conditions) are set in turn to each of their 135 combinations along the way, and every
 //! assessment is evaluated a second time with them all "no" to prove they never change the
@@ -13,7 +13,7 @@ use legcramps_core::{Assessment, Level, Minutes, YesNo, evaluate, facts};
 use crate::support::{DURATIONS, TRI, conditions_space};
 
 /// The yes/no questions a rule reads, other than the toxin-or-wound ones.
-const LEVEL_FIELDS: [YesNo; 10] = [
+const LEVEL_FIELDS: [YesNo; 11] = [
     YesNo::EasesWhenMoving,
     YesNo::GpOpen,
     YesNo::QualityOfLifeAffected,
@@ -24,9 +24,10 @@ const LEVEL_FIELDS: [YesNo; 10] = [
     YesNo::NewMedication,
     YesNo::BreathlessOrChestPain,
     YesNo::OneLegSwollenWarmOrRed,
+    YesNo::LongCrampRecent,
 ];
 const CAUSE_FIELDS: [YesNo; 3] = [YesNo::Pregnant, YesNo::AfterExercise, YesNo::Dehydrated];
-const BOOLS: usize = 59_049; // 3^10
+const BOOLS: usize = 177_147; // 3^11
 /// 9 answers to the two toxin-or-wound questions (combined field unanswered), then the
 /// combined field answered no, then yes (its two questions unanswered). The contract refuses
 /// the combined field beside either question, so these are all the states it can reach.
@@ -114,10 +115,40 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
         "{a:?}"
     );
     assert_eq!(o.phone_999, o.level == Level::Emergency, "{a:?}");
-    // phone_111 exactly when urgent-gp and the surgery is not known to be open.
+    // phone_111 exactly when urgent-gp and the surgery is not known to be open, or
+    // breathlessness or chest pain is in doubt (whatever the surgery's hours).
+    let breath_doubt = a.get(YesNo::BreathlessOrChestPain).is_none();
     assert_eq!(
         o.phone_111,
-        o.level == Level::UrgentGp && a.get(YesNo::GpOpen) != Some(true),
+        o.level == Level::UrgentGp && (a.get(YesNo::GpOpen) != Some(true) || breath_doubt),
+        "{a:?}"
+    );
+    // "Not sure" about breathlessness or chest pain: at least urgent, always named in the
+    // reasons, and the outcome opens with the 999 line — once.
+    if breath_doubt {
+        assert!(o.level >= Level::UrgentGp, "{a:?}");
+        assert!(
+            o.reasons()
+                .any(|(r, b)| r.fact == "dvt.emergency" && b == Basis::Assumed),
+            "the doubt is missing from the reasons at {a:?}"
+        );
+        assert_eq!(o.lead().map(|x| x.id), Some("breathless-now-999"), "{a:?}");
+        assert_eq!(
+            o.advice_now().next().map(|x| x.id),
+            Some("breathless-now-999"),
+            "{a:?}"
+        );
+    } else {
+        assert!(o.lead().is_none(), "{a:?}");
+    }
+    // Advice by section: every piece once, what to do now first.
+    let sections: Vec<_> = o.advice_by_section().collect();
+    assert_eq!(sections.len(), o.advice().count(), "{a:?}");
+    assert!(
+        sections
+            .windows(2)
+            .all(|w| !(w[0].1 == legcramps_core::triage::Section::Later
+                && w[1].1 == legcramps_core::triage::Section::Now)),
         "{a:?}"
     );
     // Every outcome says why (when not self-care), what to do, and when to come back.
@@ -144,9 +175,13 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
         _ => &[],
     };
     assert_eq!(actions, expected, "{a:?}");
-    // Home care is never offered beside a 999 call, and always otherwise.
+    // Home care (moving, stretching) is never offered beside a 999 call or while a clot is
+    // possible (a leg that is swollen, warm or red, or breathlessness, yes or not sure), and
+    // always otherwise.
     let self_care = o.advice().filter(|x| x.group == Group::SelfCare).count();
-    if o.level == Level::Emergency {
+    let clot_possible = a.get(YesNo::BreathlessOrChestPain) != Some(false)
+        || a.get(YesNo::OneLegSwollenWarmOrRed) != Some(false);
+    if o.level == Level::Emergency || clot_possible {
         assert_eq!(self_care, 0, "{a:?}");
     } else {
         assert_eq!(
@@ -173,6 +208,11 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
     for (rule, basis) in o.reasons() {
         let answered = match rule.test {
             Test::LongUnrelieved => {
+                a.longest_cramp_minutes.is_some()
+                    && a.get(YesNo::EasesWhenMoving).is_some()
+                    && a.get(YesNo::LongCrampRecent).is_some()
+            }
+            Test::LongUnrelievedPast => {
                 a.longest_cramp_minutes.is_some() && a.get(YesNo::EasesWhenMoving).is_some()
             }
             Test::ToxinOrWound => rule.test.reads().iter().any(|q| a.get(*q) == Some(true)),
@@ -188,7 +228,8 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
         .max()
         .unwrap_or(Level::SelfCare);
     for (rule, basis) in o.reasons() {
-        if basis == Basis::Assumed {
+        // The one exception: a doubt about breathlessness is always named.
+        if basis == Basis::Assumed && rule.fact != "dvt.emergency" {
             assert!(
                 rule.assumed_level > answered_level,
                 "{} at {a:?}",
@@ -322,6 +363,8 @@ fn all_no_but(minutes: f64) -> Assessment {
         a.set(q, Some(false));
     }
     a.set(YesNo::ToxinOrWoundContact, None);
+    // The cramp is still going on or ended in the last 24 hours.
+    a.set(YesNo::LongCrampRecent, Some(true));
     a
 }
 

@@ -37,29 +37,79 @@ fn scenarios() {
     // The 10-minute boundary: people round, so 10 counts as possibly more than 10.
     check("min=9.5 eases=n", "self-care []");
     check("min=10", "self-care []");
-    check("min=10 eases=n", "urgent-gp [help.urgent.long-unrelieved]");
     check(
-        "min=10 eases=n gp_open=n",
+        "min=10 eases=n recent=y",
+        "urgent-gp [help.urgent.long-unrelieved]",
+    );
+    check(
+        "min=10 eases=n recent=y gp_open=n",
         "urgent-gp +111 [help.urgent.long-unrelieved]",
     );
-    check("min=10 eases=?", "urgent-gp [help.urgent.long-unrelieved?]");
     check(
-        "min=10.5 eases=n gp_open=?",
+        "min=10 eases=? recent=y",
+        "urgent-gp [help.urgent.long-unrelieved?]",
+    );
+    check(
+        "min=10.5 eases=n recent=y gp_open=?",
         "urgent-gp +111 [help.urgent.long-unrelieved]",
     );
     check("min=12 eases=y", "self-care []");
-    check("min=12 eases=?", "urgent-gp [help.urgent.long-unrelieved?]");
-    check("min=? eases=n", "urgent-gp [help.urgent.long-unrelieved?]");
+    check("min=12 eases=y recent=y", "self-care []");
+    check(
+        "min=12 eases=? recent=y",
+        "urgent-gp [help.urgent.long-unrelieved?]",
+    );
+    check(
+        "min=? eases=n recent=y",
+        "urgent-gp [help.urgent.long-unrelieved?]",
+    );
     check("min=? eases=y", "self-care []");
+    // When the long cramp was (issue 18, finding 3): still going on or ended in the last
+    // 24 hours is urgent; "not sure" (or not said) is read as recent; over and longer ago is
+    // a GP appointment, with "if it happens again, phone that day".
+    check(
+        "min=12 eases=n recent=?",
+        "urgent-gp [help.urgent.long-unrelieved?]",
+    );
+    check(
+        "min=12 eases=n recent=n",
+        "gp [help.urgent.long-unrelieved]",
+    );
+    check(
+        "min=12 eases=? recent=n",
+        "gp [help.urgent.long-unrelieved?]",
+    );
+    check(
+        "min=? eases=? recent=n",
+        "gp [help.urgent.long-unrelieved?]",
+    );
+    check("min=9 eases=n recent=n", "self-care []");
+    check(
+        "min=12 eases=n recent=n oneleg=y gp_open=y",
+        "urgent-gp [dvt.urgent help.urgent.long-unrelieved]",
+    );
     // Emergency: leg pain with breathlessness or chest pain. Only a yes gives 999.
     check("breath=y", "emergency +999 [dvt.emergency]");
     check(
-        "breath=y gp_open=n oneleg=y min=30 eases=n",
+        "breath=y gp_open=n oneleg=y min=30 eases=n recent=y",
         "emergency +999 [dvt.emergency dvt.urgent help.urgent.long-unrelieved]",
     );
+    // "Not sure" about breathlessness (issue 18, finding 1): at least urgent, 111 whatever
+    // the surgery's hours, and the doubt is always named — beside a swollen leg too.
     check("breath=? gp_open=n", "urgent-gp +111 [dvt.emergency?]");
-    check("breath=? gp_open=y", "urgent-gp [dvt.emergency?]");
-    check("breath=? oneleg=y gp_open=n", "urgent-gp +111 [dvt.urgent]");
+    check("breath=? gp_open=y", "urgent-gp +111 [dvt.emergency?]");
+    check(
+        "breath=? oneleg=y gp_open=n",
+        "urgent-gp +111 [dvt.emergency? dvt.urgent]",
+    );
+    check(
+        "breath=? oneleg=y gp_open=y",
+        "urgent-gp +111 [dvt.emergency? dvt.urgent]",
+    );
+    check(
+        "breath=? sleep=y gp_open=y",
+        "urgent-gp +111 [dvt.emergency? help.gp.sleep]",
+    );
     // The DVT route: one swollen, warm, red or darker leg.
     check("oneleg=y gp_open=n", "urgent-gp +111 [dvt.urgent]");
     check("oneleg=y gp_open=y", "urgent-gp [dvt.urgent]");
@@ -100,7 +150,7 @@ fn scenarios() {
         "self-care []",
     );
     check(
-        "min=30 eases=n dirt=y sleep=y gp_open=n",
+        "min=30 eases=n recent=y dirt=y sleep=y gp_open=n",
         "urgent-gp +111 [help.urgent.long-unrelieved help.urgent.toxin-or-wound help.gp.sleep]",
     );
 }
@@ -139,7 +189,11 @@ fn nothing_answered_is_urgent_because_nothing_is_ruled_out() {
     assert!(o.phone_111 && !o.phone_999);
     // Through the contract, every rule is listed on the safe reading (the check itself never
     // shows reasons for questions it did not ask: see flow.rs).
-    assert_eq!(o.triggered().count(), legcramps_core::triage::RULES.len());
+    // All but the rule for a long cramp that is known to be over: "when" unanswered is recent.
+    assert_eq!(
+        o.triggered().count(),
+        legcramps_core::triage::RULES.len() - 1
+    );
 }
 
 #[test]
@@ -205,11 +259,17 @@ fn a_diary_red_flag_is_urgent_only_while_recent() {
     let at = |hours: i64| start.to_utc() + chrono::Duration::hours(hours);
     let soon = episode.red_flag_advice(at(2)).expect("a red flag");
     assert!(soon.recent);
-    assert_eq!(soon.headline, "Phone 111 now");
+    assert_eq!(
+        soon.headline,
+        "Phone your GP surgery now, or 111 if it is closed"
+    );
     assert!(
         soon.what_happened
             .starts_with("The cramp on Fri 13 Nov at 02:10 lasted 12 minutes")
     );
+    // 24 hours after it began, but 23.8 after it ended: still recent (the window counts from
+    // the end).
+    assert!(episode.red_flag_advice(at(24)).expect("a red flag").recent);
     let later = episode.red_flag_advice(at(25)).expect("a red flag");
     assert!(!later.recent);
     assert_eq!(later.headline, "Tell your GP about this cramp");
@@ -219,4 +279,98 @@ fn a_diary_red_flag_is_urgent_only_while_recent() {
         ..episode
     };
     assert!(calm.red_flag_advice(at(1)).is_none());
+}
+
+/// Issue 18, finding 2: the diary's window counts from when a cramp ended. A 20-hour cramp
+/// that did not ease, began 30 hours ago and ended 10 hours ago is urgent.
+#[test]
+fn a_diary_red_flag_counts_from_when_the_cramp_ended() {
+    use legcramps_core::diary::{
+        Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site, parse_start,
+    };
+    let start = parse_start("2026-11-13T02:10+00:00").expect("start");
+    let episode = Episode {
+        id: EpisodeId::new("e1").expect("id"),
+        start,
+        last_night: false,
+        duration: Some(Duration::from_minutes(20.0 * 60.0).expect("duration")),
+        site: Some(Site::Thigh),
+        side: Side::Left,
+        asleep: Some(false),
+        eased: Some(Eased::No),
+        severity: Severity::Severe,
+        note: None,
+        context: Context::default(),
+    };
+    let now = start.to_utc() + chrono::Duration::hours(30);
+    let advice = episode.red_flag_advice(now).expect("a red flag");
+    assert!(advice.recent, "ended 10 hours ago: urgent");
+    assert_eq!(
+        advice.headline,
+        "Phone your GP surgery now, or 111 if it is closed"
+    );
+    let now = start.to_utc() + chrono::Duration::hours(20 + 25);
+    assert!(!episode.red_flag_advice(now).expect("a red flag").recent);
+}
+
+/// Issue 18, finding 6: what the diary says after every log is the whole safety net.
+#[test]
+fn the_safety_net_after_a_log_covers_999_the_clot_signs_and_the_ten_minute_rule() {
+    let net = legcramps_core::diary::LOG_SAFETY_NET;
+    let facts: Vec<&str> = net.iter().flat_map(|l| l.facts.iter().copied()).collect();
+    for f in [
+        "dvt.emergency",
+        "dvt.signs",
+        "help.urgent.long-unrelieved",
+        "help.urgent.gp-closed-111",
+    ] {
+        assert!(facts.contains(&f), "{f} missing from {facts:?}");
+    }
+    let text: String = net.iter().map(|l| l.text).collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Phone 999"), "{text}");
+    assert!(text.contains("swollen, warm, or red"), "{text}");
+    assert!(text.contains("10 minutes or more"), "{text}");
+}
+
+/// Issue 18, finding 10: a possible clot's outcome never tells a person to stretch or exercise
+/// (now or later); the API's sections put what to do now first.
+#[test]
+fn a_possible_clot_gets_no_stretching_and_advice_comes_in_sections() {
+    use legcramps_core::triage::{Group, Section};
+    for answers in [
+        "oneleg=y gp_open=n",
+        "oneleg=? gp_open=y",
+        "breath=? gp_open=y",
+    ] {
+        let o = evaluate(&parse(&format!("{NO} sleep=y {answers}")));
+        assert!(
+            o.advice().all(|a| a.group != Group::SelfCare),
+            "{answers}: {:?}",
+            o.advice().map(|a| a.id).collect::<Vec<_>>()
+        );
+    }
+    let o = evaluate(&parse(&format!("{NO} breath=? sleep=y newmed=y gp_open=y")));
+    let sections: Vec<(&str, Section)> = o.advice_by_section().map(|(a, s)| (a.id, s)).collect();
+    assert_eq!(
+        sections,
+        [
+            ("breathless-now-999", Section::Now),
+            ("urgent-111", Section::Now),
+            ("gp-appointment", Section::Later),
+            ("medicine-when-persistent", Section::Later),
+            ("pharmacist", Section::Later),
+            ("do-not-stop-medicine", Section::Later),
+        ]
+    );
+    let o = evaluate(&parse(&format!("{NO} min=12 eases=n recent=n")));
+    let now: Vec<&str> = o.advice_now().map(|a| a.id).collect();
+    assert_eq!(
+        now,
+        [
+            "gp-appointment",
+            "long-cramp-again",
+            "medicine-when-persistent"
+        ]
+    );
+    assert_eq!(o.headline(), "Speak to your GP");
 }

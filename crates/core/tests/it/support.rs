@@ -61,6 +61,7 @@ fn expand(key: &str) -> String {
         "weak" => "muscle_shrinking_or_weaker",
         "newmed" => "new_medication",
         "exercise" => "after_exercise",
+        "recent" => "long_cramp_recent",
         other => other,
     }
     .to_owned()

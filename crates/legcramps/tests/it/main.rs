@@ -98,7 +98,7 @@ fn every_command_has_help_with_examples() {
 fn triage_json_answers_the_contract() {
     let r = run(
         &["triage", "--json", "-"],
-        r#"{"longest_cramp_minutes": 12, "eases_when_moving": false, "gp_open": false}"#,
+        r#"{"breathless_or_chest_pain": false, "one_leg_swollen_warm_or_red": false, "longest_cramp_minutes": 12, "eases_when_moving": false, "long_cramp_recent": true, "gp_open": false}"#,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON out");
@@ -107,6 +107,18 @@ fn triage_json_answers_the_contract() {
     assert_eq!(
         v["triggered"],
         serde_json::json!(["help.urgent.long-unrelieved"])
+    );
+    // Advice comes in sections, what to do now first (issue 18, finding 10).
+    let sections: Vec<&str> = v["advice"]
+        .as_array()
+        .expect("advice")
+        .iter()
+        .map(|a| a["section"].as_str().expect("section"))
+        .collect();
+    assert_eq!(sections.first(), Some(&"now"), "{sections:?}");
+    assert!(
+        sections.windows(2).all(|w| w != ["later", "now"]),
+        "{sections:?}"
     );
 }
 
@@ -238,7 +250,7 @@ fn check_with_answers_prints_the_questions_the_outcome_and_the_safety_net() {
     let r = run(&["check", "--answers", file.to_str().expect("utf-8")], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     for expected in [
-        "Are you short of breath, or do you have chest pain? No",
+        "Since the pain in your leg began, have you had chest pain or felt short of breath? No",
         "How long did your longest cramp last? 2 minutes",
         "Did your cramps start after you began a new medicine? Yes",
         "Speak to a pharmacist",
@@ -247,8 +259,10 @@ fn check_with_answers_prints_the_questions_the_outcome_and_the_safety_net() {
         "When to get help again",
         "NHS 24",
     ] {
+        // Lines are wrapped to the terminal: compare the words.
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
-            r.stdout.contains(expected),
+            words(&r.stdout).contains(&words(expected)),
             "missing {expected:?} in:\n{}",
             r.stdout
         );

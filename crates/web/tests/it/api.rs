@@ -14,7 +14,7 @@ async fn triage_answers_the_contract() {
     let r = post(
         "/api/v1/triage",
         "application/json",
-        r#"{"longest_cramp_minutes": 12, "eases_when_moving": false, "gp_open": false}"#,
+        r#"{"breathless_or_chest_pain": false, "one_leg_swollen_warm_or_red": false, "longest_cramp_minutes": 12, "eases_when_moving": false, "long_cramp_recent": true, "gp_open": false}"#,
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
@@ -32,7 +32,7 @@ async fn triage_answers_the_contract() {
     }
     // Same answer as the CLI's contract crate, byte for byte.
     let a = legcramps_contract::parse_assessment(
-        r#"{"longest_cramp_minutes": 12, "eases_when_moving": false, "gp_open": false}"#,
+        r#"{"breathless_or_chest_pain": false, "one_leg_swollen_warm_or_red": false, "longest_cramp_minutes": 12, "eases_when_moving": false, "long_cramp_recent": true, "gp_open": false}"#,
     )
     .expect("valid");
     assert_eq!(

@@ -9,13 +9,25 @@ use crate::support::{Reply, hidden_fields, post_form, stable};
 /// A browser session of the check: the current page, and what to post next.
 struct Browser {
     page: Reply,
+    /// The app, when not the default one.
+    app: Option<axum::Router>,
 }
 
 impl Browser {
     async fn start() -> Self {
         let page = post_form("/check", &[("action".into(), "continue".into())]).await;
         assert_eq!(page.status, StatusCode::OK);
-        Browser { page }
+        Browser { page, app: None }
+    }
+
+    /// The check on an app built with these settings.
+    async fn start_on(app: axum::Router) -> Self {
+        let mut b = Browser {
+            page: post_form("/check", &[("action".into(), "continue".into())]).await,
+            app: Some(app),
+        };
+        b.submit(&[("action", "continue")]).await;
+        b
     }
 
     /// The field the current question page asks about.
@@ -35,7 +47,24 @@ impl Browser {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
-        self.page = post_form("/check", &pairs).await;
+        self.page = match &self.app {
+            None => post_form("/check", &pairs).await,
+            Some(app) => {
+                let body: String = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&pairs)
+                    .finish();
+                crate::support::send_to(
+                    app.clone(),
+                    axum::http::Request::builder()
+                        .method(axum::http::Method::POST)
+                        .uri("/check")
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(axum::body::Body::from(body))
+                        .expect("request"),
+                )
+                .await
+            }
+        };
     }
 
     /// Answer the current question: `answer` is a value of its radio or checkbox, a number of
@@ -67,16 +96,23 @@ impl Browser {
 /// Answer questions in order until the summary, then ask for the advice; return the page.
 /// Urgent outcomes come straight after the last question, with no summary page.
 async fn run(answers: &[(&str, &str)]) -> Browser {
-    let mut b = Browser::start().await;
+    walk_through(Browser::start().await, answers).await
+}
+
+async fn walk_through(mut b: Browser, answers: &[(&str, &str)]) -> Browser {
     loop {
         let field = b.current();
         if field.is_empty() {
             break;
         }
-        let answer = answers
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map_or("no", |(_, a)| *a);
+        let answer = answers.iter().find(|(f, _)| *f == field).map_or(
+            match field.as_str() {
+                "longest_cramp_minutes" => "1",
+                "known_conditions" => "none",
+                _ => "no",
+            },
+            |(_, a)| *a,
+        );
         b.answer(answer).await;
         assert_eq!(
             b.page.status,
@@ -102,6 +138,7 @@ async fn reaches_urgent_gp_and_stops_early_with_111() {
     let b = run(&[
         ("longest_cramp_minutes", "12"),
         ("eases_when_moving", "no"),
+        ("long_cramp_recent", "yes"),
         ("gp_open", "no"),
     ])
     .await;
@@ -110,11 +147,12 @@ async fn reaches_urgent_gp_and_stops_early_with_111() {
     assert!(b.page.body.contains("nhsuk-card--care--urgent"));
     // One instruction, once: one 111 button, and 111 online.
     assert_eq!(b.page.body.matches("href=\"tel:111\"").count(), 1);
-    assert!(b.page.body.contains("Use 111 online"));
+    // No "111 online" unless the host names its nation's service (issue 18, finding 12).
+    assert!(!b.page.body.contains("111 online"));
     assert!(!b.page.body.contains("Contact your GP surgery"));
     assert_eq!(b.page.headers["cache-control"], "no-store");
-    // Five questions were asked: breathlessness, one leg, how long, eased, surgery open.
-    assert_eq!(b.page.body.matches("nhsuk-summary-list__row").count(), 5);
+    // Six questions were asked: breathlessness, one leg, how long, eased, when, surgery open.
+    assert_eq!(b.page.body.matches("nhsuk-summary-list__row").count(), 6);
     // Only what led there: no "could not rule out" for questions never asked, and no
     // advice about a new medicine the person never mentioned.
     assert!(!b.page.body.contains("not sure"));
@@ -143,17 +181,51 @@ async fn reaches_999_at_once_on_breathlessness() {
 
 #[tokio::test]
 async fn not_sure_about_breathlessness_is_111_never_999() {
+    // Issue 18, finding 1: the check goes on (every question but the surgery's hours), the
+    // outcome is 111 even with the surgery open, it opens with the 999 line, and the reasons
+    // name the doubt.
+    let b = run(&[("breathless_or_chest_pain", "unsure")]).await;
+    assert_eq!(disposition(&b), "urgent-gp");
+    assert_eq!(b.heading(), "Phone 111 now");
+    let body = &b.page.body;
+    let after_h1 = &body[body.find("</h1>").expect("h1")..];
+    let lead = "If you are short of breath or have chest pain now, phone 999.";
+    assert!(
+        after_h1.find(lead) < after_h1.find("Why"),
+        "the 999 line opens the outcome"
+    );
+    assert_eq!(body.matches(lead).count(), 1, "said once");
+    assert_eq!(body.matches("href=\"tel:999\"").count(), 1);
+    assert_eq!(body.matches("href=\"tel:111\"").count(), 1);
+    assert!(body.contains("You were not sure if you have new or worse shortness of breath"));
+    assert!(
+        body.contains("Is the leg that hurts swollen"),
+        "the leg question was asked"
+    );
+    assert!(body.contains("Has a doctor told you"), "and the rest");
+    assert!(
+        !body.contains("Is your GP surgery open now?"),
+        "111 whatever the surgery's hours"
+    );
+    assert!(
+        !body.contains("calf stretch"),
+        "no stretching with a possible clot"
+    );
+    // And with a swollen leg too, the doubt stays in the reasons.
     let b = run(&[
         ("breathless_or_chest_pain", "unsure"),
-        ("gp_open", "unsure"),
+        ("one_leg_swollen_warm_or_red", "yes"),
     ])
     .await;
-    assert_eq!(disposition(&b), "urgent-gp");
     assert_eq!(b.heading(), "Phone 111 now");
     assert!(
         b.page
             .body
-            .contains("Phone 999 at once if you get chest pain")
+            .contains("You were not sure if you have new or worse shortness of breath")
+    );
+    assert!(
+        b.page.body.contains("signs of a blood clot in the leg")
+            || b.page.body.contains("blood clot in the leg")
     );
 }
 
@@ -174,10 +246,32 @@ async fn ten_minutes_is_asked_whether_it_eased() {
     let b = run(&[
         ("longest_cramp_minutes", "10"),
         ("eases_when_moving", "no"),
+        ("long_cramp_recent", "yes"),
         ("gp_open", "no"),
     ])
     .await;
     assert_eq!(disposition(&b), "urgent-gp");
+}
+
+/// Issue 18, finding 3: a long cramp that did not ease, three weeks ago and over, is a GP
+/// appointment with "if it happens again, phone that day" — not "phone 111 now".
+#[tokio::test]
+async fn a_long_cramp_three_weeks_ago_is_a_gp_appointment() {
+    let b = run(&[
+        ("longest_cramp_minutes", "12"),
+        ("eases_when_moving", "no"),
+        ("long_cramp_recent", "no"),
+    ])
+    .await;
+    assert_eq!(disposition(&b), "gp");
+    assert_eq!(b.heading(), "Speak to your GP");
+    assert!(b.page.body.contains("It ended more than 24 hours ago"));
+    assert!(
+        b.page
+            .body
+            .contains("If a cramp like this happens again, phone your GP surgery that day")
+    );
+    assert!(!b.page.body.contains("tel:111"));
 }
 
 #[tokio::test]
@@ -235,6 +329,7 @@ async fn not_sure_is_read_the_safe_way() {
     let b = run(&[
         ("longest_cramp_minutes", "unsure"),
         ("eases_when_moving", "unsure"),
+        ("long_cramp_recent", "unsure"),
         ("gp_open", "unsure"),
     ])
     .await;
@@ -365,6 +460,8 @@ async fn changing_an_answer_recomputes_which_questions_apply() {
     b.answer("15").await;
     assert_eq!(b.current(), "eases_when_moving");
     b.answer("no").await;
+    assert_eq!(b.current(), "long_cramp_recent");
+    b.answer("yes").await;
     assert_eq!(
         b.current(),
         "gp_open",
@@ -486,4 +583,35 @@ async fn a_duplicated_hidden_answer_is_refused() {
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("Your answers could not be read"));
+}
+
+/// Issue 18, finding 12: "111 online" differs by nation, so it is shown only when the host
+/// names its own service; the phone number 111 is always given.
+#[tokio::test]
+async fn the_111_online_link_is_the_one_the_host_names() {
+    let app = legcramps_web::app(legcramps_web::AppConfig {
+        diary: legcramps_web::DiaryAccess::Off("no diary".to_owned()),
+        settings: legcramps_core::patterns::Settings::default(),
+        time_zone: legcramps_web::UK_TIME,
+        nhs_111_online: Some("https://www.nhs24.scot/".into()),
+    });
+    let b = walk_through(
+        Browser::start_on(app).await,
+        &[
+            ("longest_cramp_minutes", "12"),
+            ("eases_when_moving", "no"),
+            ("long_cramp_recent", "yes"),
+            ("gp_open", "no"),
+        ],
+    )
+    .await;
+    assert_eq!(b.heading(), "Phone 111 now");
+    assert!(
+        b.page
+            .body
+            .contains("<a href=\"https://www.nhs24.scot/\">Use 111 online</a>"),
+        "{}",
+        b.page.body
+    );
+    assert!(!b.page.body.contains("111.nhs.uk"));
 }

@@ -38,6 +38,7 @@ impl Diary {
             },
             settings: Settings::default(),
             time_zone: legcramps_web::UK_TIME,
+            nhs_111_online: None,
         })
     }
 
@@ -215,10 +216,23 @@ async fn the_quick_log_takes_three_choices_and_the_rest_can_wait() {
             .contains(&format!("href=\"/diary/{}/edit\"", e.id)),
         "offers to add more"
     );
+    // The whole safety net after a log (issue 18, finding 6): 999, the clot signs and the
+    // 10-minute rule, and the "Get help now" box on the diary page.
+    for line in legcramps_core::diary::LOG_SAFETY_NET {
+        assert!(
+            page.body.contains(&askama_escape(line.text)),
+            "missing after a log: {}",
+            line.text
+        );
+    }
+    assert!(page.body.contains("Get help now"));
+    let plain = d.get("/diary").await;
+    assert!(plain.body.contains("Get help now"), "on every diary page");
     assert!(
-        page.body
-            .contains(legcramps_core::diary::QUICK_LOG_SAFETY_NET),
-        "the safety net, as the red-flag rule cannot be applied without a length"
+        !plain
+            .body
+            .contains(legcramps_core::diary::LOG_SAFETY_NET[0].text),
+        "the net after a log is said after a log, not on every visit"
     );
     assert!(
         page.body.contains("not logged"),
@@ -598,7 +612,13 @@ async fn a_recent_red_flag_says_phone_111_now_with_its_time() {
     ]);
     let r = d.post_form("/diary", &form).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("<h1>Phone 111 now</h1>"), "{}", r.body);
+    // One message with the surgery-or-111 choice (the diary cannot know the surgery's hours).
+    assert!(
+        r.body
+            .contains("<h1>Phone your GP surgery now, or 111 if it is closed</h1>"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("nhsuk-card--care--urgent"));
     assert_eq!(r.body.matches("href=\"tel:111\"").count(), 1);
     assert!(r.body.contains(&format!("at {time} lasted 12 minutes")));
@@ -794,6 +814,7 @@ async fn an_allow_list_of_hosts_refuses_every_other_name() {
             },
             settings: Settings::default(),
             time_zone: legcramps_web::UK_TIME,
+            nhs_111_online: None,
         })
     };
     for (host, status) in [
@@ -1121,6 +1142,7 @@ async fn a_completed_check_can_be_saved_to_the_diary() {
         ("a.one_leg_swollen_warm_or_red", "no"),
         ("a.longest_cramp_minutes", "12"),
         ("a.eases_when_moving", "no"),
+        ("a.long_cramp_recent", "yes"),
         ("a.gp_open", "no"),
     ];
     let r = d.post_form("/diary/checks", &pairs).await;
@@ -1804,4 +1826,13 @@ async fn the_profile_forms_check_everything_and_the_cramps_show_it() {
             .is_empty()
     );
     d.finish().await;
+}
+
+/// Text as askama writes it into HTML.
+fn askama_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
