@@ -504,6 +504,17 @@ pub const CALF_STRETCH_HOLD_STEP: usize = 2;
 /// The calf stretch step that says to do it again.
 pub const CALF_STRETCH_REPEAT_STEP: usize = 4;
 
+/// Said before the stretch, on the web page and in the terminal (issue 18, finding 24): a leg
+/// with the signs of a clot is not one to stretch; it needs help today.
+pub const STRETCH_CAUTION: Item = Item {
+    id: "stretches.caution",
+    facts: &["dvt.signs", "dvt.one-leg", "dvt.urgent"],
+    kind: Kind::Urgent,
+    heading: None,
+    text: "Do not stretch a leg that is swollen, warm, or red or darker. Get help today instead: phone your GP surgery, or 111 if it is closed.",
+    list: &[],
+};
+
 /// Said on every step of the guided stretch that is done standing on the step, not only the
 /// first: a falls precaution of ours (hazard H13), not a fact of the source.
 pub const CALF_STRETCH_HOLD_ON: &str = "Keep holding on to the wall or banister.";
@@ -534,6 +545,7 @@ pub fn all_items() -> impl Iterator<Item = &'static Item> {
         .iter()
         .flat_map(|t| t.items.iter())
         .chain(GET_HELP_NOW.iter())
+        .chain(std::iter::once(&STRETCH_CAUTION))
         .chain(std::iter::once(&SOURCE_CREDIT))
 }
 

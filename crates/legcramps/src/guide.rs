@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use legcramps_core::content::{Kind, SOURCE_CREDIT, TOPICS, Topic, topic};
+use legcramps_core::content::{GET_HELP_NOW, Kind, SOURCE_CREDIT, TOPICS, Topic, topic};
 use legcramps_core::review::rules_markdown;
 
 use crate::BadInput;
@@ -31,6 +31,11 @@ pub(crate) fn run(args: &GuideArgs) -> Result<ExitCode> {
             })?],
             None => TOPICS.iter().collect(),
         };
+        // "Get help now" comes first wherever the signs to act on are: the whole guide and
+        // "When to get help" (as on the web pages; issue 18, finding 11).
+        if topics.len() > 1 || topics.iter().any(|t| t.slug == "when-to-get-help") {
+            text.push_str(&help_now(style, width));
+        }
         for t in topics {
             text.push_str(&render_topic(t, style, width));
         }
@@ -42,6 +47,21 @@ pub(crate) fn run(args: &GuideArgs) -> Result<ExitCode> {
     }
     io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// "Get help now": the 999 line and the urgent signs, in the urgent style.
+pub(crate) fn help_now(style: Style, width: usize) -> String {
+    let mut s = String::new();
+    if let Some(h) = GET_HELP_NOW.first().and_then(|i| i.heading) {
+        let _ = writeln!(s, "\n{}", style.urgent(&format!("!! {}", h.to_uppercase())));
+    }
+    for item in GET_HELP_NOW {
+        let _ = writeln!(s, "{}", style.urgent(&wrap(item.text, width, "", "")));
+        for line in item.list {
+            let _ = writeln!(s, "{}", wrap(line, width, "  - ", "    "));
+        }
+    }
+    s
 }
 
 pub(crate) fn render_topic(t: &Topic, style: Style, width: usize) -> String {

@@ -10,7 +10,8 @@ use std::time::Duration;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use legcramps_core::content::{
-    CALF_STRETCH_HOLD_ON, CALF_STRETCH_HOLD_STEP, CALF_STRETCH_STEPS, SOURCE_CREDIT, item, topic,
+    CALF_STRETCH_HOLD_ON, CALF_STRETCH_HOLD_STEP, CALF_STRETCH_STEPS, SOURCE_CREDIT,
+    STRETCH_CAUTION, item, topic,
 };
 
 use crate::cli::StretchArgs;
@@ -23,6 +24,14 @@ pub(crate) fn run(args: &StretchArgs) -> Result<ExitCode> {
     let style = Style::detect();
     let width = width();
     let mut out = io::stdout().lock();
+    // Before the stretch, on a terminal or not: a leg with the signs of a clot is not one to
+    // stretch, and where to get help now (issue 18, finding 24).
+    writeln!(
+        out,
+        "{}",
+        style.urgent(&wrap(STRETCH_CAUTION.text, width, "", ""))
+    )?;
+    write!(out, "{}", crate::guide::help_now(style, width))?;
     if !io::stdout().is_terminal() {
         if let Some(t) = topic("stretches") {
             write!(out, "{}", render_topic(t, style, width))?;
@@ -44,7 +53,7 @@ pub(crate) fn run(args: &StretchArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    writeln!(out, "{}", style.bold("Calf stretch"))?;
+    writeln!(out, "\n{}", style.bold("Calf stretch"))?;
     if let Some(calf) = item("stretches.calf") {
         writeln!(out, "{}", wrap(calf.text, width, "", ""))?;
     }

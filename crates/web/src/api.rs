@@ -293,6 +293,10 @@ pub(crate) struct EpisodeCreated {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub(crate) advice: Option<serde_json::Value>,
+    /// After every log: when to get help (999 for chest pain or new or worse breathlessness,
+    /// the signs of a clot in one leg, a cramp of 10 minutes or more that moving does not
+    /// ease, and where to phone), as short lines. A red flag's `advice` carries its own.
+    pub(crate) safety_net_lines: Vec<&'static str>,
 }
 
 /// The paths of every API route the router serves (the access and documentation tests use

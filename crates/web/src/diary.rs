@@ -2018,6 +2018,10 @@ pub(crate) async fn api_create(
         id: episode.id.to_string(),
         red_flag: advice.is_some(),
         advice: None,
+        safety_net_lines: legcramps_core::diary::LOG_SAFETY_NET
+            .iter()
+            .map(|l| l.text)
+            .collect(),
     };
     if let Some(a) = advice {
         // A recent red flag is urgent; an older one is one to tell the GP about.

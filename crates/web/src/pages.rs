@@ -119,6 +119,9 @@ struct StretchesPage {
     hold: u32,
     error: Option<&'static str>,
     prevention: Vec<Block>,
+    /// "Get help now", and the caution about a leg with the signs of a clot.
+    help: Block,
+    caution: &'static content::Item,
 }
 
 fn setting(value: Option<&str>, default: u32, max: u32) -> Result<u32, ()> {
@@ -186,6 +189,8 @@ pub(crate) async fn stretches(Query(q): Query<StretchQuery>) -> Response {
             hold,
             error,
             prevention,
+            help: help_now(),
+            caution: &content::STRETCH_CAUTION,
         },
     )
 }

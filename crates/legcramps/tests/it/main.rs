@@ -357,3 +357,25 @@ fn unknown_commands_are_usage_errors() {
     let r = run(&["diagnose"], "");
     assert_eq!(r.code, 2);
 }
+
+/// Issue 18, findings 11 and 24: "Get help now" comes first in "When to get help" (as the
+/// README and hazard H12 say), and the stretch says not to stretch a leg with the signs of a
+/// clot, with where to get help.
+#[test]
+fn get_help_now_comes_first_in_the_guide_and_the_stretch() {
+    let r = run(&["guide", "when-to-get-help"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let help = r.stdout.find("GET HELP NOW").expect("Get help now");
+    let topic = r.stdout.find("WHEN TO GET HELP").expect("the topic");
+    assert!(help < topic, "{}", r.stdout);
+    assert!(r.stdout[..topic].contains("Phone 999"));
+    let r = run(&["stretch", "--reps", "1", "--hold", "1"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let words = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let caution = words
+        .find("Do not stretch a leg that is swollen, warm, or red or darker")
+        .expect("the caution");
+    let steps = words.find("Calf stretch").expect("the stretch");
+    assert!(caution < steps, "{words}");
+    assert!(words.contains("GET HELP NOW"));
+}

@@ -1057,6 +1057,16 @@ async fn the_episodes_api() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
     assert_eq!(v["red_flag"], false);
+    // The whole safety net in every answer (issue 18, finding 6).
+    assert_eq!(
+        v["safety_net_lines"],
+        serde_json::json!(
+            legcramps_core::diary::LOG_SAFETY_NET
+                .iter()
+                .map(|l| l.text)
+                .collect::<Vec<_>>()
+        )
+    );
     // Only when, which leg and how bad are needed; the rest may be left out or null.
     let r = post(r#"{"start": "2026-11-21T03:00:00+00:00", "last_night": true, "side": "both", "severity": "severe", "minutes": null, "site": null}"#).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);

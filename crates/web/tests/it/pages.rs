@@ -464,3 +464,18 @@ async fn the_stylesheet_has_every_component_the_pages_use() {
         "no rule for {missing:?}: add the component to crates/web/frontend/legcramps.scss"
     );
 }
+
+/// Issue 18, finding 24: the stretch page says not to stretch a leg with the signs of a clot,
+/// before the steps, and has "Get help now".
+#[tokio::test]
+async fn the_stretch_page_has_the_clot_caution_and_get_help_now() {
+    let page = get("/stretches").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    let caution = page
+        .body
+        .find("Do not stretch a leg that is swollen, warm, or red or darker.")
+        .expect("the caution");
+    let steps = page.body.find("<h3>Steps</h3>").expect("the steps");
+    assert!(caution < steps);
+    assert!(page.body.contains("Get help now"));
+}
