@@ -100,6 +100,12 @@ choice!(
 );
 
 impl Helped {
+    /// The choices a form offers for a new entry: only what a source fact supports (issue 18,
+    /// finding 13) — moving and stretching the muscle (`stretch.relief`). Massage and warmth
+    /// are in no source: older entries keep them, show them and export them unchanged, but no
+    /// form offers them.
+    pub const OFFERED: &'static [Helped] = &[Helped::Stretched, Helped::Walked];
+
     /// For people: "I stretched the muscle".
     pub fn label(self) -> &'static str {
         match self {
@@ -112,6 +118,12 @@ impl Helped {
 }
 
 impl Suspected {
+    /// The choices a form offers for a new entry: none. Long standing, alcohol and caffeine
+    /// are in neither source (issue 18, finding 13); what the source does name as coming
+    /// before cramps — exercise, being short of fluids, a new medicine, pregnancy — has its
+    /// own question. Older entries keep what they hold and export it unchanged.
+    pub const OFFERED: &'static [Suspected] = &[];
+
     pub fn label(self) -> &'static str {
         match self {
             Suspected::LongStanding => "long standing",
@@ -494,6 +506,25 @@ impl Episode {
             .iter()
             .filter(|r| r.test == Test::LongUnrelieved)
             .any(|r| r.test.fires(&a).is_some())
+    }
+
+    /// How a red-flag cramp is named in lists and summaries: only what was logged (issue 18,
+    /// finding 7). "Not eased" only when the person said moving did not ease it; "not sure"
+    /// and "not logged" are said as such. `None` when it is not a red flag.
+    pub fn red_flag_label(&self) -> Option<&'static str> {
+        if !self.is_red_flag() {
+            return None;
+        }
+        Some(match self.eased {
+            Some(Eased::No) => "10 minutes or more, not eased",
+            Some(_) => "10 minutes or more, not sure if moving eased it",
+            None => "10 minutes or more, easing not logged",
+        })
+    }
+
+    /// Whether the person said moving did not ease this cramp (not "not sure", not unlogged).
+    pub fn said_not_eased(&self) -> bool {
+        self.eased == Some(Eased::No)
     }
 
     /// When the cramp ended: its start plus how long it lasted (its start when no length was

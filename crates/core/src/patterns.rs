@@ -279,6 +279,26 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The red-flag cramps the person said moving did not ease (what a GP summary may call
+    /// "did not ease"; issue 18, finding 7).
+    pub fn red_flags_not_eased(&self) -> Vec<&Episode> {
+        self.red_flags
+            .iter()
+            .filter(|e| e.said_not_eased())
+            .collect()
+    }
+
+    /// The red-flag cramps (on the safe reading) whose easing was "not sure" or not logged:
+    /// listed apart, never as "did not ease".
+    pub fn red_flags_easing_unknown(&self) -> Vec<&Episode> {
+        self.red_flags
+            .iter()
+            .filter(|e| !e.said_not_eased())
+            .collect()
+    }
+}
+
+impl Summary {
     /// The share of episodes that started at night, 0 to 1 (0 when there are none).
     pub fn night_share(&self) -> f64 {
         if self.count == 0 {

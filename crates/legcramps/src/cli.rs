@@ -199,10 +199,12 @@ pub(crate) struct EpisodeFields {
     /// You may have been short of fluids
     #[arg(long)]
     pub(crate) short_of_fluids: bool,
-    /// What may have helped: any of stretched, walked, massaged, warmth (commas between)
+    /// What may have helped: stretched, walked (commas between; older diaries' massaged and
+    /// warmth are still read)
     #[arg(long, value_name = "LIST")]
     pub(crate) helped: Option<String>,
-    /// What you suspect came before it: any of long-standing, alcohol, caffeine
+    /// Kept for older diaries and scripts (long-standing, alcohol, caffeine): no source names
+    /// these, so the forms no longer offer them; exercise and fluids have their own flags
     #[arg(long, value_name = "LIST")]
     pub(crate) suspected: Option<String>,
 }

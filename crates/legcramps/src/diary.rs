@@ -392,8 +392,8 @@ fn diary_table(episodes: &[Episode], width: usize) -> String {
             e.eased.map_or("-", Eased::name),
             e.severity.name(),
         );
-        if e.is_red_flag() {
-            let _ = writeln!(out, "{}", wrap("RED FLAG: 10 minutes or more, not eased"));
+        if let Some(flag) = e.red_flag_label() {
+            let _ = writeln!(out, "{}", wrap(&format!("RED FLAG: {flag}")));
         }
         if let Some(note) = &e.note {
             let _ = writeln!(out, "{}", wrap(&format!("Note: {}", note.as_str())));
@@ -642,10 +642,22 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
     if !summary.red_flags.is_empty() {
         println!(
             "\n{}",
-            style.urgent(&format!(
-                "{} cramp(s) lasted 10 minutes or more and did not ease when you moved.",
-                summary.red_flags.len()
-            ))
+            style.urgent(&{
+                // Only what was logged (issue 18, finding 7).
+                let said = summary.red_flags.iter().filter(|e| e.said_not_eased()).count();
+                let other = summary.red_flags.len() - said;
+                match (said, other) {
+                    (s, 0) => format!(
+                        "{s} cramp(s) lasted 10 minutes or more and did not ease when you moved."
+                    ),
+                    (0, o) => format!(
+                        "{o} cramp(s) lasted 10 minutes or more, and you were not sure or did not log whether moving eased them."
+                    ),
+                    (s, o) => format!(
+                        "{s} cramp(s) lasted 10 minutes or more and did not ease when you moved; for {o} more, you were not sure or did not log whether moving eased them."
+                    ),
+                }
+            })
         );
         // The latest one decides what to say now: urgent if it is recent, otherwise "tell
         // your GP", each naming its date.

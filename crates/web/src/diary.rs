@@ -768,8 +768,11 @@ fn severity_options(chosen: &str) -> Vec<Opt> {
 }
 
 /// Checkboxes for a list of choices, ticked as sent.
-fn ticks(all: &[(&'static str, &'static str)], chosen: &[String]) -> Vec<Opt> {
+/// The boxes of a tick list: the choices offered for new entries, and any other choice this
+/// entry already holds (an older entry keeps its ticks when it is edited; nothing is lost).
+fn ticks(all: &[(&'static str, &'static str)], offered: &[&str], chosen: &[String]) -> Vec<Opt> {
     all.iter()
+        .filter(|(value, _)| offered.contains(value) || chosen.iter().any(|c| c == value))
         .map(|(value, label)| Opt {
             value,
             label,
@@ -815,7 +818,7 @@ impl FormPage {
             ),
             severities: severity_options(&v.severity),
             max_note: MAX_NOTE_CHARS,
-            tick_groups: vec![
+            tick_groups: [
                 TickGroup {
                     name: "helped",
                     legend: "What did you do that may have helped? (optional)",
@@ -830,6 +833,7 @@ impl FormPage {
                                 "I used warmth, like a hot water bottle or a warm bath",
                             ),
                         ],
+                        &Helped::OFFERED.iter().map(|h| h.name()).collect::<Vec<_>>(),
                         &v.helped,
                     ),
                 },
@@ -843,10 +847,18 @@ impl FormPage {
                             ("alcohol", "Alcohol"),
                             ("caffeine", "Caffeine, like coffee, tea or cola"),
                         ],
+                        &Suspected::OFFERED
+                            .iter()
+                            .map(|s| s.name())
+                            .collect::<Vec<_>>(),
                         &v.suspected,
                     ),
                 },
-            ],
+            ]
+            .into_iter()
+            // A list with nothing to offer is not shown.
+            .filter(|g| !g.opts.is_empty())
+            .collect(),
             v,
             errors,
         }
@@ -900,7 +912,8 @@ pub(crate) struct Row {
     asleep: &'static str,
     eased: &'static str,
     severity: &'static str,
-    red_flag: bool,
+    /// The red-flag tag, in the words of what was logged.
+    red_flag: Option<&'static str>,
     note: String,
     /// What else was going on, for people ("exercise that day", and the profile on its day:
     /// "taking amlodipine; pregnant").
@@ -1019,7 +1032,7 @@ fn row_of(e: &Episode, profile: &Profile) -> Row {
         },
         eased: e.eased.map_or(NOT_LOGGED, Eased::name),
         severity: e.severity.name(),
-        red_flag: e.is_red_flag(),
+        red_flag: e.red_flag_label(),
         note: e
             .note
             .as_ref()

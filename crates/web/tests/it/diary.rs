@@ -453,7 +453,17 @@ async fn what_helped_and_what_came_before_are_ticked_and_compared() {
         .expect("one");
     let edit = d.get(&format!("/diary/{}/edit", ticked.id)).await.body;
     assert!(edit.contains("value=\"stretched\" checked"), "{edit}");
+    // An older entry keeps a choice no longer offered (issue 18, finding 13), ticked.
     assert!(edit.contains("value=\"caffeine\" checked"));
+    // A new entry is offered only what a source supports.
+    let new = d.get("/diary/new").await.body;
+    for gone in ["massaged", "warmth", "long-standing", "alcohol", "caffeine"] {
+        assert!(
+            !new.contains(&format!("value=\"{gone}\"")),
+            "{gone} offered"
+        );
+    }
+    assert!(new.contains("value=\"stretched\"") && new.contains("value=\"walked\""));
     let page = d
         .get("/diary/patterns?from=2026-11-01&to=2026-11-30")
         .await
@@ -1845,4 +1855,56 @@ fn askama_escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&#34;")
         .replace('\'', "&#39;")
+}
+
+/// Issue 18, finding 7: the GP summary and the list say only what was logged: "did not ease"
+/// only for a cramp the person said did not ease; "not sure" and unlogged easing apart.
+#[tokio::test]
+async fn the_summary_and_list_say_only_what_was_logged_about_easing() {
+    let d = Diary::new().await;
+    for (day, eased) in [(10, r#""no""#), (11, r#""unsure""#), (12, "null")] {
+        let body = format!(
+            r#"{{"start": "2026-11-{day}T02:10:00+00:00", "minutes": 12, "site": "calf", "side": "left", "asleep": true, "eased": {eased}, "severity": "severe"}}"#
+        );
+        let r = d
+            .request(
+                Method::POST,
+                "/api/v1/episodes",
+                &[("content-type", "application/json")],
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let s = d.get("/diary/summary?from=2026-11-01&to=2026-11-30").await;
+    let said = s
+        .body
+        .split("Cramps of 10 minutes or more that did not ease when I moved")
+        .nth(1)
+        .expect("the 'did not ease' section")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
+    assert_eq!(said.matches("<li>").count(), 1, "{said}");
+    assert!(said.contains("Tue 10 Nov"), "{said}");
+    let unsure = s
+        .body
+        .split("where I was not sure, or did not log, whether moving eased them")
+        .nth(1)
+        .expect("the section apart")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
+    assert_eq!(unsure.matches("<li>").count(), 2, "{unsure}");
+    assert!(unsure.contains("eased by moving: unsure"), "{unsure}");
+    assert!(unsure.contains("eased by moving: not logged"), "{unsure}");
+    let list = d.get("/diary").await;
+    for tag in [
+        "10 minutes or more, not eased",
+        "10 minutes or more, not sure if moving eased it",
+        "10 minutes or more, easing not logged",
+    ] {
+        assert_eq!(list.body.matches(tag).count(), 1, "{tag}");
+    }
+    d.finish().await;
 }
