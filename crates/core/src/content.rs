@@ -167,10 +167,14 @@ pub const TOPICS: &[Topic] = &[
             },
             Item {
                 id: "symptoms.how-long",
-                facts: &["symptoms.duration", "symptoms.thigh-longest"],
+                facts: &[
+                    "symptoms.duration",
+                    "symptoms.thigh-longest",
+                    "help.urgent.long-unrelieved",
+                ],
                 kind: Kind::Text,
                 heading: None,
-                text: "A cramp can be over in a few seconds or go on for up to 10 minutes. Cramps in the thigh usually last the longest.",
+                text: "A cramp usually lasts from a few seconds to less than 10 minutes. Cramps in the thigh usually last the longest. If a cramp lasts 10 minutes or more and moving does not ease it, see when to get help.",
                 list: &[],
             },
             Item {

@@ -233,8 +233,8 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::YesNo(YesNo::EasesWhenMoving),
-        text: "Did that cramp ease once you started to move?",
-        hint: "Such as when you got up and walked, or stretched your leg.",
+        text: "Did each cramp of 10 minutes or more ease once you started to move?",
+        hint: "Such as when you got up and walked, or stretched your leg. If any one of them did not ease, answer no.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::LongOrUnknownCramp,
         red_flag: true,
@@ -242,8 +242,8 @@ pub const QUESTIONS: &[Question] = &[
     },
     Question {
         field: Field::YesNo(YesNo::LongCrampRecent),
-        text: "Is that cramp still going on, or did it end in the last 24 hours?",
-        hint: "Answer no if it has stopped and it ended more than 24 hours ago.",
+        text: "Is that long cramp still going on, or did it end in the last 24 hours?",
+        hint: "If there was more than one, think of the latest. Answer no if it has stopped and it ended more than 24 hours ago.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::LongNotEased,
         red_flag: true,

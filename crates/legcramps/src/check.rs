@@ -21,6 +21,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let style = Style::detect();
     let width = width();
     let mut out = io::stdout().lock();
+    let missing = if args.answers.is_some() {
+        crate::outcome_text::Missing::NotInFile
+    } else {
+        crate::outcome_text::Missing::Unsure
+    };
     let (answers, asked) = match &args.answers {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -49,7 +54,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     // led there (the JSON contract's `triage` reads every missing answer the safe way).
     let asked_set = asked.iter().fold(Asked::default(), |s, q| s.with(q.field));
     let outcome = evaluate(&as_asked(&answers, asked_set));
-    write!(out, "{}", render(&outcome, &answers, &asked, style, width))?;
+    write!(
+        out,
+        "{}",
+        render(&outcome, &answers, &asked, missing, style, width)
+    )?;
     if args.save {
         let id = crate::diary::save_check(&args.store, answers, &outcome)?;
         writeln!(out, "\nSaved this check in your diary ({id}).")?;

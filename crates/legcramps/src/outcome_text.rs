@@ -21,12 +21,22 @@ fn bullets<'a>(s: &mut String, width: usize, lines: impl Iterator<Item = &'a str
     }
 }
 
+/// How an answer that was not given is shown: typed as "not sure" at the prompt, or left out
+/// of an answers file (issue 18, finding 23: a field missing from the file is not "I'm not
+/// sure"; it is read the safe way all the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missing {
+    Unsure,
+    NotInFile,
+}
+
 /// The whole outcome. `a` holds the answers as the check asked them, and `asked` the
 /// questions in the order they were asked.
 pub(crate) fn render(
     o: &Outcome,
     a: &Assessment,
     asked: &[&'static Question],
+    missing: Missing,
     style: Style,
     width: usize,
 ) -> String {
@@ -86,12 +96,32 @@ pub(crate) fn render(
     bullets(&mut s, width, o.safety_net().lines.iter().map(|l| l.text));
 
     section(&mut s, style, "Your answers");
+    if missing == Missing::NotInFile && asked.iter().any(|q| !a.is_answered(q.field)) {
+        let _ = writeln!(
+            s,
+            "{}",
+            wrap(
+                "A question not answered in the file is read the safe way, as if the answer were \"not sure\".",
+                width,
+                "  ",
+                "  "
+            )
+        );
+    }
     for q in asked {
         let _ = writeln!(
             s,
             "{}",
             wrap(
-                &format!("{} {}", q.text, answer_text(q, a)),
+                &format!(
+                    "{} {}",
+                    q.text,
+                    if missing == Missing::NotInFile && !a.is_answered(q.field) {
+                        "Not answered in the file".to_owned()
+                    } else {
+                        answer_text(q, a)
+                    }
+                ),
                 width,
                 "  ",
                 "    "

@@ -379,3 +379,37 @@ fn get_help_now_comes_first_in_the_guide_and_the_stretch() {
     assert!(caution < steps, "{words}");
     assert!(words.contains("GET HELP NOW"));
 }
+
+/// Issue 18, finding 23: with the README's example file, the 12-minute cramp that did not
+/// ease is in "Why" and "Your answers" (the check goes on after a missing breathlessness
+/// answer), and a field missing from the file is "not answered in the file", not "not sure".
+#[test]
+fn check_answers_says_what_the_file_left_out_and_keeps_the_long_cramp() {
+    let dir = std::env::temp_dir().join(format!("legcramps-check23-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("answers.json");
+    std::fs::write(
+        &file,
+        r#"{"longest_cramp_minutes": 12, "eases_when_moving": false, "gp_open": false}"#,
+    )
+    .expect("write");
+    let r = run(&["check", "--answers", file.to_str().expect("utf-8")], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let words = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let why = words.find("Why").expect("why");
+    let answers = words.find("Your answers").expect("answers");
+    assert!(
+        words[why..answers].contains("how long your cramp lasted"),
+        "{words}"
+    );
+    assert!(
+        words[answers..].contains("How long did your longest cramp last? 12 minutes"),
+        "{words}"
+    );
+    assert!(
+        words[answers..].contains("short of breath? Not answered in the file"),
+        "{words}"
+    );
+    assert!(!words[answers..].contains("I\u{2019}m not sure"), "{words}");
+    let _ = std::fs::remove_dir_all(dir);
+}
