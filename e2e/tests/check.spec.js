@@ -7,8 +7,8 @@ const { expectAccessible, runCheck, answer, currentField } = require('./helpers'
 const CASES = [
   ['emergency', 'Phone 999 now', { breathless_or_chest_pain: 'yes' }],
   ['urgent-gp', 'Phone 111 now', { one_leg_swollen_warm_or_red: 'yes', gp_open: 'no' }],
-  ['urgent-gp', 'Phone 111 now', { longest_cramp_minutes: 12, eases_when_moving: 'no', gp_open: 'no' }],
-  ['urgent-gp', 'Phone your GP surgery now', { longest_cramp_minutes: 10, eases_when_moving: 'no', gp_open: 'yes' }],
+  ['urgent-gp', 'Phone 111 now', { longest_cramp_minutes: 12, eases_when_moving: 'no', long_cramp_recent: 'yes', gp_open: 'no' }],
+  ['urgent-gp', 'Phone your GP surgery now', { longest_cramp_minutes: 10, eases_when_moving: 'no', long_cramp_recent: 'yes', gp_open: 'yes' }],
   ['gp', 'Speak to your GP', { longest_cramp_minutes: 2, sleep_disturbed: 'yes' }],
   ['pharmacist', 'Speak to a pharmacist', { longest_cramp_minutes: 1, new_medication: 'yes' }],
   ['self-care', 'Look after yourself at home', { longest_cramp_minutes: 1, after_exercise: 'yes' }],
@@ -33,7 +33,8 @@ CASES.forEach(([expected, headline, answers], i) => {
     // The H1 is the one thing to do.
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(headline);
     await expectAccessible(page, `outcome ${NAMES[i]}`);
-    await expect(page.getByText('When to get help again')).toBeVisible();
+    // The 999 page's net is for when the call does not get through (issue 18, finding 22).
+    await expect(page.getByText(expected === 'emergency' ? 'If you cannot get through' : 'When to get help again')).toBeVisible();
     // A screen reader's view of the headings: the instruction first, then why, then the rest.
     const headings = await page.locator('main h1, main h2, main h3').allTextContents();
     expect(headings[0]).toBe(headline);
@@ -43,7 +44,8 @@ CASES.forEach(([expected, headline, answers], i) => {
       await expect(page.getByText('do not drive yourself')).toBeVisible();
     } else if (headline === 'Phone 111 now') {
       await expect(page.locator('a[href="tel:111"]')).toHaveCount(1);
-      await expect(page.getByRole('link', { name: 'Use 111 online' })).toBeVisible();
+      // 111 online differs by nation: none unless the host names one (issue 18, finding 12).
+      await expect(page.getByRole('link', { name: 'Use 111 online' })).toHaveCount(0);
     } else {
       await expect(page.locator('a[href="tel:111"]')).toHaveCount(0);
     }
@@ -105,4 +107,57 @@ test('from the home page the check starts in one press, and the diary is linked'
   // The first question, not a second start page.
   await expect(page.locator('#breathless_or_chest_pain')).toHaveCount(1);
   await expect(page.getByRole('button', { name: 'Start now' })).toHaveCount(0);
+});
+
+// Issue 18, the two journeys a clinical safety officer walked, with JavaScript off at 375 px
+// (and on), each outcome's screen reader view of the headings checked and its screenshot kept.
+const path = require('path');
+const SHOTS = path.join(__dirname, '..', '..', 'docs', 'screenshots');
+
+test('"not sure" about breathlessness: the check goes on, then 111 led by 999', async ({ page }, info) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  const asked = [];
+  const disposition = await runCheck(page, { breathless_or_chest_pain: 'unsure', one_leg_swollen_warm_or_red: 'no', gp_open: 'yes' }, {
+    onPage: async (what) => { asked.push(what); },
+  });
+  expect(disposition).toBe('urgent-gp');
+  // Every question after it was asked (the leg, the cramps, the rest), never the surgery's hours.
+  expect(asked).toContain('question one_leg_swollen_warm_or_red');
+  expect(asked).toContain('question known_conditions');
+  expect(asked).not.toContain('question gp_open');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone 111 now');
+  // A screen reader's headings: the instruction, then the 999 line's card, then why.
+  const headings = (await page.locator('main h1, main h2, main h3').allTextContents()).map((h) => h.replace(/\s+/g, ' ').trim());
+  expect(headings[0]).toBe('Phone 111 now');
+  expect(headings[1]).toContain('Short of breath or chest pain now?');
+  expect(headings[2]).toContain('Why');
+  await expect(page.getByText('If you are short of breath or have chest pain now, phone 999.')).toBeVisible();
+  await expect(page.locator('a[href="tel:999"]')).toHaveCount(1);
+  await expect(page.locator('a[href="tel:111"]')).toHaveCount(1);
+  await expect(page.getByText('You were not sure if you have new or worse shortness of breath')).toBeVisible();
+  await expectAccessible(page, 'outcome: not sure about breathlessness');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'nothing scrolls sideways at 375 px').toBeLessThanOrEqual(0);
+  await page.screenshot({ path: info.outputPath('outcome-breathless-unsure-375.png'), fullPage: true });
+  if (info.project.name === 'no-js') {
+    await page.screenshot({ path: path.join(SHOTS, 'outcome-breathless-unsure-375.png'), fullPage: true });
+  }
+});
+
+test('a long cramp three weeks ago, over: see your GP, phone that day if it happens again', async ({ page }, info) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  const disposition = await runCheck(page, { longest_cramp_minutes: 12, eases_when_moving: 'no', long_cramp_recent: 'no' });
+  expect(disposition).toBe('gp');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Speak to your GP');
+  const headings = (await page.locator('main h1, main h2, main h3').allTextContents()).map((h) => h.replace(/\s+/g, ' ').trim());
+  expect(headings[0]).toBe('Speak to your GP');
+  expect(headings[1]).toContain('Why');
+  await expect(page.getByText('It ended more than 24 hours ago')).toBeVisible();
+  await expect(page.getByText('If a cramp like this happens again, phone your GP surgery that day')).toBeVisible();
+  await expect(page.locator('a[href="tel:111"]')).toHaveCount(0);
+  await expectAccessible(page, 'outcome: long cramp three weeks ago');
+  await page.screenshot({ path: info.outputPath('outcome-long-cramp-past-375.png'), fullPage: true });
+  if (info.project.name === 'no-js') {
+    await page.screenshot({ path: path.join(SHOTS, 'outcome-long-cramp-past-375.png'), fullPage: true });
+  }
 });

@@ -164,7 +164,9 @@ test('a cramp is logged from the diary in three interactions at 375 px', async (
   await act(() => quick.getByRole('button', { name: 'Moderate' }).click());
   await expect(page.getByText('Your cramp has been logged.')).toBeVisible();
   expect(interactions, 'a quick log takes at most 3 interactions').toBeLessThanOrEqual(3);
-  await expect(page.getByText('If a cramp lasts 10 minutes or more')).toBeVisible();
+  // After every log, the whole safety net (issue 18, finding 6).
+  await expect(page.getByText('Phone 999 if you get chest pain, or new or worse shortness of breath.')).toBeVisible();
+  await expect(page.getByText('Get help today if a cramp lasts 10 minutes or more')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Add how long it lasted, which muscle and more' })).toBeVisible();
   await expectAccessible(page, 'the diary after a quick log');
   await docShot(page, info, 'diary-quick-logged-375.png');

@@ -78,7 +78,8 @@ async function runCheck(page, answers, { onPage } = {}) {
     const field = await currentField(page);
     if (!field) break;
     if (onPage) await onPage(`question ${field}`);
-    const value = answers[field] ?? (field === 'known_conditions' ? 'none' : 'no');
+    const fallback = { known_conditions: 'none', longest_cramp_minutes: 1 }[field] ?? 'no';
+    const value = answers[field] ?? fallback;
     await answer(page, value);
   }
   if ((await page.getByRole('heading', { level: 1 }).textContent()).trim() === 'Check your answers') {

@@ -41,6 +41,8 @@ test('the check can be completed by keyboard alone', async ({ page }) => {
 
   await expect(page.getByRole('heading', { level: 1 })).toContainText('ease');
   await chooseByKeyboard('no');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('still going on');
+  await chooseByKeyboard('yes');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('GP surgery open');
   await chooseByKeyboard('no');
   // Urgent: the advice comes straight away.

@@ -732,7 +732,7 @@ pub const SAFETY_NETS: &[SafetyNet] = &[
         action: Action::Phone999,
         lines: &[NetLine {
             facts: &["dvt.emergency", "dvt.do-not-drive"],
-            text: "If you cannot get through to 999, ask someone to take you to A&E now.",
+            text: "If no one answers on 999, ask someone to take you to A&E now.",
         }],
     },
     SafetyNet {
