@@ -289,7 +289,7 @@ pub const TOPICS: &[Topic] = &[
                 facts: &["dvt.emergency", "dvt.do-not-drive"],
                 kind: Kind::Urgent,
                 heading: None,
-                text: "Phone 999 or go to A&E if you also feel short of breath or have chest pain: the clot may have moved to your lungs, and that can put your life at risk. Do not drive yourself to A&E. Ask someone to take you, or phone 999 for an ambulance.",
+                text: "Phone 999 or go to A&E if you also have chest pain, or new or worse shortness of breath: the clot may have moved to your lungs, and that can put your life at risk. Do not drive yourself to A&E. Ask someone to take you, or phone 999 for an ambulance.",
                 list: &[],
             },
         ],

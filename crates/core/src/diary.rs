@@ -496,7 +496,7 @@ impl Episode {
     /// whether it eased is read the safe way. A cramp with no length logged (the quick log) is
     /// not one: the check would read both unanswered as urgent, but a diary entry nobody timed
     /// must not be listed to a GP as "10 minutes or more"; the quick log says the safety net
-    /// instead ([`QUICK_LOG_SAFETY_NET`]; hazard H22).
+    /// instead ([`LOG_SAFETY_NET`]; hazard H22).
     pub fn is_red_flag(&self) -> bool {
         if self.duration.is_none() {
             return false;
@@ -560,8 +560,9 @@ impl Episode {
                 headline: RECENT_RED_FLAG_HEADLINE,
                 what_happened,
                 what_to_do: RECENT_RED_FLAG_TEXT,
-                safety_net: safety_net(Action::Phone111)
-                    .lines
+                // 999, and the signs of a clot in one leg (the rest of the net is what this
+                // advice already says).
+                safety_net: [crate::triage::NET_999, crate::triage::NET_CLOT]
                     .iter()
                     .map(|l| l.text)
                     .collect(),

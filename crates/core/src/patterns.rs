@@ -23,6 +23,10 @@ pub struct Settings {
     /// `night_ends` (exclusive), in the local time the episode was logged in. Default 22 to 7.
     pub night_starts: u32,
     pub night_ends: u32,
+    /// Weeks needed on each side of a medicine's start (before it, and while taken) before
+    /// the summary compares the cramp rates, counted from the medicine's own dates, never from
+    /// a cramp (issue 18, finding 8). Default 4. A product setting: the source gives none.
+    pub medicine_compare_weeks: u32,
 }
 
 impl Default for Settings {
@@ -32,6 +36,7 @@ impl Default for Settings {
             disturbed_nights_per_week: 2,
             night_starts: 22,
             night_ends: 7,
+            medicine_compare_weeks: 4,
         }
     }
 }
@@ -119,20 +124,28 @@ impl Rate {
 /// How many days "the first 4 weeks" and "the last 4 weeks" of the GP summary span.
 pub const COMPARE_DAYS: i64 = 28;
 
-/// A medicine in the profile, with the cramp rate before it was started, while it was taken,
-/// and after it was stopped, each within the period.
+/// A medicine in the profile, with the cramp rate in equal windows of
+/// [`Settings::medicine_compare_weeks`] weeks before it was started, from the day it was
+/// started, and after it was stopped — each counted from the medicine's own dates, and each
+/// only when the whole window is within the period and the diary (issue 18, finding 8: short
+/// windows, or a "before" that starts on a logged cramp, read as a strong effect that is not
+/// there).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MedicineRates {
     pub medicine: Medicine,
-    /// From the start of the period to the day before it started (`None`: it started before
-    /// the period, so there is no "before" here).
+    /// The weeks just before it started (`None`: not all of them are within the period and
+    /// the diary).
     pub before: Option<Rate>,
-    /// From the day it started (or the period's start) to the day it stopped (or the period's
-    /// end).
+    /// From the day it started (or the period's first day, if it started earlier) to the day
+    /// it stopped, the period's end, or the end of the comparison window, whichever is first.
     pub taking: Rate,
-    /// From the day after it stopped to the end of the period (`None`: not stopped, or
-    /// stopped after the period).
+    /// The weeks just after it stopped (`None`: not stopped, or not all of them are within the
+    /// period).
     pub after_stop: Option<Rate>,
+    /// Whether "before" and "while taken" are whole windows, so they may be set side by side.
+    pub comparable: bool,
+    /// The window's length in weeks (the setting), for saying what is needed.
+    pub weeks: u32,
 }
 
 /// Nights needed with and without something before the patterns compare them (a product
@@ -502,20 +515,46 @@ pub fn summarise_since(
             rate(to - Days::days(COMPARE_DAYS - 1), to),
         )
     });
+    let compare_weeks = settings.medicine_compare_weeks.max(1);
+    let span = Days::days(7 * i64::from(compare_weeks));
     let medicine_rates = profile
         .medicines
         .iter()
         .filter(|m| m.started <= to && m.stopped.is_none_or(|s| s >= start))
         .map(|m| {
-            let last = m.stopped.unwrap_or(to);
+            let last = m.stopped.unwrap_or(to).min(to);
+            // The window before: the weeks up to the day before it started, all within the
+            // period and the diary (the diary is known from its first logged cramp on).
+            let before = m
+                .started
+                .checked_sub_signed(span)
+                .filter(|w| *w >= start)
+                .map(|w| rate(w, m.started - Days::days(1)));
+            // While taken: from its start, at most the same number of weeks.
+            let taking_from = m.started.max(start);
+            let window_end = if m.started >= start {
+                m.started
+                    .checked_add_signed(span)
+                    .map_or(last, |e| (e - Days::days(1)).min(last))
+            } else {
+                // Started before the period: there is no window from its start here, only
+                // the time it was taken within the period (never compared).
+                last
+            };
+            let taking = rate(taking_from, window_end.max(taking_from));
+            let whole_taking = taking_from == m.started && taking.days() >= 7 * compare_weeks;
+            let after_stop = m.stopped.and_then(|s| {
+                let first = s + Days::days(1);
+                let end = s.checked_add_signed(span)?;
+                (first >= start && end <= to).then(|| rate(first, end))
+            });
             MedicineRates {
                 medicine: m.clone(),
-                before: (m.started > start).then(|| rate(start, m.started - Days::days(1))),
-                taking: rate(m.started.max(start), last.min(to)),
-                after_stop: m
-                    .stopped
-                    .filter(|s| *s < to)
-                    .map(|s| rate((s + Days::days(1)).max(start), to)),
+                comparable: before.is_some() && whole_taking,
+                before,
+                taking,
+                after_stop,
+                weeks: compare_weeks,
             }
         })
         .collect();

@@ -113,6 +113,11 @@ pub fn read_minutes(text: &str) -> Option<Result<Minutes, crate::assessment::Min
             t = rest.trim().to_owned();
         }
     }
+    // "1:30" is minutes and seconds in the diary, but could be read as an hour and a half: in
+    // the check it is not guessed at; the person is asked again.
+    if t.contains(':') {
+        return None;
+    }
     if t == "less than a minute" || t == "under a minute" {
         return Some(Minutes::new(0.0));
     }

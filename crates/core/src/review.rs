@@ -80,13 +80,20 @@ pub fn rules_markdown() -> String {
          answer counts as met) whenever the level it gives on that reading is higher than the \
          level the answers given already reach. A cramp of 10 minutes or more with \"eases when \
          moving\" unanswered is read as not easing; nothing answered at all is `urgent-gp`. One \
-         exception: a missing or \"not sure\" answer about breathlessness or chest pain gives \
-         `urgent-gp` (111, with the 999 safety net), never `emergency`: only a yes sends a \
-         person to 999. `phone_111` is true when the outcome is `urgent-gp` and `gp_open` is not \
-         `true`; `phone_999` is true exactly when the outcome is `emergency`.\n\n\
+         exception: a missing or \"not sure\" answer about breathlessness or chest pain (new, \
+         or worse than usual, since the leg pain began) gives at least `urgent-gp`, never \
+         `emergency`: only a yes sends a person to 999; that doubt is always named in the \
+         reasons, and the outcome opens with \"If you are short of breath or have chest pain \
+         now, phone 999\". A long cramp that did not ease is urgent when it is still going on \
+         or ended within the last 24 hours (`long_cramp_recent`, counted from its end; not \
+         answered = recent), and `gp` when it is over and older. `phone_111` is true when the \
+         outcome is `urgent-gp` and either `gp_open` is not `true` or breathlessness or chest \
+         pain was not answered; `phone_999` is true exactly when the outcome is `emergency`.\n\n\
          **The check** asks the questions below in order, and stops as soon as the outcome can \
-         only be urgent. Its outcome is worked out from the questions it asked: a question it \
-         never asked gives no reason and no advice.\n\n## Rules\n\n\
+         only be urgent — except after \"not sure\" about breathlessness or chest pain, when \
+         every other question is still asked (but not whether the surgery is open: it is 111 \
+         whatever its hours). Its outcome is worked out from the questions it asked: a \
+         question it never asked gives no reason and no advice.\n\n## Rules\n\n\
          | # | level (answered) | level (safe reading) | fact | fires when |\n|---|---|---|---|---|"
     );
     for (i, r) in RULES.iter().enumerate() {

@@ -559,7 +559,7 @@ pub const ADVICE: &[Advice] = &[
         group: Group::PossibleCause,
         facts: &["causes.secondary.dehydration"],
         when: When::AnsweredYes(YesNo::Dehydrated),
-        text: "Being short of fluids may play a part. Too little water in your body can lower its salt levels, and that can set off cramps. If a doctor has told you to limit how much you drink, keep to what they said.",
+        text: "Being short of fluids may play a part. Too little water in your body can lower its salt levels, and that can set off cramps.",
     },
     Advice {
         id: "cause-neurological",
@@ -705,7 +705,7 @@ pub const NET_CLOT: NetLine = NetLine {
     text: "Get help today if the leg that hurts becomes swollen, warm, or red or darker.",
 };
 pub const NET_URGENT: NetLine = NetLine {
-    facts: &["help.urgent.long-unrelieved", "help.urgent.toxin-or-wound"],
+    facts: &["help.urgent.long-unrelieved"],
     text: "Get help today if a cramp lasts 10 minutes or more and moving does not ease it.",
 };
 pub const NET_HOW: NetLine = NetLine {

@@ -151,6 +151,10 @@ pub(crate) struct PatternSettings {
     /// disturb sleep" (a product setting, not a clinical threshold)
     #[arg(long, env = "LEGCRAMPS_DISTURBED_NIGHTS_PER_WEEK", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=7))]
     pub(crate) disturbed_nights_per_week: u32,
+    /// Weeks of the diary needed on each side of a medicine's start (before it, and while
+    /// taken) before the GP summary sets the cramp rates side by side (a product setting)
+    #[arg(long, env = "LEGCRAMPS_MEDICINE_COMPARE_WEEKS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=52))]
+    pub(crate) medicine_compare_weeks: u32,
 }
 
 /// The fields of an episode; on `log` the missing ones are asked for on a terminal.

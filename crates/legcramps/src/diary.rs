@@ -562,6 +562,7 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
     let settings = Settings {
         frequent_per_week: args.settings.frequent_per_week,
         disturbed_nights_per_week: args.settings.disturbed_nights_per_week,
+        medicine_compare_weeks: args.settings.medicine_compare_weeks,
         ..Settings::default()
     };
     let (episodes, checks, first, profile) =
@@ -637,6 +638,31 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         }
         for m in &summary.medicine_rates {
             println!("  Medicine: {}, {}", m.medicine.name(), m.medicine.dates());
+            // Rates side by side only with enough weeks each way, from the medicine's dates,
+            // never alone without what they cannot show (issue 18, finding 8).
+            let weeks = m.weeks;
+            let line = match (m.comparable, m.before) {
+                (true, Some(before)) => format!(
+                    "Cramps in the {weeks} weeks before: {} ({:.1} a week); in the first {weeks} weeks while taken: {} ({:.1} a week). This does not show whether the medicine causes or eases cramps.",
+                    before.cramps,
+                    before.cramps_per_week(),
+                    m.taking.cramps,
+                    m.taking.cramps_per_week()
+                ),
+                _ => format!(
+                    "Not compared: that needs {weeks} weeks of this diary before it started and {weeks} weeks while taken (a setting)."
+                ),
+            };
+            println!("{}", wrap(&line, w, "    ", "    "));
+            println!(
+                "{}",
+                wrap(
+                    "Never stop a prescribed medicine without speaking to a GP or pharmacist.",
+                    w,
+                    "    ",
+                    "    "
+                )
+            );
         }
     }
     if !summary.red_flags.is_empty() {

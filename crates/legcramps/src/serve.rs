@@ -157,6 +157,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
             settings: Settings {
                 frequent_per_week: args.settings.frequent_per_week,
                 disturbed_nights_per_week: args.settings.disturbed_nights_per_week,
+                medicine_compare_weeks: args.settings.medicine_compare_weeks,
                 ..Settings::default()
             },
             time_zone: args.time_zone,

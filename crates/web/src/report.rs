@@ -149,27 +149,46 @@ fn headline(s: &Summary, settings: &Settings, busiest: Option<&Week>) -> Vec<(St
     rows
 }
 
-/// Each medicine, with its dates and the cramp rates before it, while it was taken and after
-/// it stopped; then pregnancies and known conditions.
+/// Each medicine, with its dates and — only when there are enough weeks on each side of its
+/// start (a setting) — the cramp rates in the weeks before it, the first weeks while taken and
+/// the weeks after it stopped, always saying that this does not show a cause and that a
+/// prescribed medicine is never stopped without a GP or pharmacist (issue 18, finding 8; facts
+/// `medication.can-cause`, `medication.do-not-stop`); then pregnancies and known conditions.
 fn medicines(s: &Summary) -> Vec<String> {
     let rate = |r: &Rate| per_week(r.cramps, r.cramps_per_week(), r);
     let mut lines: Vec<String> = s
         .medicine_rates
         .iter()
         .map(|m| {
-            let mut parts = vec![match m.before {
-                Some(r) => format!("before: {}", rate(&r)),
-                None => "started before this period".to_owned(),
-            }];
-            parts.push(format!("while taken: {}", rate(&m.taking)));
-            if let Some(r) = m.after_stop {
-                parts.push(format!("after it stopped: {}", rate(&r)));
-            }
+            let weeks = m.weeks;
+            let compared = if m.comparable {
+                let mut parts = Vec::new();
+                if let Some(r) = m.before {
+                    parts.push(format!("in the {weeks} weeks before: {}", rate(&r)));
+                }
+                parts.push(format!(
+                    "in the first {weeks} weeks while taken: {}",
+                    rate(&m.taking)
+                ));
+                if let Some(r) = m.after_stop {
+                    parts.push(format!("in the {weeks} weeks after it stopped: {}", rate(&r)));
+                }
+                format!(
+                    "Cramps {}. {}",
+                    parts.join("; "),
+                    MEDICINE_NOT_A_CAUSE
+                )
+            } else {
+                format!(
+                    "Not compared: that needs {weeks} weeks of this diary before it started and {weeks} weeks while taken (a setting)."
+                )
+            };
             format!(
-                "{}, {}. Cramps {}.",
+                "{}, {}. {} {}",
                 m.medicine.name(),
                 m.medicine.dates(),
-                parts.join("; ")
+                compared,
+                MEDICINE_DO_NOT_STOP
             )
         })
         .collect();
@@ -184,6 +203,14 @@ fn medicines(s: &Summary) -> Vec<String> {
     }));
     lines
 }
+
+/// Said with every comparison around a medicine.
+pub(crate) const MEDICINE_NOT_A_CAUSE: &str =
+    "This does not show whether the medicine causes or eases cramps.";
+
+/// Said with every medicine in the summary (fact `medication.do-not-stop`).
+pub(crate) const MEDICINE_DO_NOT_STOP: &str =
+    "Never stop a prescribed medicine without speaking to a GP or pharmacist.";
 
 /// A saved check, as the diary pages and the GP summary list it.
 pub(crate) struct SavedCheckLine {

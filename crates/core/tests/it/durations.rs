@@ -91,7 +91,6 @@ fn the_check_reads_durations_as_the_diary_does_and_ranges_at_their_upper_end() {
         ("1 hour", 60.0),
         ("an hour", 60.0),
         ("90 seconds", 1.5),
-        ("1:30", 1.5),
         ("1h 5m", 65.0),
         ("10-15", 15.0),
         ("10 - 15 minutes", 15.0),
@@ -103,7 +102,8 @@ fn the_check_reads_durations_as_the_diary_does_and_ranges_at_their_upper_end() {
     ] {
         assert_eq!(minutes(typed), expected, "{typed:?}");
     }
-    for typed in ["soon", "2 weeks", "10-", "-", "ten-ish", "x-5"] {
+    // "1:30" could be an hour and a half or a minute and a half: asked again, never guessed.
+    for typed in ["soon", "2 weeks", "10-", "-", "ten-ish", "x-5", "1:30"] {
         assert!(read_minutes(typed).is_none(), "{typed:?} was read");
     }
     // A number outside the range is named as such, not as unreadable.

@@ -222,10 +222,12 @@ fn medicine(name: &str, started: &str, stopped: Option<&str>) -> Medicine {
 }
 
 #[test]
-fn a_medicine_started_mid_period_has_the_rate_before_and_while_taken() {
-    let episodes = nights(&[1, 3, 5, 7, 9, 11, 13, 29]);
+fn a_medicine_is_compared_only_with_enough_weeks_each_side_from_its_own_dates() {
+    // Issue 18, finding 8: 4 weeks (a setting) before it started and 4 weeks from its start,
+    // counted from the medicine's dates, never from a logged cramp.
+    let episodes = nights(&[1, 3, 5, 7, 9, 11, 13, 29, 40, 59]);
     let profile = Profile {
-        medicines: vec![medicine("Example", "2026-09-15", None)],
+        medicines: vec![medicine("Example", "2026-09-29", None)],
         ..Profile::default()
     };
     // Started after the period: nothing to say about it there.
@@ -241,27 +243,87 @@ fn a_medicine_started_mid_period_has_the_rate_before_and_while_taken() {
         &episodes,
         &profile,
         day("2026-09-01"),
-        day("2026-09-30"),
+        day("2026-10-31"),
         Settings::default(),
     );
     let m = &s.medicine_rates[0];
     assert_eq!(m.medicine.name(), "Example");
+    assert!(m.comparable);
+    assert_eq!(m.weeks, 4);
     let before = m.before.expect("before");
     assert_eq!(
         (before.from, before.to, before.cramps),
-        (day("2026-09-01"), day("2026-09-14"), 7)
+        (day("2026-09-01"), day("2026-09-28"), 7)
     );
     assert_eq!(
         (m.taking.from, m.taking.to, m.taking.cramps),
-        (day("2026-09-15"), day("2026-09-30"), 1)
+        (day("2026-09-29"), day("2026-10-26"), 2)
     );
     assert!(m.after_stop.is_none());
-    assert!((before.cramps_per_week() - 3.5).abs() < 1e-9);
+    assert!((before.cramps_per_week() - 1.75).abs() < 1e-9);
 }
 
 #[test]
-fn a_medicine_stopped_mid_period_has_the_rate_after_it_stopped() {
-    let episodes = nights(&[2, 4, 20, 22, 24, 26]);
+fn a_short_window_or_one_that_would_start_on_a_cramp_is_not_compared() {
+    // The old finding: started on the 15th of a 30-day period whose first cramp was on the
+    // 1st. The 2 weeks before and the 2 weeks after are too few; and a "before" counted from
+    // the first logged cramp would start on a cramp, biased upwards.
+    let episodes = nights(&[1, 3, 5, 7, 9, 11, 13, 29]);
+    let profile = Profile {
+        medicines: vec![medicine("Example", "2026-09-15", None)],
+        ..Profile::default()
+    };
+    let s = summarise(
+        &episodes,
+        &profile,
+        day("2026-09-01"),
+        day("2026-09-30"),
+        Settings::default(),
+    );
+    let m = &s.medicine_rates[0];
+    assert!(!m.comparable);
+    assert!(m.before.is_none());
+    // With a 2-week setting, the same diary is compared, from the medicine's dates.
+    let s = summarise(
+        &episodes,
+        &profile,
+        day("2026-09-01"),
+        day("2026-09-30"),
+        Settings {
+            medicine_compare_weeks: 2,
+            ..Settings::default()
+        },
+    );
+    let m = &s.medicine_rates[0];
+    assert!(m.comparable);
+    let before = m.before.expect("before");
+    assert_eq!(
+        (before.from, before.to),
+        (day("2026-09-01"), day("2026-09-14"))
+    );
+    assert_eq!(
+        (m.taking.from, m.taking.to),
+        (day("2026-09-15"), day("2026-09-28"))
+    );
+    // A diary whose first cramp comes after the window would begin is not compared: the
+    // window is never moved to start on a cramp.
+    let later = nights(&[5, 7, 9, 11, 13, 29]);
+    let s = summarise(
+        &later,
+        &profile,
+        day("2026-09-01"),
+        day("2026-09-30"),
+        Settings {
+            medicine_compare_weeks: 2,
+            ..Settings::default()
+        },
+    );
+    assert!(!s.medicine_rates[0].comparable);
+}
+
+#[test]
+fn a_medicine_stopped_mid_period_has_the_weeks_after_it_stopped() {
+    let episodes = nights(&[2, 4, 20, 22, 24, 26, 36]);
     let profile = Profile {
         medicines: vec![
             // Started before the period (no "before"), stopped on the 10th.
@@ -281,15 +343,25 @@ fn a_medicine_stopped_mid_period_has_the_rate_after_it_stopped() {
     assert_eq!(s.medicine_rates.len(), 1);
     let m = &s.medicine_rates[0];
     assert!(m.before.is_none());
+    assert!(!m.comparable);
     // The period's rates start at the first cramp logged (the 2nd).
     assert_eq!(
         (m.taking.from, m.taking.to, m.taking.cramps),
         (day("2026-09-02"), day("2026-09-10"), 2)
     );
-    let after = m.after_stop.expect("after");
+    // 4 weeks after it stopped run past the period's end: not given.
+    assert!(m.after_stop.is_none());
+    let s = summarise(
+        &episodes,
+        &profile,
+        day("2026-09-01"),
+        day("2026-10-08"),
+        Settings::default(),
+    );
+    let after = s.medicine_rates[0].after_stop.expect("after");
     assert_eq!(
         (after.from, after.to, after.cramps),
-        (day("2026-09-11"), day("2026-09-30"), 4)
+        (day("2026-09-11"), day("2026-10-08"), 5)
     );
 }
 

@@ -992,7 +992,9 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
         "<th scope=\"row\">At night</th>",
         "Cramps of 10 minutes or more that did not ease when I moved",
         "<h2>Medicines and health</h2>",
-        "Example tablets, from 18 Nov 2026. Cramps before: 2 (7.0 a week), 16 Nov to 17 Nov 2026; while taken: 2 (1.1 a week), 18 Nov to 30 Nov 2026.",
+        // Two days of diary before it started: not compared (issue 18, finding 8), and the
+        // never-stop line always.
+        "Example tablets, from 18 Nov 2026. Not compared: that needs 4 weeks of this diary before it started and 4 weeks while taken (a setting). Never stop a prescribed medicine without speaking to a GP or pharmacist.",
         "<h2>Cramps per week</h2>",
         "A solid upright line marks the week Example tablets started on 18 November 2026.",
         "<h2>Time the cramps started</h2>",
