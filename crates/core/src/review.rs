@@ -176,3 +176,77 @@ pub fn rules_markdown() -> String {
     }
     out
 }
+
+/// Everything else a person reads that is clinical, as one Markdown document for review: the
+/// guidance topics item by item (with their fact ids), "Get help now", the stretch's caution,
+/// and what the diary says about a red-flag cramp and after every log. With
+/// [`rules_markdown`], it is what a clinical safety officer signs for a release:
+/// `docs/clinical-safety/review-record.md` records the SHA-256 of each, and a test fails when
+/// either changes without a new record.
+pub fn content_markdown() -> String {
+    use crate::content::{
+        CALF_STRETCH_HOLD_ON, CALF_STRETCH_STEPS, GET_HELP_NOW, Item, SOURCE_CREDIT,
+        STRETCH_CAUTION, TOPICS,
+    };
+    use crate::diary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Leg cramps guidance (content version {CONTENT_VERSION})\n"
+    );
+    let item = |out: &mut String, i: &Item| {
+        let _ = writeln!(
+            out,
+            "- `{}` ({:?}; {}){}{}",
+            i.id,
+            i.kind,
+            facts(i.facts),
+            i.heading.map(|h| format!(" **{h}**")).unwrap_or_default(),
+            if i.text.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", i.text)
+            }
+        );
+        for l in i.list {
+            let _ = writeln!(out, "  - {l}");
+        }
+    };
+    let _ = writeln!(out, "## Get help now\n");
+    for i in GET_HELP_NOW {
+        item(&mut out, i);
+    }
+    for t in TOPICS {
+        let _ = writeln!(out, "\n## {} (`{}`)\n\n{}\n", t.title, t.slug, t.summary);
+        for i in t.items {
+            item(&mut out, i);
+        }
+    }
+    let _ = writeln!(out, "\n## The calf stretch, as guided\n");
+    item(&mut out, &STRETCH_CAUTION);
+    for s in CALF_STRETCH_STEPS {
+        let _ = writeln!(out, "1. {s}");
+    }
+    let _ = writeln!(out, "\nOn every held step: {CALF_STRETCH_HOLD_ON}");
+    let _ = writeln!(out, "\n## The diary\n");
+    let _ = writeln!(
+        out,
+        "- A red-flag cramp still going on or ended within {} hours: **{}** {}",
+        diary::RED_FLAG_RECENT_HOURS,
+        diary::RECENT_RED_FLAG_HEADLINE,
+        diary::RECENT_RED_FLAG_TEXT
+    );
+    let _ = writeln!(
+        out,
+        "- One that ended longer ago: **{}** {}",
+        diary::EARLIER_RED_FLAG_HEADLINE,
+        diary::EARLIER_RED_FLAG_TEXT
+    );
+    let _ = writeln!(out, "- After every log:");
+    for l in diary::LOG_SAFETY_NET {
+        let _ = writeln!(out, "  - {} ({})", l.text, facts(l.facts));
+    }
+    let _ = writeln!(out, "\n## Credit\n");
+    item(&mut out, &SOURCE_CREDIT);
+    out
+}

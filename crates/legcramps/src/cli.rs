@@ -25,9 +25,12 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Read the guidance, one topic at a time
     Guide(GuideArgs),
-    /// Print the triage rules, advice and questions as Markdown for clinical review
-    #[command(after_help = "Example:\n  legcramps rules > rules.md")]
-    Rules,
+    /// Print the triage rules, advice and questions as Markdown for clinical review (with
+    /// --content, the guidance and the diary's words instead)
+    #[command(
+        after_help = "Examples:\n  legcramps rules > rules.md\n  legcramps rules --content > content.md"
+    )]
+    Rules(RulesArgs),
     /// The calf stretch as a guided routine with a timer
     Stretch(StretchArgs),
     /// Serve the web app and the JSON API
@@ -547,4 +550,12 @@ pub(crate) enum ProfileAdd {
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// Print the guidance, "Get help now", the stretch and the diary's words instead of the
+    /// rules (the second half of what a clinical reviewer signs: docs/clinical-safety/review-record.md)
+    #[arg(long)]
+    pub(crate) content: bool,
 }

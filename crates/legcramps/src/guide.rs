@@ -101,7 +101,12 @@ pub(crate) fn render_topic(t: &Topic, style: Style, width: usize) -> String {
     s
 }
 
-pub(crate) fn rules() -> Result<ExitCode> {
-    io::stdout().lock().write_all(rules_markdown().as_bytes())?;
+pub(crate) fn rules(content: bool) -> Result<ExitCode> {
+    let text = if content {
+        legcramps_core::review::content_markdown()
+    } else {
+        rules_markdown()
+    };
+    io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         cli::Command::Triage(args) => triage::run(&args),
         cli::Command::Check(args) => check::run(&args),
         cli::Command::Guide(args) => guide::run(&args),
-        cli::Command::Rules => guide::rules(),
+        cli::Command::Rules(args) => guide::rules(args.content),
         cli::Command::Stretch(args) => stretch::run(&args),
         cli::Command::Serve(args) => serve::run(&args),
         cli::Command::Log(args) => diary::log(&args),

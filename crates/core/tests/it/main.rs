@@ -6,6 +6,7 @@ mod durations;
 mod flow;
 mod patterns;
 mod readability;
+mod review_record;
 mod safety;
 mod scenarios;
 mod support;
