@@ -187,10 +187,10 @@ test('a cramp is logged from the diary in three interactions at 375 px', async (
   await expect(page.getByText('Your changes have been saved.')).toBeVisible();
 
   // A missing choice: the error summary names it, and the choice made is kept.
-  await page.locator('form.legcramps-quick').getByRole('group', { name: 'When was it?' }).getByLabel('Last night').check();
+  await page.locator('form.legcramps-quick').getByRole('group', { name: 'When was it?' }).getByLabel('Last night, in my sleep').check();
   await page.locator('form.legcramps-quick').getByRole('button', { name: 'Mild' }).click();
   await expect(page.getByRole('alert')).toContainText('Select which leg');
-  await expect(page.getByLabel('Last night')).toBeChecked();
+  await expect(page.getByLabel('Last night, in my sleep')).toBeChecked();
   await expectAccessible(page, 'the quick log with a problem');
 });
 

@@ -221,7 +221,8 @@ pub(crate) struct EpisodeFields {
     after_help = "Examples:\n  legcramps log --side left --severity moderate      (a cramp just now; the rest can wait)\n  legcramps log --last-night --side both --severity severe\n  legcramps log --at 2026-11-20T02:10+00:00 --minutes 3 --site calf --side left --asleep --eased yes --severity moderate\n  legcramps log                 (asks for each detail on a terminal; Enter skips the optional ones)\n\nOnly --side and --severity are needed; add the rest later with `legcramps edit`.\nA cramp longer than 10 minutes that did not ease when you moved is a reason to speak to a GP\nurgently: logging one shows that advice at once."
 )]
 pub(crate) struct LogArgs {
-    /// It was last night, and you do not know the time (shown as the night, not a time)
+    /// It woke you last night, and you do not know the time (shown as the night, not a time;
+    /// counted as a cramp in your sleep unless you also give --awake)
     #[arg(long, conflicts_with = "at")]
     pub(crate) last_night: bool,
     #[command(flatten)]

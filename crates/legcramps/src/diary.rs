@@ -240,6 +240,9 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
         Some(true)
     } else if f.awake {
         Some(false)
+    } else if f.at.is_none() && args.last_night {
+        // "Last night" is a cramp that woke you (issue 18, finding 9).
+        Some(true)
     } else {
         optional(None, "Were you asleep? (y/n)", yes_no)?
     };

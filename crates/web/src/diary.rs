@@ -1174,8 +1174,12 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
             help: crate::views::help_now(),
             whens: options(
                 &QUICK_WHEN,
-                &["Just now", "Last night", "Another time"],
-                &["", "", "You will be asked for the date and time next"],
+                &["Just now", "Last night, in my sleep", "Another time"],
+                &[
+                    "",
+                    "A cramp that woke you in the night",
+                    "You will be asked for the date and time next",
+                ],
                 &quick.when,
             ),
             sides: side_options(&quick.side),
@@ -1236,7 +1240,10 @@ pub(crate) async fn quick(
         duration: None,
         site: None,
         side,
-        asleep: None,
+        // "Last night, in my sleep" is a cramp that woke them (the form says so), so it
+        // counts towards nights with a cramp in sleep (issue 18, finding 9); "just now" does
+        // not say.
+        asleep: last_night.then_some(true),
         eased: None,
         severity,
         note: None,

@@ -68,10 +68,17 @@ fn headline(s: &Summary, settings: &Settings, busiest: Option<&Week>) -> Vec<(St
         "Cramps".to_owned(),
         compare(|r| r.cramps, Rate::cramps_per_week),
     ));
-    rows.push((
-        "Nights with a cramp in sleep".to_owned(),
-        compare(|r| r.disturbed_nights, Rate::nights_per_week),
-    ));
+    let mut nights = compare(|r| r.disturbed_nights, Rate::nights_per_week);
+    // Cramps that do not say whether they woke the person are not counted, and said apart
+    // (issue 18, finding 9).
+    if s.not_logged.asleep > 0 {
+        nights.push_str(&format!(
+            " ({} cramp{} not saying asleep or awake)",
+            s.not_logged.asleep,
+            if s.not_logged.asleep == 1 { "" } else { "s" }
+        ));
+    }
+    rows.push(("Nights with a cramp in sleep".to_owned(), nights));
     let mut longest = s.longest.map_or("none logged".into(), Duration::human);
     if s.not_logged.duration > 0 {
         longest.push_str(&format!(

@@ -78,10 +78,15 @@ fn acknowledged_writes_survive_sigkill() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ u64::from(std::process::id()));
     for n in 1..=120 {
         let mut child = writer(&d, n).spawn().expect("spawn");
-        let delay = rng.next() % (typical * 5 / 4).max(1);
-        std::thread::sleep(Duration::from_micros(delay));
-        // SIGKILL on Unix: no chance to clean up.
-        let _ = child.kill();
+        // Every tenth writer is left to finish: the writes that complete between the crashes
+        // do not depend on how busy the machine is (an earlier version counted on some
+        // random kills coming too late, and two loaded cores sometimes gave only 4).
+        if n % 10 != 0 {
+            let delay = rng.next() % (typical * 5 / 4).max(1);
+            std::thread::sleep(Duration::from_micros(delay));
+            // SIGKILL on Unix: no chance to clean up.
+            let _ = child.kill();
+        }
         let out = child.wait_with_output().expect("wait");
         if out.status.success() {
             completed += 1;
@@ -100,7 +105,7 @@ fn acknowledged_writes_survive_sigkill() {
         killed > 10,
         "only {killed} writers were killed: the test did not test crashes"
     );
-    assert!(completed > 5, "only {completed} writers finished");
+    assert!(completed >= 15, "only {completed} writers finished");
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -264,6 +264,15 @@ fn a_quick_log_needs_only_the_leg_and_how_bad() {
     assert_eq!(eps.len(), 2);
     assert!(eps.iter().all(|e| e["duration_seconds"].is_null()));
     assert_eq!(eps.iter().filter(|e| e["last_night"] == true).count(), 1);
+    // "Last night" is a cramp that woke them (issue 18, finding 9); the other did not say.
+    for e in eps {
+        let expected = if e["last_night"] == true {
+            serde_json::json!(true)
+        } else {
+            serde_json::Value::Null
+        };
+        assert_eq!(e["asleep"], expected, "{e}");
+    }
     let id = eps[0]["id"].as_str().expect("id").to_owned();
     let r = d.run(&["edit", &id[..8], "--minutes", "12", "--eased", "no"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -261,6 +261,15 @@ async fn the_quick_log_takes_three_choices_and_the_rest_can_wait() {
         .iter()
         .find(|e| e.last_night)
         .expect("a last-night cramp");
+    // "Last night, in my sleep" is a cramp that woke them: it counts towards nights with a
+    // cramp in sleep (issue 18, finding 9); "just now" does not say.
+    assert_eq!(night.asleep, Some(true));
+    assert!(stored.iter().any(|e| !e.last_night && e.asleep.is_none()));
+    let summary = d.get("/diary/summary").await.body;
+    assert!(
+        summary.contains("(1 cramp not saying asleep or awake)"),
+        "{summary}"
+    );
     let uk = night.start.with_timezone(&chrono_tz::Europe::London);
     // 03:00 this morning, or, when the test runs before 03:00, the time now (never later).
     let now_uk = Utc::now().with_timezone(&chrono_tz::Europe::London);
