@@ -945,6 +945,8 @@ struct ListPage {
     safety_net: Vec<crate::check::AdviceLine>,
     /// "Get help now", on every diary page.
     help: crate::views::Block,
+    /// A red-flag cramp that is still recent: its urgent advice, shown while it lasts.
+    recent_red_flag: Option<legcramps_core::diary::RedFlagAdvice>,
     /// The quick log's choices, as sent when it had a problem.
     whens: Vec<Opt>,
     sides: Vec<Opt>,
@@ -1082,8 +1084,33 @@ pub(crate) async fn list(
 
 /// The diary's first screen: the quick log (with `quick`'s answers and problems, if any), then
 /// the list.
+/// The latest red-flag cramp that is still recent (going on, or ended within the window), if
+/// any: its urgent advice is shown on the diary and the patterns while it lasts (issue 18,
+/// finding 21), not only on the page after it was logged. Reads only the last few days.
+async fn recent_red_flag(
+    store: &Store,
+    owner: &Owner,
+) -> Result<Option<legcramps_core::diary::RedFlagAdvice>, legcramps_store::StoreError> {
+    let now = Utc::now();
+    // A cramp of up to a day that ended within the window began at most two days ago; local
+    // dates may differ from UTC by a day either way.
+    let today = now.date_naive();
+    let from = today - chrono::Days::new(3);
+    let to = today + chrono::Days::new(1);
+    let recent = store.list(owner, Some(from), Some(to)).await?;
+    Ok(recent
+        .iter()
+        .rev()
+        .filter_map(|e| e.red_flag_advice(now))
+        .find(|a| a.recent))
+}
+
 async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> Response {
     let store = store_or_fail!(cfg);
+    let recent_red_flag = match recent_red_flag(store, owner).await {
+        Ok(r) => r,
+        Err(e) => return failed(e),
+    };
     // Which weeks have cramps, from the days logged; then only this page's cramps are read (a
     // page costs the same in a diary of ten years as in one of ten days).
     let days = match store.days_logged(owner).await {
@@ -1172,6 +1199,7 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
                 Vec::new()
             },
             help: crate::views::help_now(),
+            recent_red_flag,
             whens: options(
                 &QUICK_WHEN,
                 &["Just now", "Last night, in my sleep", "Another time"],
@@ -1683,6 +1711,7 @@ struct PatternsPage<'a> {
     legs_chart: String,
     hours: Vec<(String, u32)>,
     compare_min: usize,
+    recent_red_flag: Option<legcramps_core::diary::RedFlagAdvice>,
 }
 
 pub(crate) async fn patterns(
@@ -1694,7 +1723,15 @@ pub(crate) async fn patterns(
         Ok(s) => s,
         Err(r) => return r,
     };
+    let recent_red_flag = match store(&cfg) {
+        Some(store) => match recent_red_flag(store, &owner).await {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        },
+        None => None,
+    };
     let page = PatternsPage {
+        recent_red_flag,
         layout: Layout::new("Your patterns", "diary"),
         from: summary.from.to_string(),
         to: summary.to.to_string(),

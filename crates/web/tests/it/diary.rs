@@ -1919,3 +1919,40 @@ async fn the_summary_and_list_say_only_what_was_logged_about_easing() {
     }
     d.finish().await;
 }
+
+/// Issue 18, finding 21: while a red-flag cramp is recent, its urgent advice is on the diary
+/// and the patterns, not only on the page after logging; an older one is not shown there.
+#[tokio::test]
+async fn a_recent_red_flag_shows_on_the_diary_and_patterns_while_it_lasts() {
+    let d = Diary::new().await;
+    let headline = "Phone your GP surgery now, or 111 if it is closed";
+    let log = |start: chrono::DateTime<Utc>| {
+        format!(
+            r#"{{"start": "{}", "minutes": 12, "site": "calf", "side": "left", "asleep": false, "eased": "no", "severity": "severe"}}"#,
+            start.format("%Y-%m-%dT%H:%M:00+00:00")
+        )
+    };
+    let post = |body: String| {
+        let d = &d;
+        async move {
+            d.request(
+                Method::POST,
+                "/api/v1/episodes",
+                &[("content-type", "application/json")],
+                &body,
+            )
+            .await
+        }
+    };
+    let r = post(log(Utc::now() - chrono::Duration::days(3))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(!d.get("/diary").await.body.contains(headline));
+    let r = post(log(Utc::now() - chrono::Duration::minutes(40))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for page in ["/diary", "/diary/patterns", "/diary?page=2"] {
+        let body = d.get(page).await.body;
+        assert!(body.contains(headline), "{page}");
+        assert_eq!(body.matches("href=\"tel:111\"").count(), 1, "{page}");
+    }
+    d.finish().await;
+}
