@@ -219,21 +219,60 @@ pub(crate) const MEDICINE_NOT_A_CAUSE: &str =
 pub(crate) const MEDICINE_DO_NOT_STOP: &str =
     "Never stop a prescribed medicine without speaking to a GP or pharmacist.";
 
-/// A saved check, as the diary pages and the GP summary list it.
+/// A saved check, as the diary pages and the GP summary list it: the headline shown, its
+/// leading reasons, and which answers were "not sure" (issue 18, finding 26).
 pub(crate) struct SavedCheckLine {
     pub(crate) when: String,
     /// The headline shown at the time ("Phone 111 now"), as it was.
     pub(crate) shown: &'static str,
+    /// The reasons for that headline, when the check was saved with this build's rules (the
+    /// same rules give the same reasons; reasons are never worked out again with newer rules:
+    /// for an older check this says so instead).
+    pub(crate) reasons: Vec<&'static str>,
+    /// Why no reasons are given, if none are.
+    pub(crate) reasons_note: Option<&'static str>,
+    /// The questions answered "not sure", in the words of the question.
+    pub(crate) unsure: Vec<&'static str>,
 }
 
 impl SavedCheckLine {
     pub(crate) fn of(c: &SavedCheck) -> Self {
+        use legcramps_core::questions::{all_answered, as_asked, walk};
+        // The questions the check asked, re-walked from its answers (a question it reached
+        // with no answer was "not sure").
+        let walked = walk(&c.answers, all_answered());
+        let unsure = walked
+            .order
+            .iter()
+            .filter(|q| !walked.answers.is_answered(q.field))
+            .map(|q| q.text)
+            .collect();
+        let same_rules = c
+            .shown
+            .as_ref()
+            .is_some_and(|s| s.rules_version == legcramps_core::triage::RULES_VERSION);
+        let (reasons, reasons_note) = if same_rules {
+            let o = legcramps_core::evaluate(&as_asked(&walked.answers, walked.asked));
+            let reasons: Vec<&'static str> =
+                o.leading_reasons().map(|(r, b)| r.reason(b)).collect();
+            (reasons, None)
+        } else {
+            (
+                Vec::new(),
+                Some(
+                    "saved with an earlier version of the rules: its reasons are not worked out again",
+                ),
+            )
+        };
         SavedCheckLine {
             when: c.at.format("%-d %b %Y %H:%M").to_string(),
             shown: c
                 .shown
                 .as_ref()
                 .map_or("what was shown was not recorded", Shown::headline),
+            reasons,
+            reasons_note,
+            unsure,
         }
     }
 }

@@ -1956,3 +1956,54 @@ async fn a_recent_red_flag_shows_on_the_diary_and_patterns_while_it_lasts() {
     }
     d.finish().await;
 }
+
+/// Issue 18, finding 26: the GP summary's checks give the headline shown, its leading reasons
+/// and which answers were "not sure".
+#[tokio::test]
+async fn the_summary_lists_each_checks_reasons_and_what_was_not_sure() {
+    let d = Diary::new().await;
+    let pairs = [
+        ("a.breathless_or_chest_pain", "unsure"),
+        ("a.one_leg_swollen_warm_or_red", "no"),
+        ("a.longest_cramp_minutes", "2"),
+        ("a.lead_or_mercury_contact", "no"),
+        ("a.dirt_in_wound", "no"),
+        ("a.quality_of_life_affected", "no"),
+        ("a.frequent", "yes"),
+        ("a.sleep_disturbed", "no"),
+        ("a.numbness_or_swelling", "no"),
+        ("a.muscle_shrinking_or_weaker", "no"),
+        ("a.new_medication", "no"),
+        ("a.pregnant", "no"),
+        ("a.after_exercise", "no"),
+        ("a.dehydrated", "no"),
+        ("a.known_conditions", "none"),
+    ];
+    let r = d.post_form("/diary/checks", &pairs).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let s = d.get("/diary/summary").await.body;
+    let checks = s
+        .split("gp-summary__checks")
+        .nth(1)
+        .expect("checks")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
+    assert!(
+        checks.contains("<strong>Phone 111 now</strong>"),
+        "{checks}"
+    );
+    assert!(
+        checks.contains("Why: You were not sure if you have new or worse shortness of breath"),
+        "{checks}"
+    );
+    assert!(
+        checks.contains("Not sure about: &ldquo;Since the pain in your leg began"),
+        "{checks}"
+    );
+    assert!(
+        !checks.contains("get leg cramps often"),
+        "only the leading reasons: {checks}"
+    );
+    d.finish().await;
+}
