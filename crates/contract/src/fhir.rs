@@ -16,8 +16,46 @@ use crate::diary_io::{DiaryFile, SavedCheck, format_start};
 
 const SNOMED: &str = "http://snomed.info/sct";
 const UCUM: &str = "http://unitsofmeasure.org";
-/// The canonical URL of our questionnaire (not a resolvable address: we publish none).
-pub const QUESTIONNAIRE: &str = "urn:legcramps:questionnaire:check-your-leg-cramps";
+/// The canonical URL of our questionnaire. We publish none on the web, so the Questionnaire
+/// itself travels in the bundle, under this same address as its `fullUrl`: a validator
+/// resolves the QuestionnaireResponse's `questionnaire` within the bundle (issue 18, finding
+/// 29). A fixed `urn:uuid:`, so every export names the same questionnaire.
+pub const QUESTIONNAIRE: &str = "urn:uuid:3b0f6f2e-7c1a-4d8e-9a55-0c6a4f1e2d7b";
+
+/// A `urn:uuid:` full URL for a diary row, from its id: the id itself when it is a UUID, or
+/// else a UUID made from it (version 8, RFC 9562: 128 bits of an FNV-1a hash of the kind and
+/// the id), so the same row always has the same full URL.
+fn full_url(kind: &str, id: &str) -> String {
+    let is_uuid = id.len() == 36
+        && id.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    if is_uuid {
+        return format!("urn:uuid:{}", id.to_ascii_lowercase());
+    }
+    // FNV-1a, 128 bits (not for security: a stable name for a row that has one already).
+    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for b in kind.bytes().chain([0]).chain(id.bytes()) {
+        h ^= u128::from(b);
+        h = h.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    }
+    let mut bytes = h.to_be_bytes();
+    bytes[6] = (bytes[6] & 0x0f) | 0x80; // version 8
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 9562 variant
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -26,6 +64,8 @@ struct Bundle {
     #[serde(rename = "type")]
     kind: &'static str,
     timestamp: String,
+    /// FHIR JSON allows no empty arrays: an empty diary's bundle has no `entry`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     entry: Vec<Entry>,
 }
 
@@ -41,7 +81,77 @@ struct Entry {
 enum Resource {
     Observation(Box<Observation>),
     QuestionnaireResponse(Box<QuestionnaireResponse>),
+    Questionnaire(Box<Questionnaire>),
 }
+
+/// The check's questions as a FHIR Questionnaire, carried in the bundle with the responses.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Questionnaire {
+    resource_type: &'static str,
+    url: &'static str,
+    version: &'static str,
+    name: &'static str,
+    title: &'static str,
+    status: &'static str,
+    item: Vec<QuestionnaireItem>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QuestionnaireItem {
+    link_id: String,
+    text: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// The Questionnaire every saved check answers: its questions, then the combined
+/// toxin-or-wound answer API callers may give, then what was shown.
+fn questionnaire() -> Questionnaire {
+    let mut item: Vec<QuestionnaireItem> = QUESTIONS
+        .iter()
+        .map(|q| QuestionnaireItem {
+            link_id: q.field.name().to_owned(),
+            text: q.text.to_owned(),
+            kind: match q.kind {
+                AnswerKind::Minutes => "decimal",
+                AnswerKind::YesNo => "boolean",
+                AnswerKind::Conditions => "string",
+            },
+        })
+        .collect();
+    item.push(QuestionnaireItem {
+        link_id: Field::YesNo(YesNo::ToxinOrWoundContact).name().to_owned(),
+        text: TOXIN_OR_WOUND_TEXT.to_owned(),
+        kind: "boolean",
+    });
+    for (link_id, text) in SHOWN_ITEMS {
+        item.push(QuestionnaireItem {
+            link_id: (*link_id).to_owned(),
+            text: (*text).to_owned(),
+            kind: "string",
+        });
+    }
+    Questionnaire {
+        resource_type: "Questionnaire",
+        url: QUESTIONNAIRE,
+        version: CONTENT_VERSION,
+        name: "CheckYourLegCramps",
+        title: "Check your leg cramps",
+        status: "active",
+        item,
+    }
+}
+
+/// The items that record what a saved check showed.
+const SHOWN_ITEMS: &[(&str, &str)] = &[
+    ("outcome", "Outcome shown"),
+    ("content_version", "Content version shown"),
+    ("rules_version", "Rules version shown"),
+];
+
+const TOXIN_OR_WOUND_TEXT: &str = "Did your cramps begin in the weeks after contact with lead or mercury, or after dirt got into a cut?";
 
 #[derive(Serialize, Clone)]
 struct Coding {
@@ -220,20 +330,21 @@ fn observation(e: &Episode, on: &legcramps_core::profile::OnDay<'_>) -> Observat
             ..Component::new(text_only("Eased by moving"))
         });
     }
-    component.extend([
-        Component {
-            value_boolean: Some(e.context.exercise),
-            ..Component::new(text_only("Exercise that day"))
-        },
-        Component {
-            value_boolean: Some(on.pregnant),
-            ..Component::new(text_only("Pregnant"))
-        },
-        Component {
-            value_boolean: Some(e.context.short_of_fluids),
-            ..Component::new(text_only("Short of fluids"))
-        },
-    ]);
+    // Tick boxes and the profile say only "yes": an unticked box or an empty profile is not
+    // "no", so nothing is exported for it (issue 18, finding 29: never `false` for what was
+    // not said).
+    for (said, what) in [
+        (e.context.exercise, "Exercise that day"),
+        (on.pregnant, "Pregnant"),
+        (e.context.short_of_fluids, "Short of fluids"),
+    ] {
+        if said {
+            component.push(Component {
+                value_boolean: Some(true),
+                ..Component::new(text_only(what))
+            });
+        }
+    }
     let listed = |items: Vec<&str>| (!items.is_empty()).then(|| items.join(", "));
     if let Some(text) = listed(e.context.helped.iter().map(|h| h.label()).collect()) {
         component.push(Component {
@@ -273,7 +384,9 @@ fn observation(e: &Episode, on: &legcramps_core::profile::OnDay<'_>) -> Observat
             _ => None,
         },
         effective_date_time: match e.duration {
-            _ if e.last_night => Some(e.start.date_naive().to_string()),
+            // A "last night" cramp is dated by the night's evening (as every view shows it),
+            // not the morning its stand-in time falls on.
+            _ if e.last_night => Some(e.evening().to_string()),
             Some(_) => None,
             None => Some(format_start(&e.start)),
         },
@@ -360,7 +473,7 @@ fn questionnaire_response(c: &SavedCheck) -> QuestionnaireResponse {
     if let Some(v) = a.get(YesNo::ToxinOrWoundContact) {
         item.push(Item {
             link_id: Field::YesNo(YesNo::ToxinOrWoundContact).name().to_owned(),
-            text: "Did your cramps begin after contact with lead, mercury or a similar substance, or after dirt got into a cut?".to_owned(),
+            text: TOXIN_OR_WOUND_TEXT.to_owned(),
             answer: vec![Answer {
                 value_boolean: Some(v),
                 value_decimal: None,
@@ -368,26 +481,30 @@ fn questionnaire_response(c: &SavedCheck) -> QuestionnaireResponse {
             }],
         });
     }
-    // What the person was shown, as it was; never worked out again with newer rules.
+    // What the person was shown, as it was; never worked out again with newer rules; with
+    // the versions that showed it.
     if let Some(shown) = &c.shown {
-        item.push(Item {
-            link_id: "outcome".into(),
-            text: "Outcome shown".into(),
-            answer: vec![Answer {
-                value_boolean: None,
-                value_decimal: None,
-                value_string: Some(shown.disposition.code().to_owned()),
-            }],
-        });
+        for ((link_id, text), value) in SHOWN_ITEMS.iter().zip([
+            shown.disposition.code(),
+            shown.content_version.as_str(),
+            shown.rules_version.as_str(),
+        ]) {
+            item.push(Item {
+                link_id: (*link_id).to_owned(),
+                text: (*text).to_owned(),
+                answer: vec![Answer {
+                    value_boolean: None,
+                    value_decimal: None,
+                    value_string: Some(value.to_owned()),
+                }],
+            });
+        }
     }
-    let version = c
-        .shown
-        .as_ref()
-        .map_or(CONTENT_VERSION, |s| s.content_version.as_str());
     QuestionnaireResponse {
         resource_type: "QuestionnaireResponse",
         id: c.id.to_string(),
-        questionnaire: format!("{QUESTIONNAIRE}|{version}"),
+        // The Questionnaire in this bundle (the content version it was shown with is an item).
+        questionnaire: QUESTIONNAIRE.to_owned(),
         status: "completed",
         authored: format_start(&c.at),
         item,
@@ -400,7 +517,7 @@ pub fn to_fhir(file: &DiaryFile, generated: DateTime<Utc>) -> String {
         .episodes
         .iter()
         .map(|e| Entry {
-            full_url: format!("urn:legcramps:episode:{}", e.id),
+            full_url: full_url("episode", e.id.as_str()),
             resource: Resource::Observation(Box::new(observation(
                 e,
                 &file.profile.on(e.start.date_naive()),
@@ -408,9 +525,15 @@ pub fn to_fhir(file: &DiaryFile, generated: DateTime<Utc>) -> String {
         })
         .collect();
     entry.extend(file.checks.iter().map(|c| Entry {
-        full_url: format!("urn:legcramps:check:{}", c.id),
+        full_url: full_url("check", c.id.as_str()),
         resource: Resource::QuestionnaireResponse(Box::new(questionnaire_response(c))),
     }));
+    if !file.checks.is_empty() {
+        entry.push(Entry {
+            full_url: QUESTIONNAIRE.to_owned(),
+            resource: Resource::Questionnaire(Box::new(questionnaire())),
+        });
+    }
     let bundle = Bundle {
         resource_type: "Bundle",
         kind: "collection",

@@ -687,3 +687,82 @@ fn a_files_cramps_become_the_profile_and_read_back_the_same() {
         );
     }
 }
+
+/// Issue 18, finding 29: the FHIR export says only what was said (no `false` for an unticked
+/// box or an empty profile), dates a "last night" cramp by its night, has no empty arrays,
+/// carries the Questionnaire its responses answer (so the canonical resolves in the bundle),
+/// and names every entry with a `urn:uuid:` full URL.
+#[test]
+fn the_fhir_export_says_only_what_was_said_and_resolves_its_questionnaire() {
+    use chrono::{TimeZone, Utc};
+    use legcramps_contract::diary_io::{DiaryFile, SavedCheck};
+    let generated = Utc
+        .with_ymd_and_hms(2026, 11, 26, 12, 0, 0)
+        .single()
+        .expect("time");
+    let export = |file: &DiaryFile| -> serde_json::Value {
+        serde_json::from_str(&legcramps_contract::fhir::to_fhir(file, generated)).expect("json")
+    };
+    let empty = export(&DiaryFile {
+        episodes: Vec::new(),
+        checks: Vec::new(),
+        profile: Default::default(),
+    });
+    assert!(empty.get("entry").is_none(), "{empty}");
+
+    let mut night = noted_episode("ep-0001", "x");
+    night.last_night = true;
+    night.start = legcramps_core::diary::parse_start("2026-11-21T03:00+00:00").expect("start");
+    let check = SavedCheck {
+        id: legcramps_core::diary::EpisodeId::new("c1").expect("id"),
+        at: legcramps_core::diary::parse_start("2026-11-21T09:00+00:00").expect("at"),
+        answers: parse_assessment(r#"{"breathless_or_chest_pain": false}"#).expect("answers"),
+        shown: None,
+    };
+    let bundle = export(&DiaryFile {
+        episodes: vec![night],
+        checks: vec![check],
+        profile: Default::default(),
+    });
+    let text = bundle.to_string();
+    for unsaid in ["Exercise that day", "Pregnant", "Short of fluids"] {
+        assert!(
+            !text.contains(unsaid),
+            "{unsaid} exported though never said"
+        );
+    }
+    let entries = bundle["entry"].as_array().expect("entries");
+    for e in entries {
+        assert!(
+            e["fullUrl"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("urn:uuid:") && u.len() == 45),
+            "{}",
+            e["fullUrl"]
+        );
+    }
+    let obs = &entries[0]["resource"];
+    assert_eq!(
+        obs["effectiveDateTime"], "2026-11-20",
+        "the night's evening"
+    );
+    let qr = &entries[1]["resource"];
+    let q = entries
+        .iter()
+        .find(|e| e["resource"]["resourceType"] == "Questionnaire")
+        .expect("the Questionnaire in the bundle");
+    assert_eq!(qr["questionnaire"], q["fullUrl"]);
+    assert_eq!(q["resource"]["url"], q["fullUrl"]);
+    // Every answered item is an item of the Questionnaire.
+    let link_ids: Vec<&str> = q["resource"]["item"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["linkId"].as_str())
+        .collect();
+    for i in qr["item"].as_array().expect("items") {
+        assert!(link_ids.contains(&i["linkId"].as_str().expect("linkId")));
+    }
+    // No empty array anywhere (FHIR JSON allows none).
+    assert!(!text.contains("[]"), "{text}");
+}
