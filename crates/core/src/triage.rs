@@ -151,6 +151,9 @@ pub enum Test {
     /// began: asked as two questions ([`YesNo::LeadOrMercury`], [`YesNo::DirtInWound`]), or
     /// answered as one ([`YesNo::ToxinOrWoundContact`]) through the JSON contract.
     ToxinOrWound,
+    /// The longest cramp lasted [`VERY_LONG_MINUTES`] or more, eased or not: far longer than a
+    /// cramp lasts (`symptoms.duration`), so something else may be going on.
+    VeryLong,
     /// The person answered yes to this question.
     Yes(YesNo),
 }
@@ -172,6 +175,12 @@ pub fn long_enough_for_red_flag(minutes: f64) -> bool {
 /// the source says to speak to a GP urgently, and gives no period. The check's question and
 /// the diary both use it; a test keeps the question's wording in step with it.
 pub const RECENT_HOURS: i64 = 24;
+
+/// A "cramp" this long or longer is a reason to see a GP even when moving eased it (issue 18,
+/// finding 17): a product setting, not a clinical figure. The source says a cramp lasts up to
+/// 10 minutes (`symptoms.duration`) and that cramps can be a sign of something more serious
+/// (`help.serious-sign`); it gives no upper figure.
+pub const VERY_LONG_MINUTES: f64 = 60.0;
 
 /// Why a rule fired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,6 +230,11 @@ impl Test {
                     Some(Basis::Assumed)
                 }
             }
+            Test::VeryLong => match a.longest_cramp_minutes {
+                Some(m) if m.get() >= VERY_LONG_MINUTES => Some(Basis::Answered),
+                Some(_) => None,
+                None => Some(Basis::Assumed),
+            },
             Test::Yes(q) => match a.get(q) {
                 Some(true) => Some(Basis::Answered),
                 Some(false) => None,
@@ -235,6 +249,7 @@ impl Test {
             Test::LongUnrelieved | Test::LongUnrelievedPast => {
                 &[YesNo::EasesWhenMoving, YesNo::LongCrampRecent]
             }
+            Test::VeryLong => &[],
             Test::ToxinOrWound => &[
                 YesNo::ToxinOrWoundContact,
                 YesNo::LeadOrMercury,
@@ -347,6 +362,15 @@ pub const RULES: &[Rule] = &[
         when: "in the weeks before the cramps began, contact with lead or mercury (the substances the source names), or dirt got into a cut (asked as two questions; either yes fires it; it is ruled out only when both are no, or the combined contract field is no; 'not sure' is read the safe way)",
         because: "Your cramps began after contact with lead or mercury, or after dirt got into a cut. This needs to be checked today.",
         assumed: "You were not sure if your cramps began after contact with lead or mercury, or after dirt got into a cut. To be safe, this needs to be checked today.",
+    },
+    Rule {
+        fact: "help.serious-sign",
+        level: Level::Gp,
+        assumed_level: Level::Gp,
+        test: Test::VeryLong,
+        when: "the longest cramp lasted 60 minutes or more (`VERY_LONG_MINUTES`, a product setting), whether or not it eased: far longer than a cramp lasts, so something else may be going on (a missing duration counts as meeting it)",
+        because: "Your longest cramp lasted an hour or more. Cramps usually last less than 10 minutes, so a GP should check what is going on.",
+        assumed: "You were not sure how long your longest cramp lasted. If it was an hour or more, a GP should check what is going on.",
     },
     Rule {
         fact: "help.gp.quality-of-life",
@@ -501,6 +525,18 @@ pub const ADVICE: &[Advice] = &[
         facts: &["help.urgent.long-unrelieved", "help.urgent.gp-closed-111"],
         when: When::RuleFired(Test::LongUnrelievedPast),
         text: "Tell your GP about the long cramp that did not ease. If a cramp like this happens again, phone your GP surgery that day, or 111 if it is closed.",
+    },
+    Advice {
+        id: "very-long-leg-signs",
+        group: Group::DoNow,
+        facts: &[
+            "symptoms.duration",
+            "dvt.signs",
+            "dvt.one-leg",
+            "dvt.urgent",
+        ],
+        when: When::RuleFired(Test::VeryLong),
+        text: "Pain that lasts this long may not be a cramp. If the leg that hurts is swollen, warm, or red or darker, get help today: phone your GP surgery, or 111 if it is closed.",
     },
     Advice {
         id: "gp-tests",

@@ -244,7 +244,8 @@ fn skipping_and_stopping_never_change_the_outcome() {
             for (rule, _) in got.reasons() {
                 let about_asked = match rule.test {
                     legcramps_core::triage::Test::LongUnrelieved
-                    | legcramps_core::triage::Test::LongUnrelievedPast => {
+                    | legcramps_core::triage::Test::LongUnrelievedPast
+                    | legcramps_core::triage::Test::VeryLong => {
                         walked.asked.contains(Field::LongestCrampMinutes)
                     }
                     test => test

@@ -215,6 +215,7 @@ fn check_outcome(a: &Assessment, o: &legcramps_core::Outcome) {
             Test::LongUnrelievedPast => {
                 a.longest_cramp_minutes.is_some() && a.get(YesNo::EasesWhenMoving).is_some()
             }
+            Test::VeryLong => a.longest_cramp_minutes.is_some(),
             Test::ToxinOrWound => rule.test.reads().iter().any(|q| a.get(*q) == Some(true)),
             Test::Yes(q) => a.get(q).is_some(),
         };

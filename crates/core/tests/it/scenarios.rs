@@ -55,15 +55,25 @@ fn scenarios() {
     );
     check("min=12 eases=y", "self-care []");
     check("min=12 eases=y recent=y", "self-care []");
+    // An hour or more, even eased (issue 18, finding 17; 60 minutes is a setting): GP, with
+    // the signs of a clot in one leg said again.
+    check("min=59 eases=y", "self-care []");
+    check("min=60 eases=y", "gp [help.serious-sign]");
+    check("min=1440 eases=y", "gp [help.serious-sign]");
+    check(
+        "min=90 eases=n recent=n",
+        "gp [help.urgent.long-unrelieved help.serious-sign]",
+    );
     check(
         "min=12 eases=? recent=y",
         "urgent-gp [help.urgent.long-unrelieved?]",
     );
     check(
         "min=? eases=n recent=y",
-        "urgent-gp [help.urgent.long-unrelieved?]",
+        "urgent-gp [help.urgent.long-unrelieved? help.serious-sign?]",
     );
-    check("min=? eases=y", "self-care []");
+    // Not knowing how long: it may have been an hour or more (the safe reading).
+    check("min=? eases=y", "gp [help.serious-sign?]");
     // When the long cramp was (issue 18, finding 3): still going on or ended in the last
     // 24 hours is urgent; "not sure" (or not said) is read as recent; over and longer ago is
     // a GP appointment, with "if it happens again, phone that day".
@@ -81,7 +91,7 @@ fn scenarios() {
     );
     check(
         "min=? eases=? recent=n",
-        "gp [help.urgent.long-unrelieved?]",
+        "gp [help.urgent.long-unrelieved? help.serious-sign?]",
     );
     check("min=9 eases=n recent=n", "self-care []");
     check(
@@ -373,4 +383,12 @@ fn a_possible_clot_gets_no_stretching_and_advice_comes_in_sections() {
         ]
     );
     assert_eq!(o.headline(), "Speak to your GP");
+}
+
+/// Issue 18, finding 17: an hour-long "cramp" that eased says the signs of a clot again.
+#[test]
+fn an_hour_long_cramp_repeats_the_signs_of_a_clot() {
+    let o = evaluate(&parse(&format!("{NO} min=75 eases=y")));
+    assert_eq!(o.headline(), "Speak to your GP");
+    assert!(o.advice_now().any(|a| a.id == "very-long-leg-signs"));
 }
