@@ -161,11 +161,14 @@ fn interactive(
     let mut answers = Assessment::default();
     let mut asked = Asked::default();
     while let Some(q) = next_question(&answers, asked) {
+        // Wrapped to the terminal, the number hanging in front (a long question used to run
+        // past 80 columns and break mid-word).
+        let number = format!("{}. ", history.len() + 1);
+        let indent = " ".repeat(number.len().max(3));
         writeln!(
             out,
-            "\n{} {}",
-            style.bold(&format!("{}.", history.len() + 1)),
-            style.bold(q.text)
+            "\n{}",
+            style.bold(&wrap(q.text, width, &number, &indent))
         )?;
         writeln!(out, "{}", style.dim(&wrap(q.hint, width, "   ", "   ")))?;
         if q.kind == AnswerKind::Conditions {
