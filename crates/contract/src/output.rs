@@ -23,6 +23,8 @@ pub struct OutcomeOut {
     pub safety_net: String,
     pub safety_net_lines: Vec<&'static str>,
     pub content_version: &'static str,
+    /// The version of the rule table that made this outcome (PRODUCT.md's contract).
+    pub rules_version: &'static str,
     pub source: &'static str,
 }
 
@@ -80,6 +82,7 @@ pub fn outcome_out(o: &Outcome) -> OutcomeOut {
         safety_net: o.safety_net().text(),
         safety_net_lines: o.safety_net().lines.iter().map(|l| l.text).collect(),
         content_version: CONTENT_VERSION,
+        rules_version: legcramps_core::triage::RULES_VERSION,
         source: SOURCE_CREDIT.text,
     }
 }
@@ -139,10 +142,11 @@ impl Default for OutcomeWriter {
                     let net = legcramps_core::triage::safety_net(*a);
                     let lines: Vec<&str> = net.lines.iter().map(|l| l.text).collect();
                     format!(
-                        ",\"safety_net\":{},\"safety_net_lines\":{},\"content_version\":{},\"source\":{}}}",
+                        ",\"safety_net\":{},\"safety_net_lines\":{},\"content_version\":{},\"rules_version\":{},\"source\":{}}}",
                         json(&net.text()),
                         json(&lines),
                         json(CONTENT_VERSION),
+                        json(legcramps_core::triage::RULES_VERSION),
                         json(SOURCE_CREDIT.text)
                     )
                 })

@@ -8,7 +8,7 @@
 
 /// The version of the clinical content. Bump it whenever any wording, rule or question that a
 /// person could see changes, so that an outcome can be traced to the content that produced it.
-pub const CONTENT_VERSION: &str = "2026.12.1";
+pub const CONTENT_VERSION: &str = "2026.12.2";
 
 /// How an item is meant to be shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -175,6 +175,9 @@ impl Severity {
     }
 }
 
+/// The forms a length of time can be typed in, for error messages and hints.
+pub const EXAMPLES: &str = "like 3, 2 mins, 90s, 1 min 30 or 1 hour";
+
 /// The longest an episode may last: one day, as in the triage contract.
 pub const MAX_DURATION_SECONDS: u32 = 24 * 60 * 60;
 
@@ -214,39 +217,62 @@ impl Duration {
         Duration::from_seconds((minutes * 60.0).round() as u32)
     }
 
-    /// From what a person types: a number of minutes ("2", "0.5"), with units ("2 mins",
-    /// "90s", "1 min 30", "1m30s", "1 minute 30 seconds", "1 hour"), or minutes and seconds
-    /// ("1:30"). A number after minutes with no unit is seconds ("1 min 30"). The error says
-    /// what was typed and shows the forms that work.
+    /// From what a person types, read by the check's own reader
+    /// ([`crate::questions::read_minutes`]), so the check and the diary accept the same things
+    /// (issue 18, finding 18): a number of minutes ("2", "0.5", "ten"), with units ("2 mins",
+    /// "90s", "1 min 30", "1m30s", "1 hour"), or a range at its upper end ("10-15"). "1:30" is
+    /// refused: it could be a minute and a half or an hour and a half, and a cramp of an hour
+    /// and a half that did not ease must not be saved as 90 seconds. The error says what was
+    /// typed and shows the forms that work.
     pub fn parse_typed(typed: &str) -> Result<Duration, Invalid> {
+        let shown = typed.trim();
+        if shown.is_empty() {
+            return Err(invalid(
+                "duration",
+                format!("enter how long it lasted, {EXAMPLES}"),
+            ));
+        }
+        if shown.contains(':') {
+            return Err(invalid(
+                "duration",
+                format!(
+                    "`{shown}` could be minutes and seconds or hours and minutes: enter it like 1 min 30 or 1 hour 30"
+                ),
+            ));
+        }
+        match crate::questions::read_minutes(shown) {
+            None => Err(invalid(
+                "duration",
+                format!("`{shown}` is not a length of time: enter it {EXAMPLES}"),
+            )),
+            Some(Err(crate::assessment::MinutesError::TooLong)) => Err(invalid(
+                "duration",
+                "must be at most 1440 minutes (one day)",
+            )),
+            Some(Err(crate::assessment::MinutesError::Negative)) => {
+                Err(invalid("duration", "must not be negative"))
+            }
+            Some(Err(_)) => Err(invalid("duration", "must be a number of minutes")),
+            Some(Ok(m)) => Duration::from_minutes(m.get()),
+        }
+    }
+
+    /// Units, for the check's reader: numbers, each with an optional unit, hours then minutes
+    /// then seconds ("1 hour", "90s", "1 min 30", "1m30s"). No ranges, words or colons (the
+    /// reader above handles those).
+    pub(crate) fn parse_units(typed: &str) -> Result<Duration, Invalid> {
         let text = typed.trim().to_lowercase();
         let bad = || {
             invalid(
                 "duration",
                 format!(
-                    "`{}` is not a length of time: enter it like 3, 2 mins, 90s or 1:30",
+                    "`{}` is not a length of time: enter it {EXAMPLES}",
                     typed.trim()
                 ),
             )
         };
-        if text.is_empty() {
-            return Err(invalid(
-                "duration",
-                "enter how long it lasted, like 3, 2 mins, 90s or 1:30",
-            ));
-        }
-        if let Some((m, s)) = text.split_once(':') {
-            let (m, s) = (m.trim(), s.trim());
-            let digits =
-                |t: &str| !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit());
-            if !digits(m) || !digits(s) || s.len() != 2 {
-                return Err(bad());
-            }
-            let (m, s): (u32, u32) = (m.parse().map_err(|_| bad())?, s.parse().map_err(|_| bad())?);
-            if s >= 60 {
-                return Err(bad());
-            }
-            return Duration::from_seconds(m.saturating_mul(60).saturating_add(s));
+        if text.is_empty() || text.contains(':') {
+            return Err(bad());
         }
         // Numbers, each with an optional unit: hours, then minutes, then seconds.
         let mut rest = text.as_str();
@@ -304,10 +330,17 @@ impl Duration {
         f64::from(self.0) / 60.0
     }
 
-    /// "45 seconds", "3 minutes", "12 minutes 30 seconds".
+    /// "45 seconds", "3 minutes", "12 minutes 30 seconds", "1 hour 30 minutes", "20 hours".
     pub fn human(self) -> String {
         let (m, s) = (self.0 / 60, self.0 % 60);
         let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+        if m >= 60 {
+            let (h, m) = (m / 60, m % 60);
+            return match m {
+                0 => plural(h, "hour"),
+                m => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
+            };
+        }
         match (m, s) {
             (0, s) => plural(s, "second"),
             (m, 0) => plural(m, "minute"),
@@ -527,6 +560,37 @@ impl Episode {
         self.eased == Some(Eased::No)
     }
 
+    /// What to tell a person about a cramp of [`crate::triage::VERY_LONG_MINUTES`] or more that
+    /// is not a red flag (it eased): the check's rule for it, in the diary too (issue 18,
+    /// finding 17) — far longer than a cramp lasts, so a reason to see a GP, with the signs of
+    /// a clot in one leg said again.
+    pub fn very_long_advice(&self) -> Option<RedFlagAdvice> {
+        let d = self.duration?;
+        if self.is_red_flag() || d.minutes() < crate::triage::VERY_LONG_MINUTES {
+            return None;
+        }
+        Some(RedFlagAdvice {
+            recent: false,
+            headline: Action::SeeGp.headline(),
+            what_happened: format!("The cramp {} lasted {}.", self.when_text(), d.human()),
+            what_to_do: VERY_LONG_TEXT,
+            safety_net: crate::triage::ROUTINE_NET.iter().map(|l| l.text).collect(),
+            facts: &[
+                "symptoms.duration",
+                "help.serious-sign",
+                "dvt.signs",
+                "dvt.urgent",
+            ],
+        })
+    }
+
+    /// What the diary says right after a cramp is logged, if anything: a red flag's advice, or
+    /// a very long cramp's.
+    pub fn advice_after_logging(&self, now: DateTime<Utc>) -> Option<RedFlagAdvice> {
+        self.red_flag_advice(now)
+            .or_else(|| self.very_long_advice())
+    }
+
     /// When the cramp ended: its start plus how long it lasted (its start when no length was
     /// logged).
     pub fn end(&self) -> DateTime<FixedOffset> {
@@ -707,6 +771,10 @@ pub const RED_FLAG_RECENT_HOURS: i64 = crate::triage::RECENT_HOURS;
 /// surgery is open, so it says both, in one message (facts `help.urgent.long-unrelieved`,
 /// `help.urgent.gp-closed-111`).
 pub const RECENT_RED_FLAG_HEADLINE: &str = "Phone your GP surgery now, or 111 if it is closed";
+
+/// What to do about a cramp of an hour or more that eased (facts `symptoms.duration`,
+/// `help.serious-sign`, `dvt.signs`, `dvt.urgent`).
+pub const VERY_LONG_TEXT: &str = "Cramps usually last less than 10 minutes, so pain this long may be something else. Make an appointment to see your GP about it. If the leg that hurts is swollen, warm, or red or darker, get help today: phone your GP surgery, or 111 if it is closed.";
 
 /// What to do about a recent red-flag cramp.
 pub const RECENT_RED_FLAG_TEXT: &str = "Ask to speak to a GP today. Tell them about this cramp: when it was, how long it lasted, and if moving eased it.";

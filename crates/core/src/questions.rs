@@ -198,7 +198,7 @@ fn read_one(t: &str) -> Option<Result<Minutes, crate::assessment::MinutesError>>
     }
     // Units the diary reads ("90 seconds", "1 hour", "1:30"). Its own limit is one day, as
     // here; a longer time is reported as too long, not as unreadable.
-    match crate::diary::Duration::parse_typed(t) {
+    match crate::diary::Duration::parse_units(t) {
         Ok(d) => Some(Minutes::new(d.minutes())),
         Err(e) if e.to_string().contains("at most") => {
             Some(Minutes::new(crate::assessment::MAX_MINUTES + 1.0))
@@ -211,7 +211,7 @@ fn read_one(t: &str) -> Option<Result<Minutes, crate::assessment::MinutesError>>
 pub const QUESTIONS: &[Question] = &[
     Question {
         field: Field::YesNo(YesNo::BreathlessOrChestPain),
-        text: "Since the pain in your leg began, have you had chest pain or felt short of breath?",
+        text: "Since your leg pain began, have you had chest pain, or new or worse shortness of breath?",
         hint: "Some people are often short of breath, such as from a lung or heart problem. If that is you, say yes only if it is new or worse than usual.",
         kind: AnswerKind::YesNo,
         ask_when: AskWhen::NotYetUrgent,

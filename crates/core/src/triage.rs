@@ -24,7 +24,7 @@ use crate::assessment::{Assessment, Condition, YesNo};
 
 /// The version of the rule table. Bump it whenever a rule, a level or the reading of a
 /// missing answer changes, so that a saved check says which rules produced what was shown.
-pub const RULES_VERSION: &str = "2026.12.1";
+pub const RULES_VERSION: &str = "2026.12.2";
 
 /// The five outcomes, least urgent first (so `Ord` ranks urgency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -499,7 +499,7 @@ pub const ADVICE: &[Advice] = &[
         group: Group::DoNow,
         facts: &["help.urgent.gp-closed-111", "dvt.urgent"],
         when: When::ActionIs(Action::Phone111),
-        text: "Tell them what you told us here.",
+        text: "Phone 111 now. Tell them what you told us here.",
     },
     Advice {
         id: "urgent-gp-now",
@@ -510,7 +510,7 @@ pub const ADVICE: &[Advice] = &[
             "dvt.urgent",
         ],
         when: When::ActionIs(Action::PhoneGpNow),
-        text: "Ask to speak to a GP today. Tell them what you told us here.",
+        text: "Phone your GP surgery now and ask to speak to a GP today. Tell them what you told us here.",
     },
     Advice {
         id: "gp-appointment",
@@ -832,6 +832,16 @@ pub fn urgent_advice() -> (&'static Advice, &'static SafetyNet) {
         .find(|a| a.when == When::ActionIs(Action::Phone111))
         .unwrap_or(&ADVICE[0]);
     (contact, safety_net(Action::Phone111))
+}
+
+/// The 999 line shown after "not sure" about breathlessness or chest pain: it opens the
+/// outcome, and it stands above every question still asked before it (the check goes on, as
+/// PRODUCT.md asks, but the person is never left without it).
+pub fn breathless_doubt_line() -> &'static Advice {
+    ADVICE
+        .iter()
+        .find(|a| a.group == Group::Lead)
+        .unwrap_or(&ADVICE[0])
 }
 
 /// The result of a triage. Small and `Copy`: the rules, advice and causes that apply are kept

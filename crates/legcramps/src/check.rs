@@ -163,6 +163,20 @@ fn interactive(
     while let Some(q) = next_question(&answers, asked) {
         // Wrapped to the terminal, the number hanging in front (a long question used to run
         // past 80 columns and break mid-word).
+        // After "not sure" about breathlessness or chest pain, the 999 line stands above every
+        // question still asked.
+        if legcramps_core::questions::breathless_in_doubt(&answers, asked) {
+            writeln!(
+                out,
+                "\n{}",
+                style.urgent(&wrap(
+                    legcramps_core::triage::breathless_doubt_line().text,
+                    width,
+                    "!! ",
+                    "   "
+                ))
+            )?;
+        }
         let number = format!("{}. ", history.len() + 1);
         let indent = " ".repeat(number.len().max(3));
         writeln!(
@@ -245,6 +259,22 @@ mod tests {
                 "gp_open"
             ]
         );
+    }
+
+    #[test]
+    fn after_not_sure_about_breathlessness_the_999_line_stands_above_each_question() {
+        let mut input =
+            io::Cursor::new(b"?\nn\n3\nn\nn\nn\nn\nn\nn\nn\nn\nn\nn\nn\nnone\n".to_vec());
+        let mut out = Vec::new();
+        let (_, asked) = interactive(&mut input, &mut out, Style::detect(), 80).expect("completes");
+        let text = String::from_utf8_lossy(&out);
+        let line = "If you are short of breath or have chest pain now, phone 999.";
+        let first = text.find("1. ").expect("question 1");
+        let second = text.find("\n2. ").expect("question 2");
+        assert!(!text[..first].contains(line));
+        assert!(text[first..second].contains(line), "{text}");
+        // Once above each question after the first.
+        assert_eq!(text.matches(line).count(), asked.len() - 1, "{text}");
     }
 
     #[test]

@@ -166,7 +166,7 @@ pub(crate) struct EpisodeFields {
     /// When it started, with its UTC offset (default: now)
     #[arg(long, value_name = "2026-11-20T02:10+00:00")]
     pub(crate) at: Option<String>,
-    /// How long it lasted: minutes ("3", "0.5"), or as you would say it ("2 mins", "90s", "1:30")
+    /// How long it lasted: minutes ("3", "0.5"), or as you would say it ("2 mins", "90s", "1 min 30", "1 hour", "10-15")
     #[arg(long, allow_negative_numbers = true)]
     pub(crate) minutes: Option<String>,
     /// calf, foot, thigh or other

@@ -115,7 +115,7 @@ fn optional<T>(
 }
 
 /// `--minutes`, with any problem named by the flag (not the domain's "duration").
-/// How long, as people type it ("3", "2 mins", "90s", "1:30").
+/// How long, as people type it ("3", "2 mins", "90s", "1 min 30", "1 hour").
 fn minutes(s: &str) -> Result<Duration, Invalid> {
     Duration::parse_typed(s).map_err(|e| Invalid {
         field: "--minutes",
@@ -180,7 +180,19 @@ fn check_dates(e: &Episode) -> Result<()> {
 /// What to do about a red-flag episode, from the triage engine's own tables: urgent when it
 /// is recent, "tell your GP" when it is older, naming its date either way.
 fn red_flag_advice(episode: &Episode, style: Style, width: usize) -> Option<String> {
-    let a = episode.red_flag_advice(Utc::now())?;
+    advice_text(episode.red_flag_advice(Utc::now())?, style, width)
+}
+
+/// What to say right after logging or editing: a red flag's advice, or a very long cramp's.
+fn after_logging_advice(episode: &Episode, style: Style, width: usize) -> Option<String> {
+    advice_text(episode.advice_after_logging(Utc::now())?, style, width)
+}
+
+fn advice_text(
+    a: legcramps_core::diary::RedFlagAdvice,
+    style: Style,
+    width: usize,
+) -> Option<String> {
     let banner = if a.recent {
         style.urgent(&format!("!! {}", a.headline))
     } else {
@@ -228,7 +240,7 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
     )?;
     let duration = optional(
         f.minutes.as_deref(),
-        "How long did it last (for example 3, 2 mins, 90s or 1:30)?",
+        "How long did it last (for example 3, 2 mins, 90s, 1 min 30 or 1 hour)?",
         minutes,
     )?;
     let site = optional(
@@ -313,7 +325,7 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
     }
     // After every log, the whole safety net (issue 18, finding 6): a red-flag cramp's advice
     // carries its own; otherwise the diary's.
-    if let Some(advice) = red_flag_advice(&episode, Style::detect(), width()) {
+    if let Some(advice) = after_logging_advice(&episode, Style::detect(), width()) {
         print!("{advice}");
     } else {
         println!("Get help if anything changes:");
@@ -514,7 +526,7 @@ pub(crate) fn edit(args: &cli::EditArgs) -> Result<ExitCode> {
         Ok(e)
     })?;
     println!("Updated {}.", updated.id);
-    if let Some(advice) = red_flag_advice(&updated, Style::detect(), width()) {
+    if let Some(advice) = after_logging_advice(&updated, Style::detect(), width()) {
         print!("{advice}");
     }
     Ok(ExitCode::SUCCESS)

@@ -92,7 +92,15 @@ pub(crate) fn render(
         let _ = writeln!(s, "  If you cannot phone, use 111 online: {online}");
     }
 
-    section(&mut s, style, "When to get help again");
+    section(
+        &mut s,
+        style,
+        if o.level == Level::Emergency {
+            "If you cannot get through"
+        } else {
+            "When to get help again"
+        },
+    );
     bullets(&mut s, width, o.safety_net().lines.iter().map(|l| l.text));
 
     section(&mut s, style, "Your answers");

@@ -289,7 +289,8 @@ pub(crate) struct EpisodeCreated {
     pub(crate) id: String,
     /// Whether the cramp was a red flag (10 minutes or more, not eased by moving).
     pub(crate) red_flag: bool,
-    /// For a red flag: what to do, urgent while it is recent, naming the cramp's date.
+    /// For a red flag: what to do, urgent while it is recent, naming the cramp's date; for a
+    /// cramp of an hour or more that eased: see a GP (disposition `gp`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub(crate) advice: Option<serde_json::Value>,

@@ -224,6 +224,9 @@ struct QuestionPage {
     error: Option<Problem>,
     changing: bool,
     can_go_back: bool,
+    /// After "not sure" about breathlessness or chest pain: the 999 line, above every
+    /// question still asked (issue 18's review).
+    breathless_doubt: Option<&'static str>,
 }
 
 fn question_page(
@@ -333,6 +336,8 @@ fn question_page(
         (String::new(), false)
     };
     let page = QuestionPage {
+        breathless_doubt: legcramps_core::questions::breathless_in_doubt(a, asked)
+            .then(|| legcramps_core::triage::breathless_doubt_line().text),
         layout: Layout::new(
             if error.is_some() {
                 format!("Error: {}", q.text)

@@ -1372,7 +1372,7 @@ pub(crate) async fn create(
         ),
         Ok(e) => match store.insert(&owner, &e).await {
             Err(err) => failed(err),
-            Ok(()) => match e.red_flag_advice(Utc::now()) {
+            Ok(()) => match e.advice_after_logging(Utc::now()) {
                 Some(advice) => red_flag_page(advice),
                 None => Redirect::to("/diary?logged=1").into_response(),
             },
@@ -1466,7 +1466,7 @@ pub(crate) async fn update(
         Ok(e) => match store.update(&owner, &e).await {
             Err(err) => failed(err),
             Ok(false) => crate::pages::not_found().await,
-            Ok(true) => match e.red_flag_advice(Utc::now()) {
+            Ok(true) => match e.advice_after_logging(Utc::now()) {
                 Some(advice) => red_flag_page(advice),
                 None => Redirect::to("/diary?changed=1").into_response(),
             },
@@ -2070,10 +2070,11 @@ pub(crate) async fn api_create(
     if let Err(e) = store.add_from_diary(&owner, &said).await {
         return api_failed(e);
     }
-    let advice = episode.red_flag_advice(Utc::now());
+    let red_flag = episode.is_red_flag();
+    let advice = episode.advice_after_logging(Utc::now());
     let mut out = crate::api::EpisodeCreated {
         id: episode.id.to_string(),
-        red_flag: advice.is_some(),
+        red_flag,
         advice: None,
         safety_net_lines: legcramps_core::diary::LOG_SAFETY_NET
             .iter()

@@ -17,9 +17,6 @@ fn durations_are_read_as_people_type_them() {
         ("90s", 90),
         ("90 sec", 90),
         ("90 seconds", 90),
-        ("1:30", 90),
-        ("0:45", 45),
-        ("12:05", 725),
         ("1 min 30", 90),
         ("1 min 30 s", 90),
         ("1m30s", 90),
@@ -27,6 +24,11 @@ fn durations_are_read_as_people_type_them() {
         ("1 hour", 3600),
         ("1h 5m", 3900),
         ("1.5 mins", 90),
+        // The check's reader, shared (issue 18, finding 18): words, and ranges at their upper end.
+        ("two", 120),
+        ("about 10 minutes", 600),
+        ("10-15", 900),
+        ("10 to 15 minutes", 900),
     ] {
         let d = Duration::parse_typed(typed).unwrap_or_else(|e| panic!("{typed:?}: {e}"));
         assert_eq!(d.seconds(), seconds, "{typed:?}");
@@ -36,25 +38,33 @@ fn durations_are_read_as_people_type_them() {
 #[test]
 fn what_is_not_a_length_of_time_is_named_with_the_forms_that_work() {
     for typed in [
-        "two",
         "2 weeks",
-        "1:3",
-        "1:75",
-        ":30",
         "30 s 2 min",
         "2 min 3 min",
         "1.2.3",
-        "-2",
         "2 30",
         "1 s 30",
+        "ten-ish",
     ] {
         let e = Duration::parse_typed(typed).expect_err(typed);
         assert!(
-            e.message.contains(&format!("`{}`", typed.trim())) && e.message.contains("1:30"),
+            e.message.contains(&format!("`{}`", typed.trim())) && e.message.contains("1 min 30"),
             "{typed:?}: {}",
             e.message
         );
     }
+    // "1:30" could be a minute and a half or an hour and a half: never guessed (a 90-minute
+    // cramp that did not ease saved as 90 seconds would hide a red flag).
+    for typed in ["1:30", "0:45", "12:05", "1:3", ":30"] {
+        let e = Duration::parse_typed(typed).expect_err(typed);
+        assert!(
+            e.message
+                .contains("could be minutes and seconds or hours and minutes"),
+            "{typed:?}: {}",
+            e.message
+        );
+    }
+    assert!(Duration::parse_typed("-2").is_err());
     let empty = Duration::parse_typed("  ").expect_err("empty");
     assert!(
         empty.message.contains("enter how long"),

@@ -392,3 +392,53 @@ fn an_hour_long_cramp_repeats_the_signs_of_a_clot() {
     assert_eq!(o.headline(), "Speak to your GP");
     assert!(o.advice_now().any(|a| a.id == "very-long-leg-signs"));
 }
+
+/// Issue 18's review: the diary applies the check's hour-long rule too, and says an hour as an
+/// hour.
+#[test]
+fn the_diary_says_an_hour_long_cramp_that_eased_is_a_reason_to_see_a_gp() {
+    use legcramps_core::diary::{
+        Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site, parse_start,
+    };
+    let episode = |minutes: f64, eased: Eased| Episode {
+        id: EpisodeId::new("e1").expect("id"),
+        start: parse_start("2026-11-13T02:10+00:00").expect("start"),
+        last_night: false,
+        duration: Some(Duration::from_minutes(minutes).expect("duration")),
+        site: Some(Site::Calf),
+        side: Side::Left,
+        asleep: Some(true),
+        eased: Some(eased),
+        severity: Severity::Severe,
+        note: None,
+        context: Context::default(),
+    };
+    let now = parse_start("2026-11-20T02:10+00:00").expect("now").to_utc();
+    let long = episode(20.0 * 60.0, Eased::Yes);
+    let advice = long.advice_after_logging(now).expect("advice");
+    assert_eq!(advice.headline, "Speak to your GP");
+    assert!(
+        advice.what_happened.contains("lasted 20 hours"),
+        "{}",
+        advice.what_happened
+    );
+    assert!(
+        advice
+            .what_to_do
+            .contains("swollen, warm, or red or darker")
+    );
+    assert!(
+        episode(59.0, Eased::Yes)
+            .advice_after_logging(now)
+            .is_none()
+    );
+    // Not eased: the red flag's advice, not this.
+    let flag = episode(90.0, Eased::No)
+        .advice_after_logging(now)
+        .expect("advice");
+    assert_eq!(flag.headline, "Tell your GP about this cramp");
+    assert_eq!(
+        Duration::from_minutes(90.0).expect("d").human(),
+        "1 hour 30 minutes"
+    );
+}

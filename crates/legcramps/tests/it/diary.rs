@@ -163,9 +163,10 @@ fn a_red_flag_shows_the_urgent_advice_at_once() {
 fn bad_log_input_names_the_field_and_stores_nothing() {
     let d = Dir::new("bad");
     for (swap, expected) in [
+        (("--minutes", "-1"), "--minutes: must not be negative"),
         (
-            ("--minutes", "-1"),
-            "--minutes: `-1` is not a length of time",
+            ("--minutes", "1:30"),
+            "could be minutes and seconds or hours and minutes",
         ),
         (
             ("--minutes", "99999"),
@@ -173,7 +174,7 @@ fn bad_log_input_names_the_field_and_stores_nothing() {
         ),
         (
             ("--minutes", "abc"),
-            "--minutes: `abc` is not a length of time: enter it like 3, 2 mins, 90s or 1:30",
+            "--minutes: `abc` is not a length of time: enter it like 3, 2 mins, 90s, 1 min 30 or 1 hour",
         ),
         (
             ("--site", "arm"),

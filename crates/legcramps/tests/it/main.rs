@@ -250,7 +250,7 @@ fn check_with_answers_prints_the_questions_the_outcome_and_the_safety_net() {
     let r = run(&["check", "--answers", file.to_str().expect("utf-8")], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     for expected in [
-        "Since the pain in your leg began, have you had chest pain or felt short of breath? No",
+        "Since your leg pain began, have you had chest pain, or new or worse shortness of breath? No",
         "How long did your longest cramp last? 2 minutes",
         "Did your cramps start after you began a new medicine? Yes",
         "Speak to a pharmacist",
@@ -407,9 +407,71 @@ fn check_answers_says_what_the_file_left_out_and_keeps_the_long_cramp() {
         "{words}"
     );
     assert!(
-        words[answers..].contains("short of breath? Not answered in the file"),
+        words[answers..].contains("shortness of breath? Not answered in the file"),
         "{words}"
     );
     assert!(!words[answers..].contains("I\u{2019}m not sure"), "{words}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Issue 19 (what a newcomer hit): `legcramps diary | head` panicked with exit 101 on the closed
+/// pipe, and other commands exited 1. A closed pipe is a quiet success, for every command.
+#[test]
+fn a_closed_pipe_is_a_quiet_success() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = std::env::temp_dir().join(format!("legcramps-pipe-{}", std::process::id()));
+    let data = dir.to_str().expect("utf-8").to_owned();
+    // Enough cramps that every command's output is far more than a pipe holds (64 KiB), so
+    // the pipe is closed while the program is still writing.
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut csv = String::from(
+        "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,short_of_fluids,last_night,helped,suspected,medicines,pregnant,conditions\n",
+    );
+    for n in 0..3000 {
+        csv.push_str(&format!(
+            "p{n},2026-{:02}-{:02}T02:10:00+00:00,120,calf,left,true,yes,mild,a note long enough to fill the pipe quickly,false,false,false,,,,false,\n",
+            1 + n % 11,
+            1 + n % 28
+        ));
+    }
+    let file = dir.join("many.csv");
+    std::fs::write(&file, csv).expect("write");
+    let r = run(
+        &["import", file.to_str().expect("utf-8"), "--data-dir", &data],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for args in [
+        vec!["diary", "--data-dir", data.as_str()],
+        vec!["diary", "--json", "--data-dir", data.as_str()],
+        vec!["export", "--format", "json", "--data-dir", data.as_str()],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_legcramps"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // Read one byte, as `head -c 1` would, then close the pipe.
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 1];
+        stdout.read_exact(&mut first).expect("some output");
+        drop(stdout);
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

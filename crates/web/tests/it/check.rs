@@ -615,3 +615,23 @@ async fn the_111_online_link_is_the_one_the_host_names() {
     );
     assert!(!b.page.body.contains("111.nhs.uk"));
 }
+
+/// Issue 18's review: after "not sure" about breathlessness or chest pain, the 999 line stands
+/// above every question still asked (the check goes on, but the person is never without it).
+#[tokio::test]
+async fn after_not_sure_about_breathlessness_every_question_carries_the_999_line() {
+    let line = "If you are short of breath or have chest pain now, phone 999.";
+    let mut b = Browser::start().await;
+    assert!(!b.page.body.contains(line), "not before the answer");
+    b.answer("unsure").await;
+    assert_eq!(b.current(), "one_leg_swollen_warm_or_red");
+    assert!(b.page.body.contains(line));
+    assert!(b.page.body.contains("href=\"tel:999\""));
+    b.answer("no").await;
+    assert_eq!(b.current(), "longest_cramp_minutes");
+    assert!(b.page.body.contains(line));
+    // Not after "no".
+    let mut b = Browser::start().await;
+    b.answer("no").await;
+    assert!(!b.page.body.contains(line));
+}

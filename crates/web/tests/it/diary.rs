@@ -663,12 +663,14 @@ async fn bad_input_names_each_field_and_stores_nothing() {
             "start-day",
             "must not be in the future",
         ),
+        (&[("minutes", "-1")][..], "minutes", "must not be negative"),
+        (&[("minutes", "0")][..], "minutes", "at least 1 second"),
+        // "1:30" could be a minute and a half or an hour and a half: never guessed.
         (
-            &[("minutes", "-1")][..],
+            &[("minutes", "1:30")][..],
             "minutes",
-            "`-1` is not a length of time",
+            "could be minutes and seconds or hours and minutes",
         ),
-        (&[("minutes", "0:00")][..], "minutes", "at least 1 second"),
         (
             &[("minutes", "5000")][..],
             "minutes",
@@ -677,7 +679,7 @@ async fn bad_input_names_each_field_and_stores_nothing() {
         (
             &[("minutes", "lots")][..],
             "minutes",
-            "like 3, 2 mins, 90s or 1:30",
+            "like 3, 2 mins, 90s, 1 min 30 or 1 hour",
         ),
         (&[("side", "")][..], "side", "Select which leg"),
         (&[("site", "arm")][..], "site", ""),
@@ -1543,7 +1545,8 @@ async fn the_form_takes_durations_as_people_type_them() {
     for (typed, shown) in [
         ("90s", "1 minute 30 seconds"),
         ("2 mins", "2 minutes"),
-        ("1:05", "1 minute 5 seconds"),
+        ("1 min 5", "1 minute 5 seconds"),
+        ("10-15", "15 minutes"),
     ] {
         let r = d.post_form("/diary", &with(&[("minutes", typed)])).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{typed}: {}", r.body);
@@ -1998,12 +2001,40 @@ async fn the_summary_lists_each_checks_reasons_and_what_was_not_sure() {
         "{checks}"
     );
     assert!(
-        checks.contains("Not sure about: &ldquo;Since the pain in your leg began"),
+        checks.contains("Not sure about: &ldquo;Since your leg pain began"),
         "{checks}"
     );
     assert!(
         !checks.contains("get leg cramps often"),
         "only the leading reasons: {checks}"
     );
+    d.finish().await;
+}
+
+/// Issue 18's review: the diary applies the check's hour-long rule (a cramp of an hour or more
+/// that eased is a reason to see a GP, with the signs of a clot said again), in the web form
+/// and the API's answer.
+#[tokio::test]
+async fn an_hour_long_cramp_that_eased_says_see_your_gp() {
+    let d = Diary::new().await;
+    let r = d
+        .post_form("/diary", &with(&[("minutes", "90"), ("eased", "yes")]))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<h1>Speak to your GP</h1>"), "{}", r.body);
+    assert!(r.body.contains("lasted 1 hour 30 minutes"), "{}", r.body);
+    assert!(r.body.contains("swollen, warm, or red or darker"));
+    let api = d
+        .request(
+            Method::POST,
+            "/api/v1/episodes",
+            &[("content-type", "application/json")],
+            r#"{"start": "2026-11-20T02:10:00+00:00", "minutes": 120, "site": "thigh", "side": "left", "asleep": false, "eased": "yes", "severity": "severe"}"#,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::CREATED, "{}", api.body);
+    let v: serde_json::Value = serde_json::from_str(&api.body).expect("json");
+    assert_eq!(v["red_flag"], false);
+    assert_eq!(v["advice"]["disposition"], "gp");
     d.finish().await;
 }
