@@ -172,6 +172,13 @@ fn bool_text(b: bool) -> &'static str {
     if b { "true" } else { "false" }
 }
 
+/// A tick box or the profile, which can only say yes: `true`, or empty for "not said" — never
+/// `false`, which would say the person answered no (issue 18's review: an export must not say
+/// what was not said). Read back by [`parse_bool`], where empty is not ticked.
+fn said_text(b: bool) -> &'static str {
+    if b { "true" } else { "" }
+}
+
 /// Empty is "not logged"; otherwise as [`parse_bool`].
 fn parse_optional_bool(field: &'static str, text: &str) -> Result<Option<bool>, Invalid> {
     if text.trim().is_empty() {
@@ -247,13 +254,13 @@ pub fn to_csv(episodes: &[Episode], profile: &Profile) -> String {
             e.eased.map_or("", Eased::name),
             e.severity.name(),
             &to_csv_text(e.note.as_ref().map_or("", Note::as_str)),
-            bool_text(e.context.exercise),
-            bool_text(e.context.short_of_fluids),
+            said_text(e.context.exercise),
+            said_text(e.context.short_of_fluids),
             bool_text(e.last_night),
             &names(&e.context.helped),
             &names(&e.context.suspected),
             &to_csv_text(&medicines.join(";")),
-            bool_text(on.pregnant),
+            said_text(on.pregnant),
             &to_csv_text(&conditions.join(";")),
         ]);
     }
@@ -665,6 +672,9 @@ pub struct EpisodeJson {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EpisodeContext))]
 pub struct ContextJson {
+    /// Ticked "exercise that day". Only `true` is written: left out, it was not said (never
+    /// `false`, which would read as an answer of no).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     exercise: bool,
     /// From diaries before the profile: a new medicine logged with this cramp. Read into the
     /// profile (`/api/v1/profile`); never sent back.
@@ -676,6 +686,8 @@ pub struct ContextJson {
     #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "openapi", schema(deprecated))]
     pregnant: bool,
+    /// Ticked "may have been short of fluids". Only `true` is written, as for `exercise`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     short_of_fluids: bool,
     /// What may have helped: any of stretched, walked, massaged, warmth.
     #[serde(default)]

@@ -638,7 +638,8 @@ fn details_not_logged_round_trip_and_older_csv_files_still_import() {
     assert!(!read[0].last_night);
     assert!(read[0].context.helped.is_empty());
     assert!(
-        csv.contains(",stretched;warmth,long-standing,,false,\r\n"),
+        // Pregnancy not said: empty, never "false" (issue 18's review).
+        csv.contains(",stretched;warmth,long-standing,,,\r\n"),
         "{csv}"
     );
     let wrong = csv.replace(",stretched;warmth,", ",stretched;yoga,");
@@ -765,4 +766,32 @@ fn the_fhir_export_says_only_what_was_said_and_resolves_its_questionnaire() {
     }
     // No empty array anywhere (FHIR JSON allows none).
     assert!(!text.contains("[]"), "{text}");
+}
+
+/// Issue 18's review: the CSV and JSON exports never say `false` for a tick box or the profile
+/// (exercise, short of fluids, pregnant) when nothing was said; they read back the same.
+#[test]
+fn csv_and_json_leave_unsaid_context_empty_not_false() {
+    use legcramps_contract::diary_io::{DiaryFile, from_csv, from_json, to_csv, to_json};
+    let mut ticked = noted_episode("ticked", "x");
+    ticked.context.exercise = true;
+    let file = DiaryFile {
+        episodes: vec![noted_episode("plain", "y"), ticked],
+        checks: Vec::new(),
+        profile: Default::default(),
+    };
+    let csv = to_csv(&file.episodes, &file.profile);
+    let plain = csv.lines().find(|l| l.starts_with("plain,")).expect("row");
+    assert!(
+        !plain.contains("false,false") && plain.ends_with(",,,"),
+        "{plain}"
+    );
+    let ticked_row = csv.lines().find(|l| l.starts_with("ticked,")).expect("row");
+    assert!(ticked_row.contains(",true,"), "{ticked_row}");
+    let json = to_json(&file);
+    assert!(!json.contains("\"exercise\": false"), "{json}");
+    assert!(!json.contains("\"short_of_fluids\": false"), "{json}");
+    assert!(json.contains("\"exercise\": true"), "{json}");
+    assert_eq!(from_csv(&csv).expect("csv").episodes, file.episodes);
+    assert_eq!(from_json(&json).expect("json").episodes, file.episodes);
 }

@@ -813,10 +813,11 @@ fn the_profile_keeps_medicines_with_their_dates() {
     let csv = d.run(&["export", "--format", "csv"]).stdout;
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert!(
-        rows[0].ends_with(",,,false,"),
+        // No medicine, and "pregnant" empty: not said, never "false".
+        rows[0].ends_with(",,,,"),
         "no medicine on the 18th: {csv}"
     );
-    assert!(rows[1].contains(",amlodipine 5 mg,false,"), "{csv}");
+    assert!(rows[1].contains(",amlodipine 5 mg,,"), "{csv}");
     let report = d.run(&["report", "--from", "2026-11-01", "--to", "2026-11-26"]);
     assert!(
         report
