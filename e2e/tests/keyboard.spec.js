@@ -29,7 +29,7 @@ test('the check can be completed by keyboard alone', async ({ page }) => {
     await page.keyboard.press('Space');
     await page.keyboard.press('Enter');
   };
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('short of breath');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('chest pain');
   await chooseByKeyboard('no');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('leg that hurts');
   await chooseByKeyboard('no');
