@@ -124,6 +124,24 @@ impl Rate {
 /// How many days "the first 4 weeks" and "the last 4 weeks" of the GP summary span.
 pub const COMPARE_DAYS: i64 = 28;
 
+/// Said with every comparison around a medicine (PRODUCT.md, "Diary content rules").
+pub const MEDICINE_NOT_A_CAUSE: &str =
+    "This does not show whether the medicine causes or eases cramps.";
+
+/// Said with every medicine in the summary (fact `medication.do-not-stop`).
+pub const MEDICINE_DO_NOT_STOP: &str =
+    "Never stop a prescribed medicine without speaking to a GP or pharmacist.";
+
+impl MedicineRates {
+    /// Why a medicine's rates are not set side by side, when they are not.
+    pub fn not_compared(&self) -> String {
+        let weeks = self.weeks;
+        format!(
+            "Not compared: that needs {weeks} weeks of this diary before it started and {weeks} weeks while taken (a setting)."
+        )
+    }
+}
+
 /// A medicine in the profile, with the cramp rate in equal windows of
 /// [`Settings::medicine_compare_weeks`] weeks before it was started, from the day it was
 /// started, and after it was stopped — each counted from the medicine's own dates, and each

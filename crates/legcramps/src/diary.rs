@@ -658,21 +658,20 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
             let weeks = m.weeks;
             let line = match (m.comparable, m.before) {
                 (true, Some(before)) => format!(
-                    "Cramps in the {weeks} weeks before: {} ({:.1} a week); in the first {weeks} weeks while taken: {} ({:.1} a week). This does not show whether the medicine causes or eases cramps.",
+                    "Cramps in the {weeks} weeks before: {} ({:.1} a week); in the first {weeks} weeks while taken: {} ({:.1} a week). {}",
                     before.cramps,
                     before.cramps_per_week(),
                     m.taking.cramps,
-                    m.taking.cramps_per_week()
+                    m.taking.cramps_per_week(),
+                    legcramps_core::patterns::MEDICINE_NOT_A_CAUSE
                 ),
-                _ => format!(
-                    "Not compared: that needs {weeks} weeks of this diary before it started and {weeks} weeks while taken (a setting)."
-                ),
+                _ => m.not_compared(),
             };
             println!("{}", wrap(&line, w, "    ", "    "));
             println!(
                 "{}",
                 wrap(
-                    "Never stop a prescribed medicine without speaking to a GP or pharmacist.",
+                    legcramps_core::patterns::MEDICINE_DO_NOT_STOP,
                     w,
                     "    ",
                     "    "

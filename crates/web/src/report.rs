@@ -6,7 +6,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use legcramps_contract::diary_io::{SavedCheck, Shown};
 use legcramps_core::CONTENT_VERSION;
 use legcramps_core::diary::Duration;
-use legcramps_core::patterns::{DURATION_BANDS, Rate, Settings, Summary, Week};
+use legcramps_core::patterns::{
+    DURATION_BANDS, MEDICINE_DO_NOT_STOP, MEDICINE_NOT_A_CAUSE, Rate, Settings, Summary, Week,
+};
 
 use crate::charts;
 
@@ -178,17 +180,14 @@ fn medicines(s: &Summary) -> Vec<String> {
                     rate(&m.taking)
                 ));
                 if let Some(r) = m.after_stop {
-                    parts.push(format!("in the {weeks} weeks after it stopped: {}", rate(&r)));
+                    parts.push(format!(
+                        "in the {weeks} weeks after it stopped: {}",
+                        rate(&r)
+                    ));
                 }
-                format!(
-                    "Cramps {}. {}",
-                    parts.join("; "),
-                    MEDICINE_NOT_A_CAUSE
-                )
+                format!("Cramps {}. {}", parts.join("; "), MEDICINE_NOT_A_CAUSE)
             } else {
-                format!(
-                    "Not compared: that needs {weeks} weeks of this diary before it started and {weeks} weeks while taken (a setting)."
-                )
+                m.not_compared()
             };
             format!(
                 "{}, {}. {} {}",
@@ -210,14 +209,6 @@ fn medicines(s: &Summary) -> Vec<String> {
     }));
     lines
 }
-
-/// Said with every comparison around a medicine.
-pub(crate) const MEDICINE_NOT_A_CAUSE: &str =
-    "This does not show whether the medicine causes or eases cramps.";
-
-/// Said with every medicine in the summary (fact `medication.do-not-stop`).
-pub(crate) const MEDICINE_DO_NOT_STOP: &str =
-    "Never stop a prescribed medicine without speaking to a GP or pharmacist.";
 
 /// A saved check, as the diary pages and the GP summary list it: the headline shown, its
 /// leading reasons, and which answers were "not sure" (issue 18, finding 26).

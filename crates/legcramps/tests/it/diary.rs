@@ -828,3 +828,27 @@ fn the_profile_keeps_medicines_with_their_dates() {
     assert_eq!(removed.code, 0, "{}", removed.stderr);
     assert!(removed.stdout.contains("Medicines\n  none added"));
 }
+
+/// Issue 18, finding 28: logging a new medicine says, as the web profile does, that a
+/// pharmacist can say if it may be the cause and that a prescribed medicine is never stopped
+/// on one's own.
+#[test]
+fn logging_a_new_medicine_says_ask_a_pharmacist_and_do_not_stop_it() {
+    let d = Dir::new("medicine-lines");
+    let mut args: Vec<&str> = LOG.to_vec();
+    args.extend(["--medication", "Example tablets"]);
+    let r = d.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let words = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("Ask a pharmacist about your new medicine"),
+        "{words}"
+    );
+    assert!(
+        words.contains("Do not stop a medicine you were prescribed"),
+        "{words}"
+    );
+    // Without a medicine, neither.
+    let r = Dir::new("no-medicine-lines").run(LOG);
+    assert!(!r.stdout.contains("pharmacist"), "{}", r.stdout);
+}
