@@ -93,7 +93,11 @@ pub fn rules_markdown() -> String {
          only be urgent — except after \"not sure\" about breathlessness or chest pain, when \
          every other question is still asked (but not whether the surgery is open: it is 111 \
          whatever its hours). Its outcome is worked out from the questions it asked: a \
-         question it never asked gives no reason and no advice.\n\n## Rules\n\n\
+         question it never asked gives no reason and no advice.\n\n\
+         **A possible clot** (a swollen, warm or red leg, or breathlessness or chest pain, \
+         answered yes or not sure) gives no home care (moving, stretching) and no \
+         \"may play a part\" advice about causes; the causes stay in `possible_causes` for a \
+         clinician.\n\n## Rules\n\n\
          | # | level (answered) | level (safe reading) | fact | fires when |\n|---|---|---|---|---|"
     );
     for (i, r) in RULES.iter().enumerate() {

@@ -24,7 +24,7 @@ use crate::assessment::{Assessment, Condition, YesNo};
 
 /// The version of the rule table. Bump it whenever a rule, a level or the reading of a
 /// missing answer changes, so that a saved check says which rules produced what was shown.
-pub const RULES_VERSION: &str = "2026.12.2";
+pub const RULES_VERSION: &str = "2026.12.3";
 
 /// The five outcomes, least urgent first (so `Ord` ranks urgency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -971,8 +971,16 @@ pub fn evaluate(a: &Assessment) -> Outcome {
     let phone_111 = level == Level::UrgentGp
         && (a.get(YesNo::GpOpen) != Some(true) || a.get(YesNo::BreathlessOrChestPain).is_none());
     let action = action_for(level, phone_111);
+    // A possible clot (a swollen, warm or red leg, or breathlessness, yes or not sure) is not
+    // the time to suggest that exercise or pregnancy "may play a part": that could reassure.
+    // The causes stay in `possible_causes` for a clinician; they are not advice here.
+    let clot_possible = a.get(YesNo::BreathlessOrChestPain) != Some(false)
+        || a.get(YesNo::OneLegSwollenWarmOrRed) != Some(false);
     let mut advice = 0u32;
     for (i, item) in ADVICE.iter().enumerate() {
+        if item.group == Group::PossibleCause && clot_possible {
+            continue;
+        }
         if applies(item.when, a, action, fired) {
             advice |= 1 << i;
         }
