@@ -249,23 +249,9 @@ fn the_diary_red_flag_advice_is_the_urgent_outcome_advice() {
 /// hours), and something to tell the GP about after that; both name the cramp's date.
 #[test]
 fn a_diary_red_flag_is_urgent_only_while_recent() {
-    use legcramps_core::diary::{
-        Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site, parse_start,
-    };
-    let start = parse_start("2026-11-13T02:10+00:00").expect("start");
-    let episode = Episode {
-        id: EpisodeId::new("e1").expect("id"),
-        start,
-        last_night: false,
-        duration: Some(Duration::from_minutes(12.0).expect("duration")),
-        site: Some(Site::Calf),
-        side: Side::Left,
-        asleep: Some(true),
-        eased: Some(Eased::No),
-        severity: Severity::Severe,
-        note: None,
-        context: Context::default(),
-    };
+    use legcramps_core::diary::Eased;
+    let episode = diary_cramp(12.0, Eased::No);
+    let start = episode.start;
     let at = |hours: i64| start.to_utc() + chrono::Duration::hours(hours);
     let soon = episode.red_flag_advice(at(2)).expect("a red flag");
     assert!(soon.recent);
@@ -284,10 +270,7 @@ fn a_diary_red_flag_is_urgent_only_while_recent() {
     assert!(!later.recent);
     assert_eq!(later.headline, "Tell your GP about this cramp");
     assert!(later.what_happened.contains("Fri 13 Nov"));
-    let calm = Episode {
-        eased: Some(Eased::Yes),
-        ..episode
-    };
+    let calm = diary_cramp(12.0, Eased::Yes);
     assert!(calm.red_flag_advice(at(1)).is_none());
 }
 
@@ -295,23 +278,8 @@ fn a_diary_red_flag_is_urgent_only_while_recent() {
 /// that did not ease, began 30 hours ago and ended 10 hours ago is urgent.
 #[test]
 fn a_diary_red_flag_counts_from_when_the_cramp_ended() {
-    use legcramps_core::diary::{
-        Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site, parse_start,
-    };
-    let start = parse_start("2026-11-13T02:10+00:00").expect("start");
-    let episode = Episode {
-        id: EpisodeId::new("e1").expect("id"),
-        start,
-        last_night: false,
-        duration: Some(Duration::from_minutes(20.0 * 60.0).expect("duration")),
-        site: Some(Site::Thigh),
-        side: Side::Left,
-        asleep: Some(false),
-        eased: Some(Eased::No),
-        severity: Severity::Severe,
-        note: None,
-        context: Context::default(),
-    };
+    let episode = diary_cramp(20.0 * 60.0, legcramps_core::diary::Eased::No);
+    let start = episode.start;
     let now = start.to_utc() + chrono::Duration::hours(30);
     let advice = episode.red_flag_advice(now).expect("a red flag");
     assert!(advice.recent, "ended 10 hours ago: urgent");
@@ -397,22 +365,8 @@ fn an_hour_long_cramp_repeats_the_signs_of_a_clot() {
 /// hour.
 #[test]
 fn the_diary_says_an_hour_long_cramp_that_eased_is_a_reason_to_see_a_gp() {
-    use legcramps_core::diary::{
-        Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site, parse_start,
-    };
-    let episode = |minutes: f64, eased: Eased| Episode {
-        id: EpisodeId::new("e1").expect("id"),
-        start: parse_start("2026-11-13T02:10+00:00").expect("start"),
-        last_night: false,
-        duration: Some(Duration::from_minutes(minutes).expect("duration")),
-        site: Some(Site::Calf),
-        side: Side::Left,
-        asleep: Some(true),
-        eased: Some(eased),
-        severity: Severity::Severe,
-        note: None,
-        context: Context::default(),
-    };
+    use legcramps_core::diary::{Duration, Eased, parse_start};
+    let episode = diary_cramp;
     let now = parse_start("2026-11-20T02:10+00:00").expect("now").to_utc();
     let long = episode(20.0 * 60.0, Eased::Yes);
     let advice = long.advice_after_logging(now).expect("advice");
@@ -441,4 +395,28 @@ fn the_diary_says_an_hour_long_cramp_that_eased_is_a_reason_to_see_a_gp() {
         Duration::from_minutes(90.0).expect("d").human(),
         "1 hour 30 minutes"
     );
+}
+
+/// A diary cramp on 13 Nov 2026 at 02:10 for the red-flag tests: how long, and whether moving
+/// eased it; the rest fixed.
+fn diary_cramp(
+    minutes: f64,
+    eased: legcramps_core::diary::Eased,
+) -> legcramps_core::diary::Episode {
+    use legcramps_core::diary::{
+        Context, Duration, Episode, EpisodeId, Severity, Side, Site, parse_start,
+    };
+    Episode {
+        id: EpisodeId::new("e1").expect("id"),
+        start: parse_start("2026-11-13T02:10+00:00").expect("start"),
+        last_night: false,
+        duration: Some(Duration::from_minutes(minutes).expect("duration")),
+        site: Some(Site::Calf),
+        side: Side::Left,
+        asleep: Some(true),
+        eased: Some(eased),
+        severity: Severity::Severe,
+        note: None,
+        context: Context::default(),
+    }
 }

@@ -22,12 +22,16 @@ impl Browser {
 
     /// The check on an app built with these settings.
     async fn start_on(app: axum::Router) -> Self {
-        let mut b = Browser {
-            page: post_form("/check", &[("action".into(), "continue".into())]).await,
+        let page = crate::support::post_form_to(
+            app.clone(),
+            "/check",
+            &[("action".into(), "continue".into())],
+        )
+        .await;
+        Browser {
+            page,
             app: Some(app),
-        };
-        b.submit(&[("action", "continue")]).await;
-        b
+        }
     }
 
     /// The field the current question page asks about.
@@ -49,21 +53,7 @@ impl Browser {
         );
         self.page = match &self.app {
             None => post_form("/check", &pairs).await,
-            Some(app) => {
-                let body: String = form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(&pairs)
-                    .finish();
-                crate::support::send_to(
-                    app.clone(),
-                    axum::http::Request::builder()
-                        .method(axum::http::Method::POST)
-                        .uri("/check")
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .body(axum::body::Body::from(body))
-                        .expect("request"),
-                )
-                .await
-            }
+            Some(app) => crate::support::post_form_to(app.clone(), "/check", &pairs).await,
         };
     }
 

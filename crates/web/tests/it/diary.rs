@@ -220,7 +220,7 @@ async fn the_quick_log_takes_three_choices_and_the_rest_can_wait() {
     // 10-minute rule, and the "Get help now" box on the diary page.
     for line in legcramps_core::diary::LOG_SAFETY_NET {
         assert!(
-            page.body.contains(&askama_escape(line.text)),
+            page.body.contains(&crate::support::escape(line.text)),
             "missing after a log: {}",
             line.text
         );
@@ -1860,15 +1860,6 @@ async fn the_profile_forms_check_everything_and_the_cramps_show_it() {
             .is_empty()
     );
     d.finish().await;
-}
-
-/// Text as askama writes it into HTML.
-fn askama_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
 }
 
 /// Issue 18, finding 7: the GP summary and the list say only what was logged: "did not ease"

@@ -46,10 +46,20 @@ pub(crate) async fn get(path: &str) -> Reply {
 }
 
 pub(crate) async fn post_form(path: &str, pairs: &[(String, String)]) -> Reply {
+    post_form_to(legcramps_web::router(), path, pairs).await
+}
+
+/// A form post to an app built with its own settings.
+pub(crate) async fn post_form_to(
+    app: axum::Router,
+    path: &str,
+    pairs: &[(String, String)],
+) -> Reply {
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish();
-    send(
+    send_to(
+        app,
         Request::builder()
             .method(Method::POST)
             .uri(path)
@@ -78,6 +88,15 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let start = tag.find(&needle)? + needle.len();
     let len = tag[start..].find('"')?;
     Some(&tag[start..start + len])
+}
+
+/// Text as askama writes it into HTML.
+pub(crate) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
 
 fn unescape(s: &str) -> String {
