@@ -218,7 +218,7 @@ impl Duration {
     }
 
     /// From what a person types, read by the check's own reader
-    /// ([`crate::questions::read_minutes`]), so the check and the diary accept the same things
+    /// ([`read_minutes`]), so the check and the diary accept the same things
     /// (issue 18, finding 18): a number of minutes ("2", "0.5", "ten"), with units ("2 mins",
     /// "90s", "1 min 30", "1m30s", "1 hour"), or a range at its upper end ("10-15"). "1:30" is
     /// refused: it could be a minute and a half or an hour and a half, and a cramp of an hour
@@ -240,7 +240,7 @@ impl Duration {
                 ),
             ));
         }
-        match crate::questions::read_minutes(shown) {
+        match read_minutes(shown) {
             None => Err(invalid(
                 "duration",
                 format!("`{shown}` is not a length of time: enter it {EXAMPLES}"),
@@ -346,6 +346,125 @@ impl Duration {
             (m, 0) => plural(m, "minute"),
             (m, s) => format!("{} {}", plural(m, "minute"), plural(s, "second")),
         }
+    }
+}
+
+/// Read a duration the way people type it: "12", "12.5", "12 minutes", "about 10",
+/// "10 mins", "ten", "90 seconds", "1 hour", "1:30", and a range ("10-15", "10 to 15
+/// minutes"), read at its upper end (the safe reading: a longer cramp is never less urgent).
+/// [`Duration::parse_typed`] reads through it, so the check and the diary accept the same
+/// things. `None` when the text is not a duration we
+/// can read (the caller keeps what was typed and asks again); `Some(Err)` when it is a number
+/// outside 0 to 1440 minutes.
+pub fn read_minutes(text: &str) -> Option<Result<Minutes, crate::assessment::MinutesError>> {
+    let mut t = text.trim().to_lowercase();
+    for prefix in [
+        "about ",
+        "around ",
+        "roughly ",
+        "approximately ",
+        "approx ",
+        "maybe ",
+        "over ",
+        "more than ",
+        "at least ",
+        "~",
+    ] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.trim().to_owned();
+        }
+    }
+    // "1:30" is minutes and seconds in the diary, but could be read as an hour and a half: in
+    // the check it is not guessed at; the person is asked again.
+    if t.contains(':') {
+        return None;
+    }
+    if t == "less than a minute" || t == "under a minute" {
+        return Some(Minutes::new(0.0));
+    }
+    // A range: the upper end. A unit on the upper end only ("10-15 minutes") is the unit of
+    // both; "1:30" is never a range.
+    for sep in [" to ", "-", "\u{2013}", "\u{2014}"] {
+        // A leading minus is a negative number, not a range.
+        let Some(at) = t.get(1..).and_then(|rest| rest.find(sep)).map(|i| i + 1) else {
+            continue;
+        };
+        {
+            let (low, high) = (t[..at].trim(), t[at + sep.len()..].trim());
+            if low.is_empty() || high.is_empty() {
+                return None;
+            }
+            let high_value = read_one(high)?;
+            // The lower end must be readable too (on its own, or with the upper end's unit),
+            // so that "ten-ish" or "2-x" is not half-read.
+            let unit: String = high.chars().skip_while(|c| !c.is_alphabetic()).collect();
+            let low_value = read_one(low).or_else(|| read_one(&format!("{low} {unit}")))?;
+            return Some(match (low_value, high_value) {
+                (Ok(a), Ok(b)) => Ok(if a.get() > b.get() { a } else { b }),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            });
+        }
+    }
+    read_one(&t)
+}
+
+/// One duration, without a range: a number or number word of minutes, or anything the diary's
+/// reader takes.
+fn read_one(t: &str) -> Option<Result<Minutes, crate::assessment::MinutesError>> {
+    let t = t.trim();
+    let mut words = t;
+    for suffix in [
+        " minutes", " minute", " mins", " min", "minutes", "minute", "mins", "min",
+    ] {
+        if let Some(rest) = t.strip_suffix(suffix) {
+            words = rest.trim();
+            break;
+        }
+    }
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let n = match WORDS.iter().position(|w| *w == words) {
+        Some(i) => Some(i as f64),
+        None => match words {
+            "thirty" => Some(30.0),
+            "forty" => Some(40.0),
+            "sixty" => Some(60.0),
+            "an hour" | "one hour" => Some(60.0),
+            _ => words.parse::<f64>().ok(),
+        },
+    };
+    if let Some(n) = n {
+        return Some(Minutes::new(n));
+    }
+    // Units the diary reads ("90 seconds", "1 hour", "1:30"). Its own limit is one day, as
+    // here; a longer time is reported as too long, not as unreadable.
+    match Duration::parse_units(t) {
+        Ok(d) => Some(Minutes::new(d.minutes())),
+        Err(e) if e.to_string().contains("at most") => {
+            Some(Minutes::new(crate::assessment::MAX_MINUTES + 1.0))
+        }
+        Err(_) => None,
     }
 }
 

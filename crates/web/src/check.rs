@@ -14,11 +14,11 @@ use legcramps_core::questions::{
     AnswerKind, Asked, Question, answer_text, as_asked, certain_level, question_for, read_minutes,
     walk,
 };
-use legcramps_core::triage::{Action, Advice, Basis, Group, Rule};
+use legcramps_core::triage::{Action, Basis, Group, Rule};
 use legcramps_core::{Assessment, Condition, Conditions, Field, Level, evaluate};
 
 use crate::pages::render;
-use crate::views::Layout;
+use crate::views::{AdviceLine, Layout};
 
 /// A hidden form field carrying an earlier answer.
 #[derive(Debug)]
@@ -416,32 +416,6 @@ pub(crate) struct Reason {
     pub(crate) assumed: bool,
 }
 
-#[derive(Debug)]
-pub(crate) struct AdviceLine {
-    pub(crate) text: &'static str,
-    pub(crate) facts: String,
-}
-
-impl AdviceLine {
-    fn of(a: &'static Advice) -> Self {
-        AdviceLine {
-            text: a.text,
-            facts: a.facts.join(" "),
-        }
-    }
-
-    /// The lines of a safety net.
-    pub(crate) fn net(lines: &'static [legcramps_core::triage::NetLine]) -> Vec<AdviceLine> {
-        lines
-            .iter()
-            .map(|l| AdviceLine {
-                text: l.text,
-                facts: l.facts.join(" "),
-            })
-            .collect()
-    }
-}
-
 fn reason((rule, basis): (&'static Rule, Basis)) -> Reason {
     Reason {
         text: rule.reason(basis),
@@ -532,15 +506,7 @@ fn outcome_page(a: &Assessment, asked: Asked, order: &[&'static Question]) -> Re
         } else {
             group(Group::SelfCare)
         },
-        safety_net: o
-            .safety_net()
-            .lines
-            .iter()
-            .map(|l| AdviceLine {
-                text: l.text,
-                facts: l.facts.join(" "),
-            })
-            .collect(),
+        safety_net: AdviceLine::net(o.safety_net().lines),
         rows: rows(a, order),
         content_version: legcramps_core::CONTENT_VERSION,
         hidden: hidden(a, asked),

@@ -942,7 +942,7 @@ struct ListPage {
     /// After a quick log: the cramp's id (for "add more about it").
     quick_logged: Option<String>,
     /// After every log: the whole safety net (issue 18, finding 6), each line with its facts.
-    safety_net: Vec<crate::check::AdviceLine>,
+    safety_net: Vec<crate::views::AdviceLine>,
     /// "Get help now", on every diary page.
     help: crate::views::Block,
     /// A red-flag cramp that is still recent: its urgent advice, shown while it lasts.
@@ -1194,7 +1194,7 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
             banner,
             quick_logged,
             safety_net: if logged {
-                crate::check::AdviceLine::net(legcramps_core::diary::LOG_SAFETY_NET)
+                crate::views::AdviceLine::net(legcramps_core::diary::LOG_SAFETY_NET)
             } else {
                 Vec::new()
             },

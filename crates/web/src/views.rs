@@ -135,3 +135,31 @@ pub(crate) fn topic_href(slug: &str) -> String {
         format!("/guide/{slug}")
     }
 }
+
+/// A line of advice or of a safety net, with the fact ids it carries (shared by the check's
+/// outcome and the diary's pages).
+#[derive(Debug)]
+pub(crate) struct AdviceLine {
+    pub(crate) text: &'static str,
+    pub(crate) facts: String,
+}
+
+impl AdviceLine {
+    pub(crate) fn of(a: &'static legcramps_core::triage::Advice) -> Self {
+        AdviceLine {
+            text: a.text,
+            facts: a.facts.join(" "),
+        }
+    }
+
+    /// The lines of a safety net.
+    pub(crate) fn net(lines: &'static [legcramps_core::triage::NetLine]) -> Vec<AdviceLine> {
+        lines
+            .iter()
+            .map(|l| AdviceLine {
+                text: l.text,
+                facts: l.facts.join(" "),
+            })
+            .collect()
+    }
+}
