@@ -569,6 +569,31 @@ impl Store {
             .collect()
     }
 
+    /// Remove rows that name an account that no longer exists: a write let in before the
+    /// account was deleted can land after the deletion commits (an outside test reproduced it
+    /// with a request whose body came late). Run after every deletion and whenever the diary is
+    /// opened. Short-lived sign-in ceremonies are left to expire (a passkey sign-up's names an
+    /// account not made yet).
+    pub async fn remove_orphaned_rows(&self) -> Result<u64, StoreError> {
+        let tables = self.account_tables().await?;
+        let mut n = 0;
+        for (table, column) in tables.iter().filter(|(t, _)| t != "ceremonies") {
+            let sql = match column {
+                AccountColumn::Owner => format!(
+                    "DELETE FROM {table} WHERE owner LIKE 'account:%' AND NOT EXISTS (SELECT 1 FROM accounts a WHERE 'account:' || a.id = {table}.owner)"
+                ),
+                AccountColumn::AccountId => format!(
+                    "DELETE FROM {table} WHERE account_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = {table}.account_id)"
+                ),
+            };
+            n += on_pool!(self, |pool| sqlx::query(&sql)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected()))?;
+        }
+        Ok(n)
+    }
+
     /// Delete an account and every row of its person, in one transaction: every table that
     /// names the account ([`Store::account_tables`]: episodes, checks, the profile, sessions,
     /// tokens, passkeys, second factors, recovery codes, its own security events, ...), then the
@@ -577,7 +602,7 @@ impl Store {
     pub async fn delete_account(&self, account_id: &str, ip_hash: &str) -> Result<u64, StoreError> {
         let owner = Owner::account(account_id);
         let tables = self.account_tables().await?;
-        on_pool!(self, |pool| {
+        let deleted = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let mut n = 0;
             let statements = tables
@@ -606,7 +631,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
-            Ok(n)
-        })
+            Ok::<u64, StoreError>(n)
+        })?;
+        // Writes already let in can land after the commit: sweep them too (and again whenever
+        // the diary is opened).
+        let late = self.remove_orphaned_rows().await?;
+        Ok(deleted + late)
     }
 }

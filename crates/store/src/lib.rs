@@ -564,6 +564,7 @@ impl Store {
         store
             .remove_abandoned_imports(ABANDONED_IMPORT_AFTER)
             .await?;
+        store.remove_orphaned_rows().await?;
         Ok(store)
     }
 
@@ -582,6 +583,7 @@ impl Store {
         store
             .remove_abandoned_imports(ABANDONED_IMPORT_AFTER)
             .await?;
+        store.remove_orphaned_rows().await?;
         Ok(store)
     }
 

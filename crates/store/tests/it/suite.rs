@@ -1074,3 +1074,74 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
         b.finish().await;
     }
 }
+
+/// An outside test of issue 20's fix: a write let in before an account was deleted can land
+/// after the deletion commits (the request's body came late). Such rows are swept: by the
+/// next deletion's sweep and whenever the diary is opened; nobody else's rows are touched.
+#[tokio::test]
+async fn a_write_that_lands_after_an_account_is_deleted_is_swept() {
+    for b in backends().await {
+        let s = &b.store;
+        let gone = s
+            .create_account("gone", "$argon2id$fake")
+            .await
+            .expect("create")
+            .expect("new");
+        let kept = s
+            .create_account("kept", "$argon2id$fake")
+            .await
+            .expect("create")
+            .expect("new");
+        s.delete_account(&gone.id, "iphash").await.expect("delete");
+        // The late writes, as the handlers make them (the store does not know the account
+        // is gone).
+        s.insert(&gone.owner(), &episode(1))
+            .await
+            .expect("late write");
+        assert!(
+            s.add_to_profile(&gone.owner(), &profile())
+                .await
+                .expect("late")
+        );
+        s.insert(&kept.owner(), &episode(2)).await.expect("insert");
+        s.insert(&Owner::local(), &episode(3))
+            .await
+            .expect("insert");
+        s.record_event(None, "sign-in-failed", "iphash")
+            .await
+            .expect("event");
+        assert_eq!(s.list(&gone.owner(), None, None).await.expect("l").len(), 1);
+        let swept = s.remove_orphaned_rows().await.expect("sweep");
+        assert!(swept >= 2, "{swept} ({})", b.name);
+        assert!(
+            s.list(&gone.owner(), None, None)
+                .await
+                .expect("l")
+                .is_empty()
+        );
+        assert!(s.profile(&gone.owner()).await.expect("p").is_empty());
+        assert_eq!(s.list(&kept.owner(), None, None).await.expect("l").len(), 1);
+        assert_eq!(
+            s.list(&Owner::local(), None, None).await.expect("l").len(),
+            1
+        );
+        assert!(!s.events(None, 10).await.expect("events").is_empty());
+        // And on opening the diary.
+        s.insert(&gone.owner(), &episode(4))
+            .await
+            .expect("late write");
+        s.close().await;
+        let reopened = b.reopen().await;
+        assert!(
+            reopened
+                .list(&gone.owner(), None, None)
+                .await
+                .expect("l")
+                .is_empty(),
+            "{}",
+            b.name
+        );
+        reopened.close().await;
+        b.finish().await;
+    }
+}
