@@ -2,29 +2,16 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_core::content::{self, CALF_STRETCH_HOLD_STEP, Topic, item};
 use serde::Deserialize;
 
-use crate::views::{Block, Layout, blocks, help_now};
+use crate::http::render::render;
+use crate::http::views::{Block, Layout, blocks, help_now};
 
-/// Render a template as an HTML response. Templates are checked at compile time; rendering can
-/// only fail on a formatting error, which becomes a plain 500 page without internals.
-pub(crate) fn render(status: StatusCode, template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed to render");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "Sorry, something went wrong. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",
-            )
-                .into_response()
-        }
-    }
-}
+pub(crate) mod api;
+pub(crate) mod offline;
 
 fn topic_or_empty(slug: &str) -> &'static [legcramps_core::content::Item] {
     content::topic(slug).map_or(&[], |t| t.items)
@@ -80,7 +67,7 @@ async fn topic_page(slug: &str) -> Response {
                 blocks: blocks(t.items),
             },
         ),
-        None => not_found().await,
+        None => crate::http::render::not_found().await,
     }
 }
 
@@ -221,59 +208,6 @@ pub(crate) async fn privacy() -> Response {
         StatusCode::OK,
         &PrivacyPage {
             layout: Layout::new("Privacy", ""),
-        },
-    )
-}
-
-#[derive(Template)]
-#[template(path = "not_found.html")]
-struct NotFoundPage {
-    layout: Layout,
-}
-
-/// Not found: a page for people, problem+json under `/api/`.
-pub(crate) async fn not_found_for(uri: axum::http::Uri) -> Response {
-    if uri.path().starts_with("/api/") {
-        return crate::api::problem(
-            StatusCode::NOT_FOUND,
-            "/problems/not-found",
-            "There is no such API route",
-            format!(
-                "`{}` is not a route of this API; see /api/openapi.json",
-                uri.path()
-            ),
-            None,
-        );
-    }
-    not_found().await
-}
-
-/// A route that exists but not for this method: problem+json under `/api/`, a page elsewhere.
-pub(crate) async fn method_not_allowed(uri: axum::http::Uri) -> Response {
-    if uri.path().starts_with("/api/") {
-        return crate::api::problem(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "/problems/method-not-allowed",
-            "This method is not allowed here",
-            format!(
-                "`{}` does not take this method; see /api/openapi.json",
-                uri.path()
-            ),
-            None,
-        );
-    }
-    (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").into_response()
-}
-
-pub(crate) async fn not_found() -> Response {
-    not_found_page()
-}
-
-pub(crate) fn not_found_page() -> Response {
-    render(
-        StatusCode::NOT_FOUND,
-        &NotFoundPage {
-            layout: Layout::new("Page not found", ""),
         },
     )
 }

@@ -30,34 +30,22 @@ use legcramps_store::{Account, Store, StoredPasskey};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, Passkey, PasskeyAuthentication, PasskeyRegistration,
-    PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
+    PublicKeyCredential, RegisterPublicKeyCredential, Uuid, Webauthn,
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
-use crate::accounts::{
-    SignInPage, SignedIn, again, attempt_failed, attempt_ok, attempt_wait, form, hosted, ip_hash,
-    not_hosted, refuse, signed_in_to_diary, store_failed, too_many, welcome, when,
-};
-use crate::factors::security_page;
-use crate::pages::render;
-use crate::views::Layout;
-use crate::{ClientIp, Shared, Site};
+use crate::account::factors::security_page;
+use crate::account::{SignInPage, again, form, signed_in_to_diary, welcome, when};
+use crate::config::{ClientIp, Shared, Site};
+use crate::http::access::{SignedIn, hosted, ip_hash, not_hosted, refuse, store_failed};
+use crate::http::backoff::{attempt_failed, attempt_ok, attempt_wait, too_many};
+use crate::http::render::render;
+use crate::http::views::Layout;
 
 /// How long a ceremony's state is kept (seconds).
 const CEREMONY_SECONDS: i64 = 5 * 60;
 /// The most characters in a passkey's name.
 const MAX_NAME: usize = 60;
-
-/// The relying party for `origin`, or `None` where passkeys cannot work (an IP address).
-pub(crate) fn relying_party(origin: &str) -> Option<Webauthn> {
-    let url = Url::parse(origin).ok()?;
-    let domain = url.domain()?.to_owned();
-    WebauthnBuilder::new(&domain, &url)
-        .ok()?
-        .rp_name("Leg cramps diary")
-        .build()
-        .ok()
-}
 
 fn json_error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
@@ -349,7 +337,7 @@ fn name_of(f: &HashMap<String, String>, headers: &HeaderMap) -> String {
         .take(MAX_NAME)
         .collect();
     if typed.is_empty() {
-        crate::session::device(headers)
+        crate::http::session::device(headers)
     } else {
         typed
     }
@@ -367,7 +355,7 @@ pub(crate) async fn sign_up(
         return not_hosted();
     };
     let failed = || {
-        crate::accounts::sign_up_page(
+        crate::account::sign_up_page(
             StatusCode::BAD_REQUEST,
             f.get("username").map_or("", String::as_str),
             vec![(
@@ -401,7 +389,7 @@ pub(crate) async fn sign_up(
     {
         Ok(Some(a)) => a,
         Ok(None) => {
-            return crate::accounts::sign_up_page(
+            return crate::account::sign_up_page(
                 StatusCode::BAD_REQUEST,
                 &state.username,
                 vec![(
@@ -712,7 +700,7 @@ async fn remove_page(
 async fn own_passkey(store: &Store, who: &SignedIn, id: &str) -> Result<StoredPasskey, Response> {
     match store.passkey(id).await {
         Ok(Some(p)) if p.account_id == who.account_id => Ok(p),
-        Ok(_) => Err(crate::pages::not_found_page()),
+        Ok(_) => Err(crate::http::render::not_found_page()),
         Err(e) => Err(store_failed(e)),
     }
 }
@@ -905,7 +893,7 @@ pub(crate) async fn rename(
             )
             .await
         }
-        Ok(false) => crate::pages::not_found_page(),
+        Ok(false) => crate::http::render::not_found_page(),
         Err(e) => store_failed(e),
     }
 }

@@ -3,7 +3,7 @@
 
 use legcramps_core::content::{GET_HELP_NOW, Item, Kind, SOURCE_CREDIT, TOPICS, Topic};
 
-use crate::assets;
+use crate::http::assets;
 
 /// What every page's layout needs.
 #[derive(Debug)]
@@ -34,7 +34,7 @@ pub(crate) struct Layout {
 
 impl Layout {
     pub(crate) fn new(title: impl Into<String>, section: &'static str) -> Self {
-        let context = crate::session::current();
+        let context = crate::http::session::current();
         Layout {
             title: title.into(),
             css: assets::NHSUK_CSS,
@@ -161,5 +161,14 @@ impl AdviceLine {
                 facts: l.facts.join(" "),
             })
             .collect()
+    }
+}
+
+/// How the time zone is named for people: "UK time" for Europe/London, else its name.
+pub(crate) fn zone_label(zone: chrono_tz::Tz) -> String {
+    if zone == chrono_tz::Europe::London {
+        "UK time".to_owned()
+    } else {
+        format!("{} time", zone.name())
     }
 }

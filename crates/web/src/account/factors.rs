@@ -20,13 +20,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_accounts::{Secret, hash_secret, totp};
 use legcramps_store::{Account, Store};
 
-use crate::accounts::{
-    SignedIn, again, attempt_failed, attempt_ok, attempt_wait, form, hosted, ip_hash, not_hosted,
-    refuse, signed_in_to_diary, store_failed, too_many, when,
-};
-use crate::pages::render;
-use crate::views::Layout;
-use crate::{ClientIp, Shared, Site};
+use crate::account::{again, form, signed_in_to_diary, when};
+use crate::config::{ClientIp, Shared, Site};
+use crate::http::access::{SignedIn, hosted, ip_hash, not_hosted, refuse, store_failed};
+use crate::http::backoff::{attempt_failed, attempt_ok, attempt_wait, too_many};
+use crate::http::render::render;
+use crate::http::views::Layout;
 
 /// How long the second step waits for its code (seconds), and how many codes it takes.
 const STEP_SECONDS: i64 = 5 * 60;
@@ -104,7 +103,7 @@ fn step_page(
 fn step_expired() -> Response {
     render(
         StatusCode::UNAUTHORIZED,
-        &crate::accounts::SignInPage::new(Some(
+        &crate::account::SignInPage::new(Some(
             "Your sign-in took too long or had too many tries: sign in again".to_owned(),
         )),
     )
@@ -127,7 +126,7 @@ pub(crate) async fn step(
     let f = form(&body);
     let step_id = f.get("step").cloned().unwrap_or_default();
     if f.contains_key("passkey_response") {
-        return crate::passkeys::step(store, site, ip.as_deref(), &headers, &f).await;
+        return crate::account::passkeys::step(store, site, ip.as_deref(), &headers, &f).await;
     }
     let typed = f.get("code").map_or("", |c| c.trim());
     let iph = ip_hash(site, ip.as_deref());

@@ -19,7 +19,7 @@ const PERMISSIONS: &str = "accelerometer=(), camera=(), geolocation=(), gyroscop
      magnetometer=(), microphone=(), payment=(), usb=()";
 
 pub(crate) async fn headers_and_logs(
-    axum::extract::State(cfg): axum::extract::State<crate::Shared>,
+    axum::extract::State(cfg): axum::extract::State<crate::config::Shared>,
     request: Request,
     next: Next,
 ) -> Response {

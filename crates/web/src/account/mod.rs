@@ -10,184 +10,28 @@
 //! - Argon2 runs on the blocking pool, so sign-ins cannot starve the async runtime.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_accounts::{
     AccountError, Secret, Username, check_new_password, hash_password, hash_secret, needs_rehash,
     verify_password,
 };
-use legcramps_store::{Owner, Store};
+use legcramps_store::Store;
 
-use crate::pages::render;
-use crate::session::{self, Context};
-use crate::views::Layout;
-use crate::{ClientIp, DiaryAccess, Shared, Site};
+use crate::http::access::{SignedIn, hosted, ip_hash, not_hosted, refuse, store_failed};
+use crate::http::backoff::{attempt_failed, attempt_ok, attempt_wait, too_many};
+use crate::http::render::render;
+use crate::http::session::{self, Context};
+use crate::http::views::Layout;
 
-/// Backoff after failures, per key ("signin-ip:..." or "signin-user:...:..."), kept in the
-/// diary database so that every process behind one address counts the same failures. Keys
-/// are stored hashed (a username never sits in the table). If the database cannot be reached
-/// the sign-in fails anyway, so an error here counts as no wait.
-pub(crate) async fn attempt_wait(store: &Store, site: &Site, key: &str) -> u64 {
-    match store.attempts(&attempt_key(key)).await {
-        Ok(Some((failures, last))) => {
-            let since = u64::try_from(legcramps_store::unix_seconds() - last).unwrap_or(0);
-            site.backoff.wait_seconds(failures).saturating_sub(since)
-        }
-        Ok(None) => 0,
-        Err(e) => {
-            tracing::warn!(error = %e, "sign-in backoff could not be read");
-            0
-        }
-    }
-}
-
-pub(crate) async fn attempt_failed(store: &Store, key: &str) {
-    if let Err(e) = store.fail_attempt(&attempt_key(key)).await {
-        tracing::warn!(error = %e, "sign-in backoff could not be counted");
-    }
-}
-
-pub(crate) async fn attempt_ok(store: &Store, key: &str) {
-    let _ = store.clear_attempts(&attempt_key(key)).await;
-}
-
-fn attempt_key(key: &str) -> String {
-    hash_secret(&format!("legcramps backoff\n{key}"))[..32].to_owned()
-}
-
-/// Every request: the page context (accounts on, the session's anti-forgery token). The
-/// session itself is checked by the diary guard, only where it is needed.
-pub(crate) async fn context(
-    State(cfg): State<Shared>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let accounts = matches!(cfg.diary, DiaryAccess::Accounts { .. });
-    if let Some((_, site)) = hosted(&cfg) {
-        forwarded_client(site, &mut request);
-    }
-    let passkeys = hosted(&cfg).is_some_and(|(_, site)| site.webauthn.is_some());
-    let csrf = if accounts {
-        session::cookie(request.headers()).map(|id| session::csrf_for(&id))
-    } else {
-        None
-    };
-    session::with_context(
-        Context {
-            accounts,
-            csrf,
-            username: None,
-            passkeys,
-            zone: cfg.time_zone,
-            nhs_111_online: cfg.nhs_111_online.clone(),
-        },
-        request,
-        next,
-    )
-    .await
-}
-
-/// Behind a trusted proxy (loopback, or one named in `Site::trusted_proxies`), the client is
-/// the last address in `X-Forwarded-For`: the one the proxy itself appended. Anything a client
-/// wrote there itself is to its left and ignored.
-fn forwarded_client(site: &Site, request: &mut Request) {
-    let Some(peer) = request.extensions().get::<ClientIp>().map(|ip| ip.0) else {
-        return;
-    };
-    if !(peer.is_loopback() || site.trusted_proxies.contains(&peer)) {
-        return;
-    }
-    let last = request
-        .headers()
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .next_back()
-        .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok());
-    if let Some(client) = last {
-        request.extensions_mut().insert(ClientIp(client));
-    }
-}
-
-pub(crate) fn hosted(cfg: &Shared) -> Option<(&Store, &Arc<Site>)> {
-    match &cfg.diary {
-        DiaryAccess::Accounts { store, site } => Some((store, site)),
-        _ => None,
-    }
-}
-
-/// A keyed hash of the client's IP for security events and backoff keys (never the IP).
-pub(crate) fn ip_hash(site: &Site, request_ip: Option<&ClientIp>) -> String {
-    let ip = request_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string());
-    hash_secret(&format!("{}\n{ip}", site.ip_key))[..32].to_owned()
-}
-
-pub(crate) fn too_many(wait: u64) -> Response {
-    let mut r = render(
-        StatusCode::TOO_MANY_REQUESTS,
-        &WaitPage {
-            layout: Layout::new("Please wait before trying again", "account"),
-            minutes: wait.div_ceil(60),
-            seconds: wait,
-        },
-    );
-    if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-        r.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    r
-}
-
-/// Account pages on a server without accounts: there is nothing here.
-pub(crate) fn not_hosted() -> Response {
-    crate::pages::not_found_page()
-}
-
-fn wrong_host(site: &Site, headers: &HeaderMap) -> bool {
-    headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|h| !h.eq_ignore_ascii_case(&site.host))
-}
-
-/// Refuse what must be refused before any account work: another host name (DNS rebinding)
-/// or a post from another site (sign-in forgery).
-pub(crate) fn refuse(site: &Site, headers: &HeaderMap, post: bool) -> Option<Response> {
-    if wrong_host(site, headers) {
-        return Some(
-            (
-                StatusCode::FORBIDDEN,
-                format!("This site is served at {}.", site.origin),
-            )
-                .into_response(),
-        );
-    }
-    if post && crate::middleware::cross_site(headers) {
-        return Some(
-            (
-                StatusCode::FORBIDDEN,
-                "This came from another website, so it was refused.",
-            )
-                .into_response(),
-        );
-    }
-    None
-}
-
-#[derive(Template)]
-#[template(path = "account_wait.html")]
-struct WaitPage {
-    layout: Layout,
-    minutes: u64,
-    seconds: u64,
-}
+pub(crate) mod factors;
+pub(crate) mod passkeys;
+use crate::config::{ClientIp, Shared, Site};
 
 #[derive(Template)]
 #[template(path = "account_sign_up.html")]
@@ -277,7 +121,7 @@ pub(crate) async fn again(
     field: &str,
 ) -> Result<bool, Response> {
     if f.contains_key("passkey_response") {
-        return crate::passkeys::again_with_passkey(store, site, who, f).await;
+        return crate::account::passkeys::again_with_passkey(store, site, who, f).await;
     }
     password_again(
         store,
@@ -379,18 +223,6 @@ async fn new_codes_page(
     r
 }
 
-pub(crate) fn store_failed(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "account storage failed");
-    let mut r = (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Sorry, accounts cannot be reached just now; nothing was changed. Please try again in a few seconds.",
-    )
-        .into_response();
-    r.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    r
-}
-
 pub(crate) async fn sign_up_form(State(cfg): State<Shared>, headers: HeaderMap) -> Response {
     let Some((_, site)) = hosted(&cfg) else {
         return not_hosted();
@@ -428,7 +260,7 @@ pub(crate) async fn sign_up(
     let f = form(&body);
     if f.contains_key("passkey_response") {
         attempt_failed(store, &ip_key).await;
-        return crate::passkeys::sign_up(store, site, ip.as_deref(), &headers, &f).await;
+        return crate::account::passkeys::sign_up(store, site, ip.as_deref(), &headers, &f).await;
     }
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str);
@@ -508,7 +340,7 @@ pub(crate) async fn sign_in(
     }
     let f = form(&body);
     if f.contains_key("passkey_response") {
-        return crate::passkeys::sign_in(store, site, ip.as_deref(), &headers, &f).await;
+        return crate::account::passkeys::sign_in(store, site, ip.as_deref(), &headers, &f).await;
     }
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str).to_owned();
@@ -560,7 +392,7 @@ pub(crate) async fn sign_in(
         let _ = store.set_password_hash(&account.id, &hash).await;
     }
     // A second factor, if the account has one: the password alone does not sign in.
-    if let Some(step) = crate::factors::second_step(store, &account).await {
+    if let Some(step) = crate::account::factors::second_step(store, &account).await {
         let _ = store
             .record_event(Some(&account.id), "password-ok", &iph)
             .await;
@@ -568,14 +400,6 @@ pub(crate) async fn sign_in(
     }
     let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
     signed_in_to_diary(store, &account.id, &headers).await
-}
-
-/// The signed-in person, put on the request by the diary guard.
-#[derive(Debug, Clone)]
-pub(crate) struct SignedIn {
-    pub(crate) account_id: String,
-    pub(crate) username: String,
-    pub(crate) session_hash: String,
 }
 
 #[derive(Template)]
@@ -610,7 +434,7 @@ pub(crate) fn when(unix: i64) -> String {
         format!(
             "{} ({})",
             t.with_timezone(&zone).format("%-d %B %Y at %H:%M"),
-            crate::diary::zone_label(zone)
+            crate::http::views::zone_label(zone)
         )
     })
 }
@@ -841,33 +665,6 @@ pub(crate) async fn delete(
     r.headers_mut()
         .insert(header::SET_COOKIE, session::clear_cookie());
     r
-}
-
-/// For the diary guard: the signed-in person behind this request's cookie, if the session is
-/// live.
-pub(crate) async fn signed_in(
-    store: &Store,
-    site: &Site,
-    headers: &HeaderMap,
-) -> Result<Option<(SignedIn, Owner, String)>, legcramps_store::StoreError> {
-    let Some(id) = session::cookie(headers) else {
-        return Ok(None);
-    };
-    let hash = hash_secret(&id);
-    Ok(store
-        .live_session(&hash, site.sessions)
-        .await?
-        .map(|(s, account)| {
-            (
-                SignedIn {
-                    account_id: account.id.clone(),
-                    username: account.username.clone(),
-                    session_hash: s.id_hash,
-                },
-                account.owner(),
-                session::csrf_for(&id),
-            )
-        }))
 }
 
 #[derive(Template)]
@@ -1235,27 +1032,7 @@ pub(crate) async fn revoke_token(
             Redirect::to("/account").into_response()
         }
         // Not this account's token (or no such token): nothing to say about anyone else's.
-        Ok(false) => crate::pages::not_found_page(),
+        Ok(false) => crate::http::render::not_found_page(),
         Err(e) => store_failed(e),
     }
-}
-
-/// For the diary guard: the owner and scope of the request's bearer token, if it is valid.
-pub(crate) async fn token_owner(
-    store: &Store,
-    headers: &HeaderMap,
-) -> Result<Option<(Owner, String)>, legcramps_store::StoreError> {
-    let Some(token) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| t.starts_with("lc_pat_") && t.len() <= 128)
-    else {
-        return Ok(None);
-    };
-    Ok(store
-        .token_account(&hash_secret(token))
-        .await?
-        .map(|(account, scope)| (account.owner(), scope)))
 }

@@ -17,8 +17,11 @@ use legcramps_core::questions::{
 use legcramps_core::triage::{Action, Basis, Group, Rule};
 use legcramps_core::{Assessment, Condition, Conditions, Field, Level, evaluate};
 
-use crate::pages::render;
-use crate::views::{AdviceLine, Layout};
+use crate::http::render::render;
+use crate::http::views::{AdviceLine, Layout};
+
+pub(crate) mod api;
+pub(crate) mod save;
 
 /// A hidden form field carrying an earlier answer.
 #[derive(Debug)]
@@ -185,7 +188,7 @@ impl Submitted {
 #[template(path = "check_start.html")]
 struct StartPage {
     layout: Layout,
-    help: crate::views::Block,
+    help: crate::http::views::Block,
 }
 
 pub(crate) async fn start() -> Response {
@@ -193,7 +196,7 @@ pub(crate) async fn start() -> Response {
         StatusCode::OK,
         &StartPage {
             layout: Layout::new("Check your leg cramps", "check"),
-            help: crate::views::help_now(),
+            help: crate::http::views::help_now(),
         },
     )
 }
@@ -557,7 +560,7 @@ struct CrossSitePage {
 /// Every step of the check is a POST to `/check`. A post from another website is refused:
 /// another site must not make this one show advice for answers the person never gave.
 pub(crate) async fn step(headers: axum::http::HeaderMap, body: Bytes) -> Response {
-    if crate::middleware::cross_site(&headers) {
+    if crate::http::middleware::cross_site(&headers) {
         return private(render(
             StatusCode::FORBIDDEN,
             &CrossSitePage {

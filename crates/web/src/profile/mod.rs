@@ -14,11 +14,11 @@ use legcramps_core::diary::Invalid;
 use legcramps_core::profile::{Condition, EntryId, MAX_ENTRIES, Medicine, Pregnancy, Profile};
 use legcramps_store::{Owner, ProfileKind, new_entry_id};
 
-use crate::Shared;
-use crate::date_input::{self, DateBox};
-use crate::diary::{failed, store};
-use crate::pages::render;
-use crate::views::{Block, Layout, blocks};
+use crate::config::Shared;
+use crate::http::access::{failed, store};
+use crate::http::date_input::{self, DateBox};
+use crate::http::render::render;
+use crate::http::views::{Block, Layout, blocks};
 
 /// The kinds, as their address segment says.
 fn kind_of(path: &str) -> Option<ProfileKind> {
@@ -422,7 +422,7 @@ fn find(p: Profile, kind: ProfileKind, id: &str) -> Option<Entry> {
 /// `GET /diary/profile/{kind}/new`.
 pub(crate) async fn new_form(OriginalUri(uri): OriginalUri) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::pages::not_found().await;
+        return crate::http::render::not_found().await;
     };
     render(
         StatusCode::OK,
@@ -442,7 +442,7 @@ pub(crate) async fn edit_form(
     Path(id): Path<String>,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::pages::not_found().await;
+        return crate::http::render::not_found().await;
     };
     let Some(store) = store(&cfg) else {
         return failed("the diary is off");
@@ -460,7 +460,7 @@ pub(crate) async fn edit_form(
                 entry,
             ),
         ),
-        None => crate::pages::not_found().await,
+        None => crate::http::render::not_found().await,
     }
 }
 
@@ -586,7 +586,7 @@ pub(crate) async fn create(
     body: Bytes,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::pages::not_found().await;
+        return crate::http::render::not_found().await;
     };
     let Some(store) = store(&cfg) else {
         return failed("the diary is off");
@@ -678,13 +678,13 @@ pub(crate) async fn update(
     body: Bytes,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::pages::not_found().await;
+        return crate::http::render::not_found().await;
     };
     let Some(store) = store(&cfg) else {
         return failed("the diary is off");
     };
     let Ok(entry_id) = EntryId::new(&id) else {
-        return crate::pages::not_found().await;
+        return crate::http::render::not_found().await;
     };
     let action = format!("/diary/profile/{}/{id}", segment(kind));
     // Someone else's id, or one that is gone, is not found (before the form is read, so the
@@ -693,7 +693,7 @@ pub(crate) async fn update(
         Err(e) => return failed(e),
         Ok(p) => {
             if find(p, kind, &id).is_none() {
-                return crate::pages::not_found().await;
+                return crate::http::render::not_found().await;
             }
         }
     }
@@ -711,7 +711,7 @@ pub(crate) async fn update(
     };
     match done {
         Err(e) => failed(e),
-        Ok(false) => crate::pages::not_found().await,
+        Ok(false) => crate::http::render::not_found().await,
         Ok(true) => Redirect::to("/diary/profile?saved=1").into_response(),
     }
 }
@@ -733,7 +733,7 @@ pub(crate) async fn delete_form(
     Path(id): Path<String>,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::pages::not_found().await;
+        return crate::http::render::not_found().await;
     };
     let Some(store) = store(&cfg) else {
         return failed("the diary is off");
@@ -743,14 +743,14 @@ pub(crate) async fn delete_form(
         Err(e) => return failed(e),
     };
     let (heading, what) = match find(profile, kind, &id) {
-        None => return crate::pages::not_found().await,
+        None => return crate::http::render::not_found().await,
         Some(Entry::Medicine(m)) => (
             "Remove this medicine?",
             format!("{}, {}", m.name(), m.dates()),
         ),
         Some(Entry::Pregnancy(r)) => ("Remove this pregnancy?", format!("Pregnant, {}", r.dates())),
         Some(Entry::Condition(c)) => ("Remove this condition?", c.name().to_owned()),
-        Some(Entry::None) => return crate::pages::not_found().await,
+        Some(Entry::None) => return crate::http::render::not_found().await,
     };
     render(
         StatusCode::OK,
@@ -771,17 +771,17 @@ pub(crate) async fn delete(
     Path(id): Path<String>,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::pages::not_found().await;
+        return crate::http::render::not_found().await;
     };
     let Some(store) = store(&cfg) else {
         return failed("the diary is off");
     };
     let Ok(id) = EntryId::new(&id) else {
-        return crate::pages::not_found().await;
+        return crate::http::render::not_found().await;
     };
     match store.delete_profile_entry(&owner, kind, &id).await {
         Err(e) => failed(e),
-        Ok(false) => crate::pages::not_found().await,
+        Ok(false) => crate::http::render::not_found().await,
         Ok(true) => Redirect::to("/diary/profile?removed=1").into_response(),
     }
 }

@@ -14,8 +14,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use legcramps_core::content::{CONTENT_VERSION, TOPICS};
 
-use crate::pages::render;
-use crate::views::{Block, Layout};
+use crate::http::render::render;
+use crate::http::views::{Block, Layout};
 
 /// The pages the worker keeps for offline use (none holds health data).
 pub(crate) fn offline_pages() -> Vec<String> {
@@ -23,7 +23,11 @@ pub(crate) fn offline_pages() -> Vec<String> {
         .iter()
         .map(|p| (*p).to_owned())
         .collect();
-    pages.extend(TOPICS.iter().map(|t| crate::views::topic_href(t.slug)));
+    pages.extend(
+        TOPICS
+            .iter()
+            .map(|t| crate::http::views::topic_href(t.slug)),
+    );
     pages.sort();
     pages.dedup();
     pages
@@ -40,7 +44,7 @@ pub(crate) async fn manifest() -> Response {
         "background_color": "#f0f4f5",
         "theme_color": "#005eb8",
         "icons": [
-            {"src": crate::assets::FAVICON_SVG, "sizes": "any", "type": "image/svg+xml", "purpose": "any"}
+            {"src": crate::http::assets::FAVICON_SVG, "sizes": "any", "type": "image/svg+xml", "purpose": "any"}
         ]
     });
     let mut r = body.to_string().into_response();
@@ -52,7 +56,7 @@ pub(crate) async fn manifest() -> Response {
 }
 
 pub(crate) async fn service_worker() -> Response {
-    let assets: Vec<&str> = crate::assets::ASSETS
+    let assets: Vec<&str> = crate::http::assets::ASSETS
         .iter()
         .map(|(u, _, _, _, _)| *u)
         .collect();
@@ -139,10 +143,10 @@ pub(crate) async fn page() -> Response {
         StatusCode::OK,
         &OfflinePage {
             layout: Layout::new("You are offline", ""),
-            help: crate::views::help_now(),
+            help: crate::http::views::help_now(),
             topics: TOPICS
                 .iter()
-                .map(|t| (crate::views::topic_href(t.slug), t.title))
+                .map(|t| (crate::http::views::topic_href(t.slug), t.title))
                 .collect(),
         },
     )

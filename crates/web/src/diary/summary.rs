@@ -10,7 +10,7 @@ use legcramps_core::patterns::{
     DURATION_BANDS, MEDICINE_DO_NOT_STOP, MEDICINE_NOT_A_CAUSE, Rate, Settings, Summary, Week,
 };
 
-use crate::charts;
+use crate::diary::charts;
 
 /// The figures the summary template needs, worked out once.
 pub(crate) struct SummaryView<'a> {
@@ -397,7 +397,7 @@ pub fn gp_summary_file(
     generated: DateTime<FixedOffset>,
 ) -> String {
     SummaryFile {
-        css: include_str!("../static/gp-summary.css"),
+        css: include_str!("../../static/gp-summary.css"),
         v: SummaryView::new(s, settings, generated_text(generated, "local time"))
             .with_checks(checks),
     }

@@ -1,0 +1,178 @@
+//! What the app is started with: whether and how the diary is served, the hosted site's
+//! settings, the product settings, and what one connection may take. The bottom of the web
+//! crate: everything may read it; it reads nothing of the crate.
+
+use std::sync::Arc;
+
+use legcramps_core::patterns::Settings;
+use legcramps_store::Store;
+
+/// Whether the diary is served, and if not, why not (shown on the diary pages).
+#[derive(Debug, Clone)]
+pub enum DiaryAccess {
+    On {
+        store: Store,
+        /// Which host names a request may name to reach the diary (this defeats DNS-rebinding
+        /// pages, whose requests name the attacker's host).
+        hosts: HostCheck,
+    },
+    /// Accounts (`serve --accounts`): each person signs up and in, and sees only their own
+    /// diary.
+    Accounts {
+        store: Store,
+        site: Arc<Site>,
+    },
+    Off(String),
+}
+
+/// A hosted site with accounts: where people reach it, and its settings.
+#[derive(Debug)]
+pub struct Site {
+    /// `https://diary.example.org` (or `http://127.0.0.1:8080` on loopback): scheme, host and
+    /// port, no path.
+    pub origin: String,
+    /// The `Host` header requests must carry (host and port as in `origin`, lower case).
+    pub host: String,
+    /// Whether people reach it over https (then HSTS is sent).
+    pub https: bool,
+    pub sessions: legcramps_store::SessionLimits,
+    /// Waits after failed sign-ins (and between sign-ups), per IP and per username.
+    pub backoff: legcramps_accounts::Backoff,
+    /// The key for hashing IP addresses in security events.
+    pub ip_key: String,
+    /// The passkey relying party (`None` where passkeys cannot work: an IP address).
+    pub(crate) webauthn: Option<webauthn_rs::Webauthn>,
+    /// How many password hashes run at once (a setting; default: one fewer than the cores,
+    /// at least one), so that sign-ins cannot take every core from the rest of the site.
+    pub(crate) hashing: Arc<tokio::sync::Semaphore>,
+    /// Proxies whose `X-Forwarded-For` names the client (besides loopback addresses, which
+    /// are always trusted: the documented deployment puts the TLS proxy on the same host).
+    /// The backoff and the security events use the address the proxy saw, so one person's
+    /// failures never slow everyone else behind the same proxy.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Site {
+    /// A site at `origin` (scheme://host[:port]) with default session limits and backoff.
+    /// `ip_key` keys the IP hashes in security events (keep it the same across processes).
+    pub fn new(origin: &str, ip_key: &str) -> Site {
+        let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+        let webauthn = relying_party(&origin);
+        let https = origin.starts_with("https://");
+        let host = origin
+            .split_once("://")
+            .map_or(origin.as_str(), |(_, h)| h)
+            .to_owned();
+        Site {
+            origin,
+            host,
+            https,
+            sessions: legcramps_store::SessionLimits::default(),
+            backoff: legcramps_accounts::Backoff::default(),
+            ip_key: ip_key.to_owned(),
+            webauthn,
+            hashing: Arc::new(tokio::sync::Semaphore::new(default_hashing())),
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// One fewer password hash at a time than there are cores (at least one).
+fn default_hashing() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .saturating_sub(1)
+        .max(1)
+}
+
+impl Site {
+    /// Run at most `n` password hashes at once (at least one).
+    pub fn with_hashing(mut self, n: usize) -> Site {
+        self.hashing = Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self
+    }
+}
+
+/// The client's address, put on each request by [`serve_with`] (absent in tests that call
+/// the router directly).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// The host names the diary answers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostCheck {
+    /// The server listens on a loopback address: only `localhost` and loopback IPs (always,
+    /// whatever the flags).
+    Loopback,
+    /// `--single-user` on an address others can reach: only these names (lower case).
+    Allowed(Vec<String>),
+}
+
+/// What the app serves.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub diary: DiaryAccess,
+    /// Product settings for the diary's patterns (not clinical facts).
+    pub settings: Settings,
+    /// The zone the diary's forms read and show times in (`serve --time-zone`; default
+    /// Europe/London, shown as "UK time").
+    pub time_zone: chrono_tz::Tz,
+    /// The address of the NHS online urgent service of the host's nation (`111 online`
+    /// differs by nation: England's, NHS 24's for Scotland, ...), shown beside the phone
+    /// number 111; `None` (the default) shows no address, only the number (PRODUCT.md,
+    /// "Settings a host owns").
+    pub nhs_111_online: Option<Arc<str>>,
+}
+
+/// The default zone: UK time.
+pub const UK_TIME: chrono_tz::Tz = chrono_tz::Europe::London;
+
+/// A time zone by its IANA name ("Europe/London"), for `serve --time-zone`.
+pub fn parse_time_zone(name: &str) -> Option<chrono_tz::Tz> {
+    name.trim().parse().ok()
+}
+
+pub(crate) type Shared = Arc<AppConfig>;
+
+/// What one connection and one request may take: settings, with defaults that suit a
+/// service on the internet behind a TLS proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// How long a client has to send a request's headers once it has started them.
+    pub header_read_timeout: std::time::Duration,
+    /// How long a connection may send nothing at all (a new one, or one kept alive between
+    /// requests) before it is closed.
+    pub idle_timeout: std::time::Duration,
+    /// How long one request may take from its headers to its response.
+    pub request_timeout: std::time::Duration,
+    /// How many connections are served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// The largest request head (request line and headers); larger gets 431.
+    pub max_header_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_read_timeout: std::time::Duration::from_secs(10),
+            idle_timeout: std::time::Duration::from_secs(60),
+            request_timeout: std::time::Duration::from_secs(30),
+            max_connections: 512,
+            max_header_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// The relying party for `origin`, or `None` where passkeys cannot work (an IP address).
+pub(crate) fn relying_party(origin: &str) -> Option<webauthn_rs::Webauthn> {
+    let url = webauthn_rs::prelude::Url::parse(origin).ok()?;
+    let domain = url.domain()?.to_owned();
+    webauthn_rs::WebauthnBuilder::new(&domain, &url)
+        .ok()?
+        .rp_name("Leg cramps diary")
+        .build()
+        .ok()
+}
+
+/// The largest request body accepted by the API, in bytes (the contract's own limit).
+pub const MAX_API_BODY_BYTES: usize = legcramps_contract::MAX_BODY_BYTES;

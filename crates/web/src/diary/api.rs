@@ -1,0 +1,240 @@
+//! The JSON API for episodes: `GET` and `POST /api/v1/episodes`.
+
+#![allow(clippy::result_large_err)]
+// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
+// would only move the allocation.
+
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use legcramps_contract::diary_io::{new_episode_from_json, to_json};
+use legcramps_core::Level;
+use legcramps_store::{Owner, new_id};
+
+use crate::config::Shared;
+
+use super::exports::everything_for;
+use super::patterns::RangeQuery;
+use crate::http::access::{api_failed, store};
+use crate::http::error::diary_problem as problem;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The answer to `POST /api/v1/episodes`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EpisodeCreated {
+    /// The new episode's id.
+    pub(crate) id: String,
+    /// Whether the cramp was a red flag (10 minutes or more, not eased by moving).
+    pub(crate) red_flag: bool,
+    /// For a red flag: what to do, urgent while it is recent, naming the cramp's date; for a
+    /// cramp of an hour or more that eased: see a GP (disposition `gp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub(crate) advice: Option<serde_json::Value>,
+    /// After every log: when to get help (999 for chest pain or new or worse breathlessness,
+    /// the signs of a clot in one leg, a cramp of 10 minutes or more that moving does not
+    /// ease, and where to phone), as short lines. A red flag's `advice` carries its own.
+    pub(crate) safety_net_lines: Vec<&'static str>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON API for episodes
+
+/// The largest episode body the API accepts.
+const MAX_EPISODE_BYTES: usize = 16 * 1024;
+
+/// `POST /api/v1/episodes`: log an episode; 201 with its id, and the urgent advice when it is a
+/// red flag. The response is sent once the write is durable.
+#[utoipa::path(
+    post,
+    path = "/api/v1/episodes",
+    tag = "diary",
+    security((), ("token" = []), ("session" = [])),
+    request_body(content = legcramps_contract::diary_io::NewEpisodeJson, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Logged, once the write is durable", body = EpisodeCreated),
+        (status = 400, description = "The body is not one JSON object", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The diary is not served to this host, or the request came from another site", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 16384 bytes", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The content type is not application/json", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The episode breaks the rules (names the field)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The diary cannot be reached just now (nothing was changed); see Retry-After", body = crate::http::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn api_create(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    request: axum::extract::Request,
+) -> Response {
+    let Some(store) = store(&cfg) else {
+        return api_failed("the diary is off");
+    };
+    let json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the episode as application/json",
+            "the Content-Type header must be application/json".into(),
+            None,
+        );
+    }
+    // Read at most the limit ourselves, so that any larger body, however large, gets a
+    // problem+json answer rather than the framework's plain-text one.
+    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_EPISODE_BYTES).await else {
+        return problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The episode is too large",
+            format!("the body is larger than {MAX_EPISODE_BYTES} bytes"),
+            None,
+        );
+    };
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The body is not valid JSON",
+            "the body is not UTF-8 text".into(),
+            None,
+        );
+    };
+    // Not one JSON object at all is a 400, as for triage; a well-formed object that breaks the
+    // rules is a 422 naming the field.
+    if !matches!(
+        serde_json::from_str::<serde_json::Value>(text),
+        Ok(serde_json::Value::Object(_))
+    ) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The body is not one JSON object",
+            "send one JSON object describing the episode".into(),
+            None,
+        );
+    }
+    let (episode, said) = match new_episode_from_json(text, new_id()) {
+        Ok(e) => e,
+        Err(e) => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The episode is not valid",
+                e.to_string(),
+                e.field,
+            );
+        }
+    };
+    let medicine_dates = said
+        .medicines
+        .iter()
+        .filter_map(|m| m.started)
+        .try_for_each(|d| {
+            legcramps_core::diary::check_day("new_medication_started", d, Utc::now())
+        });
+    if let Err(err) = episode.check_dates(Utc::now()).and(medicine_dates) {
+        let field = match err.field {
+            "new_medication_started" => "context.new_medication.started",
+            other => other,
+        };
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The episode is not valid",
+            format!("{field}: {}", err.message),
+            Some(field.to_owned()),
+        );
+    }
+    if let Err(e) = store.insert(&owner, &episode).await {
+        return api_failed(e);
+    }
+    // An older program's "new medicine" or "pregnant" goes into the profile.
+    if let Err(e) = store.add_from_diary(&owner, &said).await {
+        return api_failed(e);
+    }
+    let red_flag = episode.is_red_flag();
+    let advice = episode.advice_after_logging(Utc::now());
+    let mut out = EpisodeCreated {
+        id: episode.id.to_string(),
+        red_flag,
+        advice: None,
+        safety_net_lines: legcramps_core::diary::LOG_SAFETY_NET
+            .iter()
+            .map(|l| l.text)
+            .collect(),
+    };
+    if let Some(a) = advice {
+        // A recent red flag is urgent; an older one is one to tell the GP about.
+        out.advice = Some(serde_json::json!({
+            "disposition": if a.recent { Level::UrgentGp.code() } else { Level::Gp.code() },
+            "recent": a.recent,
+            "headline": a.headline,
+            "what_happened": a.what_happened,
+            "text": a.what_to_do,
+            "safety_net": a.safety_net.join(" "),
+            "safety_net_lines": a.safety_net,
+            "phone_111": a.recent,
+            "fact": a.facts,
+        }));
+    }
+    let mut r = (
+        StatusCode::CREATED,
+        serde_json::to_string(&out).unwrap_or_default(),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// `GET /api/v1/episodes`: the diary as JSON (the export format).
+#[utoipa::path(
+    get,
+    path = "/api/v1/episodes",
+    tag = "diary",
+    security((), ("token" = []), ("session" = [])),
+    params(
+        ("from" = Option<String>, Query, description = "The first day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        ("to" = Option<String>, Query, description = "The last day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+    ),
+    responses(
+        (status = 200, description = "The diary, in the export format", body = legcramps_contract::diary_io::DiaryJson),
+        (status = 400, description = "A date is not valid (names the field)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The diary is not served to this host", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The diary cannot be reached just now; see Retry-After", body = crate::http::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn api_list(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    q: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The query is not valid",
+            "use ?from=YYYY-MM-DD&to=YYYY-MM-DD, both optional".into(),
+            None,
+        );
+    };
+    match everything_for(&cfg, &owner, &q, true).await {
+        Ok(f) => {
+            let mut r = to_json(&f).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            r
+        }
+        Err(r) => r,
+    }
+}

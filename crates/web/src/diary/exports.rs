@@ -1,0 +1,169 @@
+//! Downloads: CSV, JSON, FHIR, and the reminder calendar file.
+
+#![allow(clippy::result_large_err)]
+// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
+// would only move the allocation.
+
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::{Local, NaiveDate, Utc};
+use legcramps_contract::diary_io::{DiaryFile, to_csv, to_json};
+use legcramps_contract::{fhir, ics};
+use legcramps_core::diary::parse_date;
+use legcramps_store::Owner;
+
+use crate::config::Shared;
+
+use super::patterns::RangeQuery;
+use crate::http::access::{api_failed, failed, refused, store};
+use crate::http::error::diary_problem as problem;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+// ---------------------------------------------------------------------------------------------
+// Downloads
+
+async fn everything(cfg: &Shared, owner: &Owner, q: &RangeQuery) -> Result<DiaryFile, Response> {
+    everything_for(cfg, owner, q, false).await
+}
+
+/// Everything in a date range; a bad date is a page for people, or problem+json for the API.
+pub(crate) async fn everything_for(
+    cfg: &Shared,
+    owner: &Owner,
+    q: &RangeQuery,
+    api: bool,
+) -> Result<DiaryFile, Response> {
+    let fail = |e: &dyn std::fmt::Display| if api { api_failed(e) } else { failed(e) };
+    let store = store(cfg).ok_or_else(|| fail(&"the diary is off"))?;
+    let parse = |v: &Option<String>, f: &'static str| -> Result<Option<NaiveDate>, Response> {
+        v.as_deref()
+            .filter(|s| api || !s.is_empty())
+            .map(|s| {
+                if api && !legcramps_contract::diary_io::is_iso_day(s) {
+                    // The API is exact, as its OpenAPI document says.
+                    return Err(legcramps_core::diary::Invalid {
+                        field: f,
+                        message: format!("`{s}` is not a date written as YYYY-MM-DD"),
+                    });
+                }
+                parse_date(f, s)
+            })
+            .transpose()
+            .map_err(|e| {
+                if api {
+                    problem(
+                        StatusCode::BAD_REQUEST,
+                        "The dates are not valid",
+                        e.to_string(),
+                        Some(e.field.to_owned()),
+                    )
+                } else {
+                    refused(
+                        StatusCode::BAD_REQUEST,
+                        format!("The dates are not valid ({e})."),
+                        false,
+                    )
+                }
+            })
+    };
+    let from = parse(&q.from, "from")?;
+    let to = parse(&q.to, "to")?;
+    store
+        .everything(owner, from, to)
+        .await
+        .map_err(|e| fail(&e))
+}
+
+fn download(body: String, content_type: &'static str, name: &str) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+fn stamp() -> String {
+    Local::now().format("%Y-%m-%d").to_string()
+}
+
+/// The export formats offered for download.
+#[derive(Clone, Copy)]
+enum Export {
+    Csv,
+    Json,
+    Fhir,
+}
+
+async fn export(cfg: &Shared, owner: &Owner, q: &RangeQuery, kind: Export) -> Response {
+    let f = match everything(cfg, owner, q).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let (body, content_type, ext) = match kind {
+        Export::Csv => (
+            to_csv(&f.episodes, &f.profile),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        Export::Json => (to_json(&f), "application/json", "json"),
+        Export::Fhir => (
+            fhir::to_fhir(&f, Utc::now()),
+            "application/fhir+json",
+            "fhir.json",
+        ),
+    };
+    download(
+        body,
+        content_type,
+        &format!("leg-cramps-diary-{}.{ext}", stamp()),
+    )
+}
+
+pub(crate) async fn export_csv(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    export(&cfg, &owner, &q, Export::Csv).await
+}
+
+pub(crate) async fn export_json(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    export(&cfg, &owner, &q, Export::Json).await
+}
+
+pub(crate) async fn export_fhir(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    export(&cfg, &owner, &q, Export::Fhir).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ReminderQuery {
+    at: Option<String>,
+}
+
+pub(crate) async fn reminder(Query(q): Query<ReminderQuery>) -> Response {
+    let text = q.at.as_deref().unwrap_or("21:30");
+    match ics::parse_time(text) {
+        Some(t) => download(
+            ics::reminder(Local::now().date_naive(), t, Utc::now()),
+            "text/calendar; charset=utf-8",
+            "legcramps-stretch.ics",
+        ),
+        None => refused(
+            StatusCode::BAD_REQUEST,
+            format!("`{text}` is not a time like 21:30."),
+            false,
+        ),
+    }
+}

@@ -1,0 +1,224 @@
+//! Patterns and the GP summary pages.
+
+#![allow(clippy::result_large_err)]
+// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
+// would only move the allocation.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{NaiveDate, Utc};
+use legcramps_contract::diary_io::SavedCheck;
+use legcramps_core::diary::{Episode, parse_date};
+use legcramps_core::patterns::{Summary, summarise_since};
+use legcramps_store::Owner;
+
+use super::recent_red_flag;
+use crate::config::Shared;
+use crate::diary::charts;
+use crate::diary::summary::SummaryView;
+use crate::http::access::{failed, refused, store};
+use crate::http::render::render;
+use crate::http::views::{Layout, zone_label};
+use serde::Deserialize;
+
+// ---------------------------------------------------------------------------------------------
+// Patterns and the GP summary
+
+#[derive(Deserialize)]
+pub(crate) struct RangeQuery {
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    /// A preset: "4" or "12" (the last so many weeks, to today) or "all" (from the first cramp).
+    pub(crate) weeks: Option<String>,
+}
+
+/// The date-range presets, as (value of `weeks`, label).
+pub(crate) const RANGE_PRESETS: [(&str, &str); 3] = [
+    ("4", "Last 4 weeks"),
+    ("12", "Last 12 weeks"),
+    ("all", "Everything"),
+];
+
+impl RangeQuery {
+    /// The preset in use ("12" when no dates are given), or "" for dates of the person's own.
+    pub(crate) fn preset(&self) -> &'static str {
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+        match self.weeks.as_deref() {
+            Some(w) => RANGE_PRESETS
+                .iter()
+                .find(|(v, _)| *v == w)
+                .map_or("", |(v, _)| v),
+            None if !given(&self.from) && !given(&self.to) => "12",
+            None => "",
+        }
+    }
+}
+
+/// The range asked for (a preset, or dates), or the last 12 weeks; an error message for a bad
+/// one. "Today" is the date in the server's zone.
+fn range(q: &RangeQuery, zone: chrono_tz::Tz) -> Result<(NaiveDate, NaiveDate), String> {
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    if let Some(w) = q.weeks.as_deref() {
+        return match w {
+            "4" => Ok((
+                today - chrono::Duration::weeks(4) + chrono::Duration::days(1),
+                today,
+            )),
+            "12" => Ok((
+                today - chrono::Duration::weeks(12) + chrono::Duration::days(1),
+                today,
+            )),
+            // Everything: the summary's weeks begin at the first cramp logged.
+            "all" => Ok((today - chrono::Duration::days(366 * 20), today)),
+            other => Err(format!("weeks: `{other}` is not one of 4, 12 or all")),
+        };
+    }
+    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
+        Some(t) => parse_date("to", t).map_err(|e| e.to_string())?,
+        None => today,
+    };
+    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
+        Some(f) => parse_date("from", f).map_err(|e| e.to_string())?,
+        None => to - chrono::Duration::weeks(12) + chrono::Duration::days(1),
+    };
+    if from > to {
+        return Err("from: is after to".into());
+    }
+    if (to - from).num_days() > 366 * 20 {
+        return Err("the range is longer than 20 years".into());
+    }
+    Ok((from, to))
+}
+
+async fn summary_for(
+    cfg: &Shared,
+    owner: &Owner,
+    q: &RangeQuery,
+) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>), Response> {
+    let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
+    let (from, to) = range(q, cfg.time_zone).map_err(|m| {
+        refused(
+            StatusCode::BAD_REQUEST,
+            format!("The dates are not valid ({m}). Use dates like 2026-11-01."),
+            false,
+        )
+    })?;
+    let episodes = store
+        .list(owner, Some(from), Some(to))
+        .await
+        .map_err(failed)?;
+    let checks = store.checks(owner).await.map_err(failed)?;
+    let first = store.first_logged(owner).await.map_err(failed)?;
+    let profile = store.profile(owner).await.map_err(failed)?;
+    Ok((
+        summarise_since(&episodes, &profile, from, to, first, cfg.settings),
+        episodes,
+        checks,
+    ))
+}
+
+/// Now, in the server's zone, for "made on" lines.
+fn made_now(zone: chrono_tz::Tz) -> String {
+    crate::diary::summary::generated_text(
+        Utc::now().with_timezone(&zone).fixed_offset(),
+        &zone_label(zone),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "diary_patterns.html")]
+struct PatternsPage<'a> {
+    layout: Layout,
+    v: SummaryView<'a>,
+    from: String,
+    to: String,
+    preset: &'static str,
+    presets: &'static [(&'static str, &'static str)],
+    hour_chart: String,
+    duration_chart: String,
+    legs_chart: String,
+    hours: Vec<(String, u32)>,
+    compare_min: usize,
+    recent_red_flag: Option<legcramps_core::diary::RedFlagAdvice>,
+}
+
+pub(crate) async fn patterns(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    let (summary, episodes, checks) = match summary_for(&cfg, &owner, &q).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let recent_red_flag = match store(&cfg) {
+        Some(store) => match recent_red_flag(store, &owner).await {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        },
+        None => None,
+    };
+    let page = PatternsPage {
+        recent_red_flag,
+        layout: Layout::new("Your patterns", "diary"),
+        from: summary.from.to_string(),
+        to: summary.to.to_string(),
+        preset: q.preset(),
+        presets: &RANGE_PRESETS,
+        hour_chart: charts::by_hour(&summary),
+        duration_chart: charts::durations(&summary),
+        legs_chart: charts::leg_diagram(&episodes),
+        compare_min: legcramps_core::patterns::COMPARE_MIN_NIGHTS,
+        hours: (0..24)
+            .map(|i| (charts::DAY_STARTS_AT + i) % 24)
+            .filter(|h| summary.by_hour[*h] > 0)
+            .map(|h| {
+                (
+                    format!("{h:02}:00 to {:02}:00", (h + 1) % 24),
+                    summary.by_hour[h],
+                )
+            })
+            .collect(),
+        v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone)).with_checks(&checks),
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "diary_summary.html")]
+struct SummaryPage<'a> {
+    layout: Layout,
+    v: SummaryView<'a>,
+    from: String,
+    to: String,
+    preset: &'static str,
+    presets: &'static [(&'static str, &'static str)],
+    gp_css: &'static str,
+}
+
+pub(crate) async fn summary(
+    State(cfg): State<Shared>,
+    Extension(owner): Extension<Owner>,
+    Query(q): Query<RangeQuery>,
+) -> Response {
+    let (summary, _, checks) = match summary_for(&cfg, &owner, &q).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    render(
+        StatusCode::OK,
+        &SummaryPage {
+            layout: Layout::new("Summary for your GP", "diary"),
+            from: summary.from.to_string(),
+            to: summary.to.to_string(),
+            preset: q.preset(),
+            presets: &RANGE_PRESETS,
+            gp_css: crate::http::assets::GP_SUMMARY_CSS,
+            v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
+                .with_checks(&checks),
+        },
+    )
+}
