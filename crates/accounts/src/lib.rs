@@ -102,6 +102,40 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// What a personal access token may do. Stored as text ([`Scope::as_str`]); text that is not
+/// a known scope reads as [`Scope::Read`], the lesser, so an unknown value can never write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Read the diary (GET only).
+    Read,
+    /// Read and change the diary.
+    ReadWrite,
+}
+
+impl Scope {
+    /// The stored and shown form: `read` or `read-write`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::ReadWrite => "read-write",
+        }
+    }
+
+    /// The scope stored as `text` (anything but `read-write` is read-only: fail closed).
+    pub fn from_stored(text: &str) -> Scope {
+        if text == "read-write" {
+            Scope::ReadWrite
+        } else {
+            Scope::Read
+        }
+    }
+
+    /// Whether a token of this scope may make a change.
+    pub fn may_write(self) -> bool {
+        self == Scope::ReadWrite
+    }
+}
+
 pub mod totp;
 
 /// Check a new password: length, then strength (zxcvbn score 3 of 4 or better, with the
@@ -314,6 +348,16 @@ impl Backoff {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_scope_that_is_not_read_write_can_only_read() {
+        use super::Scope;
+        assert!(Scope::from_stored("read-write").may_write());
+        for text in ["read", "", "READ-WRITE", "write", "read-write "] {
+            assert!(!Scope::from_stored(text).may_write(), "{text:?}");
+        }
+        assert_eq!(Scope::from_stored(Scope::ReadWrite.as_str()), Scope::ReadWrite);
+    }
+
     use super::*;
 
     #[test]

@@ -72,9 +72,9 @@ pub(crate) fn run(command: &AdminCommand) -> Result<ExitCode> {
                     .record_event(
                         Some(&id),
                         if disable {
-                            "disabled-by-operator"
+                            legcramps_store::EventKind::DisabledByOperator
                         } else {
-                            "enabled-by-operator"
+                            legcramps_store::EventKind::EnabledByOperator
                         },
                         "operator",
                     )

@@ -71,6 +71,108 @@ pub struct ApiToken {
     pub last_used_utc: Option<i64>,
 }
 
+/// What a security event records. Stored as its text ([`EventKind::as_str`]), which is what
+/// the operator's `admin events` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// An account was made.
+    SignUp,
+    /// A sign-in completed (every factor proved).
+    SignIn,
+    /// A sign-in failed (wrong username, password or passkey).
+    SignInFailed,
+    /// The password was right and a second step was asked for.
+    PasswordOk,
+    /// The second step failed.
+    SecondStepFailed,
+    /// The person signed out.
+    SignOut,
+    /// The person ended their other sessions.
+    SessionsEnded,
+    /// The password was changed.
+    PasswordChanged,
+    /// The account was recovered with a recovery code.
+    Recovered,
+    /// A recovery failed.
+    RecoveryFailed,
+    /// A recovery code was used as the second step.
+    RecoveryCodeUsed,
+    /// A new set of recovery codes was made.
+    RecoveryCodesMade,
+    /// A personal access token was made.
+    TokenCreated,
+    /// A personal access token was revoked.
+    TokenRevoked,
+    /// An authenticator app was set up.
+    TotpAdded,
+    /// The authenticator app was removed.
+    TotpRemoved,
+    /// A passkey was added.
+    PasskeyAdded,
+    /// A passkey was removed.
+    PasskeyRemoved,
+    /// The operator disabled the account.
+    DisabledByOperator,
+    /// The operator enabled the account again.
+    EnabledByOperator,
+    /// The account was deleted (kept without the account's id).
+    AccountDeleted,
+}
+
+impl EventKind {
+    /// Every kind, for tests and documentation.
+    pub const ALL: [EventKind; 21] = [
+        EventKind::SignUp,
+        EventKind::SignIn,
+        EventKind::SignInFailed,
+        EventKind::PasswordOk,
+        EventKind::SecondStepFailed,
+        EventKind::SignOut,
+        EventKind::SessionsEnded,
+        EventKind::PasswordChanged,
+        EventKind::Recovered,
+        EventKind::RecoveryFailed,
+        EventKind::RecoveryCodeUsed,
+        EventKind::RecoveryCodesMade,
+        EventKind::TokenCreated,
+        EventKind::TokenRevoked,
+        EventKind::TotpAdded,
+        EventKind::TotpRemoved,
+        EventKind::PasskeyAdded,
+        EventKind::PasskeyRemoved,
+        EventKind::DisabledByOperator,
+        EventKind::EnabledByOperator,
+        EventKind::AccountDeleted,
+    ];
+
+    /// The stored text: `sign-in`, `token-created`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::SignUp => "sign-up",
+            EventKind::SignIn => "sign-in",
+            EventKind::SignInFailed => "sign-in-failed",
+            EventKind::PasswordOk => "password-ok",
+            EventKind::SecondStepFailed => "second-step-failed",
+            EventKind::SignOut => "sign-out",
+            EventKind::SessionsEnded => "sessions-ended",
+            EventKind::PasswordChanged => "password-changed",
+            EventKind::Recovered => "recovered",
+            EventKind::RecoveryFailed => "recovery-failed",
+            EventKind::RecoveryCodeUsed => "recovery-code-used",
+            EventKind::RecoveryCodesMade => "recovery-codes-made",
+            EventKind::TokenCreated => "token-created",
+            EventKind::TokenRevoked => "token-revoked",
+            EventKind::TotpAdded => "totp-added",
+            EventKind::TotpRemoved => "totp-removed",
+            EventKind::PasskeyAdded => "passkey-added",
+            EventKind::PasskeyRemoved => "passkey-removed",
+            EventKind::DisabledByOperator => "disabled-by-operator",
+            EventKind::EnabledByOperator => "enabled-by-operator",
+            EventKind::AccountDeleted => "account-deleted",
+        }
+    }
+}
+
 /// A security event, as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityEvent {
@@ -488,14 +590,14 @@ impl Store {
     pub async fn record_event(
         &self,
         account_id: Option<&str>,
-        kind: &str,
+        kind: EventKind,
         ip_hash: &str,
     ) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
             sqlx::query("INSERT INTO security_events (at_utc, account_id, kind, ip_hash) VALUES ($1, $2, $3, $4)")
                 .bind(unix_now())
                 .bind(account_id)
-                .bind(kind)
+                .bind(kind.as_str())
                 .bind(ip_hash)
                 .execute(pool)
                 .await?;
@@ -625,8 +727,9 @@ impl Store {
                     .await?
                     .rows_affected();
             }
-            sqlx::query("INSERT INTO security_events (at_utc, account_id, kind, ip_hash) VALUES ($1, NULL, 'account-deleted', $2)")
+            sqlx::query("INSERT INTO security_events (at_utc, account_id, kind, ip_hash) VALUES ($1, NULL, $2, $3)")
                 .bind(unix_now())
+                .bind(EventKind::AccountDeleted.as_str())
                 .bind(ip_hash)
                 .execute(&mut *tx)
                 .await?;

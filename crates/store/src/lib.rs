@@ -30,7 +30,9 @@ use sqlx::{ConnectOptions, Row};
 mod accounts;
 mod factors;
 mod profile;
-pub use accounts::{Account, AccountColumn, ApiToken, SecurityEvent, Session, SessionLimits};
+pub use accounts::{
+    Account, AccountColumn, ApiToken, EventKind, SecurityEvent, Session, SessionLimits,
+};
 pub use factors::{Ceremony, StoredPasskey};
 pub use profile::{Kind as ProfileKind, new_entry_id};
 

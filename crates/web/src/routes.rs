@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use legcramps_core::patterns::Settings;
 
 use crate::config::{AppConfig, DiaryAccess, Shared, UK_TIME};
-use crate::http::{access, middleware};
+use crate::http::{auth, error, middleware};
 use crate::{account, check, diary, guide, openapi, profile};
 
 /// The app without a diary (the guidance, the check, the stretches and the triage API).
@@ -44,12 +44,15 @@ pub fn app(config: AppConfig) -> Router {
         .fold(Router::new(), |r, (path, methods)| {
             r.route(path, diary_methods(path, methods))
         })
+        // Errors are rendered inside the guard, so its `no-store` covers them too.
+        .layer(axum::middleware::from_fn(error::by_route))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
-            access::guard,
+            auth::guard,
         ))
         .with_state(shared.clone());
-    // Signing up and in: open to all (they check the host and the origin themselves).
+    // Signing up and in: open to all, behind the gate (accounts on, the site's own host, no
+    // post from another site).
     let sign_in = Router::new()
         .route(
             "/account/sign-up",
@@ -65,6 +68,11 @@ pub fn app(config: AppConfig) -> Router {
         )
         .route("/account/sign-in/step", post(account::factors::step))
         .route("/account/passkey/options", post(account::passkeys::options))
+        .layer(axum::middleware::from_fn(error::by_route))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            auth::gate,
+        ))
         .with_state(shared.clone());
     Router::new()
         .route("/", get(guide::home))
@@ -86,9 +94,10 @@ pub fn app(config: AppConfig) -> Router {
         .merge(sign_in)
         .fallback(crate::http::render::not_found_for)
         .method_not_allowed_fallback(crate::http::render::method_not_allowed)
+        .layer(axum::middleware::from_fn(error::by_route))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
-            access::context,
+            auth::context,
         ))
         // Pages and API answers compressed for the browsers that accept it, except a response
         // marked no-store: those are the only ones that carry a secret (the anti-forgery token)
@@ -236,12 +245,12 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/account/totp", "get") => get(account::factors::totp_form),
             ("/account/totp", "post") => post(account::factors::totp_confirm),
             ("/account/totp/remove", "post") => post(account::factors::totp_remove),
-            ("/account/passkeys", "post") => post(account::passkeys::add),
+            ("/account/passkeys", "post") => post(account::passkey_pages::add),
             ("/account/passkeys/options", "post") => post(account::passkeys::options_signed_in),
-            ("/account/passkeys/{id}/remove", "get") => get(account::passkeys::remove_form),
-            ("/account/passkeys/{id}/remove", "post") => post(account::passkeys::remove),
-            ("/account/passkeys/{id}/rename", "get") => get(account::passkeys::rename_form),
-            ("/account/passkeys/{id}/rename", "post") => post(account::passkeys::rename),
+            ("/account/passkeys/{id}/remove", "get") => get(account::passkey_pages::remove_form),
+            ("/account/passkeys/{id}/remove", "post") => post(account::passkey_pages::remove),
+            ("/account/passkeys/{id}/rename", "get") => get(account::passkey_pages::rename_form),
+            ("/account/passkeys/{id}/rename", "post") => post(account::passkey_pages::rename),
             // A row of the table without a handler is a programming error that every test
             // (each builds the router) finds at once.
             _ => panic!("DIARY_ROUTES names {method} {path}, which has no handler"),

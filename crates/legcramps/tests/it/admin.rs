@@ -31,11 +31,11 @@ fn the_operator_counts_disables_and_deletes_accounts_and_reads_events_without_he
             .await
             .expect("s");
         store
-            .record_event(Some(&a.id), "sign-in", "abc123")
+            .record_event(Some(&a.id), legcramps_store::EventKind::SignIn, "abc123")
             .await
             .expect("e");
         store
-            .record_event(None, "sign-in-failed", "def456")
+            .record_event(None, legcramps_store::EventKind::SignInFailed, "def456")
             .await
             .expect("e");
         store.close().await;

@@ -493,7 +493,7 @@ async fn accounts_sessions_and_a_whole_account_deleted_in_one_go() {
         s.insert(&other.owner(), &episode(1))
             .await
             .expect("same id, other person");
-        s.record_event(Some(&a.id), "sign-in", "iphash")
+        s.record_event(Some(&a.id), legcramps_store::EventKind::SignIn, "iphash")
             .await
             .expect("event");
         let n = s.delete_account(&a.id, "iphash").await.expect("delete");
@@ -1021,7 +1021,7 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
             s.put_ceremony(&format!("cer-{tag}"), "step", Some(&a.id), "", 60)
                 .await
                 .expect("ceremony");
-            s.record_event(Some(&a.id), "sign-in", "iphash")
+            s.record_event(Some(&a.id), legcramps_store::EventKind::SignIn, "iphash")
                 .await
                 .expect("event");
             people.push(a);
@@ -1107,7 +1107,7 @@ async fn a_write_that_lands_after_an_account_is_deleted_is_swept() {
         s.insert(&Owner::local(), &episode(3))
             .await
             .expect("insert");
-        s.record_event(None, "sign-in-failed", "iphash")
+        s.record_event(None, legcramps_store::EventKind::SignInFailed, "iphash")
             .await
             .expect("event");
         assert_eq!(s.list(&gone.owner(), None, None).await.expect("l").len(), 1);

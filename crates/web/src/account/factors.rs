@@ -12,18 +12,18 @@
 //!   how a person signs in.
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_accounts::{Secret, hash_secret, totp};
-use legcramps_store::{Account, Store};
+use legcramps_store::{Account, EventKind, Store};
 
-use crate::account::{again, form, signed_in_to_diary, when};
-use crate::config::{ClientIp, Shared, Site};
-use crate::http::access::{SignedIn, hosted, ip_hash, not_hosted, refuse, store_failed};
-use crate::http::backoff::{attempt_failed, attempt_ok, attempt_wait, too_many};
+use crate::account::ending::signed_in;
+use crate::account::{again, form, when};
+use crate::config::Site;
+use crate::http::auth::{Hosted, SignedIn, ip_hash};
+use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
+use crate::http::error::WebError;
 use crate::http::render::render;
 use crate::http::views::Layout;
 
@@ -48,12 +48,12 @@ async fn second_factors(store: &Store, account_id: &str) -> Result<(bool, bool),
     let app = store
         .totp_secret(account_id)
         .await
-        .map_err(store_failed)?
+        .map_err(|e| WebError::accounts(e).into_response())?
         .is_some();
     let passkeys = !store
         .passkeys_of(account_id)
         .await
-        .map_err(store_failed)?
+        .map_err(|e| WebError::accounts(e).into_response())?
         .is_empty();
     Ok((app, passkeys))
 }
@@ -73,7 +73,7 @@ pub(crate) async fn second_step(store: &Store, account: &Account) -> Option<Resp
         .put_ceremony(&step.hash, "step", Some(&account.id), "", STEP_SECONDS)
         .await
     {
-        return Some(store_failed(e));
+        return Some(WebError::accounts(e).into_response());
     }
     Some(step_page(StatusCode::OK, step.text, app, passkeys, None))
 }
@@ -112,31 +112,29 @@ fn step_expired() -> Response {
 /// The second step's answer: a code from the app, or a recovery code (a passkey answer goes
 /// to `passkeys::step`).
 pub(crate) async fn step(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Some(r) = refuse(site, &headers, true) {
-        return r;
-    }
     let f = form(&body);
     let step_id = f.get("step").cloned().unwrap_or_default();
     if f.contains_key("passkey_response") {
-        return crate::account::passkeys::step(store, site, ip.as_deref(), &headers, &f).await;
+        return crate::account::passkeys::step(store, site, ip.as_ref(), &headers, &f).await;
     }
     let typed = f.get("code").map_or("", |c| c.trim());
-    let iph = ip_hash(site, ip.as_deref());
+    let iph = ip_hash(site, ip.as_ref());
     let ceremony = match store
         .try_ceremony(&hash_secret(&step_id), "step", STEP_TRIES)
         .await
     {
         Ok(Some(c)) => c,
         Ok(None) => return step_expired(),
-        Err(e) => return store_failed(e),
+        Err(e) => return WebError::accounts(e).into_response(),
     };
     let Some(account_id) = ceremony.account_id else {
         return step_expired();
@@ -144,12 +142,15 @@ pub(crate) async fn step(
     let account = match store.account_by_id(&account_id).await {
         Ok(Some(a)) if !a.disabled => a,
         Ok(_) => return step_expired(),
-        Err(e) => return store_failed(e),
+        Err(e) => return WebError::accounts(e).into_response(),
     };
-    let user_key = format!("signin-user:{}:{iph}", account.username);
+    let user_key = Attempts::SignInAs {
+        username: &account.username,
+        ip: &iph,
+    };
     let wait = attempt_wait(store, site, &user_key).await;
     if wait > 0 {
-        return too_many(wait);
+        return WebError::TooMany { seconds: wait }.into_response();
     }
     let (app, passkeys) = match second_factors(store, &account.id).await {
         Ok(f) => f,
@@ -177,16 +178,15 @@ pub(crate) async fn step(
             let _ = store.end_ceremony(&hash_secret(&step_id)).await;
             if how == "recovery-code" {
                 let _ = store
-                    .record_event(Some(&account.id), "recovery-code-used", &iph)
+                    .record_event(Some(&account.id), EventKind::RecoveryCodeUsed, &iph)
                     .await;
             }
-            let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
-            signed_in_to_diary(store, &account.id, &headers).await
+            signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await
         }
         Ok(None) => {
             attempt_failed(store, &user_key).await;
             let _ = store
-                .record_event(Some(&account.id), "second-step-failed", &iph)
+                .record_event(Some(&account.id), EventKind::SecondStepFailed, &iph)
                 .await;
             again(if app {
                 "That code is not right, or has been used: enter the newest code from your app, or a recovery code"
@@ -206,7 +206,11 @@ async fn code_is_right(
     typed: &str,
 ) -> Result<Option<&'static str>, Response> {
     if totp::digits_of(typed).is_some() {
-        let Some(secret) = store.totp_secret(account_id).await.map_err(store_failed)? else {
+        let Some(secret) = store
+            .totp_secret(account_id)
+            .await
+            .map_err(|e| WebError::accounts(e).into_response())?
+        else {
             return Ok(None);
         };
         let now = u64::try_from(legcramps_store::unix_seconds()).unwrap_or(0);
@@ -216,13 +220,13 @@ async fn code_is_right(
         let fresh = store
             .use_totp_step(account_id, step)
             .await
-            .map_err(store_failed)?;
+            .map_err(|e| WebError::accounts(e).into_response())?;
         return Ok(fresh.then_some("app"));
     }
     let used = store
         .use_recovery_code(account_id, &legcramps_accounts::hash_recovery_code(typed))
         .await
-        .map_err(store_failed)?;
+        .map_err(|e| WebError::accounts(e).into_response())?;
     Ok(used.then_some("recovery-code"))
 }
 
@@ -253,11 +257,11 @@ pub(crate) async fn security_page(
 ) -> Response {
     let app = match store.totp_secret(&who.account_id).await {
         Ok(s) => s.is_some(),
-        Err(e) => return store_failed(e),
+        Err(e) => return WebError::accounts(e).into_response(),
     };
     let passkeys = match store.passkeys_of(&who.account_id).await {
         Ok(p) => p,
-        Err(e) => return store_failed(e),
+        Err(e) => return WebError::accounts(e).into_response(),
     };
     // Behind the diary guard, which marks every response `no-store`.
     render(
@@ -280,13 +284,7 @@ pub(crate) async fn security_page(
     )
 }
 
-pub(crate) async fn security(
-    State(cfg): State<Shared>,
-    Extension(who): Extension<SignedIn>,
-) -> Response {
-    let Some((store, _)) = hosted(&cfg) else {
-        return not_hosted();
-    };
+pub(crate) async fn security(Hosted { ref store, .. }: Hosted, who: SignedIn) -> Response {
     security_page(store, &who, StatusCode::OK, None, None).await
 }
 
@@ -337,12 +335,13 @@ fn totp_page(
 /// A new secret to put into an app: shown as a QR code and as text; kept for 15 minutes
 /// until a code from the app confirms it.
 pub(crate) async fn totp_form(
-    State(cfg): State<Shared>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ..
+    }: Hosted,
+    who: SignedIn,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
     let secret = totp::new_secret();
     let setup = Secret::new("");
     if let Err(e) = store
@@ -355,21 +354,22 @@ pub(crate) async fn totp_form(
         )
         .await
     {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     totp_page(StatusCode::OK, site, &who, setup.text, &secret, None)
 }
 
 /// Turn the app on once a code from it shows it holds the secret.
 pub(crate) async fn totp_confirm(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
+    who: SignedIn,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
     let f = form(&body);
     let setup = f.get("setup").cloned().unwrap_or_default();
     let typed = f.get("code").map_or("", |c| c.trim());
@@ -391,7 +391,7 @@ pub(crate) async fn totp_confirm(
             )
             .await;
         }
-        Err(e) => return store_failed(e),
+        Err(e) => return WebError::accounts(e).into_response(),
     };
     let now = u64::try_from(legcramps_store::unix_seconds()).unwrap_or(0);
     let Some(step) = totp::matching_step(&ceremony.state, typed, now) else {
@@ -411,14 +411,14 @@ pub(crate) async fn totp_confirm(
     };
     // The confirming code's step is kept as used, so it cannot sign anyone in later.
     if let Err(e) = store.set_totp(&who.account_id, &ceremony.state, step).await {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     let _ = store.end_ceremony(&hash_secret(&setup)).await;
     let _ = store
         .record_event(
             Some(&who.account_id),
-            "totp-added",
-            &ip_hash(site, ip.as_deref()),
+            EventKind::TotpAdded,
+            &ip_hash(site, ip.as_ref()),
         )
         .await;
     security_page(
@@ -433,15 +433,16 @@ pub(crate) async fn totp_confirm(
 
 /// Turn the app off, after the password (or a passkey) again.
 pub(crate) async fn totp_remove(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
+    who: SignedIn,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    let iph = ip_hash(site, ip.as_deref());
+    let iph = ip_hash(site, ip.as_ref());
     let f = form(&body);
     match again(store, site, &who, &iph, &f, "password").await {
         Ok(true) => {}
@@ -460,11 +461,11 @@ pub(crate) async fn totp_remove(
     match store.remove_totp(&who.account_id).await {
         Ok(true) => {
             let _ = store
-                .record_event(Some(&who.account_id), "totp-removed", &iph)
+                .record_event(Some(&who.account_id), EventKind::TotpRemoved, &iph)
                 .await;
             Redirect::to("/account/security").into_response()
         }
         Ok(false) => Redirect::to("/account/security").into_response(),
-        Err(e) => store_failed(e),
+        Err(e) => WebError::accounts(e).into_response(),
     }
 }

@@ -12,26 +12,30 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_accounts::{
-    AccountError, Secret, Username, check_new_password, hash_password, hash_secret, needs_rehash,
+    AccountError, Secret, Username, check_new_password, hash_password, needs_rehash,
     verify_password,
 };
+use legcramps_store::EventKind;
 use legcramps_store::Store;
 
-use crate::http::access::{SignedIn, hosted, ip_hash, not_hosted, refuse, store_failed};
-use crate::http::backoff::{attempt_failed, attempt_ok, attempt_wait, too_many};
+use crate::http::auth::{Hosted, SignedIn, ip_hash};
+use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
+use crate::http::error::WebError;
 use crate::http::render::render;
 use crate::http::session::{self, Context};
 use crate::http::views::Layout;
+use ending::{signed_in, start_session, with_cookie};
 
+pub(crate) mod ending;
 pub(crate) mod factors;
+pub(crate) mod passkey_pages;
 pub(crate) mod passkeys;
-use crate::config::{ClientIp, Shared, Site};
+use crate::config::{Shared, Site};
 
 #[derive(Template)]
 #[template(path = "account_sign_up.html")]
@@ -106,7 +110,7 @@ pub(crate) async fn welcome(
                 cookie,
             )
         }
-        Err(e) => store_failed(e),
+        Err(e) => WebError::accounts(e).into_response(),
     }
 }
 
@@ -148,41 +152,6 @@ pub(crate) fn form(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
-/// Start a session for `account_id`: a fresh id, its hash stored, and the cookie to set. The
-/// browser's old session, if any, ends: a new id at every sign-in.
-pub(crate) async fn start_session(
-    store: &Store,
-    account_id: &str,
-    headers: &HeaderMap,
-) -> Result<(HeaderValue, String), legcramps_store::StoreError> {
-    if let Some(old) = session::cookie(headers) {
-        store.end_session(&hash_secret(&old)).await?;
-    }
-    let secret = Secret::new("");
-    store
-        .create_session(account_id, &secret.hash, &session::device(headers))
-        .await?;
-    Ok((session::set_cookie(&secret.text), secret.text))
-}
-
-/// `response` with the session cookie set.
-pub(crate) fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
-    response.headers_mut().insert(header::SET_COOKIE, cookie);
-    response
-}
-
-/// Start a session and go to the diary.
-pub(crate) async fn signed_in_to_diary(
-    store: &Store,
-    account_id: &str,
-    headers: &HeaderMap,
-) -> Response {
-    match start_session(store, account_id, headers).await {
-        Ok((cookie, _)) => with_cookie(Redirect::to("/diary").into_response(), cookie),
-        Err(e) => store_failed(e),
-    }
-}
-
 #[derive(Template)]
 #[template(path = "account_codes.html")]
 struct CodesPage {
@@ -202,7 +171,7 @@ async fn new_codes_page(
     let codes = legcramps_accounts::recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| c.hash.clone()).collect();
     if let Err(e) = store.set_recovery_codes(account_id, &hashes).await {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     let page = || {
         render(
@@ -223,13 +192,7 @@ async fn new_codes_page(
     r
 }
 
-pub(crate) async fn sign_up_form(State(cfg): State<Shared>, headers: HeaderMap) -> Response {
-    let Some((_, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Some(r) = refuse(site, &headers, false) {
-        return r;
-    }
+pub(crate) async fn sign_up_form(Hosted { site: _, .. }: Hosted, _headers: HeaderMap) -> Response {
     render(
         StatusCode::OK,
         &SignUpPage {
@@ -241,26 +204,25 @@ pub(crate) async fn sign_up_form(State(cfg): State<Shared>, headers: HeaderMap) 
 }
 
 pub(crate) async fn sign_up(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Some(r) = refuse(site, &headers, true) {
-        return r;
-    }
-    let ip_key = format!("signup-ip:{}", ip_hash(site, ip.as_deref()));
+    let iph = ip_hash(site, ip.as_ref());
+    let ip_key = Attempts::SignUpFrom { ip: &iph };
     let wait = attempt_wait(store, site, &ip_key).await;
     if wait > 0 {
-        return too_many(wait);
+        return WebError::TooMany { seconds: wait }.into_response();
     }
     let f = form(&body);
     if f.contains_key("passkey_response") {
         attempt_failed(store, &ip_key).await;
-        return crate::account::passkeys::sign_up(store, site, ip.as_deref(), &headers, &f).await;
+        return crate::account::passkeys::sign_up(store, site, ip.as_ref(), &headers, &f).await;
     }
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str);
@@ -286,7 +248,7 @@ pub(crate) async fn sign_up(
     };
     let pw = password.to_owned();
     let Some(hash) = hashing(site, move || hash_password(&pw)).await else {
-        return store_failed("hashing stopped");
+        return WebError::accounts("hashing stopped").into_response();
     };
     // Each sign-up counts against the IP, so one address cannot make accounts by the
     // thousand (the first few are free).
@@ -294,7 +256,11 @@ pub(crate) async fn sign_up(
     match store.create_account(username.as_str(), &hash).await {
         Ok(Some(account)) => {
             let _ = store
-                .record_event(Some(&account.id), "sign-up", &ip_hash(site, ip.as_deref()))
+                .record_event(
+                    Some(&account.id),
+                    EventKind::SignUp,
+                    &ip_hash(site, ip.as_ref()),
+                )
                 .await;
             welcome(store, &account, &headers).await
         }
@@ -302,17 +268,11 @@ pub(crate) async fn sign_up(
             "username",
             "That username is taken: choose another".to_owned(),
         )]),
-        Err(e) => store_failed(e),
+        Err(e) => WebError::accounts(e).into_response(),
     }
 }
 
-pub(crate) async fn sign_in_form(State(cfg): State<Shared>, headers: HeaderMap) -> Response {
-    let Some((_, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Some(r) = refuse(site, &headers, false) {
-        return r;
-    }
+pub(crate) async fn sign_in_form(Hosted { site: _, .. }: Hosted, _headers: HeaderMap) -> Response {
     render(
         StatusCode::OK,
         &SignInPage {
@@ -327,54 +287,54 @@ pub(crate) async fn sign_in_form(State(cfg): State<Shared>, headers: HeaderMap) 
 pub(crate) const SIGN_IN_FAILED: &str = "The username or password is not right";
 
 pub(crate) async fn sign_in(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Some(r) = refuse(site, &headers, true) {
-        return r;
-    }
     let f = form(&body);
     if f.contains_key("passkey_response") {
-        return crate::account::passkeys::sign_in(store, site, ip.as_deref(), &headers, &f).await;
+        return crate::account::passkeys::sign_in(store, site, ip.as_ref(), &headers, &f).await;
     }
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str).to_owned();
-    let iph = ip_hash(site, ip.as_deref());
-    let ip_key = format!("signin-ip:{iph}");
+    let iph = ip_hash(site, ip.as_ref());
+    let ip_key = Attempts::SignInFrom { ip: &iph };
     let username = Username::parse(typed).ok();
     // Per username *from this address*: someone guessing from elsewhere slows only their own
     // tries, so they cannot keep the owner waiting (backoff, never a lock-out of another).
-    let user_key = format!(
-        "signin-user:{}:{iph}",
-        username.as_ref().map_or("", Username::as_str)
-    );
+    let user_key = Attempts::SignInAs {
+        username: username.as_ref().map_or("", Username::as_str),
+        ip: &iph,
+    };
     let wait = attempt_wait(store, site, &ip_key)
         .await
         .max(attempt_wait(store, site, &user_key).await);
     if wait > 0 {
-        return too_many(wait);
+        return WebError::TooMany { seconds: wait }.into_response();
     }
     let account = match &username {
         Some(u) => match store.account_by_username(u.as_str()).await {
             Ok(a) => a.filter(|a| !a.disabled),
-            Err(e) => return store_failed(e),
+            Err(e) => return WebError::accounts(e).into_response(),
         },
         None => None,
     };
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
     let pw = password.clone();
     let Some(ok) = hashing(site, move || verify_password(&pw, stored.as_deref())).await else {
-        return store_failed("hashing stopped");
+        return WebError::accounts("hashing stopped").into_response();
     };
     let Some(account) = account.filter(|_| ok) else {
         attempt_failed(store, &ip_key).await;
         attempt_failed(store, &user_key).await;
-        let _ = store.record_event(None, "sign-in-failed", &iph).await;
+        let _ = store
+            .record_event(None, EventKind::SignInFailed, &iph)
+            .await;
         return render(
             StatusCode::UNAUTHORIZED,
             &SignInPage {
@@ -394,12 +354,11 @@ pub(crate) async fn sign_in(
     // A second factor, if the account has one: the password alone does not sign in.
     if let Some(step) = crate::account::factors::second_step(store, &account).await {
         let _ = store
-            .record_event(Some(&account.id), "password-ok", &iph)
+            .record_event(Some(&account.id), EventKind::PasswordOk, &iph)
             .await;
         return step;
     }
-    let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
-    signed_in_to_diary(store, &account.id, &headers).await
+    signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await
 }
 
 #[derive(Template)]
@@ -449,12 +408,13 @@ async fn account_page_with(
     ended: Option<u64>,
     new_token: Option<String>,
 ) -> Response {
-    let Some((store, _)) = hosted(cfg) else {
-        return not_hosted();
+    let (store, _) = match crate::http::auth::accounts(cfg) {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
     };
     let sessions = match store.sessions_of(&who.account_id).await {
         Ok(s) => s,
-        Err(e) => return store_failed(e),
+        Err(e) => return WebError::accounts(e).into_response(),
     };
     let events = store
         .events(Some(&who.account_id), 50)
@@ -490,10 +450,12 @@ async fn account_page_with(
                 .collect(),
             sign_ins: events
                 .iter()
-                .filter(|e| e.kind == "sign-in" || e.kind == "sign-up")
+                .filter(|e| {
+                    e.kind == EventKind::SignIn.as_str() || e.kind == EventKind::SignUp.as_str()
+                })
                 .take(10)
                 .map(|e| {
-                    if e.kind == "sign-up" {
+                    if e.kind == EventKind::SignUp.as_str() {
                         format!("{} (when the account was made)", when(e.at_utc))
                     } else {
                         when(e.at_utc)
@@ -508,29 +470,27 @@ async fn account_page_with(
     r
 }
 
-pub(crate) async fn page(
-    State(cfg): State<Shared>,
-    Extension(who): Extension<SignedIn>,
-) -> Response {
+pub(crate) async fn page(State(cfg): State<Shared>, who: SignedIn) -> Response {
     account_page(&cfg, &who, None).await
 }
 
 pub(crate) async fn sign_out(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
+    who: SignedIn,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
     if let Err(e) = store.end_session(&who.session_hash).await {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     let _ = store
         .record_event(
             Some(&who.account_id),
-            "sign-out",
-            &ip_hash(site, ip.as_deref()),
+            EventKind::SignOut,
+            &ip_hash(site, ip.as_ref()),
         )
         .await;
     let mut r = Redirect::to("/").into_response();
@@ -540,13 +500,15 @@ pub(crate) async fn sign_out(
 }
 
 pub(crate) async fn end_others(
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
     State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    who: SignedIn,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
     match store
         .end_sessions(&who.account_id, Some(&who.session_hash))
         .await
@@ -555,13 +517,13 @@ pub(crate) async fn end_others(
             let _ = store
                 .record_event(
                     Some(&who.account_id),
-                    "sessions-ended",
-                    &ip_hash(site, ip.as_deref()),
+                    EventKind::SessionsEnded,
+                    &ip_hash(site, ip.as_ref()),
                 )
                 .await;
             account_page(&cfg, &who, Some(n)).await
         }
-        Err(e) => store_failed(e),
+        Err(e) => WebError::accounts(e).into_response(),
     }
 }
 
@@ -576,18 +538,21 @@ pub(crate) async fn password_again(
     iph: &str,
     password: String,
 ) -> Result<bool, Response> {
-    let user_key = format!("signin-user:{}:{iph}", who.username);
+    let user_key = Attempts::SignInAs {
+        username: &who.username,
+        ip: iph,
+    };
     let wait = attempt_wait(store, site, &user_key).await;
     if wait > 0 {
-        return Err(too_many(wait));
+        return Err(WebError::TooMany { seconds: wait }.into_response());
     }
     let stored = match store.account_by_id(&who.account_id).await {
         Ok(a) => a.and_then(|a| a.password_hash),
-        Err(e) => return Err(store_failed(e)),
+        Err(e) => return Err(WebError::accounts(e).into_response()),
     };
     let Some(ok) = hashing(site, move || verify_password(&password, stored.as_deref())).await
     else {
-        return Err(store_failed("hashing stopped"));
+        return Err(WebError::accounts("hashing stopped").into_response());
     };
     if !ok {
         attempt_failed(store, &user_key).await;
@@ -603,7 +568,7 @@ struct DeletePage {
     deleted: bool,
 }
 
-pub(crate) async fn delete_form(Extension(_who): Extension<SignedIn>) -> Response {
+pub(crate) async fn delete_form(_who: SignedIn) -> Response {
     render(
         StatusCode::OK,
         &DeletePage {
@@ -616,20 +581,21 @@ pub(crate) async fn delete_form(Extension(_who): Extension<SignedIn>) -> Respons
 
 /// Delete the account and everything of its person, after the password is given again.
 pub(crate) async fn delete(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
+    who: SignedIn,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
     let f = form(&body);
     let ok = match again(
         store,
         site,
         &who,
-        &ip_hash(site, ip.as_deref()),
+        &ip_hash(site, ip.as_ref()),
         &f,
         "password",
     )
@@ -649,10 +615,10 @@ pub(crate) async fn delete(
         );
     }
     if let Err(e) = store
-        .delete_account(&who.account_id, &ip_hash(site, ip.as_deref()))
+        .delete_account(&who.account_id, &ip_hash(site, ip.as_ref()))
         .await
     {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     let mut r = render(
         StatusCode::OK,
@@ -684,7 +650,7 @@ impl PasswordPage {
     }
 }
 
-pub(crate) async fn password_form(Extension(_who): Extension<SignedIn>) -> Response {
+pub(crate) async fn password_form(_who: SignedIn) -> Response {
     render(
         StatusCode::OK,
         &PasswordPage {
@@ -698,15 +664,16 @@ pub(crate) async fn password_form(Extension(_who): Extension<SignedIn>) -> Respo
 /// Change the password: the current one again, a new strong one; by default every other
 /// session ends (someone who knew the old password is signed out).
 pub(crate) async fn change_password(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
+    who: SignedIn,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    let iph = ip_hash(site, ip.as_deref());
+    let iph = ip_hash(site, ip.as_ref());
     let f = form(&body);
     let new = f.get("new").cloned().unwrap_or_default();
     let end_others = f.get("end-others").is_some_and(|v| v == "yes");
@@ -732,8 +699,8 @@ pub(crate) async fn change_password(
     }
     let account = match store.account_by_id(&who.account_id).await {
         Ok(Some(a)) => a,
-        Ok(None) => return not_hosted(),
-        Err(e) => return store_failed(e),
+        Ok(None) => return WebError::NotFound.into_response(),
+        Err(e) => return WebError::accounts(e).into_response(),
     };
     let username = Username::parse(&account.username).ok();
     if let Some(u) = &username
@@ -743,13 +710,13 @@ pub(crate) async fn change_password(
         return page(StatusCode::BAD_REQUEST, vec![("new", m)]);
     }
     let Some(hash) = hashing(site, move || hash_password(&new)).await else {
-        return store_failed("hashing stopped");
+        return WebError::accounts("hashing stopped").into_response();
     };
     if let Err(e) = store.set_password_hash(&account.id, &hash).await {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     let _ = store
-        .record_event(Some(&account.id), "password-changed", &iph)
+        .record_event(Some(&account.id), EventKind::PasswordChanged, &iph)
         .await;
     let ended = if end_others {
         match store
@@ -757,7 +724,7 @@ pub(crate) async fn change_password(
             .await
         {
             Ok(n) => n,
-            Err(e) => return store_failed(e),
+            Err(e) => return WebError::accounts(e).into_response(),
         }
     } else {
         0
@@ -789,13 +756,7 @@ impl RecoverPage {
     }
 }
 
-pub(crate) async fn recover_form(State(cfg): State<Shared>, headers: HeaderMap) -> Response {
-    let Some((_, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Some(r) = refuse(site, &headers, false) {
-        return r;
-    }
+pub(crate) async fn recover_form(Hosted { site: _, .. }: Hosted, _headers: HeaderMap) -> Response {
     render(
         StatusCode::OK,
         &RecoverPage {
@@ -809,33 +770,31 @@ pub(crate) async fn recover_form(State(cfg): State<Shared>, headers: HeaderMap) 
 /// Sign in with a recovery code and set a new password. The code works once; every other
 /// session ends. Slowed like sign-in, with the same answer for an unknown name or a wrong code.
 pub(crate) async fn recover(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Some(r) = refuse(site, &headers, true) {
-        return r;
-    }
     let f = form(&body);
     let typed = f.get("username").map_or("", String::as_str);
     let code = f.get("code").map_or("", String::as_str);
     let new = f.get("new").cloned().unwrap_or_default();
-    let iph = ip_hash(site, ip.as_deref());
+    let iph = ip_hash(site, ip.as_ref());
     let username = Username::parse(typed).ok();
-    let ip_key = format!("signin-ip:{iph}");
-    let user_key = format!(
-        "signin-user:{}:{iph}",
-        username.as_ref().map_or("", Username::as_str)
-    );
+    let ip_key = Attempts::SignInFrom { ip: &iph };
+    let user_key = Attempts::SignInAs {
+        username: username.as_ref().map_or("", Username::as_str),
+        ip: &iph,
+    };
     let wait = attempt_wait(store, site, &ip_key)
         .await
         .max(attempt_wait(store, site, &user_key).await);
     if wait > 0 {
-        return too_many(wait);
+        return WebError::TooMany { seconds: wait }.into_response();
     }
     let page = |status, errors| {
         render(
@@ -857,7 +816,7 @@ pub(crate) async fn recover(
     let account = match &username {
         Some(u) => match store.account_by_username(u.as_str()).await {
             Ok(a) => a.filter(|a| !a.disabled),
-            Err(e) => return store_failed(e),
+            Err(e) => return WebError::accounts(e).into_response(),
         },
         None => None,
     };
@@ -865,14 +824,16 @@ pub(crate) async fn recover(
     let used = match &account {
         Some(a) => match store.use_recovery_code(&a.id, &hash).await {
             Ok(ok) => ok,
-            Err(e) => return store_failed(e),
+            Err(e) => return WebError::accounts(e).into_response(),
         },
         None => false,
     };
     let Some(account) = account.filter(|_| used) else {
         attempt_failed(store, &ip_key).await;
         attempt_failed(store, &user_key).await;
-        let _ = store.record_event(None, "recovery-failed", &iph).await;
+        let _ = store
+            .record_event(None, EventKind::RecoveryFailed, &iph)
+            .await;
         return page(
             StatusCode::UNAUTHORIZED,
             vec![(
@@ -884,18 +845,15 @@ pub(crate) async fn recover(
     attempt_ok(store, &ip_key).await;
     attempt_ok(store, &user_key).await;
     let Some(new_hash) = hashing(site, move || hash_password(&new)).await else {
-        return store_failed("hashing stopped");
+        return WebError::accounts("hashing stopped").into_response();
     };
     if let Err(e) = store.set_password_hash(&account.id, &new_hash).await {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     if let Err(e) = store.end_sessions(&account.id, None).await {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
-    let _ = store
-        .record_event(Some(&account.id), "recovered", &iph)
-        .await;
-    signed_in_to_diary(store, &account.id, &headers).await
+    signed_in(store, &account.id, EventKind::Recovered, &iph, &headers).await
 }
 
 #[derive(Template)]
@@ -906,13 +864,7 @@ struct CodesFormPage {
     error: Option<String>,
 }
 
-pub(crate) async fn codes_form(
-    State(cfg): State<Shared>,
-    Extension(who): Extension<SignedIn>,
-) -> Response {
-    let Some((store, _)) = hosted(&cfg) else {
-        return not_hosted();
-    };
+pub(crate) async fn codes_form(Hosted { ref store, .. }: Hosted, who: SignedIn) -> Response {
     let left = store
         .recovery_codes_left(&who.account_id)
         .await
@@ -929,15 +881,16 @@ pub(crate) async fn codes_form(
 
 /// New recovery codes, after the password again; the old ones stop working.
 pub(crate) async fn new_codes(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
+    who: SignedIn,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    let iph = ip_hash(site, ip.as_deref());
+    let iph = ip_hash(site, ip.as_ref());
     let f = form(&body);
     let ok = match again(store, site, &who, &iph, &f, "password").await {
         Ok(ok) => ok,
@@ -958,7 +911,7 @@ pub(crate) async fn new_codes(
         );
     }
     let _ = store
-        .record_event(Some(&who.account_id), "recovery-codes-made", &iph)
+        .record_event(Some(&who.account_id), EventKind::RecoveryCodesMade, &iph)
         .await;
     new_codes_page(store, &who.account_id, false, None).await
 }
@@ -968,14 +921,16 @@ const MAX_TOKEN_NAME: usize = 60;
 
 /// Make a personal access token: shown once on the account page, stored as its hash.
 pub(crate) async fn create_token(
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
     State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    who: SignedIn,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
     let f = form(&body);
     let name: String = f
         .get("name")
@@ -999,40 +954,41 @@ pub(crate) async fn create_token(
         .create_token(&who.account_id, &name, &secret.hash, scope)
         .await
     {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     let _ = store
         .record_event(
             Some(&who.account_id),
-            "token-created",
-            &ip_hash(site, ip.as_deref()),
+            EventKind::TokenCreated,
+            &ip_hash(site, ip.as_ref()),
         )
         .await;
     account_page_with(&cfg, &who, None, Some(secret.text)).await
 }
 
 pub(crate) async fn revoke_token(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
+    who: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
     match store.revoke_token(&who.account_id, &id).await {
         Ok(true) => {
             let _ = store
                 .record_event(
                     Some(&who.account_id),
-                    "token-revoked",
-                    &ip_hash(site, ip.as_deref()),
+                    EventKind::TokenRevoked,
+                    &ip_hash(site, ip.as_ref()),
                 )
                 .await;
             Redirect::to("/account").into_response()
         }
         // Not this account's token (or no such token): nothing to say about anyone else's.
         Ok(false) => crate::http::render::not_found_page(),
-        Err(e) => store_failed(e),
+        Err(e) => WebError::accounts(e).into_response(),
     }
 }

@@ -17,16 +17,13 @@
 
 use std::collections::HashMap;
 
-use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use legcramps_accounts::{Secret, Username, hash_secret};
-use legcramps_store::{Account, Store, StoredPasskey};
+use legcramps_store::{Account, EventKind, Store};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, Passkey, PasskeyAuthentication, PasskeyRegistration,
@@ -34,24 +31,24 @@ use webauthn_rs::prelude::{
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
-use crate::account::factors::security_page;
-use crate::account::{SignInPage, again, form, signed_in_to_diary, welcome, when};
-use crate::config::{ClientIp, Shared, Site};
-use crate::http::access::{SignedIn, hosted, ip_hash, not_hosted, refuse, store_failed};
-use crate::http::backoff::{attempt_failed, attempt_ok, attempt_wait, too_many};
+use crate::account::ending::signed_in;
+use crate::account::{SignInPage, welcome};
+use crate::config::{ClientIp, Site};
+use crate::http::auth::{Hosted, SignedIn, ip_hash};
+use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
+use crate::http::error::WebError;
 use crate::http::render::render;
-use crate::http::views::Layout;
 
 /// How long a ceremony's state is kept (seconds).
-const CEREMONY_SECONDS: i64 = 5 * 60;
+pub(crate) const CEREMONY_SECONDS: i64 = 5 * 60;
 /// The most characters in a passkey's name.
-const MAX_NAME: usize = 60;
+pub(crate) const MAX_NAME: usize = 60;
 
-fn json_error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn json_error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -99,7 +96,7 @@ async fn begin(
         .put_ceremony(&id.hash, kind, account_id, &state, CEREMONY_SECONDS)
         .await
     {
-        return store_failed(e);
+        return WebError::accounts(e).into_response();
     }
     axum::Json(serde_json::json!({ "ceremony": id.text, "options": options })).into_response()
 }
@@ -117,17 +114,15 @@ fn discoverable(
 
 /// Options for signing up or in with a passkey, or for the second step (no session yet).
 pub(crate) async fn options(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
+    Hosted {
+        ref store,
+        ref site,
+        ref ip,
+        ..
+    }: Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Some(r) = refuse(site, &headers, true) {
-        return r;
-    }
     let Some(rp) = &site.webauthn else {
         return json_error(
             StatusCode::NOT_FOUND,
@@ -141,10 +136,11 @@ pub(crate) async fn options(
         return json_error(StatusCode::BAD_REQUEST, "Say what the passkey is for");
     };
     // Each request keeps a row for 5 minutes: slowed per address like sign-ins.
-    let ip_key = format!("passkey-ip:{}", ip_hash(site, ip.as_deref()));
+    let iph = ip_hash(site, ip.as_ref());
+    let ip_key = Attempts::PasskeyFrom { ip: &iph };
     let wait = attempt_wait(store, site, &ip_key).await;
     if wait > 0 {
-        return too_many(wait);
+        return WebError::TooMany { seconds: wait }.into_response();
     }
     attempt_failed(store, &ip_key).await;
     match req.purpose.as_str() {
@@ -172,7 +168,7 @@ pub(crate) async fn options(
                     );
                 }
                 Ok(None) => {}
-                Err(e) => return store_failed(e),
+                Err(e) => return WebError::accounts(e).into_response(),
             }
             let user = Uuid::new_v4();
             match rp.start_passkey_registration(user, username.as_str(), username.as_str(), None) {
@@ -200,7 +196,7 @@ pub(crate) async fn options(
                         "Your sign-in took too long: sign in again",
                     );
                 }
-                Err(e) => return store_failed(e),
+                Err(e) => return WebError::accounts(e).into_response(),
             };
             let keys = match passkeys_of(store, &account_id).await {
                 Ok(k) => k,
@@ -223,14 +219,15 @@ pub(crate) async fn options(
 
 /// Options for adding a passkey, or for saying "it is me" again (signed in).
 pub(crate) async fn options_signed_in(
-    State(cfg): State<Shared>,
-    Extension(who): Extension<SignedIn>,
+    Hosted {
+        ref store,
+        ref site,
+        ..
+    }: Hosted,
+    who: SignedIn,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
     let Some(rp) = &site.webauthn else {
         return json_error(
             StatusCode::NOT_FOUND,
@@ -286,11 +283,11 @@ pub(crate) async fn options_signed_in(
     }
 }
 
-async fn passkeys_of(store: &Store, account_id: &str) -> Result<Vec<Passkey>, Response> {
+pub(crate) async fn passkeys_of(store: &Store, account_id: &str) -> Result<Vec<Passkey>, Response> {
     Ok(store
         .passkeys_of(account_id)
         .await
-        .map_err(store_failed)?
+        .map_err(|e| WebError::accounts(e).into_response())?
         .iter()
         .filter_map(|p| serde_json::from_str(&p.passkey).ok())
         .collect())
@@ -298,7 +295,7 @@ async fn passkeys_of(store: &Store, account_id: &str) -> Result<Vec<Passkey>, Re
 
 /// The ceremony named in a form, taken (so it cannot be used twice), with the browser's
 /// answer parsed.
-async fn take<T: for<'de> Deserialize<'de>, R: for<'de> Deserialize<'de>>(
+pub(crate) async fn take<T: for<'de> Deserialize<'de>, R: for<'de> Deserialize<'de>>(
     store: &Store,
     f: &HashMap<String, String>,
     kind: &str,
@@ -308,7 +305,7 @@ async fn take<T: for<'de> Deserialize<'de>, R: for<'de> Deserialize<'de>>(
     let Some(c) = store
         .take_ceremony(&hash_secret(id), kind)
         .await
-        .map_err(store_failed)?
+        .map_err(|e| WebError::accounts(e).into_response())?
     else {
         return Ok(None);
     };
@@ -321,17 +318,17 @@ async fn take<T: for<'de> Deserialize<'de>, R: for<'de> Deserialize<'de>>(
     Ok(Some((c.account_id, state, response)))
 }
 
-fn credential_text(bytes: &[u8]) -> String {
+pub(crate) fn credential_text(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A typed passkey name without spaces at its ends or control characters.
-fn cleaned(typed: &str) -> String {
+pub(crate) fn cleaned(typed: &str) -> String {
     typed.trim().chars().filter(|c| !c.is_control()).collect()
 }
 
 /// A passkey's name as typed, or the device's, shortened and without control characters.
-fn name_of(f: &HashMap<String, String>, headers: &HeaderMap) -> String {
+pub(crate) fn name_of(f: &HashMap<String, String>, headers: &HeaderMap) -> String {
     let typed: String = cleaned(f.get("passkey_name").map_or("", String::as_str))
         .chars()
         .take(MAX_NAME)
@@ -352,7 +349,7 @@ pub(crate) async fn sign_up(
     f: &HashMap<String, String>,
 ) -> Response {
     let Some(rp) = &site.webauthn else {
-        return not_hosted();
+        return WebError::NotFound.into_response();
     };
     let failed = || {
         crate::account::sign_up_page(
@@ -398,12 +395,14 @@ pub(crate) async fn sign_up(
                 )],
             );
         }
-        Err(e) => return store_failed(e),
+        Err(e) => return WebError::accounts(e).into_response(),
     };
     let iph = ip_hash(site, ip);
-    let _ = store.record_event(Some(&account.id), "sign-up", &iph).await;
     let _ = store
-        .record_event(Some(&account.id), "passkey-added", &iph)
+        .record_event(Some(&account.id), EventKind::SignUp, &iph)
+        .await;
+    let _ = store
+        .record_event(Some(&account.id), EventKind::PasskeyAdded, &iph)
         .await;
     welcome(store, &account, headers).await
 }
@@ -417,24 +416,25 @@ pub(crate) async fn sign_in(
     f: &HashMap<String, String>,
 ) -> Response {
     let Some(rp) = &site.webauthn else {
-        return not_hosted();
+        return WebError::NotFound.into_response();
     };
     let iph = ip_hash(site, ip);
-    let ip_key = format!("signin-ip:{iph}");
+    let ip_key = Attempts::SignInFrom { ip: &iph };
     let wait = attempt_wait(store, site, &ip_key).await;
     if wait > 0 {
-        return too_many(wait);
+        return WebError::TooMany { seconds: wait }.into_response();
     }
     match passkey_account(store, rp, f).await {
         Ok(Some(account)) => {
             attempt_ok(store, &ip_key).await;
-            attempt_ok(store, &format!("passkey-ip:{iph}")).await;
-            let _ = store.record_event(Some(&account.id), "sign-in", &iph).await;
-            signed_in_to_diary(store, &account.id, headers).await
+            attempt_ok(store, &Attempts::PasskeyFrom { ip: &iph }).await;
+            signed_in(store, &account.id, EventKind::SignIn, &iph, headers).await
         }
         Ok(None) => {
             attempt_failed(store, &ip_key).await;
-            let _ = store.record_event(None, "sign-in-failed", &iph).await;
+            let _ = store
+                .record_event(None, EventKind::SignInFailed, &iph)
+                .await;
             render(
                 StatusCode::UNAUTHORIZED,
                 &SignInPage::new(Some(
@@ -463,7 +463,11 @@ async fn passkey_account(
         return Ok(None);
     };
     let cred = credential_text(cred);
-    let Some(stored) = store.passkey(&cred).await.map_err(store_failed)? else {
+    let Some(stored) = store
+        .passkey(&cred)
+        .await
+        .map_err(|e| WebError::accounts(e).into_response())?
+    else {
         return Ok(None);
     };
     if stored.account_id != user.to_string() {
@@ -472,7 +476,7 @@ async fn passkey_account(
     let Some(account) = store
         .account_by_id(&stored.account_id)
         .await
-        .map_err(store_failed)?
+        .map_err(|e| WebError::accounts(e).into_response())?
         .filter(|a| !a.disabled)
     else {
         return Ok(None);
@@ -488,13 +492,13 @@ async fn passkey_account(
         store
             .passkey_used(&cred, &json)
             .await
-            .map_err(store_failed)?;
+            .map_err(|e| WebError::accounts(e).into_response())?;
     }
     Ok(Some(account))
 }
 
 /// Verify an assertion against one account's passkeys (and keep the new counter).
-async fn verify(
+pub(crate) async fn verify(
     store: &Store,
     rp: &Webauthn,
     account_id: &str,
@@ -505,7 +509,11 @@ async fn verify(
         return Ok(false);
     };
     let cred = credential_text(result.cred_id().as_ref());
-    let Some(stored) = store.passkey(&cred).await.map_err(store_failed)? else {
+    let Some(stored) = store
+        .passkey(&cred)
+        .await
+        .map_err(|e| WebError::accounts(e).into_response())?
+    else {
         return Ok(false);
     };
     if stored.account_id != account_id {
@@ -517,7 +525,7 @@ async fn verify(
             store
                 .passkey_used(&cred, &json)
                 .await
-                .map_err(store_failed)?;
+                .map_err(|e| WebError::accounts(e).into_response())?;
         }
     }
     Ok(true)
@@ -532,7 +540,7 @@ pub(crate) async fn step(
     f: &HashMap<String, String>,
 ) -> Response {
     let Some(rp) = &site.webauthn else {
-        return not_hosted();
+        return WebError::NotFound.into_response();
     };
     let iph = ip_hash(site, ip);
     let step_hash = hash_secret(f.get("step").map_or("", String::as_str));
@@ -556,14 +564,13 @@ pub(crate) async fn step(
             match store.take_ceremony(&step_hash, "step").await {
                 Ok(Some(c)) if c.account_id.as_deref() == Some(account_id.as_str()) => {}
                 Ok(_) => return expired(),
-                Err(e) => return store_failed(e),
+                Err(e) => return WebError::accounts(e).into_response(),
             }
-            let _ = store.record_event(Some(&account_id), "sign-in", &iph).await;
-            signed_in_to_diary(store, &account_id, headers).await
+            signed_in(store, &account_id, EventKind::SignIn, &iph, headers).await
         }
         Ok(false) => {
             let _ = store
-                .record_event(Some(&account_id), "second-step-failed", &iph)
+                .record_event(Some(&account_id), EventKind::SecondStepFailed, &iph)
                 .await;
             expired()
         }
@@ -586,332 +593,5 @@ pub(crate) async fn again_with_passkey(
             verify(store, rp, &who.account_id, &auth, &response).await
         }
         _ => Ok(false),
-    }
-}
-
-/// Add a passkey to the signed-in account.
-pub(crate) async fn add(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    let Some(rp) = &site.webauthn else {
-        return not_hosted();
-    };
-    let f = form(&body);
-    let failed = || async {
-        security_page(
-            store,
-            &who,
-            StatusCode::BAD_REQUEST,
-            None,
-            Some("The passkey could not be added: try again".to_owned()),
-        )
-        .await
-    };
-    let (reg, response) =
-        match take::<PasskeyRegistration, RegisterPublicKeyCredential>(store, &f, "passkey-add")
-            .await
-        {
-            Ok(Some((Some(a), s, r))) if a == who.account_id => (s, r),
-            Ok(_) => return failed().await,
-            Err(r) => return r,
-        };
-    let Ok(passkey) = rp.finish_passkey_registration(&response, &reg) else {
-        return failed().await;
-    };
-    let Ok(json) = serde_json::to_string(&passkey) else {
-        return failed().await;
-    };
-    let name = name_of(&f, &headers);
-    match store
-        .add_passkey(
-            &who.account_id,
-            &credential_text(passkey.cred_id().as_ref()),
-            &name,
-            &json,
-        )
-        .await
-    {
-        Ok(true) => {
-            let _ = store
-                .record_event(
-                    Some(&who.account_id),
-                    "passkey-added",
-                    &ip_hash(site, ip.as_deref()),
-                )
-                .await;
-            security_page(
-                store,
-                &who,
-                StatusCode::OK,
-                Some(format!(
-                    "Your passkey \u{201c}{name}\u{201d} has been added."
-                )),
-                None,
-            )
-            .await
-        }
-        Ok(false) => failed().await,
-        Err(e) => store_failed(e),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "account_passkey_remove.html")]
-struct RemovePage {
-    layout: Layout,
-    id: String,
-    name: String,
-    added: String,
-    error: Option<String>,
-}
-
-async fn remove_page(
-    store: &Store,
-    who: &SignedIn,
-    id: &str,
-    status: StatusCode,
-    error: Option<String>,
-) -> Response {
-    let p = match own_passkey(store, who, id).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    render(
-        status,
-        &RemovePage {
-            layout: Layout::new("Remove a passkey", "account"),
-            id: p.credential_id,
-            name: p.name,
-            added: when(p.created_utc),
-            error,
-        },
-    )
-}
-
-/// The signed-in person's passkey with this id; for anyone else's, a 404 (nothing to say about
-/// it), or "try again" when the store cannot be reached.
-async fn own_passkey(store: &Store, who: &SignedIn, id: &str) -> Result<StoredPasskey, Response> {
-    match store.passkey(id).await {
-        Ok(Some(p)) if p.account_id == who.account_id => Ok(p),
-        Ok(_) => Err(crate::http::render::not_found_page()),
-        Err(e) => Err(store_failed(e)),
-    }
-}
-
-pub(crate) async fn remove_form(
-    State(cfg): State<Shared>,
-    Extension(who): Extension<SignedIn>,
-    Path(id): Path<String>,
-) -> Response {
-    let Some((store, _)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    remove_page(store, &who, &id, StatusCode::OK, None).await
-}
-
-/// Remove a passkey, after the password (or a passkey) again. The last way in of an account
-/// without a password stays.
-pub(crate) async fn remove(
-    State(cfg): State<Shared>,
-    ip: Option<Extension<ClientIp>>,
-    Extension(who): Extension<SignedIn>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let Some((store, site)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Err(r) = own_passkey(store, &who, &id).await {
-        return r;
-    }
-    let iph = ip_hash(site, ip.as_deref());
-    let f = form(&body);
-    match again(store, site, &who, &iph, &f, "password").await {
-        Ok(true) => {}
-        Ok(false) => {
-            return remove_page(
-                store,
-                &who,
-                &id,
-                StatusCode::UNAUTHORIZED,
-                Some("Enter your password, or use a passkey, to remove this passkey".to_owned()),
-            )
-            .await;
-        }
-        Err(r) => return r,
-    }
-    let (account, count) = match (
-        store.account_by_id(&who.account_id).await,
-        store.passkeys_of(&who.account_id).await,
-    ) {
-        (Ok(Some(a)), Ok(p)) => (a, p.len()),
-        (Ok(None), _) => return not_hosted(),
-        (Err(e), _) | (_, Err(e)) => return store_failed(e),
-    };
-    if account.password_hash.is_none() && count <= 1 {
-        return remove_page(
-            store,
-            &who,
-            &id,
-            StatusCode::BAD_REQUEST,
-            Some("This passkey is the only way you sign in. Set a password (Change your password) or add another passkey first".to_owned()),
-        )
-        .await;
-    }
-    match store.remove_passkey(&who.account_id, &id).await {
-        Ok(_) => {
-            let _ = store
-                .record_event(Some(&who.account_id), "passkey-removed", &iph)
-                .await;
-            security_page(
-                store,
-                &who,
-                StatusCode::OK,
-                Some("The passkey has been removed.".to_owned()),
-                None,
-            )
-            .await
-        }
-        Err(e) => store_failed(e),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "account_passkey_rename.html")]
-struct RenamePage {
-    layout: Layout,
-    id: String,
-    /// Its name now.
-    name: String,
-    /// What is in the box.
-    typed: String,
-    error: Option<String>,
-}
-
-/// The rename form for one of the signed-in person's passkeys (404 for anyone else's).
-pub(crate) async fn rename_form(
-    State(cfg): State<Shared>,
-    Extension(who): Extension<SignedIn>,
-    Path(id): Path<String>,
-) -> Response {
-    let Some((store, _)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    rename_page(store, &who, &id, StatusCode::OK, None, None).await
-}
-
-async fn rename_page(
-    store: &Store,
-    who: &SignedIn,
-    id: &str,
-    status: StatusCode,
-    typed: Option<String>,
-    error: Option<String>,
-) -> Response {
-    let p = match own_passkey(store, who, id).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    render(
-        status,
-        &RenamePage {
-            layout: Layout::new(
-                if error.is_some() {
-                    "Error: Rename a passkey"
-                } else {
-                    "Rename a passkey"
-                },
-                "account",
-            ),
-            id: p.credential_id,
-            typed: typed.unwrap_or_else(|| p.name.clone()),
-            name: p.name,
-            error,
-        },
-    )
-}
-
-/// A new name for a passkey, as typed: without spaces at the ends or control characters, not
-/// empty and at most [`MAX_NAME`] characters, or what is wrong with it.
-fn new_name(typed: &str) -> Result<String, String> {
-    let name = cleaned(typed);
-    if name.is_empty() {
-        Err("Enter a name for the passkey".to_owned())
-    } else if name.chars().count() > MAX_NAME {
-        Err(format!("The name must be {MAX_NAME} characters or fewer"))
-    } else {
-        Ok(name)
-    }
-}
-
-/// Rename a passkey. Only its name changes (no sign-in again: a name signs no one in).
-pub(crate) async fn rename(
-    State(cfg): State<Shared>,
-    Extension(who): Extension<SignedIn>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let Some((store, _)) = hosted(&cfg) else {
-        return not_hosted();
-    };
-    if let Err(r) = own_passkey(store, &who, &id).await {
-        return r;
-    }
-    let f = form(&body);
-    let typed = f.get("passkey_name").map_or("", String::as_str);
-    let name = match new_name(typed) {
-        Ok(n) => n,
-        Err(e) => {
-            return rename_page(
-                store,
-                &who,
-                &id,
-                StatusCode::BAD_REQUEST,
-                Some(typed.to_owned()),
-                Some(e),
-            )
-            .await;
-        }
-    };
-    match store.rename_passkey(&who.account_id, &id, &name).await {
-        Ok(true) => {
-            security_page(
-                store,
-                &who,
-                StatusCode::OK,
-                Some(format!(
-                    "Your passkey is now called \u{201c}{name}\u{201d}."
-                )),
-                None,
-            )
-            .await
-        }
-        Ok(false) => crate::http::render::not_found_page(),
-        Err(e) => store_failed(e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_new_name_is_trimmed_and_checked() {
-        assert_eq!(new_name("  my phone \n").as_deref(), Ok("my phone"));
-        assert_eq!(new_name("a\u{7}b").as_deref(), Ok("ab"));
-        assert!(new_name("  ").expect_err("empty").contains("Enter a name"));
-        assert!(
-            new_name(&"x".repeat(61))
-                .expect_err("long")
-                .contains("60 characters")
-        );
-        assert!(new_name(&"é".repeat(60)).is_ok(), "characters, not bytes");
     }
 }

@@ -4,18 +4,19 @@
 // would only move the allocation.
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Local;
-use legcramps_store::{Owner, new_id};
+use legcramps_store::new_id;
 
 use crate::config::Shared;
-use crate::http::access::{failed, refused, store_or_fail};
+use crate::http::auth::{Who, diary_store};
+use crate::http::error::{WebError, or_reply};
 use crate::http::render::render;
 use crate::http::views::Layout;
+use axum::response::IntoResponse as _;
 
 #[derive(Template)]
 #[template(path = "diary_check_saved.html")]
@@ -27,12 +28,12 @@ struct CheckSavedPage {
 /// `POST /diary/checks`: keep a completed check's answers in the diary.
 pub(crate) async fn save_check(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     body: Bytes,
 ) -> Response {
-    let store = store_or_fail!(cfg);
+    let store = or_reply!(diary_store(&cfg));
     let Some((answers, outcome)) = crate::check::completed_check(&body) else {
-        return refused(StatusCode::BAD_REQUEST, "The answers of the check could not be read, so nothing was saved. Please do the check again.".to_owned(), false);
+        return WebError::diary_refused(StatusCode::BAD_REQUEST, "The answers of the check could not be read, so nothing was saved. Please do the check again.".to_owned()).into_response();
     };
     let check = legcramps_contract::diary_io::SavedCheck {
         id: new_id(),
@@ -41,7 +42,7 @@ pub(crate) async fn save_check(
         shown: Some(legcramps_contract::diary_io::Shown::of(&outcome)),
     };
     match store.save_check(&owner, &check).await {
-        Err(e) => failed(e),
+        Err(e) => WebError::diary(e).into_response(),
         Ok(()) => render(
             StatusCode::OK,
             &CheckSavedPage {

@@ -4,20 +4,20 @@
 // Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
 // would only move the allocation.
 
-use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use legcramps_contract::diary_io::{new_episode_from_json, to_json};
 use legcramps_core::Level;
-use legcramps_store::{Owner, new_id};
+use legcramps_store::new_id;
 
 use crate::config::Shared;
+use crate::http::auth::{Who, diary_store};
+use crate::http::error::WebError;
 
 use super::exports::everything_for;
 use super::patterns::RangeQuery;
-use crate::http::access::{api_failed, store};
 use crate::http::error::diary_problem as problem;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -67,11 +67,11 @@ const MAX_EPISODE_BYTES: usize = 16 * 1024;
 )]
 pub(crate) async fn api_create(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     request: axum::extract::Request,
 ) -> Response {
-    let Some(store) = store(&cfg) else {
-        return api_failed("the diary is off");
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
     };
     let json = request
         .headers()
@@ -152,11 +152,11 @@ pub(crate) async fn api_create(
         );
     }
     if let Err(e) = store.insert(&owner, &episode).await {
-        return api_failed(e);
+        return WebError::diary(e).into_response();
     }
     // An older program's "new medicine" or "pregnant" goes into the profile.
     if let Err(e) = store.add_from_diary(&owner, &said).await {
-        return api_failed(e);
+        return WebError::diary(e).into_response();
     }
     let red_flag = episode.is_red_flag();
     let advice = episode.advice_after_logging(Utc::now());
@@ -215,7 +215,7 @@ pub(crate) async fn api_create(
 )]
 pub(crate) async fn api_list(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     q: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = q else {
@@ -235,6 +235,6 @@ pub(crate) async fn api_list(
             );
             r
         }
-        Err(r) => r,
+        Err(e) => e.reply(true),
     }
 }

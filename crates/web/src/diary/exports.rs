@@ -4,7 +4,6 @@
 // Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
 // would only move the allocation.
 
-use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -15,16 +14,17 @@ use legcramps_core::diary::parse_date;
 use legcramps_store::Owner;
 
 use crate::config::Shared;
+use crate::http::auth::{Who, diary_store};
+use crate::http::error::WebError;
 
 use super::patterns::RangeQuery;
-use crate::http::access::{api_failed, failed, refused, store};
-use crate::http::error::diary_problem as problem;
+use crate::http::error::episode_problem;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 // ---------------------------------------------------------------------------------------------
 // Downloads
 
-async fn everything(cfg: &Shared, owner: &Owner, q: &RangeQuery) -> Result<DiaryFile, Response> {
+async fn everything(cfg: &Shared, owner: &Owner, q: &RangeQuery) -> Result<DiaryFile, WebError> {
     everything_for(cfg, owner, q, false).await
 }
 
@@ -34,10 +34,9 @@ pub(crate) async fn everything_for(
     owner: &Owner,
     q: &RangeQuery,
     api: bool,
-) -> Result<DiaryFile, Response> {
-    let fail = |e: &dyn std::fmt::Display| if api { api_failed(e) } else { failed(e) };
-    let store = store(cfg).ok_or_else(|| fail(&"the diary is off"))?;
-    let parse = |v: &Option<String>, f: &'static str| -> Result<Option<NaiveDate>, Response> {
+) -> Result<DiaryFile, WebError> {
+    let store = diary_store(cfg)?;
+    let parse = |v: &Option<String>, f: &'static str| -> Result<Option<NaiveDate>, WebError> {
         v.as_deref()
             .filter(|s| api || !s.is_empty())
             .map(|s| {
@@ -53,17 +52,16 @@ pub(crate) async fn everything_for(
             .transpose()
             .map_err(|e| {
                 if api {
-                    problem(
+                    WebError::Problem(episode_problem(
                         StatusCode::BAD_REQUEST,
                         "The dates are not valid",
                         e.to_string(),
                         Some(e.field.to_owned()),
-                    )
+                    ))
                 } else {
-                    refused(
+                    WebError::diary_refused(
                         StatusCode::BAD_REQUEST,
                         format!("The dates are not valid ({e})."),
-                        false,
                     )
                 }
             })
@@ -73,7 +71,7 @@ pub(crate) async fn everything_for(
     store
         .everything(owner, from, to)
         .await
-        .map_err(|e| fail(&e))
+        .map_err(WebError::diary)
 }
 
 fn download(body: String, content_type: &'static str, name: &str) -> Response {
@@ -98,11 +96,13 @@ enum Export {
     Fhir,
 }
 
-async fn export(cfg: &Shared, owner: &Owner, q: &RangeQuery, kind: Export) -> Response {
-    let f = match everything(cfg, owner, q).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+async fn export(
+    cfg: &Shared,
+    owner: &Owner,
+    q: &RangeQuery,
+    kind: Export,
+) -> Result<Response, WebError> {
+    let f = everything(cfg, owner, q).await?;
     let (body, content_type, ext) = match kind {
         Export::Csv => (
             to_csv(&f.episodes, &f.profile),
@@ -116,34 +116,34 @@ async fn export(cfg: &Shared, owner: &Owner, q: &RangeQuery, kind: Export) -> Re
             "fhir.json",
         ),
     };
-    download(
+    Ok(download(
         body,
         content_type,
         &format!("leg-cramps-diary-{}.{ext}", stamp()),
-    )
+    ))
 }
 
 pub(crate) async fn export_csv(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     export(&cfg, &owner, &q, Export::Csv).await
 }
 
 pub(crate) async fn export_json(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     export(&cfg, &owner, &q, Export::Json).await
 }
 
 pub(crate) async fn export_fhir(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     export(&cfg, &owner, &q, Export::Fhir).await
 }
 
@@ -160,10 +160,10 @@ pub(crate) async fn reminder(Query(q): Query<ReminderQuery>) -> Response {
             "text/calendar; charset=utf-8",
             "legcramps-stretch.ics",
         ),
-        None => refused(
+        None => WebError::diary_refused(
             StatusCode::BAD_REQUEST,
             format!("`{text}` is not a time like 21:30."),
-            false,
-        ),
+        )
+        .into_response(),
     }
 }

@@ -13,7 +13,6 @@
 use std::str::FromStr;
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -25,7 +24,8 @@ use legcramps_store::{Owner, Store, new_id};
 use serde::Deserialize;
 
 use crate::config::Shared;
-use crate::http::access::store_or_fail;
+use crate::http::auth::{Who, diary_store};
+use crate::http::error::{WebError, or_reply};
 use crate::http::render::render;
 use crate::http::views::Layout;
 
@@ -36,7 +36,6 @@ pub(crate) mod form;
 pub(crate) mod patterns;
 pub mod summary;
 
-use crate::http::access::{failed, refused, store};
 use form::{
     FormPage, FormValues, Opt, error_for, has_error, options, severity_options, side_options,
 };
@@ -235,7 +234,7 @@ fn weeks_of(episodes: &[Episode], profile: &Profile) -> Vec<Week> {
 
 pub(crate) async fn list(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Query(q): Query<ListQuery>,
 ) -> Response {
     list_page(&cfg, &owner, &q, Quick::default()).await
@@ -265,16 +264,16 @@ pub(crate) async fn recent_red_flag(
 }
 
 async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> Response {
-    let store = store_or_fail!(cfg);
+    let store = or_reply!(diary_store(cfg));
     let recent_red_flag = match recent_red_flag(store, owner).await {
         Ok(r) => r,
-        Err(e) => return failed(e),
+        Err(e) => return WebError::diary(e).into_response(),
     };
     // Which weeks have cramps, from the days logged; then only this page's cramps are read (a
     // page costs the same in a diary of ten years as in one of ten days).
     let days = match store.days_logged(owner).await {
         Ok(d) => d,
-        Err(e) => return failed(e),
+        Err(e) => return WebError::diary(e).into_response(),
     };
     let total: usize = days.iter().map(|(_, n)| *n as usize).sum();
     let mondays = mondays_newest_first(&days);
@@ -297,13 +296,13 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
                 .await
             {
                 Ok(e) => e,
-                Err(e) => return failed(e),
+                Err(e) => return WebError::diary(e).into_response(),
             };
             episodes.reverse();
             // The profile is needed only for the rows shown.
             let profile = match store.profile(owner).await {
                 Ok(p) => p,
-                Err(e) => return failed(e),
+                Err(e) => return WebError::diary(e).into_response(),
             };
             weeks_of(&episodes, &profile)
         }
@@ -315,7 +314,7 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
             .rev()
             .map(crate::diary::summary::SavedCheckLine::of)
             .collect(),
-        Err(e) => return failed(e),
+        Err(e) => return WebError::diary(e).into_response(),
     };
     let quick_logged = q
         .quick
@@ -381,10 +380,10 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
 /// the full form, with the leg and how bad filled in.
 pub(crate) async fn quick(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     body: Bytes,
 ) -> Response {
-    let store = store_or_fail!(cfg);
+    let store = or_reply!(diary_store(&cfg));
     if !form_is_utf8(&body) {
         return not_utf8();
     }
@@ -437,10 +436,10 @@ pub(crate) async fn quick(
         context: Context::default(),
     };
     if let Err(err) = e.check_dates(Utc::now()) {
-        return failed(err);
+        return WebError::diary(err).into_response();
     }
     match store.insert(&owner, &e).await {
-        Err(err) => failed(err),
+        Err(err) => WebError::diary(err).into_response(),
         Ok(()) => Redirect::to(&format!("/diary?quick={}", e.id)).into_response(),
     }
 }
@@ -507,19 +506,15 @@ fn form_is_utf8(body: &[u8]) -> bool {
 }
 
 fn not_utf8() -> Response {
-    refused(
-        StatusCode::BAD_REQUEST,
-        "The form held characters that could not be read, so nothing was saved. Please type the note again.".to_owned(),
-        false,
-    )
+    WebError::diary_refused(StatusCode::BAD_REQUEST, "The form held characters that could not be read, so nothing was saved. Please type the note again.".to_owned()).into_response()
 }
 
 pub(crate) async fn create(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     body: Bytes,
 ) -> Response {
-    let store = store_or_fail!(cfg);
+    let store = or_reply!(diary_store(&cfg));
     if !form_is_utf8(&body) {
         return not_utf8();
     }
@@ -530,7 +525,7 @@ pub(crate) async fn create(
             &FormPage::new("/diary".into(), "Log a cramp", "Save", v, errors),
         ),
         Ok(e) => match store.insert(&owner, &e).await {
-            Err(err) => failed(err),
+            Err(err) => WebError::diary(err).into_response(),
             Ok(()) => match e.advice_after_logging(Utc::now()) {
                 Some(advice) => red_flag_page(advice),
                 None => Redirect::to("/diary?logged=1").into_response(),
@@ -566,20 +561,20 @@ fn parse_id(id: &str) -> Option<EpisodeId> {
 
 /// The owner's episode with this id, or the page to show instead (not found, or a failure).
 async fn find(cfg: &Shared, owner: &Owner, id: &str) -> Result<Episode, Response> {
-    let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
+    let store = diary_store(cfg).map_err(IntoResponse::into_response)?;
     let Some(id) = parse_id(id) else {
-        return Err(crate::http::render::not_found().await);
+        return Err(WebError::NotFound.into_response());
     };
     match store.get(owner, &id).await {
-        Err(e) => Err(failed(e)),
-        Ok(None) => Err(crate::http::render::not_found().await),
+        Err(e) => Err(WebError::diary(e).into_response()),
+        Ok(None) => Err(WebError::NotFound.into_response()),
         Ok(Some(e)) => Ok(e),
     }
 }
 
 pub(crate) async fn edit_form(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Path(id): Path<String>,
 ) -> Response {
     match find(&cfg, &owner, &id).await {
@@ -599,16 +594,16 @@ pub(crate) async fn edit_form(
 
 pub(crate) async fn update(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
     if !form_is_utf8(&body) {
         return not_utf8();
     }
-    let store = store_or_fail!(cfg);
+    let store = or_reply!(diary_store(&cfg));
     let Some(id) = parse_id(&id) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
     let v = FormValues::from_form(&body, cfg.time_zone);
     match dates_checked(v.episode(id.clone())) {
@@ -623,8 +618,8 @@ pub(crate) async fn update(
             ),
         ),
         Ok(e) => match store.update(&owner, &e).await {
-            Err(err) => failed(err),
-            Ok(false) => crate::http::render::not_found().await,
+            Err(err) => WebError::diary(err).into_response(),
+            Ok(false) => WebError::NotFound.into_response(),
             Ok(true) => match e.advice_after_logging(Utc::now()) {
                 Some(advice) => red_flag_page(advice),
                 None => Redirect::to("/diary?changed=1").into_response(),
@@ -643,7 +638,7 @@ struct DeletePage {
 
 pub(crate) async fn delete_form(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Path(id): Path<String>,
 ) -> Response {
     match find(&cfg, &owner, &id).await {
@@ -664,16 +659,16 @@ pub(crate) async fn delete_form(
 
 pub(crate) async fn delete(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Path(id): Path<String>,
 ) -> Response {
-    let store = store_or_fail!(cfg);
+    let store = or_reply!(diary_store(&cfg));
     let Some(id) = parse_id(&id) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
     match store.delete(&owner, &id).await {
-        Err(e) => failed(e),
-        Ok(false) => crate::http::render::not_found().await,
+        Err(e) => WebError::diary(e).into_response(),
+        Ok(false) => WebError::NotFound.into_response(),
         Ok(true) => Redirect::to("/diary?deleted=1").into_response(),
     }
 }
@@ -697,16 +692,16 @@ pub(crate) async fn delete_all_form() -> Response {
 
 pub(crate) async fn delete_all(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     body: Bytes,
 ) -> Response {
-    let store = store_or_fail!(cfg);
+    let store = or_reply!(diary_store(&cfg));
     let confirmed = form_urlencoded::parse(&body).any(|(k, v)| k == "confirm" && v == "yes");
     if !confirmed {
         return Redirect::to("/diary/delete-all").into_response();
     }
     match store.delete_all(&owner).await {
-        Err(e) => failed(e),
+        Err(e) => WebError::diary(e).into_response(),
         Ok(n) => render(
             StatusCode::OK,
             &DeleteAllPage {

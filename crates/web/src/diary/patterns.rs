@@ -5,7 +5,6 @@
 // would only move the allocation.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -19,7 +18,8 @@ use super::recent_red_flag;
 use crate::config::Shared;
 use crate::diary::charts;
 use crate::diary::summary::SummaryView;
-use crate::http::access::{failed, refused, store};
+use crate::http::auth::{Who, diary_store};
+use crate::http::error::WebError;
 use crate::http::render::render;
 use crate::http::views::{Layout, zone_label};
 use serde::Deserialize;
@@ -97,22 +97,21 @@ async fn summary_for(
     cfg: &Shared,
     owner: &Owner,
     q: &RangeQuery,
-) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>), Response> {
-    let store = store(cfg).ok_or_else(|| failed("the diary is off"))?;
+) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>), WebError> {
+    let store = diary_store(cfg)?;
     let (from, to) = range(q, cfg.time_zone).map_err(|m| {
-        refused(
+        WebError::diary_refused(
             StatusCode::BAD_REQUEST,
             format!("The dates are not valid ({m}). Use dates like 2026-11-01."),
-            false,
         )
     })?;
     let episodes = store
         .list(owner, Some(from), Some(to))
         .await
-        .map_err(failed)?;
-    let checks = store.checks(owner).await.map_err(failed)?;
-    let first = store.first_logged(owner).await.map_err(failed)?;
-    let profile = store.profile(owner).await.map_err(failed)?;
+        .map_err(WebError::diary)?;
+    let checks = store.checks(owner).await.map_err(WebError::diary)?;
+    let first = store.first_logged(owner).await.map_err(WebError::diary)?;
+    let profile = store.profile(owner).await.map_err(WebError::diary)?;
     Ok((
         summarise_since(&episodes, &profile, from, to, first, cfg.settings),
         episodes,
@@ -147,20 +146,13 @@ struct PatternsPage<'a> {
 
 pub(crate) async fn patterns(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
-) -> Response {
-    let (summary, episodes, checks) = match summary_for(&cfg, &owner, &q).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let recent_red_flag = match store(&cfg) {
-        Some(store) => match recent_red_flag(store, &owner).await {
-            Ok(r) => r,
-            Err(e) => return failed(e),
-        },
-        None => None,
-    };
+) -> Result<Response, WebError> {
+    let (summary, episodes, checks) = summary_for(&cfg, &owner, &q).await?;
+    let recent_red_flag = recent_red_flag(diary_store(&cfg)?, &owner)
+        .await
+        .map_err(WebError::diary)?;
     let page = PatternsPage {
         recent_red_flag,
         layout: Layout::new("Your patterns", "diary"),
@@ -184,7 +176,7 @@ pub(crate) async fn patterns(
             .collect(),
         v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone)).with_checks(&checks),
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 #[derive(Template)]
@@ -201,14 +193,11 @@ struct SummaryPage<'a> {
 
 pub(crate) async fn summary(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
-) -> Response {
-    let (summary, _, checks) = match summary_for(&cfg, &owner, &q).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    render(
+) -> Result<Response, WebError> {
+    let (summary, _, checks) = summary_for(&cfg, &owner, &q).await?;
+    Ok(render(
         StatusCode::OK,
         &SummaryPage {
             layout: Layout::new("Summary for your GP", "diary"),
@@ -220,5 +209,5 @@ pub(crate) async fn summary(
             v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
                 .with_checks(&checks),
         },
-    )
+    ))
 }

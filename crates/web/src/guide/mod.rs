@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_core::content::{self, CALF_STRETCH_HOLD_STEP, Topic, item};
 use serde::Deserialize;
 
+use crate::http::error::WebError;
 use crate::http::render::render;
 use crate::http::views::{Block, Layout, blocks, help_now};
 
@@ -67,7 +68,7 @@ async fn topic_page(slug: &str) -> Response {
                 blocks: blocks(t.items),
             },
         ),
-        None => crate::http::render::not_found().await,
+        None => WebError::NotFound.into_response(),
     }
 }
 

@@ -11,11 +11,37 @@ use crate::config::Site;
 use crate::http::render::render;
 use crate::http::views::Layout;
 
-/// Backoff after failures, per key ("signin-ip:..." or "signin-user:...:..."), kept in the
+/// What a count of failures is kept for. Each is stored under a keyed hash of its text, so
+/// a username or an address never sits in the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Attempts<'a> {
+    /// Sign-ins (by password or passkey) from one address (`ip` is its keyed hash).
+    SignInFrom { ip: &'a str },
+    /// Sign-ins as one username from one address: someone guessing from elsewhere slows only
+    /// their own tries, never the owner's.
+    SignInAs { username: &'a str, ip: &'a str },
+    /// Passkey sign-ins from one address.
+    PasskeyFrom { ip: &'a str },
+    /// Sign-ups from one address.
+    SignUpFrom { ip: &'a str },
+}
+
+impl Attempts<'_> {
+    fn text(&self) -> String {
+        match self {
+            Attempts::SignInFrom { ip } => format!("signin-ip:{ip}"),
+            Attempts::SignInAs { username, ip } => format!("signin-user:{username}:{ip}"),
+            Attempts::PasskeyFrom { ip } => format!("passkey-ip:{ip}"),
+            Attempts::SignUpFrom { ip } => format!("signup-ip:{ip}"),
+        }
+    }
+}
+
+/// Backoff after failures, per [`Attempts`] key, kept in the
 /// diary database so that every process behind one address counts the same failures. Keys
 /// are stored hashed (a username never sits in the table). If the database cannot be reached
 /// the sign-in fails anyway, so an error here counts as no wait.
-pub(crate) async fn attempt_wait(store: &Store, site: &Site, key: &str) -> u64 {
+pub(crate) async fn attempt_wait(store: &Store, site: &Site, key: &Attempts<'_>) -> u64 {
     match store.attempts(&attempt_key(key)).await {
         Ok(Some((failures, last))) => {
             let since = u64::try_from(legcramps_store::unix_seconds() - last).unwrap_or(0);
@@ -29,18 +55,18 @@ pub(crate) async fn attempt_wait(store: &Store, site: &Site, key: &str) -> u64 {
     }
 }
 
-pub(crate) async fn attempt_failed(store: &Store, key: &str) {
+pub(crate) async fn attempt_failed(store: &Store, key: &Attempts<'_>) {
     if let Err(e) = store.fail_attempt(&attempt_key(key)).await {
         tracing::warn!(error = %e, "sign-in backoff could not be counted");
     }
 }
 
-pub(crate) async fn attempt_ok(store: &Store, key: &str) {
+pub(crate) async fn attempt_ok(store: &Store, key: &Attempts<'_>) {
     let _ = store.clear_attempts(&attempt_key(key)).await;
 }
 
-fn attempt_key(key: &str) -> String {
-    hash_secret(&format!("legcramps backoff\n{key}"))[..32].to_owned()
+fn attempt_key(key: &Attempts<'_>) -> String {
+    hash_secret(&format!("legcramps backoff\n{}", key.text()))[..32].to_owned()
 }
 
 #[derive(Template)]
@@ -51,7 +77,8 @@ struct WaitPage {
     seconds: u64,
 }
 
-pub(crate) fn too_many(wait: u64) -> Response {
+/// The page that asks people to wait `wait` seconds (429, `Retry-After`).
+pub(crate) fn wait_page(wait: u64) -> Response {
     let mut r = render(
         StatusCode::TOO_MANY_REQUESTS,
         &WaitPage {

@@ -1,12 +1,193 @@
-//! Errors: RFC 9457 problem+json for the API.
+//! One error type for the web app. A handler returns `Result<_, WebError>` and uses `?`; the
+//! error becomes a reply by route: under `/api/` an RFC 9457 `application/problem+json`, and
+//! elsewhere an NHS.UK page (or, for the storage failures, a plain page that leaks nothing).
+//! [`WebError::into_response`] leaves the error on the response; [`by_route`], a layer on
+//! every router, renders it with the request's path in hand.
 
+use askama::Template;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::render::{not_found_page, render};
+use crate::http::views::Layout;
+
+/// How long to suggest waiting after a storage failure (for example the diary was busy), in
+/// seconds, sent as `Retry-After`.
+pub(crate) const RETRY_AFTER_SECONDS: u64 = 5;
+
+/// Which part of the service could not reach its storage (each says so in its own words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Service {
+    Diary,
+    Accounts,
+}
+
+/// Everything a request can end on other than its answer.
+#[derive(Debug, Clone)]
+pub(crate) enum WebError {
+    /// Nothing here, or nothing of yours: 404.
+    NotFound,
+    /// The storage could not be reached: 503 with `Retry-After`; nothing was changed. The
+    /// cause is logged where the error is made (see [`WebError::unavailable`]), never sent.
+    Unavailable(Service),
+    /// The diary refuses this request before any work (the diary is off, another host name,
+    /// another site, an expired form), saying why.
+    DiaryRefused { status: StatusCode, reason: String },
+    /// An account route refuses this request before any work (another host name, another
+    /// site): 403, saying why.
+    Forbidden(String),
+    /// A private route without a signed-in session: the sign-in page, or 401 on the API.
+    SignInFirst,
+    /// Too many attempts: wait this many seconds (429, `Retry-After`).
+    TooMany { seconds: u64 },
+    /// An API problem, fully described by the handler.
+    Problem(Problem),
+}
+
+impl WebError {
+    /// The storage failed with `cause` (logged here, never shown).
+    pub(crate) fn unavailable(service: Service, cause: impl std::fmt::Display) -> WebError {
+        match service {
+            Service::Diary => tracing::error!(error = %cause, "diary storage failed"),
+            Service::Accounts => tracing::error!(error = %cause, "account storage failed"),
+        }
+        WebError::Unavailable(service)
+    }
+
+    /// The diary's storage failed.
+    pub(crate) fn diary(cause: impl std::fmt::Display) -> WebError {
+        WebError::unavailable(Service::Diary, cause)
+    }
+
+    /// The accounts' storage failed.
+    pub(crate) fn accounts(cause: impl std::fmt::Display) -> WebError {
+        WebError::unavailable(Service::Accounts, cause)
+    }
+
+    /// The diary refuses the request, saying why.
+    pub(crate) fn diary_refused(status: StatusCode, reason: impl Into<String>) -> WebError {
+        WebError::DiaryRefused {
+            status,
+            reason: reason.into(),
+        }
+    }
+
+    /// The reply for a request to a page (`api` false) or to the API (`api` true).
+    pub(crate) fn reply(self, api: bool) -> Response {
+        match (self, api) {
+            (WebError::NotFound, false) => not_found_page(),
+            (WebError::NotFound, true) => problem(
+                StatusCode::NOT_FOUND,
+                "/problems/not-found",
+                "There is no such thing here",
+                "nothing with this id is in your diary".to_owned(),
+                None,
+            ),
+            (WebError::Unavailable(Service::Diary), false) => with_retry_after((
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "Sorry, the diary cannot be reached just now; nothing was changed. Please try again in a few seconds. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",
+            )
+                .into_response()),
+            (WebError::Unavailable(Service::Accounts), false) => with_retry_after((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, accounts cannot be reached just now; nothing was changed. Please try again in a few seconds.",
+            )
+                .into_response()),
+            (WebError::Unavailable(_), true) => with_retry_after(diary_problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The diary cannot be reached just now",
+                "nothing was changed; try again in a few seconds".into(),
+                None,
+            )),
+            (WebError::DiaryRefused { status, reason }, false) => render(
+                status,
+                &OffPage {
+                    layout: Layout::new("The diary is not available", "diary"),
+                    reason,
+                },
+            ),
+            (WebError::DiaryRefused { status, reason }, true) => problem_json(
+                status,
+                &serde_json::json!({
+                    "type": "/problems/diary-unavailable",
+                    "title": "The diary is not available here",
+                    "status": status.as_u16(),
+                    "detail": reason,
+                }),
+            ),
+            (WebError::Forbidden(reason), _) => (StatusCode::FORBIDDEN, reason).into_response(),
+            (WebError::SignInFirst, false) => Redirect::to("/account/sign-in").into_response(),
+            (WebError::SignInFirst, true) => diary_problem(
+                StatusCode::UNAUTHORIZED,
+                "Sign in first",
+                "the diary API needs a signed-in session".into(),
+                None,
+            ),
+            (WebError::TooMany { seconds }, _) => crate::http::backoff::wait_page(seconds),
+            (WebError::Problem(p), _) => p.response(),
+        }
+    }
+}
+
+/// A `WebError` returned from a handler: rendered by [`by_route`], which knows the path.
+#[derive(Debug, Clone)]
+struct Unrendered(WebError);
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut r = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        r.extensions_mut().insert(Unrendered(self));
+        r
+    }
+}
+
+/// The layer that turns a returned [`WebError`] into its page or problem, by route: every
+/// router has it, so no error leaves unrendered.
+pub(crate) async fn by_route(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let Some(Unrendered(e)) = response.extensions_mut().remove::<Unrendered>() else {
+        return response;
+    };
+    // Headers a layer inside this one put on the error (`no-store`, a cookie) stay on it.
+    let mut rendered = e.reply(api);
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rendered.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    rendered
+}
+
+fn with_retry_after(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    r
+}
+
+fn problem_json(status: StatusCode, body: &serde_json::Value) -> Response {
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    r
+}
+
+#[derive(Template)]
+#[template(path = "diary_off.html")]
+struct OffPage {
+    layout: Layout,
+    reason: String,
+}
+
 /// An RFC 9457 problem.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct Problem {
     /// A URI naming the problem type (relative to this service).
     #[serde(rename = "type")]
@@ -49,20 +230,39 @@ pub(crate) fn problem(
 }
 
 /// A problem about the diary's API (the type the diary routes have always sent).
+pub(crate) fn episode_problem(
+    status: StatusCode,
+    title: &'static str,
+    detail: String,
+    field: Option<String>,
+) -> Problem {
+    Problem {
+        kind: "/problems/invalid-episode",
+        title,
+        status: status.as_u16(),
+        detail,
+        field,
+    }
+}
+
+/// [`episode_problem`] as a reply.
 pub(crate) fn diary_problem(
     status: StatusCode,
-    title: &str,
+    title: &'static str,
     detail: String,
     field: Option<String>,
 ) -> Response {
-    let mut body = serde_json::json!({"type": "/problems/invalid-episode", "title": title, "status": status.as_u16(), "detail": detail});
-    if let Some(f) = field {
-        body["field"] = f.into();
-    }
-    let mut r = (status, body.to_string()).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    r
+    episode_problem(status, title, detail, field).response()
 }
+
+/// `?` for a handler that answers with a plain `Response`: the value, or return the error's
+/// reply.
+macro_rules! or_reply {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(e) => return axum::response::IntoResponse::into_response(e),
+        }
+    };
+}
+pub(crate) use or_reply;

@@ -2,8 +2,8 @@
 //! ([`auth`]), how a reply is rendered ([`render`]) and how an error becomes one ([`error`]),
 //! and the headers, logs and limits every response passes through ([`middleware`]).
 
-pub(crate) mod access;
 pub(crate) mod assets;
+pub(crate) mod auth;
 pub(crate) mod backoff;
 pub(crate) mod date_input;
 pub(crate) mod error;

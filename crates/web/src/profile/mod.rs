@@ -3,7 +3,6 @@
 //! shows them as they stood on its day. Works without JavaScript, in the NHS.UK form patterns.
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
@@ -12,11 +11,12 @@ use chrono::{NaiveDate, Utc};
 use legcramps_core::content::{Item, TOPICS};
 use legcramps_core::diary::Invalid;
 use legcramps_core::profile::{Condition, EntryId, MAX_ENTRIES, Medicine, Pregnancy, Profile};
-use legcramps_store::{Owner, ProfileKind, new_entry_id};
+use legcramps_store::{ProfileKind, new_entry_id};
 
 use crate::config::Shared;
-use crate::http::access::{failed, store};
+use crate::http::auth::{Who, diary_store};
 use crate::http::date_input::{self, DateBox};
+use crate::http::error::WebError;
 use crate::http::render::render;
 use crate::http::views::{Block, Layout, blocks};
 
@@ -136,15 +136,15 @@ pub(crate) struct DoneQuery {
 /// `GET /diary/profile`.
 pub(crate) async fn page(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     axum::extract::Query(q): axum::extract::Query<DoneQuery>,
 ) -> Response {
-    let Some(store) = store(&cfg) else {
-        return failed("the diary is off");
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
     };
     let profile = match store.profile(&owner).await {
         Ok(p) => p,
-        Err(e) => return failed(e),
+        Err(e) => return WebError::diary(e).into_response(),
     };
     let (medicines, pregnancies, conditions) = rows(&profile);
     render(
@@ -422,7 +422,7 @@ fn find(p: Profile, kind: ProfileKind, id: &str) -> Option<Entry> {
 /// `GET /diary/profile/{kind}/new`.
 pub(crate) async fn new_form(OriginalUri(uri): OriginalUri) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
     render(
         StatusCode::OK,
@@ -437,19 +437,19 @@ pub(crate) async fn new_form(OriginalUri(uri): OriginalUri) -> Response {
 /// `GET /diary/profile/{kind}/{id}`: the form, filled in.
 pub(crate) async fn edit_form(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
-    let Some(store) = store(&cfg) else {
-        return failed("the diary is off");
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
     };
     let profile = match store.profile(&owner).await {
         Ok(p) => p,
-        Err(e) => return failed(e),
+        Err(e) => return WebError::diary(e).into_response(),
     };
     match find(profile, kind, &id) {
         Some(entry) => render(
@@ -460,7 +460,7 @@ pub(crate) async fn edit_form(
                 entry,
             ),
         ),
-        None => crate::http::render::not_found().await,
+        None => WebError::NotFound.into_response(),
     }
 }
 
@@ -581,15 +581,15 @@ fn read(
 /// `POST /diary/profile/{kind}`: add an entry.
 pub(crate) async fn create(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
     body: Bytes,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
-    let Some(store) = store(&cfg) else {
-        return failed("the diary is off");
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
     };
     let action = format!("/diary/profile/{}", segment(kind));
     let (mut page, entry) = read(kind, new_entry_id(), &body, action.clone());
@@ -606,7 +606,7 @@ pub(crate) async fn create(
     // The same thing twice is a slip (a double tap, the back button): said, not stored.
     let here = match store.profile(&owner).await {
         Ok(p) => p,
-        Err(e) => return failed(e),
+        Err(e) => return WebError::diary(e).into_response(),
     };
     if here.missing_from(&add).is_empty() {
         let (field, message) = match (add.medicines.first(), add.pregnancies.first()) {
@@ -654,7 +654,7 @@ pub(crate) async fn create(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);
     }
     match store.add_to_profile(&owner, &add).await {
-        Err(e) => failed(e),
+        Err(e) => WebError::diary(e).into_response(),
         Ok(true) => Redirect::to("/diary/profile?saved=1").into_response(),
         Ok(false) => {
             let mut page = form(kind, action, Entry::None);
@@ -672,28 +672,28 @@ pub(crate) async fn create(
 /// `POST /diary/profile/{kind}/{id}`: change an entry.
 pub(crate) async fn update(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
-    let Some(store) = store(&cfg) else {
-        return failed("the diary is off");
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
     };
     let Ok(entry_id) = EntryId::new(&id) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
     let action = format!("/diary/profile/{}/{id}", segment(kind));
     // Someone else's id, or one that is gone, is not found (before the form is read, so the
     // answer says nothing about what was typed).
     match store.profile(&owner).await {
-        Err(e) => return failed(e),
+        Err(e) => return WebError::diary(e).into_response(),
         Ok(p) => {
             if find(p, kind, &id).is_none() {
-                return crate::http::render::not_found().await;
+                return WebError::NotFound.into_response();
             }
         }
     }
@@ -710,8 +710,8 @@ pub(crate) async fn update(
         Entry::None => Ok(false),
     };
     match done {
-        Err(e) => failed(e),
-        Ok(false) => crate::http::render::not_found().await,
+        Err(e) => WebError::diary(e).into_response(),
+        Ok(false) => WebError::NotFound.into_response(),
         Ok(true) => Redirect::to("/diary/profile?saved=1").into_response(),
     }
 }
@@ -728,29 +728,29 @@ struct DeletePage {
 /// `GET /diary/profile/{kind}/{id}/delete`: "Remove this?".
 pub(crate) async fn delete_form(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
-    let Some(store) = store(&cfg) else {
-        return failed("the diary is off");
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
     };
     let profile = match store.profile(&owner).await {
         Ok(p) => p,
-        Err(e) => return failed(e),
+        Err(e) => return WebError::diary(e).into_response(),
     };
     let (heading, what) = match find(profile, kind, &id) {
-        None => return crate::http::render::not_found().await,
+        None => return WebError::NotFound.into_response(),
         Some(Entry::Medicine(m)) => (
             "Remove this medicine?",
             format!("{}, {}", m.name(), m.dates()),
         ),
         Some(Entry::Pregnancy(r)) => ("Remove this pregnancy?", format!("Pregnant, {}", r.dates())),
         Some(Entry::Condition(c)) => ("Remove this condition?", c.name().to_owned()),
-        Some(Entry::None) => return crate::http::render::not_found().await,
+        Some(Entry::None) => return WebError::NotFound.into_response(),
     };
     render(
         StatusCode::OK,
@@ -766,22 +766,22 @@ pub(crate) async fn delete_form(
 /// `POST /diary/profile/{kind}/{id}/delete`.
 pub(crate) async fn delete(
     State(cfg): State<Shared>,
-    Extension(owner): Extension<Owner>,
+    Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
 ) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
-    let Some(store) = store(&cfg) else {
-        return failed("the diary is off");
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
     };
     let Ok(id) = EntryId::new(&id) else {
-        return crate::http::render::not_found().await;
+        return WebError::NotFound.into_response();
     };
     match store.delete_profile_entry(&owner, kind, &id).await {
-        Err(e) => failed(e),
-        Ok(false) => crate::http::render::not_found().await,
+        Err(e) => WebError::diary(e).into_response(),
+        Ok(false) => WebError::NotFound.into_response(),
         Ok(true) => Redirect::to("/diary/profile?removed=1").into_response(),
     }
 }

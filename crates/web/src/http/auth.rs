@@ -1,0 +1,453 @@
+//! Who is asking. The one place that decides it, failing closed:
+//!
+//! - [`guard`], the layer on every private route (the diary, the profile, the account pages,
+//!   the episodes API): which host names may reach the diary (a DNS-rebinding page names
+//!   another), no form posted from another site, then who is asking — the local diary's one
+//!   person, a signed-in session (whose posts must carry its anti-forgery token), or a
+//!   personal access token with its [`Scope`] (the API only) — and `no-store` on every answer.
+//!   It puts a [`Who`] on the request, and for a session a [`SignedIn`].
+//! - [`gate`], the layer on the open account routes (sign up, sign in, recover, the second
+//!   step): accounts must be on, the host must be the site's, and a post must come from the
+//!   site itself.
+//! - The extractors the handlers take: [`Who`] (whose diary), [`SignedIn`] (a session:
+//!   which account, and when the person last proved it was them), [`Hosted`] (the accounts'
+//!   store and site). Each refuses when the layer did not run — a handler mounted in the
+//!   wrong place answers 404, never someone's data.
+//! - [`context`], the layer on every route: what every page's layout needs to know.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use legcramps_accounts::{Scope, hash_secret};
+use legcramps_store::{Owner, Store};
+
+use crate::config::{ClientIp, DiaryAccess, HostCheck, Shared, Site};
+use crate::http::error::{WebError, episode_problem};
+use crate::http::middleware::cross_site;
+use crate::http::session::{self, Context};
+
+/// How the person asking proved who they are.
+#[derive(Debug, Clone)]
+pub(crate) enum Means {
+    /// The one person of a diary served without accounts (to this computer, or
+    /// `--single-user`).
+    Local,
+    /// A signed-in browser session.
+    Session(SignedIn),
+    /// A personal access token (the API only), whose [`Scope`] the guard has checked.
+    Token,
+}
+
+/// Whose diary this request reads and writes, and how the asker proved it.
+#[derive(Debug, Clone)]
+pub(crate) struct Who {
+    pub(crate) owner: Owner,
+    pub(crate) means: Means,
+}
+
+/// The signed-in person of a session.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedIn {
+    pub(crate) account_id: String,
+    pub(crate) username: String,
+    pub(crate) session_hash: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Who {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Who>()
+            .cloned()
+            .ok_or(WebError::NotFound)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Who>() {
+            Some(Who {
+                means: Means::Session(s),
+                ..
+            }) => Ok(s.clone()),
+            _ => Err(WebError::NotFound),
+        }
+    }
+}
+
+/// The hosted site's accounts (`serve --accounts`): its store and settings, and the client's
+/// address as the site sees it. Without accounts, every account route is not found.
+#[derive(Debug, Clone)]
+pub(crate) struct Hosted {
+    pub(crate) store: Store,
+    pub(crate) site: Arc<Site>,
+    pub(crate) ip: Option<ClientIp>,
+}
+
+impl<S> FromRequestParts<S> for Hosted
+where
+    S: Send + Sync,
+    Shared: FromRef<S>,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let cfg = Shared::from_ref(state);
+        let DiaryAccess::Accounts { store, site } = &cfg.diary else {
+            return Err(WebError::NotFound);
+        };
+        Ok(Hosted {
+            store: store.clone(),
+            site: site.clone(),
+            ip: parts.extensions.get::<ClientIp>().copied(),
+        })
+    }
+}
+
+/// The diary's store (the local diary's, or the accounts'), or the failure to show when the
+/// diary is off.
+pub(crate) fn diary_store(cfg: &Shared) -> Result<&Store, WebError> {
+    match &cfg.diary {
+        DiaryAccess::On { store, .. } | DiaryAccess::Accounts { store, .. } => Ok(store),
+        DiaryAccess::Off(_) => Err(WebError::diary("the diary is off")),
+    }
+}
+
+/// The host name a request names (without its port), or `None` when it names none.
+fn host_name(headers: &HeaderMap) -> Option<&str> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok())?;
+    Some(if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    })
+}
+
+/// Whether a request may reach the local diary, by the host name it names.
+fn host_allowed(check: &HostCheck, headers: &HeaderMap) -> bool {
+    match (check, host_name(headers)) {
+        // HTTP/1.0 clients may send no Host; only a local process can reach a loopback socket.
+        (HostCheck::Loopback, None) => true,
+        (HostCheck::Loopback, Some(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        (HostCheck::Allowed(_), None) => false,
+        (HostCheck::Allowed(names), Some(name)) => {
+            names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        }
+    }
+}
+
+/// Whether the request names the hosted site's own host.
+fn site_host(site: &Site, headers: &HeaderMap) -> bool {
+    headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|h| h.eq_ignore_ascii_case(&site.host))
+}
+
+const CROSS_SITE: &str =
+    "This change came from another website, so it was refused. Nothing was changed.";
+
+/// The layer on every private route (see the module docs).
+pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = match admit(&cfg, request).await {
+        Ok((request, context)) => match context {
+            Some(context) => session::with_context(context, request, next).await,
+            None => next.run(request).await,
+        },
+        Err(e) => e.reply(api),
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Who is asking, put on the request, with the page context of a session; or why not.
+async fn admit(cfg: &Shared, mut request: Request) -> Result<(Request, Option<Context>), WebError> {
+    let api = request.uri().path().starts_with("/api/");
+    let post = request.method() == Method::POST;
+    match &cfg.diary {
+        DiaryAccess::Off(reason) => Err(WebError::diary_refused(
+            StatusCode::FORBIDDEN,
+            format!(
+                "The diary is off on this server: {reason}. Your diary is personal health information, so it is only served with accounts (start the server with --accounts and --public-url), to the computer it runs on, or with --single-user."
+            ),
+        )),
+        DiaryAccess::On { hosts, .. } => {
+            // One person's own diary has no accounts: nothing to show at /account.
+            if request.uri().path().starts_with("/account") {
+                return Err(WebError::NotFound);
+            }
+            if !host_allowed(hosts, request.headers()) {
+                let reason = match hosts {
+                    HostCheck::Loopback => "The diary is only served to this computer: open it at http://localhost or http://127.0.0.1.".to_owned(),
+                    HostCheck::Allowed(names) => format!("The diary is only served at {}.", names.join(", ")),
+                };
+                return Err(WebError::diary_refused(StatusCode::FORBIDDEN, reason));
+            }
+            if post && cross_site(request.headers()) {
+                return Err(WebError::diary_refused(StatusCode::FORBIDDEN, CROSS_SITE));
+            }
+            request.extensions_mut().insert(Who {
+                owner: Owner::local(),
+                means: Means::Local,
+            });
+            Ok((request, None))
+        }
+        DiaryAccess::Accounts { store, site } => {
+            if !site_host(site, request.headers()) {
+                return Err(WebError::diary_refused(
+                    StatusCode::FORBIDDEN,
+                    format!("The diary is only served at {}.", site.origin),
+                ));
+            }
+            if post && cross_site(request.headers()) {
+                return Err(WebError::diary_refused(StatusCode::FORBIDDEN, CROSS_SITE));
+            }
+            // A program with a personal access token (the CLI's --server): the API only.
+            if api && request.headers().contains_key(header::AUTHORIZATION) {
+                let Some((owner, scope)) = token_owner(store, request.headers())
+                    .await
+                    .map_err(WebError::diary)?
+                else {
+                    return Err(WebError::Problem(episode_problem(
+                        StatusCode::UNAUTHORIZED,
+                        "The access token is not valid",
+                        "use `Authorization: Bearer lc_pat_...` with a token from your account page; it may have been revoked".into(),
+                        None,
+                    )));
+                };
+                if !scope.may_write() && request.method() != Method::GET {
+                    return Err(WebError::Problem(episode_problem(
+                        StatusCode::FORBIDDEN,
+                        "This token can only read",
+                        "make a read-write token on your account page to change the diary".into(),
+                        None,
+                    )));
+                }
+                request.extensions_mut().insert(Who {
+                    owner,
+                    means: Means::Token,
+                });
+                return Ok((request, None));
+            }
+            let Some((who, owner, csrf)) = signed_in(store, site, request.headers())
+                .await
+                .map_err(WebError::diary)?
+            else {
+                return Err(WebError::SignInFirst);
+            };
+            if post {
+                request = with_checked_token(request, &csrf, api).await?;
+            }
+            let context = Context {
+                accounts: true,
+                csrf: Some(csrf),
+                username: Some(who.username.clone()),
+                passkeys: site.webauthn.is_some(),
+                zone: cfg.time_zone,
+                nhs_111_online: cfg.nhs_111_online.clone(),
+            };
+            request.extensions_mut().insert(Who {
+                owner,
+                means: Means::Session(who),
+            });
+            Ok((request, Some(context)))
+        }
+    }
+}
+
+/// The layer on the open account routes (see the module docs).
+pub(crate) async fn gate(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
+    let DiaryAccess::Accounts { site, .. } = &cfg.diary else {
+        return WebError::NotFound.reply(false);
+    };
+    if !site_host(site, request.headers()) {
+        return WebError::Forbidden(format!("This site is served at {}.", site.origin))
+            .reply(false);
+    }
+    if request.method() == Method::POST && cross_site(request.headers()) {
+        return WebError::Forbidden(
+            "This came from another website, so it was refused.".to_owned(),
+        )
+        .reply(false);
+    }
+    next.run(request).await
+}
+
+/// The largest form a private route takes (a note is at most 500 characters).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// A signed-in POST must carry the session's anti-forgery token: a form's `csrf` field, or an
+/// `X-CSRF-Token` header. The API's JSON posts may instead rely on their content type, which
+/// no other site can send without a CORS preflight this server never grants (ASVS 5.0 3.5.2).
+async fn with_checked_token(request: Request, csrf: &str, api: bool) -> Result<Request, WebError> {
+    let expired = || {
+        WebError::diary_refused(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site, so nothing was changed. Go back, reload the page and try again.",
+        )
+    };
+    let header_token = request
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(t) = header_token {
+        return if legcramps_accounts::same_secret(&t, csrf) {
+            Ok(request)
+        } else {
+            Err(expired())
+        };
+    }
+    if api {
+        // JSON only (the handler refuses anything else with 415 before reading it).
+        return Ok(request);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return Err(WebError::diary_refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "That form is too large.",
+        ));
+    };
+    let posted = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned());
+    if !posted.is_some_and(|t| legcramps_accounts::same_secret(&t, csrf)) {
+        return Err(expired());
+    }
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// Every request: the page context (accounts on, the session's anti-forgery token), and the
+/// client's address behind a trusted proxy. The session itself is checked by [`guard`], only
+/// where it is needed.
+pub(crate) async fn context(
+    State(cfg): State<Shared>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let hosted = match &cfg.diary {
+        DiaryAccess::Accounts { site, .. } => Some(site),
+        _ => None,
+    };
+    if let Some(site) = hosted {
+        forwarded_client(site, &mut request);
+    }
+    let csrf = hosted
+        .and_then(|_| session::cookie(request.headers()))
+        .map(|id| session::csrf_for(&id));
+    session::with_context(
+        Context {
+            accounts: hosted.is_some(),
+            csrf,
+            username: None,
+            passkeys: hosted.is_some_and(|site| site.webauthn.is_some()),
+            zone: cfg.time_zone,
+            nhs_111_online: cfg.nhs_111_online.clone(),
+        },
+        request,
+        next,
+    )
+    .await
+}
+
+/// Behind a trusted proxy (loopback, or one named in `Site::trusted_proxies`), the client is
+/// the last address in `X-Forwarded-For`: the one the proxy itself appended. Anything a client
+/// wrote there itself is to its left and ignored.
+fn forwarded_client(site: &Site, request: &mut Request) {
+    let Some(peer) = request.extensions().get::<ClientIp>().map(|ip| ip.0) else {
+        return;
+    };
+    if !(peer.is_loopback() || site.trusted_proxies.contains(&peer)) {
+        return;
+    }
+    let last = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok());
+    if let Some(client) = last {
+        request.extensions_mut().insert(ClientIp(client));
+    }
+}
+
+/// A keyed hash of the client's IP for security events and backoff keys (never the IP).
+pub(crate) fn ip_hash(site: &Site, request_ip: Option<&ClientIp>) -> String {
+    let ip = request_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string());
+    hash_secret(&format!("{}\n{ip}", site.ip_key))[..32].to_owned()
+}
+
+/// The signed-in person behind this request's cookie, if the session is live, with their
+/// diary's owner and the session's anti-forgery token.
+async fn signed_in(
+    store: &Store,
+    site: &Site,
+    headers: &HeaderMap,
+) -> Result<Option<(SignedIn, Owner, String)>, legcramps_store::StoreError> {
+    let Some(id) = session::cookie(headers) else {
+        return Ok(None);
+    };
+    let hash = hash_secret(&id);
+    Ok(store
+        .live_session(&hash, site.sessions)
+        .await?
+        .map(|(s, account)| {
+            (
+                SignedIn {
+                    account_id: account.id.clone(),
+                    username: account.username.clone(),
+                    session_hash: s.id_hash,
+                },
+                account.owner(),
+                session::csrf_for(&id),
+            )
+        }))
+}
+
+/// The owner and scope of the request's bearer token, if it is valid.
+async fn token_owner(
+    store: &Store,
+    headers: &HeaderMap,
+) -> Result<Option<(Owner, Scope)>, legcramps_store::StoreError> {
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with("lc_pat_") && t.len() <= 128)
+    else {
+        return Ok(None);
+    };
+    Ok(store
+        .token_account(&hash_secret(token))
+        .await?
+        .map(|(account, scope)| (account.owner(), Scope::from_stored(&scope))))
+}
+
+/// The accounts' store and site, for code that is handed the configuration rather than a
+/// request; not found without accounts.
+pub(crate) fn accounts(cfg: &Shared) -> Result<(&Store, &Arc<Site>), WebError> {
+    match &cfg.diary {
+        DiaryAccess::Accounts { store, site } => Ok((store, site)),
+        _ => Err(WebError::NotFound),
+    }
+}
