@@ -12,7 +12,8 @@ examples=${1:-2000}
 seed=20261126
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-port=18082
+# A port nothing else is using (two runs on one machine must not collide).
+port=${SCHEMATHESIS_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 cargo build -q --bin legcramps
 bin=./target/debug/legcramps
 st=${SCHEMATHESIS:-}

@@ -1,16 +1,13 @@
-//! Fetches the NHS.UK design system (`nhsuk-frontend`) from the npm registry with `npm ci`,
-//! pinned by `frontend/package-lock.json`, and prepares it for embedding:
+//! Prepares the NHS.UK design system (`nhsuk-frontend`, MIT) for embedding, from the files
+//! committed in `vendor/nhsuk/` — the compiled CSS (only the components the site uses,
+//! `frontend/legcramps.scss`), the compiled JS (an ES module) and the icons the CSS refers to —
+//! which `scripts/design-system` regenerates from the npm package pinned by
+//! `frontend/package-lock.json` (CI checks they are not stale). The build never touches the
+//! network and looks the same on every machine.
 //!
-//! - the CSS, compiled from the design system's Sass sources with the npm `sass` package, with
-//!   only the components the site uses (`frontend/legcramps.scss`) and without `@font-face`:
-//!   the Frutiger fonts load from assets.nhs.uk, a third-party request (and a typeface licensed
-//!   for NHS services, which this is not); the design system's own fallback, Arial, is used;
-//! - the compiled JS (an ES module);
-//! - the icons the CSS refers to.
-//!
-//! Nothing is copied into the repository. If npm or the registry is unavailable the build still
-//! succeeds with our own small fallback stylesheet (a cargo warning says so), so `cargo run`
-//! works on any machine; CI sets `LEGCRAMPS_REQUIRE_NHSUK=1` to make that an error instead.
+//! The CSS loses its `@font-face` rules: the Frutiger fonts load from assets.nhs.uk, a
+//! third-party request (and a typeface licensed for NHS services, which this is not); the
+//! design system's own fallback, Arial, is used.
 //!
 //! The output is `assets.rs` in OUT_DIR: every asset with its URL path (fingerprinted, so it can
 //! be cached forever), content type and bytes, and the same bytes compressed with brotli (at its
@@ -21,74 +18,36 @@ use std::env;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const NHSUK: &str = "node_modules/nhsuk-frontend/dist/nhsuk";
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets this"));
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets this"));
-    println!("cargo:rerun-if-changed=frontend/package.json");
-    println!("cargo:rerun-if-changed=frontend/package-lock.json");
-    println!("cargo:rerun-if-changed=frontend/legcramps.scss");
+    println!("cargo:rerun-if-changed=vendor");
     println!("cargo:rerun-if-changed=static");
-    println!("cargo:rerun-if-env-changed=LEGCRAMPS_REQUIRE_NHSUK");
 
-    let npm_dir = out.join("npm");
+    let vendor = manifest.join("vendor/nhsuk");
     let mut assets: Vec<(String, &str, PathBuf)> = Vec::new();
-    match install(&manifest.join("frontend"), &npm_dir) {
-        Ok(()) => {
-            let dist = npm_dir.join(NHSUK);
-            let css = match compile_sass(&manifest.join("frontend/legcramps.scss"), &npm_dir) {
-                Ok(css) => css,
-                Err(why) => {
-                    if env::var_os("LEGCRAMPS_REQUIRE_NHSUK").is_some_and(|v| v == "1") {
-                        panic!("the design system's Sass could not be compiled: {why}");
-                    }
-                    println!(
-                        "cargo:warning=the design system's Sass could not be compiled ({why}); using its whole prebuilt stylesheet"
-                    );
-                    fs::read_to_string(dist.join("nhsuk-frontend.min.css")).expect("nhsuk css")
-                }
-            };
-            let (css, images) = prepare_css(&css);
-            let css_path = out.join("nhsuk.css");
-            fs::write(&css_path, css).expect("write css");
-            assets.push(("nhsuk.css".into(), "text/css; charset=utf-8", css_path));
-            assets.push((
-                "nhsuk.js".into(),
-                "text/javascript; charset=utf-8",
-                dist.join("nhsuk-frontend.min.js"),
-            ));
-            for image in images {
-                assets.push((
-                    format!("images/{image}"),
-                    "image/svg+xml",
-                    dist.join("assets/images").join(&image),
-                ));
-            }
-            println!("cargo:rustc-env=LEGCRAMPS_NHSUK=installed");
-        }
-        Err(why) => {
-            if env::var_os("LEGCRAMPS_REQUIRE_NHSUK").is_some_and(|v| v == "1") {
-                panic!("nhsuk-frontend could not be installed: {why}");
-            }
-            println!(
-                "cargo:warning=nhsuk-frontend could not be installed from npm ({why}); using the fallback stylesheet"
-            );
-            assets.push((
-                "nhsuk.css".into(),
-                "text/css; charset=utf-8",
-                manifest.join("static/fallback.css"),
-            ));
-            assets.push((
-                "nhsuk.js".into(),
-                "text/javascript; charset=utf-8",
-                manifest.join("static/fallback.js"),
-            ));
-            println!("cargo:rustc-env=LEGCRAMPS_NHSUK=fallback");
-        }
+    let css = fs::read_to_string(vendor.join("nhsuk.css"))
+        .expect("vendor/nhsuk/nhsuk.css (regenerate with scripts/design-system)");
+    let (css, images) = prepare_css(&css);
+    let css_path = out.join("nhsuk.css");
+    fs::write(&css_path, css).expect("write css");
+    assets.push(("nhsuk.css".into(), "text/css; charset=utf-8", css_path));
+    assets.push((
+        "nhsuk.js".into(),
+        "text/javascript; charset=utf-8",
+        vendor.join("nhsuk.js"),
+    ));
+    for image in images {
+        assets.push((
+            format!("images/{image}"),
+            "image/svg+xml",
+            vendor.join("images").join(&image),
+        ));
     }
+    let notice = fs::read_to_string(vendor.join("NOTICE")).expect("vendor/nhsuk/NOTICE");
+    let version = notice.lines().next().unwrap_or("nhsuk-frontend").to_owned();
+    println!("cargo:rustc-env=LEGCRAMPS_NHSUK={version}");
     for (name, kind) in [
         ("app.css", "text/css; charset=utf-8"),
         ("gp-summary.css", "text/css; charset=utf-8"),
@@ -99,58 +58,6 @@ fn main() {
         assets.push((name.into(), kind, manifest.join("static").join(name)));
     }
     write_table(&out, &assets);
-}
-
-/// `npm ci` into `dir`, unless the pinned version is already there.
-fn install(frontend: &Path, dir: &Path) -> Result<(), String> {
-    fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let lock = fs::read(frontend.join("package-lock.json")).map_err(|e| e.to_string())?;
-    let installed_lock = dir.join("package-lock.json");
-    if fs::read(&installed_lock).ok().as_deref() == Some(&lock[..])
-        && dir.join(NHSUK).join("nhsuk-frontend.min.css").exists()
-        && dir.join("node_modules/sass/sass.js").exists()
-    {
-        return Ok(());
-    }
-    for f in ["package.json", "package-lock.json"] {
-        fs::copy(frontend.join(f), dir.join(f)).map_err(|e| e.to_string())?;
-    }
-    let status = Command::new("npm")
-        .args([
-            "ci",
-            "--ignore-scripts",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-        ])
-        .current_dir(dir)
-        .status()
-        .map_err(|e| format!("cannot run npm: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("npm ci failed ({status})"))
-    }
-}
-
-/// Compile `scss` with the npm `sass` package installed in `npm_dir` (run by Node.js).
-fn compile_sass(scss: &Path, npm_dir: &Path) -> Result<String, String> {
-    let out = npm_dir.join("legcramps.css");
-    let status = Command::new("node")
-        .arg(npm_dir.join("node_modules/sass/sass.js"))
-        .args(["--no-source-map", "--style=compressed", "--quiet"])
-        .arg(format!(
-            "--load-path={}",
-            npm_dir.join("node_modules").display()
-        ))
-        .arg(scss)
-        .arg(&out)
-        .status()
-        .map_err(|e| format!("cannot run node: {e}"))?;
-    if !status.success() {
-        return Err(format!("sass failed ({status})"));
-    }
-    fs::read_to_string(&out).map_err(|e| e.to_string())
 }
 
 /// Remove `@font-face` blocks and the font family that needs them; collect the images the CSS

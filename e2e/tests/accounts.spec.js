@@ -188,7 +188,7 @@ test('a password account adds a passkey, which then is its second step', async (
   await page.getByRole('button', { name: 'Save the name' }).click();
   await expect(page.getByRole('link', { name: /Enter a name for the passkey/ })).toBeVisible();
   await expectAccessible(page, 'rename a passkey, with an error');
-  await page.screenshot({ path: require('path').join(__dirname, '..', '..', 'docs', 'screenshots', 'passkey-rename-error-375.png'), fullPage: true });
+  await page.screenshot({ path: require('path').join(process.env.LEGCRAMPS_SHOTS || require('path').join(__dirname, '..', '..', 'docs', 'screenshots'), 'passkey-rename-error-375.png'), fullPage: true });
   await page.getByLabel('New name').fill('Work laptop');
   await page.getByRole('button', { name: 'Save the name' }).click();
   await expect(page.locator('main')).toContainText('Your passkey is now called “Work laptop”.');

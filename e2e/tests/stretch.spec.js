@@ -16,7 +16,7 @@ test('the stretch timer gets ready, holds, rests and finishes', async ({ page },
   expect(box.y).toBeLessThan(steps.y);
   expect(box.y).toBeLessThan(812);
   await expectAccessible(page, 'stretches');
-  await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'screenshots', 'stretches-375.png'), fullPage: false });
+  await page.screenshot({ path: path.join(process.env.LEGCRAMPS_SHOTS || path.join(__dirname, '..', '..', 'docs', 'screenshots'), 'stretches-375.png'), fullPage: false });
   await expect(page.locator('#sound')).not.toBeChecked();
   await page.getByRole('button', { name: 'Start' }).click();
   // Get ready (3 s), with the hold-on precaution.

@@ -355,7 +355,10 @@ mod tests {
         for text in ["read", "", "READ-WRITE", "write", "read-write "] {
             assert!(!Scope::from_stored(text).may_write(), "{text:?}");
         }
-        assert_eq!(Scope::from_stored(Scope::ReadWrite.as_str()), Scope::ReadWrite);
+        assert_eq!(
+            Scope::from_stored(Scope::ReadWrite.as_str()),
+            Scope::ReadWrite
+        );
     }
 
     use super::*;

@@ -1,4 +1,4 @@
-//! The triage JSON contract (see `PRODUCT.md`), shared by `legcramps triage` and
+//! The triage JSON contract (see `docs/product.md`), shared by `legcramps triage` and
 //! `POST /api/v1/triage`.
 //!
 //! Input is parsed strictly into the core's [`Assessment`]: unknown fields, wrong types,

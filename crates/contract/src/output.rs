@@ -23,7 +23,7 @@ pub struct OutcomeOut {
     pub safety_net: String,
     pub safety_net_lines: Vec<&'static str>,
     pub content_version: &'static str,
-    /// The version of the rule table that made this outcome (PRODUCT.md's contract).
+    /// The version of the rule table that made this outcome (docs/product.md's contract).
     pub rules_version: &'static str,
     pub source: &'static str,
 }

@@ -124,7 +124,7 @@ impl Rate {
 /// How many days "the first 4 weeks" and "the last 4 weeks" of the GP summary span.
 pub const COMPARE_DAYS: i64 = 28;
 
-/// Said with every comparison around a medicine (PRODUCT.md, "Diary content rules").
+/// Said with every comparison around a medicine (docs/product.md, "Diary content rules").
 pub const MEDICINE_NOT_A_CAUSE: &str =
     "This does not show whether the medicine causes or eases cramps.";
 

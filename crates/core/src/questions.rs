@@ -319,7 +319,7 @@ pub fn urgent_is_certain(a: &Assessment, asked: Asked) -> bool {
     certain_level(a, asked).is_urgent()
 }
 
-/// Whether the person said "not sure" to breathlessness or chest pain (PRODUCT.md: the check
+/// Whether the person said "not sure" to breathlessness or chest pain (docs/product.md: the check
 /// then never ends early, and the number is 111 whatever the surgery's hours).
 pub fn breathless_in_doubt(a: &Assessment, asked: Asked) -> bool {
     let field = Field::YesNo(YesNo::BreathlessOrChestPain);

@@ -13,7 +13,7 @@
 //! fires the urgent rule, and an assessment with nothing answered is urgent: nothing has been
 //! ruled out. One rule gives a lower level on the safe reading than when answered yes: a
 //! missing or "not sure" answer about breathlessness or chest pain gives `urgent-gp` (111,
-//! with the 999 safety net), never `emergency`: only a yes sends a person to 999 (PRODUCT.md).
+//! with the 999 safety net), never `emergency`: only a yes sends a person to 999 (docs/product.md).
 //!
 //! Once the answers given make the outcome urgent, questions left unasked add nothing: they
 //! could not raise it further, and advice about them (a "new medicine" the person never
@@ -56,7 +56,7 @@ impl Level {
         }
     }
 
-    /// The level in words, as PRODUCT.md names it (for reviewers and the diary; what a person
+    /// The level in words, as docs/product.md names it (for reviewers and the diary; what a person
     /// is told to do is [`Action::headline`]).
     pub fn headline(self) -> &'static str {
         match self {
@@ -144,7 +144,7 @@ pub enum Test {
     /// still going on or ended within [`RECENT_HOURS`] (or when is not known: the safe reading).
     LongUnrelieved,
     /// The same cramp, over, and ended longer ago than [`RECENT_HOURS`]: something to tell the
-    /// GP, and to phone about the same day if it happens again (PRODUCT.md, "Rules with a time
+    /// GP, and to phone about the same day if it happens again (docs/product.md, "Rules with a time
     /// in them").
     LongUnrelievedPast,
     /// Contact with lead, mercury or a similar substance, or dirt in a cut, before the cramps
@@ -171,7 +171,7 @@ pub fn long_enough_for_red_flag(minutes: f64) -> bool {
 }
 
 /// How recent a long cramp that did not ease must be for it to be urgent, counted from when it
-/// **ended**: a product setting (PRODUCT.md, "Settings a host owns"), not a clinical figure —
+/// **ended**: a product setting (docs/product.md, "Settings a host owns"), not a clinical figure —
 /// the source says to speak to a GP urgently, and gives no period. The check's question and
 /// the diary both use it; a test keeps the question's wording in step with it.
 pub const RECENT_HOURS: i64 = 24;
@@ -836,7 +836,7 @@ pub fn urgent_advice() -> (&'static Advice, &'static SafetyNet) {
 
 /// The 999 line shown after "not sure" about breathlessness or chest pain: it opens the
 /// outcome, and it stands above every question still asked before it (the check goes on, as
-/// PRODUCT.md asks, but the person is never left without it).
+/// docs/product.md asks, but the person is never left without it).
 pub fn breathless_doubt_line() -> &'static Advice {
     ADVICE
         .iter()

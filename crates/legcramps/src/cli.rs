@@ -19,7 +19,7 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Triage assessments given as JSON (the contract in PRODUCT.md)
+    /// Triage assessments given as JSON (the contract in docs/product.md)
     Triage(TriageArgs),
     /// "Check your leg cramps": answer questions one at a time and get advice
     Check(CheckArgs),

@@ -119,7 +119,7 @@ pub struct AppConfig {
     pub time_zone: chrono_tz::Tz,
     /// The address of the NHS online urgent service of the host's nation (`111 online`
     /// differs by nation: England's, NHS 24's for Scotland, ...), shown beside the phone
-    /// number 111; `None` (the default) shows no address, only the number (PRODUCT.md,
+    /// number 111; `None` (the default) shows no address, only the number (docs/product.md,
     /// "Settings a host owns").
     pub nhs_111_online: Option<Arc<str>>,
 }

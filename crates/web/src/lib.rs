@@ -1,16 +1,18 @@
 //! The legcramps web app and JSON API.
 //!
-//! Server-rendered pages in the NHS.UK design system's look (its CSS and JS installed from npm
-//! by `build.rs` and embedded), working without JavaScript; the JSON API with an OpenAPI 3.1
+//! Server-rendered pages in the NHS.UK design system's look (its compiled CSS and JS committed
+//! in `vendor/nhsuk/` and embedded by `build.rs`), working without JavaScript; the JSON API with an OpenAPI 3.1
 //! description. Everything clinical comes from `legcramps-core` — the same content, questions
 //! and rules as the command line — and the check keeps its answers in the page, never on the
 //! server.
 //!
 //! - [`router`] builds the whole app; `legcramps serve` and the tests use the same function.
-//! - `pages`: home, guidance topics, stretches, accessibility, privacy.
-//! - `check`: "Check your leg cramps", one question per page.
-//! - `api`: `/api/v1/...` and `/api/openapi.json`, errors as RFC 9457 problem+json.
-//! - `middleware`: security headers and request logs (which never contain answers).
+//! - The kernel, which every feature may use and which uses none: `config` and `http`
+//!   (who is asking, the one error type, rendering, sessions, headers and logs).
+//! - The features: `guide`, `check`, `diary`, `profile`, `account`.
+//! - The top: `routes` (the one route list), `openapi`, `serve`.
+//!
+//! ARCHITECTURE.md draws the map and says how to add a route.
 
 // The kernel: what every feature may use, and which uses no feature.
 mod config;
@@ -37,6 +39,6 @@ pub use openapi::API_ROUTES;
 pub use routes::{DIARY_ROUTES, app, router};
 pub use serve::{serve, serve_with};
 
-/// Whether the design system was installed at build time ("installed") or the fallback
-/// stylesheet is in use ("fallback").
+/// The design system embedded: "nhsuk-frontend 10.6.1 (MIT licence)", from
+/// `vendor/nhsuk/NOTICE`.
 pub const DESIGN_SYSTEM: &str = env!("LEGCRAMPS_NHSUK");
