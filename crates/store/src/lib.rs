@@ -90,254 +90,16 @@ macro_rules! on_pool {
     };
 }
 
-/// The schema, in order. Each migration runs once, in a transaction; the same SQL works on
-/// SQLite and PostgreSQL.
-const MIGRATIONS: &[(i64, &[&str])] = &[
-    (
-        1,
-        &[
-            "CREATE TABLE episodes (
-            owner TEXT NOT NULL,
-            id TEXT NOT NULL,
-            start_text TEXT NOT NULL,
-            start_utc BIGINT NOT NULL,
-            local_date TEXT NOT NULL,
-            duration_seconds INTEGER NOT NULL CHECK (duration_seconds BETWEEN 1 AND 86400),
-            site TEXT NOT NULL CHECK (site IN ('calf', 'foot', 'thigh', 'other')),
-            side TEXT NOT NULL CHECK (side IN ('left', 'right', 'both')),
-            asleep SMALLINT NOT NULL CHECK (asleep IN (0, 1)),
-            eased TEXT NOT NULL CHECK (eased IN ('yes', 'no', 'unsure')),
-            severity TEXT NOT NULL CHECK (severity IN ('mild', 'moderate', 'severe')),
-            note TEXT,
-            exercise SMALLINT NOT NULL CHECK (exercise IN (0, 1)),
-            pregnant SMALLINT NOT NULL CHECK (pregnant IN (0, 1)),
-            short_of_fluids SMALLINT NOT NULL CHECK (short_of_fluids IN (0, 1)),
-            medication_name TEXT,
-            medication_started TEXT,
-            PRIMARY KEY (owner, id)
-        )",
-            "CREATE INDEX episodes_owner_date ON episodes (owner, local_date, start_utc)",
-            "CREATE TABLE checks (
-            owner TEXT NOT NULL,
-            id TEXT NOT NULL,
-            at_text TEXT NOT NULL,
-            at_utc BIGINT NOT NULL,
-            answers TEXT NOT NULL,
-            PRIMARY KEY (owner, id)
-        )",
-        ],
-    ),
-    // What a person was shown when they saved a check, kept as it was (never worked out again
-    // with newer rules). NULL for checks saved before this was kept.
-    (
-        2,
-        &[
-            "ALTER TABLE checks ADD COLUMN shown_disposition TEXT",
-            "ALTER TABLE checks ADD COLUMN shown_phone_111 SMALLINT",
-            "ALTER TABLE checks ADD COLUMN shown_phone_999 SMALLINT",
-            "ALTER TABLE checks ADD COLUMN shown_content_version TEXT",
-            "ALTER TABLE checks ADD COLUMN shown_rules_version TEXT",
-        ],
-    ),
-    // Imports in batches (hardening finding 8): rows of an import that has not finished carry
-    // its id and stay invisible until its row here is deleted, in one small transaction.
-    (
-        3,
-        &[
-            "CREATE TABLE pending_imports (
-            id TEXT PRIMARY KEY,
-            owner TEXT NOT NULL,
-            touched_utc BIGINT NOT NULL
-        )",
-            "ALTER TABLE episodes ADD COLUMN import_id TEXT",
-            "ALTER TABLE checks ADD COLUMN import_id TEXT",
-            "CREATE INDEX episodes_import ON episodes (import_id)",
-            "CREATE INDEX checks_import ON checks (import_id)",
-        ],
-    ),
-    // Accounts (`serve --accounts`): no secret in the clear (see `accounts.rs`).
-    (
-        4,
-        &[
-            "CREATE TABLE accounts (
-            id TEXT PRIMARY KEY,
-            username TEXT NOT NULL UNIQUE,
-            password_hash TEXT,
-            created_utc BIGINT NOT NULL,
-            disabled SMALLINT NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
-        )",
-            "CREATE TABLE sessions (
-            id_hash TEXT PRIMARY KEY,
-            account_id TEXT NOT NULL REFERENCES accounts (id),
-            created_utc BIGINT NOT NULL,
-            last_seen_utc BIGINT NOT NULL,
-            device TEXT NOT NULL
-        )",
-            "CREATE INDEX sessions_account ON sessions (account_id)",
-            "CREATE TABLE security_events (
-            at_utc BIGINT NOT NULL,
-            account_id TEXT,
-            kind TEXT NOT NULL,
-            ip_hash TEXT NOT NULL
-        )",
-            "CREATE INDEX security_events_account ON security_events (account_id, at_utc)",
-            "CREATE TABLE server_secrets (
-            name TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        )",
-        ],
-    ),
-    // Recovery codes (there is no email): only their hashes; a used one keeps its row, marked.
-    (
-        5,
-        &["CREATE TABLE recovery_codes (
-            account_id TEXT NOT NULL REFERENCES accounts (id),
-            code_hash TEXT NOT NULL,
-            used_utc BIGINT,
-            PRIMARY KEY (account_id, code_hash)
-        )"],
-    ),
-    // Personal access tokens for programs (the CLI's --server): only their hashes.
-    (
-        6,
-        &[
-            "CREATE TABLE api_tokens (
-            id TEXT PRIMARY KEY,
-            account_id TEXT NOT NULL REFERENCES accounts (id),
-            name TEXT NOT NULL,
-            token_hash TEXT NOT NULL UNIQUE,
-            scope TEXT NOT NULL CHECK (scope IN ('read', 'read-write')),
-            created_utc BIGINT NOT NULL,
-            last_used_utc BIGINT
-        )",
-            "CREATE INDEX api_tokens_account ON api_tokens (account_id)",
-        ],
-    ),
-    // Second factors and passkeys, the short-lived state of a sign-in step or a passkey
-    // ceremony (single use: taking it deletes it), and sign-in backoff shared by every
-    // process on the database.
-    (
-        7,
-        &[
-            "CREATE TABLE passkeys (
-            credential_id TEXT PRIMARY KEY,
-            account_id TEXT NOT NULL REFERENCES accounts (id),
-            name TEXT NOT NULL,
-            passkey TEXT NOT NULL,
-            created_utc BIGINT NOT NULL,
-            last_used_utc BIGINT
-        )",
-            "CREATE INDEX passkeys_account ON passkeys (account_id)",
-            "CREATE TABLE totp_factors (
-            account_id TEXT PRIMARY KEY REFERENCES accounts (id),
-            secret TEXT NOT NULL,
-            last_step BIGINT NOT NULL,
-            created_utc BIGINT NOT NULL
-        )",
-            "CREATE TABLE ceremonies (
-            id_hash TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            account_id TEXT,
-            state TEXT NOT NULL,
-            tries BIGINT NOT NULL DEFAULT 0,
-            expires_utc BIGINT NOT NULL
-        )",
-            "CREATE INDEX ceremonies_expiry ON ceremonies (expires_utc)",
-            "CREATE TABLE attempts (
-            key TEXT PRIMARY KEY,
-            failures BIGINT NOT NULL,
-            last_utc BIGINT NOT NULL
-        )",
-        ],
-    ),
-    // The quick log (issue 9): how long, which muscle, whether it woke them and whether moving
-    // eased it may be left for later (NULL), and a cramp may be logged as "last night" with no
-    // time. SQLite cannot drop NOT NULL, so the table is rebuilt (the same SQL on PostgreSQL).
-    (
-        8,
-        &[
-            "CREATE TABLE episodes_v8 (
-            owner TEXT NOT NULL,
-            id TEXT NOT NULL,
-            start_text TEXT NOT NULL,
-            start_utc BIGINT NOT NULL,
-            local_date TEXT NOT NULL,
-            duration_seconds INTEGER CHECK (duration_seconds BETWEEN 1 AND 86400),
-            site TEXT CHECK (site IN ('calf', 'foot', 'thigh', 'other')),
-            side TEXT NOT NULL CHECK (side IN ('left', 'right', 'both')),
-            asleep SMALLINT CHECK (asleep IN (0, 1)),
-            eased TEXT CHECK (eased IN ('yes', 'no', 'unsure')),
-            severity TEXT NOT NULL CHECK (severity IN ('mild', 'moderate', 'severe')),
-            note TEXT,
-            exercise SMALLINT NOT NULL CHECK (exercise IN (0, 1)),
-            pregnant SMALLINT NOT NULL CHECK (pregnant IN (0, 1)),
-            short_of_fluids SMALLINT NOT NULL CHECK (short_of_fluids IN (0, 1)),
-            medication_name TEXT,
-            medication_started TEXT,
-            import_id TEXT,
-            last_night SMALLINT NOT NULL DEFAULT 0 CHECK (last_night IN (0, 1)),
-            PRIMARY KEY (owner, id)
-        )",
-            "INSERT INTO episodes_v8 (owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, import_id, last_night)
-            SELECT owner, id, start_text, start_utc, local_date, duration_seconds, site, side, asleep, eased, severity, note, exercise, pregnant, short_of_fluids, medication_name, medication_started, import_id, 0 FROM episodes",
-            "DROP TABLE episodes",
-            "ALTER TABLE episodes_v8 RENAME TO episodes",
-            "CREATE INDEX episodes_owner_date ON episodes (owner, local_date, start_utc)",
-            "CREATE INDEX episodes_import ON episodes (import_id)",
-        ],
-    ),
-    // What helped and what came before (issue 9): the choices' names, `;` between them; NULL
-    // for none.
-    (
-        9,
-        &[
-            "ALTER TABLE episodes ADD COLUMN helped TEXT",
-            "ALTER TABLE episodes ADD COLUMN suspected TEXT",
-        ],
-    ),
-    // The profile (issue 9): what lasts longer than a cramp, kept once. Migration 11 (in
-    // `profile.rs`) moves the new medicine and pregnancy older diaries kept with each cramp
-    // into it; the episodes' old columns then stay empty.
-    (
-        10,
-        &[
-            "CREATE TABLE profile_medicines (
-            owner TEXT NOT NULL,
-            id TEXT NOT NULL,
-            name TEXT NOT NULL,
-            started TEXT NOT NULL,
-            stopped TEXT,
-            from_diary SMALLINT NOT NULL DEFAULT 0 CHECK (from_diary IN (0, 1)),
-            PRIMARY KEY (owner, id)
-        )",
-            "CREATE TABLE profile_pregnancies (
-            owner TEXT NOT NULL,
-            id TEXT NOT NULL,
-            started TEXT NOT NULL,
-            ended TEXT,
-            from_diary SMALLINT NOT NULL DEFAULT 0 CHECK (from_diary IN (0, 1)),
-            PRIMARY KEY (owner, id)
-        )",
-            "CREATE TABLE profile_conditions (
-            owner TEXT NOT NULL,
-            id TEXT NOT NULL,
-            name TEXT NOT NULL,
-            since TEXT,
-            PRIMARY KEY (owner, id)
-        )",
-        ],
-    ),
-    // The diary list's paging (issue 8's diary page): the days with cramps and a page's cramps
-    // are read from the index alone, `import_id` included for the visibility condition, not
-    // from every cramp's row. (It runs before 11, which is not SQL; they are independent.)
-    (
-        12,
-        &[
-            "CREATE INDEX episodes_owner_date_visible ON episodes (owner, local_date, start_utc, import_id)",
-            "DROP INDEX episodes_owner_date",
-        ],
-    ),
-];
+/// The schema: the SQL files in `crates/store/migrations/`, embedded at build time, numbered,
+/// each run once in its own transaction by sqlx's migrator (the same SQL on SQLite and
+/// PostgreSQL). Version 11 is not SQL: it is [`profile::move_context`], run in its place, in
+/// order, by [`Store::migrate`].
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The versions applied before the migrations were files, kept in `legcramps_migrations`
+/// (which still records the Rust step, 11).
+const LEGACY_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS legcramps_migrations (version BIGINT PRIMARY KEY)";
 
 /// How many rows an import writes in its first transaction, and the most in any one. On
 /// SQLite later batches are sized to take about [`IMPORT_BATCH_TIME`]; PostgreSQL locks rows,
@@ -609,47 +371,86 @@ impl Store {
         }
     }
 
+    /// Bring the schema up to date, in version order: the SQL files through sqlx's migrator
+    /// (which keeps `_sqlx_migrations`, with each file's checksum), and the one Rust step (11)
+    /// in its place. A database made before the migrations were files (its versions in
+    /// `legcramps_migrations` only) is carried over: those versions are recorded as applied,
+    /// with the checksums of the files that hold the same SQL, and nothing is run again.
+    /// Several processes may start at once: on PostgreSQL the migrator's advisory lock makes
+    /// them take turns; on SQLite a step another process applied first is skipped.
     async fn migrate(&self) -> Result<(), StoreError> {
-        // Several processes may start at once on one PostgreSQL database: each migration step
-        // runs under one advisory lock, so they take turns and the later ones find it done.
-        // (SQLite's own write lock does the same there.)
+        use sqlx::migrate::Migrate;
         let lock = match self {
             Store::Sqlite(_) => "SELECT 1",
             Store::Postgres(_) => "SELECT pg_advisory_xact_lock(7326001)",
         };
+        let failed = |e: sqlx::migrate::MigrateError| StoreError::Open(format!("migrating: {e}"));
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query(lock).execute(&mut *tx).await?;
-            sqlx::query(
-                "CREATE TABLE IF NOT EXISTS legcramps_migrations (version BIGINT PRIMARY KEY)",
-            )
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            for (version, statements) in MIGRATIONS {
-                let mut tx = pool.begin().await?;
-                sqlx::query(lock).execute(&mut *tx).await?;
-                let done: Option<i64> = sqlx::query_scalar(
-                    "SELECT version FROM legcramps_migrations WHERE version = $1",
-                )
-                .bind(*version)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if done.is_some() {
-                    continue;
+            let mut conn = pool.acquire().await?;
+            conn.lock().await.map_err(failed)?;
+            let result = async {
+                conn.ensure_migrations_table().await.map_err(failed)?;
+                sqlx::query(LEGACY_TABLE).execute(&mut *conn).await?;
+                if let Some(v) = conn.dirty_version().await.map_err(failed)? {
+                    return Err(StoreError::Open(format!(
+                        "migration {v} failed part-way before; restore a backup"
+                    )));
                 }
-                for sql in *statements {
-                    sqlx::query(sql).execute(&mut *tx).await?;
+                let legacy: Vec<i64> =
+                    sqlx::query_scalar("SELECT version FROM legcramps_migrations ORDER BY version")
+                        .fetch_all(&mut *conn)
+                        .await?;
+                let mut applied: Vec<(i64, Vec<u8>)> = conn
+                    .list_applied_migrations()
+                    .await
+                    .map_err(failed)?
+                    .into_iter()
+                    .map(|m| (m.version, m.checksum.into_owned()))
+                    .collect();
+                for m in MIGRATOR.iter() {
+                    if legacy.contains(&m.version) && !applied.iter().any(|(v, _)| *v == m.version) {
+                        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES ($1, $2, TRUE, $3, -1)")
+                            .bind(m.version)
+                            .bind(&*m.description)
+                            .bind(&*m.checksum)
+                            .execute(&mut *conn)
+                            .await?;
+                        applied.push((m.version, m.checksum.to_vec()));
+                    }
                 }
-                sqlx::query("INSERT INTO legcramps_migrations (version) VALUES ($1)")
-                    .bind(*version)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
+                let mut moved = false;
+                for m in MIGRATOR.iter() {
+                    if m.version > profile::MOVE_CONTEXT_VERSION && !moved {
+                        profile::move_context(self, lock).await?;
+                        moved = true;
+                    }
+                    match applied.iter().find(|(v, _)| *v == m.version) {
+                        Some((_, sum)) if *sum == *m.checksum => continue,
+                        Some(_) => {
+                            return Err(StoreError::Open(format!(
+                                "migration {} ({}) was changed after it ran; migrations are never edited, only added",
+                                m.version, m.description
+                            )));
+                        }
+                        None => {}
+                    }
+                    if let Err(e) = conn.apply(m).await {
+                        // Another process (SQLite has no migration lock) may have applied it.
+                        let now = conn.list_applied_migrations().await.map_err(failed)?;
+                        if !now.iter().any(|a| a.version == m.version) {
+                            return Err(failed(e));
+                        }
+                    }
+                }
+                if !moved {
+                    profile::move_context(self, lock).await?;
+                }
+                Ok(())
             }
-            Ok::<(), StoreError>(())
-        })?;
-        profile::move_context(self, lock).await
+            .await;
+            conn.unlock().await.map_err(failed)?;
+            result
+        })
     }
 
     /// Store a new episode. Returns once it is durable.

@@ -3,5 +3,6 @@
 //! default `postgres://postgres@127.0.0.1:5432/test`). PostgreSQL is required: set
 //! `LEGCRAMPS_SKIP_POSTGRES=1` to run the SQLite half alone on a machine without it.
 
+mod carried_over;
 mod suite;
 mod support;
