@@ -110,3 +110,27 @@ async fn a_diary_made_before_the_migrations_were_files_reads_back_the_same() {
         .execute(&mut conn)
         .await;
 }
+
+/// A migration file is never edited once released: a database whose record of a step does not
+/// match the file's checksum refuses to open, saying which, instead of running on a schema
+/// nobody wrote down.
+#[tokio::test]
+async fn a_migration_changed_after_it_ran_refuses_to_open() {
+    let dir = std::env::temp_dir().join(format!("legcramps_changed_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = Store::open_sqlite(&dir).await.expect("opens");
+    legcramps_store::on_pool!(&store, |pool| {
+        sqlx::query("UPDATE _sqlx_migrations SET checksum = X'00' WHERE version = 2")
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+    .expect("tamper");
+    store.close().await;
+    let err = Store::open_sqlite(&dir)
+        .await
+        .expect_err("a changed migration must not open")
+        .to_string();
+    assert!(err.contains("migration 2"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
