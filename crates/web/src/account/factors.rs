@@ -24,7 +24,7 @@ use crate::config::Site;
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
 use crate::http::error::WebError;
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::Layout;
 
 /// How long the second step waits for its code (seconds), and how many codes it takes.
@@ -60,7 +60,7 @@ async fn second_factors(store: &Store, account_id: &str) -> Result<(bool, bool),
 
 /// After a right password: `None` when the account has no second factor (sign in now), or
 /// the "Confirm it is you" page.
-pub(crate) async fn second_step(store: &Store, account: &Account) -> Option<Response> {
+pub(crate) async fn second_step(page: &Page, store: &Store, account: &Account) -> Option<Response> {
     let (app, passkeys) = match second_factors(store, &account.id).await {
         Ok(f) => f,
         Err(r) => return Some(r),
@@ -75,10 +75,18 @@ pub(crate) async fn second_step(store: &Store, account: &Account) -> Option<Resp
     {
         return Some(WebError::accounts(e).into_response());
     }
-    Some(step_page(StatusCode::OK, step.text, app, passkeys, None))
+    Some(step_page(
+        page,
+        StatusCode::OK,
+        step.text,
+        app,
+        passkeys,
+        None,
+    ))
 }
 
 fn step_page(
+    page: &Page,
     status: StatusCode,
     step: String,
     app: bool,
@@ -88,7 +96,7 @@ fn step_page(
     let mut r = render(
         status,
         &StepPage {
-            layout: Layout::new("Confirm it is you", "account"),
+            layout: page.layout("Confirm it is you", "account"),
             step,
             app,
             passkeys,
@@ -100,18 +108,20 @@ fn step_page(
     r
 }
 
-fn step_expired() -> Response {
+fn step_expired(page: &Page) -> Response {
     render(
         StatusCode::UNAUTHORIZED,
-        &crate::account::SignInPage::new(Some(
-            "Your sign-in took too long or had too many tries: sign in again".to_owned(),
-        )),
+        &crate::account::SignInPage::new(
+            page,
+            Some("Your sign-in took too long or had too many tries: sign in again".to_owned()),
+        ),
     )
 }
 
 /// The second step's answer: a code from the app, or a recovery code (a passkey answer goes
 /// to `passkeys::step`).
 pub(crate) async fn step(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -124,7 +134,7 @@ pub(crate) async fn step(
     let f = form(&body);
     let step_id = f.get("step").cloned().unwrap_or_default();
     if f.contains_key("passkey_response") {
-        return crate::account::passkeys::step(store, site, ip.as_ref(), &headers, &f).await;
+        return crate::account::passkeys::step(&page, store, site, ip.as_ref(), &headers, &f).await;
     }
     let typed = f.get("code").map_or("", |c| c.trim());
     let iph = ip_hash(site, ip.as_ref());
@@ -133,15 +143,15 @@ pub(crate) async fn step(
         .await
     {
         Ok(Some(c)) => c,
-        Ok(None) => return step_expired(),
+        Ok(None) => return step_expired(&page),
         Err(e) => return WebError::accounts(e).into_response(),
     };
     let Some(account_id) = ceremony.account_id else {
-        return step_expired();
+        return step_expired(&page);
     };
     let account = match store.account_by_id(&account_id).await {
         Ok(Some(a)) if !a.disabled => a,
-        Ok(_) => return step_expired(),
+        Ok(_) => return step_expired(&page),
         Err(e) => return WebError::accounts(e).into_response(),
     };
     let user_key = Attempts::SignInAs {
@@ -158,6 +168,7 @@ pub(crate) async fn step(
     };
     let again = |error: &str| {
         step_page(
+            &page,
             StatusCode::UNAUTHORIZED,
             step_id.clone(),
             app,
@@ -249,6 +260,7 @@ struct PasskeyRow {
 
 /// The sign-in security page: passkeys and the authenticator app.
 pub(crate) async fn security_page(
+    page: &Page,
     store: &Store,
     who: &SignedIn,
     status: StatusCode,
@@ -267,15 +279,17 @@ pub(crate) async fn security_page(
     render(
         status,
         &SecurityPage {
-            layout: Layout::new("How you sign in", "account"),
+            layout: page.layout("How you sign in", "account"),
             app,
             passkeys: passkeys
                 .into_iter()
                 .map(|p| PasskeyRow {
                     id: p.credential_id,
                     name: p.name,
-                    added: when(p.created_utc),
-                    last_used: p.last_used_utc.map_or_else(|| "never".to_owned(), when),
+                    added: when(page.context().zone, p.created_utc),
+                    last_used: p
+                        .last_used_utc
+                        .map_or_else(|| "never".to_owned(), |t| when(page.context().zone, t)),
                 })
                 .collect(),
             message,
@@ -284,8 +298,12 @@ pub(crate) async fn security_page(
     )
 }
 
-pub(crate) async fn security(Hosted { ref store, .. }: Hosted, who: SignedIn) -> Response {
-    security_page(store, &who, StatusCode::OK, None, None).await
+pub(crate) async fn security(
+    page: Page,
+    Hosted { ref store, .. }: Hosted,
+    who: SignedIn,
+) -> Response {
+    security_page(&page, store, &who, StatusCode::OK, None, None).await
 }
 
 #[derive(Template)]
@@ -311,6 +329,7 @@ fn qr_svg(text: &str) -> String {
 }
 
 fn totp_page(
+    page: &Page,
     status: StatusCode,
     site: &Site,
     who: &SignedIn,
@@ -323,7 +342,7 @@ fn totp_page(
     render(
         status,
         &TotpPage {
-            layout: Layout::new("Set up an authenticator app", "account"),
+            layout: page.layout("Set up an authenticator app", "account"),
             setup,
             qr_svg: qr_svg(&link),
             secret: totp::grouped(secret),
@@ -335,6 +354,7 @@ fn totp_page(
 /// A new secret to put into an app: shown as a QR code and as text; kept for 15 minutes
 /// until a code from the app confirms it.
 pub(crate) async fn totp_form(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -356,11 +376,12 @@ pub(crate) async fn totp_form(
     {
         return WebError::accounts(e).into_response();
     }
-    totp_page(StatusCode::OK, site, &who, setup.text, &secret, None)
+    totp_page(&page, StatusCode::OK, site, &who, setup.text, &secret, None)
 }
 
 /// Turn the app on once a code from it shows it holds the secret.
 pub(crate) async fn totp_confirm(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -380,6 +401,7 @@ pub(crate) async fn totp_confirm(
         Ok(Some(c)) if c.account_id.as_deref() == Some(who.account_id.as_str()) => c,
         Ok(_) => {
             return security_page(
+                &page,
                 store,
                 &who,
                 StatusCode::BAD_REQUEST,
@@ -401,6 +423,7 @@ pub(crate) async fn totp_confirm(
             "That code is not right: check the app shows this site, and enter its newest code"
         };
         return totp_page(
+            &page,
             StatusCode::BAD_REQUEST,
             site,
             &who,
@@ -421,7 +444,7 @@ pub(crate) async fn totp_confirm(
             &ip_hash(site, ip.as_ref()),
         )
         .await;
-    security_page(
+    security_page(&page,
         store,
         &who,
         StatusCode::OK,
@@ -433,6 +456,7 @@ pub(crate) async fn totp_confirm(
 
 /// Turn the app off, after the password (or a passkey) again.
 pub(crate) async fn totp_remove(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -448,6 +472,7 @@ pub(crate) async fn totp_remove(
         Ok(true) => {}
         Ok(false) => {
             return security_page(
+                &page,
                 store,
                 &who,
                 StatusCode::UNAUTHORIZED,

@@ -26,7 +26,7 @@ use legcramps_store::Store;
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
 use crate::http::error::WebError;
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::session::{self, Context};
 use crate::http::views::Layout;
 use ending::{signed_in, start_session, with_cookie};
@@ -64,9 +64,9 @@ pub(crate) struct SignInPage {
 
 impl SignInPage {
     /// The sign-in page, with an error or not.
-    pub(crate) fn new(error: Option<String>) -> SignInPage {
+    pub(crate) fn new(page: &Page, error: Option<String>) -> SignInPage {
         SignInPage {
-            layout: Layout::new("Sign in", "account"),
+            layout: page.layout("Sign in", "account"),
             username: String::new(),
             error,
         }
@@ -75,6 +75,7 @@ impl SignInPage {
 
 /// The sign-up page with what was typed and what is wrong.
 pub(crate) fn sign_up_page(
+    page: &Page,
     status: StatusCode,
     typed: &str,
     errors: Vec<(&'static str, String)>,
@@ -82,7 +83,7 @@ pub(crate) fn sign_up_page(
     render(
         status,
         &SignUpPage {
-            layout: Layout::new("Make an account", "account"),
+            layout: page.layout("Make an account", "account"),
             username: typed.chars().take(200).collect(),
             errors,
         },
@@ -91,22 +92,22 @@ pub(crate) fn sign_up_page(
 
 /// A new account's first page: the session starts, and the recovery codes show, once.
 pub(crate) async fn welcome(
+    page: &Page,
     store: &Store,
     account: &legcramps_store::Account,
     headers: &HeaderMap,
 ) -> Response {
     match start_session(store, &account.id, headers).await {
         Ok((cookie, id)) => {
-            let context = Context {
+            // The page is shown to the new session (its request came without the cookie).
+            let signed_in = Page(Context {
                 accounts: true,
                 csrf: Some(session::csrf_for(&id)),
                 username: Some(account.username.clone()),
-                passkeys: session::current().passkeys,
-                zone: session::current().zone,
-                nhs_111_online: session::current().nhs_111_online,
-            };
+                ..page.context().clone()
+            });
             with_cookie(
-                new_codes_page(store, &account.id, true, Some(context)).await,
+                new_codes_page(&signed_in, store, &account.id, true).await,
                 cookie,
             )
         }
@@ -162,41 +163,37 @@ struct CodesPage {
 
 /// Make a new set of recovery codes for the account (the old ones stop working) and the page
 /// that shows them, once.
-async fn new_codes_page(
-    store: &Store,
-    account_id: &str,
-    first: bool,
-    context: Option<Context>,
-) -> Response {
+async fn new_codes_page(page: &Page, store: &Store, account_id: &str, first: bool) -> Response {
     let codes = legcramps_accounts::recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| c.hash.clone()).collect();
     if let Err(e) = store.set_recovery_codes(account_id, &hashes).await {
         return WebError::accounts(e).into_response();
     }
-    let page = || {
+    let show = || {
         render(
             StatusCode::OK,
             &CodesPage {
-                layout: Layout::new("Keep your recovery codes safe", "account"),
+                layout: page.layout("Keep your recovery codes safe", "account"),
                 codes: codes.iter().map(|c| c.text.clone()).collect(),
                 first,
             },
         )
     };
-    let mut r = match context {
-        Some(c) => session::rendering_with(c, page),
-        None => page(),
-    };
+    let mut r = show();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
 
-pub(crate) async fn sign_up_form(Hosted { site: _, .. }: Hosted, _headers: HeaderMap) -> Response {
+pub(crate) async fn sign_up_form(
+    page: Page,
+    Hosted { site: _, .. }: Hosted,
+    _headers: HeaderMap,
+) -> Response {
     render(
         StatusCode::OK,
         &SignUpPage {
-            layout: Layout::new("Make an account", "account"),
+            layout: page.layout("Make an account", "account"),
             username: String::new(),
             errors: Vec::new(),
         },
@@ -204,6 +201,7 @@ pub(crate) async fn sign_up_form(Hosted { site: _, .. }: Hosted, _headers: Heade
 }
 
 pub(crate) async fn sign_up(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -222,7 +220,8 @@ pub(crate) async fn sign_up(
     let f = form(&body);
     if f.contains_key("passkey_response") {
         attempt_failed(store, &ip_key).await;
-        return crate::account::passkeys::sign_up(store, site, ip.as_ref(), &headers, &f).await;
+        return crate::account::passkeys::sign_up(&page, store, site, ip.as_ref(), &headers, &f)
+            .await;
     }
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str);
@@ -242,9 +241,9 @@ pub(crate) async fn sign_up(
     } else if username.is_none() && password.is_empty() {
         errors.push(("password", "Enter a password".to_owned()));
     }
-    let page = |errors| sign_up_page(StatusCode::BAD_REQUEST, typed, errors);
+    let again_with = |errors| sign_up_page(&page, StatusCode::BAD_REQUEST, typed, errors);
     let Some(username) = username.filter(|_| errors.is_empty()) else {
-        return page(errors);
+        return again_with(errors);
     };
     let pw = password.to_owned();
     let Some(hash) = hashing(site, move || hash_password(&pw)).await else {
@@ -262,9 +261,9 @@ pub(crate) async fn sign_up(
                     &ip_hash(site, ip.as_ref()),
                 )
                 .await;
-            welcome(store, &account, &headers).await
+            welcome(&page, store, &account, &headers).await
         }
-        Ok(None) => page(vec![(
+        Ok(None) => again_with(vec![(
             "username",
             "That username is taken: choose another".to_owned(),
         )]),
@@ -272,11 +271,15 @@ pub(crate) async fn sign_up(
     }
 }
 
-pub(crate) async fn sign_in_form(Hosted { site: _, .. }: Hosted, _headers: HeaderMap) -> Response {
+pub(crate) async fn sign_in_form(
+    page: Page,
+    Hosted { site: _, .. }: Hosted,
+    _headers: HeaderMap,
+) -> Response {
     render(
         StatusCode::OK,
         &SignInPage {
-            layout: Layout::new("Sign in", "account"),
+            layout: page.layout("Sign in", "account"),
             username: String::new(),
             error: None,
         },
@@ -287,6 +290,7 @@ pub(crate) async fn sign_in_form(Hosted { site: _, .. }: Hosted, _headers: Heade
 pub(crate) const SIGN_IN_FAILED: &str = "The username or password is not right";
 
 pub(crate) async fn sign_in(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -298,7 +302,8 @@ pub(crate) async fn sign_in(
 ) -> Response {
     let f = form(&body);
     if f.contains_key("passkey_response") {
-        return crate::account::passkeys::sign_in(store, site, ip.as_ref(), &headers, &f).await;
+        return crate::account::passkeys::sign_in(&page, store, site, ip.as_ref(), &headers, &f)
+            .await;
     }
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str).to_owned();
@@ -338,7 +343,7 @@ pub(crate) async fn sign_in(
         return render(
             StatusCode::UNAUTHORIZED,
             &SignInPage {
-                layout: Layout::new("Sign in", "account"),
+                layout: page.layout("Sign in", "account"),
                 username: typed.chars().take(200).collect(),
                 error: Some(SIGN_IN_FAILED.to_owned()),
             },
@@ -352,7 +357,7 @@ pub(crate) async fn sign_in(
         let _ = store.set_password_hash(&account.id, &hash).await;
     }
     // A second factor, if the account has one: the password alone does not sign in.
-    if let Some(step) = crate::account::factors::second_step(store, &account).await {
+    if let Some(step) = crate::account::factors::second_step(&page, store, &account).await {
         let _ = store
             .record_event(Some(&account.id), EventKind::PasswordOk, &iph)
             .await;
@@ -387,8 +392,7 @@ struct SessionRow {
 }
 
 /// A moment for people, in the server's zone: "26 November 2026 at 21:30 (UK time)".
-pub(crate) fn when(unix: i64) -> String {
-    let zone = session::current().zone;
+pub(crate) fn when(zone: chrono_tz::Tz, unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0).map_or_else(String::new, |t| {
         format!(
             "{} ({})",
@@ -398,11 +402,12 @@ pub(crate) fn when(unix: i64) -> String {
     })
 }
 
-async fn account_page(cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Response {
-    account_page_with(cfg, who, ended, None).await
+async fn account_page(page: &Page, cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Response {
+    account_page_with(page, cfg, who, ended, None).await
 }
 
 async fn account_page_with(
+    page: &Page,
     cfg: &Shared,
     who: &SignedIn,
     ended: Option<u64>,
@@ -424,7 +429,7 @@ async fn account_page_with(
     let mut r = render(
         StatusCode::OK,
         &AccountPage {
-            layout: Layout::new("Your account", "account"),
+            layout: page.layout("Your account", "account"),
             username: who.username.clone(),
             tokens: tokens
                 .iter()
@@ -436,7 +441,9 @@ async fn account_page_with(
                     } else {
                         "read and change"
                     },
-                    last_used: t.last_used_utc.map_or_else(|| "never".to_owned(), when),
+                    last_used: t
+                        .last_used_utc
+                        .map_or_else(|| "never".to_owned(), |t| when(page.context().zone, t)),
                 })
                 .collect(),
             new_token,
@@ -444,7 +451,7 @@ async fn account_page_with(
                 .iter()
                 .map(|s| SessionRow {
                     device: s.device.clone(),
-                    last_seen: when(s.last_seen_utc),
+                    last_seen: when(page.context().zone, s.last_seen_utc),
                     this_one: s.id_hash == who.session_hash,
                 })
                 .collect(),
@@ -456,9 +463,12 @@ async fn account_page_with(
                 .take(10)
                 .map(|e| {
                     if e.kind == EventKind::SignUp.as_str() {
-                        format!("{} (when the account was made)", when(e.at_utc))
+                        format!(
+                            "{} (when the account was made)",
+                            when(page.context().zone, e.at_utc)
+                        )
                     } else {
-                        when(e.at_utc)
+                        when(page.context().zone, e.at_utc)
                     }
                 })
                 .collect(),
@@ -470,8 +480,8 @@ async fn account_page_with(
     r
 }
 
-pub(crate) async fn page(State(cfg): State<Shared>, who: SignedIn) -> Response {
-    account_page(&cfg, &who, None).await
+pub(crate) async fn page(page: Page, State(cfg): State<Shared>, who: SignedIn) -> Response {
+    account_page(&page, &cfg, &who, None).await
 }
 
 pub(crate) async fn sign_out(
@@ -500,6 +510,7 @@ pub(crate) async fn sign_out(
 }
 
 pub(crate) async fn end_others(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -521,7 +532,7 @@ pub(crate) async fn end_others(
                     &ip_hash(site, ip.as_ref()),
                 )
                 .await;
-            account_page(&cfg, &who, Some(n)).await
+            account_page(&page, &cfg, &who, Some(n)).await
         }
         Err(e) => WebError::accounts(e).into_response(),
     }
@@ -568,11 +579,11 @@ struct DeletePage {
     deleted: bool,
 }
 
-pub(crate) async fn delete_form(_who: SignedIn) -> Response {
+pub(crate) async fn delete_form(page: Page, _who: SignedIn) -> Response {
     render(
         StatusCode::OK,
         &DeletePage {
-            layout: Layout::new("Delete your account", "account"),
+            layout: page.layout("Delete your account", "account"),
             error: None,
             deleted: false,
         },
@@ -581,6 +592,7 @@ pub(crate) async fn delete_form(_who: SignedIn) -> Response {
 
 /// Delete the account and everything of its person, after the password is given again.
 pub(crate) async fn delete(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -608,7 +620,7 @@ pub(crate) async fn delete(
         return render(
             StatusCode::UNAUTHORIZED,
             &DeletePage {
-                layout: Layout::new("Delete your account", "account"),
+                layout: page.layout("Delete your account", "account"),
                 error: Some("Enter your password to delete your account".to_owned()),
                 deleted: false,
             },
@@ -623,7 +635,7 @@ pub(crate) async fn delete(
     let mut r = render(
         StatusCode::OK,
         &DeletePage {
-            layout: Layout::new("Your account has been deleted", "account"),
+            layout: page.layout("Your account has been deleted", "account"),
             error: None,
             deleted: true,
         },
@@ -650,11 +662,11 @@ impl PasswordPage {
     }
 }
 
-pub(crate) async fn password_form(_who: SignedIn) -> Response {
+pub(crate) async fn password_form(page: Page, _who: SignedIn) -> Response {
     render(
         StatusCode::OK,
         &PasswordPage {
-            layout: Layout::new("Change your password", "account"),
+            layout: page.layout("Change your password", "account"),
             errors: Vec::new(),
             done: None,
         },
@@ -664,6 +676,7 @@ pub(crate) async fn password_form(_who: SignedIn) -> Response {
 /// Change the password: the current one again, a new strong one; by default every other
 /// session ends (someone who knew the old password is signed out).
 pub(crate) async fn change_password(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -677,11 +690,11 @@ pub(crate) async fn change_password(
     let f = form(&body);
     let new = f.get("new").cloned().unwrap_or_default();
     let end_others = f.get("end-others").is_some_and(|v| v == "yes");
-    let page = |status, errors| {
+    let show = |status, errors| {
         render(
             status,
             &PasswordPage {
-                layout: Layout::new("Change your password", "account"),
+                layout: page.layout("Change your password", "account"),
                 errors,
                 done: None,
             },
@@ -690,7 +703,7 @@ pub(crate) async fn change_password(
     match again(store, site, &who, &iph, &f, "current").await {
         Ok(true) => {}
         Ok(false) => {
-            return page(
+            return show(
                 StatusCode::UNAUTHORIZED,
                 vec![("current", "Enter your current password".to_owned())],
             );
@@ -707,7 +720,7 @@ pub(crate) async fn change_password(
         && let Err(AccountError::Password(m) | AccountError::Username(m)) =
             check_new_password(&new, u)
     {
-        return page(StatusCode::BAD_REQUEST, vec![("new", m)]);
+        return show(StatusCode::BAD_REQUEST, vec![("new", m)]);
     }
     let Some(hash) = hashing(site, move || hash_password(&new)).await else {
         return WebError::accounts("hashing stopped").into_response();
@@ -732,7 +745,7 @@ pub(crate) async fn change_password(
     render(
         StatusCode::OK,
         &PasswordPage {
-            layout: Layout::new("Your password has been changed", "account"),
+            layout: page.layout("Your password has been changed", "account"),
             errors: Vec::new(),
             done: Some(ended),
         },
@@ -756,11 +769,15 @@ impl RecoverPage {
     }
 }
 
-pub(crate) async fn recover_form(Hosted { site: _, .. }: Hosted, _headers: HeaderMap) -> Response {
+pub(crate) async fn recover_form(
+    page: Page,
+    Hosted { site: _, .. }: Hosted,
+    _headers: HeaderMap,
+) -> Response {
     render(
         StatusCode::OK,
         &RecoverPage {
-            layout: Layout::new("Forgotten your password?", "account"),
+            layout: page.layout("Forgotten your password?", "account"),
             username: String::new(),
             errors: Vec::new(),
         },
@@ -770,6 +787,7 @@ pub(crate) async fn recover_form(Hosted { site: _, .. }: Hosted, _headers: Heade
 /// Sign in with a recovery code and set a new password. The code works once; every other
 /// session ends. Slowed like sign-in, with the same answer for an unknown name or a wrong code.
 pub(crate) async fn recover(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -796,11 +814,11 @@ pub(crate) async fn recover(
     if wait > 0 {
         return WebError::TooMany { seconds: wait }.into_response();
     }
-    let page = |status, errors| {
+    let show = |status, errors| {
         render(
             status,
             &RecoverPage {
-                layout: Layout::new("Forgotten your password?", "account"),
+                layout: page.layout("Forgotten your password?", "account"),
                 username: typed.chars().take(200).collect(),
                 errors,
             },
@@ -811,7 +829,7 @@ pub(crate) async fn recover(
         && let Err(AccountError::Password(m) | AccountError::Username(m)) =
             check_new_password(&new, u)
     {
-        return page(StatusCode::BAD_REQUEST, vec![("new", m)]);
+        return show(StatusCode::BAD_REQUEST, vec![("new", m)]);
     }
     let account = match &username {
         Some(u) => match store.account_by_username(u.as_str()).await {
@@ -834,7 +852,7 @@ pub(crate) async fn recover(
         let _ = store
             .record_event(None, EventKind::RecoveryFailed, &iph)
             .await;
-        return page(
+        return show(
             StatusCode::UNAUTHORIZED,
             vec![(
                 "code",
@@ -864,7 +882,11 @@ struct CodesFormPage {
     error: Option<String>,
 }
 
-pub(crate) async fn codes_form(Hosted { ref store, .. }: Hosted, who: SignedIn) -> Response {
+pub(crate) async fn codes_form(
+    page: Page,
+    Hosted { ref store, .. }: Hosted,
+    who: SignedIn,
+) -> Response {
     let left = store
         .recovery_codes_left(&who.account_id)
         .await
@@ -872,7 +894,7 @@ pub(crate) async fn codes_form(Hosted { ref store, .. }: Hosted, who: SignedIn) 
     render(
         StatusCode::OK,
         &CodesFormPage {
-            layout: Layout::new("Recovery codes", "account"),
+            layout: page.layout("Recovery codes", "account"),
             left,
             error: None,
         },
@@ -881,6 +903,7 @@ pub(crate) async fn codes_form(Hosted { ref store, .. }: Hosted, who: SignedIn) 
 
 /// New recovery codes, after the password again; the old ones stop working.
 pub(crate) async fn new_codes(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -904,7 +927,7 @@ pub(crate) async fn new_codes(
         return render(
             StatusCode::UNAUTHORIZED,
             &CodesFormPage {
-                layout: Layout::new("Recovery codes", "account"),
+                layout: page.layout("Recovery codes", "account"),
                 left,
                 error: Some("Enter your password to make new recovery codes".to_owned()),
             },
@@ -913,7 +936,7 @@ pub(crate) async fn new_codes(
     let _ = store
         .record_event(Some(&who.account_id), EventKind::RecoveryCodesMade, &iph)
         .await;
-    new_codes_page(store, &who.account_id, false, None).await
+    new_codes_page(&page, store, &who.account_id, false).await
 }
 
 /// The most characters in a token's name.
@@ -921,6 +944,7 @@ const MAX_TOKEN_NAME: usize = 60;
 
 /// Make a personal access token: shown once on the account page, stored as its hash.
 pub(crate) async fn create_token(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -963,10 +987,11 @@ pub(crate) async fn create_token(
             &ip_hash(site, ip.as_ref()),
         )
         .await;
-    account_page_with(&cfg, &who, None, Some(secret.text)).await
+    account_page_with(&page, &cfg, &who, None, Some(secret.text)).await
 }
 
 pub(crate) async fn revoke_token(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -988,7 +1013,7 @@ pub(crate) async fn revoke_token(
             Redirect::to("/account").into_response()
         }
         // Not this account's token (or no such token): nothing to say about anyone else's.
-        Ok(false) => crate::http::render::not_found_page(),
+        Ok(false) => crate::http::render::not_found_page(&page),
         Err(e) => WebError::accounts(e).into_response(),
     }
 }

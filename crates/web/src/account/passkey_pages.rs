@@ -14,11 +14,12 @@ use crate::account::passkeys::{MAX_NAME, cleaned, credential_text, name_of, take
 use crate::account::{again, form, when};
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::error::WebError;
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::Layout;
 
 /// Add a passkey to the signed-in account.
 pub(crate) async fn add(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -35,6 +36,7 @@ pub(crate) async fn add(
     let f = form(&body);
     let failed = || async {
         security_page(
+            &page,
             store,
             &who,
             StatusCode::BAD_REQUEST,
@@ -76,6 +78,7 @@ pub(crate) async fn add(
                 )
                 .await;
             security_page(
+                &page,
                 store,
                 &who,
                 StatusCode::OK,
@@ -102,23 +105,24 @@ struct RemovePage {
 }
 
 async fn remove_page(
+    page: &Page,
     store: &Store,
     who: &SignedIn,
     id: &str,
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let p = match own_passkey(store, who, id).await {
+    let p = match own_passkey(page, store, who, id).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     render(
         status,
         &RemovePage {
-            layout: Layout::new("Remove a passkey", "account"),
+            layout: page.layout("Remove a passkey", "account"),
             id: p.credential_id,
             name: p.name,
-            added: when(p.created_utc),
+            added: when(page.context().zone, p.created_utc),
             error,
         },
     )
@@ -126,25 +130,32 @@ async fn remove_page(
 
 /// The signed-in person's passkey with this id; for anyone else's, a 404 (nothing to say about
 /// it), or "try again" when the store cannot be reached.
-async fn own_passkey(store: &Store, who: &SignedIn, id: &str) -> Result<StoredPasskey, Response> {
+async fn own_passkey(
+    page: &Page,
+    store: &Store,
+    who: &SignedIn,
+    id: &str,
+) -> Result<StoredPasskey, Response> {
     match store.passkey(id).await {
         Ok(Some(p)) if p.account_id == who.account_id => Ok(p),
-        Ok(_) => Err(crate::http::render::not_found_page()),
+        Ok(_) => Err(crate::http::render::not_found_page(page)),
         Err(e) => Err(WebError::accounts(e).into_response()),
     }
 }
 
 pub(crate) async fn remove_form(
+    page: Page,
     Hosted { ref store, .. }: Hosted,
     who: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    remove_page(store, &who, &id, StatusCode::OK, None).await
+    remove_page(&page, store, &who, &id, StatusCode::OK, None).await
 }
 
 /// Remove a passkey, after the password (or a passkey) again. The last way in of an account
 /// without a password stays.
 pub(crate) async fn remove(
+    page: Page,
     Hosted {
         ref store,
         ref site,
@@ -155,7 +166,7 @@ pub(crate) async fn remove(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = own_passkey(store, &who, &id).await {
+    if let Err(r) = own_passkey(&page, store, &who, &id).await {
         return r;
     }
     let iph = ip_hash(site, ip.as_ref());
@@ -164,6 +175,7 @@ pub(crate) async fn remove(
         Ok(true) => {}
         Ok(false) => {
             return remove_page(
+                &page,
                 store,
                 &who,
                 &id,
@@ -183,7 +195,7 @@ pub(crate) async fn remove(
         (Err(e), _) | (_, Err(e)) => return WebError::accounts(e).into_response(),
     };
     if account.password_hash.is_none() && count <= 1 {
-        return remove_page(
+        return remove_page(&page,
             store,
             &who,
             &id,
@@ -202,6 +214,7 @@ pub(crate) async fn remove(
                 )
                 .await;
             security_page(
+                &page,
                 store,
                 &who,
                 StatusCode::OK,
@@ -228,14 +241,16 @@ struct RenamePage {
 
 /// The rename form for one of the signed-in person's passkeys (404 for anyone else's).
 pub(crate) async fn rename_form(
+    page: Page,
     Hosted { ref store, .. }: Hosted,
     who: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    rename_page(store, &who, &id, StatusCode::OK, None, None).await
+    rename_page(&page, store, &who, &id, StatusCode::OK, None, None).await
 }
 
 async fn rename_page(
+    page: &Page,
     store: &Store,
     who: &SignedIn,
     id: &str,
@@ -243,14 +258,14 @@ async fn rename_page(
     typed: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let p = match own_passkey(store, who, id).await {
+    let p = match own_passkey(page, store, who, id).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     render(
         status,
         &RenamePage {
-            layout: Layout::new(
+            layout: page.layout(
                 if error.is_some() {
                     "Error: Rename a passkey"
                 } else {
@@ -281,12 +296,13 @@ fn new_name(typed: &str) -> Result<String, String> {
 
 /// Rename a passkey. Only its name changes (no sign-in again: a name signs no one in).
 pub(crate) async fn rename(
+    page: Page,
     Hosted { ref store, .. }: Hosted,
     who: SignedIn,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = own_passkey(store, &who, &id).await {
+    if let Err(r) = own_passkey(&page, store, &who, &id).await {
         return r;
     }
     let f = form(&body);
@@ -295,6 +311,7 @@ pub(crate) async fn rename(
         Ok(n) => n,
         Err(e) => {
             return rename_page(
+                &page,
                 store,
                 &who,
                 &id,
@@ -308,6 +325,7 @@ pub(crate) async fn rename(
     match store.rename_passkey(&who.account_id, &id, &name).await {
         Ok(true) => {
             security_page(
+                &page,
                 store,
                 &who,
                 StatusCode::OK,
@@ -318,7 +336,7 @@ pub(crate) async fn rename(
             )
             .await
         }
-        Ok(false) => crate::http::render::not_found_page(),
+        Ok(false) => crate::http::render::not_found_page(&page),
         Err(e) => WebError::accounts(e).into_response(),
     }
 }

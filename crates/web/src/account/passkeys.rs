@@ -37,6 +37,7 @@ use crate::config::{ClientIp, Site};
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
 use crate::http::error::WebError;
+use crate::http::render::Page;
 use crate::http::render::render;
 
 /// How long a ceremony's state is kept (seconds).
@@ -342,6 +343,7 @@ pub(crate) fn name_of(f: &HashMap<String, String>, headers: &HeaderMap) -> Strin
 
 /// Sign up with a passkey (the sign-up form, with the browser's answer).
 pub(crate) async fn sign_up(
+    page: &Page,
     store: &Store,
     site: &Site,
     ip: Option<&ClientIp>,
@@ -353,6 +355,7 @@ pub(crate) async fn sign_up(
     };
     let failed = || {
         crate::account::sign_up_page(
+            page,
             StatusCode::BAD_REQUEST,
             f.get("username").map_or("", String::as_str),
             vec![(
@@ -387,6 +390,7 @@ pub(crate) async fn sign_up(
         Ok(Some(a)) => a,
         Ok(None) => {
             return crate::account::sign_up_page(
+                page,
                 StatusCode::BAD_REQUEST,
                 &state.username,
                 vec![(
@@ -404,11 +408,12 @@ pub(crate) async fn sign_up(
     let _ = store
         .record_event(Some(&account.id), EventKind::PasskeyAdded, &iph)
         .await;
-    welcome(store, &account, headers).await
+    welcome(page, store, &account, headers).await
 }
 
 /// Sign in with a passkey (the sign-in form, with the browser's answer).
 pub(crate) async fn sign_in(
+    page: &Page,
     store: &Store,
     site: &Site,
     ip: Option<&ClientIp>,
@@ -437,7 +442,7 @@ pub(crate) async fn sign_in(
                 .await;
             render(
                 StatusCode::UNAUTHORIZED,
-                &SignInPage::new(Some(
+                &SignInPage::new(page, Some(
                     "That passkey did not sign you in: try again, or use your username and password"
                         .to_owned(),
                 )),
@@ -533,6 +538,7 @@ pub(crate) async fn verify(
 
 /// The second step of a password sign-in, answered with a passkey.
 pub(crate) async fn step(
+    page: &Page,
     store: &Store,
     site: &Site,
     ip: Option<&ClientIp>,
@@ -547,9 +553,10 @@ pub(crate) async fn step(
     let expired = || {
         render(
             StatusCode::UNAUTHORIZED,
-            &SignInPage::new(Some(
-                "That passkey did not confirm your sign-in: sign in again".to_owned(),
-            )),
+            &SignInPage::new(
+                page,
+                Some("That passkey did not confirm your sign-in: sign in again".to_owned()),
+            ),
         )
     };
     let (account_id, state, response) =

@@ -17,7 +17,7 @@ use legcramps_core::questions::{
 use legcramps_core::triage::{Action, Basis, Group, Rule};
 use legcramps_core::{Assessment, Condition, Conditions, Field, Level, evaluate};
 
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::{AdviceLine, Layout};
 
 pub(crate) mod api;
@@ -191,11 +191,11 @@ struct StartPage {
     help: crate::http::views::Block,
 }
 
-pub(crate) async fn start() -> Response {
+pub(crate) async fn start(page: Page) -> Response {
     render(
         StatusCode::OK,
         &StartPage {
-            layout: Layout::new("Check your leg cramps", "check"),
+            layout: page.layout("Check your leg cramps", "check"),
             help: crate::http::views::help_now(),
         },
     )
@@ -233,6 +233,7 @@ struct QuestionPage {
 }
 
 fn question_page(
+    page: &Page,
     a: &Assessment,
     asked: Asked,
     q: &'static Question,
@@ -341,7 +342,7 @@ fn question_page(
     let page = QuestionPage {
         breathless_doubt: legcramps_core::questions::breathless_in_doubt(a, asked)
             .then(|| legcramps_core::triage::breathless_doubt_line().text),
-        layout: Layout::new(
+        layout: page.layout(
             if error.is_some() {
                 format!("Error: {}", q.text)
             } else {
@@ -458,7 +459,12 @@ struct OutcomePage {
     hidden: Vec<Hidden>,
 }
 
-fn outcome_page(a: &Assessment, asked: Asked, order: &[&'static Question]) -> Response {
+fn outcome_page(
+    page: &Page,
+    a: &Assessment,
+    asked: Asked,
+    order: &[&'static Question],
+) -> Response {
     // The outcome of a check is worked out from the questions it asked: an early stop shows
     // only what led there.
     let o = evaluate(&as_asked(a, asked));
@@ -478,7 +484,7 @@ fn outcome_page(a: &Assessment, asked: Asked, order: &[&'static Question]) -> Re
         (o.reasons().map(reason).collect(), Vec::new())
     };
     let page = OutcomePage {
-        layout: Layout::new(o.headline(), "check"),
+        layout: page.layout(o.headline(), "check"),
         level: o.level.code(),
         action: o.action().code(),
         card: match o.level {
@@ -531,11 +537,11 @@ struct BrokenPage {
     layout: Layout,
 }
 
-fn broken() -> Response {
+fn broken(page: &Page) -> Response {
     private(render(
         StatusCode::BAD_REQUEST,
         &BrokenPage {
-            layout: Layout::new("Your answers could not be read", "check"),
+            layout: page.layout("Your answers could not be read", "check"),
         },
     ))
 }
@@ -559,18 +565,18 @@ struct CrossSitePage {
 
 /// Every step of the check is a POST to `/check`. A post from another website is refused:
 /// another site must not make this one show advice for answers the person never gave.
-pub(crate) async fn step(headers: axum::http::HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn step(page: Page, headers: axum::http::HeaderMap, body: Bytes) -> Response {
     if crate::http::middleware::cross_site(&headers) {
         return private(render(
             StatusCode::FORBIDDEN,
             &CrossSitePage {
-                layout: Layout::new("This came from another website", "check"),
+                layout: page.layout("This came from another website", "check"),
             },
         ));
     }
     let form = Submitted::parse(&body);
     let Ok((mut a, mut asked)) = form.state() else {
-        return broken();
+        return broken(&page);
     };
     let current = form
         .one("current")
@@ -582,24 +588,26 @@ pub(crate) async fn step(headers: axum::http::HeaderMap, body: Bytes) -> Respons
     if action == "back" {
         let walked = walk(&a, asked);
         if changing {
-            return summary_or_next(&a, asked);
+            return summary_or_next(&page, &a, asked);
         }
         return match walked.order.last() {
-            Some(previous) => question_page(&a, asked, previous, true, false, None),
-            None => start().await,
+            Some(previous) => question_page(&page, &a, asked, previous, true, false, None),
+            None => start(page).await,
         };
     }
     if let Some(field) = action.strip_prefix("change:") {
         return match Field::from_name(field).and_then(question_for) {
-            Some(q) if asked.contains(q.field) => question_page(&a, asked, q, true, true, None),
-            _ => broken(),
+            Some(q) if asked.contains(q.field) => {
+                question_page(&page, &a, asked, q, true, true, None)
+            }
+            _ => broken(&page),
         };
     }
     if action == "advice" {
         let walked = walk(&a, asked);
         return match walked.next {
-            None => outcome_page(&walked.answers, walked.asked, &walked.order),
-            Some(q) => question_page(&walked.answers, walked.asked, q, false, false, None),
+            None => outcome_page(&page, &walked.answers, walked.asked, &walked.order),
+            Some(q) => question_page(&page, &walked.answers, walked.asked, q, false, false, None),
         };
     }
     // Continue: take the answer to the current question, if there is one.
@@ -615,26 +623,26 @@ pub(crate) async fn step(headers: axum::http::HeaderMap, body: Bytes) -> Respons
             }
             Err(problem) => {
                 let typed = values.first().map_or(String::new(), |v| (*v).to_owned());
-                return question_page(&a, asked, q, false, changing, Some((problem, typed)));
+                return question_page(&page, &a, asked, q, false, changing, Some((problem, typed)));
             }
         }
     }
-    summary_or_next(&a, asked)
+    summary_or_next(&page, &a, asked)
 }
 
-fn summary_or_next(a: &Assessment, asked: Asked) -> Response {
+fn summary_or_next(page: &Page, a: &Assessment, asked: Asked) -> Response {
     let walked = walk(a, asked);
     match walked.next {
-        Some(q) => question_page(&walked.answers, walked.asked, q, false, false, None),
+        Some(q) => question_page(page, &walked.answers, walked.asked, q, false, false, None),
         // Urgent advice comes at once: no "check your answers" page in the way. The answers
         // stay visible, and changeable, on the outcome page.
         None if certain_level(&walked.answers, walked.asked).is_urgent() => {
-            outcome_page(&walked.answers, walked.asked, &walked.order)
+            outcome_page(page, &walked.answers, walked.asked, &walked.order)
         }
         None => private(render(
             StatusCode::OK,
             &SummaryPage {
-                layout: Layout::new("Check your answers", "check"),
+                layout: page.layout("Check your answers", "check"),
                 hidden: hidden(&walked.answers, walked.asked),
                 rows: rows(&walked.answers, &walked.order),
             },

@@ -14,7 +14,7 @@ use legcramps_store::new_id;
 use crate::config::Shared;
 use crate::http::auth::{Who, diary_store};
 use crate::http::error::{WebError, or_reply};
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::Layout;
 use axum::response::IntoResponse as _;
 
@@ -27,6 +27,7 @@ struct CheckSavedPage {
 
 /// `POST /diary/checks`: keep a completed check's answers in the diary.
 pub(crate) async fn save_check(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     body: Bytes,
@@ -46,7 +47,7 @@ pub(crate) async fn save_check(
         Ok(()) => render(
             StatusCode::OK,
             &CheckSavedPage {
-                layout: Layout::new("Check saved to your diary", "diary"),
+                layout: page.layout("Check saved to your diary", "diary"),
                 headline: outcome.headline(),
             },
         ),

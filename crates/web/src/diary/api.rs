@@ -235,6 +235,6 @@ pub(crate) async fn api_list(
             );
             r
         }
-        Err(e) => e.reply(true),
+        Err(e) => e.into_response(),
     }
 }

@@ -14,6 +14,7 @@ use legcramps_core::diary::{
 };
 
 use crate::http::date_input::{self, DateBox};
+use crate::http::render::Page;
 use crate::http::views::{Layout, zone_label};
 
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +460,7 @@ pub(crate) fn ticks(
 
 impl FormPage {
     pub(crate) fn new(
+        page: &Page,
         action: String,
         heading: &'static str,
         button: &'static str,
@@ -466,7 +468,7 @@ impl FormPage {
         errors: Vec<(&'static str, String)>,
     ) -> Self {
         FormPage {
-            layout: Layout::new(
+            layout: page.layout(
                 if errors.is_empty() {
                     heading.to_owned()
                 } else {

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use crate::config::Shared;
 use crate::http::auth::{Who, diary_store};
 use crate::http::error::{WebError, or_reply};
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::Layout;
 
 pub(crate) mod api;
@@ -233,11 +233,12 @@ fn weeks_of(episodes: &[Episode], profile: &Profile) -> Vec<Week> {
 }
 
 pub(crate) async fn list(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    list_page(&cfg, &owner, &q, Quick::default()).await
+    list_page(&page, &cfg, &owner, &q, Quick::default()).await
 }
 
 /// The diary's first screen: the quick log (with `quick`'s answers and problems, if any), then
@@ -263,7 +264,13 @@ pub(crate) async fn recent_red_flag(
         .find(|a| a.recent))
 }
 
-async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> Response {
+async fn list_page(
+    page: &Page,
+    cfg: &Shared,
+    owner: &Owner,
+    q: &ListQuery,
+    quick: Quick,
+) -> Response {
     let store = or_reply!(diary_store(cfg));
     let recent_red_flag = match recent_red_flag(store, owner).await {
         Ok(r) => r,
@@ -279,7 +286,7 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
     let mondays = mondays_newest_first(&days);
     let pages = mondays.len().div_ceil(DIARY_WEEKS_PER_PAGE).max(1);
     // A page that is not a number, or past the end, is the nearest one there is.
-    let page = q
+    let page_no = q
         .page
         .as_deref()
         .and_then(|p| p.trim().parse::<usize>().ok())
@@ -287,7 +294,7 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
         .clamp(1, pages);
     let shown = mondays
         .chunks(DIARY_WEEKS_PER_PAGE)
-        .nth(page - 1)
+        .nth(page_no - 1)
         .unwrap_or_default();
     let weeks = match (shown.last(), shown.first()) {
         (Some(oldest), Some(newest)) => {
@@ -343,10 +350,10 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
             StatusCode::UNPROCESSABLE_ENTITY
         },
         &ListPage {
-            layout: Layout::new(title, "diary"),
+            layout: page.layout(title, "diary"),
             weeks,
             total,
-            page,
+            page: page_no,
             pages,
             checks,
             banner,
@@ -379,6 +386,7 @@ async fn list_page(cfg: &Shared, owner: &Owner, q: &ListQuery, quick: Quick) -> 
 /// buttons save), in three choices; the rest can be added later. "Another time" goes on to
 /// the full form, with the leg and how bad filled in.
 pub(crate) async fn quick(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     body: Bytes,
@@ -390,7 +398,7 @@ pub(crate) async fn quick(
     let q = Quick::from_form(&body);
     // Any problem: the page again, with the choices kept and the problems named.
     let Some((side, severity)) = q.chosen.filter(|_| q.errors.is_empty()) else {
-        return list_page(&cfg, &owner, &ListQuery::default(), q).await;
+        return list_page(&page, &cfg, &owner, &ListQuery::default(), q).await;
     };
     let zone = cfg.time_zone;
     let now = Utc::now().with_timezone(&zone);
@@ -451,7 +459,11 @@ pub(crate) struct NewQuery {
     severity: Option<String>,
 }
 
-pub(crate) async fn new_form(State(cfg): State<Shared>, Query(q): Query<NewQuery>) -> Response {
+pub(crate) async fn new_form(
+    page: Page,
+    State(cfg): State<Shared>,
+    Query(q): Query<NewQuery>,
+) -> Response {
     let mut v = FormValues::for_now(cfg.time_zone);
     let from_quick = q.side.is_some() || q.severity.is_some();
     if let Some(side) = q.side.filter(|s| Side::from_str(s).is_ok()) {
@@ -466,7 +478,7 @@ pub(crate) async fn new_form(State(cfg): State<Shared>, Query(q): Query<NewQuery
     }
     render(
         StatusCode::OK,
-        &FormPage::new("/diary".into(), "Log a cramp", "Save", v, Vec::new()),
+        &FormPage::new(&page, "/diary".into(), "Log a cramp", "Save", v, Vec::new()),
     )
 }
 
@@ -480,11 +492,11 @@ struct RedFlagPage {
 
 /// The page after logging a cramp that is a red flag: urgent when it is recent, "tell your
 /// GP" when it is older; both name its date.
-fn red_flag_page(advice: legcramps_core::diary::RedFlagAdvice) -> Response {
+fn red_flag_page(page: &Page, advice: legcramps_core::diary::RedFlagAdvice) -> Response {
     render(
         StatusCode::OK,
         &RedFlagPage {
-            layout: Layout::new(advice.headline, "diary"),
+            layout: page.layout(advice.headline, "diary"),
             facts: advice.facts.join(" "),
             advice,
         },
@@ -510,6 +522,7 @@ fn not_utf8() -> Response {
 }
 
 pub(crate) async fn create(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     body: Bytes,
@@ -522,12 +535,12 @@ pub(crate) async fn create(
     match dates_checked(v.episode(new_id())) {
         Err(errors) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &FormPage::new("/diary".into(), "Log a cramp", "Save", v, errors),
+            &FormPage::new(&page, "/diary".into(), "Log a cramp", "Save", v, errors),
         ),
         Ok(e) => match store.insert(&owner, &e).await {
             Err(err) => WebError::diary(err).into_response(),
             Ok(()) => match e.advice_after_logging(Utc::now()) {
-                Some(advice) => red_flag_page(advice),
+                Some(advice) => red_flag_page(&page, advice),
                 None => Redirect::to("/diary?logged=1").into_response(),
             },
         },
@@ -573,6 +586,7 @@ async fn find(cfg: &Shared, owner: &Owner, id: &str) -> Result<Episode, Response
 }
 
 pub(crate) async fn edit_form(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     Path(id): Path<String>,
@@ -582,6 +596,7 @@ pub(crate) async fn edit_form(
         Ok(e) => render(
             StatusCode::OK,
             &FormPage::new(
+                &page,
                 format!("/diary/{}", e.id),
                 "Change a cramp",
                 "Save changes",
@@ -593,6 +608,7 @@ pub(crate) async fn edit_form(
 }
 
 pub(crate) async fn update(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     Path(id): Path<String>,
@@ -610,6 +626,7 @@ pub(crate) async fn update(
         Err(errors) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage::new(
+                &page,
                 format!("/diary/{id}"),
                 "Change a cramp",
                 "Save changes",
@@ -621,7 +638,7 @@ pub(crate) async fn update(
             Err(err) => WebError::diary(err).into_response(),
             Ok(false) => WebError::NotFound.into_response(),
             Ok(true) => match e.advice_after_logging(Utc::now()) {
-                Some(advice) => red_flag_page(advice),
+                Some(advice) => red_flag_page(&page, advice),
                 None => Redirect::to("/diary?changed=1").into_response(),
             },
         },
@@ -637,6 +654,7 @@ struct DeletePage {
 }
 
 pub(crate) async fn delete_form(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     Path(id): Path<String>,
@@ -646,7 +664,7 @@ pub(crate) async fn delete_form(
         Ok(e) => render(
             StatusCode::OK,
             &DeletePage {
-                layout: Layout::new("Delete this cramp?", "diary"),
+                layout: page.layout("Delete this cramp?", "diary"),
                 id: e.id.to_string(),
                 when: match e.duration {
                     Some(d) => format!("{}, {}, {}", e.when_listed(), d.human(), e.place()),
@@ -680,17 +698,18 @@ struct DeleteAllPage {
     done: Option<u64>,
 }
 
-pub(crate) async fn delete_all_form() -> Response {
+pub(crate) async fn delete_all_form(page: Page) -> Response {
     render(
         StatusCode::OK,
         &DeleteAllPage {
-            layout: Layout::new("Delete your whole diary?", "diary"),
+            layout: page.layout("Delete your whole diary?", "diary"),
             done: None,
         },
     )
 }
 
 pub(crate) async fn delete_all(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     body: Bytes,
@@ -705,7 +724,7 @@ pub(crate) async fn delete_all(
         Ok(n) => render(
             StatusCode::OK,
             &DeleteAllPage {
-                layout: Layout::new("Your diary has been deleted", "diary"),
+                layout: page.layout("Your diary has been deleted", "diary"),
                 done: Some(n),
             },
         ),

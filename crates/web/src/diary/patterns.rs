@@ -20,7 +20,7 @@ use crate::diary::charts;
 use crate::diary::summary::SummaryView;
 use crate::http::auth::{Who, diary_store};
 use crate::http::error::WebError;
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::{Layout, zone_label};
 use serde::Deserialize;
 
@@ -145,6 +145,7 @@ struct PatternsPage<'a> {
 }
 
 pub(crate) async fn patterns(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
@@ -155,7 +156,7 @@ pub(crate) async fn patterns(
         .map_err(WebError::diary)?;
     let page = PatternsPage {
         recent_red_flag,
-        layout: Layout::new("Your patterns", "diary"),
+        layout: page.layout("Your patterns", "diary"),
         from: summary.from.to_string(),
         to: summary.to.to_string(),
         preset: q.preset(),
@@ -192,6 +193,7 @@ struct SummaryPage<'a> {
 }
 
 pub(crate) async fn summary(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
@@ -200,7 +202,7 @@ pub(crate) async fn summary(
     Ok(render(
         StatusCode::OK,
         &SummaryPage {
-            layout: Layout::new("Summary for your GP", "diary"),
+            layout: page.layout("Summary for your GP", "diary"),
             from: summary.from.to_string(),
             to: summary.to.to_string(),
             preset: q.preset(),

@@ -8,7 +8,7 @@ use legcramps_core::content::{self, CALF_STRETCH_HOLD_STEP, Topic, item};
 use serde::Deserialize;
 
 use crate::http::error::WebError;
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::{Block, Layout, blocks, help_now};
 
 pub(crate) mod api;
@@ -26,14 +26,14 @@ struct HomePage {
     help: Block,
 }
 
-pub(crate) async fn home() -> Response {
+pub(crate) async fn home(page: Page) -> Response {
     let intro = topic_or_empty("overview").iter().map(|i| i.text).collect();
     // "Get help now" comes first: a person in the middle of a long cramp, or with a swollen
     // leg and a tight chest, should not need to start the check to find out what to do.
     render(
         StatusCode::OK,
         &HomePage {
-            layout: Layout::new("What to do about leg cramps", ""),
+            layout: page.layout("What to do about leg cramps", ""),
             intro,
             help: help_now(),
         },
@@ -50,12 +50,12 @@ struct TopicPage {
     blocks: Vec<Block>,
 }
 
-async fn topic_page(slug: &str) -> Response {
+async fn topic_page(page: &Page, slug: &str) -> Response {
     match content::topic(slug) {
         Some(t) => render(
             StatusCode::OK,
             &TopicPage {
-                layout: Layout::new(
+                layout: page.layout(
                     t.title,
                     if t.slug == "when-to-get-help" {
                         "help"
@@ -72,12 +72,12 @@ async fn topic_page(slug: &str) -> Response {
     }
 }
 
-pub(crate) async fn topic(Path(slug): Path<String>) -> Response {
+pub(crate) async fn topic(page: Page, Path(slug): Path<String>) -> Response {
     // One stretches page: the topic lives at /stretches, with its guided timer.
     if slug == "stretches" {
         return Redirect::permanent("/stretches").into_response();
     }
-    topic_page(&slug).await
+    topic_page(&page, &slug).await
 }
 
 /// The stretch routine's settings (product settings, not clinical facts: the guidance says
@@ -128,7 +128,7 @@ fn topic_or_empty_title(slug: &str) -> &'static str {
     content::topic(slug).map_or("Stretches", |t| t.title)
 }
 
-pub(crate) async fn stretches(Query(q): Query<StretchQuery>) -> Response {
+pub(crate) async fn stretches(page: Page, Query(q): Query<StretchQuery>) -> Response {
     let reps = setting(q.reps.as_deref(), DEFAULT_REPS, 30);
     let hold = setting(q.hold.as_deref(), DEFAULT_HOLD, 60);
     let error = match (reps, hold) {
@@ -165,7 +165,7 @@ pub(crate) async fn stretches(Query(q): Query<StretchQuery>) -> Response {
             StatusCode::OK
         },
         &StretchesPage {
-            layout: Layout::new(title, "stretches"),
+            layout: page.layout(title, "stretches"),
             intro: intro_blocks,
             title,
             calf_lead: item("stretches.calf").map_or("", |i| i.text),
@@ -189,11 +189,11 @@ struct AccessibilityPage {
     layout: Layout,
 }
 
-pub(crate) async fn accessibility() -> Response {
+pub(crate) async fn accessibility(page: Page) -> Response {
     render(
         StatusCode::OK,
         &AccessibilityPage {
-            layout: Layout::new("Accessibility statement", ""),
+            layout: page.layout("Accessibility statement", ""),
         },
     )
 }
@@ -204,11 +204,11 @@ struct PrivacyPage {
     layout: Layout,
 }
 
-pub(crate) async fn privacy() -> Response {
+pub(crate) async fn privacy(page: Page) -> Response {
     render(
         StatusCode::OK,
         &PrivacyPage {
-            layout: Layout::new("Privacy", ""),
+            layout: page.layout("Privacy", ""),
         },
     )
 }

@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use legcramps_core::content::{CONTENT_VERSION, TOPICS};
 
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::{Block, Layout};
 
 /// The pages the worker keeps for offline use (none holds health data).
@@ -138,11 +138,11 @@ struct OfflinePage {
     topics: Vec<(String, &'static str)>,
 }
 
-pub(crate) async fn page() -> Response {
+pub(crate) async fn page(page: Page) -> Response {
     render(
         StatusCode::OK,
         &OfflinePage {
-            layout: Layout::new("You are offline", ""),
+            layout: page.layout("You are offline", ""),
             help: crate::http::views::help_now(),
             topics: TOPICS
                 .iter()

@@ -28,6 +28,7 @@ use legcramps_store::{Owner, Store};
 use crate::config::{ClientIp, DiaryAccess, HostCheck, Shared, Site};
 use crate::http::error::{WebError, episode_problem};
 use crate::http::middleware::cross_site;
+use crate::http::render::Page;
 use crate::http::session::{self, Context};
 
 /// How the person asking proved who they are.
@@ -163,12 +164,21 @@ const CROSS_SITE: &str =
 /// The layer on every private route (see the module docs).
 pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    let page = Page(
+        request
+            .extensions()
+            .get::<Context>()
+            .cloned()
+            .unwrap_or_default(),
+    );
     let mut response = match admit(&cfg, request).await {
-        Ok((request, context)) => match context {
-            Some(context) => session::with_context(context, request, next).await,
-            None => next.run(request).await,
-        },
-        Err(e) => e.reply(api),
+        Ok((mut request, context)) => {
+            if let Some(context) = context {
+                request.extensions_mut().insert(context);
+            }
+            next.run(request).await
+        }
+        Err(e) => e.reply(api, &page),
     };
     response
         .headers_mut()
@@ -273,18 +283,25 @@ async fn admit(cfg: &Shared, mut request: Request) -> Result<(Request, Option<Co
 
 /// The layer on the open account routes (see the module docs).
 pub(crate) async fn gate(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
+    let page = Page(
+        request
+            .extensions()
+            .get::<Context>()
+            .cloned()
+            .unwrap_or_default(),
+    );
     let DiaryAccess::Accounts { site, .. } = &cfg.diary else {
-        return WebError::NotFound.reply(false);
+        return WebError::NotFound.reply(false, &page);
     };
     if !site_host(site, request.headers()) {
         return WebError::Forbidden(format!("This site is served at {}.", site.origin))
-            .reply(false);
+            .reply(false, &page);
     }
     if request.method() == Method::POST && cross_site(request.headers()) {
         return WebError::Forbidden(
             "This came from another website, so it was refused.".to_owned(),
         )
-        .reply(false);
+        .reply(false, &page);
     }
     next.run(request).await
 }
@@ -352,19 +369,15 @@ pub(crate) async fn context(
     let csrf = hosted
         .and_then(|_| session::cookie(request.headers()))
         .map(|id| session::csrf_for(&id));
-    session::with_context(
-        Context {
-            accounts: hosted.is_some(),
-            csrf,
-            username: None,
-            passkeys: hosted.is_some_and(|site| site.webauthn.is_some()),
-            zone: cfg.time_zone,
-            nhs_111_online: cfg.nhs_111_online.clone(),
-        },
-        request,
-        next,
-    )
-    .await
+    request.extensions_mut().insert(Context {
+        accounts: hosted.is_some(),
+        csrf,
+        username: None,
+        passkeys: hosted.is_some_and(|site| site.webauthn.is_some()),
+        zone: cfg.time_zone,
+        nhs_111_online: cfg.nhs_111_online.clone(),
+    });
+    next.run(request).await
 }
 
 /// Behind a trusted proxy (loopback, or one named in `Site::trusted_proxies`), the client is

@@ -8,7 +8,7 @@ use legcramps_accounts::hash_secret;
 use legcramps_store::Store;
 
 use crate::config::Site;
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::Layout;
 
 /// What a count of failures is kept for. Each is stored under a keyed hash of its text, so
@@ -78,11 +78,11 @@ struct WaitPage {
 }
 
 /// The page that asks people to wait `wait` seconds (429, `Retry-After`).
-pub(crate) fn wait_page(wait: u64) -> Response {
+pub(crate) fn wait_page(page: &Page, wait: u64) -> Response {
     let mut r = render(
         StatusCode::TOO_MANY_REQUESTS,
         &WaitPage {
-            layout: Layout::new("Please wait before trying again", "account"),
+            layout: page.layout("Please wait before trying again", "account"),
             minutes: wait.div_ceil(60),
             seconds: wait,
         },

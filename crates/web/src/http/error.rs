@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::render::{not_found_page, render};
+use crate::http::render::{Page, not_found_page, render};
+use crate::http::session::Context;
 use crate::http::views::Layout;
 
 /// How long to suggest waiting after a storage failure (for example the diary was busy), in
@@ -77,9 +78,9 @@ impl WebError {
     }
 
     /// The reply for a request to a page (`api` false) or to the API (`api` true).
-    pub(crate) fn reply(self, api: bool) -> Response {
+    pub(crate) fn reply(self, api: bool, page: &Page) -> Response {
         match (self, api) {
-            (WebError::NotFound, false) => not_found_page(),
+            (WebError::NotFound, false) => not_found_page(page),
             (WebError::NotFound, true) => problem(
                 StatusCode::NOT_FOUND,
                 "/problems/not-found",
@@ -107,7 +108,7 @@ impl WebError {
             (WebError::DiaryRefused { status, reason }, false) => render(
                 status,
                 &OffPage {
-                    layout: Layout::new("The diary is not available", "diary"),
+                    layout: page.layout("The diary is not available", "diary"),
                     reason,
                 },
             ),
@@ -128,7 +129,7 @@ impl WebError {
                 "the diary API needs a signed-in session".into(),
                 None,
             ),
-            (WebError::TooMany { seconds }, _) => crate::http::backoff::wait_page(seconds),
+            (WebError::TooMany { seconds }, _) => crate::http::backoff::wait_page(page, seconds),
             (WebError::Problem(p), _) => p.response(),
         }
     }
@@ -150,12 +151,19 @@ impl IntoResponse for WebError {
 /// router has it, so no error leaves unrendered.
 pub(crate) async fn by_route(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    let page = Page(
+        request
+            .extensions()
+            .get::<Context>()
+            .cloned()
+            .unwrap_or_default(),
+    );
     let mut response = next.run(request).await;
     let Some(Unrendered(e)) = response.extensions_mut().remove::<Unrendered>() else {
         return response;
     };
     // Headers a layer inside this one put on the error (`no-store`, a cookie) stay on it.
-    let mut rendered = e.reply(api);
+    let mut rendered = e.reply(api, &page);
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             rendered.headers_mut().insert(name.clone(), value.clone());

@@ -5,8 +5,45 @@ use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
 use crate::http::error::problem;
+use crate::http::session::Context;
 use crate::http::views::Layout;
+
+/// The extractor a handler takes to render a page: this request's [`Context`] (accounts on,
+/// signed in as whom, the anti-forgery token, the time zone, the host's 111 online address).
+/// Without the context layer (never, in the app) it is the empty context: no form token, so
+/// a form rendered from it can change nothing.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Page(pub(crate) Context);
+
+impl Page {
+    /// The layout of this page: its `title`, and which header `section` is current.
+    pub(crate) fn layout(&self, title: impl Into<String>, section: &'static str) -> Layout {
+        Layout::of(&self.0, title, section)
+    }
+
+    /// This request's context.
+    pub(crate) fn context(&self) -> &Context {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Page {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Page(
+            parts
+                .extensions
+                .get::<Context>()
+                .cloned()
+                .unwrap_or_default(),
+        ))
+    }
+}
 
 /// Render a template as an HTML response. Templates are checked at compile time; rendering can
 /// only fail on a formatting error, which becomes a plain 500 page without internals.
@@ -32,7 +69,7 @@ struct NotFoundPage {
 }
 
 /// Not found: a page for people, problem+json under `/api/`.
-pub(crate) async fn not_found_for(uri: axum::http::Uri) -> Response {
+pub(crate) async fn not_found_for(page: Page, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return problem(
             StatusCode::NOT_FOUND,
@@ -45,7 +82,7 @@ pub(crate) async fn not_found_for(uri: axum::http::Uri) -> Response {
             None,
         );
     }
-    not_found().await
+    not_found_page(&page)
 }
 
 /// A route that exists but not for this method: problem+json under `/api/`, a page elsewhere.
@@ -65,15 +102,12 @@ pub(crate) async fn method_not_allowed(uri: axum::http::Uri) -> Response {
     (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").into_response()
 }
 
-pub(crate) async fn not_found() -> Response {
-    not_found_page()
-}
-
-pub(crate) fn not_found_page() -> Response {
+/// The page for something that is not here (or not yours).
+pub(crate) fn not_found_page(page: &Page) -> Response {
     render(
         StatusCode::NOT_FOUND,
         &NotFoundPage {
-            layout: Layout::new("Page not found", ""),
+            layout: page.layout("Page not found", ""),
         },
     )
 }

@@ -1,5 +1,5 @@
-//! Who is asking: the session cookie, the anti-forgery token derived from it, and what every
-//! page's layout needs to know (signed in as whom; accounts on or not).
+//! The session cookie, the anti-forgery token derived from it, and what every page's layout
+//! needs to know (signed in as whom; accounts on or not).
 //!
 //! The cookie is `__Host-legcramps`: `Secure`, `HttpOnly`, `SameSite=Lax`, `Path=/`, no
 //! `Domain` (the `__Host-` prefix makes browsers insist on all of that). It holds a 256-bit
@@ -7,16 +7,15 @@
 //! session is SHA-256 of a fixed label and the session id: the server can work it out on every
 //! request without storing it, and nobody without the cookie can.
 
-use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
 use legcramps_accounts::hash_secret;
 
 /// The session cookie's name.
 pub(crate) const COOKIE: &str = "__Host-legcramps";
 
-/// What the pages of one request know about the person.
+/// What the pages of one request know about the person: put on every request by
+/// [`crate::http::auth::context`] (and, for a session, by the guard), and read by the
+/// [`crate::http::render::Page`] extractor — never from a global.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Context {
     /// Accounts are on (show "Sign in" / "Your account").
@@ -32,26 +31,6 @@ pub(crate) struct Context {
     /// The address of the host's nation's NHS online urgent service, if the host named one
     /// (`serve --nhs-111-online`): none by default (issue 18, finding 12).
     pub(crate) nhs_111_online: Option<std::sync::Arc<str>>,
-}
-
-tokio::task_local! {
-    static CONTEXT: Context;
-}
-
-/// This request's context (empty outside a request).
-pub(crate) fn current() -> Context {
-    CONTEXT.try_with(Clone::clone).unwrap_or_default()
-}
-
-/// Run `next` with `context` visible to the pages it renders.
-pub(crate) async fn with_context(context: Context, request: Request, next: Next) -> Response {
-    CONTEXT.scope(context, next.run(request)).await
-}
-
-/// Render with `context` instead of the request's (a page shown just after signing in, whose
-/// request came without the new cookie).
-pub(crate) fn rendering_with<R>(context: Context, f: impl FnOnce() -> R) -> R {
-    CONTEXT.sync_scope(context, f)
 }
 
 /// The session id in the request's cookie, if any.

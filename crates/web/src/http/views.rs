@@ -33,8 +33,13 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
-    pub(crate) fn new(title: impl Into<String>, section: &'static str) -> Self {
-        let context = crate::http::session::current();
+    /// The layout of a page with `title`, in the header `section`, for the request whose
+    /// context is `context` (see [`crate::http::render::Page`]).
+    pub(crate) fn of(
+        context: &crate::http::session::Context,
+        title: impl Into<String>,
+        section: &'static str,
+    ) -> Self {
         Layout {
             title: title.into(),
             css: assets::NHSUK_CSS,
@@ -47,8 +52,8 @@ impl Layout {
             topics: TOPICS,
             nhs_111_online: context.nhs_111_online.clone(),
             accounts: context.accounts,
-            username: context.username,
-            csrf: context.csrf,
+            username: context.username.clone(),
+            csrf: context.csrf.clone(),
             passkeys: context.passkeys,
         }
     }

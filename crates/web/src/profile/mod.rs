@@ -17,7 +17,7 @@ use crate::config::Shared;
 use crate::http::auth::{Who, diary_store};
 use crate::http::date_input::{self, DateBox};
 use crate::http::error::WebError;
-use crate::http::render::render;
+use crate::http::render::{Page, render};
 use crate::http::views::{Block, Layout, blocks};
 
 /// The kinds, as their address segment says.
@@ -135,6 +135,7 @@ pub(crate) struct DoneQuery {
 
 /// `GET /diary/profile`.
 pub(crate) async fn page(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     axum::extract::Query(q): axum::extract::Query<DoneQuery>,
@@ -150,7 +151,7 @@ pub(crate) async fn page(
     render(
         StatusCode::OK,
         &ProfilePage {
-            layout: Layout::new("Your medicines and health", "diary"),
+            layout: page.layout("Your medicines and health", "diary"),
             any_from_diary: medicines.iter().chain(&pregnancies).any(|r| r.from_diary),
             medicines,
             pregnancies,
@@ -292,7 +293,7 @@ impl FormPage {
 }
 
 /// What the form for `kind` shows, filled from an entry (or empty for a new one).
-fn form(kind: ProfileKind, action: String, entry: Entry) -> FormPage {
+fn form(page: &Page, kind: ProfileKind, action: String, entry: Entry) -> FormPage {
     let (heading, name, dates) = match (kind, entry) {
         (ProfileKind::Medicine, e) => {
             let m = match e {
@@ -380,7 +381,7 @@ fn form(kind: ProfileKind, action: String, entry: Entry) -> FormPage {
         }
     };
     FormPage {
-        layout: Layout::new(heading, "diary"),
+        layout: page.layout(heading, "diary"),
         heading: heading.to_owned(),
         action,
         name,
@@ -420,13 +421,14 @@ fn find(p: Profile, kind: ProfileKind, id: &str) -> Option<Entry> {
 }
 
 /// `GET /diary/profile/{kind}/new`.
-pub(crate) async fn new_form(OriginalUri(uri): OriginalUri) -> Response {
+pub(crate) async fn new_form(page: Page, OriginalUri(uri): OriginalUri) -> Response {
     let Some(kind) = kind_of(uri.path()) else {
         return WebError::NotFound.into_response();
     };
     render(
         StatusCode::OK,
         &form(
+            &page,
             kind,
             format!("/diary/profile/{}", segment(kind)),
             Entry::None,
@@ -436,6 +438,7 @@ pub(crate) async fn new_form(OriginalUri(uri): OriginalUri) -> Response {
 
 /// `GET /diary/profile/{kind}/{id}`: the form, filled in.
 pub(crate) async fn edit_form(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
@@ -455,6 +458,7 @@ pub(crate) async fn edit_form(
         Some(entry) => render(
             StatusCode::OK,
             &form(
+                &page,
                 kind,
                 format!("/diary/profile/{}/{id}", segment(kind)),
                 entry,
@@ -467,19 +471,20 @@ pub(crate) async fn edit_form(
 /// Read the form: the page again with what was typed and every problem, and the entry when
 /// there is none.
 fn read(
+    page: &Page,
     kind: ProfileKind,
     id: EntryId,
     body: &[u8],
     action: String,
 ) -> (Box<FormPage>, Option<Entry>) {
-    let mut page = form(kind, action, Entry::None);
+    let mut shown = form(page, kind, action, Entry::None);
     let mut name = String::new();
     for (k, v) in form_urlencoded::parse(body) {
         let v = v.into_owned();
         match k.as_ref() {
             "name" => name = v,
             key => {
-                for g in &mut page.dates {
+                for g in &mut shown.dates {
                     if let Some(part) = key.strip_prefix(g.id).and_then(|r| r.strip_prefix('-')) {
                         match part {
                             "day" => g.day = v.clone(),
@@ -492,7 +497,7 @@ fn read(
             }
         }
     }
-    if let Some(n) = &mut page.name {
+    if let Some(n) = &mut shown.name {
         n.2 = name.clone();
     }
     let mut errors: Vec<(&'static str, String)> = Vec::new();
@@ -520,7 +525,7 @@ fn read(
         ),
     };
     let mut dates: Vec<Option<NaiveDate>> = Vec::new();
-    for (i, g) in page.dates.iter().enumerate() {
+    for (i, g) in shown.dates.iter().enumerate() {
         match g.parse() {
             Ok(None) if i == 0 && kind != ProfileKind::Condition => {
                 errors.push((g.box_id("day"), format!("Enter {}", g.about)));
@@ -574,12 +579,13 @@ fn read(
     } else {
         None
     };
-    page.errors = errors;
-    (Box::new(page), entry)
+    shown.errors = errors;
+    (Box::new(shown), entry)
 }
 
 /// `POST /diary/profile/{kind}`: add an entry.
 pub(crate) async fn create(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
@@ -592,9 +598,9 @@ pub(crate) async fn create(
         return WebError::diary("the diary is off").into_response();
     };
     let action = format!("/diary/profile/{}", segment(kind));
-    let (mut page, entry) = read(kind, new_entry_id(), &body, action.clone());
+    let (mut shown, entry) = read(&page, kind, new_entry_id(), &body, action.clone());
     let Some(entry) = entry else {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &*shown);
     };
     let mut add = Profile::default();
     match entry {
@@ -650,27 +656,28 @@ pub(crate) async fn create(
                 ("name", format!("You have already added {known}"))
             }
         };
-        page.errors = vec![(field, message)];
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);
+        shown.errors = vec![(field, message)];
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &*shown);
     }
     match store.add_to_profile(&owner, &add).await {
         Err(e) => WebError::diary(e).into_response(),
         Ok(true) => Redirect::to("/diary/profile?saved=1").into_response(),
         Ok(false) => {
-            let mut page = form(kind, action, Entry::None);
-            page.errors = vec![(
+            let mut shown = form(&page, kind, action, Entry::None);
+            shown.errors = vec![(
                 "name",
                 format!(
                     "You have {MAX_ENTRIES} of these already, the most the diary keeps. Remove one you no longer need first."
                 ),
             )];
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(StatusCode::UNPROCESSABLE_ENTITY, &shown)
         }
     }
 }
 
 /// `POST /diary/profile/{kind}/{id}`: change an entry.
 pub(crate) async fn update(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
@@ -697,11 +704,11 @@ pub(crate) async fn update(
             }
         }
     }
-    let (mut page, entry) = read(kind, entry_id, &body, action);
+    let (mut shown, entry) = read(&page, kind, entry_id, &body, action);
     let Some(entry) = entry else {
-        page.heading = page.heading.replace("Add", "Change");
-        page.layout = Layout::new(page.heading.clone(), "diary");
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &*page);
+        shown.heading = shown.heading.replace("Add", "Change");
+        shown.layout = page.layout(shown.heading.clone(), "diary");
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &*shown);
     };
     let done = match &entry {
         Entry::Medicine(m) => store.update_medicine(&owner, m).await,
@@ -727,6 +734,7 @@ struct DeletePage {
 
 /// `GET /diary/profile/{kind}/{id}/delete`: "Remove this?".
 pub(crate) async fn delete_form(
+    page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
     OriginalUri(uri): OriginalUri,
@@ -755,7 +763,7 @@ pub(crate) async fn delete_form(
     render(
         StatusCode::OK,
         &DeletePage {
-            layout: Layout::new(heading, "diary"),
+            layout: page.layout(heading, "diary"),
             heading,
             what,
             action: format!("/diary/profile/{}/{id}/delete", segment(kind)),
