@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::diary::api::EpisodeCreated;
 use crate::guide::api::{ContentOut, ItemOut, TopicOut};
-use crate::http::error::Problem;
+use crate::http::problem::Problem;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -18,8 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_accounts::{Secret, hash_secret, totp};
 use legcramps_store::{Account, EventKind, Store};
 
+use crate::account::common::{form, when};
+use crate::account::confirm::again;
 use crate::account::ending::signed_in;
-use crate::account::{again, form, when};
 use crate::config::Site;
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
@@ -111,7 +112,7 @@ fn step_page(
 fn step_expired(page: &Page) -> Response {
     render(
         StatusCode::UNAUTHORIZED,
-        &crate::account::SignInPage::new(
+        &crate::account::common::SignInPage::new(
             page,
             Some("Your sign-in took too long or had too many tries: sign in again".to_owned()),
         ),

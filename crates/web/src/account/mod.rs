@@ -9,8 +9,6 @@
 //! - A new session id at every sign-in; the old cookie, if any, is ended.
 //! - Argon2 runs on the blocking pool, so sign-ins cannot starve the async runtime.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,169 +19,24 @@ use legcramps_accounts::{
     verify_password,
 };
 use legcramps_store::EventKind;
-use legcramps_store::Store;
 
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
-use crate::http::session::{self, Context};
+use crate::http::session::{self};
 use crate::http::views::Layout;
-use ending::{signed_in, start_session, with_cookie};
+use common::{SignInPage, SignUpPage, form, hashing, new_codes_page, sign_up_page, welcome, when};
+use confirm::again;
+use ending::signed_in;
 
+pub(crate) mod common;
+pub(crate) mod confirm;
 pub(crate) mod ending;
 pub(crate) mod factors;
 pub(crate) mod passkey_pages;
 pub(crate) mod passkeys;
-use crate::config::{Shared, Site};
-
-#[derive(Template)]
-#[template(path = "account_sign_up.html")]
-struct SignUpPage {
-    layout: Layout,
-    username: String,
-    errors: Vec<(&'static str, String)>,
-}
-
-impl SignUpPage {
-    fn error_for(&self, id: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, m)| m.as_str())
-    }
-}
-
-#[derive(Template)]
-#[template(path = "account_sign_in.html")]
-pub(crate) struct SignInPage {
-    layout: Layout,
-    username: String,
-    error: Option<String>,
-}
-
-impl SignInPage {
-    /// The sign-in page, with an error or not.
-    pub(crate) fn new(page: &Page, error: Option<String>) -> SignInPage {
-        SignInPage {
-            layout: page.layout("Sign in", "account"),
-            username: String::new(),
-            error,
-        }
-    }
-}
-
-/// The sign-up page with what was typed and what is wrong.
-pub(crate) fn sign_up_page(
-    page: &Page,
-    status: StatusCode,
-    typed: &str,
-    errors: Vec<(&'static str, String)>,
-) -> Response {
-    render(
-        status,
-        &SignUpPage {
-            layout: page.layout("Make an account", "account"),
-            username: typed.chars().take(200).collect(),
-            errors,
-        },
-    )
-}
-
-/// A new account's first page: the session starts, and the recovery codes show, once.
-pub(crate) async fn welcome(
-    page: &Page,
-    store: &Store,
-    account: &legcramps_store::Account,
-    headers: &HeaderMap,
-) -> Response {
-    match start_session(store, &account.id, headers).await {
-        Ok((cookie, id)) => {
-            // The page is shown to the new session (its request came without the cookie).
-            let signed_in = Page(Context {
-                accounts: true,
-                csrf: Some(session::csrf_for(&id)),
-                username: Some(account.username.clone()),
-                ..page.context().clone()
-            });
-            with_cookie(
-                new_codes_page(&signed_in, store, &account.id, true).await,
-                cookie,
-            )
-        }
-        Err(e) => WebError::accounts(e).into_response(),
-    }
-}
-
-/// "It is me" again before a change to the account: a passkey answer when the form carries
-/// one, else the password in `field`.
-pub(crate) async fn again(
-    store: &Store,
-    site: &Site,
-    who: &SignedIn,
-    iph: &str,
-    f: &HashMap<String, String>,
-    field: &str,
-) -> Result<bool, Response> {
-    if f.contains_key("passkey_response") {
-        return crate::account::passkeys::again_with_passkey(store, site, who, f).await;
-    }
-    password_again(
-        store,
-        site,
-        who,
-        iph,
-        f.get(field).cloned().unwrap_or_default(),
-    )
-    .await
-}
-
-/// Run a password hash or check on the blocking pool, at most `Site::hashing` at a time: each
-/// takes 19 MiB and tens of milliseconds of a core, so a burst of sign-ins queues here instead
-/// of taking every core from the pages and `/healthz`. `None` if the pool has shut down.
-pub(crate) async fn hashing<T: Send + 'static>(
-    site: &Site,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
-    let _permit = site.hashing.acquire().await.ok()?;
-    tokio::task::spawn_blocking(f).await.ok()
-}
-
-pub(crate) fn form(body: &[u8]) -> HashMap<String, String> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
-#[derive(Template)]
-#[template(path = "account_codes.html")]
-struct CodesPage {
-    layout: Layout,
-    codes: Vec<String>,
-    first: bool,
-}
-
-/// Make a new set of recovery codes for the account (the old ones stop working) and the page
-/// that shows them, once.
-async fn new_codes_page(page: &Page, store: &Store, account_id: &str, first: bool) -> Response {
-    let codes = legcramps_accounts::recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| c.hash.clone()).collect();
-    if let Err(e) = store.set_recovery_codes(account_id, &hashes).await {
-        return WebError::accounts(e).into_response();
-    }
-    let show = || {
-        render(
-            StatusCode::OK,
-            &CodesPage {
-                layout: page.layout("Keep your recovery codes safe", "account"),
-                codes: codes.iter().map(|c| c.text.clone()).collect(),
-                first,
-            },
-        )
-    };
-    let mut r = show();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
+use crate::config::Shared;
 
 pub(crate) async fn sign_up_form(
     page: Page,
@@ -391,17 +244,6 @@ struct SessionRow {
     this_one: bool,
 }
 
-/// A moment for people, in the server's zone: "26 November 2026 at 21:30 (UK time)".
-pub(crate) fn when(zone: chrono_tz::Tz, unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0).map_or_else(String::new, |t| {
-        format!(
-            "{} ({})",
-            t.with_timezone(&zone).format("%-d %B %Y at %H:%M"),
-            crate::http::views::zone_label(zone)
-        )
-    })
-}
-
 async fn account_page(page: &Page, cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Response {
     account_page_with(page, cfg, who, ended, None).await
 }
@@ -536,39 +378,6 @@ pub(crate) async fn end_others(
         }
         Err(e) => WebError::accounts(e).into_response(),
     }
-}
-
-/// The signed-in person gives their password again (to delete the account, change the
-/// password or make new recovery codes): slowed like sign-in, per username and address.
-/// `Ok(true)` when it is right; `Ok(false)` when not (counted); `Err` a response to send
-/// (a wait, or a storage failure).
-pub(crate) async fn password_again(
-    store: &Store,
-    site: &Site,
-    who: &SignedIn,
-    iph: &str,
-    password: String,
-) -> Result<bool, Response> {
-    let user_key = Attempts::SignInAs {
-        username: &who.username,
-        ip: iph,
-    };
-    let wait = attempt_wait(store, site, &user_key).await;
-    if wait > 0 {
-        return Err(WebError::TooMany { seconds: wait }.into_response());
-    }
-    let stored = match store.account_by_id(&who.account_id).await {
-        Ok(a) => a.and_then(|a| a.password_hash),
-        Err(e) => return Err(WebError::accounts(e).into_response()),
-    };
-    let Some(ok) = hashing(site, move || verify_password(&password, stored.as_deref())).await
-    else {
-        return Err(WebError::accounts("hashing stopped").into_response());
-    };
-    if !ok {
-        attempt_failed(store, &user_key).await;
-    }
-    Ok(ok)
 }
 
 #[derive(Template)]

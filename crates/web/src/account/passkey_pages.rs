@@ -9,9 +9,10 @@ use axum::response::{IntoResponse, Response};
 use legcramps_store::{Store, StoredPasskey};
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
+use crate::account::common::{form, when};
+use crate::account::confirm::again;
 use crate::account::factors::security_page;
 use crate::account::passkeys::{MAX_NAME, cleaned, credential_text, name_of, take};
-use crate::account::{again, form, when};
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};

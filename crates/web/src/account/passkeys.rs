@@ -31,8 +31,8 @@ use webauthn_rs::prelude::{
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
+use crate::account::common::{SignInPage, welcome};
 use crate::account::ending::signed_in;
-use crate::account::{SignInPage, welcome};
 use crate::config::{ClientIp, Site};
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
@@ -354,7 +354,7 @@ pub(crate) async fn sign_up(
         return WebError::NotFound.into_response();
     };
     let failed = || {
-        crate::account::sign_up_page(
+        crate::account::common::sign_up_page(
             page,
             StatusCode::BAD_REQUEST,
             f.get("username").map_or("", String::as_str),
@@ -389,7 +389,7 @@ pub(crate) async fn sign_up(
     {
         Ok(Some(a)) => a,
         Ok(None) => {
-            return crate::account::sign_up_page(
+            return crate::account::common::sign_up_page(
                 page,
                 StatusCode::BAD_REQUEST,
                 &state.username,

@@ -12,7 +12,7 @@ use legcramps_contract::{ErrorKind, outcome_out, parse_assessment};
 use legcramps_core::evaluate;
 
 use crate::config::MAX_API_BODY_BYTES;
-use crate::http::error::problem;
+use crate::http::problem::problem;
 
 #[utoipa::path(
     post,
@@ -21,10 +21,10 @@ use crate::http::error::problem;
     request_body(content = legcramps_contract::AssessmentIn, content_type = "application/json"),
     responses(
         (status = 200, description = "The outcome", body = legcramps_contract::OutcomeOut),
-        (status = 400, description = "The body is not one JSON object", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 16384 bytes", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The content type is not application/json", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The object breaks the contract (unknown field, wrong type, out of range)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not one JSON object", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 16384 bytes", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The content type is not application/json", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The object breaks the contract (unknown field, wrong type, out of range)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 /// Triage one assessment. The answer is derived from health answers, so no cache may keep it

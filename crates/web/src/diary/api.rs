@@ -18,7 +18,7 @@ use crate::http::error::WebError;
 
 use super::exports::everything_for;
 use super::patterns::RangeQuery;
-use crate::http::error::diary_problem as problem;
+use crate::http::problem::diary_problem as problem;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -56,13 +56,13 @@ const MAX_EPISODE_BYTES: usize = 16 * 1024;
     request_body(content = legcramps_contract::diary_io::NewEpisodeJson, content_type = "application/json"),
     responses(
         (status = 201, description = "Logged, once the write is durable", body = EpisodeCreated),
-        (status = 400, description = "The body is not one JSON object", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The diary is not served to this host, or the request came from another site", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 16384 bytes", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The content type is not application/json", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The episode breaks the rules (names the field)", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The diary cannot be reached just now (nothing was changed); see Retry-After", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not one JSON object", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The diary is not served to this host, or the request came from another site", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 16384 bytes", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The content type is not application/json", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The episode breaks the rules (names the field)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The diary cannot be reached just now (nothing was changed); see Retry-After", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn api_create(
@@ -207,10 +207,10 @@ pub(crate) async fn api_create(
     ),
     responses(
         (status = 200, description = "The diary, in the export format", body = legcramps_contract::diary_io::DiaryJson),
-        (status = 400, description = "A date is not valid (names the field)", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The diary is not served to this host", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The diary cannot be reached just now; see Retry-After", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A date is not valid (names the field)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The diary is not served to this host", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The diary cannot be reached just now; see Retry-After", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn api_list(

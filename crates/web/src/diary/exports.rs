@@ -18,7 +18,7 @@ use crate::http::auth::{Who, diary_store};
 use crate::http::error::WebError;
 
 use super::patterns::RangeQuery;
-use crate::http::error::episode_problem;
+use crate::http::problem::episode_problem;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 // ---------------------------------------------------------------------------------------------

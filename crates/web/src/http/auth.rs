@@ -26,8 +26,9 @@ use legcramps_accounts::{Scope, hash_secret};
 use legcramps_store::{Owner, Store};
 
 use crate::config::{ClientIp, DiaryAccess, HostCheck, Shared, Site};
-use crate::http::error::{WebError, episode_problem};
+use crate::http::error::WebError;
 use crate::http::middleware::cross_site;
+use crate::http::problem::episode_problem;
 use crate::http::render::Page;
 use crate::http::session::{self, Context};
 

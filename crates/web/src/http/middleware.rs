@@ -45,7 +45,7 @@ pub(crate) async fn headers_and_logs(
         headers.insert(name, HeaderValue::from_static(value));
     }
     // A hosted site reached over https tells browsers to use nothing else for a year.
-    if let crate::DiaryAccess::Accounts { site, .. } = &cfg.diary
+    if let crate::config::DiaryAccess::Accounts { site, .. } = &cfg.diary
         && site.https
     {
         headers.insert(

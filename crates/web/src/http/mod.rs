@@ -8,6 +8,7 @@ pub(crate) mod backoff;
 pub(crate) mod date_input;
 pub(crate) mod error;
 pub(crate) mod middleware;
+pub(crate) mod problem;
 pub(crate) mod render;
 pub(crate) mod session;
 pub(crate) mod views;

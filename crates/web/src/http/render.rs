@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use crate::http::error::problem;
+use crate::http::problem::problem;
 use crate::http::session::Context;
 use crate::http::views::Layout;
 
