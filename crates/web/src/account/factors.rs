@@ -123,12 +123,7 @@ fn step_expired(page: &Page) -> Response {
 /// to `passkeys::step`).
 pub(crate) async fn step(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -301,7 +296,7 @@ pub(crate) async fn security_page(
 
 pub(crate) async fn security(
     page: Page,
-    Hosted { ref store, .. }: Hosted,
+    Hosted(ref store, _, _): Hosted,
     who: SignedIn,
 ) -> Response {
     security_page(&page, store, &who, StatusCode::OK, None, None).await
@@ -356,11 +351,7 @@ fn totp_page(
 /// until a code from the app confirms it.
 pub(crate) async fn totp_form(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, _): Hosted,
     who: SignedIn,
 ) -> Response {
     let secret = totp::new_secret();
@@ -383,12 +374,7 @@ pub(crate) async fn totp_form(
 /// Turn the app on once a code from it shows it holds the secret.
 pub(crate) async fn totp_confirm(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
     body: Bytes,
 ) -> Response {
@@ -458,12 +444,7 @@ pub(crate) async fn totp_confirm(
 /// Turn the app off, after the password (or a passkey) again.
 pub(crate) async fn totp_remove(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
     body: Bytes,
 ) -> Response {

@@ -40,7 +40,7 @@ use crate::config::Shared;
 
 pub(crate) async fn sign_up_form(
     page: Page,
-    Hosted { site: _, .. }: Hosted,
+    _accounts_on: Hosted,
     _headers: HeaderMap,
 ) -> Response {
     render(
@@ -55,12 +55,7 @@ pub(crate) async fn sign_up_form(
 
 pub(crate) async fn sign_up(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -126,7 +121,7 @@ pub(crate) async fn sign_up(
 
 pub(crate) async fn sign_in_form(
     page: Page,
-    Hosted { site: _, .. }: Hosted,
+    _accounts_on: Hosted,
     _headers: HeaderMap,
 ) -> Response {
     render(
@@ -144,12 +139,7 @@ pub(crate) const SIGN_IN_FAILED: &str = "The username or password is not right";
 
 pub(crate) async fn sign_in(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -327,12 +317,7 @@ pub(crate) async fn page(page: Page, State(cfg): State<Shared>, who: SignedIn) -
 }
 
 pub(crate) async fn sign_out(
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
 ) -> Response {
     if let Err(e) = store.end_session(&who.session_hash).await {
@@ -353,12 +338,7 @@ pub(crate) async fn sign_out(
 
 pub(crate) async fn end_others(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     State(cfg): State<Shared>,
     who: SignedIn,
 ) -> Response {
@@ -402,12 +382,7 @@ pub(crate) async fn delete_form(page: Page, _who: SignedIn) -> Response {
 /// Delete the account and everything of its person, after the password is given again.
 pub(crate) async fn delete(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
     body: Bytes,
 ) -> Response {
@@ -486,12 +461,7 @@ pub(crate) async fn password_form(page: Page, _who: SignedIn) -> Response {
 /// session ends (someone who knew the old password is signed out).
 pub(crate) async fn change_password(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
     body: Bytes,
 ) -> Response {
@@ -580,7 +550,7 @@ impl RecoverPage {
 
 pub(crate) async fn recover_form(
     page: Page,
-    Hosted { site: _, .. }: Hosted,
+    _accounts_on: Hosted,
     _headers: HeaderMap,
 ) -> Response {
     render(
@@ -597,12 +567,7 @@ pub(crate) async fn recover_form(
 /// session ends. Slowed like sign-in, with the same answer for an unknown name or a wrong code.
 pub(crate) async fn recover(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -693,7 +658,7 @@ struct CodesFormPage {
 
 pub(crate) async fn codes_form(
     page: Page,
-    Hosted { ref store, .. }: Hosted,
+    Hosted(ref store, _, _): Hosted,
     who: SignedIn,
 ) -> Response {
     let left = store
@@ -713,12 +678,7 @@ pub(crate) async fn codes_form(
 /// New recovery codes, after the password again; the old ones stop working.
 pub(crate) async fn new_codes(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
     body: Bytes,
 ) -> Response {
@@ -754,12 +714,7 @@ const MAX_TOKEN_NAME: usize = 60;
 /// Make a personal access token: shown once on the account page, stored as its hash.
 pub(crate) async fn create_token(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     State(cfg): State<Shared>,
     who: SignedIn,
     body: Bytes,
@@ -801,12 +756,7 @@ pub(crate) async fn create_token(
 
 pub(crate) async fn revoke_token(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Response {

@@ -21,12 +21,7 @@ use crate::http::views::Layout;
 /// Add a passkey to the signed-in account.
 pub(crate) async fn add(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
     headers: HeaderMap,
     body: Bytes,
@@ -146,7 +141,7 @@ async fn own_passkey(
 
 pub(crate) async fn remove_form(
     page: Page,
-    Hosted { ref store, .. }: Hosted,
+    Hosted(ref store, _, _): Hosted,
     who: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
@@ -157,12 +152,7 @@ pub(crate) async fn remove_form(
 /// without a password stays.
 pub(crate) async fn remove(
     page: Page,
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     who: SignedIn,
     Path(id): Path<String>,
     body: Bytes,
@@ -243,7 +233,7 @@ struct RenamePage {
 /// The rename form for one of the signed-in person's passkeys (404 for anyone else's).
 pub(crate) async fn rename_form(
     page: Page,
-    Hosted { ref store, .. }: Hosted,
+    Hosted(ref store, _, _): Hosted,
     who: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
@@ -298,7 +288,7 @@ fn new_name(typed: &str) -> Result<String, String> {
 /// Rename a passkey. Only its name changes (no sign-in again: a name signs no one in).
 pub(crate) async fn rename(
     page: Page,
-    Hosted { ref store, .. }: Hosted,
+    Hosted(ref store, _, _): Hosted,
     who: SignedIn,
     Path(id): Path<String>,
     body: Bytes,

@@ -115,12 +115,7 @@ fn discoverable(
 
 /// Options for signing up or in with a passkey, or for the second step (no session yet).
 pub(crate) async fn options(
-    Hosted {
-        ref store,
-        ref site,
-        ref ip,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, ref ip): Hosted,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -220,11 +215,7 @@ pub(crate) async fn options(
 
 /// Options for adding a passkey, or for saying "it is me" again (signed in).
 pub(crate) async fn options_signed_in(
-    Hosted {
-        ref store,
-        ref site,
-        ..
-    }: Hosted,
+    Hosted(ref store, ref site, _): Hosted,
     who: SignedIn,
     headers: HeaderMap,
     body: Bytes,

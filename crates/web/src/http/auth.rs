@@ -87,12 +87,14 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 
 /// The hosted site's accounts (`serve --accounts`): its store and settings, and the client's
 /// address as the site sees it. Without accounts, every account route is not found.
+/// Its fields: the store, the site, and the client's address (a handler takes what it needs:
+/// `Hosted(ref store, ref site, _): Hosted`).
 #[derive(Debug, Clone)]
-pub(crate) struct Hosted {
-    pub(crate) store: Store,
-    pub(crate) site: Arc<Site>,
-    pub(crate) ip: Option<ClientIp>,
-}
+pub(crate) struct Hosted(
+    pub(crate) Store,
+    pub(crate) Arc<Site>,
+    pub(crate) Option<ClientIp>,
+);
 
 impl<S> FromRequestParts<S> for Hosted
 where
@@ -106,11 +108,11 @@ where
         let DiaryAccess::Accounts { store, site } = &cfg.diary else {
             return Err(WebError::NotFound);
         };
-        Ok(Hosted {
-            store: store.clone(),
-            site: site.clone(),
-            ip: parts.extensions.get::<ClientIp>().copied(),
-        })
+        Ok(Hosted(
+            store.clone(),
+            site.clone(),
+            parts.extensions.get::<ClientIp>().copied(),
+        ))
     }
 }
 
@@ -165,13 +167,7 @@ const CROSS_SITE: &str =
 /// The layer on every private route (see the module docs).
 pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
-    let page = Page(
-        request
-            .extensions()
-            .get::<Context>()
-            .cloned()
-            .unwrap_or_default(),
-    );
+    let page = Page::of(request.extensions());
     let mut response = match admit(&cfg, request).await {
         Ok((mut request, context)) => {
             if let Some(context) = context {
@@ -284,13 +280,7 @@ async fn admit(cfg: &Shared, mut request: Request) -> Result<(Request, Option<Co
 
 /// The layer on the open account routes (see the module docs).
 pub(crate) async fn gate(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
-    let page = Page(
-        request
-            .extensions()
-            .get::<Context>()
-            .cloned()
-            .unwrap_or_default(),
-    );
+    let page = Page::of(request.extensions());
     let DiaryAccess::Accounts { site, .. } = &cfg.diary else {
         return WebError::NotFound.reply(false, &page);
     };

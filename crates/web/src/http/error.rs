@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::http::problem::{Problem, diary_problem, problem};
 use crate::http::render::{Page, not_found_page, render};
-use crate::http::session::Context;
 use crate::http::views::Layout;
 
 /// How long to suggest waiting after a storage failure (for example the diary was busy), in
@@ -150,13 +149,7 @@ impl IntoResponse for WebError {
 /// router has it, so no error leaves unrendered.
 pub(crate) async fn by_route(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
-    let page = Page(
-        request
-            .extensions()
-            .get::<Context>()
-            .cloned()
-            .unwrap_or_default(),
-    );
+    let page = Page::of(request.extensions());
     let mut response = next.run(request).await;
     let Some(Unrendered(e)) = response.extensions_mut().remove::<Unrendered>() else {
         return response;

@@ -20,6 +20,11 @@ use crate::http::views::Layout;
 pub(crate) struct Page(pub(crate) Context);
 
 impl Page {
+    /// The page context a layer put on the request (the empty context if none did).
+    pub(crate) fn of(extensions: &axum::http::Extensions) -> Page {
+        Page(extensions.get::<Context>().cloned().unwrap_or_default())
+    }
+
     /// The layout of this page: its `title`, and which header `section` is current.
     pub(crate) fn layout(&self, title: impl Into<String>, section: &'static str) -> Layout {
         Layout::of(&self.0, title, section)
