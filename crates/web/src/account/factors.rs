@@ -23,7 +23,7 @@ use crate::account::confirm::again;
 use crate::account::ending::signed_in;
 use crate::config::Site;
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
+use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, must_wait};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::views::Layout;
@@ -154,9 +154,8 @@ pub(crate) async fn step(
         username: &account.username,
         ip: &iph,
     };
-    let wait = attempt_wait(store, site, &user_key).await;
-    if wait > 0 {
-        return WebError::TooMany { seconds: wait }.into_response();
+    if let Some(seconds) = must_wait(store, site, &[&user_key]).await {
+        return WebError::TooMany { seconds }.into_response();
     }
     let (app, passkeys) = match second_factors(store, &account.id).await {
         Ok(f) => f,

@@ -15,16 +15,16 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_accounts::{
-    AccountError, Secret, Username, check_new_password, hash_password, needs_rehash,
+    AccountError, Scope, Secret, Username, check_new_password, hash_password, needs_rehash,
     verify_password,
 };
 use legcramps_store::EventKind;
 
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
+use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, must_wait};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
-use crate::http::session::{self};
+use crate::http::session::{self, Context};
 use crate::http::views::Layout;
 use common::{SignInPage, SignUpPage, form, hashing, new_codes_page, sign_up_page, welcome, when};
 use confirm::again;
@@ -38,11 +38,7 @@ pub(crate) mod passkey_pages;
 pub(crate) mod passkeys;
 use crate::config::Shared;
 
-pub(crate) async fn sign_up_form(
-    page: Page,
-    _accounts_on: Hosted,
-    _headers: HeaderMap,
-) -> Response {
+pub(crate) async fn sign_up_form(page: Page, _accounts_on: Hosted) -> Response {
     render(
         StatusCode::OK,
         &SignUpPage {
@@ -61,9 +57,8 @@ pub(crate) async fn sign_up(
 ) -> Response {
     let iph = ip_hash(site, ip.as_ref());
     let ip_key = Attempts::SignUpFrom { ip: &iph };
-    let wait = attempt_wait(store, site, &ip_key).await;
-    if wait > 0 {
-        return WebError::TooMany { seconds: wait }.into_response();
+    if let Some(seconds) = must_wait(store, site, &[&ip_key]).await {
+        return WebError::TooMany { seconds }.into_response();
     }
     let f = form(&body);
     if f.contains_key("passkey_response") {
@@ -119,11 +114,7 @@ pub(crate) async fn sign_up(
     }
 }
 
-pub(crate) async fn sign_in_form(
-    page: Page,
-    _accounts_on: Hosted,
-    _headers: HeaderMap,
-) -> Response {
+pub(crate) async fn sign_in_form(page: Page, _accounts_on: Hosted) -> Response {
     render(
         StatusCode::OK,
         &SignInPage {
@@ -159,11 +150,8 @@ pub(crate) async fn sign_in(
         username: username.as_ref().map_or("", Username::as_str),
         ip: &iph,
     };
-    let wait = attempt_wait(store, site, &ip_key)
-        .await
-        .max(attempt_wait(store, site, &user_key).await);
-    if wait > 0 {
-        return WebError::TooMany { seconds: wait }.into_response();
+    if let Some(seconds) = must_wait(store, site, &[&ip_key, &user_key]).await {
+        return WebError::TooMany { seconds }.into_response();
     }
     let account = match &username {
         Some(u) => match store.account_by_username(u.as_str()).await {
@@ -268,10 +256,10 @@ async fn account_page_with(
                 .map(|t| TokenRow {
                     id: t.id.clone(),
                     name: t.name.clone(),
-                    scope: if t.scope == "read" {
-                        "read only"
-                    } else {
+                    scope: if Scope::from_stored(&t.scope).may_write() {
                         "read and change"
+                    } else {
+                        "read only"
                     },
                     last_used: t
                         .last_used_utc
@@ -416,10 +404,16 @@ pub(crate) async fn delete(
     {
         return WebError::accounts(e).into_response();
     }
+    // Shown signed out: the session and its anti-forgery token ended with the account.
+    let signed_out = Page(Context {
+        username: None,
+        csrf: None,
+        ..page.context().clone()
+    });
     let mut r = render(
         StatusCode::OK,
         &DeletePage {
-            layout: page.layout("Your account has been deleted", "account"),
+            layout: signed_out.layout("Your account has been deleted", "account"),
             error: None,
             deleted: true,
         },
@@ -548,11 +542,7 @@ impl RecoverPage {
     }
 }
 
-pub(crate) async fn recover_form(
-    page: Page,
-    _accounts_on: Hosted,
-    _headers: HeaderMap,
-) -> Response {
+pub(crate) async fn recover_form(page: Page, _accounts_on: Hosted) -> Response {
     render(
         StatusCode::OK,
         &RecoverPage {
@@ -582,11 +572,8 @@ pub(crate) async fn recover(
         username: username.as_ref().map_or("", Username::as_str),
         ip: &iph,
     };
-    let wait = attempt_wait(store, site, &ip_key)
-        .await
-        .max(attempt_wait(store, site, &user_key).await);
-    if wait > 0 {
-        return WebError::TooMany { seconds: wait }.into_response();
+    if let Some(seconds) = must_wait(store, site, &[&ip_key, &user_key]).await {
+        return WebError::TooMany { seconds }.into_response();
     }
     let show = |status, errors| {
         render(
@@ -732,11 +719,15 @@ pub(crate) async fn create_token(
     } else {
         name
     };
-    let scope = if f.get("scope").is_some_and(|s| s == "read-write") {
-        "read-write"
+    let scope = if f
+        .get("scope")
+        .is_some_and(|s| s == Scope::ReadWrite.as_str())
+    {
+        Scope::ReadWrite
     } else {
-        "read"
-    };
+        Scope::Read
+    }
+    .as_str();
     let secret = Secret::new("lc_pat_");
     if let Err(e) = store
         .create_token(&who.account_id, &name, &secret.hash, scope)

@@ -35,7 +35,7 @@ use crate::account::common::{SignInPage, welcome};
 use crate::account::ending::signed_in;
 use crate::config::{ClientIp, Site};
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, attempt_wait};
+use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, must_wait};
 use crate::http::error::WebError;
 use crate::http::render::Page;
 use crate::http::render::render;
@@ -134,9 +134,8 @@ pub(crate) async fn options(
     // Each request keeps a row for 5 minutes: slowed per address like sign-ins.
     let iph = ip_hash(site, ip.as_ref());
     let ip_key = Attempts::PasskeyFrom { ip: &iph };
-    let wait = attempt_wait(store, site, &ip_key).await;
-    if wait > 0 {
-        return WebError::TooMany { seconds: wait }.into_response();
+    if let Some(seconds) = must_wait(store, site, &[&ip_key]).await {
+        return WebError::TooMany { seconds }.into_response();
     }
     attempt_failed(store, &ip_key).await;
     match req.purpose.as_str() {
@@ -416,9 +415,8 @@ pub(crate) async fn sign_in(
     };
     let iph = ip_hash(site, ip);
     let ip_key = Attempts::SignInFrom { ip: &iph };
-    let wait = attempt_wait(store, site, &ip_key).await;
-    if wait > 0 {
-        return WebError::TooMany { seconds: wait }.into_response();
+    if let Some(seconds) = must_wait(store, site, &[&ip_key]).await {
+        return WebError::TooMany { seconds }.into_response();
     }
     match passkey_account(store, rp, f).await {
         Ok(Some(account)) => {

@@ -1,8 +1,5 @@
 //! `POST /diary/checks`: keep a completed check in the diary.
 
-// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
-// would only move the allocation.
-
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;

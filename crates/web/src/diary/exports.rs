@@ -1,9 +1,5 @@
 //! Downloads: CSV, JSON, FHIR, and the reminder calendar file.
 
-#![allow(clippy::result_large_err)]
-// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
-// would only move the allocation.
-
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;

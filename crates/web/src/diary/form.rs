@@ -1,9 +1,5 @@
 //! The episode form: what it shows, what it reads, and the errors it names.
 
-#![allow(clippy::result_large_err)]
-// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
-// would only move the allocation.
-
 use std::str::FromStr;
 
 use askama::Template;

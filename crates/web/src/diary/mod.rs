@@ -1,15 +1,10 @@
 //! The cramp diary on the web: log, list, edit and delete episodes; patterns with accessible
 //! charts; the printable GP summary; exports and the reminder; and the JSON API for episodes.
 //!
-//! Until accounts exist the diary is one person's health data with no login, so it is served
-//! only when the server listens on a loopback address or was started with `--single-user`
-//! ([`crate::DiaryAccess`]). [`guard`] enforces that on every diary request, refuses requests
-//! that name a non-loopback host when serving loopback only (a DNS-rebinding page cannot read
-//! the diary), refuses cross-site form posts, and marks every diary response `no-store`.
+//! Every route here is behind [`crate::http::auth::guard`] (who may reach the diary, whose it
+//! is, no cross-site posts, `no-store`): the handlers take the owner from the [`Who`]
+//! extractor and never check access themselves.
 
-// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
-// would only move the allocation.
-#![allow(clippy::result_large_err)]
 use std::str::FromStr;
 
 use askama::Template;

@@ -1,9 +1,5 @@
 //! Patterns and the GP summary pages.
 
-#![allow(clippy::result_large_err)]
-// Handlers return a ready `Response` as their error: it is what axum sends, and boxing it
-// would only move the allocation.
-
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

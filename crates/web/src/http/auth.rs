@@ -9,10 +9,12 @@
 //! - [`gate`], the layer on the open account routes (sign up, sign in, recover, the second
 //!   step): accounts must be on, the host must be the site's, and a post must come from the
 //!   site itself.
-//! - The extractors the handlers take: [`Who`] (whose diary), [`SignedIn`] (a session:
-//!   which account, and when the person last proved it was them), [`Hosted`] (the accounts'
-//!   store and site). Each refuses when the layer did not run — a handler mounted in the
-//!   wrong place answers 404, never someone's data.
+//! - The extractors the handlers take: [`Who`] (whose diary, and by which [`Means`]),
+//!   [`SignedIn`] (a session: which account), [`Hosted`] (the accounts' store and site, for a
+//!   request the gate or the guard let through). Each refuses (404) when its layer did not
+//!   run: a handler mounted in the wrong place answers "not found", never someone's data and
+//!   never without the host and origin checks. ("How recently they proved it" — the time of
+//!   the last password or passkey — is the next security round's, issue 20.)
 //! - [`context`], the layer on every route: what every page's layout needs to know.
 
 use std::sync::Arc;
@@ -40,7 +42,8 @@ pub(crate) enum Means {
     Local,
     /// A signed-in browser session.
     Session(SignedIn),
-    /// A personal access token (the API only), whose [`Scope`] the guard has checked.
+    /// A personal access token (the API only). The guard has refused any change (any method
+    /// but GET) by a read-only token, so a GET route must never change anything.
     Token,
 }
 
@@ -96,6 +99,10 @@ pub(crate) struct Hosted(
     pub(crate) Option<ClientIp>,
 );
 
+/// Put on a request by [`gate`] once its checks passed ([`guard`] puts a [`Who`]).
+#[derive(Debug, Clone, Copy)]
+struct Gated;
+
 impl<S> FromRequestParts<S> for Hosted
 where
     S: Send + Sync,
@@ -104,6 +111,10 @@ where
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // Only behind the gate or the guard: never without the host and origin checks.
+        if parts.extensions.get::<Gated>().is_none() && parts.extensions.get::<Who>().is_none() {
+            return Err(WebError::NotFound);
+        }
         let cfg = Shared::from_ref(state);
         let DiaryAccess::Accounts { store, site } = &cfg.diary else {
             return Err(WebError::NotFound);
@@ -279,7 +290,7 @@ async fn admit(cfg: &Shared, mut request: Request) -> Result<(Request, Option<Co
 }
 
 /// The layer on the open account routes (see the module docs).
-pub(crate) async fn gate(State(cfg): State<Shared>, request: Request, next: Next) -> Response {
+pub(crate) async fn gate(State(cfg): State<Shared>, mut request: Request, next: Next) -> Response {
     let page = Page::of(request.extensions());
     let DiaryAccess::Accounts { site, .. } = &cfg.diary else {
         return WebError::NotFound.reply(false, &page);
@@ -294,6 +305,7 @@ pub(crate) async fn gate(State(cfg): State<Shared>, request: Request, next: Next
         )
         .reply(false, &page);
     }
+    request.extensions_mut().insert(Gated);
     next.run(request).await
 }
 
@@ -453,5 +465,36 @@ pub(crate) fn accounts(cfg: &Shared) -> Result<(&Store, &Arc<Site>), WebError> {
     match &cfg.diary {
         DiaryAccess::Accounts { store, site } => Ok((store, site)),
         _ => Err(WebError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A handler that takes `Hosted` but is mounted outside the gate and the guard answers
+    /// 404: it never runs without the host and origin checks (outside review of issue 19).
+    #[tokio::test]
+    async fn hosted_refuses_a_request_neither_the_gate_nor_the_guard_let_through() {
+        let dir = std::env::temp_dir().join(format!("legcramps_hosted_{}", std::process::id()));
+        let store = Store::open_sqlite(&dir).await.expect("store");
+        let cfg: Shared = Arc::new(crate::config::AppConfig {
+            diary: DiaryAccess::Accounts {
+                store: store.clone(),
+                site: Arc::new(Site::new("https://diary.example.org", "key")),
+            },
+            settings: legcramps_core::patterns::Settings::default(),
+            time_zone: crate::config::UK_TIME,
+            nhs_111_online: None,
+        });
+        let (mut parts, ()) = axum::http::Request::new(()).into_parts();
+        assert!(matches!(
+            Hosted::from_request_parts(&mut parts, &cfg).await,
+            Err(WebError::NotFound)
+        ));
+        parts.extensions.insert(Gated);
+        assert!(Hosted::from_request_parts(&mut parts, &cfg).await.is_ok());
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -55,6 +55,15 @@ pub(crate) async fn attempt_wait(store: &Store, site: &Site, key: &Attempts<'_>)
     }
 }
 
+/// The seconds to wait if any of `keys` must still wait (the longest of them), else `None`.
+pub(crate) async fn must_wait(store: &Store, site: &Site, keys: &[&Attempts<'_>]) -> Option<u64> {
+    let mut wait = 0;
+    for key in keys {
+        wait = wait.max(attempt_wait(store, site, key).await);
+    }
+    (wait > 0).then_some(wait)
+}
+
 pub(crate) async fn attempt_failed(store: &Store, key: &Attempts<'_>) {
     if let Err(e) = store.fail_attempt(&attempt_key(key)).await {
         tracing::warn!(error = %e, "sign-in backoff could not be counted");

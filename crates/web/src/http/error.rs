@@ -83,7 +83,7 @@ impl WebError {
                 StatusCode::NOT_FOUND,
                 "/problems/not-found",
                 "There is no such thing here",
-                "nothing with this id is in your diary".to_owned(),
+                "nothing is here for this request".to_owned(),
                 None,
             ),
             (WebError::Unavailable(Service::Diary), false) => with_retry_after((
@@ -154,11 +154,12 @@ pub(crate) async fn by_route(request: Request, next: Next) -> Response {
     let Some(Unrendered(e)) = response.extensions_mut().remove::<Unrendered>() else {
         return response;
     };
-    // Headers a layer inside this one put on the error (`no-store`, a cookie) stay on it.
+    // Headers the handler put on its error reply (a cookie, say) stay on it; the guard, outside
+    // this layer, adds `no-store` to the rendered reply.
     let mut rendered = e.reply(api, &page);
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            rendered.headers_mut().insert(name.clone(), value.clone());
+            rendered.headers_mut().append(name.clone(), value.clone());
         }
     }
     rendered
