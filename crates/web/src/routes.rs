@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use legcramps_core::patterns::Settings;
 
 use crate::config::{AppConfig, DiaryAccess, Shared, UK_TIME};
-use crate::http::{auth, error, middleware};
+use crate::http::{auth, middleware};
 use crate::{account, check, diary, guide, openapi, profile};
 
 /// The app without a diary (the guidance, the check, the stretches and the triage API).
@@ -44,8 +44,6 @@ pub fn app(config: AppConfig) -> Router {
         .fold(Router::new(), |r, (path, methods)| {
             r.route(path, diary_methods(path, methods))
         })
-        // Errors are rendered inside the guard, so its `no-store` covers them too.
-        .layer(axum::middleware::from_fn(error::by_route))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             auth::guard,
@@ -68,7 +66,6 @@ pub fn app(config: AppConfig) -> Router {
         )
         .route("/account/sign-in/step", post(account::factors::step))
         .route("/account/passkey/options", post(account::passkeys::options))
-        .layer(axum::middleware::from_fn(error::by_route))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             auth::gate,
@@ -94,7 +91,6 @@ pub fn app(config: AppConfig) -> Router {
         .merge(sign_in)
         .fallback(crate::http::render::not_found_for)
         .method_not_allowed_fallback(crate::http::render::method_not_allowed)
-        .layer(axum::middleware::from_fn(error::by_route))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             auth::context,

@@ -28,7 +28,7 @@ use legcramps_accounts::{Scope, hash_secret};
 use legcramps_store::{Owner, Store};
 
 use crate::config::{ClientIp, DiaryAccess, HostCheck, Shared, Site};
-use crate::http::error::WebError;
+use crate::http::error::{WebError, by_route};
 use crate::http::middleware::cross_site;
 use crate::http::problem::episode_problem;
 use crate::http::render::Page;
@@ -181,10 +181,12 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
     let page = Page::of(request.extensions());
     let mut response = match admit(&cfg, request).await {
         Ok((mut request, context)) => {
+            // Errors are rendered with the signed-in person's context, before `no-store`.
+            let page = context.clone().map_or(page, Page);
             if let Some(context) = context {
                 request.extensions_mut().insert(context);
             }
-            next.run(request).await
+            by_route(next.run(request).await, api, &page)
         }
         Err(e) => e.reply(api, &page),
     };
@@ -306,7 +308,7 @@ pub(crate) async fn gate(State(cfg): State<Shared>, mut request: Request, next: 
         .reply(false, &page);
     }
     request.extensions_mut().insert(Gated);
-    next.run(request).await
+    by_route(next.run(request).await, false, &page)
 }
 
 /// The largest form a private route takes (a note is at most 500 characters).
@@ -372,15 +374,17 @@ pub(crate) async fn context(
     let csrf = hosted
         .and_then(|_| session::cookie(request.headers()))
         .map(|id| session::csrf_for(&id));
-    request.extensions_mut().insert(Context {
+    let context = Context {
         accounts: hosted.is_some(),
         csrf,
         username: None,
         passkeys: hosted.is_some_and(|site| site.webauthn.is_some()),
         zone: cfg.time_zone,
         nhs_111_online: cfg.nhs_111_online.clone(),
-    });
-    next.run(request).await
+    };
+    let api = request.uri().path().starts_with("/api/");
+    request.extensions_mut().insert(context.clone());
+    by_route(next.run(request).await, api, &Page(context))
 }
 
 /// Behind a trusted proxy (loopback, or one named in `Site::trusted_proxies`), the client is

@@ -1,13 +1,12 @@
 //! One error type for the web app. A handler returns `Result<_, WebError>` and uses `?`; the
 //! error becomes a reply by route: under `/api/` an RFC 9457 `application/problem+json`, and
 //! elsewhere an NHS.UK page (or, for the storage failures, a plain page that leaks nothing).
-//! [`WebError::into_response`] leaves the error on the response; [`by_route`], a layer on
-//! every router, renders it with the request's path in hand.
+//! [`WebError::into_response`] leaves the error on the response; [`by_route`], called by the
+//! layers that already run on every request (the page context, the guard, the gate), renders
+//! it with the request's path and the person's context in hand.
 
 use askama::Template;
-use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::http::problem::{Problem, diary_problem, problem};
@@ -145,18 +144,17 @@ impl IntoResponse for WebError {
     }
 }
 
-/// The layer that turns a returned [`WebError`] into its page or problem, by route: every
-/// router has it, so no error leaves unrendered.
-pub(crate) async fn by_route(request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
-    let page = Page::of(request.extensions());
-    let mut response = next.run(request).await;
+/// A returned [`WebError`] as its page (with `page`'s context) or problem, by route (`api`);
+/// any other response as it is. The layers that already know the path and the person —
+/// [`crate::http::auth::context`] on every route, the guard and the gate on theirs — call it
+/// on what the handler answered, so no error leaves unrendered and no extra layer runs.
+pub(crate) fn by_route(mut response: Response, api: bool, page: &Page) -> Response {
     let Some(Unrendered(e)) = response.extensions_mut().remove::<Unrendered>() else {
         return response;
     };
-    // Headers the handler put on its error reply (a cookie, say) stay on it; the guard, outside
-    // this layer, adds `no-store` to the rendered reply.
-    let mut rendered = e.reply(api, &page);
+    // Headers the handler put on its error reply (a cookie, say) stay on it; the guard adds
+    // `no-store` to the rendered reply.
+    let mut rendered = e.reply(api, page);
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             rendered.headers_mut().append(name.clone(), value.clone());
