@@ -113,12 +113,19 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
             let store = legcramps_store::Store::open(&dir, args.store.database_url.as_deref())
                 .await
                 .map_err(|e| BadInput(e.to_string()))?;
+            // Where the diary is kept, said once at start (the database URL is never logged:
+            // it may hold a password).
+            let kept_in = if args.store.database_url.is_some() {
+                "the PostgreSQL database in DATABASE_URL".to_owned()
+            } else {
+                dir.display().to_string()
+            };
             if let Some(origin) = origin {
                 let key = store
                     .server_secret("ip-hash-key", &legcramps_accounts::Secret::new("").text)
                     .await
                     .map_err(|e| BadInput(e.to_string()))?;
-                tracing::info!(backend = store.backend(), origin = %origin, "diary on, with accounts");
+                tracing::info!(backend = store.backend(), kept_in = %kept_in, origin = %origin, "diary on, with accounts");
                 let mut site = legcramps_web::Site::new(&origin, &key);
                 site.trusted_proxies.clone_from(&args.trusted_proxy);
                 if let Some(n) = args.hashing_threads {
@@ -143,7 +150,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                 );
                 HostCheck::Allowed(hosts)
             };
-            tracing::info!(backend = store.backend(), "diary on");
+            tracing::info!(backend = store.backend(), kept_in = %kept_in, "diary on");
             DiaryAccess::On { store, hosts }
             }
         } else {
