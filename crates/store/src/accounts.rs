@@ -41,6 +41,9 @@ pub struct Session {
     pub last_seen_utc: i64,
     /// A short description of the browser, from its User-Agent (for "your sessions").
     pub device: String,
+    /// When the person last proved who they are in this session (sign-in or "Confirm it is
+    /// you"); 0 for a session from before this was kept.
+    pub confirmed_utc: i64,
 }
 
 /// How long sessions last (settings; defaults: 30 minutes idle, 12 hours in all).
@@ -69,6 +72,8 @@ pub struct ApiToken {
     pub scope: String,
     pub created_utc: i64,
     pub last_used_utc: Option<i64>,
+    /// When it stops working (unix seconds).
+    pub expires_utc: i64,
 }
 
 /// What a security event records. Stored as its text ([`EventKind::as_str`]), which is what
@@ -215,6 +220,7 @@ where
         created_utc: r.try_get(created).map_err(c)?,
         last_seen_utc: r.try_get("last_seen_utc").map_err(c)?,
         device: r.try_get("device").map_err(c)?,
+        confirmed_utc: r.try_get("confirmed_utc").map_err(c)?,
     })
 }
 
@@ -385,16 +391,19 @@ impl Store {
         name: &str,
         token_hash: &str,
         scope: &str,
+        lives_seconds: i64,
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
+        let now = unix_now();
         on_pool!(self, |pool| {
-            sqlx::query("INSERT INTO api_tokens (id, account_id, name, token_hash, scope, created_utc) VALUES ($1, $2, $3, $4, $5, $6)")
+            sqlx::query("INSERT INTO api_tokens (id, account_id, name, token_hash, scope, created_utc, expires_utc) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(&id)
                 .bind(account_id)
                 .bind(name)
                 .bind(token_hash)
                 .bind(scope)
-                .bind(unix_now())
+                .bind(now)
+                .bind(now.saturating_add(lives_seconds))
                 .execute(pool)
                 .await?;
             Ok::<(), StoreError>(())
@@ -405,7 +414,7 @@ impl Store {
     /// The account's tokens, newest first.
     pub async fn tokens_of(&self, account_id: &str) -> Result<Vec<ApiToken>, StoreError> {
         on_pool!(self, |pool| {
-            let rows = sqlx::query("SELECT id, account_id, name, scope, created_utc, last_used_utc FROM api_tokens WHERE account_id = $1 ORDER BY created_utc DESC, id")
+            let rows = sqlx::query("SELECT id, account_id, name, scope, created_utc, last_used_utc, expires_utc FROM api_tokens WHERE account_id = $1 ORDER BY created_utc DESC, id")
                 .bind(account_id)
                 .fetch_all(pool)
                 .await?;
@@ -419,6 +428,10 @@ impl Store {
                         scope: r.try_get("scope").map_err(c)?,
                         created_utc: r.try_get("created_utc").map_err(c)?,
                         last_used_utc: r.try_get("last_used_utc").map_err(c)?,
+                        expires_utc: r
+                            .try_get::<Option<i64>, _>("expires_utc")
+                            .map_err(c)?
+                            .unwrap_or(0),
                     })
                 })
                 .collect()
@@ -437,14 +450,28 @@ impl Store {
         })
     }
 
-    /// The enabled account and the scope of the token with this hash, marking it used.
+    /// End every token of the account (at recovery, or when the person signs out
+    /// everywhere). Returns how many ended.
+    pub async fn end_tokens(&self, account_id: &str) -> Result<u64, StoreError> {
+        on_pool!(self, |pool| {
+            let done = sqlx::query("DELETE FROM api_tokens WHERE account_id = $1")
+                .bind(account_id)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected())
+        })
+    }
+
+    /// The enabled account and the scope of the unexpired token with this hash, marking it
+    /// used. An expired token is not found (a token without an expiry never works).
     pub async fn token_account(
         &self,
         token_hash: &str,
     ) -> Result<Option<(Account, String)>, StoreError> {
         let found: Option<(String, String)> = on_pool!(self, |pool| {
-            sqlx::query_as("SELECT account_id, scope FROM api_tokens WHERE token_hash = $1")
+            sqlx::query_as("SELECT account_id, scope FROM api_tokens WHERE token_hash = $1 AND expires_utc > $2")
                 .bind(token_hash)
+                .bind(unix_now())
                 .fetch_optional(pool)
                 .await
         })?;
@@ -491,7 +518,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = unix_now();
         on_pool!(self, |pool| {
-            sqlx::query("INSERT INTO sessions (id_hash, account_id, created_utc, last_seen_utc, device) VALUES ($1, $2, $3, $3, $4)")
+            sqlx::query("INSERT INTO sessions (id_hash, account_id, created_utc, last_seen_utc, device, confirmed_utc) VALUES ($1, $2, $3, $3, $4, $3)")
                 .bind(id_hash)
                 .bind(account_id)
                 .bind(now)
@@ -512,7 +539,7 @@ impl Store {
         let now = unix_now();
         let found = on_pool!(self, |pool| {
             let row = sqlx::query(
-                "SELECT s.id_hash, s.account_id, s.created_utc AS s_created, s.last_seen_utc, s.device, a.id, a.username, a.password_hash, a.created_utc, a.disabled FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
+                "SELECT s.id_hash, s.account_id, s.created_utc AS s_created, s.last_seen_utc, s.device, s.confirmed_utc, a.id, a.username, a.password_hash, a.created_utc, a.disabled FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
             )
             .bind(id_hash)
             .fetch_optional(pool)
@@ -547,6 +574,19 @@ impl Store {
         Ok(Some((session, account)))
     }
 
+    /// The person proved who they are again in this session (the time a change to how they
+    /// sign in is measured from).
+    pub async fn confirm_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            sqlx::query("UPDATE sessions SET confirmed_utc = $2 WHERE id_hash = $1")
+                .bind(id_hash)
+                .bind(unix_now())
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
     pub async fn end_session(&self, id_hash: &str) -> Result<bool, StoreError> {
         on_pool!(self, |pool| {
             let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
@@ -576,7 +616,7 @@ impl Store {
     /// The account's sessions, most recently seen first.
     pub async fn sessions_of(&self, account_id: &str) -> Result<Vec<Session>, StoreError> {
         on_pool!(self, |pool| {
-            let rows = sqlx::query("SELECT id_hash, account_id, created_utc, last_seen_utc, device FROM sessions WHERE account_id = $1 ORDER BY last_seen_utc DESC")
+            let rows = sqlx::query("SELECT id_hash, account_id, created_utc, last_seen_utc, device, confirmed_utc FROM sessions WHERE account_id = $1 ORDER BY last_seen_utc DESC")
                 .bind(account_id)
                 .fetch_all(pool)
                 .await?;

@@ -320,40 +320,61 @@ impl Store {
         })
     }
 
-    /// Failures in a row for a backoff key, and when the last was (unix seconds); a count
-    /// older than a day is forgotten.
-    pub async fn attempts(&self, key: &str) -> Result<Option<(u32, i64)>, StoreError> {
+    /// One try on a backoff key, checked and counted in one statement (concurrent tries, from
+    /// any process on this database, cannot all pass one check): `Ok(None)` when the try may
+    /// go ahead — it is counted as a failure now, and [`Store::clear_attempts`] forgets the
+    /// count if it turns out right — or `Ok(Some(seconds))` to wait first (nothing counted).
+    /// `wait_after(n)` is the wait after `n` failures in a row; it must reach its largest
+    /// value by `n = 64`. A count quiet for a day is forgotten.
+    pub async fn take_attempt(
+        &self,
+        key: &str,
+        wait_after: &(dyn Fn(u32) -> u64 + Sync),
+    ) -> Result<Option<u64>, StoreError> {
         let now = unix_now();
+        // The wait for the new count, as SQL: `CASE n WHEN 1 THEN .. ELSE <largest> END`
+        // (numbers only, made here).
+        let secs = |n: u32| i64::try_from(wait_after(n)).unwrap_or(i64::MAX / 4);
+        let arms: String = (1..64u32)
+            .map(|n| format!(" WHEN {n} THEN {}", secs(n)))
+            .collect();
+        let case = |n: &str| format!("(CASE {n}{arms} ELSE {} END)", secs(64));
+        let upsert = format!(
+            "INSERT INTO attempts (key, failures, last_utc, not_before_utc) VALUES ($1, 1, $2, $2 + {}) \
+             ON CONFLICT (key) DO UPDATE SET failures = attempts.failures + 1, last_utc = $2, \
+             not_before_utc = $2 + {} WHERE attempts.not_before_utc <= $2 RETURNING failures",
+            case("1"),
+            case("attempts.failures + 1"),
+        );
         on_pool!(self, |pool| {
-            let row: Option<(i64, i64)> =
-                sqlx::query_as("SELECT failures, last_utc FROM attempts WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(pool)
-                    .await?;
-            Ok(row
-                .filter(|(_, last)| now - last <= ATTEMPTS_FORGOTTEN_AFTER)
-                .map(|(n, last)| (u32::try_from(n).unwrap_or(u32::MAX), last)))
-        })
-    }
-
-    /// Count a failure for a backoff key (every process on this database sees it).
-    pub async fn fail_attempt(&self, key: &str) -> Result<(), StoreError> {
-        let now = unix_now();
-        on_pool!(self, |pool| {
-            sqlx::query("INSERT INTO attempts (key, failures, last_utc) VALUES ($1, 1, $2) ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN attempts.last_utc < $3 THEN 1 ELSE attempts.failures + 1 END, last_utc = $2")
+            sqlx::query("DELETE FROM attempts WHERE key = $1 AND last_utc < $2")
                 .bind(key)
-                .bind(now)
                 .bind(now - ATTEMPTS_FORGOTTEN_AFTER)
                 .execute(pool)
                 .await?;
-            // Now and then, forget keys quiet for a day, so the table cannot grow without end.
-            if uuid::Uuid::new_v4().as_bytes()[0] == 0 {
-                sqlx::query("DELETE FROM attempts WHERE last_utc < $1")
-                    .bind(now - ATTEMPTS_FORGOTTEN_AFTER)
-                    .execute(pool)
-                    .await?;
+            let counted: Option<(i64,)> = sqlx::query_as(&upsert)
+                .bind(key)
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+            if counted.is_some() {
+                // Now and then, forget keys quiet for a day, so the table cannot grow without end.
+                if uuid::Uuid::new_v4().as_bytes()[0] == 0 {
+                    sqlx::query("DELETE FROM attempts WHERE last_utc < $1")
+                        .bind(now - ATTEMPTS_FORGOTTEN_AFTER)
+                        .execute(pool)
+                        .await?;
+                }
+                return Ok(None);
             }
-            Ok(())
+            let until: Option<(i64,)> =
+                sqlx::query_as("SELECT not_before_utc FROM attempts WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(Some(until.map_or(1, |(t,)| {
+                u64::try_from(t - now).unwrap_or(0).max(1)
+            })))
         })
     }
 

@@ -38,6 +38,21 @@ pub struct Site {
     pub sessions: legcramps_store::SessionLimits,
     /// Waits after failed sign-ins (and between sign-ups), per IP and per username.
     pub backoff: legcramps_accounts::Backoff,
+    /// Waits after failed sign-ins as one username from any address (a setting; default:
+    /// 10 free, then 1 s doubling to at most 60 s): slows a guesser with many addresses, and
+    /// never keeps the owner out longer than a minute.
+    pub account_backoff: legcramps_accounts::Backoff,
+    /// Waits after wrong codes at the second step, per account from any address (a setting;
+    /// default: 5 free, then 60 s doubling to at most an hour). A right password never clears
+    /// it; a right code does. A recovery code is never made to wait (it cannot be guessed),
+    /// so the owner always has a way in.
+    pub second_step_backoff: legcramps_accounts::Backoff,
+    /// How recently the person must have proved who they are (signed in, or "Confirm it is
+    /// you") to add a way to sign in or make an access token (a setting; default 5 minutes).
+    pub reconfirm_seconds: i64,
+    /// The longest an access token may live, in days (a setting; default 365). People choose
+    /// from 7, 30, 90 and 365 days, those up to this.
+    pub token_max_days: i64,
     /// The key for hashing IP addresses in security events.
     pub ip_key: String,
     /// The passkey relying party (`None` where passkeys cannot work: an IP address).
@@ -69,6 +84,18 @@ impl Site {
             https,
             sessions: legcramps_store::SessionLimits::default(),
             backoff: legcramps_accounts::Backoff::default(),
+            account_backoff: legcramps_accounts::Backoff {
+                free: 10,
+                first_seconds: 1,
+                max_seconds: 60,
+            },
+            second_step_backoff: legcramps_accounts::Backoff {
+                free: 5,
+                first_seconds: 60,
+                max_seconds: 60 * 60,
+            },
+            reconfirm_seconds: 5 * 60,
+            token_max_days: 365,
             ip_key: ip_key.to_owned(),
             webauthn,
             hashing: Arc::new(tokio::sync::Semaphore::new(default_hashing())),

@@ -183,6 +183,11 @@ if (passkeyBlocks.length && window.PublicKeyCredential && navigator.credentials)
           credentials: 'same-origin',
         });
         const body = await reply.json().catch(() => ({}));
+        if (reply.status === 403 && typeof body.confirm === 'string' && body.confirm.startsWith('/account/confirm')) {
+          // Adding a passkey needs a recent "it is me": confirm, then come back here.
+          window.location.assign(body.confirm);
+          return;
+        }
         if (!reply.ok) {
           say(body.error || 'Passkeys are not working just now: use your password instead.');
           return;

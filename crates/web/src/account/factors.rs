@@ -22,8 +22,8 @@ use crate::account::common::{form, when};
 use crate::account::confirm::again;
 use crate::account::ending::signed_in;
 use crate::config::Site;
-use crate::http::auth::{Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, must_wait};
+use crate::http::auth::{Confirmed, Hosted, SignedIn, ip_hash};
+use crate::http::backoff::{Attempts, attempt_ok, must_wait};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::views::Layout;
@@ -154,9 +154,11 @@ pub(crate) async fn step(
         username: &account.username,
         ip: &iph,
     };
-    if let Some(seconds) = must_wait(store, site, &[&user_key]).await {
-        return WebError::TooMany { seconds }.into_response();
-    }
+    // Codes for this account from anywhere: a right password (which brought the person here)
+    // never clears this count; only a right code does.
+    let step_key = Attempts::SecondStepFor {
+        account_id: &account.id,
+    };
     let (app, passkeys) = match second_factors(store, &account.id).await {
         Ok(f) => f,
         Err(r) => return r,
@@ -178,9 +180,21 @@ pub(crate) async fn step(
             "Use your passkey, or enter a recovery code"
         });
     }
+    // A 6-digit code is slowed per account from any address as well; a recovery code cannot
+    // be guessed, so it is never made to wait there: the owner always has a way in.
+    let guessable = totp::digits_of(typed).is_some();
+    let keys: &[&Attempts<'_>] = if guessable {
+        &[&user_key, &step_key]
+    } else {
+        &[&user_key]
+    };
+    if let Some(seconds) = must_wait(store, site, keys).await {
+        return WebError::TooMany { seconds }.into_response();
+    }
     match code_is_right(store, &account.id, typed).await {
         Ok(Some(how)) => {
             attempt_ok(store, &user_key).await;
+            attempt_ok(store, &step_key).await;
             let _ = store.end_ceremony(&hash_secret(&step_id)).await;
             if how == "recovery-code" {
                 let _ = store
@@ -190,7 +204,6 @@ pub(crate) async fn step(
             signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await
         }
         Ok(None) => {
-            attempt_failed(store, &user_key).await;
             let _ = store
                 .record_event(Some(&account.id), EventKind::SecondStepFailed, &iph)
                 .await;
@@ -351,7 +364,7 @@ fn totp_page(
 pub(crate) async fn totp_form(
     page: Page,
     Hosted(ref store, ref site, _): Hosted,
-    who: SignedIn,
+    Confirmed(who): Confirmed,
 ) -> Response {
     let secret = totp::new_secret();
     let setup = Secret::new("");

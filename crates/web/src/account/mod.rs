@@ -20,8 +20,8 @@ use legcramps_accounts::{
 };
 use legcramps_store::EventKind;
 
-use crate::http::auth::{Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, must_wait};
+use crate::http::auth::{Confirmed, Hosted, SignedIn, ip_hash};
+use crate::http::backoff::{Attempts, attempt_ok, must_wait};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::session::{self, Context};
@@ -36,7 +36,7 @@ pub(crate) mod ending;
 pub(crate) mod factors;
 pub(crate) mod passkey_pages;
 pub(crate) mod passkeys;
-use crate::config::Shared;
+use crate::config::{Shared, Site};
 
 pub(crate) async fn sign_up_form(page: Page, _accounts_on: Hosted) -> Response {
     render(
@@ -56,13 +56,15 @@ pub(crate) async fn sign_up(
     body: Bytes,
 ) -> Response {
     let iph = ip_hash(site, ip.as_ref());
+    // Each sign-up counts against the address (checked and counted at once), so one address
+    // cannot make accounts by the thousand (the first few are free). What was typed is
+    // checked first: a mistake in the form costs nothing.
     let ip_key = Attempts::SignUpFrom { ip: &iph };
-    if let Some(seconds) = must_wait(store, site, &[&ip_key]).await {
-        return WebError::TooMany { seconds }.into_response();
-    }
     let f = form(&body);
     if f.contains_key("passkey_response") {
-        attempt_failed(store, &ip_key).await;
+        if let Some(seconds) = must_wait(store, site, &[&ip_key]).await {
+            return WebError::TooMany { seconds }.into_response();
+        }
         return crate::account::passkeys::sign_up(&page, store, site, ip.as_ref(), &headers, &f)
             .await;
     }
@@ -88,13 +90,13 @@ pub(crate) async fn sign_up(
     let Some(username) = username.filter(|_| errors.is_empty()) else {
         return again_with(errors);
     };
+    if let Some(seconds) = must_wait(store, site, &[&ip_key]).await {
+        return WebError::TooMany { seconds }.into_response();
+    }
     let pw = password.to_owned();
     let Some(hash) = hashing(site, move || hash_password(&pw)).await else {
         return WebError::accounts("hashing stopped").into_response();
     };
-    // Each sign-up counts against the IP, so one address cannot make accounts by the
-    // thousand (the first few are free).
-    attempt_failed(store, &ip_key).await;
     match store.create_account(username.as_str(), &hash).await {
         Ok(Some(account)) => {
             let _ = store
@@ -150,7 +152,10 @@ pub(crate) async fn sign_in(
         username: username.as_ref().map_or("", Username::as_str),
         ip: &iph,
     };
-    if let Some(seconds) = must_wait(store, site, &[&ip_key, &user_key]).await {
+    let account_key = Attempts::SignInTo {
+        username: username.as_ref().map_or("", Username::as_str),
+    };
+    if let Some(seconds) = must_wait(store, site, &[&ip_key, &user_key, &account_key]).await {
         return WebError::TooMany { seconds }.into_response();
     }
     let account = match &username {
@@ -166,8 +171,6 @@ pub(crate) async fn sign_in(
         return WebError::accounts("hashing stopped").into_response();
     };
     let Some(account) = account.filter(|_| ok) else {
-        attempt_failed(store, &ip_key).await;
-        attempt_failed(store, &user_key).await;
         let _ = store
             .record_event(None, EventKind::SignInFailed, &iph)
             .await;
@@ -180,8 +183,9 @@ pub(crate) async fn sign_in(
             },
         );
     };
-    attempt_ok(store, &ip_key).await;
-    attempt_ok(store, &user_key).await;
+    for key in [&ip_key, &user_key, &account_key] {
+        attempt_ok(store, key).await;
+    }
     if account.password_hash.as_deref().is_some_and(needs_rehash)
         && let Some(hash) = hashing(site, move || hash_password(&password)).await
     {
@@ -203,15 +207,20 @@ struct AccountPage {
     layout: Layout,
     username: String,
     tokens: Vec<TokenRow>,
+    token_lives: Vec<(i64, &'static str)>,
+    default_token_days: i64,
     new_token: Option<String>,
     sessions: Vec<SessionRow>,
     sign_ins: Vec<String>,
-    ended: Option<u64>,
+    /// Sessions and tokens just ended by "Sign out everywhere else".
+    ended: Option<(u64, u64)>,
 }
 
 struct TokenRow {
     id: String,
     name: String,
+    /// "Works until ..." or "Expired ...".
+    expires: String,
     scope: &'static str,
     last_used: String,
 }
@@ -222,7 +231,12 @@ struct SessionRow {
     this_one: bool,
 }
 
-async fn account_page(page: &Page, cfg: &Shared, who: &SignedIn, ended: Option<u64>) -> Response {
+async fn account_page(
+    page: &Page,
+    cfg: &Shared,
+    who: &SignedIn,
+    ended: Option<(u64, u64)>,
+) -> Response {
     account_page_with(page, cfg, who, ended, None).await
 }
 
@@ -230,10 +244,10 @@ async fn account_page_with(
     page: &Page,
     cfg: &Shared,
     who: &SignedIn,
-    ended: Option<u64>,
+    ended: Option<(u64, u64)>,
     new_token: Option<String>,
 ) -> Response {
-    let (store, _) = match crate::http::auth::accounts(cfg) {
+    let (store, site) = match crate::http::auth::accounts(cfg) {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -264,8 +278,15 @@ async fn account_page_with(
                     last_used: t
                         .last_used_utc
                         .map_or_else(|| "never".to_owned(), |t| when(page.context().zone, t)),
+                    expires: if t.expires_utc > legcramps_store::unix_seconds() {
+                        format!("Works until {}", when(page.context().zone, t.expires_utc))
+                    } else {
+                        format!("Expired {}", when(page.context().zone, t.expires_utc))
+                    },
                 })
                 .collect(),
+            token_lives: token_lives(site),
+            default_token_days: default_token_days(site),
             new_token,
             sessions: sessions
                 .iter()
@@ -329,23 +350,33 @@ pub(crate) async fn end_others(
     Hosted(ref store, ref site, ref ip): Hosted,
     State(cfg): State<Shared>,
     who: SignedIn,
+    body: Bytes,
 ) -> Response {
-    match store
+    let iph = ip_hash(site, ip.as_ref());
+    let sessions = match store
         .end_sessions(&who.account_id, Some(&who.session_hash))
         .await
     {
-        Ok(n) => {
-            let _ = store
-                .record_event(
-                    Some(&who.account_id),
-                    EventKind::SessionsEnded,
-                    &ip_hash(site, ip.as_ref()),
-                )
-                .await;
-            account_page(&page, &cfg, &who, Some(n)).await
+        Ok(n) => n,
+        Err(e) => return WebError::accounts(e).into_response(),
+    };
+    let _ = store
+        .record_event(Some(&who.account_id), EventKind::SessionsEnded, &iph)
+        .await;
+    let tokens = if form(&body).get("tokens").is_some_and(|v| v == "end") {
+        match store.end_tokens(&who.account_id).await {
+            Ok(n) => {
+                let _ = store
+                    .record_event(Some(&who.account_id), EventKind::TokenRevoked, &iph)
+                    .await;
+                n
+            }
+            Err(e) => return WebError::accounts(e).into_response(),
         }
-        Err(e) => WebError::accounts(e).into_response(),
-    }
+    } else {
+        0
+    };
+    account_page(&page, &cfg, &who, Some((sessions, tokens))).await
 }
 
 #[derive(Template)]
@@ -572,7 +603,10 @@ pub(crate) async fn recover(
         username: username.as_ref().map_or("", Username::as_str),
         ip: &iph,
     };
-    if let Some(seconds) = must_wait(store, site, &[&ip_key, &user_key]).await {
+    let account_key = Attempts::SignInTo {
+        username: username.as_ref().map_or("", Username::as_str),
+    };
+    if let Some(seconds) = must_wait(store, site, &[&ip_key, &user_key, &account_key]).await {
         return WebError::TooMany { seconds }.into_response();
     }
     let show = |status, errors| {
@@ -608,8 +642,6 @@ pub(crate) async fn recover(
         None => false,
     };
     let Some(account) = account.filter(|_| used) else {
-        attempt_failed(store, &ip_key).await;
-        attempt_failed(store, &user_key).await;
         let _ = store
             .record_event(None, EventKind::RecoveryFailed, &iph)
             .await;
@@ -621,8 +653,9 @@ pub(crate) async fn recover(
             )],
         );
     };
-    attempt_ok(store, &ip_key).await;
-    attempt_ok(store, &user_key).await;
+    for key in [&ip_key, &user_key, &account_key] {
+        attempt_ok(store, key).await;
+    }
     let Some(new_hash) = hashing(site, move || hash_password(&new)).await else {
         return WebError::accounts("hashing stopped").into_response();
     };
@@ -698,12 +731,35 @@ pub(crate) async fn new_codes(
 /// The most characters in a token's name.
 const MAX_TOKEN_NAME: usize = 60;
 
+/// The lifetimes a person may choose for a token, in days, up to the site's longest.
+fn token_lives(site: &Site) -> Vec<(i64, &'static str)> {
+    [
+        (7, "7 days"),
+        (30, "30 days"),
+        (90, "90 days"),
+        (365, "1 year"),
+    ]
+    .into_iter()
+    .filter(|(d, _)| *d <= site.token_max_days)
+    .collect()
+}
+
+/// The lifetime chosen unless the person picks another: 90 days, or the longest allowed.
+fn default_token_days(site: &Site) -> i64 {
+    token_lives(site)
+        .iter()
+        .map(|(d, _)| *d)
+        .filter(|d| *d <= 90)
+        .max()
+        .unwrap_or(site.token_max_days.max(1))
+}
+
 /// Make a personal access token: shown once on the account page, stored as its hash.
 pub(crate) async fn create_token(
     page: Page,
     Hosted(ref store, ref site, ref ip): Hosted,
     State(cfg): State<Shared>,
-    who: SignedIn,
+    Confirmed(who): Confirmed,
     body: Bytes,
 ) -> Response {
     let f = form(&body);
@@ -728,9 +784,20 @@ pub(crate) async fn create_token(
         Scope::Read
     }
     .as_str();
+    let days = f
+        .get("lives")
+        .and_then(|d| d.parse::<i64>().ok())
+        .filter(|d| token_lives(site).iter().any(|(l, _)| l == d))
+        .unwrap_or_else(|| default_token_days(site));
     let secret = Secret::new("lc_pat_");
     if let Err(e) = store
-        .create_token(&who.account_id, &name, &secret.hash, scope)
+        .create_token(
+            &who.account_id,
+            &name,
+            &secret.hash,
+            scope,
+            days * 24 * 3600,
+        )
         .await
     {
         return WebError::accounts(e).into_response();

@@ -35,7 +35,7 @@ use crate::account::common::{SignInPage, welcome};
 use crate::account::ending::signed_in;
 use crate::config::{ClientIp, Site};
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_failed, attempt_ok, must_wait};
+use crate::http::backoff::{Attempts, attempt_ok, must_wait};
 use crate::http::error::WebError;
 use crate::http::render::Page;
 use crate::http::render::render;
@@ -137,7 +137,6 @@ pub(crate) async fn options(
     if let Some(seconds) = must_wait(store, site, &[&ip_key]).await {
         return WebError::TooMany { seconds }.into_response();
     }
-    attempt_failed(store, &ip_key).await;
     match req.purpose.as_str() {
         "sign-in" => match rp.start_discoverable_authentication() {
             Ok((mut rcr, state)) => {
@@ -237,6 +236,12 @@ pub(crate) async fn options_signed_in(
     };
     match req.purpose.as_str() {
         "add" => {
+            // Adding a way to sign in needs a recent "it is me" (the rule the `Confirmed`
+            // extractor applies, answered here in JSON the page can follow): the ceremony this
+            // starts is what finishing it needs, so the finish needs nothing more.
+            if !who.recently_confirmed(site) {
+                return confirm_first();
+            }
             let Ok(user) = Uuid::parse_str(&who.account_id) else {
                 return json_error(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -272,6 +277,19 @@ pub(crate) async fn options_signed_in(
         },
         _ => json_error(StatusCode::BAD_REQUEST, "Say what the passkey is for"),
     }
+}
+
+/// The JSON answer that sends the page to "Confirm it is you" (adding a passkey needs a
+/// recent "it is me").
+fn confirm_first() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        axum::Json(serde_json::json!({
+            "error": "Confirm it is you first: enter your password again",
+            "confirm": "/account/confirm?then=/account/security",
+        })),
+    )
+        .into_response()
 }
 
 pub(crate) async fn passkeys_of(store: &Store, account_id: &str) -> Result<Vec<Passkey>, Response> {
@@ -425,7 +443,6 @@ pub(crate) async fn sign_in(
             signed_in(store, &account.id, EventKind::SignIn, &iph, headers).await
         }
         Ok(None) => {
-            attempt_failed(store, &ip_key).await;
             let _ = store
                 .record_event(None, EventKind::SignInFailed, &iph)
                 .await;

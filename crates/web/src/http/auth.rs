@@ -60,6 +60,48 @@ pub(crate) struct SignedIn {
     pub(crate) account_id: String,
     pub(crate) username: String,
     pub(crate) session_hash: String,
+    /// When they last proved who they are in this session (sign-in, or "Confirm it is you").
+    pub(crate) confirmed_utc: i64,
+}
+
+impl SignedIn {
+    /// Whether they proved who they are within the site's `reconfirm_seconds`.
+    pub(crate) fn recently_confirmed(&self, site: &Site) -> bool {
+        legcramps_store::unix_seconds() - self.confirmed_utc <= site.reconfirm_seconds
+    }
+}
+
+/// A signed-in person who proved who they are within the last few minutes
+/// ([`Site::reconfirm_seconds`]): what adding a way to sign in or making an access token
+/// takes (ASVS 7.5.1). Otherwise the request is refused with [`WebError::ConfirmFirst`]: a
+/// page goes to "Confirm it is you" and comes back (a form post comes back to the account
+/// page), the API says 403.
+#[derive(Debug, Clone)]
+pub(crate) struct Confirmed(pub(crate) SignedIn);
+
+impl<S> FromRequestParts<S> for Confirmed
+where
+    S: Send + Sync,
+    Shared: FromRef<S>,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let who = SignedIn::from_request_parts(parts, state).await?;
+        let cfg = Shared::from_ref(state);
+        let DiaryAccess::Accounts { site, .. } = &cfg.diary else {
+            return Err(WebError::NotFound);
+        };
+        if who.recently_confirmed(site) {
+            return Ok(Confirmed(who));
+        }
+        let then = if parts.method == Method::GET {
+            parts.uri.path().to_owned()
+        } else {
+            "/account".to_owned()
+        };
+        Err(WebError::ConfirmFirst { then })
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Who {
@@ -412,8 +454,24 @@ fn forwarded_client(site: &Site, request: &mut Request) {
 
 /// A keyed hash of the client's IP for security events and backoff keys (never the IP).
 pub(crate) fn ip_hash(site: &Site, request_ip: Option<&ClientIp>) -> String {
-    let ip = request_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string());
+    let ip = request_ip.map_or_else(|| "unknown".to_owned(), |ip| address_group(ip.0));
     hash_secret(&format!("{}\n{ip}", site.ip_key))[..32].to_owned()
+}
+
+/// The address as the limits count it: an IPv4 address alone; an IPv6 address as its /64
+/// (one household or phone is usually given a whole /64, so counting each address alone
+/// let one person guess from 2^64 of them). An IPv4 address written as IPv6 counts as IPv4.
+pub(crate) fn address_group(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 /// The signed-in person behind this request's cookie, if the session is live, with their
@@ -436,6 +494,7 @@ async fn signed_in(
                     account_id: account.id.clone(),
                     username: account.username.clone(),
                     session_hash: s.id_hash,
+                    confirmed_utc: s.confirmed_utc,
                 },
                 account.owner(),
                 session::csrf_for(&id),
@@ -451,7 +510,11 @@ async fn token_owner(
     let Some(token) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| {
+            // The scheme is case-insensitive (RFC 9110, 11.1).
+            let (scheme, token) = v.trim_start().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(token)
+        })
         .map(str::trim)
         .filter(|t| t.starts_with("lc_pat_") && t.len() <= 128)
     else {
@@ -475,6 +538,19 @@ pub(crate) fn accounts(cfg: &Shared) -> Result<(&Store, &Arc<Site>), WebError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 20, finding 5: the limits count an IPv6 address as its /64.
+    #[test]
+    fn an_ipv6_address_counts_as_its_64() {
+        let group = |t: &str| super::address_group(t.parse().expect("an address"));
+        assert_eq!(
+            group("2001:db8:1:2::1"),
+            group("2001:db8:1:2:ffff:ffff:ffff:ffff")
+        );
+        assert_ne!(group("2001:db8:1:2::1"), group("2001:db8:1:3::1"));
+        assert_eq!(group("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_ne!(group("192.0.2.7"), group("192.0.2.8"));
+    }
 
     /// A handler that takes `Hosted` but is mounted outside the gate and the guard answers
     /// 404: it never runs without the host and origin checks (outside review of issue 19).

@@ -1,4 +1,4 @@
-//! Waits after failed sign-ins, kept in the database so that every process counts the same
+//! Waits after failed sign-ins (and limits on sign-ups), kept in the database so that every process counts the same
 //! failures, and the page that asks people to wait.
 
 use askama::Template;
@@ -11,15 +11,23 @@ use crate::config::Site;
 use crate::http::render::{Page, render};
 use crate::http::views::Layout;
 
-/// What a count of failures is kept for. Each is stored under a keyed hash of its text, so
+/// What a count of tries is kept for. Each is stored under a keyed hash of its text, so
 /// a username or an address never sits in the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Attempts<'a> {
-    /// Sign-ins (by password or passkey) from one address (`ip` is its keyed hash).
+    /// Sign-ins (by password or passkey) from one address (`ip` is its keyed hash; an IPv6
+    /// address counts as its /64).
     SignInFrom { ip: &'a str },
     /// Sign-ins as one username from one address: someone guessing from elsewhere slows only
     /// their own tries, never the owner's.
     SignInAs { username: &'a str, ip: &'a str },
+    /// Sign-ins as one username from anywhere: the gentle per-account limit
+    /// ([`Site::account_backoff`]), which slows a guesser with many addresses and never keeps
+    /// the owner waiting longer than its longest wait.
+    SignInTo { username: &'a str },
+    /// Codes typed at the second step for one account, from anywhere
+    /// ([`Site::second_step_backoff`]). A right password never clears it; only a right code.
+    SecondStepFor { account_id: &'a str },
     /// Passkey sign-ins from one address.
     PasskeyFrom { ip: &'a str },
     /// Sign-ups from one address.
@@ -31,45 +39,43 @@ impl Attempts<'_> {
         match self {
             Attempts::SignInFrom { ip } => format!("signin-ip:{ip}"),
             Attempts::SignInAs { username, ip } => format!("signin-user:{username}:{ip}"),
+            Attempts::SignInTo { username } => format!("signin-account:{username}"),
+            Attempts::SecondStepFor { account_id } => format!("second-step:{account_id}"),
             Attempts::PasskeyFrom { ip } => format!("passkey-ip:{ip}"),
             Attempts::SignUpFrom { ip } => format!("signup-ip:{ip}"),
         }
     }
-}
 
-/// Backoff after failures, per [`Attempts`] key, kept in the
-/// diary database so that every process behind one address counts the same failures. Keys
-/// are stored hashed (a username never sits in the table). If the database cannot be reached
-/// the sign-in fails anyway, so an error here counts as no wait.
-pub(crate) async fn attempt_wait(store: &Store, site: &Site, key: &Attempts<'_>) -> u64 {
-    match store.attempts(&attempt_key(key)).await {
-        Ok(Some((failures, last))) => {
-            let since = u64::try_from(legcramps_store::unix_seconds() - last).unwrap_or(0);
-            site.backoff.wait_seconds(failures).saturating_sub(since)
-        }
-        Ok(None) => 0,
-        Err(e) => {
-            tracing::warn!(error = %e, "sign-in backoff could not be read");
-            0
+    fn backoff<'s>(&self, site: &'s Site) -> &'s legcramps_accounts::Backoff {
+        match self {
+            Attempts::SignInTo { .. } => &site.account_backoff,
+            Attempts::SecondStepFor { .. } => &site.second_step_backoff,
+            _ => &site.backoff,
         }
     }
 }
 
-/// The seconds to wait if any of `keys` must still wait (the longest of them), else `None`.
+/// Take one try on each of `keys`, in order, each checked and counted in one statement in the
+/// database (every process on it counts the same tries, and tries at the same moment cannot
+/// all pass one check). `Some(seconds)` when one of them must wait first (the keys before it
+/// have counted this try). A try that turns out right is forgotten with [`attempt_ok`]. If
+/// the database cannot be reached the sign-in fails anyway, so an error here is no wait.
 pub(crate) async fn must_wait(store: &Store, site: &Site, keys: &[&Attempts<'_>]) -> Option<u64> {
-    let mut wait = 0;
     for key in keys {
-        wait = wait.max(attempt_wait(store, site, key).await);
+        let policy = key.backoff(site);
+        match store
+            .take_attempt(&attempt_key(key), &|n| policy.wait_seconds(n))
+            .await
+        {
+            Ok(None) => {}
+            Ok(Some(wait)) => return Some(wait),
+            Err(e) => tracing::warn!(error = %e, "sign-in backoff could not be counted"),
+        }
     }
-    (wait > 0).then_some(wait)
+    None
 }
 
-pub(crate) async fn attempt_failed(store: &Store, key: &Attempts<'_>) {
-    if let Err(e) = store.fail_attempt(&attempt_key(key)).await {
-        tracing::warn!(error = %e, "sign-in backoff could not be counted");
-    }
-}
-
+/// Forget the tries counted on `key` (the try was right).
 pub(crate) async fn attempt_ok(store: &Store, key: &Attempts<'_>) {
     let _ = store.clear_attempts(&attempt_key(key)).await;
 }

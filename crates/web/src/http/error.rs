@@ -40,6 +40,10 @@ pub(crate) enum WebError {
     Forbidden(String),
     /// A private route without a signed-in session: the sign-in page, or 401 on the API.
     SignInFirst,
+    /// A change that needs the person to have proved who they are in the last few minutes
+    /// (see [`crate::http::auth::Confirmed`]): "Confirm it is you", then back to `then` (a
+    /// path on this site); 403 on the API.
+    ConfirmFirst { then: String },
     /// Too many attempts: wait this many seconds (429, `Retry-After`).
     TooMany { seconds: u64 },
     /// An API problem, fully described by the handler.
@@ -124,6 +128,17 @@ impl WebError {
                 StatusCode::UNAUTHORIZED,
                 "Sign in first",
                 "the diary API needs a signed-in session".into(),
+                None,
+            ),
+            (WebError::ConfirmFirst { then }, false) => {
+                let then: String =
+                    form_urlencoded::byte_serialize(then.as_bytes()).collect();
+                Redirect::to(&format!("/account/confirm?then={then}")).into_response()
+            }
+            (WebError::ConfirmFirst { .. }, true) => diary_problem(
+                StatusCode::FORBIDDEN,
+                "Confirm it is you first",
+                "this change needs your password or a passkey again: sign in on the site and confirm it is you".into(),
                 None,
             ),
             (WebError::TooMany { seconds }, _) => crate::http::backoff::wait_page(page, seconds),
