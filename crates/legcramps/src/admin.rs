@@ -91,6 +91,24 @@ pub(crate) fn run(command: &AdminCommand) -> Result<ExitCode> {
                 );
                 store.close().await;
             }
+            AdminCommand::Accounts(AdminAccountsCommand::ResetSecondStep(args)) => {
+                let store = open(&args.store).await?;
+                let id = account_id(&store, &args.username).await?;
+                let (app, passkeys) = store.reset_second_step(&id).await?;
+                store
+                    .record_event(
+                        Some(&id),
+                        legcramps_store::EventKind::SecondStepResetByOperator,
+                        "operator",
+                    )
+                    .await?;
+                println!(
+                    "Turned off the second step of {}: {} authenticator app, {passkeys} passkey(s) removed; every session and token ended. They can now recover the account with a recovery code",
+                    args.username,
+                    if app { "its" } else { "no" },
+                );
+                store.close().await;
+            }
             AdminCommand::Accounts(AdminAccountsCommand::Delete(args)) => {
                 let store = open(&args.store).await?;
                 let id = account_id(&store, &args.username).await?;

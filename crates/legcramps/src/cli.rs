@@ -95,6 +95,10 @@ pub(crate) enum AdminAccountsCommand {
     Enable(AdminAccountArgs),
     /// Delete an account and everything of its person, for good
     Delete(AdminAccountArgs),
+    /// Turn off an account's second step (its authenticator app and passkeys) and end its
+    /// sessions and tokens, for a person who has lost both their password and their second
+    /// step. Check who they are outside the site first: they then recover with a recovery code
+    ResetSecondStep(AdminAccountArgs),
 }
 
 #[derive(Debug, Args)]

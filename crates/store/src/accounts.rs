@@ -120,13 +120,15 @@ pub enum EventKind {
     DisabledByOperator,
     /// The operator enabled the account again.
     EnabledByOperator,
+    /// The operator turned off the account's second step (app and passkeys).
+    SecondStepResetByOperator,
     /// The account was deleted (kept without the account's id).
     AccountDeleted,
 }
 
 impl EventKind {
     /// Every kind, for tests and documentation.
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 22] = [
         EventKind::SignUp,
         EventKind::SignIn,
         EventKind::SignInFailed,
@@ -147,6 +149,7 @@ impl EventKind {
         EventKind::PasskeyRemoved,
         EventKind::DisabledByOperator,
         EventKind::EnabledByOperator,
+        EventKind::SecondStepResetByOperator,
         EventKind::AccountDeleted,
     ];
 
@@ -173,6 +176,7 @@ impl EventKind {
             EventKind::PasskeyRemoved => "passkey-removed",
             EventKind::DisabledByOperator => "disabled-by-operator",
             EventKind::EnabledByOperator => "enabled-by-operator",
+            EventKind::SecondStepResetByOperator => "second-step-reset-by-operator",
             EventKind::AccountDeleted => "account-deleted",
         }
     }
@@ -447,6 +451,56 @@ impl Store {
                 .execute(pool)
                 .await?;
             Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// A recovery: the new password hash, and every session and access token of the account
+    /// ended (a thief's with them), in one transaction.
+    pub async fn recover_account(&self, account_id: &str, hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+                .bind(account_id)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM api_tokens WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The operator turns off the account's second step: its authenticator app and every
+    /// passkey go, and every session and token ends, in one transaction. Returns whether it
+    /// had an app, and how many passkeys went.
+    pub async fn reset_second_step(&self, account_id: &str) -> Result<(bool, u64), StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let app = sqlx::query("DELETE FROM totp_factors WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let passkeys = sqlx::query("DELETE FROM passkeys WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            for table in ["sessions", "api_tokens"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE account_id = $1"))
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok((app > 0, passkeys))
         })
     }
 

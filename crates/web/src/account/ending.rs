@@ -19,11 +19,31 @@ pub(crate) async fn signed_in(
     ip_hash: &str,
     headers: &HeaderMap,
 ) -> Response {
+    // What changed since they last signed in (a recovery, a new passkey, failed tries), if
+    // anything: then they land on their account page, which lists it, not on the diary.
+    let changed = changed_since_last_sign_in(store, account_id).await;
     let _ = store.record_event(Some(account_id), event, ip_hash).await;
+    let to = if changed { "/account" } else { "/diary" };
     match start_session(store, account_id, headers).await {
-        Ok((cookie, _)) => with_cookie(Redirect::to("/diary").into_response(), cookie),
+        Ok((cookie, _)) => with_cookie(Redirect::to(to).into_response(), cookie),
         Err(e) => WebError::accounts(e).into_response(),
     }
+}
+
+/// A recovery that proved everything the account asks for (a recovery code in place of the
+/// password, and the second step if there is one): the new password is set and every session
+/// and access token ends, a thief's with them, in one go; then the person is signed in.
+pub(crate) async fn recovered(
+    store: &Store,
+    account_id: &str,
+    new_hash: &str,
+    ip_hash: &str,
+    headers: &HeaderMap,
+) -> Response {
+    if let Err(e) = store.recover_account(account_id, new_hash).await {
+        return WebError::accounts(e).into_response();
+    }
+    signed_in(store, account_id, EventKind::Recovered, ip_hash, headers).await
 }
 
 /// Start a session for `account_id`: a fresh id, its hash stored, and the cookie to set. The
@@ -47,4 +67,52 @@ pub(crate) async fn start_session(
 pub(crate) fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
     response.headers_mut().insert(header::SET_COOKIE, cookie);
     response
+}
+
+/// Whether an event [`change_text`] describes was kept after the account's last sign-in.
+async fn changed_since_last_sign_in(store: &Store, account_id: &str) -> bool {
+    let Ok(events) = store.events(Some(account_id), 50).await else {
+        return false;
+    };
+    events
+        .iter()
+        .take_while(|e| {
+            e.kind != EventKind::SignIn.as_str() && e.kind != EventKind::SignUp.as_str()
+        })
+        .any(|e| change_text(&e.kind).is_some())
+}
+
+/// What a security event says on the account page, for the events that change how the
+/// person signs in or that someone tried to (`None` for the rest: sign-ins are listed apart).
+pub(crate) fn change_text(kind: &str) -> Option<&'static str> {
+    use EventKind as K;
+    let text = match EventKind::ALL.into_iter().find(|k| k.as_str() == kind)? {
+        K::SignInFailed => "Someone tried to sign in with a wrong password",
+        K::SecondStepFailed => "A wrong code at the second step (the password was right)",
+        K::PasswordChanged => "Password changed",
+        K::Recovered => {
+            "Account recovered: the password changed, every other session and access token ended"
+        }
+        K::RecoveryCodeUsed => "A recovery code was used",
+        K::RecoveryCodesMade => "New recovery codes made",
+        K::TokenCreated => "An access token was made",
+        K::TokenRevoked => "Access tokens ended",
+        K::TotpAdded => "Authenticator app set up",
+        K::TotpRemoved => "Authenticator app turned off",
+        K::PasskeyAdded => "A passkey was added",
+        K::PasskeyRemoved => "A passkey was removed",
+        K::SessionsEnded => "Signed out everywhere else",
+        K::DisabledByOperator => "The site's operator stopped this account signing in",
+        K::EnabledByOperator => "The site's operator let this account sign in again",
+        K::SecondStepResetByOperator => {
+            "The site's operator turned off your second step (authenticator app and passkeys)"
+        }
+        K::SignUp
+        | K::SignIn
+        | K::PasswordOk
+        | K::SignOut
+        | K::RecoveryFailed
+        | K::AccountDeleted => return None,
+    };
+    Some(text)
 }

@@ -20,7 +20,7 @@ use legcramps_store::{Account, EventKind, Store};
 
 use crate::account::common::{form, when};
 use crate::account::confirm::again;
-use crate::account::ending::signed_in;
+use crate::account::ending::{recovered, signed_in};
 use crate::config::Site;
 use crate::http::auth::{Confirmed, Hosted, SignedIn, ip_hash};
 use crate::http::backoff::{Attempts, attempt_ok, must_wait};
@@ -41,6 +41,7 @@ struct StepPage {
     step: String,
     app: bool,
     passkeys: bool,
+    recovering: bool,
     error: Option<String>,
 }
 
@@ -59,9 +60,15 @@ async fn second_factors(store: &Store, account_id: &str) -> Result<(bool, bool),
     Ok((app, passkeys))
 }
 
-/// After a right password: `None` when the account has no second factor (sign in now), or
-/// the "Confirm it is you" page.
-pub(crate) async fn second_step(page: &Page, store: &Store, account: &Account) -> Option<Response> {
+/// After a right password (or, in a recovery, a right recovery code, with the new password's
+/// hash in `recovering`): `None` when the account has no second factor (go on now), or the
+/// "Confirm it is you" page.
+pub(crate) async fn second_step(
+    page: &Page,
+    store: &Store,
+    account: &Account,
+    recovering: Option<&str>,
+) -> Option<Response> {
     let (app, passkeys) = match second_factors(store, &account.id).await {
         Ok(f) => f,
         Err(r) => return Some(r),
@@ -71,7 +78,13 @@ pub(crate) async fn second_step(page: &Page, store: &Store, account: &Account) -
     }
     let step = Secret::new("");
     if let Err(e) = store
-        .put_ceremony(&step.hash, "step", Some(&account.id), "", STEP_SECONDS)
+        .put_ceremony(
+            &step.hash,
+            "step",
+            Some(&account.id),
+            recovering.unwrap_or(""),
+            STEP_SECONDS,
+        )
         .await
     {
         return Some(WebError::accounts(e).into_response());
@@ -79,28 +92,34 @@ pub(crate) async fn second_step(page: &Page, store: &Store, account: &Account) -
     Some(step_page(
         page,
         StatusCode::OK,
-        step.text,
-        app,
-        passkeys,
+        StepShown {
+            step: step.text,
+            app,
+            passkeys,
+            recovering: recovering.is_some(),
+        },
         None,
     ))
 }
 
-fn step_page(
-    page: &Page,
-    status: StatusCode,
+/// What the step page offers.
+struct StepShown {
     step: String,
     app: bool,
     passkeys: bool,
-    error: Option<String>,
-) -> Response {
+    /// A recovery's step: a recovery code is not taken (one was just used).
+    recovering: bool,
+}
+
+fn step_page(page: &Page, status: StatusCode, shown: StepShown, error: Option<String>) -> Response {
     let mut r = render(
         status,
         &StepPage {
             layout: page.layout("Confirm it is you", "account"),
-            step,
-            app,
-            passkeys,
+            step: shown.step,
+            app: shown.app,
+            passkeys: shown.passkeys,
+            recovering: shown.recovering,
             error,
         },
     );
@@ -145,6 +164,8 @@ pub(crate) async fn step(
     let Some(account_id) = ceremony.account_id else {
         return step_expired(&page);
     };
+    // A recovery's step carries the new password's hash until the step is passed.
+    let recovering = (!ceremony.state.is_empty()).then_some(ceremony.state);
     let account = match store.account_by_id(&account_id).await {
         Ok(Some(a)) if !a.disabled => a,
         Ok(_) => return step_expired(&page),
@@ -167,12 +188,24 @@ pub(crate) async fn step(
         step_page(
             &page,
             StatusCode::UNAUTHORIZED,
-            step_id.clone(),
-            app,
-            passkeys,
+            StepShown {
+                step: step_id.clone(),
+                app,
+                passkeys,
+                recovering: recovering.is_some(),
+            },
             Some(error.to_owned()),
         )
     };
+    let guessable = totp::digits_of(typed).is_some();
+    if recovering.is_some() && !guessable {
+        // A recovery code stood in for the password; it cannot be the second step too.
+        return again(if app {
+            "Enter the 6-digit code from your authenticator app (a recovery code cannot be used twice over)"
+        } else {
+            "Use your passkey to finish (a recovery code cannot be used twice over)"
+        });
+    }
     if typed.is_empty() {
         return again(if app {
             "Enter the 6-digit code from your authenticator app, or a recovery code"
@@ -182,7 +215,6 @@ pub(crate) async fn step(
     }
     // A 6-digit code is slowed per account from any address as well; a recovery code cannot
     // be guessed, so it is never made to wait there: the owner always has a way in.
-    let guessable = totp::digits_of(typed).is_some();
     let keys: &[&Attempts<'_>] = if guessable {
         &[&user_key, &step_key]
     } else {
@@ -201,7 +233,10 @@ pub(crate) async fn step(
                     .record_event(Some(&account.id), EventKind::RecoveryCodeUsed, &iph)
                     .await;
             }
-            signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await
+            match &recovering {
+                Some(new_hash) => recovered(store, &account.id, new_hash, &iph, &headers).await,
+                None => signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await,
+            }
         }
         Ok(None) => {
             let _ = store

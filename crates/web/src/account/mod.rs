@@ -28,7 +28,7 @@ use crate::http::session::{self, Context};
 use crate::http::views::Layout;
 use common::{SignInPage, SignUpPage, form, hashing, new_codes_page, sign_up_page, welcome, when};
 use confirm::again;
-use ending::signed_in;
+use ending::{recovered, signed_in};
 
 pub(crate) mod common;
 pub(crate) mod confirm;
@@ -166,13 +166,15 @@ pub(crate) async fn sign_in(
         None => None,
     };
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    // A failed try against a real account is kept against it: its owner sees it.
+    let tried = account.as_ref().map(|a| a.id.clone());
     let pw = password.clone();
     let Some(ok) = hashing(site, move || verify_password(&pw, stored.as_deref())).await else {
         return WebError::accounts("hashing stopped").into_response();
     };
     let Some(account) = account.filter(|_| ok) else {
         let _ = store
-            .record_event(None, EventKind::SignInFailed, &iph)
+            .record_event(tried.as_deref(), EventKind::SignInFailed, &iph)
             .await;
         return render(
             StatusCode::UNAUTHORIZED,
@@ -192,7 +194,7 @@ pub(crate) async fn sign_in(
         let _ = store.set_password_hash(&account.id, &hash).await;
     }
     // A second factor, if the account has one: the password alone does not sign in.
-    if let Some(step) = crate::account::factors::second_step(&page, store, &account).await {
+    if let Some(step) = crate::account::factors::second_step(&page, store, &account, None).await {
         let _ = store
             .record_event(Some(&account.id), EventKind::PasswordOk, &iph)
             .await;
@@ -212,6 +214,8 @@ struct AccountPage {
     new_token: Option<String>,
     sessions: Vec<SessionRow>,
     sign_ins: Vec<String>,
+    /// Changes to how they sign in, and failed tries, newest first: "time: what".
+    changes: Vec<String>,
     /// Sessions and tokens just ended by "Sign out everywhere else".
     ended: Option<(u64, u64)>,
 }
@@ -312,6 +316,14 @@ async fn account_page_with(
                         when(page.context().zone, e.at_utc)
                     }
                 })
+                .collect(),
+            changes: events
+                .iter()
+                .filter_map(|e| {
+                    ending::change_text(&e.kind)
+                        .map(|t| format!("{}: {t}", when(page.context().zone, e.at_utc)))
+                })
+                .take(15)
                 .collect(),
             ended,
         },
@@ -659,13 +671,18 @@ pub(crate) async fn recover(
     let Some(new_hash) = hashing(site, move || hash_password(&new)).await else {
         return WebError::accounts("hashing stopped").into_response();
     };
-    if let Err(e) = store.set_password_hash(&account.id, &new_hash).await {
-        return WebError::accounts(e).into_response();
+    let _ = store
+        .record_event(Some(&account.id), EventKind::RecoveryCodeUsed, &iph)
+        .await;
+    // The recovery code stands in for the password only: an account with a second step still
+    // asks for it (an app code or a passkey, never a second recovery code), and the new
+    // password waits in the step until then.
+    if let Some(step) =
+        crate::account::factors::second_step(&page, store, &account, Some(&new_hash)).await
+    {
+        return step;
     }
-    if let Err(e) = store.end_sessions(&account.id, None).await {
-        return WebError::accounts(e).into_response();
-    }
-    signed_in(store, &account.id, EventKind::Recovered, &iph, &headers).await
+    recovered(store, &account.id, &new_hash, &iph, &headers).await
 }
 
 #[derive(Template)]

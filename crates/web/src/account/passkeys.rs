@@ -32,7 +32,7 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use crate::account::common::{SignInPage, welcome};
-use crate::account::ending::signed_in;
+use crate::account::ending::{recovered, signed_in};
 use crate::config::{ClientIp, Site};
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
 use crate::http::backoff::{Attempts, attempt_ok, must_wait};
@@ -574,12 +574,17 @@ pub(crate) async fn step(
     match verify(store, rp, &account_id, &state.auth, &response).await {
         Ok(true) => {
             // The step must still be live (not timed out, not used up).
-            match store.take_ceremony(&step_hash, "step").await {
-                Ok(Some(c)) if c.account_id.as_deref() == Some(account_id.as_str()) => {}
+            let recovering = match store.take_ceremony(&step_hash, "step").await {
+                Ok(Some(c)) if c.account_id.as_deref() == Some(account_id.as_str()) => c.state,
                 Ok(_) => return expired(),
                 Err(e) => return WebError::accounts(e).into_response(),
+            };
+            // A recovery's step carries the new password's hash until now.
+            if recovering.is_empty() {
+                signed_in(store, &account_id, EventKind::SignIn, &iph, headers).await
+            } else {
+                recovered(store, &account_id, &recovering, &iph, headers).await
             }
-            signed_in(store, &account_id, EventKind::SignIn, &iph, headers).await
         }
         Ok(false) => {
             let _ = store

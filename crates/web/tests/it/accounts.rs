@@ -2023,3 +2023,126 @@ on_both_backends!(
     assert_eq!(reads(second, "Bearer").await, StatusCode::UNAUTHORIZED);
     h.finish().await;
 });
+
+on_both_backends!(
+    /// Issue 20, finding 6 (ASVS 6.4.x recovery, 7.4.x sessions ended) and finding 11 (16.3.x:
+    /// failed tries shown to the owner): a recovery code stands in for the password only. An
+    /// account with an authenticator app still asks for a code from it (a second recovery code
+    /// is refused and not used up); the new password is set only then, and every session and
+    /// token ends, a thief's with them. The person lands on their account page, which lists
+    /// what changed and the failed tries. Someone who lost both is helped by the operator
+    /// (`reset_second_step`), after which a recovery code alone is enough.
+    finding_6_recovery_still_asks_for_the_second_step_and_ends_everything, |h| {
+    use legcramps_accounts::totp;
+    let (_, owner) = h.enter("/account/sign-up", "recoverer", PASSWORD).await;
+    let owner = owner.expect("signed up");
+    let (_, thief) = h.enter("/account/sign-in", "recoverer", PASSWORD).await;
+    let thief = thief.expect("a second session");
+    let made = h
+        .post_form("/account/tokens", Some(&thief), &[("csrf", &thief.csrf), ("name", "thief")])
+        .await;
+    let token = between(&made.body, "<code id=\"new-token\">", "</code>")
+        .expect("a token")
+        .to_owned();
+    let account = h
+        .store
+        .account_by_username("recoverer")
+        .await
+        .expect("read")
+        .expect("made");
+    let key = totp::new_secret();
+    h.store.set_totp(&account.id, &key, 0).await.expect("app on");
+    let codes = ["aaaa-bbbb-cccc", "dddd-eeee-ffff", "gggg-hhhh-jjjj"];
+    h.store
+        .set_recovery_codes(
+            &account.id,
+            &codes.map(legcramps_accounts::hash_recovery_code),
+        )
+        .await
+        .expect("codes");
+    // Someone guesses the password once.
+    let guess = h
+        .post_form("/account/sign-in", None, &[("username", "recoverer"), ("password", "a guess!")])
+        .await;
+    assert_eq!(guess.status, StatusCode::UNAUTHORIZED);
+    const NEW: &str = "violet harbour tandem quilt";
+    let step_page = h
+        .post_form(
+            "/account/recover",
+            None,
+            &[("username", "recoverer"), ("code", codes[0]), ("new", NEW)],
+        )
+        .await;
+    assert_eq!(step_page.status, StatusCode::OK, "{}", step_page.body);
+    assert!(step_page.body.contains("Your recovery code was right"));
+    assert!(!step_page.headers.contains_key("set-cookie"), "not signed in yet");
+    let step = between(&step_page.body, "name=\"step\" value=\"", "\"")
+        .expect("the step")
+        .to_owned();
+    // A second recovery code is not the second step, and is not used up.
+    let twice = h
+        .post_form("/account/sign-in/step", None, &[("step", &step), ("code", codes[1])])
+        .await;
+    assert_eq!(twice.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(h.store.recovery_codes_left(&account.id).await.expect("left"), 2);
+    // Not yet: the old password still works until the step is passed.
+    let stored = h.store.account_by_id(&account.id).await.expect("read").expect("there");
+    assert!(legcramps_accounts::verify_password(PASSWORD, stored.password_hash.as_deref()));
+    let code = totp::code_at(&key, unix_now()).expect("code");
+    let done = h
+        .post_form("/account/sign-in/step", None, &[("step", &step), ("code", &code)])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        done.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/account"),
+        "after a change, the account page first"
+    );
+    let stored = h.store.account_by_id(&account.id).await.expect("read").expect("there");
+    assert!(legcramps_accounts::verify_password(NEW, stored.password_hash.as_deref()));
+    // Every earlier session and the token have ended.
+    for old in [&owner, &thief] {
+        let r = h.get("/account", Some(old)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "an old session still works");
+    }
+    let api = send_to(
+        h.app(),
+        Request::builder()
+            .uri("/api/v1/episodes")
+            .header("host", HOST)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED, "the thief's token still works");
+    let cookie = done
+        .headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("__Host-legcramps="))
+        .and_then(|v| v.split(';').next())
+        .expect("signed in")
+        .to_owned();
+    let me = Person {
+        cookie,
+        csrf: String::new(),
+    };
+    let page = h.get("/account", Some(&me)).await;
+    assert!(page.body.contains("Account recovered"), "{}", page.body);
+    assert!(page.body.contains("Someone tried to sign in with a wrong password"));
+    // Lost both: the operator turns the second step off; a recovery code alone is then enough.
+    assert_eq!(
+        h.store.reset_second_step(&account.id).await.expect("reset"),
+        (true, 0)
+    );
+    let r = h
+        .post_form(
+            "/account/recover",
+            None,
+            &[("username", "recoverer"), ("code", codes[1]), ("new", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    h.finish().await;
+});
