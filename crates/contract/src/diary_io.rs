@@ -244,7 +244,8 @@ pub fn to_csv(episodes: &[Episode], profile: &Profile) -> String {
         let medicines: Vec<&str> = on.medicines.iter().map(|m| m.name()).collect();
         let conditions: Vec<&str> = on.conditions.iter().map(|c| c.name()).collect();
         let _ = w.write_record([
-            e.id.as_str(),
+            // An id may start with `-` (issue 20, finding 13): escaped like free text.
+            to_csv_text(e.id.as_str()).as_ref(),
             &format_start(&e.start),
             &e.duration
                 .map_or(String::new(), |d| d.seconds().to_string()),
@@ -328,7 +329,7 @@ fn episode_from_fields(
         conditions: listed("conditions")?,
     };
     let episode = Episode {
-        id: EpisodeId::new(&get("id"))?,
+        id: EpisodeId::new(from_csv_text(&get("id")))?,
         start,
         last_night: parse_bool("last_night", &get("last_night"))?,
         duration,

@@ -1,5 +1,6 @@
 //! `legcramps admin`: what the operator of a hosted diary may do from the server's own shell —
-//! read security events, count accounts, disable, enable or delete one. There is no command
+//! read security events, count accounts, disable, enable or delete one, or turn off the second
+//! step of a person who lost it. There is no command
 //! (and no page) that shows anyone's diary.
 
 use std::process::ExitCode;
@@ -9,7 +10,14 @@ use legcramps_accounts::Username;
 
 use crate::bad;
 use crate::cli::{AdminAccountsCommand, AdminCommand};
-use crate::diary::{open, runtime};
+use crate::diary::runtime;
+
+/// The server's own database: `--server` and `--token` name a hosted diary, which `admin`
+/// never reaches (it would otherwise quietly work on this computer's diary instead).
+async fn open(args: &crate::cli::Store) -> Result<legcramps_store::Store> {
+    crate::remote::local_only(args, "admin")?;
+    crate::diary::open(args).await
+}
 
 pub(crate) fn run(command: &AdminCommand) -> Result<ExitCode> {
     let rt = runtime()?;

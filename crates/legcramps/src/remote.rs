@@ -28,6 +28,12 @@ impl Remote {
         if !matches!(base.scheme(), "https" | "http") {
             return Err(bad(format!("--server {base}: give an https:// address")));
         }
+        // Plain http would send the token and the diary in clear: only to this computer.
+        if base.scheme() == "http" && !is_loopback(&base) {
+            return Err(bad(format!(
+                "--server {base}: give an https:// address (plain http is only for this computer: localhost, 127.0.0.1 or ::1)"
+            )));
+        }
         let token = args
             .token
             .clone()
@@ -37,6 +43,8 @@ impl Remote {
             })?;
         let agent = ureq::AgentBuilder::new()
             .timeout(std::time::Duration::from_secs(30))
+            // Never follow a redirect: it could carry the token somewhere else.
+            .redirects(0)
             .build();
         Ok(Some(Remote {
             base,
@@ -148,6 +156,16 @@ impl Remote {
     }
 }
 
+/// Whether `url` names this computer (`localhost`, a 127.x.x.x address or `::1`).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// Refuse `--server` on a command that does not work with it yet.
 pub(crate) fn local_only(args: &cli::Store, command: &str) -> Result<()> {
     if args.server.is_some() {
@@ -156,4 +174,33 @@ pub(crate) fn local_only(args: &cli::Store, command: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Issue 20, finding 12 (ASVS 12.2.1): plain http only to this computer.
+    #[test]
+    fn plain_http_is_refused_except_to_this_computer() {
+        let with = |server: &str| crate::cli::Store {
+            data_dir: None,
+            database_url: None,
+            server: Some(url::Url::parse(server).expect("a URL")),
+            token: Some("lc_pat_x".to_owned()),
+        };
+        for ok in [
+            "https://cramps.example.org",
+            "http://127.0.0.1:8080",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(super::Remote::from_args(&with(ok)).is_ok(), "{ok}");
+        }
+        for refused in ["http://cramps.example.org", "http://192.168.1.5:8080"] {
+            let e = super::Remote::from_args(&with(refused))
+                .err()
+                .expect("refused")
+                .to_string();
+            assert!(e.contains("https://"), "{refused}: {e}");
+        }
+    }
 }

@@ -833,6 +833,14 @@ impl Store {
         // Writes already let in can land after the commit: sweep them too (and again whenever
         // the diary is opened).
         let late = self.remove_orphaned_rows().await?;
+        // SQLite keeps the pages as they were before the deletion in its write-ahead log until
+        // a checkpoint: copy it into the (securely deleted) file and empty it, so the person's
+        // notes are not left readable on disk. Busy readers only delay this to the next one.
+        if let Store::Sqlite(pool) = self {
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await;
+        }
         Ok(deleted + late)
     }
 }

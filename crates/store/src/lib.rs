@@ -308,13 +308,40 @@ const INSERT_EPISODE: &str = "INSERT INTO episodes (owner, id, start_text, start
 impl Store {
     /// Open (creating if need be) the SQLite diary in `dir`, in WAL mode with synchronous=FULL.
     pub async fn open_sqlite(dir: &Path) -> Result<Store, StoreError> {
+        let fresh = !dir.exists();
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Open(format!("cannot create {}: {e}", dir.display())))?;
+        let file = dir.join("diary.sqlite3");
+        // Health data: a directory made here, and a new diary file, are for their owner only
+        // (SQLite gives its -wal and -shm files the diary file's permissions).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            if fresh {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(
+                    |e| StoreError::Open(format!("cannot protect {}: {e}", dir.display())),
+                )?;
+            }
+            if !file.exists() {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&file)
+                    .map_err(|e| {
+                        StoreError::Open(format!("cannot create {}: {e}", file.display()))
+                    })?;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = fresh;
         let options = SqliteConnectOptions::new()
-            .filename(dir.join("diary.sqlite3"))
+            .filename(file)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
+            // Deleted rows are overwritten, not left readable in free pages (issue 20).
+            .pragma("secure_delete", "ON")
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(10))
             .disable_statement_logging();

@@ -391,7 +391,8 @@ fn the_fast_writer_matches_serde_for_every_outcome() {
 
 /// Hardening finding 3: notes and medicine names starting with `=`, `+`, `-` or `@` were
 /// exported as typed, so a spreadsheet would run them as formulas. They now get a leading `'`
-/// (as OWASP advises), and import removes exactly that, so a round trip is still exact.
+/// (as OWASP advises), and import removes exactly that, so a round trip is still exact. The
+/// same for the `id` column (issue 20, finding 13).
 #[test]
 fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
     use legcramps_contract::diary_io::{DiaryFile, from_csv, to_csv};
@@ -406,11 +407,13 @@ fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
         "'just an apostrophe",
         "plain note",
     ];
-    let episodes: Vec<Episode> = texts
+    let mut episodes: Vec<Episode> = texts
         .iter()
         .enumerate()
         .map(|(i, t)| noted_episode(&format!("e{i}"), t))
         .collect();
+    // Issue 20, finding 13: an id may start with `-` (an imported id `-a1-b2` became a formula).
+    episodes.push(noted_episode("-a1-b2", "plain"));
     // Each medicine name on its own in the medicines cell of a cramp, so each starts a cell.
     let profile = Profile {
         medicines: texts

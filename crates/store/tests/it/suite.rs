@@ -1169,3 +1169,41 @@ async fn finding_5_concurrent_tries_cannot_pass_the_backoff_together() {
         b.finish().await;
     }
 }
+
+/// Issue 20, finding 8 (ASVS 14.2.x, data removed for good): after an account is deleted its
+/// notes are not in the SQLite files (`secure_delete` on, the write-ahead log checkpointed and
+/// emptied); a new diary directory and file are for their owner only.
+#[tokio::test]
+async fn finding_8_a_deleted_accounts_notes_are_not_left_in_the_sqlite_files() {
+    let b = sqlite().await;
+    let dir = b.sqlite_dir().expect("SQLite").to_path_buf();
+    let s = &b.store;
+    let a = s
+        .create_account("forgetful", "hash")
+        .await
+        .expect("create")
+        .expect("made");
+    const SECRET: &str = "zq-private-note-7f3a9c";
+    let mut e = episode(1);
+    e.note = legcramps_core::diary::Note::new(SECRET).expect("a valid note");
+    s.insert(&a.owner(), &e).await.expect("insert");
+    let on_disk = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(Result::ok)
+            .filter_map(|f| std::fs::read(f.path()).ok())
+            .any(|bytes| bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()))
+    };
+    assert!(on_disk(&dir), "the note is written (the check can fail)");
+    s.delete_account(&a.id, "iphash").await.expect("delete");
+    assert!(!on_disk(&dir), "the deleted note is still in the files");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("diary.sqlite3")), 0o600);
+    }
+    b.finish().await;
+}
