@@ -87,29 +87,60 @@ impl Remote {
         }
     }
 
-    /// Everything in the hosted diary within the range (either end open).
+    /// Everything in the hosted diary within the range (either end open), page by page (the
+    /// server's `Link: <...>; rel="next"`; the saved checks and the profile come with the first).
     pub(crate) fn everything(
         &self,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<DiaryFile> {
-        let mut request = self
-            .agent
-            .request_url("GET", &self.url("api/v1/episodes")?)
-            .set("Authorization", &format!("Bearer {}", self.token));
-        if let Some(f) = from {
-            request = request.query("from", &f.to_string());
+        let mut url = self.url("api/v1/episodes")?;
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(f) = from {
+                q.append_pair("from", &f.to_string());
+            }
+            if let Some(t) = to {
+                q.append_pair("to", &t.to_string());
+            }
+            q.append_pair("limit", "1000");
         }
-        if let Some(t) = to {
-            request = request.query("to", &t.to_string());
+        let mut all: Option<DiaryFile> = None;
+        loop {
+            let response = self
+                .agent
+                .request_url("GET", &url)
+                .set("Authorization", &format!("Bearer {}", self.token))
+                .call()
+                .map_err(|e| self.failed(e))?;
+            let next = response
+                .header("link")
+                .and_then(next_link)
+                .map(str::to_owned);
+            let body = response
+                .into_string()
+                .map_err(|e| anyhow::anyhow!("reading the answer from {}: {e}", self.base))?;
+            let page = from_json(&body).map_err(|e| {
+                anyhow::anyhow!("{} sent a diary that cannot be read: {e}", self.base)
+            })?;
+            match &mut all {
+                None => all = Some(page),
+                Some(file) => file.episodes.extend(page.episodes),
+            }
+            let Some(next) = next else {
+                break;
+            };
+            // The next page is on the same server, never elsewhere (the token goes with it).
+            let joined = self.url(&next)?;
+            if joined.origin() != self.base.origin() {
+                return Err(anyhow::anyhow!(
+                    "{} named a next page on another site: not followed",
+                    self.base
+                ));
+            }
+            url = joined;
         }
-        let body = request
-            .call()
-            .map_err(|e| self.failed(e))?
-            .into_string()
-            .map_err(|e| anyhow::anyhow!("reading the answer from {}: {e}", self.base))?;
-        from_json(&body)
-            .map_err(|e| anyhow::anyhow!("{} sent a diary that cannot be read: {e}", self.base))
+        all.ok_or_else(|| anyhow::anyhow!("{} sent no diary", self.base))
     }
 
     /// Log one episode; returns the id the server gave it.
@@ -154,6 +185,19 @@ impl Remote {
             .and_then(|v| v["id"].as_str().map(str::to_owned))
             .ok_or_else(|| anyhow::anyhow!("{} did not say what it stored", self.base))
     }
+}
+
+/// The target of a `Link` header's `rel="next"` (RFC 8288), if it has one.
+fn next_link(header: &str) -> Option<&str> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.trim().split_once(';')?;
+        let next = params.split(';').any(|p| {
+            p.trim().eq_ignore_ascii_case("rel=\"next\"")
+                || p.trim().eq_ignore_ascii_case("rel=next")
+        });
+        next.then(|| target.trim().strip_prefix('<')?.strip_suffix('>'))
+            .flatten()
+    })
 }
 
 /// Whether `url` names this computer (`localhost`, a 127.x.x.x address or `::1`).

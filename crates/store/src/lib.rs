@@ -640,6 +640,50 @@ impl Store {
         })
     }
 
+    /// One page of the owner's episodes within the range, oldest first: at most `limit`,
+    /// those after `after` (the start in unix seconds and the id of the last one already
+    /// read, in the list's order). Paging by position, so a page is not shifted by a cramp
+    /// logged or deleted meanwhile.
+    pub async fn list_page(
+        &self,
+        owner: &Owner,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        after: Option<(i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<Episode>, StoreError> {
+        let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
+        let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
+        let (after_utc, after_id) = after.unwrap_or((i64::MIN, ""));
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(&format!(
+                "SELECT {} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND (start_utc > $4 OR (start_utc = $4 AND id > $5)) AND {VISIBLE} ORDER BY start_utc, id LIMIT $6",
+                *EPISODE_COLUMNS
+            ))
+            .bind(owner.as_str())
+            .bind(&from)
+            .bind(&to)
+            .bind(after_utc)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(episode_from_row).collect()
+        })
+    }
+
+    /// How many episodes the owner has (for the per-account cap).
+    pub async fn count_episodes(&self, owner: &Owner) -> Result<i64, StoreError> {
+        on_pool!(self, |pool| {
+            Ok(
+                sqlx::query_scalar("SELECT COUNT(*) FROM episodes WHERE owner = $1")
+                    .bind(owner.as_str())
+                    .fetch_one(pool)
+                    .await?,
+            )
+        })
+    }
+
     /// Store a whole file: all of it, or nothing. Rows whose id is already there are left as
     /// they are. The rows are written in batches of [`IMPORT_BATCH_ROWS`], each its own short
     /// transaction, so other writes (the web app, another command) go ahead while a large file

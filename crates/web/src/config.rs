@@ -50,6 +50,12 @@ pub struct Site {
     /// How recently the person must have proved who they are (signed in, or "Confirm it is
     /// you") to add a way to sign in or make an access token (a setting; default 5 minutes).
     pub reconfirm_seconds: i64,
+    /// The most cramps one account's diary keeps (a setting; default 20,000: ten years of
+    /// nightly cramps is under 10,000). A cramp beyond it is refused, saying why.
+    pub episodes_max: i64,
+    /// The most changes to one account's diary in a minute, by session or token together (a
+    /// setting; default 60). More are refused with a wait (429, `Retry-After`).
+    pub writes_per_minute: u32,
     /// The longest an access token may live, in days (a setting; default 365). People choose
     /// from 7, 30, 90 and 365 days, those up to this.
     pub token_max_days: i64,
@@ -95,6 +101,8 @@ impl Site {
                 max_seconds: 60 * 60,
             },
             reconfirm_seconds: 5 * 60,
+            episodes_max: 20_000,
+            writes_per_minute: 60,
             token_max_days: 365,
             ip_key: ip_key.to_owned(),
             webauthn,

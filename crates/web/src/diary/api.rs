@@ -12,8 +12,6 @@ use crate::config::Shared;
 use crate::http::auth::{Who, diary_store};
 use crate::http::error::WebError;
 
-use super::exports::everything_for;
-use super::patterns::RangeQuery;
 use crate::http::problem::diary_problem as problem;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -57,7 +55,9 @@ const MAX_EPISODE_BYTES: usize = 16 * 1024;
         (status = 403, description = "The diary is not served to this host, or the request came from another site", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 16384 bytes", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 415, description = "The content type is not application/json", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The account's diary holds the most cramps this site keeps for one person (a setting); nothing was saved", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The episode breaks the rules (names the field)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many changes to this account's diary in the last minute (a setting); see Retry-After", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The diary cannot be reached just now (nothing was changed); see Retry-After", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -147,6 +147,9 @@ pub(crate) async fn api_create(
             Some(field.to_owned()),
         );
     }
+    if let Err(full) = super::quota::room_for_one(&cfg, store, &owner).await {
+        return full.into_response();
+    }
     if let Err(e) = store.insert(&owner, &episode).await {
         return WebError::diary(e).into_response();
     }
@@ -192,6 +195,19 @@ pub(crate) async fn api_create(
 }
 
 /// `GET /api/v1/episodes`: the diary as JSON (the export format).
+/// The query of `GET /api/v1/episodes`.
+#[derive(serde::Deserialize)]
+pub(crate) struct ListQuery {
+    from: Option<String>,
+    to: Option<String>,
+    limit: Option<String>,
+    after: Option<String>,
+}
+
+/// Episodes in a page when the request does not say (`limit`), and the most it may ask for.
+pub(crate) const PAGE_DEFAULT: i64 = 500;
+pub(crate) const PAGE_MAX: i64 = 1000;
+
 #[utoipa::path(
     get,
     path = "/api/v1/episodes",
@@ -200,10 +216,13 @@ pub(crate) async fn api_create(
     params(
         ("from" = Option<String>, Query, description = "The first day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
         ("to" = Option<String>, Query, description = "The last day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        ("limit" = Option<i64>, Query, description = "The most episodes in this page (1 to 1000; 500 when not given)", minimum = 1, maximum = 1000),
+        ("after" = Option<String>, Query, description = "Where this page starts: the `after` of the previous page's `Link: <...>; rel=\"next\"` header (opaque)", pattern = "^-?[0-9]{1,19}\\.[a-z0-9-]{1,64}$"),
     ),
     responses(
-        (status = 200, description = "The diary, in the export format", body = legcramps_contract::diary_io::DiaryJson),
-        (status = 400, description = "A date is not valid (names the field)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 200, description = "A page of the diary, in the export format, oldest first. The saved checks and the profile come with the first page (no `after`) only. When there is more, a `Link` header (RFC 8288) names the next page with rel=\"next\"; the last page has none.", body = legcramps_contract::diary_io::DiaryJson,
+            headers(("Link" = String, description = "The next page: <URL>; rel=\"next\""))),
+        (status = 400, description = "A date, the limit or the page is not valid (names the field)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The diary is not served to this host", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The diary cannot be reached just now; see Retry-After", body = crate::http::problem::Problem, content_type = "application/problem+json"),
@@ -212,25 +231,129 @@ pub(crate) async fn api_create(
 pub(crate) async fn api_list(
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
-    q: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = q else {
         return problem(
             StatusCode::BAD_REQUEST,
             "The query is not valid",
-            "use ?from=YYYY-MM-DD&to=YYYY-MM-DD, both optional".into(),
+            "use ?from=YYYY-MM-DD&to=YYYY-MM-DD&limit=N&after=..., all optional".into(),
             None,
         );
     };
-    match everything_for(&cfg, &owner, &q, true).await {
-        Ok(f) => {
-            let mut r = to_json(&f).into_response();
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            r
+    let bad = |field: &str, detail: String| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "The query is not valid",
+            detail,
+            Some(field.to_owned()),
+        )
+    };
+    let day = |v: &Option<String>, field: &'static str| match v.as_deref() {
+        None => Ok(None),
+        Some(s) if legcramps_contract::diary_io::is_iso_day(s) => {
+            legcramps_core::diary::parse_date(field, s)
+                .map(Some)
+                .map_err(|e| (field, e.to_string()))
         }
-        Err(e) => e.into_response(),
+        Some(s) => Err((field, format!("`{s}` is not a date written as YYYY-MM-DD"))),
+    };
+    let (from, to) = match (day(&q.from, "from"), day(&q.to, "to")) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err((field, why)), _) | (_, Err((field, why))) => return bad(field, why),
+    };
+    let limit = match q.limit.as_deref().map(str::parse::<i64>) {
+        None => PAGE_DEFAULT,
+        Some(Ok(n)) if (1..=PAGE_MAX).contains(&n) => n,
+        Some(_) => return bad("limit", format!("give a whole number from 1 to {PAGE_MAX}")),
+    };
+    let after = match q.after.as_deref() {
+        None => None,
+        Some(text) => match text
+            .split_once('.')
+            .and_then(|(t, id)| {
+                Some((
+                    t.parse::<i64>().ok()?,
+                    legcramps_core::diary::EpisodeId::new(id).ok()?,
+                ))
+            })
+            .filter(|(_, id)| q.after.as_deref().is_some_and(|a| a.ends_with(id.as_str())))
+        {
+            Some(a) => Some(a),
+            None => {
+                return bad(
+                    "after",
+                    "use the `after` from the previous page's Link header".into(),
+                );
+            }
+        },
+    };
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
+    };
+    let mut episodes = match store
+        .list_page(
+            &owner,
+            from,
+            to,
+            after.as_ref().map(|(t, id)| (*t, id.as_str())),
+            limit + 1,
+        )
+        .await
+    {
+        Ok(e) => e,
+        Err(e) => return WebError::diary(e).into_response(),
+    };
+    let more = i64::try_from(episodes.len()).unwrap_or(i64::MAX) > limit;
+    episodes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let (checks, profile) = if after.is_none() {
+        let checks = match store.checks(&owner).await {
+            Ok(c) => c
+                .into_iter()
+                .filter(|c| {
+                    let d = c.at.date_naive();
+                    from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)
+                })
+                .collect(),
+            Err(e) => return WebError::diary(e).into_response(),
+        };
+        match store.profile(&owner).await {
+            Ok(p) => (checks, p),
+            Err(e) => return WebError::diary(e).into_response(),
+        }
+    } else {
+        (Vec::new(), legcramps_core::profile::Profile::default())
+    };
+    let next = more
+        .then(|| {
+            let last = episodes.last()?;
+            let mut url = form_urlencoded::Serializer::new(String::new());
+            if let Some(f) = &from {
+                url.append_pair("from", &f.to_string());
+            }
+            if let Some(t) = &to {
+                url.append_pair("to", &t.to_string());
+            }
+            url.append_pair("limit", &limit.to_string());
+            url.append_pair(
+                "after",
+                &format!("{}.{}", last.start.timestamp(), last.id.as_str()),
+            );
+            Some(format!("</api/v1/episodes?{}>; rel=\"next\"", url.finish()))
+        })
+        .flatten();
+    let file = legcramps_contract::diary_io::DiaryFile {
+        episodes,
+        checks,
+        profile,
+    };
+    let mut r = to_json(&file).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(link) = next.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        r.headers_mut().insert(header::LINK, link);
     }
+    r
 }

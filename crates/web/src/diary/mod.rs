@@ -29,6 +29,7 @@ pub(crate) mod charts;
 pub(crate) mod exports;
 pub(crate) mod form;
 pub(crate) mod patterns;
+pub(crate) mod quota;
 pub mod summary;
 
 use form::{
@@ -441,6 +442,9 @@ pub(crate) async fn quick(
     if let Err(err) = e.check_dates(Utc::now()) {
         return WebError::diary(err).into_response();
     }
+    if let Err(full) = quota::room_for_one(&cfg, store, &owner).await {
+        return full.into_response();
+    }
     match store.insert(&owner, &e).await {
         Err(err) => WebError::diary(err).into_response(),
         Ok(()) => Redirect::to(&format!("/diary?quick={}", e.id)).into_response(),
@@ -532,11 +536,14 @@ pub(crate) async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage::new(&page, "/diary".into(), "Log a cramp", "Save", v, errors),
         ),
-        Ok(e) => match store.insert(&owner, &e).await {
-            Err(err) => WebError::diary(err).into_response(),
-            Ok(()) => match e.advice_after_logging(Utc::now()) {
-                Some(advice) => red_flag_page(&page, advice),
-                None => Redirect::to("/diary?logged=1").into_response(),
+        Ok(e) => match quota::room_for_one(&cfg, store, &owner).await {
+            Err(full) => full.into_response(),
+            Ok(()) => match store.insert(&owner, &e).await {
+                Err(err) => WebError::diary(err).into_response(),
+                Ok(()) => match e.advice_after_logging(Utc::now()) {
+                    Some(advice) => red_flag_page(&page, advice),
+                    None => Redirect::to("/diary?logged=1").into_response(),
+                },
             },
         },
     }

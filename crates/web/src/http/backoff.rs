@@ -32,6 +32,9 @@ pub(crate) enum Attempts<'a> {
     PasskeyFrom { ip: &'a str },
     /// Sign-ups from one address.
     SignUpFrom { ip: &'a str },
+    /// Changes to one account's diary in one minute (`minute` since 1970), by any session or
+    /// token: [`Site::writes_per_minute`] go ahead, then a wait for the rest of it.
+    WritesBy { owner: &'a str, minute: i64 },
 }
 
 impl Attempts<'_> {
@@ -43,14 +46,20 @@ impl Attempts<'_> {
             Attempts::SecondStepFor { account_id } => format!("second-step:{account_id}"),
             Attempts::PasskeyFrom { ip } => format!("passkey-ip:{ip}"),
             Attempts::SignUpFrom { ip } => format!("signup-ip:{ip}"),
+            Attempts::WritesBy { owner, minute } => format!("writes:{owner}:{minute}"),
         }
     }
 
-    fn backoff<'s>(&self, site: &'s Site) -> &'s legcramps_accounts::Backoff {
+    fn backoff(&self, site: &Site) -> legcramps_accounts::Backoff {
         match self {
-            Attempts::SignInTo { .. } => &site.account_backoff,
-            Attempts::SecondStepFor { .. } => &site.second_step_backoff,
-            _ => &site.backoff,
+            Attempts::SignInTo { .. } => site.account_backoff,
+            Attempts::SecondStepFor { .. } => site.second_step_backoff,
+            Attempts::WritesBy { .. } => legcramps_accounts::Backoff {
+                free: site.writes_per_minute,
+                first_seconds: 60,
+                max_seconds: 60,
+            },
+            _ => site.backoff,
         }
     }
 }

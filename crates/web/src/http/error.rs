@@ -141,7 +141,20 @@ impl WebError {
                 "this change needs your password or a passkey again: sign in on the site and confirm it is you".into(),
                 None,
             ),
-            (WebError::TooMany { seconds }, _) => crate::http::backoff::wait_page(page, seconds),
+            (WebError::TooMany { seconds }, false) => {
+                crate::http::backoff::wait_page(page, seconds)
+            }
+            (WebError::TooMany { seconds }, true) => {
+                let mut r = diary_problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many changes just now",
+                    format!("nothing was changed; try again in {seconds} seconds"),
+                    None,
+                );
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                r
+            }
             (WebError::Problem(p), _) => p.response(),
         }
     }
