@@ -181,6 +181,22 @@ fn argon2() -> Argon2<'static> {
 /// Hash a password with argon2id and a fresh salt: the PHC string to store. Slow (tens of
 /// milliseconds): call it off the async runtime.
 pub fn hash_password(password: &str) -> String {
+    hash_exactly(&nfc(password))
+}
+
+/// A password in Unicode normal form C: "é" typed as one character or as "e" and an accent is
+/// the same password (issue 20, finding 15).
+fn nfc(password: &str) -> String {
+    password.nfc().collect()
+}
+
+/// Whether the password is already in normal form C (a hash of another form is made again
+/// at sign-in).
+pub fn is_normalised(password: &str) -> bool {
+    unicode_normalization::is_nfc(password)
+}
+
+fn hash_exactly(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
     argon2()
         .hash_password(password.as_bytes(), &salt)
@@ -206,7 +222,11 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
         return false;
     }
     match stored {
-        Some(hash) => verify(password, hash),
+        // Hashes are of the normal form; one made before that was of the bytes as typed
+        // (then tried too, and made again at sign-in: `is_normalised`).
+        Some(hash) => {
+            verify(&nfc(password), hash) || (!is_normalised(password) && verify(password, hash))
+        }
         None => {
             let _ = verify(password, dummy_hash());
             false
@@ -348,6 +368,24 @@ impl Backoff {
 
 #[cfg(test)]
 mod tests {
+    /// Issue 20, finding 15: passwords are compared in normal form C; a hash made of the bytes
+    /// as typed (before) still verifies, and is made again from the normal form.
+    #[test]
+    fn a_password_is_the_same_however_its_accents_are_typed() {
+        let composed = "caf\u{e9} kettle ladder";
+        let decomposed = "cafe\u{301} kettle ladder";
+        let new = super::hash_password(decomposed);
+        assert!(super::verify_password(composed, Some(&new)));
+        assert!(super::verify_password(decomposed, Some(&new)));
+        let before = super::hash_exactly(decomposed);
+        assert!(super::verify_password(decomposed, Some(&before)));
+        assert!(
+            !super::is_normalised(decomposed),
+            "so sign-in makes it again"
+        );
+        assert!(!super::verify_password("cafe kettle ladder", Some(&new)));
+    }
+
     #[test]
     fn a_scope_that_is_not_read_write_can_only_read() {
         use super::Scope;

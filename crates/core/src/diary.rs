@@ -470,7 +470,7 @@ fn read_one(t: &str) -> Option<Result<Minutes, crate::assessment::MinutesError>>
 
 /// The text without bidirectional embedding, override and isolate controls (U+202A to U+202E,
 /// U+2066 to U+2069).
-fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
     if text.chars().any(bidi) {
         std::borrow::Cow::Owned(text.chars().filter(|c| !bidi(*c)).collect())

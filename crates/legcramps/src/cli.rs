@@ -402,6 +402,10 @@ pub(crate) struct ServeArgs {
         value_name = "IP"
     )]
     pub(crate) trusted_proxy: Vec<std::net::IpAddr>,
+    /// Do not trust X-Forwarded-For from loopback addresses either (when nothing on this host
+    /// is a proxy in front of legcramps: then a local program cannot claim another address)
+    #[arg(long, env = "LEGCRAMPS_NO_LOOPBACK_PROXY")]
+    pub(crate) no_loopback_proxy: bool,
     /// The time zone the diary's forms read and show times in, by its IANA name (shown to
     /// people as "UK time" for Europe/London)
     #[arg(long, env = "LEGCRAMPS_TIME_ZONE", default_value = "Europe/London", value_parser = parse_zone, value_name = "ZONE")]

@@ -128,6 +128,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                 tracing::info!(backend = store.backend(), kept_in = %kept_in, origin = %origin, "diary on, with accounts");
                 let mut site = legcramps_web::Site::new(&origin, &key);
                 site.trusted_proxies.clone_from(&args.trusted_proxy);
+                site.trust_loopback = !args.no_loopback_proxy;
                 if let Some(n) = args.hashing_threads {
                     site = site.with_hashing(usize::try_from(n).unwrap_or(1));
                 }

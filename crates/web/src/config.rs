@@ -71,6 +71,9 @@ pub struct Site {
     /// The backoff and the security events use the address the proxy saw, so one person's
     /// failures never slow everyone else behind the same proxy.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Whether a loopback peer is a trusted proxy (default: yes, the documented deployment;
+    /// `serve --no-loopback-proxy` turns it off).
+    pub trust_loopback: bool,
 }
 
 impl Site {
@@ -108,6 +111,7 @@ impl Site {
             webauthn,
             hashing: Arc::new(tokio::sync::Semaphore::new(default_hashing())),
             trusted_proxies: Vec::new(),
+            trust_loopback: true,
         }
     }
 }

@@ -108,10 +108,19 @@ pub(crate) async fn sign_up(
                 .await;
             welcome(&page, store, &account, &headers).await
         }
-        Ok(None) => again_with(vec![(
-            "username",
-            "That username is taken: choose another".to_owned(),
-        )]),
+        Ok(None) => {
+            // "Taken" says the name exists: as limited as a failed sign-in from this address
+            // (issue 20, finding 14).
+            if let Some(seconds) =
+                must_wait(store, site, &[&Attempts::SignInFrom { ip: &iph }]).await
+            {
+                return WebError::TooMany { seconds }.into_response();
+            }
+            again_with(vec![(
+                "username",
+                "That username is taken: choose another".to_owned(),
+            )])
+        }
         Err(e) => WebError::accounts(e).into_response(),
     }
 }
@@ -188,7 +197,8 @@ pub(crate) async fn sign_in(
     for key in [&ip_key, &user_key, &account_key] {
         attempt_ok(store, key).await;
     }
-    if account.password_hash.as_deref().is_some_and(needs_rehash)
+    if (account.password_hash.as_deref().is_some_and(needs_rehash)
+        || !legcramps_accounts::is_normalised(&password))
         && let Some(hash) = hashing(site, move || hash_password(&password)).await
     {
         let _ = store.set_password_hash(&account.id, &hash).await;
@@ -780,11 +790,9 @@ pub(crate) async fn create_token(
     body: Bytes,
 ) -> Response {
     let f = form(&body);
-    let name: String = f
-        .get("name")
-        .map_or("", |n| n.trim())
+    // Like a passkey's name: no control or bidirectional characters.
+    let name: String = crate::account::passkeys::cleaned(f.get("name").map_or("", String::as_str))
         .chars()
-        .filter(|c| !c.is_control())
         .take(MAX_TOKEN_NAME)
         .collect();
     let name = if name.is_empty() {

@@ -156,6 +156,13 @@ pub(crate) async fn options(
             };
             match store.account_by_username(username.as_str()).await {
                 Ok(Some(_)) => {
+                    // "Taken" says the name exists: as limited as a failed sign-in from this
+                    // address (issue 20, finding 14).
+                    if let Some(seconds) =
+                        must_wait(store, site, &[&Attempts::SignInFrom { ip: &iph }]).await
+                    {
+                        return WebError::TooMany { seconds }.into_response();
+                    }
                     return json_error(
                         StatusCode::CONFLICT,
                         "That username is taken: choose another",
@@ -333,7 +340,13 @@ pub(crate) fn credential_text(bytes: &[u8]) -> String {
 
 /// A typed passkey name without spaces at its ends or control characters.
 pub(crate) fn cleaned(typed: &str) -> String {
-    typed.trim().chars().filter(|c| !c.is_control()).collect()
+    // No control characters, and no bidirectional controls, which could make a name show
+    // reversed or hide part of it (issue 20, finding 15).
+    legcramps_core::diary::without_bidi_controls(typed)
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
 }
 
 /// A passkey's name as typed, or the device's, shortened and without control characters.
@@ -397,6 +410,12 @@ pub(crate) async fn sign_up(
     {
         Ok(Some(a)) => a,
         Ok(None) => {
+            let iph = ip_hash(site, ip);
+            if let Some(seconds) =
+                must_wait(store, site, &[&Attempts::SignInFrom { ip: &iph }]).await
+            {
+                return WebError::TooMany { seconds }.into_response();
+            }
             return crate::account::common::sign_up_page(
                 page,
                 StatusCode::BAD_REQUEST,

@@ -459,7 +459,7 @@ fn forwarded_client(site: &Site, request: &mut Request) {
     let Some(peer) = request.extensions().get::<ClientIp>().map(|ip| ip.0) else {
         return;
     };
-    if !(peer.is_loopback() || site.trusted_proxies.contains(&peer)) {
+    if !((site.trust_loopback && peer.is_loopback()) || site.trusted_proxies.contains(&peer)) {
         return;
     }
     let last = request

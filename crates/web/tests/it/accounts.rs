@@ -2283,3 +2283,97 @@ on_both_backends!(
     }
     h.finish().await;
 });
+
+on_both_backends!(
+    /// Issue 20, finding 14 (ASVS 6.3.8 enumeration): "that username is taken" counts like a
+    /// failed sign-in from the address, so once an address has used up its sign-in tries,
+    /// sign-up no longer says whether a name exists (a free name can still be taken).
+    finding_14_sign_up_says_taken_only_within_the_sign_in_limit, |h| {
+    h.enter("/account/sign-up", "existing-name", PASSWORD).await;
+    let ip = "203.0.113.14";
+    let mut slowed = false;
+    for _ in 0..8 {
+        let r = h
+            .post_form_from(ip, "/account/sign-in", &[("username", "someone-else"), ("password", "wrong guess")])
+            .await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            slowed = true;
+            break;
+        }
+    }
+    assert!(slowed, "the address is slowed");
+    let taken = h
+        .post_form_from(ip, "/account/sign-up", &[("username", "existing-name"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(taken.status, StatusCode::TOO_MANY_REQUESTS, "{}", taken.body);
+    assert!(!taken.body.contains("taken"));
+    let free = h
+        .post_form_from(ip, "/account/sign-up", &[("username", "a-free-name"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(free.status, StatusCode::OK, "{}", free.body);
+    assert!(free.body.contains("Keep your recovery codes safe"));
+    h.finish().await;
+});
+
+on_both_backends!(
+    /// Issue 20, finding 15: bidirectional controls are kept out of token and passkey names; a
+    /// read-only token may HEAD (it reads); with `--no-loopback-proxy` a loopback peer's
+    /// X-Forwarded-For is ignored, so it cannot escape the limits by naming other addresses.
+    finding_15_names_head_and_the_loopback_proxy, |h| {
+    let h = h.with_site(|site| site.trust_loopback = false);
+    let (_, me) = h.enter("/account/sign-up", "careful", PASSWORD).await;
+    let me = me.expect("signed up");
+    let made = h
+        .post_form(
+            "/account/tokens",
+            Some(&me),
+            &[("csrf", &me.csrf), ("name", "lap\u{202E}pot\u{2066}")],
+        )
+        .await;
+    let token = between(&made.body, "<code id=\"new-token\">", "</code>")
+        .expect("a token")
+        .to_owned();
+    let account = h
+        .store
+        .account_by_username("careful")
+        .await
+        .expect("read")
+        .expect("made");
+    let names: Vec<String> = h
+        .store
+        .tokens_of(&account.id)
+        .await
+        .expect("tokens")
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, vec!["lappot"]);
+    let head = send_to(
+        h.app(),
+        Request::builder()
+            .method(Method::HEAD)
+            .uri("/api/v1/episodes")
+            .header("host", HOST)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(head.status, StatusCode::OK, "a read-only token may HEAD");
+    let mut slowed = false;
+    for n in 0..8 {
+        let r = h
+            .post_form_from(
+                &format!("198.51.100.{n}"),
+                "/account/sign-in",
+                &[("username", "careful"), ("password", "wrong guess")],
+            )
+            .await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            slowed = true;
+            break;
+        }
+    }
+    assert!(slowed, "the named addresses were not believed");
+    h.finish().await;
+});
