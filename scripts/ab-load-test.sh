@@ -12,7 +12,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"longest_cramp_minutes": 12, "eases_when_moving": false, "gp_open": false, "new_medication": true, "pregnant": false, "known_conditions": []}'
 LUA
-start() { d=$(mktemp -d); "$1" serve --addr 127.0.0.1:$2 --data-dir "$d" >/dev/null 2>&1 & echo $!; }
+start() { d=$(mktemp -d); LEGCRAMPS_MAX_CONNECTIONS_PER_ADDRESS=1000 "$1" serve --addr 127.0.0.1:$2 --data-dir "$d" >/dev/null 2>&1 & echo $!; }
 o=$(start "$old_bin" 18181); n=$(start "$new_bin" 18182)
 trap 'kill $o $n 2>/dev/null || true' EXIT
 for p in 18181 18182; do for _ in $(seq 50); do curl -sf http://127.0.0.1:$p/healthz >/dev/null && break; sleep 0.1; done; done

@@ -2,6 +2,7 @@
 # Load test of `legcramps serve` with wrk: 64 connections, 2 threads, 15 s per endpoint, in one
 # run against one server process: GET /healthz, GET /, POST /api/v1/triage. Prints requests/s,
 # latency percentiles, errors, and the server's peak RSS (VmHWM).
+# wrk is one program at one address: the per-address connection cap (32) is raised for it.
 # Usage: scripts/load-test.sh [seconds]   (needs wrk: apt-get install wrk)
 set -euo pipefail
 secs=${1:-15}
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 cargo build --release -q --bin legcramps
 port=18080
 data=$(mktemp -d)
-./target/release/legcramps serve --addr 127.0.0.1:$port --data-dir "$data" 2>/dev/null &
+LEGCRAMPS_MAX_CONNECTIONS_PER_ADDRESS=1000 ./target/release/legcramps serve --addr 127.0.0.1:$port --data-dir "$data" 2>/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done

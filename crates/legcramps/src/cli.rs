@@ -428,6 +428,12 @@ pub(crate) struct ServeArgs {
     /// Connections served at once (more wait to be accepted)
     #[arg(long, env = "LEGCRAMPS_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000), value_name = "N")]
     pub(crate) max_connections: u64,
+    /// Seconds a new connection has to start its first request before it is closed
+    #[arg(long, env = "LEGCRAMPS_FIRST_REQUEST_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
+    pub(crate) first_request_timeout: u64,
+    /// Connections one client address may hold at once (a trusted proxy is not limited)
+    #[arg(long, env = "LEGCRAMPS_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000), value_name = "N")]
+    pub(crate) max_connections_per_address: u64,
     #[command(flatten)]
     pub(crate) store: Store,
     #[command(flatten)]

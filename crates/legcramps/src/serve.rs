@@ -181,6 +181,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
             idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
             request_timeout: std::time::Duration::from_secs(args.request_timeout),
             max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            first_request_timeout: std::time::Duration::from_secs(args.first_request_timeout),
+            max_connections_per_address: usize::try_from(args.max_connections_per_address)
+                .unwrap_or(usize::MAX),
             ..legcramps_web::Limits::default()
         };
         legcramps_web::serve_with(listener, config, limits, shutdown())

@@ -184,8 +184,16 @@ pub struct Limits {
     pub idle_timeout: std::time::Duration,
     /// How long one request may take from its headers to its response.
     pub request_timeout: std::time::Duration,
+    /// How long a new connection may take to send the first byte of its first request before
+    /// it is closed (issue 20, finding 10: 520 connections that sent nothing held every slot
+    /// for the idle timeout).
+    pub first_request_timeout: std::time::Duration,
     /// How many connections are served at once; more wait to be accepted.
     pub max_connections: usize,
+    /// How many of them one client address may hold at once; more are closed at once. A
+    /// trusted proxy (with accounts: loopback, unless `--no-loopback-proxy`, and
+    /// `--trusted-proxy`) is not limited: it carries everyone's connections.
+    pub max_connections_per_address: usize,
     /// The largest request head (request line and headers); larger gets 431.
     pub max_header_bytes: usize,
 }
@@ -196,7 +204,9 @@ impl Default for Limits {
             header_read_timeout: std::time::Duration::from_secs(10),
             idle_timeout: std::time::Duration::from_secs(60),
             request_timeout: std::time::Duration::from_secs(30),
+            first_request_timeout: std::time::Duration::from_secs(5),
             max_connections: 512,
+            max_connections_per_address: 32,
             max_header_bytes: 64 * 1024,
         }
     }

@@ -33,6 +33,16 @@ pub async fn serve_with(
     use hyper_util::service::TowerToHyperService;
 
     let timeout = limits.request_timeout;
+    // The addresses that carry other people's connections (not limited per address).
+    let proxies: Vec<std::net::IpAddr> = match &config.diary {
+        crate::config::DiaryAccess::Accounts { site, .. } => site.trusted_proxies.clone(),
+        _ => Vec::new(),
+    };
+    let loopback_proxy = matches!(
+        &config.diary,
+        crate::config::DiaryAccess::Accounts { site, .. } if site.trust_loopback
+    );
+    let per_address = PerAddress::default();
     let app = app(config).layer(axum::middleware::from_fn(move |request, next| {
         middleware::request_timeout(timeout, request, next)
     }));
@@ -66,6 +76,14 @@ pub async fn serve_with(
             () = &mut shutdown => break,
         };
         let ip = ClientIp(peer.ip());
+        let proxy = proxies.contains(&peer.ip()) || (loopback_proxy && peer.ip().is_loopback());
+        let Some(held) = per_address.hold(peer.ip(), proxy, limits.max_connections_per_address)
+        else {
+            // Too many from this address already: closed at once, the slot freed.
+            drop(stream);
+            drop(permit);
+            continue;
+        };
         let service = TowerToHyperService::new(tower::ServiceExt::map_request(
             app.clone(),
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
@@ -75,15 +93,28 @@ pub async fn serve_with(
         ));
         // A connection that sends nothing for the idle timeout is closed, whether it is new or
         // kept alive between requests (hyper's own timer only starts once a head begins).
-        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
-        stream.set_read_timeout(Some(limits.idle_timeout));
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(Box::pin(stream)), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let first_request = limits.first_request_timeout;
+        let idle = limits.idle_timeout;
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
         tokio::spawn(async move {
+            // A new connection must start its first request within a few seconds; one that
+            // sends nothing is closed (the idle timeout is for kept-alive connections).
+            let mut first = [0u8; 1];
+            let started = tokio::time::timeout(first_request, stream.peek(&mut first)).await;
+            if !matches!(started, Ok(Ok(n)) if n > 0) {
+                drop(held);
+                drop(permit);
+                return;
+            }
+            let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+            stream.set_read_timeout(Some(idle));
+            let connection = builder
+                .serve_connection_with_upgrades(TokioIo::new(Box::pin(stream)), service)
+                .into_owned();
             // Errors here are one client's (a timeout, a reset): nothing to log per request.
-            let _ = connection.await;
+            let _ = watcher.watch(connection).await;
+            drop(held);
             drop(permit);
         });
     }
@@ -94,4 +125,58 @@ pub async fn serve_with(
         }
     }
     Ok(())
+}
+
+/// Connections open per client address.
+#[derive(Clone, Default)]
+struct PerAddress(Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>);
+
+/// One connection held for an address; released when dropped.
+struct Held {
+    counts: PerAddress,
+    ip: Option<std::net::IpAddr>,
+}
+
+impl PerAddress {
+    /// Hold one more connection for `ip`, unless it has `max` already (a proxy is not counted).
+    fn hold(&self, ip: std::net::IpAddr, proxy: bool, max: usize) -> Option<Held> {
+        if proxy {
+            return Some(Held {
+                counts: self.clone(),
+                ip: None,
+            });
+        }
+        let mut counts = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = counts.entry(ip).or_insert(0);
+        if *n >= max.max(1) {
+            return None;
+        }
+        *n += 1;
+        Some(Held {
+            counts: self.clone(),
+            ip: Some(ip),
+        })
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let Some(ip) = self.ip else {
+            return;
+        };
+        let mut counts = self
+            .counts
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = counts.get_mut(&ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                counts.remove(&ip);
+            }
+        }
+    }
 }

@@ -200,6 +200,9 @@ fn slow_and_idle_clients_are_closed_and_healthz_keeps_answering() {
             "3",
             "--max-connections",
             "256",
+            // All from this computer: this test is about the timeouts, not the per-address cap.
+            "--max-connections-per-address",
+            "1000",
         ],
     );
     // 200 clients that start a request and never finish its headers, and 10 idle ones.
@@ -539,4 +542,97 @@ fn the_cli_uses_a_hosted_diary_with_a_token() {
         err.contains("with --server use log, diary, export and report"),
         "{err}"
     );
+}
+
+/// Issue 20, finding 10 (ASVS 13.x / 15.x, resource exhaustion): 520 connections that sent
+/// nothing took the server off the air for about 60 s. Now (1) one address holds at most
+/// `--max-connections-per-address` and the rest are closed at once, so `/healthz` answers
+/// another client although the flood outnumbers every slot; and (2) a connection that sends
+/// nothing is closed after `--first-request-timeout`. (The flood comes from 127.0.0.2, the
+/// other client from 127.0.0.1: without accounts, loopback is not a trusted proxy and is
+/// limited like any address.)
+#[test]
+fn connections_that_send_nothing_cannot_take_the_server_off_the_air() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let flood_of = |port: u16, n: usize| async move {
+        let mut flood = Vec::new();
+        for _ in 0..n {
+            let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+            socket
+                .bind("127.0.0.2:0".parse().expect("addr"))
+                .expect("bind to 127.0.0.2");
+            flood.push(
+                socket
+                    .connect(([127, 0, 0, 1], port).into())
+                    .await
+                    .expect("the kernel accepts the connection"),
+            );
+        }
+        flood
+    };
+    // Whether the server ended the connection within `bound` (a read sees the end or a reset).
+    let ended = |mut c: tokio::net::TcpStream, bound: u64| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = [0u8; 64];
+        let r = tokio::time::timeout(Duration::from_secs(bound), c.read(&mut buf)).await;
+        matches!(r, Ok(Ok(0) | Err(_)))
+    };
+    // (1) 520 silent connections against 256 slots, the first-request timeout far away.
+    let s = Server::start(
+        "idle-flood",
+        &[
+            "--first-request-timeout",
+            "600",
+            "--max-connections",
+            "256",
+            "--max-connections-per-address",
+            "20",
+        ],
+    );
+    let port = s.port;
+    rt.block_on(async move {
+        let flood = flood_of(port, 520).await;
+        let health = tokio::task::spawn_blocking(move || {
+            request(
+                port,
+                "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            )
+        })
+        .await
+        .expect("joined")
+        .expect("the server answers another client");
+        assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+        // All read at once, so the 20 held ones cost one bound, not twenty.
+        let mut reads = tokio::task::JoinSet::new();
+        for c in flood {
+            reads.spawn(ended(c, 5));
+        }
+        let mut closed = 0;
+        while let Some(r) = reads.join_next().await {
+            if r.expect("joined") {
+                closed += 1;
+            }
+        }
+        assert_eq!(
+            closed, 500,
+            "the server holds 20 from one address and closes the rest"
+        );
+    });
+    drop(s);
+    // (2) Silent connections are closed after the first-request timeout.
+    let s = Server::start("idle-first", &["--first-request-timeout", "1"]);
+    let port = s.port;
+    rt.block_on(async move {
+        let flood = flood_of(port, 10).await;
+        let mut reads = tokio::task::JoinSet::new();
+        for c in flood {
+            reads.spawn(ended(c, 30));
+        }
+        while let Some(r) = reads.join_next().await {
+            assert!(r.expect("joined"), "a silent connection was left open");
+        }
+    });
 }
