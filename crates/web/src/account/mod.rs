@@ -21,7 +21,7 @@ use legcramps_accounts::{
 use legcramps_store::EventKind;
 
 use crate::http::auth::{Confirmed, Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_ok, must_wait};
+use crate::http::backoff::{Attempts, attempt_ok, known_device, must_wait, with_device_cookie};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::session::{self, Context};
@@ -164,7 +164,19 @@ pub(crate) async fn sign_in(
     let account_key = Attempts::SignInTo {
         username: username.as_ref().map_or("", Username::as_str),
     };
-    if let Some(seconds) = must_wait(store, site, &[&ip_key, &user_key, &account_key]).await {
+    // A browser that signed in as this username before is counted alone: other people's
+    // failures at this address or against this account never slow it (issue 20, finding 9).
+    let device = username
+        .as_ref()
+        .and_then(|u| known_device(site, &headers, u.as_str()));
+    let device_key = device
+        .as_deref()
+        .map(|d| Attempts::FromDevice { device: d });
+    let keys: Vec<&Attempts<'_>> = match &device_key {
+        Some(k) => vec![k],
+        None => vec![&ip_key, &user_key, &account_key],
+    };
+    if let Some(seconds) = must_wait(store, site, &keys).await {
         return WebError::TooMany { seconds }.into_response();
     }
     let account = match &username {
@@ -194,7 +206,7 @@ pub(crate) async fn sign_in(
             },
         );
     };
-    for key in [&ip_key, &user_key, &account_key] {
+    for key in &keys {
         attempt_ok(store, key).await;
     }
     if (account.password_hash.as_deref().is_some_and(needs_rehash)
@@ -204,13 +216,16 @@ pub(crate) async fn sign_in(
         let _ = store.set_password_hash(&account.id, &hash).await;
     }
     // A second factor, if the account has one: the password alone does not sign in.
-    if let Some(step) = crate::account::factors::second_step(&page, store, &account, None).await {
-        let _ = store
-            .record_event(Some(&account.id), EventKind::PasswordOk, &iph)
-            .await;
-        return step;
-    }
-    signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await
+    let reply = match crate::account::factors::second_step(&page, store, &account, None).await {
+        Some(step) => {
+            let _ = store
+                .record_event(Some(&account.id), EventKind::PasswordOk, &iph)
+                .await;
+            step
+        }
+        None => signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await,
+    };
+    with_device_cookie(reply, site, &account.username)
 }
 
 #[derive(Template)]
@@ -628,7 +643,18 @@ pub(crate) async fn recover(
     let account_key = Attempts::SignInTo {
         username: username.as_ref().map_or("", Username::as_str),
     };
-    if let Some(seconds) = must_wait(store, site, &[&ip_key, &user_key, &account_key]).await {
+    // A known browser is counted alone, as at sign-in.
+    let device = username
+        .as_ref()
+        .and_then(|u| known_device(site, &headers, u.as_str()));
+    let device_key = device
+        .as_deref()
+        .map(|d| Attempts::FromDevice { device: d });
+    let keys: Vec<&Attempts<'_>> = match &device_key {
+        Some(k) => vec![k],
+        None => vec![&ip_key, &user_key, &account_key],
+    };
+    if let Some(seconds) = must_wait(store, site, &keys).await {
         return WebError::TooMany { seconds }.into_response();
     }
     let show = |status, errors| {
@@ -675,7 +701,7 @@ pub(crate) async fn recover(
             )],
         );
     };
-    for key in [&ip_key, &user_key, &account_key] {
+    for key in &keys {
         attempt_ok(store, key).await;
     }
     let Some(new_hash) = hashing(site, move || hash_password(&new)).await else {

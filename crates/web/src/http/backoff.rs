@@ -32,6 +32,10 @@ pub(crate) enum Attempts<'a> {
     PasskeyFrom { ip: &'a str },
     /// Sign-ups from one address.
     SignUpFrom { ip: &'a str },
+    /// Sign-ins from a browser that has signed in as this username before (its device
+    /// cookie, `device` its random part): counted alone, so other people's failures at the
+    /// same address, or against the same account, never slow the owner's known browser.
+    FromDevice { device: &'a str },
     /// Changes to one account's diary in one minute (`minute` since 1970), by any session or
     /// token: [`Site::writes_per_minute`] go ahead, then a wait for the rest of it.
     WritesBy { owner: &'a str, minute: i64 },
@@ -47,6 +51,7 @@ impl Attempts<'_> {
             Attempts::PasskeyFrom { ip } => format!("passkey-ip:{ip}"),
             Attempts::SignUpFrom { ip } => format!("signup-ip:{ip}"),
             Attempts::WritesBy { owner, minute } => format!("writes:{owner}:{minute}"),
+            Attempts::FromDevice { device } => format!("device:{device}"),
         }
     }
 
@@ -115,4 +120,53 @@ pub(crate) fn wait_page(page: &Page, wait: u64) -> Response {
         r.headers_mut().insert(header::RETRY_AFTER, v);
     }
     r
+}
+
+/// The device cookie: a browser that signed in as a username is known by it afterwards
+/// (OWASP's "device cookies"). `__Host-` (Secure, no Domain), `HttpOnly`, `SameSite=Strict`,
+/// for a year. Its value is a random part and a keyed hash of it with the username, so it
+/// cannot be made up or moved to another username.
+const DEVICE_COOKIE: &str = "__Host-legcramps-device";
+
+fn device_mac(site: &Site, username: &str, nonce: &str) -> String {
+    hash_secret(&format!(
+        "legcramps device\n{}\n{username}\n{nonce}",
+        site.ip_key
+    ))[..32]
+        .to_owned()
+}
+
+/// The random part of the request's device cookie, if it is one this site made for
+/// `username`.
+pub(crate) fn known_device(
+    site: &Site,
+    headers: &axum::http::HeaderMap,
+    username: &str,
+) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(name, _)| *name == DEVICE_COOKIE)
+        .filter_map(|(_, value)| value.split_once('.'))
+        .find(|(nonce, mac)| {
+            nonce.len() == 32
+                && legcramps_accounts::same_secret(mac, &device_mac(site, username, nonce))
+        })
+        .map(|(nonce, _)| nonce.to_owned())
+}
+
+/// `response` with a device cookie for `username` set (after a right password).
+pub(crate) fn with_device_cookie(mut response: Response, site: &Site, username: &str) -> Response {
+    let nonce = legcramps_accounts::Secret::new("").hash[..32].to_owned();
+    let value = format!(
+        "{DEVICE_COOKIE}={nonce}.{}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=31536000",
+        device_mac(site, username, &nonce)
+    );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
 }

@@ -183,10 +183,25 @@ impl Hosted {
 
     /// A form posted from client address `ip` (through the loopback proxy, as deployed).
     async fn post_form_from(&self, ip: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        self.post_form_from_with(ip, None, path, pairs).await
+    }
+
+    /// The same, with a `Cookie` header.
+    async fn post_form_from_with(
+        &self,
+        ip: &str,
+        cookie: Option<&str>,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> Reply {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
-        let b = Request::builder()
+        let mut b = Request::builder();
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        let b = b
             .method(Method::POST)
             .uri(path)
             .header("host", HOST)
@@ -2375,5 +2390,64 @@ on_both_backends!(
         }
     }
     assert!(slowed, "the named addresses were not believed");
+    h.finish().await;
+});
+
+on_both_backends!(
+    /// Issue 20, finding 9 (ASVS 6.3.1 without lock-out, OWASP device cookies): one person's
+    /// failures slowed everyone behind the same address (a hospital, a phone network),
+    /// recovery included. A browser that has signed in as a username before carries a device
+    /// cookie and is counted alone: the owner's right password gets in from an address that
+    /// others have used up. A new browser there is still slowed; the cookie cannot be moved to
+    /// another username or made up.
+    finding_9_others_failures_at_one_address_never_slow_a_known_browser, |h| {
+    h.enter("/account/sign-up", "nurse", PASSWORD).await;
+    let home = h
+        .post_form_from("192.0.2.10", "/account/sign-in", &[("username", "nurse"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    let device = home
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-legcramps-device="))
+        .expect("a device cookie")
+        .to_owned();
+    assert!(device.contains("HttpOnly") && device.contains("Secure") && device.contains("SameSite=Strict"));
+    let device = device.split(';').next().expect("name=value").to_owned();
+    // At the hospital, someone else's guesses use up the address.
+    let ward = "203.0.113.200";
+    let mut slowed = false;
+    for _ in 0..8 {
+        let r = h
+            .post_form_from(ward, "/account/sign-in", &[("username", "nurse"), ("password", "not hers")])
+            .await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            slowed = true;
+            break;
+        }
+    }
+    assert!(slowed, "the guesser is slowed");
+    let owner = h
+        .post_form_from_with(ward, Some(&device), "/account/sign-in", &[("username", "nurse"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(owner.status, StatusCode::SEE_OTHER, "the owner's known browser: {}", owner.body);
+    // A new browser at that address is still slowed, and the cookie is no good for another
+    // name, or made up.
+    let new_browser = h
+        .post_form_from(ward, "/account/sign-in", &[("username", "nurse"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(new_browser.status, StatusCode::TOO_MANY_REQUESTS);
+    h.enter("/account/sign-up", "porter", PASSWORD).await;
+    let moved = h
+        .post_form_from_with(ward, Some(&device), "/account/sign-in", &[("username", "porter"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(moved.status, StatusCode::TOO_MANY_REQUESTS);
+    let made_up = format!("__Host-legcramps-device={}.{}", "a".repeat(32), "b".repeat(32));
+    let forged = h
+        .post_form_from_with(ward, Some(&made_up), "/account/sign-in", &[("username", "nurse"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(forged.status, StatusCode::TOO_MANY_REQUESTS);
     h.finish().await;
 });
