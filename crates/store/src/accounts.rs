@@ -814,19 +814,26 @@ impl Store {
                     ),
                 })
                 .chain([("DELETE FROM accounts WHERE id = $1".to_owned(), account_id)]);
+            let mut account_rows = 0;
             for (sql, key) in statements {
-                n += sqlx::query(&sql)
+                let done = sqlx::query(&sql)
                     .bind(key)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                n += done;
+                account_rows = done;
             }
-            sqlx::query("INSERT INTO security_events (at_utc, account_id, kind, ip_hash) VALUES ($1, NULL, $2, $3)")
-                .bind(unix_now())
-                .bind(EventKind::AccountDeleted.as_str())
-                .bind(ip_hash)
-                .execute(&mut *tx)
-                .await?;
+            // The last statement removed the account itself: a second deletion of the same
+            // account (two tabs, a retry) finds nothing and records no second event.
+            if account_rows > 0 {
+                sqlx::query("INSERT INTO security_events (at_utc, account_id, kind, ip_hash) VALUES ($1, NULL, $2, $3)")
+                    .bind(unix_now())
+                    .bind(EventKind::AccountDeleted.as_str())
+                    .bind(ip_hash)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok::<u64, StoreError>(n)
         })?;

@@ -33,12 +33,12 @@ pub(crate) struct Then {
     then: Option<String>,
 }
 
-/// Where to go after confirming: one of the account's own pages, else the account page (a
-/// link made elsewhere cannot send the person off the site).
+/// Where to go after confirming: one of the account's or the diary's own pages, else the
+/// account page (a link made elsewhere cannot send the person off the site).
 fn account_path(then: Option<&str>) -> String {
     match then {
         Some(t)
-            if t.starts_with("/account")
+            if (t.starts_with("/account/") || t == "/account" || t.starts_with("/diary/"))
                 && t.bytes().all(|b| {
                     b.is_ascii_lowercase() || b.is_ascii_digit() || b"/-".contains(&b)
                 })

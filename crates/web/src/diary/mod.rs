@@ -713,10 +713,17 @@ pub(crate) async fn delete_all_form(page: Page) -> Response {
 pub(crate) async fn delete_all(
     page: Page,
     State(cfg): State<Shared>,
-    Who { owner, .. }: Who,
+    Who { owner, means }: Who,
     body: Bytes,
 ) -> Response {
     let store = or_reply!(diary_store(&cfg));
+    // On a hosted site, deleting everything needs a recent "it is me", like deleting the
+    // account (issue 20): a stolen session cannot wipe the diary.
+    if let Err(e) =
+        crate::http::auth::recently_confirmed_if_signed_in(&cfg, &means, "/diary/delete-all")
+    {
+        return e.into_response();
+    }
     let confirmed = form_urlencoded::parse(&body).any(|(k, v)| k == "confirm" && v == "yes");
     if !confirmed {
         return Redirect::to("/diary/delete-all").into_response();

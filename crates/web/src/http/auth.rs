@@ -71,6 +71,26 @@ impl SignedIn {
     }
 }
 
+/// For a request by a session on the hosted site: `Ok` only if they proved who they are
+/// recently (as [`Confirmed`]; after confirming they come back to the page that asked). The
+/// local diary's one person, and a token (which cannot reach the pages), pass.
+pub(crate) fn recently_confirmed_if_signed_in(
+    cfg: &Shared,
+    means: &Means,
+    then: &str,
+) -> Result<(), WebError> {
+    let (DiaryAccess::Accounts { site, .. }, Means::Session(who)) = (&cfg.diary, means) else {
+        return Ok(());
+    };
+    if who.recently_confirmed(site) {
+        Ok(())
+    } else {
+        Err(WebError::ConfirmFirst {
+            then: then.to_owned(),
+        })
+    }
+}
+
 /// A signed-in person who proved who they are within the last few minutes
 /// ([`Site::reconfirm_seconds`]): what adding a way to sign in or making an access token
 /// takes (ASVS 7.5.1). Otherwise the request is refused with [`WebError::ConfirmFirst`]: a

@@ -1902,6 +1902,14 @@ on_both_backends!(
     assert_eq!(h.get("/account/totp", Some(&me)).await.status, StatusCode::OK);
     // The cookie, stolen later (the confirmation is old).
     h.sql("UPDATE sessions SET confirmed_utc = 0").await;
+    // Wiping the whole diary needs it too.
+    let wipe = h
+        .post_form("/diary/delete-all", Some(&me), &[("csrf", &me.csrf), ("confirm", "yes")])
+        .await;
+    assert_eq!(
+        wipe.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/account/confirm?then=%2Fdiary%2Fdelete-all")
+    );
     let totp = h.get("/account/totp", Some(&me)).await;
     assert_eq!(totp.status, StatusCode::SEE_OTHER);
     assert_eq!(
