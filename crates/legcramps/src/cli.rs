@@ -402,6 +402,20 @@ pub(crate) struct ServeArgs {
         value_name = "IP"
     )]
     pub(crate) trusted_proxy: Vec<std::net::IpAddr>,
+    /// With accounts: minutes after signing in or confirming within which a person may add a
+    /// way to sign in, make an access token or delete their diary without confirming again
+    #[arg(long, env = "LEGCRAMPS_RECONFIRM_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=60), value_name = "MINUTES")]
+    pub(crate) reconfirm_minutes: u16,
+    /// With accounts: the longest an access token may live, in days (people choose 7, 30, 90
+    /// or 365 days, those up to this)
+    #[arg(long, env = "LEGCRAMPS_TOKEN_MAX_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u16).range(7..=365), value_name = "DAYS")]
+    pub(crate) token_max_days: u16,
+    /// With accounts: the most cramps one account's diary keeps
+    #[arg(long, env = "LEGCRAMPS_MAX_CRAMPS_PER_ACCOUNT", default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(100..=10_000_000), value_name = "N")]
+    pub(crate) max_cramps_per_account: u32,
+    /// With accounts: the most changes to one account's diary in a minute
+    #[arg(long, env = "LEGCRAMPS_MAX_WRITES_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=100_000), value_name = "N")]
+    pub(crate) max_writes_per_minute: u32,
     /// Do not trust X-Forwarded-For from loopback addresses either (when nothing on this host
     /// is a proxy in front of legcramps: then a local program cannot claim another address)
     #[arg(long, env = "LEGCRAMPS_NO_LOOPBACK_PROXY")]

@@ -129,6 +129,10 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                 let mut site = legcramps_web::Site::new(&origin, &key);
                 site.trusted_proxies.clone_from(&args.trusted_proxy);
                 site.trust_loopback = !args.no_loopback_proxy;
+                site.reconfirm_seconds = i64::from(args.reconfirm_minutes) * 60;
+                site.token_max_days = i64::from(args.token_max_days);
+                site.episodes_max = i64::from(args.max_cramps_per_account);
+                site.writes_per_minute = args.max_writes_per_minute;
                 if let Some(n) = args.hashing_threads {
                     site = site.with_hashing(usize::try_from(n).unwrap_or(1));
                 }

@@ -19,8 +19,9 @@ pub(crate) async fn signed_in(
     ip_hash: &str,
     headers: &HeaderMap,
 ) -> Response {
-    // What changed since they last signed in (a recovery, a new passkey, failed tries), if
-    // anything: then they land on their account page, which lists it, not on the diary.
+    // Something they may not know of since they last signed in (a recovery, the operator's
+    // doing): then they land on their account page, which lists it, not on the
+    // diary. (Changes they made themselves are listed there too, without the detour.)
     let changed = changed_since_last_sign_in(store, account_id).await;
     let _ = store.record_event(Some(account_id), event, ip_hash).await;
     let to = if changed { "/account" } else { "/diary" };
@@ -69,17 +70,25 @@ pub(crate) fn with_cookie(mut response: Response, cookie: HeaderValue) -> Respon
     response
 }
 
-/// Whether an event [`change_text`] describes was kept after the account's last sign-in.
+/// Whether, since the account's last sign-in, something was kept that its owner may not
+/// know of: a recovery or the operator's doing. (Failed tries are listed on the account page
+/// but make no detour: most are the owner's own typing.)
 async fn changed_since_last_sign_in(store: &Store, account_id: &str) -> bool {
+    use EventKind as K;
     let Ok(events) = store.events(Some(account_id), 50).await else {
         return false;
     };
+    let unexpected = [
+        K::Recovered,
+        K::RecoveryCodeUsed,
+        K::SecondStepResetByOperator,
+        K::DisabledByOperator,
+        K::EnabledByOperator,
+    ];
     events
         .iter()
-        .take_while(|e| {
-            e.kind != EventKind::SignIn.as_str() && e.kind != EventKind::SignUp.as_str()
-        })
-        .any(|e| change_text(&e.kind).is_some())
+        .take_while(|e| e.kind != K::SignIn.as_str() && e.kind != K::SignUp.as_str())
+        .any(|e| unexpected.iter().any(|k| k.as_str() == e.kind))
 }
 
 /// What a security event says on the account page, for the events that change how the
