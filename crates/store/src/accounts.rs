@@ -843,11 +843,7 @@ impl Store {
         // SQLite keeps the pages as they were before the deletion in its write-ahead log until
         // a checkpoint: copy it into the (securely deleted) file and empty it, so the person's
         // notes are not left readable on disk. Busy readers only delay this to the next one.
-        if let Store::Sqlite(pool) = self {
-            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(pool)
-                .await;
-        }
+        self.forget_deleted().await;
         Ok(deleted + late)
     }
 }

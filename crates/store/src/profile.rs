@@ -298,6 +298,7 @@ impl Store {
                 .await
                 .map(|d| d.rows_affected())
         })?;
+        self.forget_deleted().await;
         Ok(done == 1)
     }
 

@@ -1202,6 +1202,22 @@ async fn finding_8_a_deleted_accounts_notes_are_not_left_in_the_sqlite_files() {
             .any(|bytes| bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()))
     };
     assert!(on_disk(&dir), "the note is written (the check can fail)");
+    // One cramp deleted, and then the whole diary: neither leaves its note in the files
+    // (outside review: both stayed in the write-ahead log).
+    s.delete(&a.owner(), &e.id).await.expect("delete one");
+    assert!(
+        !on_disk(&dir),
+        "a deleted cramp's note is still in the files"
+    );
+    s.insert(&a.owner(), &e).await.expect("insert again");
+    assert!(on_disk(&dir));
+    s.delete_all(&a.owner()).await.expect("delete all");
+    assert!(
+        !on_disk(&dir),
+        "a deleted diary's note is still in the files"
+    );
+    s.insert(&a.owner(), &e).await.expect("insert again");
+    assert!(on_disk(&dir));
     s.delete_account(&a.id, "iphash").await.expect("delete");
     assert!(!on_disk(&dir), "the deleted note is still in the files");
     // A second deletion (another tab, a retry) finds nothing and records no second event.
@@ -1225,4 +1241,44 @@ async fn finding_8_a_deleted_accounts_notes_are_not_left_in_the_sqlite_files() {
         assert_eq!(mode(&dir.join("diary.sqlite3")), 0o600);
     }
     b.finish().await;
+}
+
+/// Issue 20, finding 7 after the outside review: the cap on an account's cramps is counted and
+/// stored in one step (400 writes at once stored 111 of a cap of 100): 60 at once with room
+/// for 10 store exactly 10, on both backends.
+#[tokio::test]
+async fn finding_7_the_cap_holds_under_concurrent_writes() {
+    for b in backends().await {
+        let first = b.store.clone();
+        let second = b.reopen().await;
+        let owner = Owner::named("capped");
+        let writes = (0..60u32).map(|i| {
+            let s = if i % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            let owner = owner.clone();
+            tokio::spawn(async move {
+                let mut e = episode(i);
+                e.id = EpisodeId::new(&format!("capped-{i}")).expect("id");
+                s.insert_within(&owner, &e, 10).await
+            })
+        });
+        let mut stored = 0;
+        for w in writes {
+            if w.await.expect("joined").expect("insert") {
+                stored += 1;
+            }
+        }
+        assert_eq!(stored, 10, "{}", b.name);
+        assert_eq!(
+            first.count_episodes(&owner).await.expect("count"),
+            10,
+            "{}",
+            b.name
+        );
+        second.close().await;
+        b.finish().await;
+    }
 }

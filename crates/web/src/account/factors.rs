@@ -422,7 +422,7 @@ pub(crate) async fn totp_form(
 pub(crate) async fn totp_confirm(
     page: Page,
     Hosted(ref store, ref site, ref ip): Hosted,
-    who: SignedIn,
+    Confirmed(who): Confirmed,
     body: Bytes,
 ) -> Response {
     let f = form(&body);

@@ -386,7 +386,7 @@ pub(crate) async fn end_others(
     page: Page,
     Hosted(ref store, ref site, ref ip): Hosted,
     State(cfg): State<Shared>,
-    who: SignedIn,
+    Confirmed(who): Confirmed,
     body: Bytes,
 ) -> Response {
     let iph = ip_hash(site, ip.as_ref());
@@ -866,7 +866,7 @@ pub(crate) async fn create_token(
 pub(crate) async fn revoke_token(
     page: Page,
     Hosted(ref store, ref site, ref ip): Hosted,
-    who: SignedIn,
+    Confirmed(who): Confirmed,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Response {
     match store.revoke_token(&who.account_id, &id).await {

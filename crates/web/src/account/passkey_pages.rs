@@ -13,7 +13,7 @@ use crate::account::common::{form, when};
 use crate::account::confirm::again;
 use crate::account::factors::security_page;
 use crate::account::passkeys::{MAX_NAME, cleaned, credential_text, name_of, take};
-use crate::http::auth::{Hosted, SignedIn, ip_hash};
+use crate::http::auth::{Confirmed, Hosted, SignedIn, ip_hash};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::views::Layout;
@@ -22,7 +22,7 @@ use crate::http::views::Layout;
 pub(crate) async fn add(
     page: Page,
     Hosted(ref store, ref site, ref ip): Hosted,
-    who: SignedIn,
+    Confirmed(who): Confirmed,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -289,7 +289,7 @@ fn new_name(typed: &str) -> Result<String, String> {
 pub(crate) async fn rename(
     page: Page,
     Hosted(ref store, _, _): Hosted,
-    who: SignedIn,
+    Confirmed(who): Confirmed,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {

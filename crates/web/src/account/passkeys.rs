@@ -49,6 +49,17 @@ pub(crate) fn json_error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
 }
 
+/// "Wait" for the page's script (429, `Retry-After`), in JSON like every answer here.
+fn json_wait(seconds: u64) -> Response {
+    let mut r = json_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!("Too many tries: wait {seconds} seconds, then try again"),
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+    r
+}
+
 pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
@@ -135,7 +146,7 @@ pub(crate) async fn options(
     let iph = ip_hash(site, ip.as_ref());
     let ip_key = Attempts::PasskeyFrom { ip: &iph };
     if let Some(seconds) = must_wait(store, site, &[&ip_key]).await {
-        return WebError::TooMany { seconds }.into_response();
+        return json_wait(seconds);
     }
     match req.purpose.as_str() {
         "sign-in" => match rp.start_discoverable_authentication() {
@@ -161,7 +172,7 @@ pub(crate) async fn options(
                     if let Some(seconds) =
                         must_wait(store, site, &[&Attempts::SignInFrom { ip: &iph }]).await
                     {
-                        return WebError::TooMany { seconds }.into_response();
+                        return json_wait(seconds);
                     }
                     return json_error(
                         StatusCode::CONFLICT,
@@ -345,7 +356,8 @@ pub(crate) fn cleaned(typed: &str) -> String {
     legcramps_core::diary::without_bidi_controls(typed)
         .trim()
         .chars()
-        .filter(|c| !c.is_control())
+        // The marks too (left-to-right, right-to-left, Arabic letter mark).
+        .filter(|c| !c.is_control() && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}'))
         .collect()
 }
 

@@ -147,11 +147,8 @@ pub(crate) async fn api_create(
             Some(field.to_owned()),
         );
     }
-    if let Err(full) = super::quota::room_for_one(&cfg, store, &owner).await {
-        return full.into_response();
-    }
-    if let Err(e) = store.insert(&owner, &episode).await {
-        return WebError::diary(e).into_response();
+    if let Err(e) = super::quota::insert(&cfg, store, &owner, &episode).await {
+        return e.into_response();
     }
     // An older program's "new medicine" or "pregnant" goes into the profile.
     if let Err(e) = store.add_from_diary(&owner, &said).await {

@@ -442,11 +442,8 @@ pub(crate) async fn quick(
     if let Err(err) = e.check_dates(Utc::now()) {
         return WebError::diary(err).into_response();
     }
-    if let Err(full) = quota::room_for_one(&cfg, store, &owner).await {
-        return full.into_response();
-    }
-    match store.insert(&owner, &e).await {
-        Err(err) => WebError::diary(err).into_response(),
+    match quota::insert(&cfg, store, &owner, &e).await {
+        Err(err) => err.into_response(),
         Ok(()) => Redirect::to(&format!("/diary?quick={}", e.id)).into_response(),
     }
 }
@@ -536,14 +533,11 @@ pub(crate) async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage::new(&page, "/diary".into(), "Log a cramp", "Save", v, errors),
         ),
-        Ok(e) => match quota::room_for_one(&cfg, store, &owner).await {
-            Err(full) => full.into_response(),
-            Ok(()) => match store.insert(&owner, &e).await {
-                Err(err) => WebError::diary(err).into_response(),
-                Ok(()) => match e.advice_after_logging(Utc::now()) {
-                    Some(advice) => red_flag_page(&page, advice),
-                    None => Redirect::to("/diary?logged=1").into_response(),
-                },
+        Ok(e) => match quota::insert(&cfg, store, &owner, &e).await {
+            Err(err) => err.into_response(),
+            Ok(()) => match e.advice_after_logging(Utc::now()) {
+                Some(advice) => red_flag_page(&page, advice),
+                None => Redirect::to("/diary?logged=1").into_response(),
             },
         },
     }

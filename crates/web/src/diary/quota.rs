@@ -2,29 +2,36 @@
 //! diary: ten years of nightly cramps is under 10,000). The local diary has no cap.
 
 use axum::http::StatusCode;
+use legcramps_core::diary::Episode;
 use legcramps_store::{Owner, Store};
 
 use crate::config::{DiaryAccess, Shared};
 use crate::http::error::WebError;
 
-/// `Ok` when the owner's diary has room for one more cramp; else why not (409, saying what to
-/// do). Only accounts have a cap ([`crate::config::Site::episodes_max`]).
-pub(crate) async fn room_for_one(
+/// Store `e` in the owner's diary if it has room ([`crate::config::Site::episodes_max`] on a
+/// hosted site; the local diary has no cap), counted and stored in one step; else why not
+/// (409, saying what to do), with nothing stored.
+pub(crate) async fn insert(
     cfg: &Shared,
     store: &Store,
     owner: &Owner,
+    e: &Episode,
 ) -> Result<(), WebError> {
     let DiaryAccess::Accounts { site, .. } = &cfg.diary else {
-        return Ok(());
+        return store.insert(owner, e).await.map_err(WebError::diary);
     };
-    let n = store.count_episodes(owner).await.map_err(WebError::diary)?;
-    if n >= site.episodes_max {
-        return Err(WebError::diary_refused(
-            StatusCode::CONFLICT,
-            format!(
-                "Your diary holds {n} cramps, the most this site keeps for one person. Nothing was saved. Download a copy of your diary, then delete older cramps to make room."
-            ),
-        ));
+    if store
+        .insert_within(owner, e, site.episodes_max)
+        .await
+        .map_err(WebError::diary)?
+    {
+        return Ok(());
     }
-    Ok(())
+    Err(WebError::diary_refused(
+        StatusCode::CONFLICT,
+        format!(
+            "Your diary holds {} cramps, the most this site keeps for one person. Nothing was saved. Download a copy of your diary, then delete older cramps to make room.",
+            site.episodes_max
+        ),
+    ))
 }

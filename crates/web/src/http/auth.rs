@@ -115,8 +115,12 @@ where
         if who.recently_confirmed(site) {
             return Ok(Confirmed(who));
         }
-        let then = if parts.method == Method::GET {
-            parts.uri.path().to_owned()
+        // Back to the page the person was on: a page itself, or the page of the form posted.
+        let path = parts.uri.path();
+        let then = if parts.method == Method::GET || path == "/account/totp" {
+            path.to_owned()
+        } else if path.starts_with("/account/passkeys") {
+            "/account/security".to_owned()
         } else {
             "/account".to_owned()
         };

@@ -32,6 +32,10 @@ pub(crate) enum Attempts<'a> {
     PasskeyFrom { ip: &'a str },
     /// Sign-ups from one address.
     SignUpFrom { ip: &'a str },
+    /// Passwords typed to confirm it is the person, in one session (`session` is the
+    /// session's hash): as strict as [`Attempts::SecondStepFor`], since a thief holding a
+    /// session has only that one.
+    ConfirmIn { session: &'a str },
     /// Sign-ins from a browser that has signed in as this username before (its device
     /// cookie, `device` its random part): counted alone, so other people's failures at the
     /// same address, or against the same account, never slow the owner's known browser.
@@ -52,13 +56,14 @@ impl Attempts<'_> {
             Attempts::SignUpFrom { ip } => format!("signup-ip:{ip}"),
             Attempts::WritesBy { owner, minute } => format!("writes:{owner}:{minute}"),
             Attempts::FromDevice { device } => format!("device:{device}"),
+            Attempts::ConfirmIn { session } => format!("confirm:{session}"),
         }
     }
 
     fn backoff(&self, site: &Site) -> legcramps_accounts::Backoff {
         match self {
             Attempts::SignInTo { .. } => site.account_backoff,
-            Attempts::SecondStepFor { .. } => site.second_step_backoff,
+            Attempts::SecondStepFor { .. } | Attempts::ConfirmIn { .. } => site.second_step_backoff,
             Attempts::WritesBy { .. } => legcramps_accounts::Backoff {
                 free: site.writes_per_minute,
                 first_seconds: 60,
