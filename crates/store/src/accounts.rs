@@ -454,11 +454,22 @@ impl Store {
         })
     }
 
-    /// A recovery: the new password hash, and every session and access token of the account
-    /// ended (a thief's with them), in one transaction.
-    pub async fn recover_account(&self, account_id: &str, hash: &str) -> Result<(), StoreError> {
+    /// A recovery: the new password hash; every session and access token of the account
+    /// ended, and every passkey but `keep` (the one that just passed the recovery's second
+    /// step, if one did) removed — a thief's with them — in one transaction.
+    pub async fn recover_account(
+        &self,
+        account_id: &str,
+        hash: &str,
+        keep: Option<&str>,
+    ) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM passkeys WHERE account_id = $1 AND credential_id <> $2")
+                .bind(account_id)
+                .bind(keep.unwrap_or(""))
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
                 .bind(account_id)
                 .bind(hash)

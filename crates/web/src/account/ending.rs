@@ -32,16 +32,18 @@ pub(crate) async fn signed_in(
 }
 
 /// A recovery that proved everything the account asks for (a recovery code in place of the
-/// password, and the second step if there is one): the new password is set and every session
-/// and access token ends, a thief's with them, in one go; then the person is signed in.
+/// password, and the second step if there is one): the new password is set, every session
+/// and access token ends and every passkey but `kept` (the one that passed the step) is
+/// removed, a thief's with them, in one go; then the person is signed in.
 pub(crate) async fn recovered(
     store: &Store,
     account_id: &str,
     new_hash: &str,
+    kept: Option<&str>,
     ip_hash: &str,
     headers: &HeaderMap,
 ) -> Response {
-    if let Err(e) = store.recover_account(account_id, new_hash).await {
+    if let Err(e) = store.recover_account(account_id, new_hash, kept).await {
         return WebError::accounts(e).into_response();
     }
     signed_in(store, account_id, EventKind::Recovered, ip_hash, headers).await

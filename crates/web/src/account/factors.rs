@@ -234,7 +234,9 @@ pub(crate) async fn step(
                     .await;
             }
             match &recovering {
-                Some(new_hash) => recovered(store, &account.id, new_hash, &iph, &headers).await,
+                Some(new_hash) => {
+                    recovered(store, &account.id, new_hash, None, &iph, &headers).await
+                }
                 None => signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await,
             }
         }

@@ -718,7 +718,7 @@ pub(crate) async fn recover(
     {
         return step;
     }
-    recovered(store, &account.id, &new_hash, &iph, &headers).await
+    recovered(store, &account.id, &new_hash, None, &iph, &headers).await
 }
 
 #[derive(Template)]

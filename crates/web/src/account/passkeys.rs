@@ -614,7 +614,8 @@ pub(crate) async fn step(
             if recovering.is_empty() {
                 signed_in(store, &account_id, EventKind::SignIn, &iph, headers).await
             } else {
-                recovered(store, &account_id, &recovering, &iph, headers).await
+                let used = credential_text(response.raw_id.as_ref());
+                recovered(store, &account_id, &recovering, Some(&used), &iph, headers).await
             }
         }
         Ok(false) => {

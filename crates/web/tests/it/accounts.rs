@@ -2176,6 +2176,11 @@ on_both_backends!(
         .expect("made");
     let key = totp::new_secret();
     h.store.set_totp(&account.id, &key, 0).await.expect("app on");
+    // A passkey the thief added with the stolen session.
+    h.store
+        .add_passkey(&account.id, "thiefs-credential", "Thief", "{}")
+        .await
+        .expect("a passkey");
     let codes = ["aaaa-bbbb-cccc", "dddd-eeee-ffff", "gggg-hhhh-jjjj"];
     h.store
         .set_recovery_codes(
@@ -2224,6 +2229,8 @@ on_both_backends!(
     );
     let stored = h.store.account_by_id(&account.id).await.expect("read").expect("there");
     assert!(legcramps_accounts::verify_password(NEW, stored.password_hash.as_deref()));
+    // The thief's passkey is gone with the rest (the step used the app, so none is kept).
+    assert!(h.store.passkeys_of(&account.id).await.expect("passkeys").is_empty());
     // Every earlier session and the token have ended.
     for old in [&owner, &thief] {
         let r = h.get("/account", Some(old)).await;
