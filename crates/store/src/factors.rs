@@ -331,50 +331,79 @@ impl Store {
         key: &str,
         wait_after: &(dyn Fn(u32) -> u64 + Sync),
     ) -> Result<Option<u64>, StoreError> {
+        self.take_attempts(&[(key, wait_after)]).await
+    }
+
+    /// One try on each key, in order, in one transaction (one write to disk for all of them),
+    /// each checked and counted in one statement as [`Store::take_attempt`] says. The first
+    /// key that must wait stops it: `Ok(Some(seconds))`, the keys before it counted.
+    pub async fn take_attempts(
+        &self,
+        keys: &[(&str, &(dyn Fn(u32) -> u64 + Sync))],
+    ) -> Result<Option<u64>, StoreError> {
         let now = unix_now();
-        // The wait for the new count, as SQL: `CASE n WHEN 1 THEN .. ELSE <largest> END`
-        // (numbers only, made here).
-        let secs = |n: u32| i64::try_from(wait_after(n)).unwrap_or(i64::MAX / 4);
-        let arms: String = (1..64u32)
-            .map(|n| format!(" WHEN {n} THEN {}", secs(n)))
-            .collect();
-        let case = |n: &str| format!("(CASE {n}{arms} ELSE {} END)", secs(64));
-        let upsert = format!(
-            "INSERT INTO attempts (key, failures, last_utc, not_before_utc) VALUES ($1, 1, $2, $2 + {}) \
-             ON CONFLICT (key) DO UPDATE SET failures = attempts.failures + 1, last_utc = $2, \
-             not_before_utc = $2 + {} WHERE attempts.not_before_utc <= $2 RETURNING failures",
-            case("1"),
-            case("attempts.failures + 1"),
-        );
+        let forget = now - ATTEMPTS_FORGOTTEN_AFTER;
         on_pool!(self, |pool| {
-            sqlx::query("DELETE FROM attempts WHERE key = $1 AND last_utc < $2")
-                .bind(key)
-                .bind(now - ATTEMPTS_FORGOTTEN_AFTER)
-                .execute(pool)
-                .await?;
-            let counted: Option<(i64,)> = sqlx::query_as(&upsert)
-                .bind(key)
-                .bind(now)
-                .fetch_optional(pool)
-                .await?;
-            if counted.is_some() {
-                // Now and then, forget keys quiet for a day, so the table cannot grow without end.
-                if uuid::Uuid::new_v4().as_bytes()[0] == 0 {
-                    sqlx::query("DELETE FROM attempts WHERE last_utc < $1")
-                        .bind(now - ATTEMPTS_FORGOTTEN_AFTER)
-                        .execute(pool)
-                        .await?;
-                }
-                return Ok(None);
-            }
-            let until: Option<(i64,)> =
-                sqlx::query_as("SELECT not_before_utc FROM attempts WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(pool)
+            let mut tx = pool.begin().await?;
+            let mut wait = None;
+            for (key, wait_after) in keys {
+                // The wait for the new count, as SQL: `CASE n WHEN 1 THEN .. ELSE <largest>
+                // END` (numbers only, made here). A count quiet for a day starts again at 1.
+                let secs = |n: u32| i64::try_from(wait_after(n)).unwrap_or(i64::MAX / 4);
+                let arms: String = (1..64u32)
+                    .map(|n| format!(" WHEN {n} THEN {}", secs(n)))
+                    .collect();
+                let case = |n: &str| format!("(CASE {n}{arms} ELSE {} END)", secs(64));
+                let upsert = format!(
+                    "INSERT INTO attempts (key, failures, last_utc, not_before_utc) VALUES ($1, 1, $2, $2 + {first}) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                     failures = CASE WHEN attempts.last_utc < $3 THEN 1 ELSE attempts.failures + 1 END, \
+                     last_utc = $2, \
+                     not_before_utc = $2 + CASE WHEN attempts.last_utc < $3 THEN {first} ELSE {next} END \
+                     WHERE attempts.not_before_utc <= $2 OR attempts.last_utc < $3 RETURNING failures",
+                    first = case("1"),
+                    next = case("attempts.failures + 1"),
+                );
+                let counted: Option<(i64,)> = sqlx::query_as(&upsert)
+                    .bind(*key)
+                    .bind(now)
+                    .bind(forget)
+                    .fetch_optional(&mut *tx)
                     .await?;
-            Ok(Some(until.map_or(1, |(t,)| {
-                u64::try_from(t - now).unwrap_or(0).max(1)
-            })))
+                if counted.is_none() {
+                    let until: Option<(i64,)> =
+                        sqlx::query_as("SELECT not_before_utc FROM attempts WHERE key = $1")
+                            .bind(*key)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    wait = Some(until.map_or(1, |(t,)| u64::try_from(t - now).unwrap_or(0).max(1)));
+                    break;
+                }
+            }
+            // Now and then, forget keys quiet for a day, so the table cannot grow without end.
+            if uuid::Uuid::new_v4().as_bytes()[0] == 0 {
+                sqlx::query("DELETE FROM attempts WHERE last_utc < $1")
+                    .bind(forget)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(wait)
+        })
+    }
+
+    /// Forget the failures of several backoff keys at once (after a success).
+    pub async fn clear_attempts_of(&self, keys: &[&str]) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for key in keys {
+                sqlx::query("DELETE FROM attempts WHERE key = $1")
+                    .bind(*key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
         })
     }
 

@@ -14,7 +14,7 @@ use legcramps_store::{EventKind, Store};
 use crate::account::common::{form, hashing};
 use crate::config::Site;
 use crate::http::auth::{Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_ok, must_wait};
+use crate::http::backoff::{Attempts, attempts_ok, must_wait};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::views::Layout;
@@ -179,9 +179,7 @@ pub(crate) async fn password_again(
         return Err(WebError::accounts("hashing stopped").into_response());
     };
     if ok {
-        for key in keys {
-            attempt_ok(store, key).await;
-        }
+        attempts_ok(store, &keys).await;
         if let Err(e) = store.confirm_session(&who.session_hash).await {
             return Err(WebError::accounts(e).into_response());
         }

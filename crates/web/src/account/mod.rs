@@ -21,7 +21,7 @@ use legcramps_accounts::{
 use legcramps_store::EventKind;
 
 use crate::http::auth::{Confirmed, Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempt_ok, known_device, must_wait, with_device_cookie};
+use crate::http::backoff::{Attempts, attempts_ok, known_device, must_wait, with_device_cookie};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::session::{self, Context};
@@ -206,9 +206,7 @@ pub(crate) async fn sign_in(
             },
         );
     };
-    for key in &keys {
-        attempt_ok(store, key).await;
-    }
+    attempts_ok(store, &keys).await;
     if (account.password_hash.as_deref().is_some_and(needs_rehash)
         || !legcramps_accounts::is_normalised(&password))
         && let Some(hash) = hashing(site, move || hash_password(&password)).await
@@ -701,9 +699,7 @@ pub(crate) async fn recover(
             )],
         );
     };
-    for key in &keys {
-        attempt_ok(store, key).await;
-    }
+    attempts_ok(store, &keys).await;
     let Some(new_hash) = hashing(site, move || hash_password(&new)).await else {
         return WebError::accounts("hashing stopped").into_response();
     };

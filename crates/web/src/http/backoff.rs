@@ -80,23 +80,36 @@ impl Attempts<'_> {
 /// have counted this try). A try that turns out right is forgotten with [`attempt_ok`]. If
 /// the database cannot be reached the sign-in fails anyway, so an error here is no wait.
 pub(crate) async fn must_wait(store: &Store, site: &Site, keys: &[&Attempts<'_>]) -> Option<u64> {
-    for key in keys {
-        let policy = key.backoff(site);
-        match store
-            .take_attempt(&attempt_key(key), &|n| policy.wait_seconds(n))
-            .await
-        {
-            Ok(None) => {}
-            Ok(Some(wait)) => return Some(wait),
-            Err(e) => tracing::warn!(error = %e, "sign-in backoff could not be counted"),
+    let policies: Vec<legcramps_accounts::Backoff> = keys.iter().map(|k| k.backoff(site)).collect();
+    let waits: Vec<_> = policies
+        .iter()
+        .map(|p| move |n: u32| p.wait_seconds(n))
+        .collect();
+    let hashed: Vec<String> = keys.iter().map(|k| attempt_key(k)).collect();
+    let pairs: Vec<(&str, &(dyn Fn(u32) -> u64 + Sync))> = hashed
+        .iter()
+        .zip(&waits)
+        .map(|(k, w)| (k.as_str(), w as &(dyn Fn(u32) -> u64 + Sync)))
+        .collect();
+    match store.take_attempts(&pairs).await {
+        Ok(wait) => wait,
+        Err(e) => {
+            tracing::warn!(error = %e, "sign-in backoff could not be counted");
+            None
         }
     }
-    None
 }
 
 /// Forget the tries counted on `key` (the try was right).
 pub(crate) async fn attempt_ok(store: &Store, key: &Attempts<'_>) {
     let _ = store.clear_attempts(&attempt_key(key)).await;
+}
+
+/// Forget the tries counted on every one of `keys` at once (the try was right).
+pub(crate) async fn attempts_ok(store: &Store, keys: &[&Attempts<'_>]) {
+    let hashed: Vec<String> = keys.iter().map(|k| attempt_key(k)).collect();
+    let refs: Vec<&str> = hashed.iter().map(String::as_str).collect();
+    let _ = store.clear_attempts_of(&refs).await;
 }
 
 fn attempt_key(key: &Attempts<'_>) -> String {
