@@ -214,7 +214,7 @@ pub(crate) const PAGE_MAX: i64 = 1000;
         ("from" = Option<String>, Query, description = "The first day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
         ("to" = Option<String>, Query, description = "The last day, as YYYY-MM-DD", format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
         ("limit" = Option<i64>, Query, description = "The most episodes in this page (1 to 1000; 500 when not given)", minimum = 1, maximum = 1000),
-        ("after" = Option<String>, Query, description = "Where this page starts: the `after` of the previous page's `Link: <...>; rel=\"next\"` header (opaque)", pattern = "^-?[0-9]{1,19}\\.[a-z0-9-]{1,64}$"),
+        ("after" = Option<String>, Query, description = "Where this page starts: the `after` of the previous page's `Link: <...>; rel=\"next\"` header (opaque)", pattern = "^-?[0-9]{1,18}\\.[a-z0-9-]{1,64}$"),
     ),
     responses(
         (status = 200, description = "A page of the diary, in the export format, oldest first. The saved checks and the profile come with the first page (no `after`) only. When there is more, a `Link` header (RFC 8288) names the next page with rel=\"next\"; the last page has none.", body = legcramps_contract::diary_io::DiaryJson,
