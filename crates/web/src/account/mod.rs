@@ -21,7 +21,9 @@ use legcramps_accounts::{
 use legcramps_store::EventKind;
 
 use crate::http::auth::{Confirmed, Hosted, SignedIn, ip_hash};
-use crate::http::backoff::{Attempts, attempts_ok, known_device, must_wait, with_device_cookie};
+use crate::http::backoff::{
+    Attempts, attempts_ok, known_device, must_wait, password_limits, with_device_cookie,
+};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::session::{self, Context};
@@ -153,29 +155,12 @@ pub(crate) async fn sign_in(
     let typed = f.get("username").map_or("", String::as_str);
     let password = f.get("password").map_or("", String::as_str).to_owned();
     let iph = ip_hash(site, ip.as_ref());
-    let ip_key = Attempts::SignInFrom { ip: &iph };
     let username = Username::parse(typed).ok();
-    // Per username *from this address*: someone guessing from elsewhere slows only their own
-    // tries, so they cannot keep the owner waiting (backoff, never a lock-out of another).
-    let user_key = Attempts::SignInAs {
-        username: username.as_ref().map_or("", Username::as_str),
-        ip: &iph,
-    };
-    let account_key = Attempts::SignInTo {
-        username: username.as_ref().map_or("", Username::as_str),
-    };
-    // A browser that signed in as this username before is counted alone: other people's
-    // failures at this address or against this account never slow it (issue 20, finding 9).
-    let device = username
-        .as_ref()
-        .and_then(|u| known_device(site, &headers, u.as_str()));
-    let device_key = device
-        .as_deref()
-        .map(|d| Attempts::FromDevice { device: d });
-    let keys: Vec<&Attempts<'_>> = match &device_key {
-        Some(k) => vec![k],
-        None => vec![&ip_key, &user_key, &account_key],
-    };
+    // A browser that signed in as this username before is counted alone (issue 20, finding 9).
+    let name = username.as_ref().map_or("", Username::as_str);
+    let device = known_device(site, &headers, name);
+    let limits = password_limits(&iph, name, device.as_deref());
+    let keys: Vec<&Attempts<'_>> = limits.iter().collect();
     if let Some(seconds) = must_wait(store, site, &keys).await {
         return WebError::TooMany { seconds }.into_response();
     }
@@ -633,25 +618,11 @@ pub(crate) async fn recover(
     let new = f.get("new").cloned().unwrap_or_default();
     let iph = ip_hash(site, ip.as_ref());
     let username = Username::parse(typed).ok();
-    let ip_key = Attempts::SignInFrom { ip: &iph };
-    let user_key = Attempts::SignInAs {
-        username: username.as_ref().map_or("", Username::as_str),
-        ip: &iph,
-    };
-    let account_key = Attempts::SignInTo {
-        username: username.as_ref().map_or("", Username::as_str),
-    };
-    // A known browser is counted alone, as at sign-in.
-    let device = username
-        .as_ref()
-        .and_then(|u| known_device(site, &headers, u.as_str()));
-    let device_key = device
-        .as_deref()
-        .map(|d| Attempts::FromDevice { device: d });
-    let keys: Vec<&Attempts<'_>> = match &device_key {
-        Some(k) => vec![k],
-        None => vec![&ip_key, &user_key, &account_key],
-    };
+    // A browser that signed in as this username before is counted alone (issue 20, finding 9).
+    let name = username.as_ref().map_or("", Username::as_str);
+    let device = known_device(site, &headers, name);
+    let limits = password_limits(&iph, name, device.as_deref());
+    let keys: Vec<&Attempts<'_>> = limits.iter().collect();
     if let Some(seconds) = must_wait(store, site, &keys).await {
         return WebError::TooMany { seconds }.into_response();
     }

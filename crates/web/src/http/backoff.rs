@@ -100,6 +100,25 @@ pub(crate) async fn must_wait(store: &Store, site: &Site, keys: &[&Attempts<'_>]
     }
 }
 
+/// What a password try (sign-in, recovery) is counted against: a browser known for this
+/// username alone (`device`, from [`known_device`]); otherwise the address, the name from
+/// that address (someone guessing from elsewhere slows only their own tries), and the name
+/// from anywhere (gently: at most a minute).
+pub(crate) fn password_limits<'a>(
+    ip: &'a str,
+    username: &'a str,
+    device: Option<&'a str>,
+) -> Vec<Attempts<'a>> {
+    match device {
+        Some(device) => vec![Attempts::FromDevice { device }],
+        None => vec![
+            Attempts::SignInFrom { ip },
+            Attempts::SignInAs { username, ip },
+            Attempts::SignInTo { username },
+        ],
+    }
+}
+
 /// Forget the tries counted on `key` (the try was right).
 pub(crate) async fn attempt_ok(store: &Store, key: &Attempts<'_>) {
     let _ = store.clear_attempts(&attempt_key(key)).await;
@@ -161,14 +180,11 @@ pub(crate) fn known_device(
     headers: &axum::http::HeaderMap,
     username: &str,
 ) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == DEVICE_COOKIE)
-        .filter_map(|(_, value)| value.split_once('.'))
+    if username.is_empty() {
+        return None;
+    }
+    crate::http::session::cookie_values(headers, DEVICE_COOKIE)
+        .filter_map(|value| value.split_once('.'))
         .find(|(nonce, mac)| {
             nonce.len() == 32
                 && legcramps_accounts::same_secret(mac, &device_mac(site, username, nonce))

@@ -33,16 +33,26 @@ pub(crate) struct Context {
     pub(crate) nhs_111_online: Option<std::sync::Arc<str>>,
 }
 
-/// The session id in the request's cookie, if any.
-pub(crate) fn cookie(headers: &HeaderMap) -> Option<String> {
+/// The values of every cookie called `name` the request carries.
+pub(crate) fn cookie_values<'h>(
+    headers: &'h HeaderMap,
+    name: &'h str,
+) -> impl Iterator<Item = &'h str> + 'h {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
+        .filter(move |(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
+/// The session id in the request's cookie, if any.
+pub(crate) fn cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_values(headers, COOKIE)
+        .next()
+        .map(str::to_owned)
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
