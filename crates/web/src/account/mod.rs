@@ -158,7 +158,15 @@ pub(crate) async fn sign_in(
     let username = Username::parse(typed).ok();
     // A browser that signed in as this username before is counted alone (issue 20, finding 9).
     let name = username.as_ref().map_or("", Username::as_str);
-    let device = known_device(site, &headers, name);
+    // The cookie is bound to the account, not the name: a name freed by a deletion and taken
+    // again starts with no known browsers (second outside review).
+    let known_id = match store.account_by_username(name).await {
+        Ok(a) => a.map(|a| a.id),
+        Err(e) => return WebError::accounts(e).into_response(),
+    };
+    let device = known_id
+        .as_deref()
+        .and_then(|id| known_device(site, &headers, id));
     let limits = password_limits(&iph, name, device.as_deref());
     let keys: Vec<&Attempts<'_>> = limits.iter().collect();
     if let Some(seconds) = must_wait(store, site, &keys).await {
@@ -208,7 +216,7 @@ pub(crate) async fn sign_in(
         }
         None => signed_in(store, &account.id, EventKind::SignIn, &iph, &headers).await,
     };
-    with_device_cookie(reply, site, &account.username)
+    with_device_cookie(reply, site, &account.id)
 }
 
 #[derive(Template)]
@@ -620,7 +628,15 @@ pub(crate) async fn recover(
     let username = Username::parse(typed).ok();
     // A browser that signed in as this username before is counted alone (issue 20, finding 9).
     let name = username.as_ref().map_or("", Username::as_str);
-    let device = known_device(site, &headers, name);
+    // The cookie is bound to the account, not the name: a name freed by a deletion and taken
+    // again starts with no known browsers (second outside review).
+    let known_id = match store.account_by_username(name).await {
+        Ok(a) => a.map(|a| a.id),
+        Err(e) => return WebError::accounts(e).into_response(),
+    };
+    let device = known_id
+        .as_deref()
+        .and_then(|id| known_device(site, &headers, id));
     let limits = password_limits(&iph, name, device.as_deref());
     let keys: Vec<&Attempts<'_>> = limits.iter().collect();
     if let Some(seconds) = must_wait(store, site, &keys).await {

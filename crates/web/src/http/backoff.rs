@@ -101,7 +101,8 @@ pub(crate) async fn must_wait(store: &Store, site: &Site, keys: &[&Attempts<'_>]
 }
 
 /// What a password try (sign-in, recovery) is counted against: a browser known for this
-/// username alone (`device`, from [`known_device`]); otherwise the address, the name from
+/// account by itself and with the name from anywhere (`device`, from [`known_device`]);
+/// otherwise the address, the name from
 /// that address (someone guessing from elsewhere slows only their own tries), and the name
 /// from anywhere (gently: at most a minute).
 pub(crate) fn password_limits<'a>(
@@ -110,7 +111,12 @@ pub(crate) fn password_limits<'a>(
     device: Option<&'a str>,
 ) -> Vec<Attempts<'a>> {
     match device {
-        Some(device) => vec![Attempts::FromDevice { device }],
+        // Still the gentle per-account limit, so that cookies collected in bulk never give
+        // guesses without end (second outside review).
+        Some(device) => vec![
+            Attempts::FromDevice { device },
+            Attempts::SignInTo { username },
+        ],
         None => vec![
             Attempts::SignInFrom { ip },
             Attempts::SignInAs { username, ip },
@@ -173,8 +179,9 @@ fn device_mac(site: &Site, username: &str, nonce: &str) -> String {
         .to_owned()
 }
 
-/// The random part of the request's device cookie, if it is one this site made for
-/// `username`.
+/// The random part of the request's device cookie, if it is one this site made for the
+/// account `username` names (pass the account's id: a deleted account's cookies then never
+/// count for a new account of the same name).
 pub(crate) fn known_device(
     site: &Site,
     headers: &axum::http::HeaderMap,

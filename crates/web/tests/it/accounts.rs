@@ -2559,5 +2559,19 @@ on_both_backends!(
         .post_form_from_with(ward, Some(&made_up), "/account/sign-in", &[("username", "nurse"), ("password", PASSWORD)])
         .await;
     assert_eq!(forged.status, StatusCode::TOO_MANY_REQUESTS);
+    // The account deleted and its name taken again: the old browser is not known to the new
+    // account (second outside review: 50 of 50 guesses went through with saved cookies).
+    let old = h.store.account_by_username("nurse").await.expect("read").expect("there");
+    h.store.delete_account(&old.id, "test").await.expect("deleted");
+    h.enter("/account/sign-up", "nurse", PASSWORD).await;
+    let reused = h
+        .post_form_from_with(
+            ward,
+            Some(&device),
+            "/account/sign-in",
+            &[("username", "nurse"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(reused.status, StatusCode::TOO_MANY_REQUESTS);
     h.finish().await;
 });
