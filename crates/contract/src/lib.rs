@@ -7,7 +7,7 @@
 //! outcome's wire shape, built from the core's static tables.
 //!
 //! The wire types live here, not in the core, so the core derives nothing that only JSON needs.
-//! The diary's file formats live here too: [`diary_io`] (CSV and JSON), [`fhir`] (FHIR R4)
+//! The diary's file formats live here too: [`diary_io`] (CSV, JSON and the API's new-cramp body), [`fhir`] (FHIR R4)
 //! and [`ics`] (the RFC 5545 reminder).
 
 pub mod diary_io;
