@@ -29,7 +29,7 @@ pub(crate) fn run(command: &AdminCommand) -> Result<ExitCode> {
                     Some(name) => Some(account_id(&store, name).await?),
                     None => None,
                 };
-                let events = store.events(account.as_deref(), args.limit).await?;
+                let events = store.events(account.as_ref(), args.limit).await?;
                 let mut names = std::collections::HashMap::new();
                 println!(
                     "{:<20}  {:<16}  {:<24}  address (keyed hash)",
@@ -130,7 +130,10 @@ pub(crate) fn run(command: &AdminCommand) -> Result<ExitCode> {
 }
 
 /// The id of the account with this username (normalised as at sign-in), or exit 2.
-async fn account_id(store: &legcramps_store::Store, typed: &str) -> Result<String> {
+async fn account_id(
+    store: &legcramps_store::Store,
+    typed: &str,
+) -> Result<legcramps_store::AccountId> {
     let name = Username::parse(typed).map_err(|e| bad(format!("{typed}: {e}")))?;
     store
         .account_by_username(name.as_str())

@@ -6,10 +6,38 @@ use sqlx::Row;
 
 use crate::{Owner, Store, StoreError, on_pool, unix_now};
 
+/// An account's id (a UUID, as text). Its own type, so that an account id cannot be passed
+/// where a token id, a hash or a username is meant (`set_password_hash(id, hash)` cannot swap).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct AccountId(String);
+
+impl AccountId {
+    /// A fresh id for a new account.
+    pub fn fresh() -> AccountId {
+        AccountId(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// An id as the store wrote it (read back from a row or a test's fixture).
+    pub fn from_stored(id: impl Into<String>) -> AccountId {
+        AccountId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AccountId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// One account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
-    pub id: String,
+    pub id: AccountId,
     pub username: String,
     pub password_hash: Option<String>,
     pub created_utc: i64,
@@ -36,7 +64,7 @@ pub enum AccountColumn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id_hash: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub created_utc: i64,
     pub last_seen_utc: i64,
     /// A short description of the browser, from its User-Agent (for "your sessions").
@@ -186,7 +214,7 @@ impl EventKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityEvent {
     pub at_utc: i64,
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     pub kind: String,
     pub ip_hash: String,
 }
@@ -256,7 +284,7 @@ impl Store {
         password_hash: &str,
     ) -> Result<Option<Account>, StoreError> {
         let account = Account {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: AccountId::fresh(),
             username: username.to_owned(),
             password_hash: Some(password_hash.to_owned()),
             created_utc: unix_now(),
@@ -287,7 +315,7 @@ impl Store {
         })
     }
 
-    pub async fn account_by_id(&self, id: &str) -> Result<Option<Account>, StoreError> {
+    pub async fn account_by_id(&self, id: &AccountId) -> Result<Option<Account>, StoreError> {
         on_pool!(self, |pool| {
             let row = sqlx::query(&format!(
                 "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
@@ -315,7 +343,11 @@ impl Store {
 
     /// Disable (and end every session of) an account, or enable it again. False when there
     /// is no such account.
-    pub async fn set_disabled(&self, account_id: &str, disabled: bool) -> Result<bool, StoreError> {
+    pub async fn set_disabled(
+        &self,
+        account_id: &AccountId,
+        disabled: bool,
+    ) -> Result<bool, StoreError> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let done = sqlx::query("UPDATE accounts SET disabled = $2 WHERE id = $1")
@@ -337,7 +369,7 @@ impl Store {
     /// Replace the account's recovery codes with these (hashes): the old ones stop working.
     pub async fn set_recovery_codes(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         hashes: &[String],
     ) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
@@ -362,7 +394,7 @@ impl Store {
     /// it is one of the account's unused codes.
     pub async fn use_recovery_code(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         hash: &str,
     ) -> Result<bool, StoreError> {
         on_pool!(self, |pool| {
@@ -377,7 +409,7 @@ impl Store {
     }
 
     /// How many unused recovery codes the account has.
-    pub async fn recovery_codes_left(&self, account_id: &str) -> Result<i64, StoreError> {
+    pub async fn recovery_codes_left(&self, account_id: &AccountId) -> Result<i64, StoreError> {
         on_pool!(self, |pool| {
             Ok(sqlx::query_scalar(
                 "SELECT COUNT(*) FROM recovery_codes WHERE account_id = $1 AND used_utc IS NULL",
@@ -391,7 +423,7 @@ impl Store {
     /// Keep a new token's hash. Returns its id.
     pub async fn create_token(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         name: &str,
         token_hash: &str,
         scope: &str,
@@ -416,7 +448,7 @@ impl Store {
     }
 
     /// The account's tokens, newest first.
-    pub async fn tokens_of(&self, account_id: &str) -> Result<Vec<ApiToken>, StoreError> {
+    pub async fn tokens_of(&self, account_id: &AccountId) -> Result<Vec<ApiToken>, StoreError> {
         on_pool!(self, |pool| {
             let rows = sqlx::query("SELECT id, account_id, name, scope, created_utc, last_used_utc, expires_utc FROM api_tokens WHERE account_id = $1 ORDER BY created_utc DESC, id")
                 .bind(account_id)
@@ -443,7 +475,7 @@ impl Store {
     }
 
     /// Revoke one of the account's tokens. False when the account has no token with that id.
-    pub async fn revoke_token(&self, account_id: &str, id: &str) -> Result<bool, StoreError> {
+    pub async fn revoke_token(&self, account_id: &AccountId, id: &str) -> Result<bool, StoreError> {
         on_pool!(self, |pool| {
             let done = sqlx::query("DELETE FROM api_tokens WHERE account_id = $1 AND id = $2")
                 .bind(account_id)
@@ -459,7 +491,7 @@ impl Store {
     /// step, if one did) removed — a thief's with them — in one transaction.
     pub async fn recover_account(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         hash: &str,
         keep: Option<&str>,
     ) -> Result<(), StoreError> {
@@ -491,7 +523,10 @@ impl Store {
     /// The operator turns off the account's second step: its authenticator app and every
     /// passkey go, and every session and token ends, in one transaction. Returns whether it
     /// had an app, and how many passkeys went.
-    pub async fn reset_second_step(&self, account_id: &str) -> Result<(bool, u64), StoreError> {
+    pub async fn reset_second_step(
+        &self,
+        account_id: &AccountId,
+    ) -> Result<(bool, u64), StoreError> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let app = sqlx::query("DELETE FROM totp_factors WHERE account_id = $1")
@@ -517,7 +552,7 @@ impl Store {
 
     /// End every token of the account (at recovery, or when the person signs out
     /// everywhere). Returns how many ended.
-    pub async fn end_tokens(&self, account_id: &str) -> Result<u64, StoreError> {
+    pub async fn end_tokens(&self, account_id: &AccountId) -> Result<u64, StoreError> {
         on_pool!(self, |pool| {
             let done = sqlx::query("DELETE FROM api_tokens WHERE account_id = $1")
                 .bind(account_id)
@@ -533,7 +568,7 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<(Account, String)>, StoreError> {
-        let found: Option<(String, String)> = on_pool!(self, |pool| {
+        let found: Option<(AccountId, String)> = on_pool!(self, |pool| {
             sqlx::query_as("SELECT account_id, scope FROM api_tokens WHERE token_hash = $1 AND expires_utc > $2")
                 .bind(token_hash)
                 .bind(unix_now())
@@ -563,7 +598,11 @@ impl Store {
 
     /// Replace an account's password hash (a new password, or a rehash with stronger
     /// parameters at sign-in).
-    pub async fn set_password_hash(&self, account_id: &str, hash: &str) -> Result<(), StoreError> {
+    pub async fn set_password_hash(
+        &self,
+        account_id: &AccountId,
+        hash: &str,
+    ) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
             sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
                 .bind(account_id)
@@ -577,7 +616,7 @@ impl Store {
     /// Start a session (its id's hash; the id itself goes only into the cookie).
     pub async fn create_session(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         id_hash: &str,
         device: &str,
     ) -> Result<(), StoreError> {
@@ -665,7 +704,7 @@ impl Store {
     /// End every session of the account but `keep` (if given). Returns how many ended.
     pub async fn end_sessions(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         keep: Option<&str>,
     ) -> Result<u64, StoreError> {
         on_pool!(self, |pool| {
@@ -679,7 +718,7 @@ impl Store {
     }
 
     /// The account's sessions, most recently seen first.
-    pub async fn sessions_of(&self, account_id: &str) -> Result<Vec<Session>, StoreError> {
+    pub async fn sessions_of(&self, account_id: &AccountId) -> Result<Vec<Session>, StoreError> {
         on_pool!(self, |pool| {
             let rows = sqlx::query("SELECT id_hash, account_id, created_utc, last_seen_utc, device, confirmed_utc FROM sessions WHERE account_id = $1 ORDER BY last_seen_utc DESC")
                 .bind(account_id)
@@ -694,7 +733,7 @@ impl Store {
     /// Keep a security event (never health data, never a secret).
     pub async fn record_event(
         &self,
-        account_id: Option<&str>,
+        account_id: Option<&AccountId>,
         kind: EventKind,
         ip_hash: &str,
     ) -> Result<(), StoreError> {
@@ -714,7 +753,7 @@ impl Store {
     /// operator).
     pub async fn events(
         &self,
-        account_id: Option<&str>,
+        account_id: Option<&AccountId>,
         limit: i64,
     ) -> Result<Vec<SecurityEvent>, StoreError> {
         on_pool!(self, |pool| {
@@ -806,7 +845,11 @@ impl Store {
     /// tokens, passkeys, second factors, recovery codes, its own security events, ...), then the
     /// account. A single "account-deleted" event without the username is kept for the operator.
     /// Returns how many rows went.
-    pub async fn delete_account(&self, account_id: &str, ip_hash: &str) -> Result<u64, StoreError> {
+    pub async fn delete_account(
+        &self,
+        account_id: &AccountId,
+        ip_hash: &str,
+    ) -> Result<u64, StoreError> {
         let owner = Owner::account(account_id);
         let tables = self.account_tables().await?;
         let deleted = on_pool!(self, |pool| {
@@ -821,10 +864,13 @@ impl Store {
                     ),
                     AccountColumn::AccountId => (
                         format!("DELETE FROM {table} WHERE account_id = $1"),
-                        account_id,
+                        account_id.as_str(),
                     ),
                 })
-                .chain([("DELETE FROM accounts WHERE id = $1".to_owned(), account_id)]);
+                .chain([(
+                    "DELETE FROM accounts WHERE id = $1".to_owned(),
+                    account_id.as_str(),
+                )]);
             let mut account_rows = 0;
             for (sql, key) in statements {
                 let done = sqlx::query(&sql)

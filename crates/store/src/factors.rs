@@ -6,14 +6,14 @@
 
 use sqlx::Row;
 
-use crate::{Store, StoreError, on_pool, unix_now};
+use crate::{AccountId, Store, StoreError, on_pool, unix_now};
 
 /// A passkey, as kept: the credential (public key, counter) as `webauthn-rs` serialises it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPasskey {
     /// The credential id, base64url.
     pub credential_id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     /// The person's name for it ("Phone", say).
     pub name: String,
     /// `webauthn_rs::prelude::Passkey` as JSON (no secret: a public key and a counter).
@@ -26,7 +26,7 @@ pub struct StoredPasskey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ceremony {
     pub kind: String,
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     pub state: String,
     /// Tries so far (counted by [`Store::try_ceremony`]).
     pub tries: i64,
@@ -79,7 +79,7 @@ impl Store {
     /// this account or another.
     pub async fn add_passkey(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         credential_id: &str,
         name: &str,
         passkey: &str,
@@ -99,7 +99,10 @@ impl Store {
     }
 
     /// The account's passkeys, oldest first.
-    pub async fn passkeys_of(&self, account_id: &str) -> Result<Vec<StoredPasskey>, StoreError> {
+    pub async fn passkeys_of(
+        &self,
+        account_id: &AccountId,
+    ) -> Result<Vec<StoredPasskey>, StoreError> {
         on_pool!(self, |pool| {
             let rows = sqlx::query(&format!(
                 "SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE account_id = $1 ORDER BY created_utc, credential_id"
@@ -143,7 +146,7 @@ impl Store {
     /// Give one of the account's passkeys a new name. False when it is not this account's.
     pub async fn rename_passkey(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         credential_id: &str,
         name: &str,
     ) -> Result<bool, StoreError> {
@@ -163,7 +166,7 @@ impl Store {
     /// Remove one of the account's passkeys. False when it is not this account's.
     pub async fn remove_passkey(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         credential_id: &str,
     ) -> Result<bool, StoreError> {
         on_pool!(self, |pool| {
@@ -180,7 +183,7 @@ impl Store {
     /// Turn on an authenticator app for the account (replacing any earlier one).
     pub async fn set_totp(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         secret: &str,
         step: i64,
     ) -> Result<(), StoreError> {
@@ -198,7 +201,7 @@ impl Store {
     }
 
     /// The account's authenticator-app secret, if it has one.
-    pub async fn totp_secret(&self, account_id: &str) -> Result<Option<String>, StoreError> {
+    pub async fn totp_secret(&self, account_id: &AccountId) -> Result<Option<String>, StoreError> {
         on_pool!(self, |pool| {
             Ok(
                 sqlx::query_scalar("SELECT secret FROM totp_factors WHERE account_id = $1")
@@ -211,7 +214,11 @@ impl Store {
 
     /// Use the code of time step `step`: true only if no code of this step or a later one
     /// has been used (so a code works once, even within its 30 seconds).
-    pub async fn use_totp_step(&self, account_id: &str, step: i64) -> Result<bool, StoreError> {
+    pub async fn use_totp_step(
+        &self,
+        account_id: &AccountId,
+        step: i64,
+    ) -> Result<bool, StoreError> {
         on_pool!(self, |pool| {
             let done = sqlx::query(
                 "UPDATE totp_factors SET last_step = $2 WHERE account_id = $1 AND last_step < $2",
@@ -225,7 +232,7 @@ impl Store {
     }
 
     /// Turn off the account's authenticator app. False when it had none.
-    pub async fn remove_totp(&self, account_id: &str) -> Result<bool, StoreError> {
+    pub async fn remove_totp(&self, account_id: &AccountId) -> Result<bool, StoreError> {
         on_pool!(self, |pool| {
             let done = sqlx::query("DELETE FROM totp_factors WHERE account_id = $1")
                 .bind(account_id)
@@ -241,7 +248,7 @@ impl Store {
         &self,
         id_hash: &str,
         kind: &str,
-        account_id: Option<&str>,
+        account_id: Option<&AccountId>,
         state: &str,
         ttl_seconds: i64,
     ) -> Result<(), StoreError> {
@@ -425,14 +432,14 @@ impl Store {
     /// credential is already kept.
     pub async fn create_passkey_account(
         &self,
-        id: &str,
+        id: &AccountId,
         username: &str,
         credential_id: &str,
         name: &str,
         passkey: &str,
     ) -> Result<Option<crate::Account>, StoreError> {
         let account = crate::Account {
-            id: id.to_owned(),
+            id: id.clone(),
             username: username.to_owned(),
             password_hash: None,
             created_utc: unix_now(),

@@ -32,7 +32,7 @@ mod episodes;
 mod factors;
 mod profile;
 pub use accounts::{
-    Account, AccountColumn, ApiToken, EventKind, SecurityEvent, Session, SessionLimits,
+    Account, AccountColumn, AccountId, ApiToken, EventKind, SecurityEvent, Session, SessionLimits,
 };
 pub use episodes::{
     ABANDONED_IMPORT_AFTER, IMPORT_BATCH_ROWS, IMPORT_BATCH_TIME, IMPORT_PAUSE, ImportReport,
@@ -63,7 +63,7 @@ impl Owner {
     }
 
     /// The owner of an account's rows (accounts have UUID ids, so never "local").
-    pub fn account(id: &str) -> Owner {
+    pub fn account(id: &AccountId) -> Owner {
         Owner(format!("account:{id}"))
     }
 

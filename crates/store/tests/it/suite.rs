@@ -674,7 +674,7 @@ async fn factors_ceremonies_and_shared_backoff() {
                 .await
                 .expect("try")
                 .expect("live");
-            assert_eq!((c.tries, c.account_id.as_deref()), (n, Some(a.id.as_str())));
+            assert_eq!((c.tries, c.account_id.as_ref()), (n, Some(&a.id)));
         }
         assert!(
             s.try_ceremony("c3", "step", 3)
@@ -963,9 +963,9 @@ async fn older_programs_cannot_grow_the_profile_without_end() {
 /// while the other account keeps all of its rows.
 #[tokio::test]
 async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
-    use legcramps_store::{AccountColumn, Store};
+    use legcramps_store::{AccountColumn, AccountId, Store};
 
-    async fn rows_of(s: &Store, table: &str, column: AccountColumn, id: &str) -> i64 {
+    async fn rows_of(s: &Store, table: &str, column: AccountColumn, id: &AccountId) -> i64 {
         let (sql, key) = match column {
             AccountColumn::Owner => (
                 format!("SELECT COUNT(*) FROM {table} WHERE owner = $1"),
@@ -973,7 +973,7 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
             ),
             AccountColumn::AccountId => (
                 format!("SELECT COUNT(*) FROM {table} WHERE account_id = $1"),
-                id.to_owned(),
+                id.as_str().to_owned(),
             ),
         };
         legcramps_store::on_pool!(s, |pool| sqlx::query_scalar::<_, i64>(&sql)
@@ -993,7 +993,7 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
                 .expect("create")
                 .expect("new");
             let me = a.owner();
-            let tag = &a.id[..8];
+            let tag = &a.id.as_str()[..8];
             s.insert(&me, &episode(1)).await.expect("episode");
             let check = SavedCheck {
                 id: EpisodeId::new("c1").expect("id"),
@@ -1065,7 +1065,7 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
         }
         // The token no longer opens anything.
         assert!(
-            s.token_account(&format!("token-{}", &a.id[..8]))
+            s.token_account(&format!("token-{}", &a.id.as_str()[..8]))
                 .await
                 .expect("token")
                 .is_none(),

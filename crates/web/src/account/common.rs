@@ -2,6 +2,7 @@
 //! welcome and its recovery codes, password hashing off the async threads, and times for
 //! people.
 
+use legcramps_store::AccountId;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -122,7 +123,7 @@ pub(crate) struct CodesPage {
 pub(crate) async fn new_codes_page(
     page: &Page,
     store: &Store,
-    account_id: &str,
+    account_id: &AccountId,
     first: bool,
 ) -> Response {
     let codes = legcramps_accounts::recovery_codes();

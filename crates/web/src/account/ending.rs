@@ -5,7 +5,7 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_accounts::{Secret, hash_secret};
-use legcramps_store::{EventKind, Store};
+use legcramps_store::{AccountId, EventKind, Store};
 
 use crate::http::error::WebError;
 use crate::http::session;
@@ -14,7 +14,7 @@ use crate::http::session;
 /// the diary.
 pub(crate) async fn signed_in(
     store: &Store,
-    account_id: &str,
+    account_id: &AccountId,
     event: EventKind,
     ip_hash: &str,
     headers: &HeaderMap,
@@ -37,7 +37,7 @@ pub(crate) async fn signed_in(
 /// removed, a thief's with them, in one go; then the person is signed in.
 pub(crate) async fn recovered(
     store: &Store,
-    account_id: &str,
+    account_id: &AccountId,
     new_hash: &str,
     kept: Option<&str>,
     ip_hash: &str,
@@ -53,7 +53,7 @@ pub(crate) async fn recovered(
 /// browser's old session, if any, ends: a new id at every sign-in.
 pub(crate) async fn start_session(
     store: &Store,
-    account_id: &str,
+    account_id: &AccountId,
     headers: &HeaderMap,
 ) -> Result<(HeaderValue, String), legcramps_store::StoreError> {
     if let Some(old) = session::cookie(headers) {
@@ -75,7 +75,7 @@ pub(crate) fn with_cookie(mut response: Response, cookie: HeaderValue) -> Respon
 /// Whether, since the account's last sign-in, something was kept that its owner may not
 /// know of: a recovery or the operator's doing. (Failed tries are listed on the account page
 /// but make no detour: most are the owner's own typing.)
-async fn changed_since_last_sign_in(store: &Store, account_id: &str) -> bool {
+async fn changed_since_last_sign_in(store: &Store, account_id: &AccountId) -> bool {
     use EventKind as K;
     let Ok(events) = store.events(Some(account_id), 50).await else {
         return false;

@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use legcramps_accounts::{Secret, hash_secret, totp};
-use legcramps_store::{Account, EventKind, Store};
+use legcramps_store::{Account, AccountId, EventKind, Store};
 
 use crate::account::common::{form, when};
 use crate::account::confirm::again;
@@ -46,7 +46,7 @@ struct StepPage {
 }
 
 /// What the account signs in with besides its password.
-async fn second_factors(store: &Store, account_id: &str) -> Result<(bool, bool), Response> {
+async fn second_factors(store: &Store, account_id: &AccountId) -> Result<(bool, bool), Response> {
     let app = store
         .totp_secret(account_id)
         .await
@@ -258,7 +258,7 @@ pub(crate) async fn step(
 /// recovery codes ("recovery-code", used up by this).
 async fn code_is_right(
     store: &Store,
-    account_id: &str,
+    account_id: &AccountId,
     typed: &str,
 ) -> Result<Option<&'static str>, Response> {
     if totp::digits_of(typed).is_some() {
@@ -434,7 +434,7 @@ pub(crate) async fn totp_confirm(
         .try_ceremony(&hash_secret(&setup), "totp-setup", STEP_TRIES)
         .await
     {
-        Ok(Some(c)) if c.account_id.as_deref() == Some(who.account_id.as_str()) => c,
+        Ok(Some(c)) if c.account_id.as_ref() == Some(&who.account_id) => c,
         Ok(_) => {
             return security_page(
                 &page,

@@ -165,7 +165,7 @@ pub(crate) async fn sign_in(
         Err(e) => return WebError::accounts(e).into_response(),
     };
     let device = known_id
-        .as_deref()
+        .as_ref()
         .and_then(|id| known_device(site, &headers, id));
     let limits = password_limits(&iph, name, device.as_deref());
     let keys: Vec<&Attempts<'_>> = limits.iter().collect();
@@ -188,7 +188,7 @@ pub(crate) async fn sign_in(
     };
     let Some(account) = account.filter(|_| ok) else {
         let _ = store
-            .record_event(tried.as_deref(), EventKind::SignInFailed, &iph)
+            .record_event(tried.as_ref(), EventKind::SignInFailed, &iph)
             .await;
         return render(
             StatusCode::UNAUTHORIZED,
@@ -635,7 +635,7 @@ pub(crate) async fn recover(
         Err(e) => return WebError::accounts(e).into_response(),
     };
     let device = known_id
-        .as_deref()
+        .as_ref()
         .and_then(|id| known_device(site, &headers, id));
     let limits = password_limits(&iph, name, device.as_deref());
     let keys: Vec<&Attempts<'_>> = limits.iter().collect();

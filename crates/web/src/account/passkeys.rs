@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use legcramps_accounts::{Secret, Username, hash_secret};
-use legcramps_store::{Account, EventKind, Store};
+use legcramps_store::{Account, AccountId, EventKind, Store};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, Passkey, PasskeyAuthentication, PasskeyRegistration,
@@ -93,7 +93,7 @@ struct StepState {
 async fn begin(
     store: &Store,
     kind: &str,
-    account_id: Option<&str>,
+    account_id: Option<&AccountId>,
     state: &impl Serialize,
     options: &impl Serialize,
 ) -> Response {
@@ -201,8 +201,11 @@ pub(crate) async fn options(
         "step" => {
             let step_hash = hash_secret(&req.step);
             let account_id = match store.try_ceremony(&step_hash, "step", 5).await {
-                Ok(Some(c)) => c.account_id.unwrap_or_default(),
-                Ok(None) => {
+                Ok(Some(legcramps_store::Ceremony {
+                    account_id: Some(a),
+                    ..
+                })) => a,
+                Ok(_) => {
                     return json_error(
                         StatusCode::UNAUTHORIZED,
                         "Your sign-in took too long: sign in again",
@@ -260,7 +263,7 @@ pub(crate) async fn options_signed_in(
             if !who.recently_confirmed(site) {
                 return confirm_first();
             }
-            let Ok(user) = Uuid::parse_str(&who.account_id) else {
+            let Ok(user) = Uuid::parse_str(who.account_id.as_str()) else {
                 return json_error(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Passkeys are not working just now",
@@ -310,7 +313,10 @@ fn confirm_first() -> Response {
         .into_response()
 }
 
-pub(crate) async fn passkeys_of(store: &Store, account_id: &str) -> Result<Vec<Passkey>, Response> {
+pub(crate) async fn passkeys_of(
+    store: &Store,
+    account_id: &AccountId,
+) -> Result<Vec<Passkey>, Response> {
     Ok(store
         .passkeys_of(account_id)
         .await
@@ -326,7 +332,7 @@ pub(crate) async fn take<T: for<'de> Deserialize<'de>, R: for<'de> Deserialize<'
     store: &Store,
     f: &HashMap<String, String>,
     kind: &str,
-) -> Result<Option<(Option<String>, T, R)>, Response> {
+) -> Result<Option<(Option<AccountId>, T, R)>, Response> {
     let id = f.get("passkey_ceremony").map_or("", String::as_str);
     let answer = f.get("passkey_response").map_or("", String::as_str);
     let Some(c) = store
@@ -412,7 +418,7 @@ pub(crate) async fn sign_up(
     };
     let account = match store
         .create_passkey_account(
-            &state.user.to_string(),
+            &AccountId::from_stored(state.user.to_string()),
             &state.username,
             &credential_text(passkey.cred_id().as_ref()),
             &name_of(f, headers),
@@ -512,7 +518,7 @@ async fn passkey_account(
     else {
         return Ok(None);
     };
-    if stored.account_id != user.to_string() {
+    if stored.account_id.as_str() != user.to_string() {
         return Ok(None);
     }
     let Some(account) = store
@@ -543,7 +549,7 @@ async fn passkey_account(
 pub(crate) async fn verify(
     store: &Store,
     rp: &Webauthn,
-    account_id: &str,
+    account_id: &AccountId,
     auth: &PasskeyAuthentication,
     response: &PublicKeyCredential,
 ) -> Result<bool, Response> {
@@ -558,7 +564,7 @@ pub(crate) async fn verify(
     else {
         return Ok(false);
     };
-    if stored.account_id != account_id {
+    if stored.account_id != *account_id {
         return Ok(false);
     }
     if let Ok(mut passkey) = serde_json::from_str::<Passkey>(&stored.passkey) {
@@ -606,7 +612,7 @@ pub(crate) async fn step(
         Ok(true) => {
             // The step must still be live (not timed out, not used up).
             let recovering = match store.take_ceremony(&step_hash, "step").await {
-                Ok(Some(c)) if c.account_id.as_deref() == Some(account_id.as_str()) => c.state,
+                Ok(Some(c)) if c.account_id.as_ref() == Some(&account_id) => c.state,
                 Ok(_) => return expired(),
                 Err(e) => return WebError::accounts(e).into_response(),
             };

@@ -25,7 +25,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use legcramps_accounts::{Scope, hash_secret};
-use legcramps_store::{Owner, Store};
+use legcramps_store::{AccountId, Owner, Store};
 
 use crate::config::{ClientIp, DiaryAccess, HostCheck, Shared, Site};
 use crate::http::error::{WebError, by_route};
@@ -57,7 +57,7 @@ pub(crate) struct Who {
 /// The signed-in person of a session.
 #[derive(Debug, Clone)]
 pub(crate) struct SignedIn {
-    pub(crate) account_id: String,
+    pub(crate) account_id: AccountId,
     pub(crate) username: String,
     pub(crate) session_hash: String,
     /// When they last proved who they are in this session (sign-in, or "Confirm it is you").

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use legcramps_accounts::hash_secret;
-use legcramps_store::Store;
+use legcramps_store::{AccountId, Store};
 
 use crate::config::Site;
 use crate::http::render::{Page, render};
@@ -27,7 +27,7 @@ pub(crate) enum Attempts<'a> {
     SignInTo { username: &'a str },
     /// Codes typed at the second step for one account, from anywhere
     /// ([`Site::second_step_backoff`]). A right password never clears it; only a right code.
-    SecondStepFor { account_id: &'a str },
+    SecondStepFor { account_id: &'a AccountId },
     /// Passkey sign-ins from one address.
     PasskeyFrom { ip: &'a str },
     /// Sign-ups from one address.
@@ -165,46 +165,47 @@ pub(crate) fn wait_page(page: &Page, wait: u64) -> Response {
     r
 }
 
-/// The device cookie: a browser that signed in as a username is known by it afterwards
+/// The device cookie: a browser that signed in to an account is known by it afterwards
 /// (OWASP's "device cookies"). `__Host-` (Secure, no Domain), `HttpOnly`, `SameSite=Strict`,
-/// for a year. Its value is a random part and a keyed hash of it with the username, so it
-/// cannot be made up or moved to another username.
+/// for a year. Its value is a random part and a keyed hash of it with the account's id, so it
+/// cannot be made up or moved to another account, and a deleted account's cookies never count
+/// for a new account of the same name.
 const DEVICE_COOKIE: &str = "__Host-legcramps-device";
 
-fn device_mac(site: &Site, username: &str, nonce: &str) -> String {
+fn device_mac(site: &Site, account: &AccountId, nonce: &str) -> String {
     hash_secret(&format!(
-        "legcramps device\n{}\n{username}\n{nonce}",
+        "legcramps device\n{}\n{account}\n{nonce}",
         site.ip_key
     ))[..32]
         .to_owned()
 }
 
-/// The random part of the request's device cookie, if it is one this site made for the
-/// account `username` names (pass the account's id: a deleted account's cookies then never
-/// count for a new account of the same name).
+/// The random part of the request's device cookie, if it is one this site made for
+/// `account`.
 pub(crate) fn known_device(
     site: &Site,
     headers: &axum::http::HeaderMap,
-    username: &str,
+    account: &AccountId,
 ) -> Option<String> {
-    if username.is_empty() {
-        return None;
-    }
     crate::http::session::cookie_values(headers, DEVICE_COOKIE)
         .filter_map(|value| value.split_once('.'))
         .find(|(nonce, mac)| {
             nonce.len() == 32
-                && legcramps_accounts::same_secret(mac, &device_mac(site, username, nonce))
+                && legcramps_accounts::same_secret(mac, &device_mac(site, account, nonce))
         })
         .map(|(nonce, _)| nonce.to_owned())
 }
 
-/// `response` with a device cookie for `username` set (after a right password).
-pub(crate) fn with_device_cookie(mut response: Response, site: &Site, username: &str) -> Response {
+/// `response` with a device cookie for `account` set (after a right password).
+pub(crate) fn with_device_cookie(
+    mut response: Response,
+    site: &Site,
+    account: &AccountId,
+) -> Response {
     let nonce = legcramps_accounts::Secret::new("").hash[..32].to_owned();
     let value = format!(
         "{DEVICE_COOKIE}={nonce}.{}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=31536000",
-        device_mac(site, username, &nonce)
+        device_mac(site, account, &nonce)
     );
     if let Ok(v) = HeaderValue::from_str(&value) {
         response.headers_mut().append(header::SET_COOKIE, v);
