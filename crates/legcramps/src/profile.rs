@@ -8,7 +8,7 @@ use anyhow::Result;
 use chrono::{NaiveDate, Utc};
 use legcramps_core::diary::parse_date;
 use legcramps_core::profile::{Condition, EntryId, Medicine, Pregnancy, Profile};
-use legcramps_store::{Owner, ProfileKind, new_entry_id};
+use legcramps_store::{AddedToProfile, Owner, ProfileKind, new_entry_id};
 
 use crate::bad;
 use crate::cli::{self, ProfileAdd, ProfileCommand};
@@ -202,19 +202,20 @@ pub(crate) fn run(args: &cli::ProfileArgs) -> Result<ExitCode> {
                         .map_err(refused)?,
                     ),
                 }
-                let here = store.profile(&me).await?;
-                if here.missing_from(&p).is_empty() {
-                    return Err(bad(
-                        "your profile already has this (or a pregnancy that overlaps it): see `legcramps profile`",
-                    ));
+                match store.add_to_profile(&me, &p).await? {
+                    AddedToProfile::Added => "Added.",
+                    AddedToProfile::AlreadyThere(_) => {
+                        return Err(bad(
+                            "your profile already has this (or a pregnancy that overlaps it): see `legcramps profile`",
+                        ));
+                    }
+                    AddedToProfile::Full => {
+                        return Err(bad(format!(
+                            "your profile already holds {} of these, the most it keeps: remove one first",
+                            legcramps_core::profile::MAX_ENTRIES
+                        )));
+                    }
                 }
-                if !store.add_to_profile(&me, &p).await? {
-                    return Err(bad(format!(
-                        "your profile already holds {} of these, the most it keeps: remove one first",
-                        legcramps_core::profile::MAX_ENTRIES
-                    )));
-                }
-                "Added."
             }
             ProfileCommand::End { id, on } => {
                 let here = store.profile(&me).await?;

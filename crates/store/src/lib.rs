@@ -39,7 +39,7 @@ pub use episodes::{
     StagedImport, new_id,
 };
 pub use factors::{Ceremony, StoredPasskey};
-pub use profile::{Kind as ProfileKind, new_entry_id};
+pub use profile::{AddedToProfile, Kind as ProfileKind, new_entry_id};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]

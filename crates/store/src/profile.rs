@@ -15,6 +15,16 @@ use crate::{Owner, Store, StoreError, corrupt, on_pool};
 /// transaction: the profile is written and the episodes' old columns cleared together.
 pub(crate) const MOVE_CONTEXT_VERSION: i64 = 11;
 
+/// What [`Store::add_to_profile`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddedToProfile {
+    Added,
+    /// Nothing stored: the profile (here, as it was) already has every entry.
+    AlreadyThere(Profile),
+    /// Nothing stored: a list would go past [`MAX_ENTRIES`].
+    Full,
+}
+
 /// Which list of the profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -200,31 +210,56 @@ impl Store {
         })
     }
 
-    async fn count(&self, owner: &Owner, kind: Kind) -> Result<usize, StoreError> {
-        let sql = format!("SELECT COUNT(*) FROM {} WHERE owner = $1", kind.table());
-        let n: i64 = on_pool!(self, |pool| {
-            sqlx::query_scalar(&sql)
-                .bind(owner.as_str())
-                .fetch_one(pool)
-                .await
-        })?;
-        Ok(usize::try_from(n).unwrap_or(usize::MAX))
-    }
-
-    /// Add entries (each list's new entries) to the owner's profile. False, and nothing
-    /// stored, when that would take a list past [`MAX_ENTRIES`].
-    pub async fn add_to_profile(&self, owner: &Owner, p: &Profile) -> Result<bool, StoreError> {
-        for (kind, adding) in [
-            (Kind::Medicine, p.medicines.len()),
-            (Kind::Pregnancy, p.pregnancies.len()),
-            (Kind::Condition, p.conditions.len()),
-        ] {
-            if adding > 0 && self.count(owner, kind).await? + adding > MAX_ENTRIES {
-                return Ok(false);
+    /// Add entries to the owner's profile, unless they add nothing it lacks (the same thing
+    /// twice: a double tap, the back button) or would take a list past [`MAX_ENTRIES`]. The
+    /// check and the write are one step for each owner (SQLite: the write lock is taken
+    /// first, `BEGIN IMMEDIATE`; PostgreSQL: a per-owner advisory lock), so two identical
+    /// entries sent at the same moment are stored once, and a burst cannot pass the limit.
+    pub async fn add_to_profile(
+        &self,
+        owner: &Owner,
+        p: &Profile,
+    ) -> Result<AddedToProfile, StoreError> {
+        fn decide(here: Profile, p: &Profile) -> Option<AddedToProfile> {
+            if here.missing_from(p).is_empty() {
+                return Some(AddedToProfile::AlreadyThere(here));
+            }
+            let full = [
+                (here.medicines.len(), p.medicines.len()),
+                (here.pregnancies.len(), p.pregnancies.len()),
+                (here.conditions.len(), p.conditions.len()),
+            ]
+            .iter()
+            .any(|&(had, adding)| adding > 0 && had + adding > MAX_ENTRIES);
+            full.then_some(AddedToProfile::Full)
+        }
+        match self {
+            Store::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let here = read_profile!(tx, owner.as_str())?;
+                if let Some(refused) = decide(here, p) {
+                    tx.rollback().await?;
+                    return Ok(refused);
+                }
+                insert_profile!(tx, owner.as_str(), p);
+                tx.commit().await?;
+            }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 21))")
+                    .bind(owner.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                let here = read_profile!(tx, owner.as_str())?;
+                if let Some(refused) = decide(here, p) {
+                    tx.rollback().await?;
+                    return Ok(refused);
+                }
+                insert_profile!(tx, owner.as_str(), p);
+                tx.commit().await?;
             }
         }
-        self.insert_profile(owner, p).await?;
-        Ok(true)
+        Ok(AddedToProfile::Added)
     }
 
     /// Change the owner's medicine with this id. False when they have none.
@@ -271,15 +306,6 @@ impl Store {
             .map(|d| d.rows_affected())
         })?;
         Ok(changed == 1)
-    }
-
-    async fn insert_profile(&self, owner: &Owner, p: &Profile) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            insert_profile!(tx, owner.as_str(), p);
-            tx.commit().await?;
-            Ok(())
-        })
     }
 
     /// Remove one entry. False when the owner has no entry of that kind with that id.

@@ -1002,7 +1002,10 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
                 shown: None,
             };
             s.save_check(&me, &check).await.expect("check");
-            assert!(s.add_to_profile(&me, &profile()).await.expect("profile"));
+            assert_eq!(
+                s.add_to_profile(&me, &profile()).await.expect("profile"),
+                legcramps_store::AddedToProfile::Added
+            );
             // An import left part way (its pending row stays until it commits).
             let staged = s.begin_import(&me).await.expect("import");
             drop(staged);
@@ -1099,10 +1102,11 @@ async fn a_write_that_lands_after_an_account_is_deleted_is_swept() {
         s.insert(&gone.owner(), &episode(1))
             .await
             .expect("late write");
-        assert!(
+        assert_eq!(
             s.add_to_profile(&gone.owner(), &profile())
                 .await
-                .expect("late")
+                .expect("late"),
+            legcramps_store::AddedToProfile::Added
         );
         s.insert(&kept.owner(), &episode(2)).await.expect("insert");
         s.insert(&Owner::local(), &episode(3))
@@ -1275,6 +1279,83 @@ async fn finding_7_the_cap_holds_under_concurrent_writes() {
         assert_eq!(
             first.count_episodes(&owner).await.expect("count"),
             10,
+            "{}",
+            b.name
+        );
+        second.close().await;
+        b.finish().await;
+    }
+}
+
+/// Issue 20, finding 15: the same profile entry sent many times at once (two servers) is
+/// stored once, and a burst of different entries never takes a list past its limit: the
+/// check and the write are one step for each owner.
+#[tokio::test]
+async fn finding_15_profile_adds_at_the_same_moment_are_checked_together() {
+    use legcramps_core::profile::{Condition, MAX_ENTRIES, Profile};
+    use legcramps_store::AddedToProfile;
+    use tokio::task::JoinSet;
+    for b in backends().await {
+        let first = b.store.clone();
+        let second = b.reopen().await;
+        let store_for = |i: usize| {
+            if i.is_multiple_of(2) {
+                first.clone()
+            } else {
+                second.clone()
+            }
+        };
+        let condition = |name: &str| Profile {
+            conditions: vec![
+                Condition::new(legcramps_store::new_entry_id(), name, None).expect("condition"),
+            ],
+            ..Profile::default()
+        };
+        // Twenty taps of one entry.
+        let owner = Owner::named("twice");
+        let mut taps = JoinSet::new();
+        for i in 0..20 {
+            let (s, owner, p) = (store_for(i), owner.clone(), condition("Diabetes"));
+            taps.spawn(async move { s.add_to_profile(&owner, &p).await });
+        }
+        let mut added = 0;
+        while let Some(r) = taps.join_next().await {
+            match r.expect("joined").expect("add") {
+                AddedToProfile::Added => added += 1,
+                AddedToProfile::AlreadyThere(_) => {}
+                AddedToProfile::Full => panic!("{}: not full", b.name),
+            }
+        }
+        assert_eq!(added, 1, "{}", b.name);
+        assert_eq!(
+            first.profile(&owner).await.expect("read").conditions.len(),
+            1,
+            "{}",
+            b.name
+        );
+        // A burst of different entries against the limit.
+        let owner = Owner::named("burst");
+        let mut burst = JoinSet::new();
+        for i in 0..MAX_ENTRIES + 40 {
+            let (s, owner, p) = (
+                store_for(i),
+                owner.clone(),
+                condition(&format!("Condition {i}")),
+            );
+            burst.spawn(async move { s.add_to_profile(&owner, &p).await });
+        }
+        let (mut added, mut full) = (0, 0);
+        while let Some(r) = burst.join_next().await {
+            match r.expect("joined").expect("add") {
+                AddedToProfile::Added => added += 1,
+                AddedToProfile::Full => full += 1,
+                AddedToProfile::AlreadyThere(_) => panic!("{}: all different", b.name),
+            }
+        }
+        assert_eq!((added, full), (MAX_ENTRIES, 40), "{}", b.name);
+        assert_eq!(
+            first.profile(&owner).await.expect("read").conditions.len(),
+            MAX_ENTRIES,
             "{}",
             b.name
         );

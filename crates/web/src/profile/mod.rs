@@ -11,7 +11,7 @@ use chrono::{NaiveDate, Utc};
 use legcramps_core::content::{Item, TOPICS};
 use legcramps_core::diary::Invalid;
 use legcramps_core::profile::{Condition, EntryId, MAX_ENTRIES, Medicine, Pregnancy, Profile};
-use legcramps_store::{ProfileKind, new_entry_id};
+use legcramps_store::{AddedToProfile, ProfileKind, new_entry_id};
 
 use crate::config::Shared;
 use crate::http::auth::{Who, diary_store};
@@ -609,60 +609,16 @@ pub(crate) async fn create(
         Entry::Condition(c) => add.conditions.push(c),
         Entry::None => {}
     }
-    // The same thing twice is a slip (a double tap, the back button): said, not stored.
-    let here = match store.profile(&owner).await {
-        Ok(p) => p,
-        Err(e) => return WebError::diary(e).into_response(),
-    };
-    if here.missing_from(&add).is_empty() {
-        let (field, message) = match (add.medicines.first(), add.pregnancies.first()) {
-            (Some(m), _) => {
-                let known = here
-                    .medicines
-                    .iter()
-                    .find(|k| {
-                        k.name().to_lowercase() == m.name().to_lowercase() && k.started == m.started
-                    })
-                    .unwrap_or(m);
-                (
-                    "name",
-                    format!("You have already added {}, {}", known.name(), known.dates()),
-                )
-            }
-            (None, Some(r)) => {
-                let other = here
-                    .pregnancies
-                    .iter()
-                    .find(|k| {
-                        k.started <= r.ended.unwrap_or(NaiveDate::MAX)
-                            && r.started <= k.ended.unwrap_or(NaiveDate::MAX)
-                    })
-                    .map_or(String::new(), Pregnancy::dates);
-                (
-                    "started-day",
-                    format!(
-                        "This overlaps a pregnancy you have added ({other}): change that one instead"
-                    ),
-                )
-            }
-            (None, None) => {
-                // Named as it was saved ("Diabetes" when "diabetes" is typed again).
-                let typed = add.conditions.first().map_or("", |c| c.name());
-                let known = here
-                    .conditions
-                    .iter()
-                    .find(|k| k.name().to_lowercase() == typed.to_lowercase())
-                    .map_or(typed, |k| k.name());
-                ("name", format!("You have already added {known}"))
-            }
-        };
-        shown.errors = vec![(field, message)];
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &*shown);
-    }
+    // The same thing twice is a slip (a double tap, the back button): said, not stored. The
+    // store decides it and the limit in one step, so two taps at once store one entry.
     match store.add_to_profile(&owner, &add).await {
         Err(e) => WebError::diary(e).into_response(),
-        Ok(true) => Redirect::to("/diary/profile?saved=1").into_response(),
-        Ok(false) => {
+        Ok(AddedToProfile::Added) => Redirect::to("/diary/profile?saved=1").into_response(),
+        Ok(AddedToProfile::AlreadyThere(here)) => {
+            shown.errors = vec![already_there(&here, &add)];
+            render(StatusCode::UNPROCESSABLE_ENTITY, &*shown)
+        }
+        Ok(AddedToProfile::Full) => {
             let mut shown = form(&page, kind, action, Entry::None);
             shown.errors = vec![(
                 "name",
@@ -671,6 +627,52 @@ pub(crate) async fn create(
                 ),
             )];
             render(StatusCode::UNPROCESSABLE_ENTITY, &shown)
+        }
+    }
+}
+
+/// What to say when an entry adds nothing the profile (`here`) lacks: which entry it already
+/// has, named as it was saved ("Diabetes" when "diabetes" is typed again).
+fn already_there(here: &Profile, add: &Profile) -> (&'static str, String) {
+    match (add.medicines.first(), add.pregnancies.first()) {
+        (Some(m), _) => {
+            let known = here
+                .medicines
+                .iter()
+                .find(|k| {
+                    k.name().to_lowercase() == m.name().to_lowercase() && k.started == m.started
+                })
+                .unwrap_or(m);
+            (
+                "name",
+                format!("You have already added {}, {}", known.name(), known.dates()),
+            )
+        }
+        (None, Some(r)) => {
+            let other = here
+                .pregnancies
+                .iter()
+                .find(|k| {
+                    k.started <= r.ended.unwrap_or(NaiveDate::MAX)
+                        && r.started <= k.ended.unwrap_or(NaiveDate::MAX)
+                })
+                .map_or(String::new(), Pregnancy::dates);
+            (
+                "started-day",
+                format!(
+                    "This overlaps a pregnancy you have added ({other}): change that one instead"
+                ),
+            )
+        }
+        (None, None) => {
+            // Named as it was saved ("Diabetes" when "diabetes" is typed again).
+            let typed = add.conditions.first().map_or("", |c| c.name());
+            let known = here
+                .conditions
+                .iter()
+                .find(|k| k.name().to_lowercase() == typed.to_lowercase())
+                .map_or(typed, |k| k.name());
+            ("name", format!("You have already added {known}"))
         }
     }
 }
