@@ -34,6 +34,16 @@ impl std::fmt::Display for AccountId {
     }
 }
 
+/// A username's look-alike key: Unicode's confusable skeleton (UTS #39, through
+/// `unicode-security`), so that names a person would read as the same ("bob" with a Cyrillic
+/// "о", "paypa1" and "paypal") have one key, and only one account can hold it. Usernames are
+/// already folded (NFKC, lower case) by `legcramps_accounts::Username`.
+pub fn look_alike(username: &str) -> String {
+    unicode_security::skeleton(username)
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// One account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -277,7 +287,31 @@ impl Store {
         })
     }
 
-    /// Make an account. `None` when the (normalised) username is taken.
+    /// Give every account made before look-alike keys existed its key (migration 14). One
+    /// whose key another account already has (two names that already looked alike) keeps
+    /// none; both go on working.
+    pub(crate) async fn fill_look_alikes(&self) -> Result<(), StoreError> {
+        let missing: Vec<(AccountId, String)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT id, username FROM accounts WHERE look_alike IS NULL ORDER BY created_utc, id")
+                .fetch_all(pool)
+                .await
+        })?;
+        for (id, username) in missing {
+            let key = look_alike(&username);
+            on_pool!(self, |pool| {
+                sqlx::query("UPDATE accounts SET look_alike = $1 WHERE id = $2 AND look_alike IS NULL AND NOT EXISTS (SELECT 1 FROM accounts WHERE look_alike = $1)")
+                    .bind(&key)
+                    .bind(&id)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Make an account. `None` when the (normalised) username is taken, or looks the same as
+    /// one that is ([`look_alike`]).
     pub async fn create_account(
         &self,
         username: &str,
@@ -291,11 +325,12 @@ impl Store {
             disabled: false,
         };
         let done = on_pool!(self, |pool| {
-            sqlx::query("INSERT INTO accounts (id, username, password_hash, created_utc, disabled) VALUES ($1, $2, $3, $4, 0) ON CONFLICT (username) DO NOTHING")
+            sqlx::query("INSERT INTO accounts (id, username, password_hash, created_utc, disabled, look_alike) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
                 .bind(&account.id)
                 .bind(&account.username)
                 .bind(&account.password_hash)
                 .bind(account.created_utc)
+                .bind(look_alike(username))
                 .execute(pool)
                 .await
                 .map(|d| d.rows_affected())
@@ -312,6 +347,21 @@ impl Store {
             .fetch_optional(pool)
             .await?;
             row.as_ref().map(account_from_row).transpose()
+        })
+    }
+
+    /// Whether a new account could not take `username`: an account has it, or a name that
+    /// looks the same ([`look_alike`]).
+    pub async fn username_in_use(&self, username: &str) -> Result<bool, StoreError> {
+        on_pool!(self, |pool| {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM accounts WHERE username = $1 OR look_alike = $2",
+            )
+            .bind(username)
+            .bind(look_alike(username))
+            .fetch_one(pool)
+            .await?;
+            Ok(n > 0)
         })
     }
 

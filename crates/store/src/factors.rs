@@ -447,12 +447,18 @@ impl Store {
         };
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let made = sqlx::query("INSERT INTO accounts (id, username, password_hash, created_utc, disabled) VALUES ($1, $2, NULL, $3, 0) ON CONFLICT DO NOTHING")
+            let made = sqlx::query("INSERT INTO accounts (id, username, password_hash, created_utc, disabled, look_alike) VALUES ($1, $2, NULL, $3, 0, $4) ON CONFLICT DO NOTHING")
                 .bind(&account.id)
                 .bind(&account.username)
                 .bind(account.created_utc)
+                .bind(crate::look_alike(username))
                 .execute(&mut *tx)
                 .await?;
+            if made.rows_affected() != 1 {
+                // The name is taken (or looks the same as one that is): nothing to add to.
+                tx.rollback().await?;
+                return Ok(None);
+            }
             let kept = sqlx::query("INSERT INTO passkeys (credential_id, account_id, name, passkey, created_utc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
                 .bind(credential_id)
                 .bind(&account.id)
@@ -461,7 +467,7 @@ impl Store {
                 .bind(account.created_utc)
                 .execute(&mut *tx)
                 .await?;
-            if made.rows_affected() == 1 && kept.rows_affected() == 1 {
+            if kept.rows_affected() == 1 {
                 tx.commit().await?;
                 Ok(Some(account))
             } else {

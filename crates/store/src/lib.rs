@@ -33,6 +33,7 @@ mod factors;
 mod profile;
 pub use accounts::{
     Account, AccountColumn, AccountId, ApiToken, EventKind, SecurityEvent, Session, SessionLimits,
+    look_alike,
 };
 pub use episodes::{
     ABANDONED_IMPORT_AFTER, IMPORT_BATCH_ROWS, IMPORT_BATCH_TIME, IMPORT_PAUSE, ImportReport,
@@ -307,7 +308,7 @@ impl Store {
                 if !moved {
                     profile::move_context(self, lock).await?;
                 }
-                Ok(())
+                self.fill_look_alikes().await
             }
             .await;
             conn.unlock().await.map_err(failed)?;

@@ -1363,3 +1363,101 @@ async fn finding_15_profile_adds_at_the_same_moment_are_checked_together() {
         b.finish().await;
     }
 }
+
+/// Issue 20, finding 15: a username that reads the same as one already there (a Cyrillic
+/// "о" for a Latin "o", "1" for "l") cannot be taken, by a password sign-up or a passkey one;
+/// accounts from before the look-alike key get theirs when the store opens, and two older
+/// accounts that already looked alike both go on working.
+#[tokio::test]
+async fn finding_15_a_look_alike_username_cannot_be_taken() {
+    for b in backends().await {
+        let s = &b.store;
+        assert!(s.create_account("bob", "h").await.expect("bob").is_some());
+        for look_alike in ["b\u{43e}b", "b\u{3bf}b"] {
+            assert!(
+                s.create_account(look_alike, "h")
+                    .await
+                    .expect("same")
+                    .is_none(),
+                "{}: {look_alike:?}",
+                b.name
+            );
+        }
+        assert!(
+            s.create_account("paypal", "h")
+                .await
+                .expect("paypal")
+                .is_some()
+        );
+        assert!(
+            s.create_account("paypa1", "h")
+                .await
+                .expect("paypa1")
+                .is_none(),
+            "{}",
+            b.name
+        );
+        let passkey_id = legcramps_store::AccountId::fresh();
+        assert!(
+            s.create_passkey_account(&passkey_id, "b\u{43e}b", "cred-1", "Phone", "{}")
+                .await
+                .expect("passkey sign-up")
+                .is_none(),
+            "{}",
+            b.name
+        );
+        assert!(
+            s.create_account("bobby", "h")
+                .await
+                .expect("bobby")
+                .is_some()
+        );
+        // Two accounts from before the key, which look alike, and one that does not.
+        for (id, name) in [("old-1", "ann"), ("old-2", "\u{430}nn"), ("old-3", "cy")] {
+            legcramps_store::on_pool!(s, |pool| {
+                sqlx::query("INSERT INTO accounts (id, username, password_hash, created_utc, disabled) VALUES ($1, $2, 'h', 1, 0)")
+                    .bind(id)
+                    .bind(name)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            })
+            .expect("older account");
+        }
+        let again = b.reopen().await;
+        let keys: Vec<(String, Option<String>)> = legcramps_store::on_pool!(&again, |pool| {
+            sqlx::query_as("SELECT id, look_alike FROM accounts WHERE id LIKE 'old-%' ORDER BY id")
+                .fetch_all(pool)
+                .await
+        })
+        .expect("keys");
+        assert_eq!(
+            keys,
+            vec![
+                ("old-1".to_owned(), Some("ann".to_owned())),
+                ("old-2".to_owned(), None),
+                ("old-3".to_owned(), Some("cy".to_owned())),
+            ],
+            "{}",
+            b.name
+        );
+        assert!(
+            again
+                .account_by_username("\u{430}nn")
+                .await
+                .expect("read")
+                .is_some()
+        );
+        assert!(
+            again
+                .create_account("c\u{443}", "h")
+                .await
+                .expect("cy")
+                .is_none(),
+            "{}",
+            b.name
+        );
+        again.close().await;
+        b.finish().await;
+    }
+}

@@ -120,7 +120,8 @@ pub(crate) async fn sign_up(
             }
             again_with(vec![(
                 "username",
-                "That username is taken: choose another".to_owned(),
+                "That username is taken, or looks the same as one that is: choose another"
+                    .to_owned(),
             )])
         }
         Err(e) => WebError::accounts(e).into_response(),

@@ -165,8 +165,8 @@ pub(crate) async fn options(
                 Ok(u) => u,
                 Err(e) => return json_error(StatusCode::BAD_REQUEST, &e.to_string()),
             };
-            match store.account_by_username(username.as_str()).await {
-                Ok(Some(_)) => {
+            match store.username_in_use(username.as_str()).await {
+                Ok(true) => {
                     // "Taken" says the name exists: as limited as a failed sign-in from this
                     // address (issue 20, finding 14).
                     if let Some(seconds) =
@@ -176,10 +176,10 @@ pub(crate) async fn options(
                     }
                     return json_error(
                         StatusCode::CONFLICT,
-                        "That username is taken: choose another",
+                        "That username is taken, or looks the same as one that is: choose another",
                     );
                 }
-                Ok(None) => {}
+                Ok(false) => {}
                 Err(e) => return WebError::accounts(e).into_response(),
             }
             let user = Uuid::new_v4();
@@ -440,7 +440,8 @@ pub(crate) async fn sign_up(
                 &state.username,
                 vec![(
                     "username",
-                    "That username is taken: choose another".to_owned(),
+                    "That username is taken, or looks the same as one that is: choose another"
+                        .to_owned(),
                 )],
             );
         }

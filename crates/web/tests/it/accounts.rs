@@ -447,6 +447,17 @@ on_both_backends!(
         "{}",
         taken.body
     );
+    // One that reads the same in another script (a Cyrillic "а", "о") is taken too (issue 20,
+    // finding 15; "1" for "l" is in the store's test).
+    for look_alike in ["m\u{430}rion", "mari\u{43e}n"] {
+        let (taken, who) = h.enter("/account/sign-up", look_alike, PASSWORD).await;
+        assert!(who.is_none(), "{look_alike}");
+        assert!(
+            taken.body.contains("looks the same as one that is"),
+            "{look_alike}: {}",
+            taken.body
+        );
+    }
     h.finish().await;
 });
 
