@@ -220,3 +220,55 @@ test('the passkey buttons stay hidden without JavaScript; the app set-up works',
   await page.goto(`${base}/account/sign-in`);
   await expect(page.getByRole('button', { name: 'Sign in with a passkey' })).toBeHidden();
 });
+
+// Issue 21, finding 1: a cramp typed into a tab left open past the sign-in's idle limit is not
+// lost. The server's own record of the session is aged (the test never waits for the clock);
+// "Save" then shows the sign-in right there, saying it is not saved yet; signing in leads to
+// "Your cramp is not saved yet", and one tap saves it. With JavaScript and without.
+test('a cramp sent after the sign-in ended is saved after signing in again', async ({ page }, info) => {
+  const { execFileSync } = require('child_process');
+  const path = require('path');
+  const me = `nightowl-${info.project.name}`;
+  await signUp(page, me);
+  await page.goto(`${base}/diary/new`);
+  await page.getByLabel('Day').fill('21');
+  await page.getByLabel('Month').fill('11');
+  await page.getByLabel('Year').fill('2026');
+  await page.getByLabel('Time it started').fill('03:05');
+  await page.getByLabel('How long did it last?').fill('4');
+  await page.getByRole('group', { name: 'Which muscle?' }).getByLabel('Calf', { exact: true }).check();
+  await page.getByRole('group', { name: 'Which leg?' }).getByLabel('Right', { exact: true }).check();
+  await page.getByRole('group', { name: 'Were you asleep or awake?' }).getByLabel('Asleep').check();
+  await page.getByRole('group', { name: 'Did it ease when you moved?' }).getByLabel('Yes', { exact: true }).check();
+  await page.getByRole('group', { name: 'How bad was it?' }).getByLabel('Mild', { exact: true }).check();
+  const note = `Tab left open all night (${info.project.name})`;
+  await page.getByLabel('Notes (optional)').fill(note);
+
+  // 40 minutes pass without using the diary (the session's last use, moved back).
+  const db = path.join(__dirname, '..', 'test-results', 'accounts-data', 'diary.sqlite3');
+  execFileSync('python3', ['-c', [
+    'import sqlite3, sys',
+    'c = sqlite3.connect(sys.argv[1])',
+    'c.execute("UPDATE sessions SET last_seen_utc = last_seen_utc - 2400 WHERE account_id = (SELECT id FROM accounts WHERE username = ?)", (sys.argv[2],))',
+    'c.commit()',
+  ].join('\n'), db, me.toLowerCase()]);
+
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to save what you typed');
+  await expect(page.locator('.nhsuk-warning-callout')).toContainText('Not saved yet');
+  await expect(page.locator('main')).not.toContainText(note);
+  await expectAccessible(page, 'sign in to save');
+  await page.screenshot({ path: info.outputPath('sign-in-to-save-375.png'), fullPage: true });
+
+  await page.getByLabel('Username').fill(me);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(`${base}/diary/unsaved`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your cramp is not saved yet');
+  await expectAccessible(page, 'not saved yet');
+  await page.screenshot({ path: info.outputPath('not-saved-yet-375.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Save my cramp' }).click();
+  await expect(page.locator('main')).toContainText('Sat 21 Nov 2026, 03:05');
+  await expect(page.locator('main')).toContainText(note);
+  await expect(page.locator('main')).not.toContainText('is not saved yet');
+});

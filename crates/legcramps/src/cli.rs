@@ -406,6 +406,10 @@ pub(crate) struct ServeArgs {
     /// way to sign in, make an access token or delete their diary without confirming again
     #[arg(long, env = "LEGCRAMPS_RECONFIRM_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=60), value_name = "MINUTES")]
     pub(crate) reconfirm_minutes: u16,
+    /// With accounts: hours a form sent after its sign-in ended is kept, for its person to
+    /// sign in and save it (only that account, in that browser, can read it back)
+    #[arg(long, env = "LEGCRAMPS_KEEP_UNSAVED_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u16).range(1..=168), value_name = "HOURS")]
+    pub(crate) keep_unsaved_hours: u16,
     /// With accounts: the longest an access token may live, in days (people choose 7, 30, 90
     /// or 365 days, those up to this)
     #[arg(long, env = "LEGCRAMPS_TOKEN_MAX_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u16).range(7..=365), value_name = "DAYS")]

@@ -131,6 +131,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                 site.trust_loopback = !args.no_loopback_proxy;
                 site.reconfirm_seconds = i64::from(args.reconfirm_minutes) * 60;
                 site.token_max_days = i64::from(args.token_max_days);
+                site.unsaved_seconds = i64::from(args.keep_unsaved_hours) * 60 * 60;
                 site.episodes_max = i64::from(args.max_cramps_per_account);
                 site.writes_per_minute = args.max_writes_per_minute;
                 if let Some(n) = args.hashing_threads {

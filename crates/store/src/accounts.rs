@@ -84,6 +84,16 @@ pub struct Session {
     pub confirmed_utc: i64,
 }
 
+/// What a session cookie turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionCheck {
+    Live(Session, Account),
+    /// It had been idle or open too long, and has just ended: this account's.
+    Ended(AccountId),
+    /// No such session (signed out, ended on purpose, or never one), or a disabled account.
+    Unknown,
+}
+
 /// How long sessions last (settings; defaults: 30 minutes idle, 12 hours in all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionLimits {
@@ -690,6 +700,19 @@ impl Store {
         id_hash: &str,
         limits: SessionLimits,
     ) -> Result<Option<(Session, Account)>, StoreError> {
+        Ok(match self.check_session(id_hash, limits).await? {
+            SessionCheck::Live(session, account) => Some((session, account)),
+            SessionCheck::Ended(_) | SessionCheck::Unknown => None,
+        })
+    }
+
+    /// As [`Store::live_session`], and when the session has just ended (idle or too old),
+    /// whose it was: a form it sent can then be kept for that person (issue 21).
+    pub async fn check_session(
+        &self,
+        id_hash: &str,
+        limits: SessionLimits,
+    ) -> Result<SessionCheck, StoreError> {
         let now = unix_now();
         let found = on_pool!(self, |pool| {
             let row = sqlx::query(
@@ -704,14 +727,18 @@ impl Store {
             .transpose()
         })?;
         let Some((mut session, account)) = found else {
-            return Ok(None);
+            return Ok(SessionCheck::Unknown);
         };
         if account.disabled
             || now - session.last_seen_utc > limits.idle_seconds
             || now - session.created_utc > limits.absolute_seconds
         {
             self.end_session(id_hash).await?;
-            return Ok(None);
+            return Ok(if account.disabled {
+                SessionCheck::Unknown
+            } else {
+                SessionCheck::Ended(account.id)
+            });
         }
         // Mark it seen at most once a minute (fewer writes for a busy page).
         if now - session.last_seen_utc >= 60 {
@@ -725,7 +752,7 @@ impl Store {
             })?;
             session.last_seen_utc = now;
         }
-        Ok(Some((session, account)))
+        Ok(SessionCheck::Live(session, account))
     }
 
     /// The person proved who they are again in this session (the time a change to how they

@@ -31,9 +31,10 @@ mod accounts;
 mod episodes;
 mod factors;
 mod profile;
+mod unsaved;
 pub use accounts::{
-    Account, AccountColumn, AccountId, ApiToken, EventKind, SecurityEvent, Session, SessionLimits,
-    look_alike,
+    Account, AccountColumn, AccountId, ApiToken, EventKind, SecurityEvent, Session, SessionCheck,
+    SessionLimits, look_alike,
 };
 pub use episodes::{
     ABANDONED_IMPORT_AFTER, IMPORT_BATCH_ROWS, IMPORT_BATCH_TIME, IMPORT_PAUSE, ImportReport,
@@ -41,6 +42,7 @@ pub use episodes::{
 };
 pub use factors::{Ceremony, StoredPasskey};
 pub use profile::{AddedToProfile, Kind as ProfileKind, new_entry_id};
+pub use unsaved::{MAX_UNSAVED_PER_ACCOUNT, UnsavedForm};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]

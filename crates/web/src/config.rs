@@ -59,6 +59,10 @@ pub struct Site {
     /// The longest an access token may live, in days (a setting; default 365). People choose
     /// from 7, 30, 90 and 365 days, those up to this.
     pub token_max_days: i64,
+    /// How long a form sent after its sign-in ended is kept for its person to sign in and
+    /// save it (a setting; default 24 hours: a tab left open overnight is saved the next
+    /// morning). Only that account, in that browser, can read it back.
+    pub unsaved_seconds: i64,
     /// The key for hashing IP addresses in security events.
     pub ip_key: String,
     /// The passkey relying party (`None` where passkeys cannot work: an IP address).
@@ -107,6 +111,7 @@ impl Site {
             episodes_max: 20_000,
             writes_per_minute: 60,
             token_max_days: 365,
+            unsaved_seconds: 24 * 60 * 60,
             ip_key: ip_key.to_owned(),
             webauthn,
             hashing: Arc::new(tokio::sync::Semaphore::new(default_hashing())),

@@ -131,6 +131,8 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/diary/reminder.ics", &["get"]),
     ("/diary/delete-all", &["get", "post"]),
     ("/diary/checks", &["post"]),
+    ("/diary/unsaved", &["get"]),
+    ("/diary/unsaved/discard", &["post"]),
     ("/diary/profile", &["get"]),
     ("/diary/profile/medicines", &["post"]),
     ("/diary/profile/medicines/new", &["get"]),
@@ -184,6 +186,8 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/diary/delete-all", "get") => get(diary::delete_all_form),
             ("/diary/delete-all", "post") => post(diary::delete_all),
             ("/diary/checks", "post") => post(check::save::save_check),
+            ("/diary/unsaved", "get") => get(diary::unsaved::page),
+            ("/diary/unsaved/discard", "post") => post(diary::unsaved::discard),
             ("/diary/profile", "get") => get(profile::page),
             (
                 "/diary/profile/medicines"

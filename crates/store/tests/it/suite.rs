@@ -1028,6 +1028,15 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
             s.record_event(Some(&a.id), legcramps_store::EventKind::SignIn, "iphash")
                 .await
                 .expect("event");
+            s.keep_unsaved(
+                &format!("unsaved-{tag}"),
+                &a.id,
+                "/diary",
+                "note=typed",
+                3600,
+            )
+            .await
+            .expect("unsaved form");
             people.push(a);
         }
         let (a, other) = (&people[0], &people[1]);

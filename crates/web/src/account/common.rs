@@ -40,6 +40,10 @@ pub(crate) struct SignInPage {
     pub(crate) layout: Layout,
     pub(crate) username: String,
     pub(crate) error: Option<String>,
+    /// This browser has a form waiting to be saved (`http::unsaved`): "sign in to save it".
+    pub(crate) waiting: bool,
+    /// Never set here (the guard's page says what was not saved).
+    pub(crate) lost: Option<&'static str>,
 }
 
 impl SignInPage {
@@ -49,6 +53,8 @@ impl SignInPage {
             layout: page.layout("Sign in", "account"),
             username: String::new(),
             error,
+            waiting: false,
+            lost: None,
         }
     }
 }

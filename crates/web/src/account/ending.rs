@@ -24,7 +24,15 @@ pub(crate) async fn signed_in(
     // diary. (Changes they made themselves are listed there too, without the detour.)
     let changed = changed_since_last_sign_in(store, account_id).await;
     let _ = store.record_event(Some(account_id), event, ip_hash).await;
-    let to = if changed { "/account" } else { "/diary" };
+    // A form kept from before the sign-in ended (issue 21) is the next thing they see,
+    // unless there is a change to show first (every page then has a banner linking to it).
+    let to = if changed {
+        "/account"
+    } else if crate::http::unsaved::waiting(headers) {
+        "/diary/unsaved"
+    } else {
+        "/diary"
+    };
     match start_session(store, account_id, headers).await {
         Ok((cookie, _)) => with_cookie(Redirect::to(to).into_response(), cookie),
         Err(e) => WebError::accounts(e).into_response(),

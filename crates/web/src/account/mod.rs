@@ -27,6 +27,7 @@ use crate::http::backoff::{
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::session::{self, Context};
+use crate::http::unsaved;
 use crate::http::views::Layout;
 use common::{SignInPage, SignUpPage, form, hashing, new_codes_page, sign_up_page, welcome, when};
 use confirm::again;
@@ -128,13 +129,15 @@ pub(crate) async fn sign_up(
     }
 }
 
-pub(crate) async fn sign_in_form(page: Page, _accounts_on: Hosted) -> Response {
+pub(crate) async fn sign_in_form(page: Page, _accounts_on: Hosted, headers: HeaderMap) -> Response {
     render(
         StatusCode::OK,
         &SignInPage {
             layout: page.layout("Sign in", "account"),
             username: String::new(),
             error: None,
+            waiting: unsaved::waiting(&headers),
+            lost: None,
         },
     )
 }
@@ -197,6 +200,8 @@ pub(crate) async fn sign_in(
                 layout: page.layout("Sign in", "account"),
                 username: typed.chars().take(200).collect(),
                 error: Some(SIGN_IN_FAILED.to_owned()),
+                waiting: unsaved::waiting(&headers),
+                lost: None,
             },
         );
     };

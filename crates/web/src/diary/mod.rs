@@ -31,6 +31,7 @@ pub(crate) mod form;
 pub(crate) mod patterns;
 pub(crate) mod quota;
 pub mod summary;
+pub(crate) mod unsaved;
 
 use form::{
     FormPage, FormValues, Opt, error_for, has_error, options, severity_options, side_options,

@@ -25,7 +25,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use legcramps_accounts::{Scope, hash_secret};
-use legcramps_store::{AccountId, Owner, Store};
+use legcramps_store::{AccountId, Owner, SessionCheck, Store};
 
 use crate::config::{ClientIp, DiaryAccess, HostCheck, Shared, Site};
 use crate::http::error::{WebError, by_route};
@@ -33,6 +33,7 @@ use crate::http::middleware::cross_site;
 use crate::http::problem::episode_problem;
 use crate::http::render::Page;
 use crate::http::session::{self, Context};
+use crate::http::unsaved;
 
 /// How the person asking proved who they are.
 #[derive(Debug, Clone)]
@@ -252,13 +253,70 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
             if let Some(context) = context {
                 request.extensions_mut().insert(context);
             }
-            by_route(next.run(request).await, api, &page)
+            let saving = saving_unsaved(&cfg, &request);
+            let response = by_route(next.run(request).await, api, &page);
+            match saving {
+                Some((store, account, secret, path)) => {
+                    saved_unsaved(&store, &account, &secret, &path, response).await
+                }
+                None => response,
+            }
         }
         Err(e) => e.reply(api, &page),
     };
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A form that writes, sent by a signed-in person from a browser that has a form kept from
+/// after a sign-in ended (see [`unsaved`]): the store, the account and the browser's secret,
+/// so that the kept form is forgotten once this one is accepted.
+fn saving_unsaved(cfg: &Shared, request: &Request) -> Option<(Store, AccountId, String, String)> {
+    let DiaryAccess::Accounts { store, .. } = &cfg.diary else {
+        return None;
+    };
+    if request.method() != Method::POST || !unsaved::keepable(request.uri().path()) {
+        return None;
+    }
+    let secret = unsaved::cookie(request.headers())?;
+    match request.extensions().get::<Who>() {
+        Some(Who {
+            means: Means::Session(s),
+            ..
+        }) => Some((
+            store.clone(),
+            s.account_id.clone(),
+            secret,
+            request.uri().path().to_owned(),
+        )),
+        _ => None,
+    }
+}
+
+/// After a form from a browser with a kept form: once a form to the kept one's path was
+/// accepted (saved, and sent on), the kept form is forgotten and its cookie removed. A form
+/// sent back with problems keeps it (the person may leave without fixing them), and so does
+/// any other form.
+async fn saved_unsaved(
+    store: &Store,
+    account: &AccountId,
+    secret: &str,
+    path: &str,
+    mut response: Response,
+) -> Response {
+    let status = response.status();
+    if !(status.is_success() || status.is_redirection()) {
+        return response;
+    }
+    let hash = hash_secret(secret);
+    let same = matches!(store.unsaved_form(&hash, account).await, Ok(Some(k)) if k.path == path);
+    if same && store.forget_unsaved(&hash, account).await.is_ok() {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, unsaved::clear_cookie());
+    }
     response
 }
 
@@ -336,11 +394,19 @@ async fn admit(cfg: &Shared, mut request: Request) -> Result<(Request, Option<Co
                 });
                 return Ok((request, None));
             }
-            let Some((who, owner, csrf)) = signed_in(store, site, request.headers())
+            let (who, owner, csrf) = match signed_in(store, site, request.headers())
                 .await
                 .map_err(WebError::diary)?
-            else {
-                return Err(WebError::SignInFirst);
+            {
+                Session::Live(found) => found,
+                // A form that writes, sent after the sign-in ended: kept for its person to
+                // sign in and save (issue 21), never dropped in silence.
+                Session::Ended(ended)
+                    if post && !api && unsaved::keepable(request.uri().path()) =>
+                {
+                    return Err(keep_unsaved(store, site, request, ended).await);
+                }
+                Session::Ended(_) => return Err(WebError::SignInFirst),
             };
             if post {
                 request = with_checked_token(request, &csrf, api).await?;
@@ -355,6 +421,8 @@ async fn admit(cfg: &Shared, mut request: Request) -> Result<(Request, Option<Co
                 passkeys: site.webauthn.is_some(),
                 zone: cfg.time_zone,
                 nhs_111_online: cfg.nhs_111_online.clone(),
+                unsaved: unsaved::waiting(request.headers())
+                    && !request.uri().path().starts_with("/diary/unsaved"),
             };
             request.extensions_mut().insert(Who {
                 owner,
@@ -470,6 +538,7 @@ pub(crate) async fn context(
         passkeys: hosted.is_some_and(|site| site.webauthn.is_some()),
         zone: cfg.time_zone,
         nhs_111_online: cfg.nhs_111_online.clone(),
+        unsaved: false,
     };
     let api = request.uri().path().starts_with("/api/");
     request.extensions_mut().insert(context.clone());
@@ -523,30 +592,74 @@ pub(crate) fn address_group(ip: std::net::IpAddr) -> String {
 
 /// The signed-in person behind this request's cookie, if the session is live, with their
 /// diary's owner and the session's anti-forgery token.
+/// What the request's session cookie turned out to be.
+enum Session {
+    /// Signed in: who, whose diary, and the session's anti-forgery token.
+    Live((SignedIn, Owner, String)),
+    /// Not signed in; the account whose session had just ended (idle, or open too long), if
+    /// that is why.
+    Ended(Option<AccountId>),
+}
+
 async fn signed_in(
     store: &Store,
     site: &Site,
     headers: &HeaderMap,
-) -> Result<Option<(SignedIn, Owner, String)>, legcramps_store::StoreError> {
+) -> Result<Session, legcramps_store::StoreError> {
     let Some(id) = session::cookie(headers) else {
-        return Ok(None);
+        return Ok(Session::Ended(None));
     };
     let hash = hash_secret(&id);
-    Ok(store
-        .live_session(&hash, site.sessions)
-        .await?
-        .map(|(s, account)| {
-            (
-                SignedIn {
-                    account_id: account.id.clone(),
-                    username: account.username.clone(),
-                    session_hash: s.id_hash,
-                    confirmed_utc: s.confirmed_utc,
-                },
-                account.owner(),
-                session::csrf_for(&id),
-            )
-        }))
+    Ok(match store.check_session(&hash, site.sessions).await? {
+        SessionCheck::Live(s, account) => Session::Live((
+            SignedIn {
+                account_id: account.id.clone(),
+                username: account.username.clone(),
+                session_hash: s.id_hash,
+                confirmed_utc: s.confirmed_utc,
+            },
+            account.owner(),
+            session::csrf_for(&id),
+        )),
+        SessionCheck::Ended(account) => Session::Ended(Some(account)),
+        SessionCheck::Unknown => Session::Ended(None),
+    })
+}
+
+/// Keep a form that writes, sent after its sign-in ended (see [`unsaved`]): the error that
+/// answers it, the sign-in page saying it is not saved yet (with the cookie that finds it),
+/// or that it could not be kept. Its anti-forgery token is not checked: it belonged to the
+/// ended session, and nothing is written to the diary until the person signs in and saves it
+/// with a new one. Cross-site forms were refused before this.
+async fn keep_unsaved(
+    store: &Store,
+    site: &Site,
+    request: Request,
+    ended: Option<AccountId>,
+) -> WebError {
+    let what = unsaved::what(request.uri().path());
+    let path = request.uri().path().to_owned();
+    let (parts, body) = request.into_parts();
+    let keeper = match unsaved::keeper(store, &parts.headers, ended).await {
+        Ok(k) => k,
+        Err(e) => return WebError::diary(e),
+    };
+    let Some(account) = keeper else {
+        return WebError::NotSavedYet { kept: None, what };
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return WebError::diary_refused(StatusCode::PAYLOAD_TOO_LARGE, "That form is too large.");
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return WebError::NotSavedYet { kept: None, what };
+    };
+    match unsaved::keep(store, site, &parts.headers, &account, &path, text).await {
+        Ok(cookie) => WebError::NotSavedYet {
+            kept: Some(cookie),
+            what,
+        },
+        Err(e) => WebError::diary(e),
+    }
 }
 
 /// The owner and scope of the request's bearer token, if it is valid.

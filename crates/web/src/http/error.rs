@@ -40,6 +40,14 @@ pub(crate) enum WebError {
     Forbidden(String),
     /// A private route without a signed-in session: the sign-in page, or 401 on the API.
     SignInFirst,
+    /// A form that writes, sent after its sign-in ended (issue 21): the sign-in page, saying
+    /// `what` is not saved yet. `kept`: the cookie that finds it again once they sign in; none
+    /// when there was no one to keep it for (the sign-in was ended on purpose), and the page
+    /// then says it was not saved.
+    NotSavedYet {
+        kept: Option<HeaderValue>,
+        what: &'static str,
+    },
     /// A change that needs the person to have proved who they are in the last few minutes
     /// (see [`crate::http::auth::Confirmed`]): "Confirm it is you", then back to `then` (a
     /// path on this site); 403 on the API.
@@ -130,6 +138,23 @@ impl WebError {
                 "the diary API needs a signed-in session".into(),
                 None,
             ),
+            (WebError::NotSavedYet { kept, what }, _) => {
+                let waiting = kept.is_some();
+                let mut r = render(
+                    StatusCode::UNAUTHORIZED,
+                    &crate::http::unsaved::SignInToSave {
+                        layout: page.layout(format!("Sign in to save your {what}"), "account"),
+                        username: String::new(),
+                        error: None,
+                        waiting,
+                        lost: (!waiting).then_some(what),
+                    },
+                );
+                if let Some(cookie) = kept {
+                    r.headers_mut().append(header::SET_COOKIE, cookie);
+                }
+                r
+            }
             (WebError::ConfirmFirst { then }, false) => {
                 let then: String =
                     form_urlencoded::byte_serialize(then.as_bytes()).collect();

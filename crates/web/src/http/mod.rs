@@ -11,4 +11,5 @@ pub(crate) mod middleware;
 pub(crate) mod problem;
 pub(crate) mod render;
 pub(crate) mod session;
+pub(crate) mod unsaved;
 pub(crate) mod views;

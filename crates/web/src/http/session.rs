@@ -31,6 +31,9 @@ pub(crate) struct Context {
     /// The address of the host's nation's NHS online urgent service, if the host named one
     /// (`serve --nhs-111-online`): none by default (issue 18, finding 12).
     pub(crate) nhs_111_online: Option<std::sync::Arc<str>>,
+    /// Signed in, with a form kept from after a sign-in ended waiting in this browser (see
+    /// `http::unsaved`): every page offers it until it is saved or let go.
+    pub(crate) unsaved: bool,
 }
 
 /// The values of every cookie called `name` the request carries.

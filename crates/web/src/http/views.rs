@@ -30,6 +30,8 @@ pub(crate) struct Layout {
     /// Passkeys work on this site (a domain name, accounts on): the pages carry the passkey
     /// buttons, hidden until `app.js` finds the browser supports them.
     pub(crate) passkeys: bool,
+    /// A form typed before the sign-in ended waits to be saved: a banner links to it.
+    pub(crate) unsaved: bool,
 }
 
 impl Layout {
@@ -55,6 +57,7 @@ impl Layout {
             username: context.username.clone(),
             csrf: context.csrf.clone(),
             passkeys: context.passkeys,
+            unsaved: context.unsaved,
         }
     }
 }

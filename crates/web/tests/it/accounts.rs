@@ -2586,3 +2586,262 @@ on_both_backends!(
     assert_eq!(reused.status, StatusCode::TOO_MANY_REQUESTS);
     h.finish().await;
 });
+
+impl Hosted {
+    /// A request with exactly this `Cookie` header (several cookies, or none).
+    async fn with_cookies(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: &str,
+        pairs: &[(&str, &str)],
+    ) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", HOST)
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", "application/x-www-form-urlencoded");
+        if !cookie.is_empty() {
+            b = b.header("cookie", cookie);
+        }
+        send_to(self.app(), b.body(Body::from(body)).expect("request")).await
+    }
+
+    async fn unsaved_rows(&self) -> i64 {
+        legcramps_store::on_pool!(&self.store, |pool| {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM unsaved_forms")
+                .fetch_one(pool)
+                .await
+        })
+        .expect("count")
+    }
+}
+
+/// The value of cookie `name` set by a reply, if it set one.
+fn set_cookie_value(r: &Reply, name: &str) -> Option<String> {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// The full cramp form as a browser sends it, with a note to find again.
+fn cramp_form<'a>(csrf: &'a str, note: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("start-day", "20"),
+        ("start-month", "11"),
+        ("start-year", "2026"),
+        ("start-time", "02:10"),
+        ("offset", "+00:00"),
+        ("minutes", "3"),
+        ("site", "calf"),
+        ("side", "left"),
+        ("asleep", "asleep"),
+        ("eased", "yes"),
+        ("severity", "mild"),
+        ("note", note),
+    ]
+}
+
+on_both_backends!(
+    /// Issue 21, finding 1 (high): a cramp sent after the sign-in ended (a tab left open
+    /// overnight) is not lost. The reply says it is not saved yet and offers the sign-in right
+    /// there (no JavaScript needed); once signed in, the person lands on "Your cramp is not
+    /// saved yet" and one tap saves it. It is never readable without that sign-in, nor by
+    /// another account on the same browser, and it is gone once saved.
+    issue_21_a_cramp_sent_after_the_sign_in_ended_is_saved_after_signing_in,
+    |h| {
+        let (_, me) = h.enter("/account/sign-up", "nightowl", PASSWORD).await;
+        let me = me.expect("signed up");
+        let owner = h
+            .store
+            .account_by_username("nightowl")
+            .await
+            .expect("a")
+            .expect("a")
+            .owner();
+        // The tab is left open past the idle limit.
+        h.sql("UPDATE sessions SET last_seen_utc = last_seen_utc - 7200").await;
+        let note = "woke at 3, stretched, walked to the kitchen";
+        let session = format!("__Host-legcramps={}", me.cookie);
+        let sent = h
+            .with_cookies(Method::POST, "/diary", &session, &cramp_form(&me.csrf, note))
+            .await;
+        assert_eq!(sent.status, StatusCode::UNAUTHORIZED, "{}", sent.body);
+        assert!(sent.body.contains("Sign in to save what you typed"), "{}", sent.body);
+        assert!(sent.body.contains("Not saved yet"));
+        assert!(sent.body.contains("action=\"/account/sign-in\""), "the sign-in is right there");
+        assert!(!sent.body.contains(note), "the note is not echoed to a signed-out page");
+        let secret = set_cookie_value(&sent, "__Host-legcramps-unsaved").expect("a cookie");
+        assert!(h.store.list(&owner, None, None).await.expect("l").is_empty());
+        assert_eq!(h.unsaved_rows().await, 1);
+
+        // Without signing in, the kept form cannot be read.
+        let unsaved = format!("__Host-legcramps-unsaved={secret}");
+        let peek = h.with_cookies(Method::GET, "/diary/unsaved", &unsaved, &[]).await;
+        assert_eq!(peek.status, StatusCode::SEE_OTHER);
+        assert!(!peek.body.contains(note));
+
+        // Someone else signing in on this browser is not shown it.
+        h.enter("/account/sign-up", "daytime", PASSWORD).await;
+        let other = h
+            .with_cookies(
+                Method::POST,
+                "/account/sign-in",
+                &unsaved,
+                &[("username", "daytime"), ("password", PASSWORD)],
+            )
+            .await;
+        let other_session = set_cookie_value(&other, "__Host-legcramps").expect("signed in");
+        let theirs = h
+            .with_cookies(
+                Method::GET,
+                "/diary/unsaved",
+                &format!("__Host-legcramps={other_session}; {unsaved}"),
+                &[],
+            )
+            .await;
+        assert_eq!(theirs.status, StatusCode::SEE_OTHER);
+        assert!(!theirs.body.contains(note));
+        assert_eq!(h.unsaved_rows().await, 1, "still kept for its person");
+
+        // Its person signs in (the page's own form) and lands on it.
+        let back = h
+            .with_cookies(
+                Method::POST,
+                "/account/sign-in",
+                &unsaved,
+                &[("username", "nightowl"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+        assert_eq!(back.headers.get("location").expect("to"), "/diary/unsaved");
+        let session = set_cookie_value(&back, "__Host-legcramps").expect("signed in");
+        let both = format!("__Host-legcramps={session}; {unsaved}");
+        // Every page says something waits.
+        let diary = h.with_cookies(Method::GET, "/diary", &both, &[]).await;
+        assert!(diary.body.contains("is not saved yet"), "{}", diary.body);
+        let offer = h.with_cookies(Method::GET, "/diary/unsaved", &both, &[]).await;
+        assert_eq!(offer.status, StatusCode::OK, "{}", offer.body);
+        assert!(offer.body.contains("<h1>Your cramp is not saved yet</h1>"), "{}", offer.body);
+        assert!(offer.body.contains("Save my cramp"));
+        assert!(offer.body.contains("action=\"/diary\""));
+        assert!(offer.body.contains(note), "the form carries what was typed");
+        let csrf = offer
+            .body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .expect("the new token")
+            .to_owned();
+        assert_ne!(csrf, me.csrf);
+        // One tap: the page's form as it stands.
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for input in offer.body.split("<input type=\"hidden\" name=\"").skip(1) {
+            let name = input.split('"').next().expect("name").to_owned();
+            let value = input
+                .split("value=\"")
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .expect("value")
+                .to_owned();
+            fields.push((name, value.replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")));
+        }
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let saved = h.with_cookies(Method::POST, "/diary", &both, &pairs).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let list = h.store.list(&owner, None, None).await.expect("l");
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].note.as_ref().map(|n| n.as_str()), Some(note));
+        assert_eq!(h.unsaved_rows().await, 0, "forgotten once saved");
+        assert!(
+            saved.headers.get_all("set-cookie").iter().any(|v| v
+                .to_str()
+                .is_ok_and(|v| v.starts_with("__Host-legcramps-unsaved=;"))),
+            "its cookie is removed"
+        );
+        h.finish().await;
+    }
+);
+
+on_both_backends!(
+    /// Issue 21, finding 1: every form that writes is kept the same way (a profile entry
+    /// here), "Do not save it" lets it go, and a sign-in ended on purpose (signed out) keeps
+    /// nothing and says so.
+    issue_21_other_forms_are_kept_let_go_or_said_lost,
+    |h| {
+        let (_, me) = h.enter("/account/sign-up", "keeper", PASSWORD).await;
+        let me = me.expect("signed up");
+        h.sql("UPDATE sessions SET created_utc = created_utc - 86400, last_seen_utc = last_seen_utc - 86400").await;
+        let session = format!("__Host-legcramps={}", me.cookie);
+        let sent = h
+            .with_cookies(
+                Method::POST,
+                "/diary/profile/conditions",
+                &session,
+                &[("csrf", &me.csrf), ("name", "Diabetes")],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::UNAUTHORIZED, "{}", sent.body);
+        let secret = set_cookie_value(&sent, "__Host-legcramps-unsaved").expect("kept");
+        let unsaved = format!("__Host-legcramps-unsaved={secret}");
+        let back = h
+            .with_cookies(
+                Method::POST,
+                "/account/sign-in",
+                &unsaved,
+                &[("username", "keeper"), ("password", PASSWORD)],
+            )
+            .await;
+        let session = set_cookie_value(&back, "__Host-legcramps").expect("signed in");
+        let both = format!("__Host-legcramps={session}; {unsaved}");
+        let offer = h.with_cookies(Method::GET, "/diary/unsaved", &both, &[]).await;
+        assert!(offer.body.contains("entry in your medicines and health is not saved yet"), "{}", offer.body);
+        let csrf = offer
+            .body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .expect("token")
+            .to_owned();
+        let gone = h
+            .with_cookies(Method::POST, "/diary/unsaved/discard", &both, &[("csrf", &csrf)])
+            .await;
+        assert_eq!(gone.status, StatusCode::SEE_OTHER);
+        assert_eq!(h.unsaved_rows().await, 0);
+        let after = h.with_cookies(Method::GET, "/diary/unsaved", &both, &[]).await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER);
+
+        // Signed out on purpose: nothing is kept, and the page says it was not saved.
+        let out = h
+            .with_cookies(Method::POST, "/account/sign-out", &format!("__Host-legcramps={session}"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        let lost = h
+            .with_cookies(
+                Method::POST,
+                "/diary",
+                &format!("__Host-legcramps={session}"),
+                &cramp_form(&csrf, "after signing out"),
+            )
+            .await;
+        assert_eq!(lost.status, StatusCode::UNAUTHORIZED);
+        assert!(lost.body.contains("Your cramp was not saved"), "{}", lost.body);
+        assert!(set_cookie_value(&lost, "__Host-legcramps-unsaved").is_none());
+        assert_eq!(h.unsaved_rows().await, 0);
+        // A deletion is never kept (nothing was typed): the sign-in page as before.
+        let delete = h
+            .with_cookies(Method::POST, "/diary/abc/delete", &format!("__Host-legcramps={session}"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(delete.status, StatusCode::SEE_OTHER);
+        h.finish().await;
+    }
+);
