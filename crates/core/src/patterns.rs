@@ -620,3 +620,153 @@ pub fn summarise_since(
         triggers,
     }
 }
+
+/// What the diary knows about the nights of a period (issue 21): a night is named by the
+/// morning it ends on (the date a "last night" cramp is kept under), and it is *recorded*
+/// when the person said something about it — a cramp in their sleep that day, or a check-in
+/// saying "no cramps last night". Every other night is *not recorded*: it may have been a good
+/// night, or a night nobody wrote down, and nothing here pretends to know which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Nights {
+    /// Nights with a cramp logged as in their sleep.
+    pub with_cramp: u32,
+    /// Nights the person checked in as having no cramps (and logged none in their sleep: a
+    /// cramp logged for the same night counts, whatever the check-in said).
+    pub without_cramp: u32,
+    /// Nights in the period with neither.
+    pub not_recorded: u32,
+    /// The first check-in ever (not only in the period): nights before it can only be known by
+    /// their cramps.
+    pub first_check_in: Option<NaiveDate>,
+}
+
+impl Nights {
+    /// The nights of `from..=to`, from the cramps and the check-ins (the nights said to have
+    /// had no cramps, in any order; `first_check_in` is the person's first ever).
+    pub fn count(
+        episodes: &[Episode],
+        check_ins: &[NaiveDate],
+        from: NaiveDate,
+        to: NaiveDate,
+        first_check_in: Option<NaiveDate>,
+    ) -> Nights {
+        if to < from {
+            return Nights {
+                first_check_in,
+                ..Nights::default()
+            };
+        }
+        let mut with: Vec<NaiveDate> = episodes
+            .iter()
+            .filter(|e| e.asleep == Some(true))
+            .map(|e| e.start.date_naive())
+            .filter(|d| (from..=to).contains(d))
+            .collect();
+        with.sort_unstable();
+        with.dedup();
+        let mut without: Vec<NaiveDate> = check_ins
+            .iter()
+            .copied()
+            .filter(|d| (from..=to).contains(d) && with.binary_search(d).is_err())
+            .collect();
+        without.sort_unstable();
+        without.dedup();
+        let days = u32::try_from((to - from).num_days() + 1).unwrap_or(u32::MAX);
+        let with_cramp = u32::try_from(with.len()).unwrap_or(u32::MAX);
+        let without_cramp = u32::try_from(without.len()).unwrap_or(u32::MAX);
+        Nights {
+            with_cramp,
+            without_cramp,
+            not_recorded: days.saturating_sub(with_cramp + without_cramp),
+            first_check_in,
+        }
+    }
+
+    /// Nights said something about, with or without a cramp.
+    pub fn recorded(&self) -> u32 {
+        self.with_cramp + self.without_cramp
+    }
+
+    /// In words, for the patterns and the GP summary: "3 with a cramp in my sleep, 20 with no
+    /// cramps (checked in), 5 not recorded".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} with a cramp in my sleep, {} with no cramps (checked in), {} not recorded",
+            self.with_cramp, self.without_cramp, self.not_recorded
+        )
+    }
+}
+
+#[cfg(test)]
+mod nights_tests {
+    use super::*;
+    use crate::diary::{EpisodeId, Severity, Side};
+
+    fn cramp(day: &str, asleep: Option<bool>) -> Episode {
+        let start =
+            chrono::DateTime::parse_from_rfc3339(&format!("{day}T03:00:00+00:00")).expect("time");
+        Episode {
+            id: EpisodeId::new(day).expect("id"),
+            start,
+            last_night: false,
+            duration: None,
+            site: None,
+            side: Side::Left,
+            asleep,
+            eased: None,
+            severity: Severity::Mild,
+            note: None,
+            context: crate::diary::Context::default(),
+        }
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn a_night_is_recorded_by_a_cramp_in_sleep_or_a_check_in_and_the_rest_are_not_known() {
+        let cramps = [
+            cramp("2026-11-02", Some(true)),
+            cramp("2026-11-02", Some(true)),
+            // Awake, or not said: says nothing about the night.
+            cramp("2026-11-03", Some(false)),
+            cramp("2026-11-04", None),
+            // A check-in for the same night as a cramp in sleep: the cramp counts.
+            cramp("2026-11-05", Some(true)),
+        ];
+        let check_ins = [
+            d("2026-11-03"),
+            d("2026-11-05"),
+            d("2026-11-06"),
+            d("2026-10-30"),
+        ];
+        let n = Nights::count(
+            &cramps,
+            &check_ins,
+            d("2026-11-01"),
+            d("2026-11-07"),
+            Some(d("2026-10-30")),
+        );
+        assert_eq!(
+            n,
+            Nights {
+                with_cramp: 2,
+                without_cramp: 2,
+                not_recorded: 3,
+                first_check_in: Some(d("2026-10-30")),
+            }
+        );
+        assert_eq!(n.recorded(), 4);
+        assert_eq!(
+            n.describe(),
+            "2 with a cramp in my sleep, 2 with no cramps (checked in), 3 not recorded"
+        );
+        // An existing diary with no check-ins: only nights with a cramp are known.
+        let old = Nights::count(&cramps, &[], d("2026-11-01"), d("2026-11-07"), None);
+        assert_eq!(
+            (old.with_cramp, old.without_cramp, old.not_recorded),
+            (2, 0, 5)
+        );
+    }
+}

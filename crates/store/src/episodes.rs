@@ -291,6 +291,7 @@ impl Store {
             let mut n = a;
             for table in [
                 "checks",
+                "night_check_ins",
                 "profile_medicines",
                 "profile_pregnancies",
                 "profile_conditions",
@@ -460,6 +461,7 @@ impl Store {
     ) -> Result<ImportReport, StoreError> {
         let mut staged = self.begin_import(owner).await?;
         staged.profile = file.profile.clone();
+        staged.nights = file.nights_without_cramps.clone();
         let written = self.write_batches(&mut staged, file).await;
         match written {
             Ok(()) => staged.commit().await,
@@ -520,6 +522,7 @@ impl Store {
             id,
             report: ImportReport::default(),
             profile: Profile::default(),
+            nights: Vec::new(),
         })
     }
 
@@ -544,6 +547,7 @@ impl Store {
                 id,
                 report: ImportReport::default(),
                 profile: Profile::default(),
+                nights: Vec::new(),
             }
             .abort()
             .await?;
@@ -621,10 +625,12 @@ impl Store {
             })
             .collect();
         let profile = self.profile(owner).await?;
+        let (nights_without_cramps, _) = self.check_ins(owner, from, to).await?;
         Ok(DiaryFile {
             episodes,
             checks,
             profile,
+            nights_without_cramps,
         })
     }
 }
@@ -641,6 +647,8 @@ pub struct StagedImport<'s> {
     report: ImportReport,
     /// The file's profile: what the owner's profile lacks of it is added at the commit.
     profile: Profile,
+    /// The file's nights without cramps, added at the commit (those already there stay).
+    nights: Vec<NaiveDate>,
 }
 
 impl StagedImport<'_> {
@@ -726,6 +734,14 @@ impl StagedImport<'_> {
                     + missing.pregnancies.len()
                     + missing.conditions.len()) as u64;
                 profile::insert_profile!(tx, self.owner.as_str(), &missing);
+            }
+            for night in &self.nights {
+                sqlx::query("INSERT INTO night_check_ins (owner, night, created_utc) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(self.owner.as_str())
+                    .bind(night.format("%Y-%m-%d").to_string())
+                    .bind(unix_now())
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
             Ok(report)

@@ -30,6 +30,7 @@ use sqlx::{ConnectOptions, Row};
 mod accounts;
 mod episodes;
 mod factors;
+mod nights;
 mod profile;
 mod unsaved;
 pub use accounts::{

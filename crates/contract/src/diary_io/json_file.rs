@@ -19,6 +19,10 @@ pub struct DiaryJson {
     /// Medicines, pregnancies and known conditions (absent in files from before the profile).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) profile: Option<ProfileJson>,
+    /// Nights checked in as having had no cramps ("no cramps last night"), each the date of
+    /// the morning it ended on, `YYYY-MM-DD` (absent in files from before check-ins).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) nights_without_cramps: Vec<String>,
 }
 
 /// A person's profile: what lasts longer than one cramp, read for each cramp's day.
@@ -333,6 +337,11 @@ pub fn to_json(file: &DiaryFile) -> String {
         version: 1,
         content_version: Some(CONTENT_VERSION.into()),
         profile: Some(ProfileJson::of(&file.profile)),
+        nights_without_cramps: file
+            .nights_without_cramps
+            .iter()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect(),
         episodes: file
             .episodes
             .iter()
@@ -412,6 +421,13 @@ pub fn from_json(text: &str) -> Result<DiaryFile, ImportError> {
         first_use(&mut seen, &episode.id, &place)?;
         out.episodes.push(episode);
         said.push(from_cramp);
+    }
+    for (n, text) in doc.nights_without_cramps.iter().enumerate() {
+        let day = parse_date("night", text)
+            .map_err(|e| at(&format!("night without cramps {}", n + 1), e))?;
+        if !out.nights_without_cramps.contains(&day) {
+            out.nights_without_cramps.push(day);
+        }
     }
     let own = doc.profile.map(ProfileJson::parse).transpose()?;
     out.profile = with_diary_profile(own.unwrap_or_default(), &said);

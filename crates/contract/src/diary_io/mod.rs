@@ -73,6 +73,9 @@ pub struct DiaryFile {
     /// The profile: a JSON file's own, with what the cramps of an older file (or a CSV file)
     /// said about medicines and pregnancy worked out into it ([`Profile::from_diary`]).
     pub profile: Profile,
+    /// Nights the person checked in as having had no cramps, each named by the morning it
+    /// ended on (issue 21; see `legcramps_core::patterns::Nights`). JSON files only.
+    pub nights_without_cramps: Vec<NaiveDate>,
 }
 
 /// Ids for profile entries worked out from a file (the store gives every entry it adds a new
@@ -325,6 +328,10 @@ pub fn check_dates(file: &DiaryFile, now: DateTime<Utc>, csv: bool) -> Result<()
     for (n, c) in file.checks.iter().enumerate() {
         legcramps_core::diary::check_when("at", c.at, now)
             .map_err(|err| at(&format!("check {}", n + 1), err))?;
+    }
+    for (n, d) in file.nights_without_cramps.iter().enumerate() {
+        legcramps_core::diary::check_day("night", *d, now)
+            .map_err(|err| at(&format!("night without cramps {}", n + 1), err))?;
     }
     let p = &file.profile;
     // Named by name: a medicine may come from a CSV row's older columns, with no number.

@@ -563,6 +563,7 @@ fn fhir_notes_are_plain_text_that_no_markdown_viewer_renders() {
         episodes: vec![noted_episode("e1", typed)],
         checks: Vec::new(),
         profile: Default::default(),
+        nights_without_cramps: Vec::new(),
     };
     let generated = Utc
         .with_ymd_and_hms(2026, 11, 26, 12, 0, 0)
@@ -628,6 +629,7 @@ fn details_not_logged_round_trip_and_older_csv_files_still_import() {
         episodes: vec![quick.clone(), noted_episode("full", "a note")],
         checks: Vec::new(),
         profile: Default::default(),
+        nights_without_cramps: Vec::new(),
     };
     let csv = to_csv(&file.episodes, &file.profile);
     assert_eq!(from_csv(&csv).expect("csv").episodes, file.episodes);
@@ -711,6 +713,7 @@ fn the_fhir_export_says_only_what_was_said_and_resolves_its_questionnaire() {
         episodes: Vec::new(),
         checks: Vec::new(),
         profile: Default::default(),
+        nights_without_cramps: Vec::new(),
     });
     assert!(empty.get("entry").is_none(), "{empty}");
 
@@ -727,6 +730,7 @@ fn the_fhir_export_says_only_what_was_said_and_resolves_its_questionnaire() {
         episodes: vec![night],
         checks: vec![check],
         profile: Default::default(),
+        nights_without_cramps: Vec::new(),
     });
     let text = bundle.to_string();
     for unsaid in ["Exercise that day", "Pregnant", "Short of fluids"] {
@@ -782,6 +786,7 @@ fn csv_and_json_leave_unsaid_context_empty_not_false() {
         episodes: vec![noted_episode("plain", "y"), ticked],
         checks: Vec::new(),
         profile: Default::default(),
+        nights_without_cramps: Vec::new(),
     };
     let csv = to_csv(&file.episodes, &file.profile);
     let plain = csv.lines().find(|l| l.starts_with("plain,")).expect("row");

@@ -141,6 +141,7 @@ async fn import_round_trips_exactly_and_twice_adds_nothing() {
             episodes: (0..30).map(episode).collect(),
             checks: vec![check],
             profile: profile(),
+            nights_without_cramps: Vec::new(),
         };
         let report = b.store.import(&me, &file).await.expect("import");
         assert_eq!(report.added, 31, "{}", b.name);
@@ -229,6 +230,7 @@ async fn saved_checks_come_back_with_what_was_shown() {
             episodes: Vec::new(),
             checks: back,
             profile: Default::default(),
+            nights_without_cramps: Vec::new(),
         });
         assert!(json.contains("\"disposition\": \"self-care\""), "{json}");
         assert!(json.contains("\"rules_version\": \"2026.11.1\""), "{json}");
@@ -339,6 +341,7 @@ async fn finding_8_an_import_is_all_or_nothing_across_batches() {
                 .collect(),
             checks: Vec::new(),
             profile: Default::default(),
+            nights_without_cramps: Vec::new(),
         };
         let report = b.store.import(&me, &file).await.expect("import");
         assert_eq!(
@@ -387,6 +390,7 @@ async fn finding_8_an_import_is_all_or_nothing_across_batches() {
                     episodes: file.episodes[..400].to_vec(),
                     checks: Vec::new(),
                     profile: Default::default(),
+                    nights_without_cramps: Vec::new(),
                 },
             )
             .await
@@ -1467,6 +1471,79 @@ async fn finding_15_a_look_alike_username_cannot_be_taken() {
             b.name
         );
         again.close().await;
+        b.finish().await;
+    }
+}
+
+/// Issue 21, finding 2: "No cramps last night" is kept once a night, can be taken back, goes
+/// with "delete everything", and travels in the JSON export and back.
+#[tokio::test]
+async fn nights_without_cramps_are_kept_exported_and_deleted() {
+    use chrono::NaiveDate;
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+    for b in backends().await {
+        let s = &b.store;
+        let me = Owner::named("checker");
+        let other = Owner::named("someone else");
+        assert!(s.check_in(&me, day("2026-11-03")).await.expect("in"));
+        assert!(
+            !s.check_in(&me, day("2026-11-03")).await.expect("twice"),
+            "{}",
+            b.name
+        );
+        assert!(s.check_in(&me, day("2026-11-01")).await.expect("in"));
+        assert!(s.check_in(&me, day("2026-11-05")).await.expect("in"));
+        assert!(s.check_in(&other, day("2026-11-04")).await.expect("in"));
+        let (nights, first) = s
+            .check_ins(&me, Some(day("2026-11-02")), Some(day("2026-11-05")))
+            .await
+            .expect("read");
+        assert_eq!(
+            nights,
+            vec![day("2026-11-03"), day("2026-11-05")],
+            "{}",
+            b.name
+        );
+        assert_eq!(first, Some(day("2026-11-01")));
+        assert!(s.undo_check_in(&me, day("2026-11-05")).await.expect("undo"));
+        assert!(
+            !s.undo_check_in(&me, day("2026-11-05"))
+                .await
+                .expect("undo twice")
+        );
+
+        let file = s.everything(&me, None, None).await.expect("export");
+        assert_eq!(
+            file.nights_without_cramps,
+            vec![day("2026-11-01"), day("2026-11-03")]
+        );
+        let json = to_json(&file);
+        let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+        assert_eq!(
+            doc["nights_without_cramps"],
+            serde_json::json!(["2026-11-01", "2026-11-03"])
+        );
+
+        s.delete_all(&me).await.expect("delete all");
+        assert_eq!(
+            s.check_ins(&me, None, None).await.expect("read").0,
+            Vec::<NaiveDate>::new()
+        );
+        assert_eq!(
+            s.check_ins(&other, None, None).await.expect("read").0.len(),
+            1,
+            "{}",
+            b.name
+        );
+
+        let back = legcramps_contract::diary_io::import(&json).expect("parse");
+        s.import(&me, &back).await.expect("import");
+        assert_eq!(
+            s.check_ins(&me, None, None).await.expect("read").0,
+            vec![day("2026-11-01"), day("2026-11-03")],
+            "{}",
+            b.name
+        );
         b.finish().await;
     }
 }

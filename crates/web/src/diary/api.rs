@@ -343,6 +343,7 @@ pub(crate) async fn api_list(
         episodes,
         checks,
         profile,
+        nights_without_cramps: Vec::new(),
     };
     let mut r = to_json(&file).into_response();
     r.headers_mut().insert(
