@@ -39,6 +39,8 @@ pub(crate) enum Command {
     Log(LogArgs),
     /// List the cramps in your diary
     Diary(DiaryListArgs),
+    /// Say you had no cramps last night (nights without cramps make the patterns right)
+    Checkin(CheckinArgs),
     /// Change a logged cramp
     Edit(EditArgs),
     /// Delete a logged cramp (or, with --all, everything in your diary)
@@ -283,6 +285,21 @@ pub(crate) struct DeleteArgs {
     /// Confirm --all
     #[arg(long, requires = "all")]
     pub(crate) yes: bool,
+    #[command(flatten)]
+    pub(crate) store: Store,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  legcramps checkin                  (no cramps last night: the night to this morning)\n  legcramps checkin --night 2026-11-30\n  legcramps checkin --undo\n\nA night is named by the date of the morning it ended on. A night you say nothing about is\nnot guessed: the patterns count it as not recorded."
+)]
+pub(crate) struct CheckinArgs {
+    /// The morning the night ended on (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) night: Option<String>,
+    /// Take the check-in back
+    #[arg(long)]
+    pub(crate) undo: bool,
     #[command(flatten)]
     pub(crate) store: Store,
 }

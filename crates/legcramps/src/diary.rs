@@ -559,6 +559,48 @@ pub(crate) fn delete(args: &cli::DeleteArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `legcramps checkin`: no cramps last night (or, with `--undo`, take it back).
+pub(crate) fn checkin(args: &cli::CheckinArgs) -> Result<ExitCode> {
+    crate::remote::local_only(&args.store, "checkin")?;
+    let night = match date_arg("night", &args.night)? {
+        Some(d) => {
+            legcramps_core::diary::check_day("night", d, chrono::Utc::now()).map_err(bad)?;
+            d
+        }
+        None => now().date_naive(),
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(&args.store).await?;
+        let me = Owner::local();
+        let named = night.format("%A %-d %B %Y");
+        if args.undo {
+            if store.undo_check_in(&me, night).await? {
+                println!("Taken back: the night to {named} is not recorded.");
+            } else {
+                println!("The night to {named} was not checked in: nothing to take back.");
+            }
+        } else {
+            let cramp = store
+                .list(&me, Some(night), Some(night))
+                .await?
+                .iter()
+                .any(|e| e.asleep == Some(true));
+            store.check_in(&me, night).await?;
+            if cramp {
+                println!(
+                    "Recorded, but you logged a cramp in your sleep that night: it counts as a night with a cramp."
+                );
+            } else {
+                println!("Recorded: no cramps in the night to {named}.");
+            }
+        }
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn range(from: &Option<String>, to: &Option<String>) -> Result<(NaiveDate, NaiveDate)> {
     let to = date_arg("to", to)?.unwrap_or_else(|| now().date_naive());
     let from = date_arg("from", from)?
@@ -580,13 +622,20 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         medicine_compare_weeks: args.settings.medicine_compare_weeks,
         ..Settings::default()
     };
-    let (episodes, checks, first, profile) =
+    let (episodes, checks, first, profile, (check_ins, first_check_in)) =
         if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
             let file = remote.everything(Some(from), Some(to))?;
             // The checks of the whole diary, as locally (the summary lists them all).
             let all = remote.everything(None, None)?;
             let first = all.episodes.iter().map(|e| e.start.date_naive()).min();
-            (file.episodes, all.checks, first, all.profile)
+            let first_check_in = all.nights_without_cramps.iter().min().copied();
+            (
+                file.episodes,
+                all.checks,
+                first,
+                all.profile,
+                (file.nights_without_cramps, first_check_in),
+            )
         } else {
             let rt = runtime()?;
             rt.block_on(async {
@@ -595,13 +644,24 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
                 let checks = store.checks(&Owner::local()).await?;
                 let first = store.first_logged(&Owner::local()).await?;
                 let profile = store.profile(&Owner::local()).await?;
+                let nights = store
+                    .check_ins(&Owner::local(), Some(from), Some(to))
+                    .await?;
                 store.close().await;
-                anyhow::Ok((episodes, checks, first, profile))
+                anyhow::Ok((episodes, checks, first, profile, nights))
             })?
         };
     let summary = summarise_since(&episodes, &profile, from, to, first, settings);
+    let nights = legcramps_core::patterns::Nights::count(
+        &episodes,
+        &check_ins,
+        summary.from,
+        summary.to,
+        first_check_in,
+    );
     if let Some(path) = &args.html {
-        let html = legcramps_web::report::gp_summary_file(&summary, &checks, &settings, now());
+        let html =
+            legcramps_web::report::gp_summary_file(&summary, &checks, &nights, &settings, now());
         std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
         println!(
             "Wrote the GP summary to {} (open it in a browser and print it).",
@@ -616,6 +676,7 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         style.bold(&format!("Your cramps, {} to {}", from, to))
     );
     println!("  Cramps logged: {}", summary.count);
+    println!("  Nights: {}", nights.describe());
     if summary.count > 0 {
         println!(
             "  At night ({}:00 to {}:00): {} ({:.0}%)   During sleep: {}",

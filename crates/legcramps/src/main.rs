@@ -76,6 +76,7 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => serve::run(&args),
         cli::Command::Log(args) => diary::log(&args),
         cli::Command::Diary(args) => diary::list(&args),
+        cli::Command::Checkin(args) => diary::checkin(&args),
         cli::Command::Edit(args) => diary::edit(&args),
         cli::Command::Delete(args) => diary::delete(&args),
         cli::Command::Report(args) => diary::report(&args),

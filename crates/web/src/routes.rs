@@ -132,6 +132,8 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/diary/delete-all", &["get", "post"]),
     ("/diary/checks", &["post"]),
     ("/diary/unsaved", &["get"]),
+    ("/diary/nights", &["post"]),
+    ("/diary/nights/undo", &["post"]),
     ("/diary/unsaved/discard", &["post"]),
     ("/diary/profile", &["get"]),
     ("/diary/profile/medicines", &["post"]),
@@ -187,6 +189,8 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/diary/delete-all", "post") => post(diary::delete_all),
             ("/diary/checks", "post") => post(check::save::save_check),
             ("/diary/unsaved", "get") => get(diary::unsaved::page),
+            ("/diary/nights", "post") => post(diary::check_in),
+            ("/diary/nights/undo", "post") => post(diary::undo_check_in),
             ("/diary/unsaved/discard", "post") => post(diary::unsaved::discard),
             ("/diary/profile", "get") => get(profile::page),
             (

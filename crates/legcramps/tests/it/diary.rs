@@ -852,3 +852,36 @@ fn logging_a_new_medicine_says_ask_a_pharmacist_and_do_not_stop_it() {
     let r = Dir::new("no-medicine-lines").run(LOG);
     assert!(!r.stdout.contains("pharmacist"), "{}", r.stdout);
 }
+
+/// Issue 21, finding 2: `legcramps checkin` says "no cramps last night"; the report counts the
+/// night; `--undo` takes it back; a bad or future night is refused, naming it.
+#[test]
+fn checkin_records_a_night_without_cramps_and_the_report_counts_it() {
+    let d = Dir::new("checkin");
+    let done = d.run(&["checkin", "--night", "2026-11-30"]);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    assert!(
+        done.stdout
+            .contains("Recorded: no cramps in the night to Monday 30 November 2026"),
+        "{}",
+        done.stdout
+    );
+    let report = d.run(&["report", "--from", "2026-11-24", "--to", "2026-11-30"]);
+    assert!(
+        report.stdout.contains(
+            "Nights: 0 with a cramp in my sleep, 1 with no cramps (checked in), 6 not recorded"
+        ),
+        "{}",
+        report.stdout
+    );
+    let json = d.run(&["export", "--format", "json"]);
+    assert!(json.stdout.contains("\"2026-11-30\""), "{}", json.stdout);
+    let undo = d.run(&["checkin", "--night", "2026-11-30", "--undo"]);
+    assert!(undo.stdout.contains("Taken back"), "{}", undo.stdout);
+    let bad = d.run(&["checkin", "--night", "30/11/2026"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("night"), "{}", bad.stderr);
+    let future = d.run(&["checkin", "--night", "2999-01-01"]);
+    assert_eq!(future.code, 2);
+    assert!(future.stderr.contains("future"), "{}", future.stderr);
+}

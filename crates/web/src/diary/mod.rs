@@ -48,6 +48,8 @@ pub(crate) struct ListQuery {
     deleted: Option<String>,
     /// Which page of weeks: 1 is the newest.
     page: Option<String>,
+    /// After "No cramps last night": that it was recorded, or taken back.
+    night: Option<String>,
 }
 
 /// Weeks with cramps on one page of the diary list (a setting of the app, not a clinical
@@ -107,6 +109,18 @@ struct ListPage {
     sides: Vec<Opt>,
     severities: Vec<Opt>,
     errors: Vec<(&'static str, String)>,
+    /// Last night (named by this morning's date): whether the person has said it had no
+    /// cramps, and whether a cramp in their sleep is logged for it.
+    last_night: LastNight,
+}
+
+/// The diary's "No cramps last night" check-in, as the list page shows it.
+#[derive(Debug)]
+struct LastNight {
+    /// "Thursday 3 December".
+    morning: String,
+    checked_in: bool,
+    cramp_in_sleep: bool,
 }
 
 impl ListPage {
@@ -238,6 +252,55 @@ pub(crate) async fn list(
     list_page(&page, &cfg, &owner, &q, Quick::default()).await
 }
 
+/// Last night, for the check-in: named by today's date in the server's zone.
+async fn last_night(
+    store: &Store,
+    owner: &Owner,
+    zone: chrono_tz::Tz,
+) -> Result<LastNight, legcramps_store::StoreError> {
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    let (checked, _) = store.check_ins(owner, Some(today), Some(today)).await?;
+    let cramp_in_sleep = store
+        .list(owner, Some(today), Some(today))
+        .await?
+        .iter()
+        .any(|e| e.asleep == Some(true));
+    Ok(LastNight {
+        morning: today.format("%A %-d %B").to_string(),
+        checked_in: !checked.is_empty(),
+        cramp_in_sleep,
+    })
+}
+
+/// `POST /diary/nights`: "No cramps last night", one tap: the night that ended this morning
+/// (today in the server's zone) is recorded as having had no cramps.
+pub(crate) async fn check_in(
+    State(cfg): State<Shared>,
+    Who { owner, .. }: Who,
+) -> Result<Response, WebError> {
+    let store = diary_store(&cfg)?;
+    let today = Utc::now().with_timezone(&cfg.time_zone).date_naive();
+    store
+        .check_in(&owner, today)
+        .await
+        .map_err(WebError::diary)?;
+    Ok(Redirect::to("/diary?night=recorded").into_response())
+}
+
+/// `POST /diary/nights/undo`: take back this morning's check-in (a tap by mistake).
+pub(crate) async fn undo_check_in(
+    State(cfg): State<Shared>,
+    Who { owner, .. }: Who,
+) -> Result<Response, WebError> {
+    let store = diary_store(&cfg)?;
+    let today = Utc::now().with_timezone(&cfg.time_zone).date_naive();
+    store
+        .undo_check_in(&owner, today)
+        .await
+        .map_err(WebError::diary)?;
+    Ok(Redirect::to("/diary?night=undone").into_response())
+}
+
 /// The diary's first screen: the quick log (with `quick`'s answers and problems, if any), then
 /// the list.
 /// The latest red-flag cramp that is still recent (going on, or ended within the window), if
@@ -326,8 +389,16 @@ async fn list_page(
         .and_then(parse_id)
         .map(|id| id.to_string());
     let logged = q.logged.is_some() || quick_logged.is_some();
+    let last_night = match last_night(store, owner, cfg.time_zone).await {
+        Ok(n) => n,
+        Err(e) => return WebError::diary(e).into_response(),
+    };
     let banner = if logged {
         Some("Your cramp has been logged.")
+    } else if q.night.as_deref() == Some("recorded") {
+        Some("Recorded: no cramps last night. Thank you: nights without cramps count too.")
+    } else if q.night.as_deref() == Some("undone") {
+        Some("Taken back: last night is not recorded.")
     } else if q.changed.is_some() {
         Some("Your changes have been saved.")
     } else if q.deleted.is_some() {
@@ -375,6 +446,7 @@ async fn list_page(
             sides: side_options(&quick.side),
             severities: severity_options(&quick.severity),
             errors: quick.errors,
+            last_night,
         },
     )
 }

@@ -7,7 +7,7 @@ use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use legcramps_contract::diary_io::SavedCheck;
 use legcramps_core::diary::{Episode, parse_date};
-use legcramps_core::patterns::{Summary, summarise_since};
+use legcramps_core::patterns::{Nights, Summary, summarise_since};
 use legcramps_store::Owner;
 
 use super::recent_red_flag;
@@ -93,7 +93,7 @@ async fn summary_for(
     cfg: &Shared,
     owner: &Owner,
     q: &RangeQuery,
-) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>), WebError> {
+) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>, Nights), WebError> {
     let store = diary_store(cfg)?;
     let (from, to) = range(q, cfg.time_zone).map_err(|m| {
         WebError::diary_refused(
@@ -108,11 +108,19 @@ async fn summary_for(
     let checks = store.checks(owner).await.map_err(WebError::diary)?;
     let first = store.first_logged(owner).await.map_err(WebError::diary)?;
     let profile = store.profile(owner).await.map_err(WebError::diary)?;
-    Ok((
-        summarise_since(&episodes, &profile, from, to, first, cfg.settings),
-        episodes,
-        checks,
-    ))
+    let summary = summarise_since(&episodes, &profile, from, to, first, cfg.settings);
+    let (check_ins, first_check_in) = store
+        .check_ins(owner, Some(summary.from), Some(summary.to))
+        .await
+        .map_err(WebError::diary)?;
+    let nights = Nights::count(
+        &episodes,
+        &check_ins,
+        summary.from,
+        summary.to,
+        first_check_in,
+    );
+    Ok((summary, episodes, checks, nights))
 }
 
 /// Now, in the server's zone, for "made on" lines.
@@ -146,7 +154,7 @@ pub(crate) async fn patterns(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
-    let (summary, episodes, checks) = summary_for(&cfg, &owner, &q).await?;
+    let (summary, episodes, checks, nights) = summary_for(&cfg, &owner, &q).await?;
     let recent_red_flag = recent_red_flag(diary_store(&cfg)?, &owner)
         .await
         .map_err(WebError::diary)?;
@@ -171,7 +179,9 @@ pub(crate) async fn patterns(
                 )
             })
             .collect(),
-        v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone)).with_checks(&checks),
+        v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
+            .with_checks(&checks)
+            .with_nights(&nights),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -194,7 +204,7 @@ pub(crate) async fn summary(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
-    let (summary, _, checks) = summary_for(&cfg, &owner, &q).await?;
+    let (summary, _, checks, nights) = summary_for(&cfg, &owner, &q).await?;
     Ok(render(
         StatusCode::OK,
         &SummaryPage {
@@ -205,7 +215,8 @@ pub(crate) async fn summary(
             presets: &RANGE_PRESETS,
             gp_css: crate::http::assets::GP_SUMMARY_CSS,
             v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
-                .with_checks(&checks),
+                .with_checks(&checks)
+                .with_nights(&nights),
         },
     ))
 }

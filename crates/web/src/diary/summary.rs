@@ -7,7 +7,8 @@ use legcramps_contract::diary_io::{SavedCheck, Shown};
 use legcramps_core::CONTENT_VERSION;
 use legcramps_core::diary::Duration;
 use legcramps_core::patterns::{
-    DURATION_BANDS, MEDICINE_DO_NOT_STOP, MEDICINE_NOT_A_CAUSE, Rate, Settings, Summary, Week,
+    DURATION_BANDS, MEDICINE_DO_NOT_STOP, MEDICINE_NOT_A_CAUSE, Nights, Rate, Settings, Summary,
+    Week,
 };
 
 use crate::diary::charts;
@@ -38,6 +39,10 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) gp_triggers: Vec<(String, String)>,
     pub(crate) small_print: String,
     pub(crate) hour_chart: String,
+    /// The period's nights, in words ("3 with a cramp in my sleep, ..."), once known.
+    pub(crate) nights: Option<String>,
+    /// Which nights cannot be known (before the first check-in), if any.
+    pub(crate) nights_note: Option<String>,
 }
 
 fn short(d: NaiveDate) -> String {
@@ -286,6 +291,8 @@ impl<'a> SummaryView<'a> {
                 settings.frequent_per_week, settings.disturbed_nights_per_week
             ),
             hour_chart: charts::by_hour(s),
+            nights: None,
+            nights_note: None,
             s,
             period: format!(
                 "{} to {}",
@@ -376,6 +383,25 @@ struct SummaryFile<'a> {
 
 impl SummaryView<'_> {
     /// Add the checks saved within the summary's dates.
+    /// What the diary knows of the period's nights (issue 21): a headline row, and, while
+    /// check-ins are new, which nights can only be known by their cramps.
+    pub(crate) fn with_nights(mut self, nights: &Nights) -> Self {
+        self.nights = Some(nights.describe());
+        self.nights_note = match nights.first_check_in {
+            None => Some(
+                "\"No cramps last night\" has not been used yet, so nights without a cramp logged are not recorded."
+                    .to_owned(),
+            ),
+            Some(first) if first > self.s.from => Some(format!(
+                "\"No cramps last night\" was first used on {}: nights before that are known only by the cramps logged.",
+                first.format("%-d %B %Y")
+            )),
+            Some(_) => None,
+        };
+        self.headline.push(("Nights".to_owned(), nights.describe()));
+        self
+    }
+
     pub(crate) fn with_checks(mut self, checks: &[SavedCheck]) -> Self {
         self.checks = checks
             .iter()
@@ -393,13 +419,15 @@ impl SummaryView<'_> {
 pub fn gp_summary_file(
     s: &Summary,
     checks: &[SavedCheck],
+    nights: &Nights,
     settings: &Settings,
     generated: DateTime<FixedOffset>,
 ) -> String {
     SummaryFile {
         css: include_str!("../../static/gp-summary.css"),
         v: SummaryView::new(s, settings, generated_text(generated, "local time"))
-            .with_checks(checks),
+            .with_checks(checks)
+            .with_nights(nights),
     }
     .render()
     .unwrap_or_else(|_| "<!DOCTYPE html><p>The summary could not be made.</p>".to_owned())

@@ -53,6 +53,8 @@ pub(crate) fn what(path: &str) -> &'static str {
         "cramp"
     } else if path == "/diary/quick" {
         "quick log"
+    } else if path == "/diary/nights" {
+        "check-in"
     } else if path == "/diary/checks" {
         "check"
     } else if path.starts_with("/diary/profile/") {

@@ -2029,3 +2029,83 @@ async fn an_hour_long_cramp_that_eased_says_see_your_gp() {
     assert_eq!(v["advice"]["disposition"], "gp");
     d.finish().await;
 }
+
+/// Issue 21, finding 2: "No cramps last night" is one tap on the diary's first screen, can be
+/// taken back, and the patterns and the GP summary count nights recorded with and without
+/// cramps and say how many are not recorded (and, before the first check-in, that the nights
+/// are known only by their cramps).
+#[tokio::test]
+async fn no_cramps_last_night_is_one_tap_and_the_summaries_count_the_nights() {
+    let d = Diary::new().await;
+    let first = d.get("/diary").await;
+    assert!(
+        first.body.contains("action=\"/diary/nights\""),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains(">No cramps last night</button>"));
+    // Before any check-in, the summary says nights are known only by their cramps.
+    let before = d.get("/diary/summary").await;
+    assert!(
+        before.body.contains("has not been used yet"),
+        "{}",
+        before.body
+    );
+
+    let r = d.post_form("/diary/nights", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.headers["location"], "/diary?night=recorded");
+    let page = d.get("/diary?night=recorded").await;
+    assert!(
+        page.body.contains("Recorded: no cramps last night"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("action=\"/diary/nights/undo\""));
+    assert!(
+        !page.body.contains(">No cramps last night</button>"),
+        "said once"
+    );
+    // Twice is once.
+    assert_eq!(
+        d.post_form("/diary/nights", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (nights, first_in) = d
+        .store
+        .check_ins(&Owner::local(), None, None)
+        .await
+        .expect("read");
+    assert_eq!(nights.len(), 1);
+    assert_eq!(first_in, nights.first().copied());
+
+    let patterns = d.get("/diary/patterns?weeks=4").await;
+    assert!(
+        patterns
+            .body
+            .contains("0 with a cramp in my sleep, 1 with no cramps (checked in), 27 not recorded"),
+        "{}",
+        patterns.body
+    );
+    let summary = d.get("/diary/summary?weeks=4").await;
+    assert!(
+        summary.body.contains("<th scope=\"row\">Nights</th>"),
+        "{}",
+        summary.body
+    );
+    assert!(summary.body.contains("1 with no cramps (checked in)"));
+    assert!(!summary.body.contains("has not been used yet"));
+
+    // Taken back.
+    let undo = d.post_form("/diary/nights/undo", &[]).await;
+    assert_eq!(undo.headers["location"], "/diary?night=undone");
+    assert!(
+        d.store
+            .check_ins(&Owner::local(), None, None)
+            .await
+            .expect("read")
+            .0
+            .is_empty()
+    );
+    d.finish().await;
+}
