@@ -49,6 +49,9 @@ def map_case(ctx, case):
 
 
 def _dates_into_the_past(body):
+    # A night without cramps (POST /api/v1/nights) is a date, not in the future either.
+    if isinstance(body.get("night"), str):
+        body["night"] = _day_into_the_past(body["night"])
     if isinstance(body.get("start"), str):
         body["start"] = _into_the_past(body["start"])
     context = body.get("context")

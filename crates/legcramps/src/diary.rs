@@ -561,7 +561,6 @@ pub(crate) fn delete(args: &cli::DeleteArgs) -> Result<ExitCode> {
 
 /// `legcramps checkin`: no cramps last night (or, with `--undo`, take it back).
 pub(crate) fn checkin(args: &cli::CheckinArgs) -> Result<ExitCode> {
-    crate::remote::local_only(&args.store, "checkin")?;
     let night = match date_arg("night", &args.night)? {
         Some(d) => {
             legcramps_core::diary::check_day("night", d, chrono::Utc::now()).map_err(bad)?;
@@ -569,6 +568,18 @@ pub(crate) fn checkin(args: &cli::CheckinArgs) -> Result<ExitCode> {
         }
         None => now().date_naive(),
     };
+    if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
+        let changed = remote.check_in(night, args.undo)?;
+        let named = night.format("%A %-d %B %Y");
+        match (args.undo, changed) {
+            (false, _) => println!("Recorded: no cramps in the night to {named}."),
+            (true, true) => println!("Taken back: the night to {named} is not recorded."),
+            (true, false) => {
+                println!("The night to {named} was not checked in: nothing to take back.");
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(&args.store).await?;

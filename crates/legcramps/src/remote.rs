@@ -187,6 +187,27 @@ impl Remote {
     }
 }
 
+impl Remote {
+    /// `POST /api/v1/nights`: a night without cramps (or, with `undo`, taken back). Whether
+    /// anything changed.
+    pub(crate) fn check_in(&self, night: NaiveDate, undo: bool) -> Result<bool> {
+        let body = serde_json::json!({ "night": night.to_string(), "undo": undo });
+        let answer = self
+            .agent
+            .request_url("POST", &self.url("api/v1/nights")?)
+            .set("Authorization", &format!("Bearer {}", self.token))
+            .set("Content-Type", "application/json")
+            .send_string(&body.to_string())
+            .map_err(|e| self.failed(e))?
+            .into_string()
+            .map_err(|e| anyhow::anyhow!("reading the answer from {}: {e}", self.base))?;
+        serde_json::from_str::<serde_json::Value>(&answer)
+            .ok()
+            .and_then(|v| v["changed"].as_bool())
+            .ok_or_else(|| anyhow::anyhow!("{} did not say what it stored", self.base))
+    }
+}
+
 /// The target of a `Link` header's `rel="next"` (RFC 8288), if it has one.
 fn next_link(header: &str) -> Option<&str> {
     header.split(',').find_map(|part| {
@@ -214,7 +235,7 @@ fn is_loopback(url: &url::Url) -> bool {
 pub(crate) fn local_only(args: &cli::Store, command: &str) -> Result<()> {
     if args.server.is_some() {
         return Err(bad(format!(
-            "{command} works on this computer's diary only; with --server use log, diary, export and report"
+            "{command} works on this computer's diary only; with --server use log, checkin, diary, export and report"
         )));
     }
     Ok(())

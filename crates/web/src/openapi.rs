@@ -18,7 +18,7 @@ use crate::http::problem::Problem;
         description = "Leg cramps guidance and triage, based on NHS inform \"Leg cramps\" (NHS 24). Not an NHS service.",
         license(name = "MIT")
     ),
-    paths(crate::check::api::triage, crate::guide::api::content, crate::diary::api::api_create, crate::diary::api::api_list),
+    paths(crate::check::api::triage, crate::guide::api::content, crate::diary::api::api_create, crate::diary::api::api_list, crate::diary::api::api_check_in),
     components(schemas(
         legcramps_contract::diary_io::NewEpisodeJson,
         legcramps_contract::diary_io::DiaryJson,
@@ -27,6 +27,8 @@ use crate::http::problem::Problem;
         legcramps_contract::diary_io::MedicationJson,
         legcramps_contract::diary_io::CheckJson,
         EpisodeCreated,
+        crate::diary::api::NightCheckIn,
+        crate::diary::api::NightAnswer,
         AssessmentIn,
         ConditionName,
         OutcomeOut,

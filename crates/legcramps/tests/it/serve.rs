@@ -533,13 +533,24 @@ fn the_cli_uses_a_hosted_diary_with_a_token() {
     );
     assert_eq!(code, Some(0), "{err}");
     assert!(!out.is_empty());
+    // No cramps last night, from the command line (issue 21): a read-only token cannot.
+    let (code, _, err) = cli(&read, &["checkin", "--night", "2026-11-29"]);
+    assert_eq!(code, Some(2), "{err}");
+    let (code, out, err) = cli(&write, &["checkin", "--night", "2026-11-29"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("Recorded: no cramps"), "{out}");
+    let (_, out, _) = cli(
+        &read,
+        &["report", "--from", "2026-11-01", "--to", "2026-11-30"],
+    );
+    assert!(out.contains("1 with no cramps (checked in)"), "{out}");
     let (code, _, err) = cli("lc_pat_not-a-real-token", &["diary"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("LEGCRAMPS_TOKEN"), "{err}");
     let (code, _, err) = cli(&write, &["delete", "--all", "--yes"]);
     assert_eq!(code, Some(2));
     assert!(
-        err.contains("with --server use log, diary, export and report"),
+        err.contains("with --server use log, checkin, diary, export and report"),
         "{err}"
     );
 }

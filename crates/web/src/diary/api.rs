@@ -303,7 +303,7 @@ pub(crate) async fn api_list(
     };
     let more = i64::try_from(episodes.len()).unwrap_or(i64::MAX) > limit;
     episodes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let (checks, profile) = if after.is_none() {
+    let (checks, profile, nights) = if after.is_none() {
         let checks = match store.checks(&owner).await {
             Ok(c) => c
                 .into_iter()
@@ -314,12 +314,20 @@ pub(crate) async fn api_list(
                 .collect(),
             Err(e) => return WebError::diary(e).into_response(),
         };
+        let nights = match store.check_ins(&owner, from, to).await {
+            Ok((n, _)) => n,
+            Err(e) => return WebError::diary(e).into_response(),
+        };
         match store.profile(&owner).await {
-            Ok(p) => (checks, p),
+            Ok(p) => (checks, p, nights),
             Err(e) => return WebError::diary(e).into_response(),
         }
     } else {
-        (Vec::new(), legcramps_core::profile::Profile::default())
+        (
+            Vec::new(),
+            legcramps_core::profile::Profile::default(),
+            Vec::new(),
+        )
     };
     let next = more
         .then(|| {
@@ -343,7 +351,7 @@ pub(crate) async fn api_list(
         episodes,
         checks,
         profile,
-        nights_without_cramps: Vec::new(),
+        nights_without_cramps: nights,
     };
     let mut r = to_json(&file).into_response();
     r.headers_mut().insert(
@@ -353,5 +361,171 @@ pub(crate) async fn api_list(
     if let Some(link) = next.and_then(|l| HeaderValue::from_str(&l).ok()) {
         r.headers_mut().insert(header::LINK, link);
     }
+    r
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nights without cramps (issue 21)
+
+/// The body of `POST /api/v1/nights`.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NightCheckIn {
+    /// The night, named by the date of the morning it ended on (`YYYY-MM-DD`): from 1900 and
+    /// not in the future.
+    #[schema(format = Date, example = "2026-12-03")]
+    pub(crate) night: String,
+    /// Take a check-in back (default: false, record it).
+    #[serde(default)]
+    pub(crate) undo: bool,
+}
+
+/// The answer to `POST /api/v1/nights`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct NightAnswer {
+    /// The night, as sent.
+    pub(crate) night: String,
+    /// Whether the night is now recorded as having had no cramps.
+    pub(crate) without_cramps: bool,
+    /// Whether this request changed anything (false: it was already so).
+    pub(crate) changed: bool,
+}
+
+/// The largest check-in body the API accepts.
+const MAX_NIGHT_BYTES: usize = 1024;
+
+/// `POST /api/v1/nights`: "no cramps last night" (or, with `undo`, take it back). A night
+/// with a cramp logged in sleep still counts as a night with a cramp.
+#[utoipa::path(
+    post,
+    path = "/api/v1/nights",
+    tag = "diary",
+    security((), ("token" = []), ("session" = [])),
+    request_body(content = NightCheckIn, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Recorded (or taken back), once the write is durable", body = NightAnswer),
+        (status = 400, description = "The body is not one JSON object", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Accounts are on and the request has no signed-in session", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The diary is not served to this host, the request came from another site, or the token can only read", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1024 bytes", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The content type is not application/json", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The check-in breaks the rules (names the field)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many changes to this account's diary in the last minute (a setting); see Retry-After", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The diary cannot be reached just now (nothing was changed); see Retry-After", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn api_check_in(
+    State(cfg): State<Shared>,
+    Who { owner, .. }: Who,
+    request: axum::extract::Request,
+) -> Response {
+    let Ok(store) = diary_store(&cfg) else {
+        return WebError::diary("the diary is off").into_response();
+    };
+    let json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the check-in as application/json",
+            "the Content-Type header must be application/json".into(),
+            None,
+        );
+    }
+    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_NIGHT_BYTES).await else {
+        return problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The check-in is too large",
+            format!("the body is larger than {MAX_NIGHT_BYTES} bytes"),
+            None,
+        );
+    };
+    let value = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(v @ serde_json::Value::Object(_)) => v,
+        _ => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "The body is not one JSON object",
+                "send one JSON object: {\"night\": \"YYYY-MM-DD\"}".into(),
+                None,
+            );
+        }
+    };
+    let invalid = |field: &str, detail: String| {
+        problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The check-in is not valid",
+            detail,
+            Some(field.to_owned()),
+        )
+    };
+    // Read field by field, so that every problem names its field.
+    let serde_json::Value::Object(fields) = value else {
+        return invalid("night", "night: is required".into());
+    };
+    if let Some(other) = fields.keys().find(|k| *k != "night" && *k != "undo") {
+        return invalid(
+            other,
+            format!("{other}: is not a field of a check-in (send night, and undo to take it back)"),
+        );
+    }
+    let night_text = match fields.get("night") {
+        Some(serde_json::Value::String(t)) => t.clone(),
+        Some(_) => {
+            return invalid(
+                "night",
+                "night: write the date as a string, YYYY-MM-DD".into(),
+            );
+        }
+        None => return invalid("night", "night: is required".into()),
+    };
+    let undo = match fields.get("undo") {
+        None => false,
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(_) => return invalid("undo", "undo: must be true or false".into()),
+    };
+    let check_in = NightCheckIn {
+        night: night_text,
+        undo,
+    };
+    if !legcramps_contract::diary_io::is_iso_day(&check_in.night) {
+        return invalid("night", "night: write the date as YYYY-MM-DD".into());
+    }
+    let night = match legcramps_core::diary::parse_date("night", &check_in.night)
+        .and_then(|d| legcramps_core::diary::check_day("night", d, Utc::now()).map(|()| d))
+    {
+        Ok(d) => d,
+        Err(e) => return invalid("night", e.to_string()),
+    };
+    let changed = if check_in.undo {
+        store.undo_check_in(&owner, night).await
+    } else {
+        store.check_in(&owner, night).await
+    };
+    let changed = match changed {
+        Ok(c) => c,
+        Err(e) => return WebError::diary(e).into_response(),
+    };
+    let out = NightAnswer {
+        night: check_in.night,
+        without_cramps: !check_in.undo,
+        changed,
+    };
+    let mut r = (
+        StatusCode::OK,
+        serde_json::to_string(&out).unwrap_or_default(),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }

@@ -2109,3 +2109,66 @@ async fn no_cramps_last_night_is_one_tap_and_the_summaries_count_the_nights() {
     );
     d.finish().await;
 }
+
+/// Issue 21, finding 2, the API: `POST /api/v1/nights` records (and with `undo`, takes back)
+/// a night without cramps; `GET /api/v1/episodes` carries the nights; bad bodies are
+/// problems naming the field, never a 500.
+#[tokio::test]
+async fn the_api_records_nights_without_cramps() {
+    let d = Diary::new().await;
+    let send = |body: &'static str| {
+        d.request(
+            Method::POST,
+            "/api/v1/nights",
+            &[("content-type", "application/json")],
+            body,
+        )
+    };
+    let r = send(r#"{"night": "2026-11-30"}"#).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert_eq!(
+        v,
+        serde_json::json!({"night": "2026-11-30", "without_cramps": true, "changed": true})
+    );
+    let again = send(r#"{"night": "2026-11-30"}"#).await;
+    assert!(again.body.contains("\"changed\":false"), "{}", again.body);
+    let list = d
+        .get("/api/v1/episodes?from=2026-11-01&to=2026-11-30")
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&list.body).expect("json");
+    assert_eq!(
+        v["nights_without_cramps"],
+        serde_json::json!(["2026-11-30"])
+    );
+    for (body, status, field) in [
+        (r#"{"night": "2999-01-01"}"#, 422, "night"),
+        (r#"{"night": "30/11/2026"}"#, 422, "night"),
+        (r#"{"night": "2026-02-30"}"#, 422, "night"),
+        (r#"{"night": 20261130}"#, 422, "night"),
+        (r#"{}"#, 422, "night"),
+        (r#"{"night": "2026-11-30", "undo": "yes"}"#, 422, "undo"),
+        (r#"{"night": "2026-11-30", "extra": 1}"#, 422, "extra"),
+        (r#"[1]"#, 400, ""),
+        (r#"not json"#, 400, ""),
+    ] {
+        let r = send(body).await;
+        assert_eq!(r.status.as_u16(), status, "{body}: {}", r.body);
+        assert_eq!(
+            r.headers["content-type"], "application/problem+json",
+            "{body}"
+        );
+        if !field.is_empty() {
+            let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+            assert_eq!(v["field"], field, "{body}: {}", r.body);
+        }
+    }
+    let undo = send(r#"{"night": "2026-11-30", "undo": true}"#).await;
+    assert!(
+        undo.body
+            .contains("\"without_cramps\":false,\"changed\":true"),
+        "{}",
+        undo.body
+    );
+    d.finish().await;
+}
