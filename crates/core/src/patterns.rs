@@ -268,6 +268,10 @@ fn comparisons(episodes: &[&Episode]) -> Vec<Comparison> {
 pub struct Summary {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The first day the diary covers within the period: `from`, or the day it was first used
+    /// if that is later (issue 21, finding 8: "Everything" said "from 2006" for a diary begun
+    /// in 2026). What a summary's "Period" names.
+    pub start: NaiveDate,
     pub count: usize,
     pub not_logged: NotLogged,
     /// Episodes that started at night (see [`Settings`]), and those logged as "last night".
@@ -596,6 +600,7 @@ pub fn summarise_since(
         medicine_rates,
         from,
         to,
+        start,
         count: selected.len(),
         not_logged: NotLogged {
             time: no_time,

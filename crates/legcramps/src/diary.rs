@@ -662,11 +662,16 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
                 anyhow::Ok((episodes, checks, first, profile, nights))
             })?
         };
-    let summary = summarise_since(&episodes, &profile, from, to, first, settings);
+    // The diary began with its first cramp or its first check-in, whichever came first.
+    let began = match (first, first_check_in) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let summary = summarise_since(&episodes, &profile, from, to, began, settings);
     let nights = legcramps_core::patterns::Nights::count(
         &episodes,
         &check_ins,
-        summary.from,
+        summary.start,
         summary.to,
         first_check_in,
     );

@@ -858,6 +858,8 @@ fn logging_a_new_medicine_says_ask_a_pharmacist_and_do_not_stop_it() {
 #[test]
 fn checkin_records_a_night_without_cramps_and_the_report_counts_it() {
     let d = Dir::new("checkin");
+    // A cramp in sleep on 20 November (LOG), then a night without on the 30th.
+    assert_eq!(d.run(LOG).code, 0);
     let done = d.run(&["checkin", "--night", "2026-11-30"]);
     assert_eq!(done.code, 0, "{}", done.stderr);
     assert!(

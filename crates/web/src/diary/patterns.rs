@@ -108,15 +108,20 @@ async fn summary_for(
     let checks = store.checks(owner).await.map_err(WebError::diary)?;
     let first = store.first_logged(owner).await.map_err(WebError::diary)?;
     let profile = store.profile(owner).await.map_err(WebError::diary)?;
-    let summary = summarise_since(&episodes, &profile, from, to, first, cfg.settings);
     let (check_ins, first_check_in) = store
-        .check_ins(owner, Some(summary.from), Some(summary.to))
+        .check_ins(owner, Some(from), Some(to))
         .await
         .map_err(WebError::diary)?;
+    // The diary began with its first cramp or its first check-in, whichever came first.
+    let began = match (first, first_check_in) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let summary = summarise_since(&episodes, &profile, from, to, began, cfg.settings);
     let nights = Nights::count(
         &episodes,
         &check_ins,
-        summary.from,
+        summary.start,
         summary.to,
         first_check_in,
     );

@@ -296,7 +296,7 @@ impl<'a> SummaryView<'a> {
             s,
             period: format!(
                 "{} to {}",
-                s.from.format("%-d %B %Y"),
+                s.start.format("%-d %B %Y"),
                 s.to.format("%-d %B %Y")
             ),
             generated,

@@ -2083,7 +2083,7 @@ async fn no_cramps_last_night_is_one_tap_and_the_summaries_count_the_nights() {
     assert!(
         patterns
             .body
-            .contains("0 with a cramp in my sleep, 1 with no cramps (checked in), 27 not recorded"),
+            .contains("0 with a cramp in my sleep, 1 with no cramps (checked in), 0 not recorded"),
         "{}",
         patterns.body
     );
@@ -2170,5 +2170,31 @@ async fn the_api_records_nights_without_cramps() {
         "{}",
         undo.body
     );
+    d.finish().await;
+}
+
+/// Issue 21, finding 8: "Everything" names the period the diary covers (from its first
+/// cramp), not twenty years back.
+#[tokio::test]
+async fn everything_starts_where_the_diary_starts() {
+    use chrono::Datelike;
+    let d = Diary::new().await;
+    let r = d
+        .post_form(
+            "/diary/quick",
+            &[("when", "now"), ("side", "left"), ("severity", "mild")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let all = d.get("/diary/summary?weeks=all").await;
+    let period = all
+        .body
+        .split("Period: ")
+        .nth(1)
+        .and_then(|p| p.split('.').next())
+        .expect("a period")
+        .to_owned();
+    let twenty_years_back = (Utc::now().year() - 20).to_string();
+    assert!(!period.contains(&twenty_years_back), "{period}");
     d.finish().await;
 }
