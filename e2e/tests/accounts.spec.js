@@ -267,7 +267,7 @@ test('a cramp sent after the sign-in ended is saved after signing in again', asy
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your cramp is not saved yet');
   await expectAccessible(page, 'not saved yet');
   await page.screenshot({ path: info.outputPath('not-saved-yet-375.png'), fullPage: true });
-  await page.getByRole('button', { name: 'Save my cramp' }).click();
+  await page.getByRole('button', { name: 'Save it', exact: true }).click();
   await expect(page.locator('main')).toContainText('Sat 21 Nov 2026, 03:05');
   await expect(page.locator('main')).toContainText(note);
   await expect(page.locator('main')).not.toContainText('is not saved yet');

@@ -734,11 +734,21 @@ impl Store {
             || now - session.created_utc > limits.absolute_seconds
         {
             self.end_session(id_hash).await?;
-            return Ok(if account.disabled {
-                SessionCheck::Unknown
-            } else {
-                SessionCheck::Ended(account.id)
-            });
+            if account.disabled {
+                return Ok(SessionCheck::Unknown);
+            }
+            // Remembered, so that a form another tab sends later is still kept for its
+            // person (issue 21; forgotten with the forms it could keep).
+            on_pool!(self, |pool| {
+                sqlx::query("INSERT INTO ended_sessions (id_hash, account_id, ended_utc) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(id_hash)
+                    .bind(&account.id)
+                    .bind(now)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            })?;
+            return Ok(SessionCheck::Ended(account.id));
         }
         // Mark it seen at most once a minute (fewer writes for a busy page).
         if now - session.last_seen_utc >= 60 {

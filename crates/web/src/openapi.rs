@@ -80,6 +80,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("/api/v1/content", "get"),
     ("/api/v1/episodes", "get"),
     ("/api/v1/episodes", "post"),
+    ("/api/v1/nights", "post"),
 ];
 
 /// The OpenAPI 3.1 document.

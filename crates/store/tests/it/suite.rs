@@ -1041,6 +1041,33 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
             )
             .await
             .expect("unsaved form");
+            s.check_in(
+                &me,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 10).expect("day"),
+            )
+            .await
+            .expect("check-in");
+            // A session that ended by time is remembered (for forms sent after it).
+            s.create_session(&a.id, &format!("ended-{tag}"), "Firefox")
+                .await
+                .expect("session");
+            legcramps_store::on_pool!(s, |pool| sqlx::query(
+                "UPDATE sessions SET last_seen_utc = last_seen_utc - 100000 WHERE id_hash = $1"
+            )
+            .bind(format!("ended-{tag}"))
+            .execute(pool)
+            .await
+            .map(|_| ()))
+            .expect("aged");
+            assert_eq!(
+                s.check_session(
+                    &format!("ended-{tag}"),
+                    legcramps_store::SessionLimits::default()
+                )
+                .await
+                .expect("check"),
+                legcramps_store::SessionCheck::Ended(a.id.clone())
+            );
             people.push(a);
         }
         let (a, other) = (&people[0], &people[1]);

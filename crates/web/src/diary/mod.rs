@@ -136,6 +136,9 @@ impl ListPage {
 /// What the quick log was sent with (kept on an error page).
 #[derive(Debug, Default)]
 struct Quick {
+    /// When it was sent, for a quick log kept from after a sign-in ended and saved later
+    /// (`http::unsaved`): "just now" and "last night" are then that time, not the saving's.
+    sent_at: Option<i64>,
     when: String,
     side: String,
     severity: String,
@@ -150,6 +153,7 @@ impl Quick {
         for (k, v) in form_urlencoded::parse(body) {
             match k.as_ref() {
                 "when" => q.when = v.into_owned(),
+                "sent-at" => q.sent_at = v.trim().parse().ok(),
                 "side" => q.side = v.into_owned(),
                 "severity" => q.severity = v.into_owned(),
                 _ => {}
@@ -470,7 +474,14 @@ pub(crate) async fn quick(
         return list_page(&page, &cfg, &owner, &ListQuery::default(), q).await;
     };
     let zone = cfg.time_zone;
-    let now = Utc::now().with_timezone(&zone);
+    // Sent earlier and kept while signed out: its own time, if it is a past one within the
+    // longest a form is ever kept (a week); otherwise now.
+    let real_now = Utc::now();
+    let sent = q
+        .sent_at
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .filter(|t| *t <= real_now && real_now - *t <= chrono::Duration::days(7));
+    let now = sent.unwrap_or(real_now).with_timezone(&zone);
     let (start, last_night) = match q.when.as_str() {
         "last-night" => {
             let local = legcramps_core::diary::last_night_start(now.naive_local());

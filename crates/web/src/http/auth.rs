@@ -256,8 +256,8 @@ pub(crate) async fn guard(State(cfg): State<Shared>, request: Request, next: Nex
             let saving = saving_unsaved(&cfg, &request);
             let response = by_route(next.run(request).await, api, &page);
             match saving {
-                Some((store, account, secret, path)) => {
-                    saved_unsaved(&store, &account, &secret, &path, response).await
+                Some((store, account, secret, id)) => {
+                    saved_unsaved(&store, &account, &secret, &id, response).await
                 }
                 None => response,
             }
@@ -281,29 +281,25 @@ fn saving_unsaved(cfg: &Shared, request: &Request) -> Option<(Store, AccountId, 
         return None;
     }
     let secret = unsaved::cookie(request.headers())?;
+    let unsaved::Saving(id) = request.extensions().get::<unsaved::Saving>()?.clone();
     match request.extensions().get::<Who>() {
         Some(Who {
             means: Means::Session(s),
             ..
-        }) => Some((
-            store.clone(),
-            s.account_id.clone(),
-            secret,
-            request.uri().path().to_owned(),
-        )),
+        }) => Some((store.clone(), s.account_id.clone(), secret, id)),
         _ => None,
     }
 }
 
-/// After a form from a browser with a kept form: once a form to the kept one's path was
-/// accepted (saved, and sent on), the kept form is forgotten and its cookie removed. A form
-/// sent back with problems keeps it (the person may leave without fixing them), and so does
-/// any other form.
+/// After the form that saves a kept one (it names it: [`unsaved::FIELD`]): once accepted
+/// (saved, and sent on), exactly that kept form is forgotten, and the cookie removed when
+/// none is left. A form sent back with problems keeps it (the person may leave without
+/// fixing them); any other form leaves every kept one alone.
 async fn saved_unsaved(
     store: &Store,
     account: &AccountId,
     secret: &str,
-    path: &str,
+    id: &str,
     mut response: Response,
 ) -> Response {
     let status = response.status();
@@ -311,8 +307,10 @@ async fn saved_unsaved(
         return response;
     }
     let hash = hash_secret(secret);
-    let same = matches!(store.unsaved_form(&hash, account).await, Ok(Some(k)) if k.path == path);
-    if same && store.forget_unsaved(&hash, account).await.is_ok() {
+    let forgotten = store.forget_unsaved(id, &hash, account).await.is_ok();
+    let none_left =
+        matches!(store.unsaved_forms(&hash, account).await, Ok(left) if left.is_empty());
+    if forgotten && none_left {
         response
             .headers_mut()
             .append(header::SET_COOKIE, unsaved::clear_cookie());
@@ -508,9 +506,30 @@ async fn with_checked_token(request: Request, csrf: &str, api: bool) -> Result<R
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.into_owned());
     if !posted.is_some_and(|t| legcramps_accounts::same_secret(&t, csrf)) {
+        // A form that writes, from before the latest sign-in: given back filled in, never
+        // dropped (issue 21). Cross-site posts were refused before this.
+        if unsaved::keepable(parts.uri.path())
+            && let Ok(text) = std::str::from_utf8(&bytes)
+        {
+            return Err(WebError::StaleForm {
+                what: unsaved::what(parts.uri.path()),
+                action: parts.uri.path().to_owned(),
+                fields: form_urlencoded::parse(text.as_bytes())
+                    .into_owned()
+                    .filter(|(k, _)| k != "csrf")
+                    .collect(),
+            });
+        }
         return Err(expired());
     }
-    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+    let saving = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == unsaved::FIELD)
+        .map(|(_, v)| unsaved::Saving(v.into_owned()));
+    let mut request = Request::from_parts(parts, axum::body::Body::from(bytes));
+    if let Some(s) = saving {
+        request.extensions_mut().insert(s);
+    }
+    Ok(request)
 }
 
 /// Every request: the page context (accounts on, the session's anti-forgery token), and the
@@ -622,7 +641,10 @@ async fn signed_in(
             session::csrf_for(&id),
         )),
         SessionCheck::Ended(account) => Session::Ended(Some(account)),
-        SessionCheck::Unknown => Session::Ended(None),
+        // Ended by time earlier (another tab noticed first): still whose it was.
+        SessionCheck::Unknown => {
+            Session::Ended(store.ended_session(&hash, site.unsaved_seconds).await?)
+        }
     })
 }
 

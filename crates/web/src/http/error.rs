@@ -48,6 +48,14 @@ pub(crate) enum WebError {
         kept: Option<HeaderValue>,
         what: &'static str,
     },
+    /// A form that writes, sent with a live session but an older session's anti-forgery token
+    /// (see [`crate::http::unsaved::StaleFormPage`]): given back filled in, with this
+    /// session's token, to save with one tap. Nothing was changed.
+    StaleForm {
+        what: &'static str,
+        action: String,
+        fields: Vec<(String, String)>,
+    },
     /// A change that needs the person to have proved who they are in the last few minutes
     /// (see [`crate::http::auth::Confirmed`]): "Confirm it is you", then back to `then` (a
     /// path on this site); 403 on the API.
@@ -155,6 +163,22 @@ impl WebError {
                 }
                 r
             }
+            (WebError::StaleForm { what, action, fields }, _) => render(
+                StatusCode::CONFLICT,
+                &crate::http::unsaved::StaleFormPage {
+                    layout: page.layout(format!("Your {what} is not saved yet"), "diary"),
+                    what,
+                    sent: String::new(),
+                    shown: crate::http::unsaved::recognisable(&fields),
+                    cramp: action == "/diary" || action == "/diary/quick",
+                    action,
+                    fields,
+                    id: String::new(),
+                    field: crate::http::unsaved::FIELD,
+                    more: 0,
+                    stale: true,
+                },
+            ),
             (WebError::ConfirmFirst { then }, false) => {
                 let then: String =
                     form_urlencoded::byte_serialize(then.as_bytes()).collect();

@@ -40,7 +40,7 @@ pub(crate) fn keepable(path: &str) -> bool {
         ["diary", id] => {
             !matches!(
                 *id,
-                "new" | "patterns" | "summary" | "delete-all" | "profile" | "unsaved"
+                "new" | "patterns" | "summary" | "delete-all" | "profile" | "unsaved" | "import"
             ) && !id.contains('.')
         }
         _ => false,
@@ -58,7 +58,7 @@ pub(crate) fn what(path: &str) -> &'static str {
     } else if path == "/diary/checks" {
         "check"
     } else if path.starts_with("/diary/profile/") {
-        "entry in your medicines and health"
+        "medicines and health entry"
     } else {
         "change to a cramp"
     }
@@ -90,7 +90,7 @@ pub(crate) fn clear_cookie() -> HeaderValue {
 
 /// Keep `body`, sent to `path` after the sign-in ended, for `account` (the ended session's, or
 /// the one a form from this browser is already kept for). The cookie to set is returned:
-/// this browser's secret, new or the one it had (a second form replaces the first).
+/// this browser's secret, new or the one it had (a second form waits beside the first).
 pub(crate) async fn keep(
     store: &Store,
     site: &Site,
@@ -130,6 +130,81 @@ pub(crate) async fn keeper(
         Some(secret) => store.unsaved_owner(&hash_secret(&secret)).await,
         None => Ok(None),
     }
+}
+
+/// The name of the hidden field that says which kept form a form saves (so that exactly it
+/// is forgotten once saved, and nothing else is).
+pub(crate) const FIELD: &str = "legcramps-unsaved";
+
+/// The kept form a request saves (its [`FIELD`]), put on the request by the guard.
+#[derive(Debug, Clone)]
+pub(crate) struct Saving(pub(crate) String);
+
+/// What to show of a kept form: its answers, in the form's own words.
+pub(crate) fn recognisable(fields: &[(String, String)]) -> Vec<(&'static str, String)> {
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let mut shown = Vec::new();
+    if let (Some(d), Some(m), Some(y)) = (get("start-day"), get("start-month"), get("start-year")) {
+        let day = match (d.parse(), m.parse(), y.parse()) {
+            (Ok(d), Ok(m), Ok(y)) => chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .map(|day| day.format("%A %-d %B %Y").to_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| format!("{d} {m} {y}"));
+        let at = get("start-time").map_or(String::new(), |t| format!(" at {t}"));
+        shown.push(("Started", format!("{day}{at}")));
+    }
+    if let Some(when) = get("when") {
+        shown.push((
+            "When",
+            match when {
+                "now" => "Just now (when you sent it)".to_owned(),
+                "last-night" => "Last night, in my sleep".to_owned(),
+                other => other.to_owned(),
+            },
+        ));
+    }
+    for (name, label) in [
+        ("minutes", "How long (minutes)"),
+        ("site", "Which muscle"),
+        ("side", "Which leg"),
+        ("asleep", "Asleep or awake"),
+        ("eased", "Eased when moving"),
+        ("severity", "How bad"),
+        ("name", "Name"),
+        ("note", "Notes"),
+    ] {
+        if let Some(v) = get(name) {
+            shown.push((label, v.replace('-', " ")));
+        }
+    }
+    shown
+}
+
+/// A form that writes, sent with a live session but another session's anti-forgery token
+/// (opened before the person last signed in: two tabs, a sign-in elsewhere), given back
+/// filled in with this session's token, one tap from saving; nothing is kept on the server
+/// (the page is `no-store`, and only the browser that sent it sees it).
+#[derive(Template)]
+#[template(path = "diary_unsaved.html")]
+pub(crate) struct StaleFormPage {
+    pub(crate) layout: Layout,
+    pub(crate) what: &'static str,
+    pub(crate) sent: String,
+    pub(crate) action: String,
+    pub(crate) fields: Vec<(String, String)>,
+    pub(crate) shown: Vec<(&'static str, String)>,
+    pub(crate) id: String,
+    pub(crate) field: &'static str,
+    pub(crate) more: usize,
+    pub(crate) cramp: bool,
+    pub(crate) stale: bool,
 }
 
 /// The sign-in page a form sent after its sign-in ended is answered with (the same template

@@ -489,14 +489,18 @@ on_both_backends!(
         ("eased", "yes"),
         ("severity", "mild"),
     ];
+    // No token at all: the same (given back, nothing changed).
     let without = h.post_form("/diary", Some(&me), &form).await;
-    assert_eq!(without.status, StatusCode::FORBIDDEN, "{}", without.body);
+    assert_eq!(without.status, StatusCode::CONFLICT, "{}", without.body);
     let mut forged = form.to_vec();
     forged.push(("csrf", "0000"));
-    assert_eq!(
-        h.post_form("/diary", Some(&me), &forged).await.status,
-        StatusCode::FORBIDDEN
-    );
+    // Another token (a form from before the latest sign-in, or a forgery from this site):
+    // nothing is changed; the form is given back with this session's token, to save with a
+    // tap (issue 21) — never saved by the request itself.
+    let stale = h.post_form("/diary", Some(&me), &forged).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains(&format!("name=\"csrf\" value=\"{}\"", me.csrf)));
+    assert!(stale.body.contains("was not saved"));
     let owner = h
         .store
         .account_by_username("marion")
@@ -2732,7 +2736,7 @@ on_both_backends!(
         let offer = h.with_cookies(Method::GET, "/diary/unsaved", &both, &[]).await;
         assert_eq!(offer.status, StatusCode::OK, "{}", offer.body);
         assert!(offer.body.contains("<h1>Your cramp is not saved yet</h1>"), "{}", offer.body);
-        assert!(offer.body.contains("Save my cramp"));
+        assert!(offer.body.contains(">Save it</button>"));
         assert!(offer.body.contains("action=\"/diary\""));
         assert!(offer.body.contains(note), "the form carries what was typed");
         let csrf = offer
@@ -2804,7 +2808,7 @@ on_both_backends!(
         let session = set_cookie_value(&back, "__Host-legcramps").expect("signed in");
         let both = format!("__Host-legcramps={session}; {unsaved}");
         let offer = h.with_cookies(Method::GET, "/diary/unsaved", &both, &[]).await;
-        assert!(offer.body.contains("entry in your medicines and health is not saved yet"), "{}", offer.body);
+        assert!(offer.body.contains("medicines and health entry is not saved yet"), "{}", offer.body);
         let csrf = offer
             .body
             .split("name=\"csrf\" value=\"")
@@ -2812,8 +2816,20 @@ on_both_backends!(
             .and_then(|v| v.split('"').next())
             .expect("token")
             .to_owned();
+        let id = offer
+            .body
+            .split("name=\"legcramps-unsaved\" value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .expect("the kept form's id")
+            .to_owned();
         let gone = h
-            .with_cookies(Method::POST, "/diary/unsaved/discard", &both, &[("csrf", &csrf)])
+            .with_cookies(
+                Method::POST,
+                "/diary/unsaved/discard",
+                &both,
+                &[("csrf", &csrf), ("legcramps-unsaved", &id)],
+            )
             .await;
         assert_eq!(gone.status, StatusCode::SEE_OTHER);
         assert_eq!(h.unsaved_rows().await, 0);
@@ -2842,6 +2858,148 @@ on_both_backends!(
             .with_cookies(Method::POST, "/diary/abc/delete", &format!("__Host-legcramps={session}"), &[("csrf", &csrf)])
             .await;
         assert_eq!(delete.status, StatusCode::SEE_OTHER);
+        h.finish().await;
+    }
+);
+
+/// The hidden fields of the first "Save it" form on a page, as a browser would send them.
+fn save_form_of(page: &str) -> Vec<(String, String)> {
+    let form = page
+        .split("<form method=\"post\" action=\"")
+        .skip(1)
+        .find(|f| !f.starts_with("/account") && !f.starts_with("/diary/unsaved/discard"))
+        .expect("a save form");
+    form.split("</form>")
+        .next()
+        .expect("form")
+        .split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .map(|input| {
+            let name = input.split('"').next().expect("name").to_owned();
+            let value = input
+                .split("value=\"")
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .expect("value")
+                .replace("&#x27;", "'")
+                .replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&");
+            (name, value)
+        })
+        .collect()
+}
+
+on_both_backends!(
+    /// Issue 21, finding 1, the outside test's journeys: (3) another tab noticed the end of
+    /// the sign-in first, and a form sent afterwards is still kept; (2) two forms from two tabs
+    /// both wait; (5) saving a new cramp leaves a kept one alone, and saving a kept one forgets
+    /// exactly it; (4) a quick log "just now" kept overnight is saved at the time it was sent;
+    /// (7) deleting the account deletes what was kept.
+    issue_21_two_tabs_a_quick_log_kept_overnight_and_deletion,
+    |h| {
+        let (_, me) = h.enter("/account/sign-up", "twotabs", PASSWORD).await;
+        let me = me.expect("signed up");
+        let owner = h
+            .store
+            .account_by_username("twotabs")
+            .await
+            .expect("a")
+            .expect("a")
+            .owner();
+        h.sql("UPDATE sessions SET last_seen_utc = last_seen_utc - 7200").await;
+        let session = format!("__Host-legcramps={}", me.cookie);
+        // Tab 1 is reloaded first: the sign-in is found ended.
+        let reload = h.with_cookies(Method::GET, "/diary", &session, &[]).await;
+        assert_eq!(reload.status, StatusCode::SEE_OTHER);
+        // Tab 2 sends a cramp; tab 3 a quick log "just now".
+        let first = h
+            .with_cookies(Method::POST, "/diary", &session, &cramp_form(&me.csrf, "TAB-TWO"))
+            .await;
+        assert_eq!(first.status, StatusCode::UNAUTHORIZED, "{}", first.body);
+        let secret = set_cookie_value(&first, "__Host-legcramps-unsaved").expect("kept");
+        let unsaved = format!("__Host-legcramps-unsaved={secret}");
+        let second = h
+            .with_cookies(
+                Method::POST,
+                "/diary/quick",
+                &format!("{session}; {unsaved}"),
+                &[("csrf", &me.csrf), ("when", "now"), ("side", "right"), ("severity", "severe")],
+            )
+            .await;
+        assert_eq!(second.status, StatusCode::UNAUTHORIZED, "{}", second.body);
+        assert_eq!(h.unsaved_rows().await, 2, "both wait");
+        // The quick log was sent 20 hours ago.
+        h.sql("UPDATE unsaved_forms SET created_utc = created_utc - 72000 WHERE path = '/diary/quick'")
+            .await;
+
+        let back = h
+            .with_cookies(
+                Method::POST,
+                "/account/sign-in",
+                &unsaved,
+                &[("username", "twotabs"), ("password", PASSWORD)],
+            )
+            .await;
+        let session = set_cookie_value(&back, "__Host-legcramps").expect("signed in");
+        let both = format!("__Host-legcramps={session}; {unsaved}");
+        // A new cramp saved meanwhile leaves the kept ones alone.
+        let fresh = h.with_cookies(Method::GET, "/diary/new", &both, &[]).await;
+        let csrf = fresh
+            .body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .expect("token")
+            .to_owned();
+        let new = h
+            .with_cookies(Method::POST, "/diary", &both, &cramp_form(&csrf, "NEW-ONE"))
+            .await;
+        assert_eq!(new.status, StatusCode::SEE_OTHER, "{}", new.body);
+        assert_eq!(h.unsaved_rows().await, 2, "a new cramp forgets nothing kept");
+
+        // The oldest first: the quick log (it was aged), saved at the time it was sent.
+        let offer = h.with_cookies(Method::GET, "/diary/unsaved", &both, &[]).await;
+        assert!(offer.body.contains("<h1>Your quick log is not saved yet</h1>"), "{}", offer.body);
+        assert!(offer.body.contains("1 more thing you sent is waiting"), "{}", offer.body);
+        let fields = save_form_of(&offer.body);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let saved = h.with_cookies(Method::POST, "/diary/quick", &both, &pairs).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let quick = h
+            .store
+            .list(&owner, None, None)
+            .await
+            .expect("l")
+            .into_iter()
+            .find(|e| e.side == legcramps_core::diary::Side::Right)
+            .expect("the quick log");
+        let age = chrono::Utc::now() - quick.start.to_utc();
+        assert!(
+            age > chrono::Duration::hours(19) && age < chrono::Duration::hours(21),
+            "saved at the time it was sent: {}",
+            quick.start
+        );
+        assert_eq!(h.unsaved_rows().await, 1, "exactly the saved one is forgotten");
+
+        // The other is still there; deleting the account deletes it too.
+        let offer = h.with_cookies(Method::GET, "/diary/unsaved", &both, &[]).await;
+        assert!(offer.body.contains("TAB-TWO"), "{}", offer.body);
+        let confirm = h
+            .with_cookies(
+                Method::POST,
+                "/account/delete",
+                &both,
+                &[("csrf", &csrf), ("password", PASSWORD), ("confirm", "yes")],
+            )
+            .await;
+        assert!(
+            confirm.status == StatusCode::SEE_OTHER || confirm.status == StatusCode::OK,
+            "{}",
+            confirm.body
+        );
+        assert!(h.store.account_by_username("twotabs").await.expect("read").is_none(), "{}", confirm.body);
+        assert_eq!(h.unsaved_rows().await, 0, "deleted with the account");
         h.finish().await;
     }
 );
