@@ -54,6 +54,11 @@ fn main() {
         ("app.js", "text/javascript; charset=utf-8"),
         ("init.js", "text/javascript; charset=utf-8"),
         ("favicon.svg", "image/svg+xml"),
+        // Drawn from favicon.svg by scripts/icons (committed: the build needs no browser).
+        ("apple-touch-icon.png", "image/png"),
+        ("icon-192.png", "image/png"),
+        ("icon-512.png", "image/png"),
+        ("icon-maskable-512.png", "image/png"),
     ] {
         assets.push((name.into(), kind, manifest.join("static").join(name)));
     }

@@ -44,7 +44,10 @@ pub(crate) async fn manifest() -> Response {
         "background_color": "#f0f4f5",
         "theme_color": "#005eb8",
         "icons": [
-            {"src": crate::http::assets::FAVICON_SVG, "sizes": "any", "type": "image/svg+xml", "purpose": "any"}
+            {"src": crate::http::assets::FAVICON_SVG, "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {"src": crate::http::assets::ICON_192_PNG, "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": crate::http::assets::ICON_512_PNG, "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": crate::http::assets::ICON_MASKABLE_512_PNG, "sizes": "512x512", "type": "image/png", "purpose": "maskable"}
         ]
     });
     let mut r = body.to_string().into_response();

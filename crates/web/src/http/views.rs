@@ -14,6 +14,8 @@ pub(crate) struct Layout {
     pub(crate) app_js: &'static str,
     pub(crate) init_js: &'static str,
     pub(crate) favicon: &'static str,
+    /// The 180 px PNG icon iPhones take for "Add to Home Screen" (they ignore SVG icons).
+    pub(crate) apple_icon: &'static str,
     pub(crate) credit: &'static str,
     /// Which header link is the current section: "check", "guide", "stretches" or "".
     pub(crate) section: &'static str,
@@ -49,6 +51,7 @@ impl Layout {
             app_js: assets::APP_JS,
             init_js: assets::INIT_JS,
             favicon: assets::FAVICON_SVG,
+            apple_icon: assets::APPLE_TOUCH_ICON_PNG,
             credit: SOURCE_CREDIT.text,
             section,
             topics: TOPICS,

@@ -483,3 +483,63 @@ async fn the_stretch_page_has_the_clot_caution_and_get_help_now() {
     assert!(caution < steps);
     assert!(page.body.contains("Get help now"));
 }
+
+/// Issue 21, finding 4: installable on an iPhone. Every page names a 180 px PNG
+/// `apple-touch-icon` (iOS ignores SVG icons), and the manifest lists PNG icons of 192 and 512
+/// px and a maskable one, each a real PNG of that size.
+#[tokio::test]
+async fn iphones_and_android_get_png_icons() {
+    let home = get("/").await.body;
+    let apple = home
+        .split("<link rel=\"apple-touch-icon\" href=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .expect("an apple-touch-icon on every page")
+        .to_owned();
+    let png_size = |bytes: &[u8]| -> (u32, u32) {
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+        let be =
+            |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        (be(16), be(20))
+    };
+    let fetch = |url: String| async move {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let r = legcramps_web::router()
+            .oneshot(
+                axum::http::Request::builder()
+                    .uri(url)
+                    .header("host", "127.0.0.1:8080")
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("an answer");
+        assert_eq!(r.headers()["content-type"], "image/png");
+        r.into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec()
+    };
+    assert_eq!(png_size(&fetch(apple).await), (180, 180));
+    let m: serde_json::Value =
+        serde_json::from_str(&get("/manifest.webmanifest").await.body).expect("json");
+    let icons = m["icons"].as_array().expect("icons");
+    let mut seen = Vec::new();
+    for icon in icons.iter().filter(|i| i["type"] == "image/png") {
+        let (w, h) = png_size(&fetch(icon["src"].as_str().expect("src").to_owned()).await);
+        assert_eq!(icon["sizes"], format!("{w}x{h}"));
+        seen.push((w, icon["purpose"].as_str().expect("purpose").to_owned()));
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            (192, "any".to_owned()),
+            (512, "any".to_owned()),
+            (512, "maskable".to_owned())
+        ]
+    );
+}
