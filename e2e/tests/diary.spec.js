@@ -134,6 +134,9 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
     at = found;
   }
   await page.setViewportSize({ width: 375, height: 812 });
+  // Issue 21, finding 7: on a phone it fits the screen, no sideways scrolling.
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide, 'the GP summary fits a 375 px screen').toBeLessThanOrEqual(375);
   await docShot(page, info, 'gp-summary-375.png');
   await page.setViewportSize({ width: 1280, height: 900 });
   if (info.project.name === 'js') {

@@ -43,6 +43,9 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) nights: Option<String>,
     /// Which nights cannot be known (before the first check-in), if any.
     pub(crate) nights_note: Option<String>,
+    /// "No cramps last night" never used: the GP summary says nights without cramps were
+    /// not recorded.
+    pub(crate) nights_not_recorded: bool,
 }
 
 fn short(d: NaiveDate) -> String {
@@ -293,6 +296,7 @@ impl<'a> SummaryView<'a> {
             hour_chart: charts::by_hour(s),
             nights: None,
             nights_note: None,
+            nights_not_recorded: false,
             s,
             period: format!(
                 "{} to {}",
@@ -387,18 +391,27 @@ impl SummaryView<'_> {
     /// check-ins are new, which nights can only be known by their cramps.
     pub(crate) fn with_nights(mut self, nights: &Nights) -> Self {
         self.nights = Some(nights.describe());
-        self.nights_note = match nights.first_check_in {
-            None => Some(
-                "\"No cramps last night\" has not been used yet, so nights without a cramp logged are not recorded."
-                    .to_owned(),
-            ),
-            Some(first) if first > self.s.from => Some(format!(
-                "\"No cramps last night\" was first used on {}: nights before that are known only by the cramps logged.",
-                first.format("%-d %B %Y")
-            )),
-            Some(_) => None,
-        };
-        self.headline.push(("Nights".to_owned(), nights.describe()));
+        match nights.first_check_in {
+            None => {
+                self.nights_note = Some(
+                    "\"No cramps last night\" has not been used yet, so nights without a cramp logged are not recorded."
+                        .to_owned(),
+                );
+                // The GP summary keeps to one page: a clause in its last line, no new row.
+                self.nights_not_recorded = true;
+            }
+            Some(first) => {
+                let mut row = nights.describe();
+                if first > self.s.start {
+                    self.nights_note = Some(format!(
+                        "\"No cramps last night\" was first used on {}: nights before that are known only by the cramps logged.",
+                        first.format("%-d %B %Y")
+                    ));
+                    row.push_str(&format!(" (check-ins from {})", short(first)));
+                }
+                self.headline.push(("Nights".to_owned(), row));
+            }
+        }
         self
     }
 
