@@ -2047,7 +2047,9 @@ async fn no_cramps_last_night_is_one_tap_and_the_summaries_count_the_nights() {
     // Before any check-in, the summary says nights are known only by their cramps.
     let before = d.get("/diary/summary").await;
     assert!(
-        before.body.contains("Nights without cramps were not recorded."),
+        before
+            .body
+            .contains("Nights without cramps were not recorded."),
         "{}",
         before.body
     );
