@@ -626,6 +626,55 @@ pub fn summarise_since(
     }
 }
 
+/// The hour a night begins, for naming nights: a cramp in sleep from 18:00 on belongs to the
+/// night that ends the next morning (the hour chart's day also turns at 18:00, so that each
+/// night is in one piece). A product setting, not a clinical figure.
+pub const NIGHT_BEGINS_AT: u32 = 18;
+
+/// Before this hour, "no cramps last night" is about the night that ended yesterday morning:
+/// the night going on is not over (issue 21's outside review: a check-in at 2am recorded the
+/// night still going on). A product setting, not a clinical figure.
+pub const CHECK_IN_NIGHT_OVER_AT: u32 = 5;
+
+/// The night a moment belongs to, named by the date of the morning it ends on: from
+/// [`NIGHT_BEGINS_AT`] on, the next day's; before, the same day's.
+pub fn night_of(local: chrono::NaiveDateTime) -> NaiveDate {
+    if local.hour() >= NIGHT_BEGINS_AT {
+        local.date() + Days::days(1)
+    } else {
+        local.date()
+    }
+}
+
+/// The night "no cramps last night" means when said at local time `now`: the one that ended
+/// this morning, or before [`CHECK_IN_NIGHT_OVER_AT`] the one that ended yesterday morning.
+pub fn check_in_night(now: chrono::NaiveDateTime) -> NaiveDate {
+    if now.hour() < CHECK_IN_NIGHT_OVER_AT {
+        now.date() - Days::days(1)
+    } else {
+        now.date()
+    }
+}
+
+/// A night for people, named by its evening and its morning: "the night of Wednesday 2 to
+/// Thursday 3 December".
+pub fn night_name(night: NaiveDate) -> String {
+    let evening = night - Days::days(1);
+    if evening.month() == night.month() {
+        format!(
+            "the night of {} to {}",
+            evening.format("%A %-d"),
+            night.format("%A %-d %B")
+        )
+    } else {
+        format!(
+            "the night of {} to {}",
+            evening.format("%A %-d %B"),
+            night.format("%A %-d %B")
+        )
+    }
+}
+
 /// What the diary knows about the nights of a period (issue 21): a night is named by the
 /// morning it ends on (the date a "last night" cramp is kept under), and it is *recorded*
 /// when the person said something about it — a cramp in their sleep that day, or a check-in
@@ -664,7 +713,7 @@ impl Nights {
         let mut with: Vec<NaiveDate> = episodes
             .iter()
             .filter(|e| e.asleep == Some(true))
-            .map(|e| e.start.date_naive())
+            .map(|e| night_of(e.start.naive_local()))
             .filter(|d| (from..=to).contains(d))
             .collect();
         with.sort_unstable();
@@ -773,5 +822,38 @@ mod nights_tests {
             (old.with_cramp, old.without_cramp, old.not_recorded),
             (2, 0, 5)
         );
+    }
+
+    #[test]
+    fn a_cramp_in_sleep_before_midnight_belongs_to_the_night_that_ends_next_morning() {
+        let t = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time");
+        assert_eq!(night_of(t("2026-12-02 23:30")), d("2026-12-03"));
+        assert_eq!(night_of(t("2026-12-03 03:00")), d("2026-12-03"));
+        assert_eq!(night_of(t("2026-12-02 17:59")), d("2026-12-02"));
+        // "Last night" said at 7am or 11pm is the night that ended this morning; at 2am the
+        // night going on is not over, so it is the one before.
+        assert_eq!(check_in_night(t("2026-12-03 07:00")), d("2026-12-03"));
+        assert_eq!(check_in_night(t("2026-12-02 23:38")), d("2026-12-02"));
+        assert_eq!(check_in_night(t("2026-12-03 01:38")), d("2026-12-02"));
+        assert_eq!(
+            night_name(d("2026-12-03")),
+            "the night of Wednesday 2 to Thursday 3 December"
+        );
+        assert_eq!(
+            night_name(d("2026-12-01")),
+            "the night of Monday 30 November to Tuesday 1 December"
+        );
+        // Counted on that night: a check-in for the night it happened in does not win.
+        let mut late = cramp("2026-11-02", Some(true));
+        late.start =
+            chrono::DateTime::parse_from_rfc3339("2026-11-02T23:30:00+00:00").expect("time");
+        let n = Nights::count(
+            &[late],
+            &[d("2026-11-03")],
+            d("2026-11-01"),
+            d("2026-11-03"),
+            None,
+        );
+        assert_eq!((n.with_cramp, n.without_cramp, n.not_recorded), (1, 0, 2));
     }
 }

@@ -566,16 +566,16 @@ pub(crate) fn checkin(args: &cli::CheckinArgs) -> Result<ExitCode> {
             legcramps_core::diary::check_day("night", d, chrono::Utc::now()).map_err(bad)?;
             d
         }
-        None => now().date_naive(),
+        None => legcramps_core::patterns::check_in_night(now().naive_local()),
     };
     if let Some(remote) = crate::remote::Remote::from_args(&args.store)? {
         let changed = remote.check_in(night, args.undo)?;
-        let named = night.format("%A %-d %B %Y");
+        let named = legcramps_core::patterns::night_name(night);
         match (args.undo, changed) {
-            (false, _) => println!("Recorded: no cramps in the night to {named}."),
-            (true, true) => println!("Taken back: the night to {named} is not recorded."),
+            (false, _) => println!("Recorded: no cramps in {named}."),
+            (true, true) => println!("Taken back: {named} is not recorded."),
             (true, false) => {
-                println!("The night to {named} was not checked in: nothing to take back.");
+                println!("Nothing to take back: {named} was not checked in.");
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -584,26 +584,29 @@ pub(crate) fn checkin(args: &cli::CheckinArgs) -> Result<ExitCode> {
     rt.block_on(async {
         let store = open(&args.store).await?;
         let me = Owner::local();
-        let named = night.format("%A %-d %B %Y");
+        let named = legcramps_core::patterns::night_name(night);
         if args.undo {
             if store.undo_check_in(&me, night).await? {
-                println!("Taken back: the night to {named} is not recorded.");
+                println!("Taken back: {named} is not recorded.");
             } else {
-                println!("The night to {named} was not checked in: nothing to take back.");
+                println!("Nothing to take back: {named} was not checked in.");
             }
         } else {
             let cramp = store
-                .list(&me, Some(night), Some(night))
+                .list(&me, Some(night - chrono::Days::new(1)), Some(night))
                 .await?
                 .iter()
-                .any(|e| e.asleep == Some(true));
+                .any(|e| {
+                    e.asleep == Some(true)
+                        && legcramps_core::patterns::night_of(e.start.naive_local()) == night
+                });
             store.check_in(&me, night).await?;
             if cramp {
                 println!(
                     "Recorded, but you logged a cramp in your sleep that night: it counts as a night with a cramp."
                 );
             } else {
-                println!("Recorded: no cramps in the night to {named}.");
+                println!("Recorded: no cramps in {named}.");
             }
         }
         store.close().await;
@@ -676,8 +679,13 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
         first_check_in,
     );
     if let Some(path) = &args.html {
-        let html =
-            legcramps_web::report::gp_summary_file(&summary, &checks, &nights, &settings, now());
+        let html = legcramps_web::report::gp_summary_file(
+            &summary,
+            &checks,
+            (&nights, &episodes, &check_ins),
+            &settings,
+            now(),
+        );
         std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
         println!(
             "Wrote the GP summary to {} (open it in a browser and print it).",

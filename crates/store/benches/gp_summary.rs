@@ -1,6 +1,7 @@
-//! The GP summary for ten years of daily cramps (3,650 episodes): reading them from SQLite and
-//! working out the summary (target: under 20 ms), first alone, then with 1,000,000 episodes of
-//! other owners in the same table (target: no slower).
+//! The GP summary for ten years of daily cramps (3,650 episodes) and a "no cramps last night"
+//! check-in every night (3,650, issue 21): reading them from SQLite and working out the summary
+//! and the nights (target: under 20 ms), first alone, then with 1,000,000 episodes of other
+//! owners in the same table (target: no slower).
 //!
 //! `cargo bench -p legcramps-store --bench gp_summary`
 
@@ -10,7 +11,7 @@ use chrono::{DateTime, NaiveDate};
 use criterion::{Criterion, criterion_group, criterion_main};
 use legcramps_contract::diary_io::DiaryFile;
 use legcramps_core::diary::{Context, Duration, Eased, Episode, EpisodeId, Severity, Side, Site};
-use legcramps_core::patterns::{Settings, summarise};
+use legcramps_core::patterns::{Nights, Settings, summarise};
 use legcramps_store::{Owner, Store};
 
 fn episodes(prefix: &str, count: usize) -> Vec<Episode> {
@@ -43,6 +44,7 @@ fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, store: &Store, backe
         &DiaryFile {
             episodes: episodes("me", 3650),
             profile: profile(),
+            nights_without_cramps: (0..3650).map(|d| from + chrono::Days::new(d)).collect(),
             ..DiaryFile::default()
         },
     ))
@@ -50,8 +52,14 @@ fn measure(c: &mut Criterion, rt: &tokio::runtime::Runtime, store: &Store, backe
     let summary = || async {
         let list = store.list(&me, Some(from), Some(to)).await.expect("list");
         let profile = store.profile(&me).await.expect("profile");
-        assert_eq!(list.len(), 3650);
-        black_box(summarise(&list, &profile, from, to, Settings::default()))
+        let (nights, first) = store
+            .check_ins(&me, Some(from), Some(to))
+            .await
+            .expect("check-ins");
+        assert_eq!((list.len(), nights.len()), (3650, 3650));
+        let s = summarise(&list, &profile, from, to, Settings::default());
+        black_box(Nights::count(&list, &nights, s.start, s.to, first));
+        black_box(s)
     };
     let mut group = c.benchmark_group(format!("gp_summary_{backend}"));
     group.bench_function("3650 episodes, alone", |b| {

@@ -864,7 +864,7 @@ fn checkin_records_a_night_without_cramps_and_the_report_counts_it() {
     assert_eq!(done.code, 0, "{}", done.stderr);
     assert!(
         done.stdout
-            .contains("Recorded: no cramps in the night to Monday 30 November 2026"),
+            .contains("Recorded: no cramps in the night of Sunday 29 to Monday 30 November."),
         "{}",
         done.stdout
     );
@@ -886,4 +886,79 @@ fn checkin_records_a_night_without_cramps_and_the_report_counts_it() {
     let future = d.run(&["checkin", "--night", "2999-01-01"]);
     assert_eq!(future.code, 2);
     assert!(future.stderr.contains("future"), "{}", future.stderr);
+}
+
+/// Issue 21, finding 2 (outside review): once check-ins are used, a medicine's before and
+/// while-taken rates are set side by side only when at least half the nights of each window
+/// were recorded, and the GP summary says how many were.
+#[test]
+fn a_medicine_is_compared_only_on_recorded_nights() {
+    let d = Dir::new("medicine-nights");
+    let log = |at: &str| {
+        let r = d.run(&[
+            "log",
+            "--at",
+            at,
+            "--side",
+            "left",
+            "--severity",
+            "mild",
+            "--asleep",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    };
+    log("2026-10-02T03:00+00:00");
+    log("2026-10-12T03:00+00:00");
+    log("2026-11-12T03:00+00:00");
+    let m = d.run(&[
+        "profile",
+        "add",
+        "medicine",
+        "--started",
+        "2026-11-01",
+        "Example tablets",
+    ]);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    let check_in = |from: chrono::NaiveDate, days: u64| {
+        for n in 0..days {
+            let night = (from + chrono::Days::new(n)).to_string();
+            assert_eq!(d.run(&["checkin", "--night", &night]).code, 0);
+        }
+    };
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+    // Every night while taken is recorded; before it, only the cramps' nights.
+    check_in(day("2026-11-01"), 28);
+    let html = d.file("summary.html", "");
+    let r = d.run(&[
+        "report",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-11-30",
+        "--html",
+        &html,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(
+        page.contains("Not compared: too few nights recorded (1 of 28 nights recorded before it started, 28 of 28 while taken"),
+        "{page}"
+    );
+    // With the nights before recorded too, the rates are set side by side, with the counts.
+    check_in(day("2026-10-04"), 28);
+    let r = d.run(&[
+        "report",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-11-30",
+        "--html",
+        &html,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(
+        page.contains("(28 of 28 nights recorded before it started, 28 of 28 while taken.)"),
+        "{page}"
+    );
 }

@@ -117,7 +117,7 @@ struct ListPage {
 /// The diary's "No cramps last night" check-in, as the list page shows it.
 #[derive(Debug)]
 struct LastNight {
-    /// "Thursday 3 December".
+    /// "the night of Wednesday 2 to Thursday 3 December".
     morning: String,
     checked_in: bool,
     cramp_in_sleep: bool,
@@ -262,30 +262,35 @@ async fn last_night(
     owner: &Owner,
     zone: chrono_tz::Tz,
 ) -> Result<LastNight, legcramps_store::StoreError> {
-    let today = Utc::now().with_timezone(&zone).date_naive();
-    let (checked, _) = store.check_ins(owner, Some(today), Some(today)).await?;
+    use legcramps_core::patterns::{check_in_night, night_of};
+    let night = check_in_night(Utc::now().with_timezone(&zone).naive_local());
+    let (checked, _) = store.check_ins(owner, Some(night), Some(night)).await?;
+    // A cramp in sleep counts on the night it belongs to (from 18:00 the evening before).
     let cramp_in_sleep = store
-        .list(owner, Some(today), Some(today))
+        .list(owner, Some(night - chrono::Days::new(1)), Some(night))
         .await?
         .iter()
-        .any(|e| e.asleep == Some(true));
+        .any(|e| e.asleep == Some(true) && night_of(e.start.naive_local()) == night);
     Ok(LastNight {
-        morning: today.format("%A %-d %B").to_string(),
+        morning: legcramps_core::patterns::night_name(night),
         checked_in: !checked.is_empty(),
         cramp_in_sleep,
     })
 }
 
 /// `POST /diary/nights`: "No cramps last night", one tap: the night that ended this morning
-/// (today in the server's zone) is recorded as having had no cramps.
+/// (in the server's zone; before 05:00, the one that ended yesterday morning, as the night
+/// going on is not over) is recorded as having had no cramps.
 pub(crate) async fn check_in(
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
 ) -> Result<Response, WebError> {
     let store = diary_store(&cfg)?;
-    let today = Utc::now().with_timezone(&cfg.time_zone).date_naive();
+    let night = legcramps_core::patterns::check_in_night(
+        Utc::now().with_timezone(&cfg.time_zone).naive_local(),
+    );
     store
-        .check_in(&owner, today)
+        .check_in(&owner, night)
         .await
         .map_err(WebError::diary)?;
     Ok(Redirect::to("/diary?night=recorded").into_response())
@@ -297,9 +302,11 @@ pub(crate) async fn undo_check_in(
     Who { owner, .. }: Who,
 ) -> Result<Response, WebError> {
     let store = diary_store(&cfg)?;
-    let today = Utc::now().with_timezone(&cfg.time_zone).date_naive();
+    let night = legcramps_core::patterns::check_in_night(
+        Utc::now().with_timezone(&cfg.time_zone).naive_local(),
+    );
     store
-        .undo_check_in(&owner, today)
+        .undo_check_in(&owner, night)
         .await
         .map_err(WebError::diary)?;
     Ok(Redirect::to("/diary?night=undone").into_response())

@@ -93,7 +93,16 @@ async fn summary_for(
     cfg: &Shared,
     owner: &Owner,
     q: &RangeQuery,
-) -> Result<(Summary, Vec<Episode>, Vec<SavedCheck>, Nights), WebError> {
+) -> Result<
+    (
+        Summary,
+        Vec<Episode>,
+        Vec<SavedCheck>,
+        Nights,
+        Vec<NaiveDate>,
+    ),
+    WebError,
+> {
     let store = diary_store(cfg)?;
     let (from, to) = range(q, cfg.time_zone).map_err(|m| {
         WebError::diary_refused(
@@ -125,7 +134,7 @@ async fn summary_for(
         summary.to,
         first_check_in,
     );
-    Ok((summary, episodes, checks, nights))
+    Ok((summary, episodes, checks, nights, check_ins))
 }
 
 /// Now, in the server's zone, for "made on" lines.
@@ -159,7 +168,7 @@ pub(crate) async fn patterns(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
-    let (summary, episodes, checks, nights) = summary_for(&cfg, &owner, &q).await?;
+    let (summary, episodes, checks, nights, check_ins) = summary_for(&cfg, &owner, &q).await?;
     let recent_red_flag = recent_red_flag(diary_store(&cfg)?, &owner)
         .await
         .map_err(WebError::diary)?;
@@ -186,7 +195,7 @@ pub(crate) async fn patterns(
             .collect(),
         v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
             .with_checks(&checks)
-            .with_nights(&nights),
+            .with_nights(&nights, &episodes, &check_ins),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -209,7 +218,7 @@ pub(crate) async fn summary(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
-    let (summary, _, checks, nights) = summary_for(&cfg, &owner, &q).await?;
+    let (summary, episodes, checks, nights, check_ins) = summary_for(&cfg, &owner, &q).await?;
     Ok(render(
         StatusCode::OK,
         &SummaryPage {
@@ -221,7 +230,7 @@ pub(crate) async fn summary(
             gp_css: crate::http::assets::GP_SUMMARY_CSS,
             v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
                 .with_checks(&checks)
-                .with_nights(&nights),
+                .with_nights(&nights, &episodes, &check_ins),
         },
     ))
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use legcramps_contract::diary_io::{SavedCheck, Shown};
 use legcramps_core::CONTENT_VERSION;
-use legcramps_core::diary::Duration;
+use legcramps_core::diary::{Duration, Episode};
 use legcramps_core::patterns::{
     DURATION_BANDS, MEDICINE_DO_NOT_STOP, MEDICINE_NOT_A_CAUSE, Nights, Rate, Settings, Summary,
     Week,
@@ -43,9 +43,9 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) nights: Option<String>,
     /// Which nights cannot be known (before the first check-in), if any.
     pub(crate) nights_note: Option<String>,
-    /// "No cramps last night" never used: the GP summary says nights without cramps were
-    /// not recorded.
-    pub(crate) nights_not_recorded: bool,
+    /// "No cramps last night" never used: the GP summary says how many nights of the period
+    /// are not known.
+    pub(crate) nights_not_recorded: Option<u32>,
 }
 
 fn short(d: NaiveDate) -> String {
@@ -171,7 +171,13 @@ fn headline(s: &Summary, settings: &Settings, busiest: Option<&Week>) -> Vec<(St
 /// the weeks after it stopped, always saying that this does not show a cause and that a
 /// prescribed medicine is never stopped without a GP or pharmacist (issue 18, finding 8; facts
 /// `medication.can-cause`, `medication.do-not-stop`); then pregnancies and known conditions.
-fn medicines(s: &Summary) -> Vec<String> {
+/// With `recorded` (once "No cramps last night" is used): a comparison is made only when at
+/// least half the nights of each window were recorded, and says how many were (issue 21:
+/// comparisons use recorded nights only).
+fn medicines(
+    s: &Summary,
+    recorded: Option<&dyn Fn(NaiveDate, NaiveDate) -> Nights>,
+) -> Vec<String> {
     let rate = |r: &Rate| per_week(r.cramps, r.cramps_per_week(), r);
     let mut lines: Vec<String> = s
         .medicine_rates
@@ -193,7 +199,28 @@ fn medicines(s: &Summary) -> Vec<String> {
                         rate(&r)
                     ));
                 }
-                format!("Cramps {}. {}", parts.join("; "), MEDICINE_NOT_A_CAUSE)
+                let mut compared =
+                    format!("Cramps {}. {}", parts.join("; "), MEDICINE_NOT_A_CAUSE);
+                if let (Some(count), Some(before)) = (recorded, m.before) {
+                    let (b, t) = (count(before.from, before.to), count(m.taking.from, m.taking.to));
+                    let counts = format!(
+                        "{} of {} nights recorded before it started, {} of {} while taken",
+                        b.recorded(),
+                        before.days(),
+                        t.recorded(),
+                        m.taking.days()
+                    );
+                    compared = if b.recorded() * 2 >= before.days()
+                        && t.recorded() * 2 >= m.taking.days()
+                    {
+                        format!("{compared} ({counts}.)")
+                    } else {
+                        format!(
+                            "Not compared: too few nights recorded ({counts}; at least half of each is needed, a setting)."
+                        )
+                    };
+                }
+                compared
             } else {
                 m.not_compared()
             };
@@ -287,7 +314,7 @@ impl<'a> SummaryView<'a> {
             .max_by_key(|w| w.cramps);
         SummaryView {
             headline: headline(s, settings, busiest),
-            medicines: medicines(s),
+            medicines: medicines(s, None),
             gp_triggers: gp_triggers(s),
             small_print: format!(
                 "Pointed out from {} cramps in a week, or cramps in sleep on {} nights in a week: settings of the app, not clinical thresholds.",
@@ -296,7 +323,7 @@ impl<'a> SummaryView<'a> {
             hour_chart: charts::by_hour(s),
             nights: None,
             nights_note: None,
-            nights_not_recorded: false,
+            nights_not_recorded: None,
             s,
             period: format!(
                 "{} to {}",
@@ -389,7 +416,12 @@ impl SummaryView<'_> {
     /// Add the checks saved within the summary's dates.
     /// What the diary knows of the period's nights (issue 21): a headline row, and, while
     /// check-ins are new, which nights can only be known by their cramps.
-    pub(crate) fn with_nights(mut self, nights: &Nights) -> Self {
+    pub(crate) fn with_nights(
+        mut self,
+        nights: &Nights,
+        episodes: &[Episode],
+        check_ins: &[NaiveDate],
+    ) -> Self {
         self.nights = Some(nights.describe());
         match nights.first_check_in {
             None => {
@@ -398,9 +430,13 @@ impl SummaryView<'_> {
                         .to_owned(),
                 );
                 // The GP summary keeps to one page: a clause in its last line, no new row.
-                self.nights_not_recorded = true;
+                self.nights_not_recorded = Some(nights.not_recorded);
             }
             Some(first) => {
+                let count = |from: NaiveDate, to: NaiveDate| {
+                    Nights::count(episodes, check_ins, from, to, Some(first))
+                };
+                self.medicines = medicines(self.s, Some(&count));
                 let mut row = nights.describe();
                 if first > self.s.start {
                     self.nights_note = Some(format!(
@@ -432,7 +468,7 @@ impl SummaryView<'_> {
 pub fn gp_summary_file(
     s: &Summary,
     checks: &[SavedCheck],
-    nights: &Nights,
+    (nights, episodes, check_ins): (&Nights, &[Episode], &[NaiveDate]),
     settings: &Settings,
     generated: DateTime<FixedOffset>,
 ) -> String {
@@ -440,7 +476,7 @@ pub fn gp_summary_file(
         css: include_str!("../../static/gp-summary.css"),
         v: SummaryView::new(s, settings, generated_text(generated, "local time"))
             .with_checks(checks)
-            .with_nights(nights),
+            .with_nights(nights, episodes, check_ins),
     }
     .render()
     .unwrap_or_else(|_| "<!DOCTYPE html><p>The summary could not be made.</p>".to_owned())
