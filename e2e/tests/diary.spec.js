@@ -119,7 +119,9 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   await expect(page).toHaveURL(/\/diary\/profile\?saved=1/);
   await page.goto('/diary/summary?from=2026-11-01&to=2026-11-30');
   // Too few weeks of diary before it started to compare (issue 18, finding 8).
-  await expect(page.getByText(`${medicine}, from 18 Nov 2026. Not compared: `)).toContainText('Never stop a prescribed medicine without speaking to a GP or pharmacist.');
+  await expect(page.getByText(`${medicine}, from 18 Nov 2026. Not compared: `)).toBeVisible();
+  // Said once under the medicines on the one page (issue 21, finding 5).
+  await expect(page.locator('.gp-summary__medicines')).toContainText('Never stop a prescribed medicine without speaking to a GP or pharmacist.');
   await expect(page.getByRole('heading', { name: 'Leg cramps: summary for my GP' })).toBeVisible();
   await expect(page.getByText('Cramps of 10 minutes or more that did not ease when I moved')).toBeVisible();
   await expectAccessible(page, 'GP summary');

@@ -128,6 +128,11 @@ pub const COMPARE_DAYS: i64 = 28;
 pub const MEDICINE_NOT_A_CAUSE: &str =
     "This does not show whether the medicine causes or eases cramps.";
 
+/// Said once under the one-page GP summary's medicines, for all of them (issue 21, finding 5:
+/// the page keeps to one A4 sheet); the full record says [`MEDICINE_NOT_A_CAUSE`] with each.
+pub const MEDICINES_NOT_A_CAUSE: &str =
+    "None of these figures shows whether a medicine causes or eases cramps.";
+
 /// Said with every medicine in the summary (fact `medication.do-not-stop`).
 pub const MEDICINE_DO_NOT_STOP: &str =
     "Never stop a prescribed medicine without speaking to a GP or pharmacist.";

@@ -181,7 +181,7 @@ impl Quick {
 /// The quick log's answers to "when?".
 const QUICK_WHEN: [&str; 3] = ["now", "last-night", "other"];
 
-fn row_of(e: &Episode, profile: &Profile) -> Row {
+pub(crate) fn row_of(e: &Episode, profile: &Profile) -> Row {
     let mut context = Vec::new();
     if e.context.exercise {
         context.push("exercise that day".to_owned());

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, Utc};
 use legcramps_contract::diary_io::SavedCheck;
 use legcramps_core::diary::{Episode, parse_date};
 use legcramps_core::patterns::{Nights, Summary, summarise_since};
+use legcramps_core::profile::Profile;
 use legcramps_store::Owner;
 
 use super::recent_red_flag;
@@ -89,20 +90,16 @@ fn range(q: &RangeQuery, zone: chrono_tz::Tz) -> Result<(NaiveDate, NaiveDate), 
     Ok((from, to))
 }
 
-async fn summary_for(
-    cfg: &Shared,
-    owner: &Owner,
-    q: &RangeQuery,
-) -> Result<
-    (
-        Summary,
-        Vec<Episode>,
-        Vec<SavedCheck>,
-        Nights,
-        Vec<NaiveDate>,
-    ),
-    WebError,
-> {
+/// What the patterns page, the GP summary and the full record read for a period.
+struct Period {
+    summary: Summary,
+    episodes: Vec<Episode>,
+    checks: Vec<SavedCheck>,
+    nights: Nights,
+    check_ins: Vec<NaiveDate>,
+}
+
+async fn summary_for(cfg: &Shared, owner: &Owner, q: &RangeQuery) -> Result<Period, WebError> {
     let store = diary_store(cfg)?;
     let (from, to) = range(q, cfg.time_zone).map_err(|m| {
         WebError::diary_refused(
@@ -134,7 +131,13 @@ async fn summary_for(
         summary.to,
         first_check_in,
     );
-    Ok((summary, episodes, checks, nights, check_ins))
+    Ok(Period {
+        summary,
+        episodes,
+        checks,
+        nights,
+        check_ins,
+    })
 }
 
 /// Now, in the server's zone, for "made on" lines.
@@ -168,7 +171,13 @@ pub(crate) async fn patterns(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
-    let (summary, episodes, checks, nights, check_ins) = summary_for(&cfg, &owner, &q).await?;
+    let Period {
+        summary,
+        episodes,
+        checks,
+        nights,
+        check_ins,
+    } = summary_for(&cfg, &owner, &q).await?;
     let recent_red_flag = recent_red_flag(diary_store(&cfg)?, &owner)
         .await
         .map_err(WebError::diary)?;
@@ -218,7 +227,13 @@ pub(crate) async fn summary(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
-    let (summary, episodes, checks, nights, check_ins) = summary_for(&cfg, &owner, &q).await?;
+    let Period {
+        summary,
+        episodes,
+        checks,
+        nights,
+        check_ins,
+    } = summary_for(&cfg, &owner, &q).await?;
     Ok(render(
         StatusCode::OK,
         &SummaryPage {
@@ -228,6 +243,65 @@ pub(crate) async fn summary(
             preset: q.preset(),
             presets: &RANGE_PRESETS,
             gp_css: crate::http::assets::GP_SUMMARY_CSS,
+            v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
+                .with_checks(&checks)
+                .with_nights(&nights, &episodes, &check_ins),
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "diary_record.html")]
+struct RecordPage<'a> {
+    layout: Layout,
+    v: SummaryView<'a>,
+    from: String,
+    to: String,
+    preset: &'static str,
+    presets: &'static [(&'static str, &'static str)],
+    gp_css: &'static str,
+    /// Every cramp in the period, newest first, as the diary list words it (without the
+    /// profile on its day: the medicines are listed once, with their dates).
+    rows: Vec<super::Row>,
+    /// Each red flag, with its whole note.
+    red_not_eased: Vec<String>,
+    red_unknown: Vec<String>,
+}
+
+/// The full record for the GP (issue 21, finding 5): everything the one-page summary leaves
+/// out — every cramp of the period, every red flag and note whole, every medicine, pregnancy
+/// and condition, and every saved check with its reasons. It runs to as many pages as it needs,
+/// never splitting a section's heading from what follows.
+pub(crate) async fn record(
+    page: Page,
+    State(cfg): State<Shared>,
+    Who { owner, .. }: Who,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, WebError> {
+    let Period {
+        summary,
+        episodes,
+        checks,
+        nights,
+        check_ins,
+    } = summary_for(&cfg, &owner, &q).await?;
+    let (red_not_eased, red_unknown) = crate::diary::summary::red_lines_whole(&summary);
+    Ok(render(
+        StatusCode::OK,
+        &RecordPage {
+            layout: page.layout("Full record for your GP", "diary"),
+            from: summary.from.to_string(),
+            to: summary.to.to_string(),
+            preset: q.preset(),
+            presets: &RANGE_PRESETS,
+            gp_css: crate::http::assets::GP_SUMMARY_CSS,
+            rows: episodes
+                .iter()
+                .rev()
+                .map(|e| super::row_of(e, &Profile::default()))
+                .collect(),
+            red_not_eased,
+            red_unknown,
             v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
                 .with_checks(&checks)
                 .with_nights(&nights, &episodes, &check_ins),

@@ -7,8 +7,8 @@ use legcramps_contract::diary_io::{SavedCheck, Shown};
 use legcramps_core::CONTENT_VERSION;
 use legcramps_core::diary::{Duration, Episode};
 use legcramps_core::patterns::{
-    DURATION_BANDS, MEDICINE_DO_NOT_STOP, MEDICINE_NOT_A_CAUSE, Nights, Rate, Settings, Summary,
-    Week,
+    DURATION_BANDS, MEDICINE_DO_NOT_STOP, MEDICINE_NOT_A_CAUSE, MEDICINES_NOT_A_CAUSE, Nights,
+    Rate, Settings, Summary, Week,
 };
 
 use crate::diary::charts;
@@ -32,9 +32,22 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) checks: Vec<SavedCheckLine>,
     /// The GP summary's headline figures, as (what, figures), in the order a GP reads them.
     pub(crate) headline: Vec<(String, String)>,
-    /// Each medicine: name, dates, and the cramp rates before, while and after; then
-    /// pregnancies and known conditions (the profile, as it bears on the period).
+    /// Each medicine: name, dates, and the cramp rates before, while and after, each with what
+    /// it does not show; then pregnancies and known conditions (the profile, as it bears on the
+    /// period). All of them: the full record.
     pub(crate) medicines: Vec<String>,
+    /// The one-page summary's part of the profile (see [`OnePage`]).
+    pub(crate) health: OnePage<String>,
+    /// The one-page summary's red flags: the ones said not to ease, then those whose easing is
+    /// not known, the most recent of all (see [`OnePage`]).
+    pub(crate) red_not_eased: Vec<String>,
+    pub(crate) red_unknown: Vec<String>,
+    /// Red flags left to the full record.
+    pub(crate) red_more: usize,
+    /// The one-page summary's saved checks, the most recent, in brief.
+    pub(crate) checks_brief: OnePage<CheckBrief>,
+    /// Said once under the one page's medicines.
+    pub(crate) medicine_caveats: String,
     /// The GP triggers, without the small print (said once, below them).
     pub(crate) gp_triggers: Vec<(String, String)>,
     pub(crate) small_print: String,
@@ -50,6 +63,200 @@ pub(crate) struct SummaryView<'a> {
 
 fn short(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
+}
+
+/// The one-page GP summary keeps to one A4 page for any diary (issue 21, finding 5) by showing
+/// at most this many of each list — the most recent — and saying how many more the full record
+/// holds. Layout limits, not clinical ones; the browser suite prints the fullest diaries the
+/// diary accepts (`e2e/tests/gp-summary-pages.spec.js`) to hold the page to them.
+pub(crate) const ONE_PAGE_RED_FLAGS: usize = 3;
+/// Medicines (the most recently started), beside one line for pregnancies and one for known
+/// conditions.
+pub(crate) const ONE_PAGE_MEDICINES: usize = 2;
+pub(crate) const ONE_PAGE_PREGNANCIES: usize = 1;
+pub(crate) const ONE_PAGE_CONDITIONS: usize = 2;
+pub(crate) const ONE_PAGE_CHECKS: usize = 1;
+/// A note on the one page is cut to this many characters, ending in "…" (the full record
+/// gives it whole); so is the name of a medicine or a condition.
+pub(crate) const ONE_PAGE_NOTE_CHARS: usize = 50;
+pub(crate) const ONE_PAGE_NAME_CHARS: usize = 50;
+
+/// What the one-page summary shows of a list, and how many it leaves to the full record.
+pub(crate) struct OnePage<T> {
+    pub(crate) shown: Vec<T>,
+    pub(crate) more: usize,
+}
+
+impl<T> OnePage<T> {
+    fn empty() -> Self {
+        OnePage {
+            shown: Vec::new(),
+            more: 0,
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.shown.is_empty() && self.more == 0
+    }
+}
+
+/// Words as the one page gives them: whole when short, otherwise the first `chars` characters
+/// (to the last whole word, where there is one) and "…".
+fn brief(words: &str, chars: usize) -> String {
+    if words.chars().count() <= chars {
+        return words.to_owned();
+    }
+    let cut: String = words.chars().take(chars).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > chars / 2 => cut[..i].to_owned(),
+        _ => cut,
+    };
+    format!("{}\u{2026}", cut.trim_end())
+}
+
+/// A red-flag cramp as a line: when, what was logged, and its note (cut on the one page, where
+/// the heading of the list of those that did not ease says so for each).
+fn red_line(e: &Episode, whole_note: bool) -> String {
+    let mut line = if whole_note || !e.said_not_eased() {
+        format!("{}: {}", e.when_listed(), e.details())
+    } else {
+        format!(
+            "{}: {}, {}",
+            e.when_listed(),
+            e.duration
+                .map_or_else(|| "length not logged".to_owned(), |d| d.human()),
+            e.place()
+        )
+    };
+    if e.eased.is_none() {
+        line.push_str(", eased by moving: not logged");
+    }
+    if let Some(n) = &e.note {
+        let n = n.as_str();
+        line.push_str(". Note: ");
+        line.push_str(&if whole_note {
+            n.to_owned()
+        } else {
+            brief(n, ONE_PAGE_NOTE_CHARS)
+        });
+    }
+    line
+}
+
+/// Every red flag, whole, for the full record: those said not to ease, and the rest.
+pub(crate) fn red_lines_whole(s: &Summary) -> (Vec<String>, Vec<String>) {
+    (
+        s.red_flags_not_eased()
+            .into_iter()
+            .map(|e| red_line(e, true))
+            .collect(),
+        s.red_flags_easing_unknown()
+            .into_iter()
+            .map(|e| red_line(e, true))
+            .collect(),
+    )
+}
+
+/// The red flags the one page shows: the most recent [`ONE_PAGE_RED_FLAGS`], those said not
+/// to ease first, each list in date order; and how many are left out.
+fn red_on_one_page(s: &Summary) -> (Vec<String>, Vec<String>, usize) {
+    let not_eased = s.red_flags_not_eased();
+    let unknown = s.red_flags_easing_unknown();
+    let keep_not_eased = not_eased.len().min(ONE_PAGE_RED_FLAGS);
+    let keep_unknown = unknown.len().min(ONE_PAGE_RED_FLAGS - keep_not_eased);
+    let latest = |list: &[&Episode], keep: usize| -> Vec<String> {
+        list[list.len() - keep..]
+            .iter()
+            .map(|e| red_line(e, false))
+            .collect()
+    };
+    (
+        latest(&not_eased, keep_not_eased),
+        latest(&unknown, keep_unknown),
+        not_eased.len() + unknown.len() - keep_not_eased - keep_unknown,
+    )
+}
+
+/// The one page's profile: the [`ONE_PAGE_MEDICINES`] most recently started medicines (in
+/// brief, the caveats said once under them), a line of pregnancies and one of known
+/// conditions.
+fn health_on_one_page(
+    s: &Summary,
+    recorded: Option<&dyn Fn(NaiveDate, NaiveDate) -> Nights>,
+) -> OnePage<String> {
+    let all = medicine_lines(s, recorded, false);
+    let mut more = 0;
+    // `medicine_rates` is in the profile's order: the latest started are kept.
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(s.medicine_rates[i].medicine.started));
+    let mut keep: Vec<usize> = order.into_iter().take(ONE_PAGE_MEDICINES).collect();
+    keep.sort_unstable();
+    more += all.len() - keep.len();
+    let mut shown: Vec<String> = keep.into_iter().map(|i| all[i].clone()).collect();
+    if !s.pregnancies.is_empty() {
+        let mut latest: Vec<_> = s.pregnancies.iter().collect();
+        latest.sort_by_key(|p| std::cmp::Reverse(p.started));
+        let dates: Vec<String> = latest
+            .iter()
+            .take(ONE_PAGE_PREGNANCIES)
+            .map(|p| p.dates())
+            .collect();
+        more += latest.len() - dates.len();
+        shown.push(format!("Pregnant, {}.", dates.join("; ")));
+    }
+    if !s.conditions.is_empty() {
+        let names: Vec<String> = s
+            .conditions
+            .iter()
+            .take(ONE_PAGE_CONDITIONS)
+            .map(|c| {
+                let name = brief(c.name(), ONE_PAGE_NAME_CHARS);
+                match c.since {
+                    Some(d) => format!("{name}, since {}", short(d)),
+                    None => name,
+                }
+            })
+            .collect();
+        more += s.conditions.len() - names.len();
+        shown.push(format!(
+            "Known condition{}: {}.",
+            if names.len() == 1 { "" } else { "s" },
+            names.join("; ")
+        ));
+    }
+    OnePage { shown, more }
+}
+
+/// A saved check in brief, for the one page: what was shown and the questions answered "not
+/// sure" (named when few, counted when many); the reasons are in the full record.
+pub(crate) struct CheckBrief {
+    pub(crate) when: String,
+    pub(crate) shown: &'static str,
+    pub(crate) unsure: Option<String>,
+}
+
+/// Questions answered "not sure" are named on the one page up to this many; more are counted.
+const ONE_PAGE_UNSURE_NAMED: usize = 2;
+
+impl CheckBrief {
+    fn of(c: &SavedCheckLine) -> Self {
+        let unsure = match c.unsure.len() {
+            0 => None,
+            n if n <= ONE_PAGE_UNSURE_NAMED => Some(
+                c.unsure
+                    .iter()
+                    .map(|u| format!("\u{201c}{u}\u{201d}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            n => Some(format!("{n} questions")),
+        };
+        CheckBrief {
+            when: c.when.clone(),
+            shown: c.shown,
+            unsure,
+        }
+    }
 }
 
 /// "9 (2.3 a week), 14 Sep to 11 Oct 2026": the count beside the rate, so a rate from a few
@@ -178,8 +385,36 @@ fn medicines(
     s: &Summary,
     recorded: Option<&dyn Fn(NaiveDate, NaiveDate) -> Nights>,
 ) -> Vec<String> {
-    let rate = |r: &Rate| per_week(r.cramps, r.cramps_per_week(), r);
-    let mut lines: Vec<String> = s
+    let mut lines = medicine_lines(s, recorded, true);
+    lines.extend(
+        s.pregnancies
+            .iter()
+            .map(|p| format!("Pregnant, {}.", p.dates())),
+    );
+    lines.extend(s.conditions.iter().map(|c| match c.since {
+        Some(d) => format!("Known condition: {}, since {}.", c.name(), short(d)),
+        None => format!("Known condition: {}.", c.name()),
+    }));
+    lines
+}
+
+/// Each medicine's line, in the profile's order. `whole` (the full record): each window's dates,
+/// and each line ends with what the figures do not show and never to stop a prescribed
+/// medicine. Otherwise (the one page) the windows are named by their weeks only, as they run
+/// from the medicine's own dates, and the caveats are said once, under the medicines.
+fn medicine_lines(
+    s: &Summary,
+    recorded: Option<&dyn Fn(NaiveDate, NaiveDate) -> Nights>,
+    whole: bool,
+) -> Vec<String> {
+    let rate = |r: &Rate| {
+        if whole {
+            per_week(r.cramps, r.cramps_per_week(), r)
+        } else {
+            format!("{} ({:.1} a week)", r.cramps, r.cramps_per_week())
+        }
+    };
+    s
         .medicine_rates
         .iter()
         .map(|m| {
@@ -199,17 +434,30 @@ fn medicines(
                         rate(&r)
                     ));
                 }
-                let mut compared =
-                    format!("Cramps {}. {}", parts.join("; "), MEDICINE_NOT_A_CAUSE);
+                let mut compared = format!("Cramps {}.", parts.join("; "));
+                if whole {
+                    compared.push(' ');
+                    compared.push_str(MEDICINE_NOT_A_CAUSE);
+                }
                 if let (Some(count), Some(before)) = (recorded, m.before) {
                     let (b, t) = (count(before.from, before.to), count(m.taking.from, m.taking.to));
-                    let counts = format!(
-                        "{} of {} nights recorded before it started, {} of {} while taken",
-                        b.recorded(),
-                        before.days(),
-                        t.recorded(),
-                        m.taking.days()
-                    );
+                    let counts = if whole {
+                        format!(
+                            "{} of {} nights recorded before it started, {} of {} while taken",
+                            b.recorded(),
+                            before.days(),
+                            t.recorded(),
+                            m.taking.days()
+                        )
+                    } else {
+                        format!(
+                            "nights recorded: {} of {} before, {} of {} while taken",
+                            b.recorded(),
+                            before.days(),
+                            t.recorded(),
+                            m.taking.days()
+                        )
+                    };
                     compared = if b.recorded() * 2 >= before.days()
                         && t.recorded() * 2 >= m.taking.days()
                     {
@@ -224,25 +472,19 @@ fn medicines(
             } else {
                 m.not_compared()
             };
-            format!(
-                "{}, {}. {} {}",
-                m.medicine.name(),
-                m.medicine.dates(),
-                compared,
-                MEDICINE_DO_NOT_STOP
-            )
+            let name = if whole {
+                m.medicine.name().to_owned()
+            } else {
+                brief(m.medicine.name(), ONE_PAGE_NAME_CHARS)
+            };
+            let line = format!("{name}, {}. {compared}", m.medicine.dates());
+            if whole {
+                format!("{line} {MEDICINE_DO_NOT_STOP}")
+            } else {
+                line
+            }
         })
-        .collect();
-    lines.extend(
-        s.pregnancies
-            .iter()
-            .map(|p| format!("Pregnant, {}.", p.dates())),
-    );
-    lines.extend(s.conditions.iter().map(|c| match c.since {
-        Some(d) => format!("Known condition: {}, since {}.", c.name(), short(d)),
-        None => format!("Known condition: {}.", c.name()),
-    }));
-    lines
+        .collect()
 }
 
 /// A saved check, as the diary pages and the GP summary list it: the headline shown, its
@@ -312,9 +554,16 @@ impl<'a> SummaryView<'a> {
             .iter()
             .filter(|w| w.cramps > 0)
             .max_by_key(|w| w.cramps);
+        let (red_not_eased, red_unknown, red_more) = red_on_one_page(s);
         SummaryView {
             headline: headline(s, settings, busiest),
             medicines: medicines(s, None),
+            health: health_on_one_page(s, None),
+            red_not_eased,
+            red_unknown,
+            red_more,
+            checks_brief: OnePage::empty(),
+            medicine_caveats: format!("{MEDICINES_NOT_A_CAUSE} {MEDICINE_DO_NOT_STOP}"),
             gp_triggers: gp_triggers(s),
             small_print: format!(
                 "Pointed out from {} cramps in a week, or cramps in sleep on {} nights in a week: settings of the app, not clinical thresholds.",
@@ -437,6 +686,7 @@ impl SummaryView<'_> {
                     Nights::count(episodes, check_ins, from, to, Some(first))
                 };
                 self.medicines = medicines(self.s, Some(&count));
+                self.health = health_on_one_page(self.s, Some(&count));
                 let mut row = nights.describe();
                 if first > self.s.start {
                     self.nights_note = Some(format!(
@@ -460,6 +710,15 @@ impl SummaryView<'_> {
             })
             .map(SavedCheckLine::of)
             .collect();
+        // The most recent, in date order.
+        let keep = self.checks.len().min(ONE_PAGE_CHECKS);
+        self.checks_brief = OnePage {
+            shown: self.checks[self.checks.len() - keep..]
+                .iter()
+                .map(CheckBrief::of)
+                .collect(),
+            more: self.checks.len() - keep,
+        };
         self
     }
 }

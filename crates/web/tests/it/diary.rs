@@ -1004,8 +1004,10 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
         "Cramps of 10 minutes or more that did not ease when I moved",
         "<h2>Medicines and health</h2>",
         // Two days of diary before it started: not compared (issue 18, finding 8), and the
-        // never-stop line always.
-        "Example tablets, from 18 Nov 2026. Not compared: that needs 4 weeks of this diary before it started and 4 weeks while taken (a setting). Never stop a prescribed medicine without speaking to a GP or pharmacist.",
+        // never-stop line always: once under the medicines on the one page (issue 21,
+        // finding 5), with each in the full record.
+        "Example tablets, from 18 Nov 2026. Not compared: that needs 4 weeks of this diary before it started and 4 weeks while taken (a setting).",
+        "None of these figures shows whether a medicine causes or eases cramps. Never stop a prescribed medicine without speaking to a GP or pharmacist.",
         "<h2>Cramps per week</h2>",
         "A solid upright line marks the week Example tablets started on 18 November 2026.",
         "<h2>Time the cramps started</h2>",
@@ -1983,6 +1985,29 @@ async fn the_summary_lists_each_checks_reasons_and_what_was_not_sure() {
         .split("</section>")
         .next()
         .unwrap_or_default();
+    // The one page: what was shown and the one question answered "not sure"; the reasons are
+    // in the full record (issue 21, finding 5).
+    assert!(
+        checks.contains("<strong>Phone 111 now</strong>"),
+        "{checks}"
+    );
+    assert!(
+        checks.contains("Not sure about: \u{201c}Since your leg pain began"),
+        "{checks}"
+    );
+    assert!(!checks.contains("Why:"), "{checks}");
+    assert!(
+        checks.contains("Why each check said what it did: in the full record."),
+        "{checks}"
+    );
+    let record = d.get("/diary/record").await.body;
+    let checks = record
+        .split("<h2>Checks I did with this tool</h2>")
+        .nth(1)
+        .expect("checks")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
     assert!(
         checks.contains("<strong>Phone 111 now</strong>"),
         "{checks}"
@@ -2198,5 +2223,106 @@ async fn everything_starts_where_the_diary_starts() {
         .to_owned();
     let twenty_years_back = (Utc::now().year() - 20).to_string();
     assert!(!period.contains(&twenty_years_back), "{period}");
+    d.finish().await;
+}
+
+/// Issue 21, finding 5: the one page shows the most recent of each long list and says how many
+/// more the full record holds; the full record has them all, notes whole.
+#[tokio::test]
+async fn the_gp_summary_keeps_to_one_page_and_the_full_record_has_the_rest() {
+    let d = Diary::new().await;
+    let long_note = "Woke me and would not go however I walked about the bedroom and then the landing and then the stairs.";
+    for day in ["10", "11", "12", "13", "14"] {
+        let r = d
+            .post_form(
+                "/diary",
+                &with(&[
+                    ("start-day", day),
+                    ("minutes", "12"),
+                    ("eased", "no"),
+                    ("note", long_note),
+                ]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    for (name, day) in [
+        ("First", "1"),
+        ("Second", "2"),
+        ("Third", "3"),
+        ("Fourth", "4"),
+    ] {
+        let r = d
+            .post_form(
+                "/diary/profile/medicines",
+                &[
+                    ("name", name),
+                    ("started-day", day),
+                    ("started-month", "11"),
+                    ("started-year", "2026"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let s = d
+        .get("/diary/summary?from=2026-11-01&to=2026-11-30")
+        .await
+        .body;
+    let red = s
+        .split("did not ease when I moved</h2>")
+        .nth(1)
+        .expect("red flags")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
+    // The three most recent, in date order, each note cut at a word with "…".
+    assert_eq!(red.matches("<li>").count(), 3, "{red}");
+    assert!(red.contains("Thu 12 Nov 2026, 02:10: 12 minutes, left calf. Note: Woke me and would not go however I walked about\u{2026}"), "{red}");
+    assert!(!red.contains("Wed 11 Nov"), "{red}");
+    assert!(s.contains("And 2 more cramps of 10 minutes or more, earlier in the period: all are in the full record."), "{s}");
+    // The two most recently started medicines, then how many more.
+    let health = s
+        .split("<h2>Medicines and health</h2>")
+        .nth(1)
+        .expect("medicines")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
+    assert!(health.contains("<li>Third, from 3 Nov 2026."), "{health}");
+    assert!(health.contains("<li>Fourth, from 4 Nov 2026."), "{health}");
+    assert!(!health.contains("First"), "{health}");
+    assert!(
+        health.contains("<li>And 2 more: all are in the full record.</li>"),
+        "{health}"
+    );
+    assert!(
+        s.contains("href=\"/diary/record?from=2026-11-01&amp;to=2026-11-30\""),
+        "{s}"
+    );
+
+    let r = d.get("/diary/record?from=2026-11-01&to=2026-11-30").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("<h1>Leg cramps: full record for my GP</h1>")
+    );
+    assert_eq!(
+        r.body.matches(long_note).count(),
+        10,
+        "five red flags and five rows, notes whole"
+    );
+    for name in ["First", "Second", "Third", "Fourth"] {
+        assert!(
+            r.body.contains(&format!("<li>{name}, from ")),
+            "{name}: {}",
+            r.body
+        );
+    }
+    assert_eq!(
+        r.body.matches("Never stop a prescribed medicine").count(),
+        4,
+        "said with each medicine in the full record"
+    );
     d.finish().await;
 }
