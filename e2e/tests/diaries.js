@@ -118,6 +118,21 @@ function diaries(versions, now = Date.now()) {
     });
   }
 
+  // A year of cramps (a bar a month) with medicines started through it, two in one month.
+  {
+    const episodes = [];
+    for (let d = 360; d >= 0; d -= 2) episodes.push(episode(today, d, { minutes: 1 + (d % 5) }));
+    const medicines = [];
+    for (const [i, d] of [300, 240, 235, 120, 60, 20].entries()) {
+      medicines.push(medicine(`Example medicine ${i + 1}`, isoDay(today - d * DAY)));
+    }
+    set.push({
+      name: 'a year with six medicines',
+      range: { from: isoDay(today - 360 * DAY), to: isoDay(today) },
+      diary: diary({ episodes, medicines, checks: [check(today, 100, versions)] }),
+    });
+  }
+
   // Ten years: a cramp on most nights, "No cramps last night" on the rest, the profile full
   // (100 entries), 60 red flags with 500-character notes and 40 saved checks.
   {

@@ -128,7 +128,7 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   // As a GP reads it: who first, then the figures, then the charts.
   const text = await page.locator('article.gp-summary').innerText();
   const order = ['Name', 'Date of birth', 'NHS or CHI number', 'Period:', 'Cramps', 'Longest',
-    'Cramps per week', 'Time the cramps started', 'My questions for the GP'];
+    'Cramps per week', 'Dashed line: frequent', 'My questions for the GP'];
   let at = -1;
   for (const piece of order) {
     const found = text.indexOf(piece, at + 1);

@@ -63,6 +63,34 @@ pub struct Week {
     pub days: u32,
 }
 
+/// One calendar month of the period, for charts of periods too long for a bar a week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    /// The month's first day.
+    pub starts: NaiveDate,
+    pub cramps: u32,
+    /// Days of this month inside the period (from the diary's start), fewer than the month has
+    /// for a month the period cuts.
+    pub days: u32,
+    /// Days the month has.
+    pub length: u32,
+}
+
+impl Month {
+    pub fn is_partial(&self) -> bool {
+        self.days < self.length
+    }
+}
+
+/// The first day of `d`'s month, and of the month after.
+fn month_bounds(d: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = d.with_day(1).unwrap_or(d);
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    (first, next)
+}
+
 impl Week {
     pub fn is_partial(&self) -> bool {
         self.days < 7
@@ -288,6 +316,8 @@ pub struct Summary {
     /// before the week of the first cramp ever logged (see [`summarise_since`]): weeks before
     /// the diary began are not zeros.
     pub weeks: Vec<Week>,
+    /// Every calendar month from the diary's start in the period to its end, oldest first.
+    pub months: Vec<Month>,
     /// Episodes by local hour of starting (0 to 23); not those logged as "last night".
     pub by_hour: [u32; 24],
     pub by_site: Vec<(Site, u32)>,
@@ -426,6 +456,22 @@ pub fn summarise_since(
         });
         w += Days::days(7);
     }
+    let mut months = Vec::new();
+    let mut m = month_bounds(start).0;
+    while m <= to {
+        let (first, next) = month_bounds(m);
+        let last = next.pred_opt().unwrap_or(next).min(to);
+        months.push(Month {
+            starts: first,
+            cramps: 0,
+            days: u32::try_from((last - first.max(start)).num_days() + 1).unwrap_or(0),
+            length: u32::try_from((next - first).num_days()).unwrap_or(31),
+        });
+        if next <= m {
+            break;
+        }
+        m = next;
+    }
     let mut nights: Vec<Vec<NaiveDate>> = vec![Vec::new(); weeks.len()];
     let mut by_hour = [0u32; 24];
     let mut duration_bands = [0u32; 4];
@@ -445,6 +491,11 @@ pub fn summarise_since(
                 nights[week].push(date);
                 wk.disturbed_nights += 1;
             }
+        }
+        let month =
+            (date.year() - start.year()) * 12 + date.month0() as i32 - start.month0() as i32;
+        if let Some(mo) = usize::try_from(month).ok().and_then(|i| months.get_mut(i)) {
+            mo.cramps += 1;
         }
         if e.last_night {
             // Logged as "last night": at night by what the person said, but no hour to chart.
@@ -618,6 +669,7 @@ pub fn summarise_since(
         longest: durations.last().copied(),
         median,
         weeks,
+        months,
         by_hour,
         by_site,
         by_side,
@@ -781,6 +833,40 @@ mod nights_tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    /// The months of a period (for charts of long periods): from the diary's start, each
+    /// counting its cramps, the first and last cut by the period and so partial.
+    #[test]
+    fn months_count_cramps_from_the_diarys_start_and_say_which_are_partial() {
+        let cramps = [
+            cramp("2026-01-20", None),
+            cramp("2026-01-31", None),
+            cramp("2026-02-01", None),
+            cramp("2026-03-10", None),
+        ];
+        let s = summarise_since(
+            &cramps,
+            &Profile::default(),
+            d("2025-06-01"),
+            d("2026-03-15"),
+            Some(d("2026-01-20")),
+            Settings::default(),
+        );
+        let got: Vec<(NaiveDate, u32, u32, u32)> = s
+            .months
+            .iter()
+            .map(|m| (m.starts, m.cramps, m.days, m.length))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (d("2026-01-01"), 2, 12, 31),
+                (d("2026-02-01"), 1, 28, 28),
+                (d("2026-03-01"), 1, 15, 31),
+            ]
+        );
+        assert!(s.months[0].is_partial() && !s.months[1].is_partial() && s.months[2].is_partial());
     }
 
     #[test]

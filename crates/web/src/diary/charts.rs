@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use chrono::Datelike;
+
 use legcramps_core::diary::{Side, Site};
 use legcramps_core::patterns::{DURATION_BANDS, Settings, Summary};
 
@@ -36,58 +38,83 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A bar chart: one bar per [`Bar`]; every `label_every`th label is drawn; `line` draws a
-/// dashed level across the chart with its words (a setting, say); each of `marks` draws a solid
-/// upright line at the left of a bar, with its words (a medicine started, say).
+/// The drawing units every bar chart uses: narrow, so that 17-unit text is still 12 px on a
+/// 320 px screen (the chart is 288 px wide there), and short, so that on paper, drawn 260 px
+/// wide, the text is still 8 pt (issue 21, finding 6). The CSS caps the width on wide screens.
+const W: f64 = 400.0;
+const H: f64 = 150.0;
+const LEFT: f64 = 44.0;
+const BOTTOM: f64 = 32.0;
+const TOP: f64 = 14.0;
+const FONT: f64 = 17.0;
+
+/// About how wide text of `chars` characters is drawn, in drawing units: Arial's digits and
+/// letters average under 0.6 of the font size; a little more is allowed.
+fn text_width(chars: usize) -> f64 {
+    chars as f64 * FONT * 0.62
+}
+
+/// A bar chart: one bar per [`Bar`], with as many labels under the bars as fit without touching
+/// (every `at_least`th at the most); `line` draws a dashed level across the chart (a setting,
+/// say); each of `marks` draws a solid upright line at the left of a bar, numbered above the
+/// plot (marks close together share one number label, "1, 2"). What the line and the numbers
+/// mean is said in the key beside the chart, where words cannot overlap.
 fn bars(
     id: &str,
     title: &str,
     desc: &str,
     data: &[Bar],
-    label_every: usize,
-    line: Option<(u32, &str)>,
-    marks: &[(usize, String)],
+    at_least: usize,
+    line: Option<u32>,
+    marks: &[usize],
 ) -> String {
-    // Narrow drawing units, so that 17-unit text is still 12 px on a 320 px screen (the chart
-    // is 288 px wide there); the CSS caps the width on wide screens.
-    let (w, h, left, bottom, top) = (400.0_f64, 240.0_f64, 44.0_f64, 44.0_f64, 18.0_f64);
     let max = data
         .iter()
         .map(|b| b.value)
-        .chain(line.map(|(v, _)| v))
+        .chain(line)
         .max()
         .unwrap_or(0)
         .max(1);
     let n = data.len().max(1) as f64;
-    let slot = (w - left - 8.0) / n;
+    let plot_w = W - LEFT - 8.0;
+    let slot = plot_w / n;
     let bar = (slot * 0.7).max(1.0);
-    let plot = h - bottom - top;
+    let plot = H - BOTTOM - TOP;
+    let base = TOP + plot;
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="legcramps-chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        r#"<svg class="legcramps-chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         esc(title),
         esc(desc)
     );
     // Axis and a top gridline labelled with the maximum.
     let _ = write!(
         s,
-        r##"<line x1="{left}" y1="{top}" x2="{x2}" y2="{top}" stroke="#d8dde0"/><text x="{tx}" y="{ty}" font-size="17" text-anchor="end" fill="#212b32">{max}</text><line x1="{left}" y1="{base}" x2="{x2}" y2="{base}" stroke="#4c6272"/><text x="{tx}" y="{base}" font-size="17" text-anchor="end" fill="#212b32">0</text>"##,
-        x2 = w - 4.0,
-        tx = left - 4.0,
-        ty = top + 4.0,
-        base = top + plot,
+        r##"<line x1="{LEFT}" y1="{TOP}" x2="{x2}" y2="{TOP}" stroke="#d8dde0"/><text x="{tx}" y="{ty}" font-size="{FONT}" text-anchor="end" fill="#212b32">{max}</text><line x1="{LEFT}" y1="{base}" x2="{x2}" y2="{base}" stroke="#4c6272"/><text x="{tx}" y="{base}" font-size="{FONT}" text-anchor="end" fill="#212b32">0</text>"##,
+        x2 = W - 4.0,
+        tx = LEFT - 4.0,
+        ty = TOP + 6.0,
     );
     if data.iter().any(|b| b.partial) {
         s.push_str(r##"<defs><pattern id="partial-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="8" stroke="#005eb8" stroke-width="4"/></pattern></defs>"##);
     }
+    // Labels under the bars: as many as fit with a gap between them, centred on their bars,
+    // none running past either end of the chart.
+    let widest = data
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(1);
+    let room = text_width(widest) + 10.0;
+    let every = ((room / slot).ceil() as usize).max(at_least).max(1);
     for (i, b) in data.iter().enumerate() {
         let (label, v) = (&b.label, b.value);
-        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
         let bh = plot * f64::from(v) / f64::from(max);
-        let y = top + plot - bh;
+        let y = TOP + plot - bh;
         let (fill, note) = if b.partial {
-            ("url(#partial-hatch)", " (part of the week only)")
+            ("url(#partial-hatch)", " (part only)")
         } else {
             ("#005eb8", "")
         };
@@ -96,79 +123,233 @@ fn bars(
             r##"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{bh:.1}" fill="{fill}" stroke="#005eb8"><title>{}: {v}{note}</title></rect>"##,
             esc(label)
         );
-        if i % label_every.max(1) == 0 {
+        if i % every == 0 {
+            let half = text_width(label.chars().count()) / 2.0;
+            let cx = (x + bar / 2.0).clamp(LEFT + half - 8.0, W - 2.0 - half);
             let _ = write!(
                 s,
-                r##"<text x="{:.1}" y="{:.1}" font-size="17" text-anchor="middle" fill="#212b32">{}</text>"##,
-                x + bar / 2.0,
-                top + plot + 24.0,
+                r##"<text x="{cx:.1}" y="{:.1}" font-size="{FONT}" text-anchor="middle" fill="#212b32">{}</text>"##,
+                base + 20.0,
                 esc(label)
             );
         }
     }
-    // The words of marks and of the line have a white edge, so they read over a bar or over
-    // each other's lines, on screen and in print.
-    for (i, words) in marks {
-        let x = left + slot * *i as f64;
-        // The words run right of the line, or left of it in the chart's right half.
-        let (tx, anchor) = if x < w / 2.0 {
+    if let Some(level) = line {
+        let y = TOP + plot - plot * f64::from(level) / f64::from(max);
+        let _ = write!(
+            s,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{x2}" y2="{y:.1}" stroke="#212b32" stroke-width="2" stroke-dasharray="8 6"/>"##,
+            x2 = W - 4.0,
+        );
+    }
+    // Marks, numbered from 1 in the order given; numbers that would touch share a label.
+    let mut groups: Vec<(f64, Vec<usize>)> = Vec::new();
+    let mut order: Vec<(usize, usize)> = marks.iter().copied().enumerate().collect();
+    order.sort_by_key(|(_, at)| *at);
+    for (number, at) in order {
+        let x = LEFT + slot * at as f64;
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{base}" stroke="#212b32" stroke-width="3"/>"##,
+        );
+        match groups.last_mut() {
+            Some((gx, numbers))
+                if x < *gx + text_width(label_of(numbers).chars().count()) + 12.0 =>
+            {
+                numbers.push(number + 1);
+            }
+            _ => groups.push((x, vec![number + 1])),
+        }
+    }
+    for (x, numbers) in &groups {
+        let words = label_of(numbers);
+        let width = text_width(words.chars().count());
+        // Right of the first line of the group, or left of it where there is no room.
+        let (tx, anchor) = if x + 4.0 + width <= W - 2.0 {
             (x + 4.0, "start")
         } else {
             (x - 4.0, "end")
         };
         let _ = write!(
             s,
-            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{base}" stroke="#212b32" stroke-width="3"/><text x="{tx:.1}" y="{ty}" font-size="17" text-anchor="{anchor}" fill="#212b32" stroke="#ffffff" stroke-width="5" paint-order="stroke">{}</text>"##,
-            esc(words),
-            base = top + plot,
-            ty = top + 14.0,
-        );
-    }
-    if let Some((level, words)) = line {
-        let y = top + plot - plot * f64::from(level) / f64::from(max);
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" y1="{y:.1}" x2="{x2}" y2="{y:.1}" stroke="#212b32" stroke-width="2" stroke-dasharray="8 6"/><text x="{x2}" y="{ty:.1}" font-size="17" text-anchor="end" fill="#212b32" stroke="#ffffff" stroke-width="5" paint-order="stroke">{}</text>"##,
-            esc(words),
-            x2 = w - 4.0,
-            ty = y - 6.0,
+            r##"<text x="{tx:.1}" y="{ty}" font-size="{FONT}" text-anchor="{anchor}" fill="#212b32" stroke="#ffffff" stroke-width="5" paint-order="stroke">{}</text>"##,
+            esc(&words),
+            ty = TOP + 14.0,
         );
     }
     s.push_str("</svg>");
     s
 }
 
-pub(crate) fn per_week(summary: &Summary, settings: &Settings) -> String {
-    let data: Vec<Bar> = summary
-        .weeks
+/// "1", or "1, 2" for marks that share a label.
+fn label_of(numbers: &[usize]) -> String {
+    numbers
         .iter()
-        .map(|w| Bar {
-            label: w.starts.format("%-d %b").to_string(),
-            value: w.cramps,
-            partial: w.is_partial(),
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The key under a chart, in the page's own text: what the dashed line, the numbered lines and
+/// the hatched bars mean (issue 21, findings 6 and 13).
+fn key(items: &[String]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(r#"<ul class="legcramps-chart-key">"#);
+    for item in items {
+        let _ = write!(s, "<li>{}</li>", esc(item));
+    }
+    s.push_str("</ul>");
+    s
+}
+
+/// How the chart of cramps over time counts: a bar a week for up to 26 weeks, a bar a month up
+/// to 36 months, otherwise a bar a year, so that no chart has more bars than a phone can show
+/// with their labels.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Span {
+    Week,
+    Month,
+    Year,
+}
+
+impl Span {
+    pub(crate) fn of(summary: &Summary) -> Span {
+        if summary.weeks.len() <= 26 {
+            Span::Week
+        } else if summary.months.len() <= 36 {
+            Span::Month
+        } else {
+            Span::Year
+        }
+    }
+
+    /// The chart's heading: "Cramps per week".
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            Span::Week => "Cramps per week",
+            Span::Month => "Cramps per month",
+            Span::Year => "Cramps per year",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Span::Week => "week",
+            Span::Month => "month",
+            Span::Year => "year",
+        }
+    }
+}
+
+/// A bar over time: its first day, cramps, and whether the period covers only part of it.
+struct Stretch {
+    starts: chrono::NaiveDate,
+    cramps: u32,
+    partial: bool,
+    days: u32,
+}
+
+fn stretches(summary: &Summary, span: Span) -> Vec<Stretch> {
+    match span {
+        Span::Week => summary
+            .weeks
+            .iter()
+            .map(|w| Stretch {
+                starts: w.starts,
+                cramps: w.cramps,
+                partial: w.is_partial(),
+                days: w.days,
+            })
+            .collect(),
+        Span::Month => summary
+            .months
+            .iter()
+            .map(|m| Stretch {
+                starts: m.starts,
+                cramps: m.cramps,
+                partial: m.is_partial(),
+                days: m.days,
+            })
+            .collect(),
+        Span::Year => {
+            let mut years: Vec<(Stretch, u32)> = Vec::new();
+            for m in &summary.months {
+                let first = m.starts.with_month(1).unwrap_or(m.starts);
+                match years.last_mut() {
+                    Some((y, length)) if y.starts == first => {
+                        y.cramps += m.cramps;
+                        y.days += m.days;
+                        *length += m.length;
+                    }
+                    _ => years.push((
+                        Stretch {
+                            starts: first,
+                            cramps: m.cramps,
+                            partial: false,
+                            days: m.days,
+                        },
+                        m.length,
+                    )),
+                }
+            }
+            years
+                .into_iter()
+                .map(|(mut y, length)| {
+                    y.partial = y.days < length;
+                    y
+                })
+                .collect()
+        }
+    }
+}
+
+/// Cramps over time, a bar a week, month or year ([`Span`]), with its key. At most `max_marks`
+/// medicines are marked (those started last; the key says how many are not), named in the key
+/// to `name_chars` characters.
+pub(crate) fn per_week(
+    summary: &Summary,
+    settings: &Settings,
+    (max_marks, name_chars): (usize, usize),
+) -> String {
+    let span = Span::of(summary);
+    let bars_of = stretches(summary, span);
+    let label = |d: chrono::NaiveDate| match span {
+        Span::Week => d.format("%-d %b").to_string(),
+        Span::Month if d.month() == 1 || bars_of.len() <= 12 => d.format("%b %Y").to_string(),
+        Span::Month => d.format("%b").to_string(),
+        Span::Year => d.format("%Y").to_string(),
+    };
+    let data: Vec<Bar> = bars_of
+        .iter()
+        .map(|b| Bar {
+            label: label(b.starts),
+            value: b.cramps,
+            partial: b.partial,
         })
         .collect();
-    let busiest = summary.weeks.iter().max_by_key(|w| w.cramps);
+    let name = span.name();
+    let busiest = bars_of.iter().max_by_key(|b| b.cramps);
     let desc = match busiest {
         Some(b) if b.cramps > 0 => format!(
-            "{} cramps over {} weeks; the most in one week was {}, in the week starting {}.",
+            "{} cramps over {} {name}s; the most in one {name} was {}, in the {name} starting {}.",
             summary.count,
-            summary.weeks.len(),
+            bars_of.len(),
             b.cramps,
             b.starts.format("%-d %B %Y")
         ),
         _ => "No cramps logged in this period.".to_owned(),
     };
-    let partial = summary
-        .weeks
+    let partial = bars_of
         .iter()
-        .filter(|w| w.is_partial())
-        .map(|w| {
+        .filter(|b| b.partial)
+        .map(|b| {
             format!(
-                "the week starting {} counts {} day{} only",
-                w.starts.format("%-d %B"),
-                w.days,
-                if w.days == 1 { "" } else { "s" }
+                "the {name} starting {} counts {} day{} only",
+                b.starts.format("%-d %B %Y"),
+                b.days,
+                if b.days == 1 { "" } else { "s" }
             )
         })
         .collect::<Vec<_>>();
@@ -176,54 +357,91 @@ pub(crate) fn per_week(summary: &Summary, settings: &Settings) -> String {
         desc
     } else {
         format!(
-            "{desc} Hatched bars are part weeks: {}.",
+            "{desc} Hatched bars are part {name}s: {}.",
             partial.join("; ")
         )
     };
-    let every = (data.len() / 5).max(1);
-    let words = format!(
-        "frequent: {} a week (a setting)",
-        settings.frequent_per_week
-    );
-    // Each medicine started within the weeks shown, marked at its week.
+    // The medicines started within the bars shown, the last `max_marks` of them marked at their
+    // bars and numbered in date order.
+    let mut started: Vec<(usize, &legcramps_core::profile::Medicine)> = summary
+        .medicine_rates
+        .iter()
+        .filter(|m| m.medicine.started <= summary.to)
+        .filter_map(|m| {
+            let i = bars_of
+                .iter()
+                .rposition(|b| b.starts <= m.medicine.started)?;
+            Some((i, &m.medicine))
+        })
+        .collect();
+    started.sort_by_key(|(_, m)| m.started);
+    let unmarked = started.len().saturating_sub(max_marks);
     let mut marks = Vec::new();
     let mut mark_words = Vec::new();
-    if let Some(first) = summary.weeks.first() {
-        for m in &summary.medicine_rates {
-            let week = (m.medicine.started - first.starts).num_days().div_euclid(7);
-            if let Ok(i) = usize::try_from(week)
-                && i < summary.weeks.len()
-            {
-                let name: String = m.medicine.name().chars().take(24).collect();
-                marks.push((i, format!("{name} started")));
-                mark_words.push(format!(
-                    "{} started on {}",
-                    m.medicine.name(),
-                    m.medicine.started.format("%-d %B %Y")
-                ));
-            }
+    let mut key_items = Vec::new();
+    for (i, m) in started.into_iter().skip(unmarked) {
+        marks.push(i);
+        mark_words.push(format!(
+            "{} started on {}",
+            m.name(),
+            m.started.format("%-d %B %Y")
+        ));
+        let mut short_name: String = m.name().chars().take(name_chars).collect();
+        if short_name.len() < m.name().len() {
+            short_name.push('\u{2026}');
         }
+        key_items.push(format!(
+            "{}: {short_name} started, {}",
+            marks.len(),
+            m.started.format("%-d %b %Y")
+        ));
+    }
+    if unmarked > 0 {
+        key_items.push(format!(
+            "{unmarked} medicine{} started earlier in the period not marked",
+            if unmarked == 1 { "" } else { "s" }
+        ));
     }
     let marked = if mark_words.is_empty() {
         String::new()
     } else {
         format!(
-            " A solid upright line marks the week {}.",
-            mark_words.join(", and the week ")
+            " A solid upright line marks the {name} {}.",
+            mark_words.join(&format!(", and the {name} "))
         )
     };
-    bars(
-        "per-week",
-        "Cramps per week",
-        &format!(
-            "{desc}{marked} The dashed line is where the diary calls cramps frequent, {} a week, a setting of the app.",
+    // The "frequent" line is a number of cramps a week: drawn only on weekly bars.
+    let line = (span == Span::Week).then_some(settings.frequent_per_week);
+    let line_words = if line.is_some() {
+        format!(
+            " The dashed line is where the diary calls cramps frequent, {} a week, a setting of the app.",
             settings.frequent_per_week
-        ),
+        )
+    } else {
+        String::new()
+    };
+    let mut items = Vec::new();
+    if line.is_some() {
+        items.push(format!(
+            "Dashed line: frequent, {} a week (a setting of the app)",
+            settings.frequent_per_week
+        ));
+    }
+    if !partial.is_empty() {
+        items.push(format!("Hatched bar: part of a {name} only"));
+    }
+    items.extend(key_items);
+    let mut out = bars(
+        "per-week",
+        span.title(),
+        &format!("{desc}{marked}{line_words}"),
         &data,
-        every,
-        Some((settings.frequent_per_week, &words)),
+        1,
+        line,
         &marks,
-    )
+    );
+    out.push_str(&key(&items));
+    out
 }
 
 pub(crate) fn by_hour(summary: &Summary) -> String {
@@ -253,9 +471,9 @@ pub(crate) fn by_hour(summary: &Summary) -> String {
 }
 
 pub(crate) fn durations(summary: &Summary) -> String {
-    // Short labels under the bars (in minutes), so they fit on a phone; the text alternative
-    // and the table say them in full.
-    const SHORT: [&str; 4] = ["under 1", "1 to 5", "5 to 10", "10 or more"];
+    // Short labels under the bars (in minutes), so they fit side by side on a phone; the key,
+    // the text alternative and the table say them in full.
+    const SHORT: [&str; 4] = ["<1", "1\u{2013}5", "5\u{2013}10", "10+"];
     let data: Vec<Bar> = SHORT
         .iter()
         .zip(summary.duration_bands)
@@ -272,7 +490,7 @@ pub(crate) fn durations(summary: &Summary) -> String {
         summary.longest.map_or("none".into(), |d| d.human()),
         summary.median.map_or("none".into(), |d| d.human())
     );
-    bars(
+    let mut out = bars(
         "durations",
         "How long cramps lasted",
         &desc,
@@ -280,7 +498,11 @@ pub(crate) fn durations(summary: &Summary) -> String {
         1,
         None,
         &[],
-    )
+    );
+    out.push_str(&key(&[
+        "Under the bars: minutes (under 1; 1 to 5; 5 to 10; 10 or more)".to_owned(),
+    ]));
+    out
 }
 
 /// Two legs, as the person sees their own (left on the left), with a circle at the calf, thigh

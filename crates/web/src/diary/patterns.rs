@@ -244,6 +244,7 @@ pub(crate) async fn summary(
             presets: &RANGE_PRESETS,
             gp_css: crate::http::assets::GP_SUMMARY_CSS,
             v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
+                .for_one_page(&cfg.settings)
                 .with_checks(&checks)
                 .with_nights(&nights, &episodes, &check_ins),
         },

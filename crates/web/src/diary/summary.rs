@@ -27,6 +27,8 @@ pub(crate) struct SummaryView<'a> {
     /// The GP triggers the guidance names, as (heading, what was counted).
     pub(crate) triggers: Vec<(String, String)>,
     pub(crate) per_week_chart: String,
+    /// The heading of that chart: "Cramps per week", or per month or year for long periods.
+    pub(crate) per_week_title: &'static str,
     pub(crate) content_version: &'static str,
     /// Checks saved in the period: when, and what the person was shown then.
     pub(crate) checks: Vec<SavedCheckLine>,
@@ -44,14 +46,11 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) red_unknown: Vec<String>,
     /// Red flags left to the full record.
     pub(crate) red_more: usize,
-    /// The one-page summary's saved checks, the most recent, in brief.
-    pub(crate) checks_brief: OnePage<CheckBrief>,
     /// Said once under the one page's medicines.
     pub(crate) medicine_caveats: String,
     /// The GP triggers, without the small print (said once, below them).
     pub(crate) gp_triggers: Vec<(String, String)>,
     pub(crate) small_print: String,
-    pub(crate) hour_chart: String,
     /// The period's nights, in words ("3 with a cramp in my sleep, ..."), once known.
     pub(crate) nights: Option<String>,
     /// Which nights cannot be known (before the first check-in), if any.
@@ -75,11 +74,12 @@ pub(crate) const ONE_PAGE_RED_FLAGS: usize = 3;
 pub(crate) const ONE_PAGE_MEDICINES: usize = 2;
 pub(crate) const ONE_PAGE_PREGNANCIES: usize = 1;
 pub(crate) const ONE_PAGE_CONDITIONS: usize = 2;
-pub(crate) const ONE_PAGE_CHECKS: usize = 1;
 /// A note on the one page is cut to this many characters, ending in "…" (the full record
 /// gives it whole); so is the name of a medicine or a condition.
 pub(crate) const ONE_PAGE_NOTE_CHARS: usize = 50;
 pub(crate) const ONE_PAGE_NAME_CHARS: usize = 50;
+/// A medicine's name in the key under the one page's chart (a narrow column).
+pub(crate) const ONE_PAGE_KEY_CHARS: usize = 20;
 
 /// What the one-page summary shows of a list, and how many it leaves to the full record.
 pub(crate) struct OnePage<T> {
@@ -88,13 +88,6 @@ pub(crate) struct OnePage<T> {
 }
 
 impl<T> OnePage<T> {
-    fn empty() -> Self {
-        OnePage {
-            shown: Vec::new(),
-            more: 0,
-        }
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.shown.is_empty() && self.more == 0
     }
@@ -562,14 +555,12 @@ impl<'a> SummaryView<'a> {
             red_not_eased,
             red_unknown,
             red_more,
-            checks_brief: OnePage::empty(),
             medicine_caveats: format!("{MEDICINES_NOT_A_CAUSE} {MEDICINE_DO_NOT_STOP}"),
             gp_triggers: gp_triggers(s),
             small_print: format!(
                 "Pointed out from {} cramps in a week, or cramps in sleep on {} nights in a week: settings of the app, not clinical thresholds.",
                 settings.frequent_per_week, settings.disturbed_nights_per_week
             ),
-            hour_chart: charts::by_hour(s),
             nights: None,
             nights_note: None,
             nights_not_recorded: None,
@@ -591,7 +582,8 @@ impl<'a> SummaryView<'a> {
                 .zip(s.duration_bands)
                 .collect(),
             triggers: triggers(s),
-            per_week_chart: charts::per_week(s, settings),
+            per_week_chart: charts::per_week(s, settings, (5, 100)),
+            per_week_title: charts::Span::of(s).title(),
             checks: Vec::new(),
             content_version: CONTENT_VERSION,
         }
@@ -701,6 +693,14 @@ impl SummaryView<'_> {
         self
     }
 
+    /// The chart as the one-page summary draws it: the medicines it lists marked, their names
+    /// cut as it cuts them.
+    pub(crate) fn for_one_page(mut self, settings: &Settings) -> Self {
+        self.per_week_chart =
+            charts::per_week(self.s, settings, (ONE_PAGE_MEDICINES, ONE_PAGE_KEY_CHARS));
+        self
+    }
+
     pub(crate) fn with_checks(mut self, checks: &[SavedCheck]) -> Self {
         self.checks = checks
             .iter()
@@ -710,15 +710,24 @@ impl SummaryView<'_> {
             })
             .map(SavedCheckLine::of)
             .collect();
-        // The most recent, in date order.
-        let keep = self.checks.len().min(ONE_PAGE_CHECKS);
-        self.checks_brief = OnePage {
-            shown: self.checks[self.checks.len() - keep..]
-                .iter()
-                .map(CheckBrief::of)
-                .collect(),
-            more: self.checks.len() - keep,
-        };
+        // The one page: the latest, in brief, as a row of the figures (issue 21, finding 5).
+        if let Some(latest) = self.checks.last() {
+            let brief = CheckBrief::of(latest);
+            let mut row = format!("{}: {}.", brief.when, brief.shown);
+            if let Some(u) = brief.unsure {
+                row.push_str(&format!(" Not sure about: {u}."));
+            }
+            let earlier = self.checks.len() - 1;
+            if earlier > 0 {
+                row.push_str(&format!(
+                    " {earlier} earlier check{}.",
+                    if earlier == 1 { "" } else { "s" }
+                ));
+            }
+            row.push_str(" Why each said what it did: in the full record.");
+            self.headline
+                .push(("Latest check with this tool".to_owned(), row));
+        }
         self
     }
 }
@@ -734,6 +743,7 @@ pub fn gp_summary_file(
     SummaryFile {
         css: include_str!("../../static/gp-summary.css"),
         v: SummaryView::new(s, settings, generated_text(generated, "local time"))
+            .for_one_page(settings)
             .with_checks(checks)
             .with_nights(nights, episodes, check_ins),
     }

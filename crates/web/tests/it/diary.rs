@@ -947,7 +947,7 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
     // two empty weeks before the diary began are not zeros); the week the range cuts (30
     // November, one day of it) is a part week; the dashed line is the "frequent" setting.
     assert!(
-        r.body.contains("<desc id=\"per-week-desc\">4 cramps over 3 weeks; the most in one week was 4, in the week starting 16 November 2026. Hatched bars are part weeks: the week starting 30 November counts 1 day only. A solid upright line marks the week Example tablets started on 18 November 2026. The dashed line is where the diary calls cramps frequent, 3 a week, a setting of the app.</desc>"),
+        r.body.contains("<desc id=\"per-week-desc\">4 cramps over 3 weeks; the most in one week was 4, in the week starting 16 November 2026. Hatched bars are part weeks: the week starting 30 November 2026 counts 1 day only. A solid upright line marks the week Example tablets started on 18 November 2026. The dashed line is where the diary calls cramps frequent, 3 a week, a setting of the app.</desc>"),
         "{}",
         r.body
     );
@@ -964,7 +964,17 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
         r.body
             .contains("counting a cramp in both legs once for each leg")
     );
-    assert!(r.body.contains("frequent: 3 a week (a setting)"));
+    // What the lines and hatching mean is in a key beside the chart, where words cannot
+    // overlap (issue 21, findings 6 and 13).
+    assert!(
+        r.body
+            .contains("<li>Dashed line: frequent, 3 a week (a setting of the app)</li>")
+    );
+    assert!(r.body.contains("<li>Hatched bar: part of a week only</li>"));
+    assert!(
+        r.body
+            .contains("<li>1: Example tablets started, 18 Nov 2026</li>")
+    );
     // The time of day runs from 18:00, so the night is one piece: the first bar is 18.
     let hours = r
         .body
@@ -1010,7 +1020,6 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
         "None of these figures shows whether a medicine causes or eases cramps. Never stop a prescribed medicine without speaking to a GP or pharmacist.",
         "<h2>Cramps per week</h2>",
         "A solid upright line marks the week Example tablets started on 18 November 2026.",
-        "<h2>Time the cramps started</h2>",
         "My questions for the GP",
     ];
     let mut at = 0;
@@ -1027,9 +1036,10 @@ async fn patterns_and_the_gp_summary_show_the_counts() {
         "{}",
         s.body
     );
-    assert_eq!(s.body.matches("a setting of the app").count(), 1);
+    // Once in the chart's text alternative, once in its key (the words seen on the page).
+    assert_eq!(s.body.matches("a setting of the app").count(), 2);
     assert!(!s.body.contains("UTC"), "{}", s.body);
-    assert!(s.body.contains(", UK time."));
+    assert!(s.body.contains(", UK time,"));
     let bad = d.get("/diary/summary?from=2026-13-01").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     d.finish().await;
@@ -1978,26 +1988,23 @@ async fn the_summary_lists_each_checks_reasons_and_what_was_not_sure() {
     let r = d.post_form("/diary/checks", &pairs).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let s = d.get("/diary/summary").await.body;
+    // The one page: the latest check as a row of the figures — what was shown and the one
+    // question answered "not sure"; the reasons are in the full record (issue 21, finding 5).
     let checks = s
-        .split("gp-summary__checks")
+        .split("<th scope=\"row\">Latest check with this tool</th>")
         .nth(1)
         .expect("checks")
-        .split("</section>")
+        .split("</tr>")
         .next()
         .unwrap_or_default();
-    // The one page: what was shown and the one question answered "not sure"; the reasons are
-    // in the full record (issue 21, finding 5).
-    assert!(
-        checks.contains("<strong>Phone 111 now</strong>"),
-        "{checks}"
-    );
+    assert!(checks.contains(": Phone 111 now."), "{checks}");
     assert!(
         checks.contains("Not sure about: \u{201c}Since your leg pain began"),
         "{checks}"
     );
     assert!(!checks.contains("Why:"), "{checks}");
     assert!(
-        checks.contains("Why each check said what it did: in the full record."),
+        checks.contains("Why each said what it did: in the full record."),
         "{checks}"
     );
     let record = d.get("/diary/record").await.body;
