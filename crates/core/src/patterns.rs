@@ -102,11 +102,25 @@ impl Week {
 pub struct Trigger {
     /// The fact the trigger comes from (`help.gp.frequent`, `help.gp.sleep`).
     pub fact: &'static str,
-    /// The busiest week and its count.
+    /// The latest week at or over the setting, and its count (issue 21, finding 8: the latest,
+    /// not the first week over the line).
     pub week: NaiveDate,
     pub count: u32,
     /// The product setting it was compared with.
     pub threshold: u32,
+    /// How many weeks of the period were at or over it.
+    pub weeks: u32,
+}
+
+impl Trigger {
+    /// ", the latest of 7 such weeks", or nothing when it is the only one.
+    pub fn latest_of(&self) -> String {
+        if self.weeks > 1 {
+            format!(", the latest of {} such weeks", self.weeks)
+        } else {
+            String::new()
+        }
+    }
 }
 
 /// How many cramps in a summary lack an optional detail (the quick log leaves them out): the
@@ -537,32 +551,34 @@ pub fn summarise_since(
         n => Some(durations[n / 2 - 1]),
     };
 
+    // Each of the guidance's two GP pointers, from the latest week at or over its setting, with
+    // how many weeks were.
     let mut triggers = Vec::new();
-    if let Some(busiest) = weeks
-        .iter()
-        .max_by_key(|w| (w.cramps, std::cmp::Reverse(w.starts)))
-        && busiest.cramps >= settings.frequent_per_week
-        && busiest.cramps > 0
-    {
-        triggers.push(Trigger {
-            fact: "help.gp.frequent",
-            week: busiest.starts,
-            count: busiest.cramps,
-            threshold: settings.frequent_per_week,
-        });
-    }
-    if let Some(busiest) = weeks
-        .iter()
-        .max_by_key(|w| (w.disturbed_nights, std::cmp::Reverse(w.starts)))
-        && busiest.disturbed_nights >= settings.disturbed_nights_per_week
-        && busiest.disturbed_nights > 0
-    {
-        triggers.push(Trigger {
-            fact: "help.gp.sleep",
-            week: busiest.starts,
-            count: busiest.disturbed_nights,
-            threshold: settings.disturbed_nights_per_week,
-        });
+    for (fact, threshold, of) in [
+        (
+            "help.gp.frequent",
+            settings.frequent_per_week,
+            (|w: &Week| w.cramps) as fn(&Week) -> u32,
+        ),
+        (
+            "help.gp.sleep",
+            settings.disturbed_nights_per_week,
+            |w: &Week| w.disturbed_nights,
+        ),
+    ] {
+        let over: Vec<&Week> = weeks
+            .iter()
+            .filter(|w| of(w) > 0 && of(w) >= threshold)
+            .collect();
+        if let Some(latest) = over.last() {
+            triggers.push(Trigger {
+                fact,
+                week: latest.starts,
+                count: of(latest),
+                threshold,
+                weeks: u32::try_from(over.len()).unwrap_or(u32::MAX),
+            });
+        }
     }
 
     let rate = |a: NaiveDate, b: NaiveDate| {
@@ -833,6 +849,40 @@ mod nights_tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    /// Issue 21, finding 8: "frequent" names the latest week at or over the setting and how
+    /// many weeks were, not the first week over the line.
+    #[test]
+    fn frequent_names_the_latest_week_over_the_line_and_how_many_were() {
+        let mut cramps = Vec::new();
+        for day in [
+            "2026-11-02",
+            "2026-11-03",
+            "2026-11-04",
+            "2026-11-05", // 4 in the week of 2 Nov
+            "2026-11-10", // 1 in the week of 9 Nov
+            "2026-11-16",
+            "2026-11-17",
+            "2026-11-18", // 3 in the week of 16 Nov
+        ] {
+            let mut c = cramp(day, Some(false));
+            c.id = EpisodeId::new(&format!("{day}-{}", cramps.len())).expect("id");
+            cramps.push(c);
+        }
+        let s = summarise(
+            &cramps,
+            &Profile::default(),
+            d("2026-11-02"),
+            d("2026-11-22"),
+            Settings::default(),
+        );
+        let t = &s.triggers[0];
+        assert_eq!(
+            (t.fact, t.week, t.count, t.weeks),
+            ("help.gp.frequent", d("2026-11-16"), 3, 2)
+        );
+        assert_eq!(t.latest_of(), ", the latest of 2 such weeks");
     }
 
     /// The months of a period (for charts of long periods): from the diary's start, each

@@ -817,13 +817,19 @@ pub(crate) fn report(args: &cli::ReportArgs) -> Result<ExitCode> {
     for t in &summary.triggers {
         let what = if t.fact == "help.gp.frequent" {
             format!(
-                "{} cramps in the week of {} (this diary points this out from {} a week)",
-                t.count, t.week, t.threshold
+                "{} cramps in the week of {}{} (this diary points this out from {} a week)",
+                t.count,
+                t.week,
+                t.latest_of(),
+                t.threshold
             )
         } else {
             format!(
-                "cramps during sleep on {} nights in the week of {} (pointed out from {} nights a week)",
-                t.count, t.week, t.threshold
+                "cramps during sleep on {} nights in the week of {}{} (pointed out from {} nights a week)",
+                t.count,
+                t.week,
+                t.latest_of(),
+                t.threshold
             )
         };
         println!(

@@ -444,7 +444,7 @@ fn medicine_lines(
                         )
                     } else {
                         format!(
-                            "nights recorded: {} of {} before, {} of {} while taken",
+                            "{} of {} before, {} of {} while taken",
                             b.recorded(),
                             before.days(),
                             t.recorded(),
@@ -454,7 +454,11 @@ fn medicine_lines(
                     compared = if b.recorded() * 2 >= before.days()
                         && t.recorded() * 2 >= m.taking.days()
                     {
-                        format!("{compared} ({counts}.)")
+                        if whole {
+                            format!("{compared} ({counts}.)")
+                        } else {
+                            format!("{compared} (Nights recorded: {counts}.)")
+                        }
                     } else {
                         format!(
                             "Not compared: too few nights recorded ({counts}; at least half of each is needed, a setting)."
@@ -605,7 +609,11 @@ fn gp_triggers(s: &Summary) -> Vec<(String, String)> {
             };
             (
                 format!("{what}*"),
-                format!("{counted} in the week of {}", short(t.week)),
+                format!(
+                    "{counted} in the week of {}{}",
+                    short(t.week),
+                    t.latest_of()
+                ),
             )
         })
         .collect()
@@ -625,9 +633,10 @@ pub(crate) fn triggers(s: &Summary) -> Vec<(String, String)> {
                 (
                     "Frequent cramps".to_owned(),
                     format!(
-                        "{} cramps in the week of {} (the diary points this out from {} a week, a setting of the app, not a clinical threshold)",
+                        "{} cramps in the week of {}{} (the diary points this out from {} a week, a setting of the app, not a clinical threshold)",
                         t.count,
                         t.week.format("%-d %b %Y"),
+                        t.latest_of(),
                         t.threshold
                     ),
                 )
@@ -635,9 +644,10 @@ pub(crate) fn triggers(s: &Summary) -> Vec<(String, String)> {
                 (
                     "Cramps disturbing sleep".to_owned(),
                     format!(
-                        "cramps during sleep on {} nights in the week of {} (pointed out from {} nights a week, a setting of the app, not a clinical threshold)",
+                        "cramps during sleep on {} nights in the week of {}{} (pointed out from {} nights a week, a setting of the app, not a clinical threshold)",
                         t.count,
                         t.week.format("%-d %b %Y"),
+                        t.latest_of(),
                         t.threshold
                     ),
                 )
