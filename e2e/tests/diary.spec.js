@@ -309,3 +309,40 @@ test('medicines, pregnancy and conditions are kept once, with their dates', asyn
   }
   await expect(page.getByText('You have not added a pregnancy.')).toBeVisible();
 });
+
+// Issue 21, finding 10: a date range typed as a person would ("1 October") ends on the NHS.UK
+// error pattern — every problem in one summary, each linked to its box, what was typed kept.
+test('dates typed for the summary are checked in one round with the error pattern', async ({ page }, info) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.goto('/diary/summary');
+  await page.getByText('Choose the dates').click();
+  const from = page.getByRole('group', { name: 'From' });
+  await from.getByLabel('Day').fill('1');
+  await from.getByLabel('Month').fill('October');
+  // The boxes hold the dates shown (the last 12 weeks): the last date is cleared to a day.
+  const lastDate = page.getByRole('group', { name: 'To' });
+  await lastDate.getByLabel('Day').fill('31');
+  await lastDate.getByLabel('Month').fill('');
+  await lastDate.getByLabel('Year').fill('');
+  await page.getByRole('button', { name: 'Show these dates' }).click();
+  const summary = page.getByRole('alert');
+  await expect(summary).toContainText('There is a problem');
+  await expect(summary.getByRole('link')).toHaveText([
+    'Enter the month of the first date as a number from 1 to 12',
+    'Enter the month of the last date as a number from 1 to 12',
+  ]);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Summary for your GP');
+  await expect(page.getByRole('group', { name: 'From' }).getByLabel('Month')).toHaveValue('October');
+  expect(await page.locator('main').innerText()).not.toMatch(/`|\d{4}-\d\d-\d\d/);
+  await expectAccessible(page, 'the date range with problems');
+  await docShot(page, info, 'diary-range-errors-375.png');
+  await summary.getByRole('link').first().click();
+  await expect(page.getByRole('group', { name: 'From' }).getByLabel('Month')).toBeFocused();
+  await page.getByRole('group', { name: 'From' }).getByLabel('Month').fill('10');
+  await page.getByRole('group', { name: 'From' }).getByLabel('Year').fill('2026');
+  const to = page.getByRole('group', { name: 'To' });
+  await to.getByLabel('Month').fill('10');
+  await to.getByLabel('Year').fill('2026');
+  await page.getByRole('button', { name: 'Show these dates' }).click();
+  await expect(page.getByText('Period: 1 October 2026 to 31 October 2026.')).toBeVisible();
+});

@@ -941,7 +941,9 @@ fn a_medicine_is_compared_only_on_recorded_nights() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let page = std::fs::read_to_string(&html).expect("html");
     assert!(
-        page.contains("Not compared: too few nights recorded (1 of 28 before, 28 of 28 while taken"),
+        page.contains(
+            "Not compared: too few nights recorded (1 of 28 before, 28 of 28 while taken"
+        ),
         "{page}"
     );
     // With the nights before recorded too, the rates are set side by side, with the counts.

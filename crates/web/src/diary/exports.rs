@@ -13,7 +13,7 @@ use crate::config::Shared;
 use crate::http::auth::{Who, diary_store};
 use crate::http::error::WebError;
 
-use super::patterns::RangeQuery;
+use super::range::RangeQuery;
 use crate::http::problem::episode_problem;
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -55,9 +55,11 @@ pub(crate) async fn everything_for(
                         Some(e.field.to_owned()),
                     ))
                 } else {
+                    // Only a hand-made link carries dates here: no date format is shown to people.
+                    let _ = e;
                     WebError::diary_refused(
                         StatusCode::BAD_REQUEST,
-                        format!("The dates are not valid ({e})."),
+                        "The dates in the link you followed could not be read. Download your diary from its page instead.".to_owned(),
                     )
                 }
             })

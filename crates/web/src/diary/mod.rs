@@ -30,6 +30,7 @@ pub(crate) mod exports;
 pub(crate) mod form;
 pub(crate) mod patterns;
 pub(crate) mod quota;
+pub(crate) mod range;
 pub mod summary;
 pub(crate) mod unsaved;
 

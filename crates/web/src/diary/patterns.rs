@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use legcramps_contract::diary_io::SavedCheck;
-use legcramps_core::diary::{Episode, parse_date};
+use legcramps_core::diary::Episode;
 use legcramps_core::patterns::{Nights, Summary, summarise_since};
 use legcramps_core::profile::Profile;
 use legcramps_store::Owner;
@@ -14,81 +14,15 @@ use legcramps_store::Owner;
 use super::recent_red_flag;
 use crate::config::Shared;
 use crate::diary::charts;
+use crate::diary::range::{self, RangeForm, RangeQuery};
 use crate::diary::summary::SummaryView;
 use crate::http::auth::{Who, diary_store};
 use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::views::{Layout, zone_label};
-use serde::Deserialize;
 
 // ---------------------------------------------------------------------------------------------
 // Patterns and the GP summary
-
-#[derive(Deserialize)]
-pub(crate) struct RangeQuery {
-    pub(crate) from: Option<String>,
-    pub(crate) to: Option<String>,
-    /// A preset: "4" or "12" (the last so many weeks, to today) or "all" (from the first cramp).
-    pub(crate) weeks: Option<String>,
-}
-
-/// The date-range presets, as (value of `weeks`, label).
-pub(crate) const RANGE_PRESETS: [(&str, &str); 3] = [
-    ("4", "Last 4 weeks"),
-    ("12", "Last 12 weeks"),
-    ("all", "Everything"),
-];
-
-impl RangeQuery {
-    /// The preset in use ("12" when no dates are given), or "" for dates of the person's own.
-    pub(crate) fn preset(&self) -> &'static str {
-        let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
-        match self.weeks.as_deref() {
-            Some(w) => RANGE_PRESETS
-                .iter()
-                .find(|(v, _)| *v == w)
-                .map_or("", |(v, _)| v),
-            None if !given(&self.from) && !given(&self.to) => "12",
-            None => "",
-        }
-    }
-}
-
-/// The range asked for (a preset, or dates), or the last 12 weeks; an error message for a bad
-/// one. "Today" is the date in the server's zone.
-fn range(q: &RangeQuery, zone: chrono_tz::Tz) -> Result<(NaiveDate, NaiveDate), String> {
-    let today = Utc::now().with_timezone(&zone).date_naive();
-    if let Some(w) = q.weeks.as_deref() {
-        return match w {
-            "4" => Ok((
-                today - chrono::Duration::weeks(4) + chrono::Duration::days(1),
-                today,
-            )),
-            "12" => Ok((
-                today - chrono::Duration::weeks(12) + chrono::Duration::days(1),
-                today,
-            )),
-            // Everything: the summary's weeks begin at the first cramp logged.
-            "all" => Ok((today - chrono::Duration::days(366 * 20), today)),
-            other => Err(format!("weeks: `{other}` is not one of 4, 12 or all")),
-        };
-    }
-    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
-        Some(t) => parse_date("to", t).map_err(|e| e.to_string())?,
-        None => today,
-    };
-    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
-        Some(f) => parse_date("from", f).map_err(|e| e.to_string())?,
-        None => to - chrono::Duration::weeks(12) + chrono::Duration::days(1),
-    };
-    if from > to {
-        return Err("from: is after to".into());
-    }
-    if (to - from).num_days() > 366 * 20 {
-        return Err("the range is longer than 20 years".into());
-    }
-    Ok((from, to))
-}
 
 /// What the patterns page, the GP summary and the full record read for a period.
 struct Period {
@@ -99,14 +33,43 @@ struct Period {
     check_ins: Vec<NaiveDate>,
 }
 
-async fn summary_for(cfg: &Shared, owner: &Owner, q: &RangeQuery) -> Result<Period, WebError> {
-    let store = diary_store(cfg)?;
-    let (from, to) = range(q, cfg.time_zone).map_err(|m| {
-        WebError::diary_refused(
+/// The page for dates that could not be read: the range form again, every problem said, what
+/// was typed kept (issue 21, finding 10).
+#[derive(Template)]
+#[template(path = "diary_range_error.html")]
+struct RangeErrorPage {
+    layout: Layout,
+    heading: &'static str,
+    back: &'static str,
+    range: RangeForm,
+}
+
+/// The period a page asked for, or its range-error page (400).
+fn period_of(
+    page: &Page,
+    cfg: &Shared,
+    q: &RangeQuery,
+    (action, heading, back): (&'static str, &'static str, &'static str),
+) -> Result<(NaiveDate, NaiveDate), Box<Response>> {
+    range::read(action, q, cfg.time_zone).map_err(|form| {
+        Box::new(render(
             StatusCode::BAD_REQUEST,
-            format!("The dates are not valid ({m}). Use dates like 2026-11-01."),
-        )
-    })?;
+            &RangeErrorPage {
+                layout: page.layout(format!("Error: {heading}"), "diary"),
+                heading,
+                back,
+                range: *form,
+            },
+        ))
+    })
+}
+
+async fn summary_for(
+    cfg: &Shared,
+    owner: &Owner,
+    (from, to): (NaiveDate, NaiveDate),
+) -> Result<Period, WebError> {
+    let store = diary_store(cfg)?;
     let episodes = store
         .list(owner, Some(from), Some(to))
         .await
@@ -153,10 +116,7 @@ fn made_now(zone: chrono_tz::Tz) -> String {
 struct PatternsPage<'a> {
     layout: Layout,
     v: SummaryView<'a>,
-    from: String,
-    to: String,
-    preset: &'static str,
-    presets: &'static [(&'static str, &'static str)],
+    range: RangeForm,
     hour_chart: String,
     duration_chart: String,
     legs_chart: String,
@@ -171,23 +131,29 @@ pub(crate) async fn patterns(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
+    let dates = match period_of(
+        &page,
+        &cfg,
+        &q,
+        ("/diary/patterns", "Your patterns", "your patterns"),
+    ) {
+        Ok(d) => d,
+        Err(r) => return Ok(*r),
+    };
     let Period {
         summary,
         episodes,
         checks,
         nights,
         check_ins,
-    } = summary_for(&cfg, &owner, &q).await?;
+    } = summary_for(&cfg, &owner, dates).await?;
     let recent_red_flag = recent_red_flag(diary_store(&cfg)?, &owner)
         .await
         .map_err(WebError::diary)?;
     let page = PatternsPage {
         recent_red_flag,
         layout: page.layout("Your patterns", "diary"),
-        from: summary.from.to_string(),
-        to: summary.to.to_string(),
-        preset: q.preset(),
-        presets: &RANGE_PRESETS,
+        range: RangeForm::shown("/diary/patterns", &q, dates),
         hour_chart: charts::by_hour(&summary),
         duration_chart: charts::durations(&summary),
         legs_chart: charts::leg_diagram(&episodes),
@@ -216,8 +182,7 @@ struct SummaryPage<'a> {
     v: SummaryView<'a>,
     from: String,
     to: String,
-    preset: &'static str,
-    presets: &'static [(&'static str, &'static str)],
+    range: RangeForm,
     gp_css: &'static str,
 }
 
@@ -227,21 +192,33 @@ pub(crate) async fn summary(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
+    let dates = match period_of(
+        &page,
+        &cfg,
+        &q,
+        (
+            "/diary/summary",
+            "Summary for your GP",
+            "the summary for your GP",
+        ),
+    ) {
+        Ok(d) => d,
+        Err(r) => return Ok(*r),
+    };
     let Period {
         summary,
         episodes,
         checks,
         nights,
         check_ins,
-    } = summary_for(&cfg, &owner, &q).await?;
+    } = summary_for(&cfg, &owner, dates).await?;
     Ok(render(
         StatusCode::OK,
         &SummaryPage {
             layout: page.layout("Summary for your GP", "diary"),
             from: summary.from.to_string(),
             to: summary.to.to_string(),
-            preset: q.preset(),
-            presets: &RANGE_PRESETS,
+            range: RangeForm::shown("/diary/summary", &q, dates),
             gp_css: crate::http::assets::GP_SUMMARY_CSS,
             v: SummaryView::new(&summary, &cfg.settings, made_now(cfg.time_zone))
                 .for_one_page(&cfg.settings)
@@ -258,8 +235,7 @@ struct RecordPage<'a> {
     v: SummaryView<'a>,
     from: String,
     to: String,
-    preset: &'static str,
-    presets: &'static [(&'static str, &'static str)],
+    range: RangeForm,
     gp_css: &'static str,
     /// Every cramp in the period, newest first, as the diary list words it (without the
     /// profile on its day: the medicines are listed once, with their dates).
@@ -279,13 +255,26 @@ pub(crate) async fn record(
     Who { owner, .. }: Who,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
+    let dates = match period_of(
+        &page,
+        &cfg,
+        &q,
+        (
+            "/diary/record",
+            "Full record for your GP",
+            "the full record",
+        ),
+    ) {
+        Ok(d) => d,
+        Err(r) => return Ok(*r),
+    };
     let Period {
         summary,
         episodes,
         checks,
         nights,
         check_ins,
-    } = summary_for(&cfg, &owner, &q).await?;
+    } = summary_for(&cfg, &owner, dates).await?;
     let (red_not_eased, red_unknown) = crate::diary::summary::red_lines_whole(&summary);
     Ok(render(
         StatusCode::OK,
@@ -293,8 +282,7 @@ pub(crate) async fn record(
             layout: page.layout("Full record for your GP", "diary"),
             from: summary.from.to_string(),
             to: summary.to.to_string(),
-            preset: q.preset(),
-            presets: &RANGE_PRESETS,
+            range: RangeForm::shown("/diary/record", &q, dates),
             gp_css: crate::http::assets::GP_SUMMARY_CSS,
             rows: episodes
                 .iter()

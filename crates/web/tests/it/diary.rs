@@ -565,7 +565,9 @@ async fn date_ranges_have_presets_as_well_as_dates() {
         let bad = d.get(&format!("{path}?weeks=5")).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(
-            bad.body.contains("weeks: `5` is not one of 4, 12 or all"),
+            bad.body.contains(
+                "Choose the last 4 weeks, the last 12 weeks or everything, or enter your own dates"
+            ),
             "{}",
             bad.body
         );
@@ -2331,5 +2333,96 @@ async fn the_gp_summary_keeps_to_one_page_and_the_full_record_has_the_rest() {
         4,
         "said with each medicine in the full record"
     );
+    d.finish().await;
+}
+
+/// Issue 21, finding 10: dates of one's own are typed in the NHS.UK date input; every problem is
+/// said at once in the error summary, each linked to its box, with what was typed kept; no
+/// message shows a backtick or a date written 2026-11-01.
+#[tokio::test]
+async fn dates_of_your_own_are_typed_as_day_month_and_year_and_every_problem_is_said_at_once() {
+    let d = Diary::new().await;
+    for (path, heading) in [
+        ("/diary/patterns", "Your patterns"),
+        ("/diary/summary", "Summary for your GP"),
+        ("/diary/record", "Full record for your GP"),
+    ] {
+        let r = d
+            .get(&format!(
+                "{path}?from-day=1&from-month=10&from-year=26&to-day=31&to-month=2&to-year=2026"
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            r.body.contains(&format!("<title>Error: {heading}")),
+            "{path}: {}",
+            r.body
+        );
+        assert!(r.body.contains(&format!("<h1>{heading}</h1>")), "{path}");
+        let summary = r
+            .body
+            .split("nhsuk-error-summary__list")
+            .nth(1)
+            .expect("an error summary")
+            .split("</ul>")
+            .next()
+            .unwrap_or_default();
+        assert!(
+            summary.contains("<a href=\"#from-year\">Enter the year of the first date with 4 numbers, for example 2026</a>"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("<a href=\"#to-day\">Enter a real day for the last date: that month has no day 31</a>"),
+            "{summary}"
+        );
+        // What was typed is kept, and only the boxes at fault are marked.
+        assert!(r.body.contains(
+            "id=\"from-year\" name=\"from-year\" type=\"text\" inputmode=\"numeric\" value=\"26\""
+        ));
+        assert!(
+            r.body
+                .contains("nhsuk-input--width-4 nhsuk-input--error\" id=\"from-year\"")
+        );
+        assert!(!r.body.contains("nhsuk-input--error\" id=\"from-day\""));
+        assert!(!r.body.contains('`'), "{path}");
+    }
+    // The first date after the last, a preset that is not offered, and a link that cannot be read.
+    let cases = [
+        (
+            "/diary/summary?from-day=2&from-month=11&from-year=2026&to-day=1&to-month=11&to-year=2026",
+            "The first date must be on or before the last date",
+        ),
+        (
+            "/diary/summary?weeks=7",
+            "Choose the last 4 weeks, the last 12 weeks or everything",
+        ),
+        (
+            "/diary/summary?from=2026-13-01",
+            "The dates in the link you followed could not be read",
+        ),
+    ];
+    for (path, message) in cases {
+        let r = d.get(path).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(r.body.contains(message), "{path}: {}", r.body);
+        assert!(
+            !r.body.contains("2026-"),
+            "no date written 2026-11-01 on the page: {path}"
+        );
+    }
+    // Good dates: the summary of those dates, the boxes showing them.
+    let r = d
+        .get("/diary/summary?from-day=1&from-month=11&from-year=2026&to-day=30&to-month=11&to-year=2026")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("Period: 1 November 2026 to 30 November 2026."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(
+        "id=\"to-day\" name=\"to-day\" type=\"text\" inputmode=\"numeric\" value=\"30\""
+    ));
     d.finish().await;
 }
