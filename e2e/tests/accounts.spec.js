@@ -17,6 +17,29 @@ test.beforeEach(async ({ page }) => {
   await page.setExtraHTTPHeaders({ 'X-Forwarded-For': `10.${part()}.${part()}.${part()}` });
 });
 
+// Issue 21, finding 11: the codes can be downloaded as a text file (with or without
+// JavaScript) and copied (with it); the file says what they are for.
+async function keepCodes(page, purpose) {
+  const codes = await page.locator('main code').allInnerTexts();
+  const saving = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download the codes as a text file' }).click();
+  const file = await saving;
+  expect(file.suggestedFilename()).toBe('legcramps-recovery-codes.txt');
+  const text = require('fs').readFileSync(await file.path(), 'utf8');
+  expect(text).toContain(purpose);
+  for (const c of codes) expect(text).toContain(`${c}\n`);
+  if (test.info().project.name === 'js') {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.getByRole('button', { name: 'Copy the codes' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'The codes are copied' })).toBeVisible();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.split('\n')).toEqual(codes);
+    await expect(page.getByRole('button', { name: 'Print the codes' })).toBeVisible();
+  } else {
+    await expect(page.getByRole('button', { name: 'Copy the codes' })).toBeHidden();
+  }
+}
+
 async function signUp(page, username) {
   await page.goto(`${base}/account/sign-up`);
   await page.getByLabel('Choose a username').fill(username);
@@ -26,6 +49,8 @@ async function signUp(page, username) {
   await expect(page.locator('main code')).toHaveCount(10);
   await expectAccessible(page, 'recovery codes');
   await page.screenshot({ path: test.info().outputPath(`codes-${username}-375.png`), fullPage: true });
+  await keepCodes(page, 'If you forget your password');
+
   await page.getByRole('link', { name: 'I have kept them: go to my diary' }).click();
   await expect(page).toHaveURL(`${base}/diary`);
 }
@@ -120,6 +145,9 @@ test('sign up and in with a passkey, no password', async ({ page }, info) => {
   await page.getByLabel('Choose a username').fill(me);
   await page.getByRole('button', { name: 'Make my account with a passkey' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Keep your recovery codes safe');
+  // In the terms of a passkey-only account (issue 21, finding 11).
+  await expect(page.getByText('You sign in with a passkey. If you lose it')).toBeVisible();
+  await keepCodes(page, 'If you lose your passkey');
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   expect(credentials).toHaveLength(1);
   expect(credentials[0].isResidentCredential).toBe(true);

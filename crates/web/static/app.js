@@ -15,6 +15,25 @@ for (const button of document.querySelectorAll('[data-print]')) {
   button.addEventListener('click', () => window.print());
 }
 
+// "Copy the codes" (recovery codes): shown only where the clipboard can be written; says what
+// happened in a status line. Without JavaScript, the codes can be downloaded or printed.
+for (const button of document.querySelectorAll('[data-copy]')) {
+  if (!navigator.clipboard || !window.isSecureContext) continue;
+  const source = document.getElementById(button.dataset.copy);
+  const status = document.querySelector('[data-copy-status]');
+  if (!source) continue;
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    const text = [...source.querySelectorAll('li')].map((li) => li.textContent.trim()).join('\n');
+    try {
+      await navigator.clipboard.writeText(text);
+      if (status) status.textContent = 'The codes are copied. Paste them somewhere safe, such as a password manager.';
+    } catch (e) {
+      if (status) status.textContent = 'The codes could not be copied. Download or print them instead.';
+    }
+  });
+}
+
 // The guided calf stretch. The page carries the step texts and the settings in the DOM
 // (rendered from the same content data as the CLI), so no clinical text lives here.
 const timer = document.querySelector('[data-stretch-timer]');

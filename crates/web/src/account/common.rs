@@ -122,6 +122,32 @@ pub(crate) struct CodesPage {
     layout: Layout,
     codes: Vec<String>,
     first: bool,
+    /// The account signs in with a passkey only: the codes are for a lost passkey, not a
+    /// forgotten password (issue 21, finding 11).
+    passkey_only: bool,
+    /// The codes as a text file, in a `data:` address the "Download" link saves without
+    /// JavaScript and without the server keeping them anywhere.
+    download: String,
+}
+
+/// The recovery codes as a small text file: what they are, the site, and one code a line.
+fn codes_file(codes: &[String], username: &str, passkey_only: bool) -> String {
+    let what = if passkey_only {
+        "If you lose your passkey, one of these codes lets you back in to your leg cramps diary."
+    } else {
+        "If you forget your password, one of these codes lets you set a new one for your leg cramps diary."
+    };
+    let mut text = format!(
+        "Recovery codes for the account {username}\n{what}\nEach code works once. Keep this file somewhere safe.\n\n"
+    );
+    for c in codes {
+        text.push_str(c);
+        text.push('\n');
+    }
+    let encoded: String = form_urlencoded::byte_serialize(text.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    format!("data:text/plain;charset=utf-8,{encoded}")
 }
 
 /// Make a new set of recovery codes for the account (the old ones stop working) and the page
@@ -132,18 +158,27 @@ pub(crate) async fn new_codes_page(
     account_id: &AccountId,
     first: bool,
 ) -> Response {
+    let account = match store.account_by_id(account_id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return WebError::SignInFirst.into_response(),
+        Err(e) => return WebError::accounts(e).into_response(),
+    };
     let codes = legcramps_accounts::recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| c.hash.clone()).collect();
     if let Err(e) = store.set_recovery_codes(account_id, &hashes).await {
         return WebError::accounts(e).into_response();
     }
+    let passkey_only = account.password_hash.is_none();
+    let texts: Vec<String> = codes.iter().map(|c| c.text.clone()).collect();
     let show = || {
         render(
             StatusCode::OK,
             &CodesPage {
                 layout: page.layout("Keep your recovery codes safe", "account"),
-                codes: codes.iter().map(|c| c.text.clone()).collect(),
+                download: codes_file(&texts, &account.username, passkey_only),
+                codes: texts.clone(),
                 first,
+                passkey_only,
             },
         )
     };

@@ -288,6 +288,29 @@ on_both_backends!(
     let (r, me) = h.enter("/account/sign-up", "Marion", PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("Keep your recovery codes safe"));
+    // Issue 21, finding 11: the codes as a text file, in the page itself (a data: address the
+    // link saves without JavaScript; nothing kept on the server), saying what they are for.
+    let codes: Vec<&str> = r
+        .body
+        .split("<li><code>")
+        .skip(1)
+        .filter_map(|c| c.split("</code>").next())
+        .collect();
+    assert_eq!(codes.len(), 10, "{}", r.body);
+    let file = r
+        .body
+        .split("href=\"data:text/plain;charset=utf-8,")
+        .nth(1)
+        .and_then(|d| d.split('"').next())
+        .expect("a download link");
+    let file: String = form_urlencoded::parse(format!("f={file}").as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    assert!(file.contains("If you forget your password"), "{file}");
+    for c in &codes {
+        assert!(file.contains(&format!("{c}\n")), "{c} in {file}");
+    }
+    assert!(r.body.contains("download=\"legcramps-recovery-codes.txt\""));
     assert!(
         r.body.contains(">Your account</a>"),
         "the header knows who is signed in"
