@@ -73,6 +73,17 @@ test('log cramps, see the red flag, the patterns and the GP summary', async ({ p
   await page.setViewportSize({ width: 375, height: 800 });
   await page.screenshot({ path: info.outputPath('diary-list-375.png'), fullPage: true });
   await docShot(page, info, 'diary-list-375.png');
+  // Issue 21, finding 9: at 375 px a cramp is two short lines — one more for its note or what
+  // else was going on, one more for the red-flag tag.
+  const lines = await page.$$eval('li.legcramps-cramp', (items) => items.map((li) => ({
+    text: li.innerText,
+    extra: (li.querySelector('.nhsuk-tag') ? 1 : 0) + (/Also:|\u201c/.test(li.innerText) ? 1 : 0),
+    lines: [...li.querySelectorAll('p')]
+      .map((p) => Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)))
+      .reduce((a, b) => a + b, 0),
+  })));
+  expect(lines.length, 'cramps on the list').toBeGreaterThan(0);
+  for (const c of lines) expect(c.lines, `lines this cramp takes at 375 px: ${c.text}`).toBeLessThanOrEqual(2 + c.extra);
   await page.setViewportSize({ width: 1280, height: 900 });
 
   await page.goto('/diary/patterns?from=2026-11-01&to=2026-11-30');
@@ -344,5 +355,8 @@ test('dates typed for the summary are checked in one round with the error patter
   await to.getByLabel('Month').fill('10');
   await to.getByLabel('Year').fill('2026');
   await page.getByRole('button', { name: 'Show these dates' }).click();
-  await expect(page.getByText('Period: 1 October 2026 to 31 October 2026.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Leg cramps: summary for my GP' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByRole('group', { name: 'From' }).getByLabel('Day')).toHaveValue('1');
+  await expect(page.getByRole('group', { name: 'To' }).getByLabel('Month')).toHaveValue('10');
 });

@@ -76,7 +76,19 @@ pub(crate) struct Row {
     /// What else was going on, for people ("exercise that day", and the profile on its day:
     /// "taking amlodipine; pregnant").
     context: String,
+    /// The compact list (issue 21, finding 9): the first line's facts after the time ("3
+    /// minutes", "left calf", "moderate"), the second line's ("in sleep", "eased when I
+    /// moved", what else was going on, the note cut short), and the details not logged, named
+    /// in one short clause instead of "not logged" in every column.
+    line_one: Vec<String>,
+    line_two: Vec<String>,
+    not_logged: Vec<&'static str>,
+    /// When, without the year (the week's heading has it): "Thu 12 Nov, 02:10".
+    when_short: String,
 }
+
+/// A note in the compact list is cut to this many characters (the change page has it whole).
+const LIST_NOTE_CHARS: usize = 60;
 
 /// One week of the diary list (Monday to Sunday, by the cramps' own dates).
 #[derive(Debug)]
@@ -194,7 +206,48 @@ pub(crate) fn row_of(e: &Episode, profile: &Profile) -> Row {
     if e.context.short_of_fluids {
         context.push("short of fluids".to_owned());
     }
+    let mut line_one = Vec::new();
+    let mut not_logged = Vec::new();
+    match e.duration {
+        Some(d) => line_one.push(d.human()),
+        None => not_logged.push("how long"),
+    }
+    line_one.push(e.severity.name().to_owned());
+    let mut line_two = vec![e.place()];
+    if e.site.is_none() {
+        not_logged.push("muscle");
+    }
+    match e.asleep {
+        Some(true) => line_two.push("in sleep".to_owned()),
+        Some(false) => line_two.push("awake".to_owned()),
+        None => not_logged.push("asleep"),
+    }
+    match e.eased {
+        Some(Eased::Yes) => line_two.push("eased when moved".to_owned()),
+        Some(Eased::No) => line_two.push("did not ease when moved".to_owned()),
+        Some(Eased::Unsure) => line_two.push("not sure if moving eased it".to_owned()),
+        None => not_logged.push("eased"),
+    }
+    if !context.is_empty() {
+        line_two.push(format!("Also: {}", context.join(", ")));
+    }
+    if let Some(n) = &e.note {
+        let n = n.as_str();
+        let mut cut: String = n.chars().take(LIST_NOTE_CHARS).collect();
+        if cut.len() < n.len() {
+            cut.push('\u{2026}');
+        }
+        line_two.push(format!("\u{201c}{cut}\u{201d}"));
+    }
     Row {
+        when_short: if e.last_night {
+            format!("Night of {}", e.evening().format("%a %-d %b"))
+        } else {
+            e.start.format("%a %-d %b, %H:%M").to_string()
+        },
+        line_one,
+        line_two,
+        not_logged,
         id: e.id.to_string(),
         when: e.when_listed(),
         lasted: e

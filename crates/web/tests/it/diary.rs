@@ -156,7 +156,7 @@ async fn logging_a_cramp_without_javascript() {
     assert_eq!(r.headers["location"], "/diary?logged=1");
     let list = d.get("/diary?logged=1").await;
     assert!(list.body.contains("Your cramp has been logged."));
-    assert!(list.body.contains("Fri 20 Nov 2026, 02:10"));
+    assert!(list.body.contains("Fri 20 Nov, 02:10"));
     assert!(list.body.contains("3 minutes"));
     assert!(list.body.contains("woke me up"));
     assert_eq!(list.headers["cache-control"], "no-store");
@@ -1636,13 +1636,38 @@ async fn the_list_is_in_weeks_with_counts_and_pages() {
         let r = d.get(&format!("/diary?page={odd}")).await;
         assert_eq!(r.status, StatusCode::OK, "{odd}");
     }
-    // The red flag has a line of its own.
+    // The compact list (issue 21, finding 9): each cramp two short lines, the red flag tagged
+    // on the first, what was logged said once, and what was not named in one clause.
     d.post_form("/diary", &with(&[("minutes", "12"), ("eased", "no")]))
         .await;
+    let r = d
+        .post_form(
+            "/diary/quick",
+            &[("when", "now"), ("side", "left"), ("severity", "mild")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let flagged = d.get("/diary").await.body;
     assert!(
-        flagged
-            .contains("<span class=\"legcramps-flag\"><strong class=\"nhsuk-tag nhsuk-tag--red\">")
+        flagged.contains("<strong>Fri 20 Nov, 02:10</strong><span class=\"nhsuk-u-visually-hidden\">: change or delete this cramp</span></a> &middot; 12 minutes &middot; moderate <strong class=\"nhsuk-tag nhsuk-tag--red legcramps-cramp__flag\">"),
+        "{flagged}"
+    );
+    assert!(
+        flagged.contains("left calf &middot; in sleep &middot; did not ease when moved &middot; Also: exercise that day"),
+        "{flagged}"
+    );
+    assert!(
+        flagged.contains("&middot; mild</p>\n          <p class=\"legcramps-cramp__line legcramps-cramp__more\">left leg &middot; Also: taking Example tablets &middot; <span"),
+        "a quick log: {flagged}"
+    );
+    assert!(
+        flagged.contains("<span class=\"legcramps-cramp__missing\">not logged: how long, muscle, asleep, eased</span>"),
+        "{flagged}"
+    );
+    assert_eq!(
+        flagged.matches("not logged").count(),
+        1,
+        "said once, for the quick log"
     );
     d.finish().await;
 }
