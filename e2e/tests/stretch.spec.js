@@ -58,3 +58,33 @@ test('one stretches page: header, footer and the old address agree', async ({ pa
   await expect(page).toHaveURL(/\/stretches$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Stretches');
 });
+
+// Issue 21, finding 13: the timer keeps the screen on while it runs (Screen Wake Lock), and lets
+// it go when stopped. The browser's wake lock is observed through a stand-in that records calls
+// (a headless browser has no screen to keep on).
+test('the stretch timer keeps the screen on while it runs', async ({ page }, info) => {
+  test.skip(info.project.name === 'no-js', 'the timer needs JavaScript');
+  await page.addInitScript(() => {
+    window.wakeCalls = [];
+    Object.defineProperty(navigator, 'wakeLock', {
+      configurable: true,
+      value: {
+        request: async (type) => {
+          window.wakeCalls.push(type);
+          const sentinel = new EventTarget();
+          sentinel.release = async () => {
+            window.wakeCalls.push('released');
+            sentinel.dispatchEvent(new Event('release'));
+          };
+          return sentinel;
+        },
+      },
+    });
+  });
+  await page.goto('/stretches?reps=2&hold=5');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect.poll(() => page.evaluate(() => window.wakeCalls)).toEqual(['screen']);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.locator('[data-step]')).toHaveText('Stopped.');
+  await expect.poll(() => page.evaluate(() => window.wakeCalls)).toEqual(['screen', 'released']);
+});

@@ -170,7 +170,7 @@ impl Severity {
         match self {
             Severity::Mild => "noticed it, but it did not stop what I was doing",
             Severity::Moderate => "it got in the way of what I was doing",
-            Severity::Severe => "it stopped what I was doing, or woke me",
+            Severity::Severe => "it stopped what I was doing",
         }
     }
 }

@@ -190,7 +190,8 @@ pub(crate) struct EpisodeFields {
     /// Did moving ease it? yes, no or unsure
     #[arg(long)]
     pub(crate) eased: Option<String>,
-    /// mild (noticed it), moderate (it got in the way) or severe (it stopped you, or woke you)
+    /// mild (noticed it), moderate (it got in the way) or severe (it stopped you); whether it woke
+    /// you is --asleep
     #[arg(long)]
     pub(crate) severity: Option<String>,
     /// A note (up to 500 characters)

@@ -266,7 +266,7 @@ pub(crate) fn log(args: &cli::LogArgs) -> Result<ExitCode> {
     let severity = needed(
         "--severity",
         f.severity.as_deref(),
-        "How bad was it? (mild: noticed it; moderate: it got in the way; severe: it stopped you or woke you)",
+        "How bad was it? (mild: noticed it; moderate: it got in the way; severe: it stopped you)",
         |s| s.parse::<Severity>(),
     )?;
     let episode = Episode {

@@ -76,9 +76,30 @@ if (timer) {
 
   const say = (text) => { live.textContent = text; };
 
+  // Keep the screen on while the timer runs (Screen Wake Lock, where the browser has it); let
+  // it go when the routine ends or is stopped, and take it again if the page comes back.
+  let wake = null;
+  const keepAwake = async () => {
+    if (!('wakeLock' in navigator) || wake) return;
+    try {
+      wake = await navigator.wakeLock.request('screen');
+      wake.addEventListener('release', () => { wake = null; });
+    } catch (e) {
+      wake = null;
+    }
+  };
+  const letSleep = () => {
+    if (wake) wake.release();
+    wake = null;
+  };
+  document.addEventListener('visibilitychange', () => {
+    if (running && document.visibilityState === 'visible') keepAwake();
+  });
+
   const finish = (message) => {
     clearInterval(running);
     running = null;
+    letSleep();
     start.hidden = false;
     stop.hidden = true;
     count.textContent = '';
@@ -108,6 +129,7 @@ if (timer) {
     start.hidden = true;
     stop.hidden = false;
     stop.focus();
+    keepAwake();
     const show = () => {
       const p = phases[index];
       rep.textContent = p.label;

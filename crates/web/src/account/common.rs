@@ -44,6 +44,8 @@ pub(crate) struct SignInPage {
     pub(crate) waiting: bool,
     /// Never set here (the guard's page says what was not saved).
     pub(crate) lost: Option<&'static str>,
+    /// Just signed out (issue 21, finding 13): the page says so.
+    pub(crate) signed_out: bool,
 }
 
 impl SignInPage {
@@ -55,6 +57,7 @@ impl SignInPage {
             error,
             waiting: false,
             lost: None,
+            signed_out: false,
         }
     }
 }

@@ -129,7 +129,12 @@ pub(crate) async fn sign_up(
     }
 }
 
-pub(crate) async fn sign_in_form(page: Page, _accounts_on: Hosted, headers: HeaderMap) -> Response {
+pub(crate) async fn sign_in_form(
+    page: Page,
+    _accounts_on: Hosted,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
     render(
         StatusCode::OK,
         &SignInPage {
@@ -138,6 +143,7 @@ pub(crate) async fn sign_in_form(page: Page, _accounts_on: Hosted, headers: Head
             error: None,
             waiting: unsaved::waiting(&headers),
             lost: None,
+            signed_out: uri.query() == Some("signed-out"),
         },
     )
 }
@@ -202,6 +208,7 @@ pub(crate) async fn sign_in(
                 error: Some(SIGN_IN_FAILED.to_owned()),
                 waiting: unsaved::waiting(&headers),
                 lost: None,
+                signed_out: false,
             },
         );
     };
@@ -373,7 +380,8 @@ pub(crate) async fn sign_out(
             &ip_hash(site, ip.as_ref()),
         )
         .await;
-    let mut r = Redirect::to("/").into_response();
+    // The sign-in page says so (issue 21, finding 13).
+    let mut r = Redirect::to("/account/sign-in?signed-out").into_response();
     r.headers_mut()
         .insert(header::SET_COOKIE, session::clear_cookie());
     r

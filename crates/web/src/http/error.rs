@@ -156,6 +156,7 @@ impl WebError {
                         error: None,
                         waiting,
                         lost: (!waiting).then_some(what),
+                        signed_out: false,
                     },
                 );
                 if let Some(cookie) = kept {

@@ -219,6 +219,8 @@ pub(crate) struct SignInToSave {
     pub(crate) waiting: bool,
     /// Not kept (the sign-in was ended on purpose): "it was not saved".
     pub(crate) lost: Option<&'static str>,
+    /// Never set here (the sign-in page after "Sign out" says so).
+    pub(crate) signed_out: bool,
 }
 
 #[cfg(test)]

@@ -358,6 +358,14 @@ on_both_backends!(
         )
         .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
+    // The sign-in page says so (issue 21, finding 13).
+    assert_eq!(
+        out.headers.get("location").expect("to"),
+        "/account/sign-in?signed-out"
+    );
+    let said = h.get("/account/sign-in?signed-out", None).await;
+    assert!(said.body.contains("You have signed out."), "{}", said.body);
+    assert!(!h.get("/account/sign-in", None).await.body.contains("You have signed out."));
     assert!(
         out.headers
             .get("set-cookie")

@@ -625,3 +625,31 @@ async fn after_not_sure_about_breathlessness_every_question_carries_the_999_line
     b.answer("no").await;
     assert!(!b.page.body.contains(line));
 }
+
+/// Issue 21, finding 13: "Check your answers" has its Back link, to the last question asked,
+/// with its answer.
+#[tokio::test]
+async fn check_your_answers_has_a_back_link_to_the_last_question() {
+    let mut b = Browser::start().await;
+    b.answer("no").await;
+    b.answer("no").await;
+    b.answer("3").await;
+    let mut last = String::new();
+    while !b.current().is_empty() {
+        last = b.current().to_owned();
+        b.answer(if b.current() == "known_conditions" {
+            "none"
+        } else {
+            "no"
+        })
+        .await;
+    }
+    assert_eq!(b.heading(), "Check your answers");
+    let back_form = &b.page.body[b.page.body.find("<form").expect("back form")..];
+    let back_form = &back_form[..back_form.find("</form>").expect("end")];
+    assert!(back_form.contains(">Back</button>"), "{back_form}");
+    let mut pairs = hidden_fields(back_form);
+    pairs.push(("action".into(), "back".into()));
+    b.page = post_form("/check", &pairs).await;
+    assert_eq!(b.current(), last);
+}
