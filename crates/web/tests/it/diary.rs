@@ -2451,3 +2451,30 @@ async fn dates_of_your_own_are_typed_as_day_month_and_year_and_every_problem_is_
     ));
     d.finish().await;
 }
+
+/// Issue 21, finding 13: cramps logged without a muscle are not "no cramps" under "Where".
+#[tokio::test]
+async fn where_says_the_muscle_was_not_logged_rather_than_no_cramps() {
+    let d = Diary::new().await;
+    let r = d
+        .post_form(
+            "/diary/quick",
+            &[("when", "now"), ("side", "left"), ("severity", "mild")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = d.get("/diary/patterns").await.body;
+    let place = page
+        .split("<h2>Where</h2>")
+        .nth(1)
+        .expect("where")
+        .split("<h2>")
+        .next()
+        .unwrap_or_default();
+    assert!(
+        place.contains("No cramp in this period has its muscle logged."),
+        "{place}"
+    );
+    assert!(!place.contains("No cramps logged."), "{place}");
+    d.finish().await;
+}
