@@ -40,6 +40,61 @@ pub(crate) struct EpisodeCreated {
 /// The largest episode body the API accepts.
 const MAX_EPISODE_BYTES: usize = 16 * 1024;
 
+/// The body of a JSON write: `application/json`, at most `limit` bytes (read here, so any larger
+/// body, however large, gets a problem+json answer rather than the framework's plain text),
+/// UTF-8, and one JSON object (else 400; a well-formed object that breaks the rules is the
+/// caller's 422 naming the field). `titles`: the problem titles for the wrong media type and
+/// for too large a body; `shape`: what to send.
+async fn json_object_body(
+    request: axum::extract::Request,
+    limit: usize,
+    (wrong_type, too_large): (&'static str, &'static str),
+    shape: &str,
+) -> Result<(String, serde_json::Map<String, serde_json::Value>), Response> {
+    let json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return Err(problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            wrong_type,
+            "the Content-Type header must be application/json".into(),
+            None,
+        ));
+    }
+    let Ok(body) = axum::body::to_bytes(request.into_body(), limit).await else {
+        return Err(problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            too_large,
+            format!("the body is larger than {limit} bytes"),
+            None,
+        ));
+    };
+    let Ok(text) = String::from_utf8(body.to_vec()) else {
+        return Err(problem(
+            StatusCode::BAD_REQUEST,
+            "The body is not valid JSON",
+            "the body is not UTF-8 text".into(),
+            None,
+        ));
+    };
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(fields)) => Ok((text, fields)),
+        _ => Err(problem(
+            StatusCode::BAD_REQUEST,
+            "The body is not one JSON object",
+            format!("send one JSON object: {shape}"),
+            None,
+        )),
+    }
+}
+
 /// `POST /api/v1/episodes`: log an episode; 201 with its id, and the urgent advice when it is a
 /// red flag. The response is sent once the write is durable.
 #[utoipa::path(
@@ -69,55 +124,21 @@ pub(crate) async fn api_create(
     let Ok(store) = diary_store(&cfg) else {
         return WebError::diary("the diary is off").into_response();
     };
-    let json = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !json {
-        return problem(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    let text = match json_object_body(
+        request,
+        MAX_EPISODE_BYTES,
+        (
             "Send the episode as application/json",
-            "the Content-Type header must be application/json".into(),
-            None,
-        );
-    }
-    // Read at most the limit ourselves, so that any larger body, however large, gets a
-    // problem+json answer rather than the framework's plain-text one.
-    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_EPISODE_BYTES).await else {
-        return problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
             "The episode is too large",
-            format!("the body is larger than {MAX_EPISODE_BYTES} bytes"),
-            None,
-        );
+        ),
+        "the episode, as the OpenAPI document describes it",
+    )
+    .await
+    {
+        Ok((text, _)) => text,
+        Err(r) => return r,
     };
-    let Ok(text) = std::str::from_utf8(&body) else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "The body is not valid JSON",
-            "the body is not UTF-8 text".into(),
-            None,
-        );
-    };
-    // Not one JSON object at all is a 400, as for triage; a well-formed object that breaks the
-    // rules is a 422 naming the field.
-    if !matches!(
-        serde_json::from_str::<serde_json::Value>(text),
-        Ok(serde_json::Value::Object(_))
-    ) {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "The body is not one JSON object",
-            "send one JSON object describing the episode".into(),
-            None,
-        );
-    }
-    let (episode, said) = match new_episode_from_json(text, new_id()) {
+    let (episode, said) = match new_episode_from_json(&text, new_id()) {
         Ok(e) => e,
         Err(e) => {
             return problem(
@@ -423,41 +444,19 @@ pub(crate) async fn api_check_in(
     let Ok(store) = diary_store(&cfg) else {
         return WebError::diary("the diary is off").into_response();
     };
-    let json = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !json {
-        return problem(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    let fields = match json_object_body(
+        request,
+        MAX_NIGHT_BYTES,
+        (
             "Send the check-in as application/json",
-            "the Content-Type header must be application/json".into(),
-            None,
-        );
-    }
-    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_NIGHT_BYTES).await else {
-        return problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
             "The check-in is too large",
-            format!("the body is larger than {MAX_NIGHT_BYTES} bytes"),
-            None,
-        );
-    };
-    let value = match serde_json::from_slice::<serde_json::Value>(&body) {
-        Ok(v @ serde_json::Value::Object(_)) => v,
-        _ => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "The body is not one JSON object",
-                "send one JSON object: {\"night\": \"YYYY-MM-DD\"}".into(),
-                None,
-            );
-        }
+        ),
+        "{\"night\": \"YYYY-MM-DD\"}",
+    )
+    .await
+    {
+        Ok((_, fields)) => fields,
+        Err(r) => return r,
     };
     let invalid = |field: &str, detail: String| {
         problem(
@@ -468,9 +467,6 @@ pub(crate) async fn api_check_in(
         )
     };
     // Read field by field, so that every problem names its field.
-    let serde_json::Value::Object(fields) = value else {
-        return invalid("night", "night: is required".into());
-    };
     if let Some(other) = fields.keys().find(|k| *k != "night" && *k != "undo") {
         return invalid(
             other,
