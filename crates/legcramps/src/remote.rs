@@ -171,19 +171,25 @@ impl Remote {
                 "suspected": e.context.suspected.iter().map(|b| b.name()).collect::<Vec<_>>(),
             },
         });
+        self.post_json("api/v1/episodes", &body)?["id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("{} did not say what it stored", self.base))
+    }
+
+    /// POST `body` as JSON to `path` with the token; the answer as JSON.
+    fn post_json(&self, path: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
         let answer = self
             .agent
-            .request_url("POST", &self.url("api/v1/episodes")?)
+            .request_url("POST", &self.url(path)?)
             .set("Authorization", &format!("Bearer {}", self.token))
             .set("Content-Type", "application/json")
             .send_string(&body.to_string())
             .map_err(|e| self.failed(e))?
             .into_string()
             .map_err(|e| anyhow::anyhow!("reading the answer from {}: {e}", self.base))?;
-        serde_json::from_str::<serde_json::Value>(&answer)
-            .ok()
-            .and_then(|v| v["id"].as_str().map(str::to_owned))
-            .ok_or_else(|| anyhow::anyhow!("{} did not say what it stored", self.base))
+        serde_json::from_str(&answer)
+            .map_err(|_| anyhow::anyhow!("{} did not say what it stored", self.base))
     }
 }
 
@@ -192,18 +198,8 @@ impl Remote {
     /// anything changed.
     pub(crate) fn check_in(&self, night: NaiveDate, undo: bool) -> Result<bool> {
         let body = serde_json::json!({ "night": night.to_string(), "undo": undo });
-        let answer = self
-            .agent
-            .request_url("POST", &self.url("api/v1/nights")?)
-            .set("Authorization", &format!("Bearer {}", self.token))
-            .set("Content-Type", "application/json")
-            .send_string(&body.to_string())
-            .map_err(|e| self.failed(e))?
-            .into_string()
-            .map_err(|e| anyhow::anyhow!("reading the answer from {}: {e}", self.base))?;
-        serde_json::from_str::<serde_json::Value>(&answer)
-            .ok()
-            .and_then(|v| v["changed"].as_bool())
+        self.post_json("api/v1/nights", &body)?["changed"]
+            .as_bool()
             .ok_or_else(|| anyhow::anyhow!("{} did not say what it stored", self.base))
     }
 }
