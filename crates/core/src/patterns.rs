@@ -341,6 +341,10 @@ pub struct Summary {
     pub duration_bands: [u32; 4],
     /// Episodes that met the urgent red-flag rule, oldest first.
     pub red_flags: Vec<Episode>,
+    /// Episodes of [`crate::triage::VERY_LONG_MINUTES`] or more that are not red flags (they
+    /// eased): far longer than a cramp lasts, a reason to see a GP (the check's rule), oldest
+    /// first.
+    pub very_long: Vec<Episode>,
     pub exercise: usize,
     /// Cramps on a day the profile has a pregnancy.
     pub pregnant: usize,
@@ -493,6 +497,7 @@ pub fn summarise_since(
     let (mut at_night, mut asleep, mut exercise, mut pregnant, mut fluids) = (0, 0, 0, 0, 0);
     let (mut no_time, mut no_site) = (0, 0);
     let mut red_flags = Vec::new();
+    let mut very_long = Vec::new();
     let (mut by_site, mut by_side, mut by_severity) = (Vec::new(), Vec::new(), Vec::new());
 
     for e in &selected {
@@ -538,6 +543,8 @@ pub fn summarise_since(
         count(&mut by_severity, e.severity);
         if e.is_red_flag() {
             red_flags.push((*e).clone());
+        } else if e.very_long_advice().is_some() {
+            very_long.push((*e).clone());
         }
     }
     by_site.sort();
@@ -692,6 +699,7 @@ pub fn summarise_since(
         by_severity,
         duration_bands,
         red_flags,
+        very_long,
         exercise,
         pregnant,
         short_of_fluids: fluids,

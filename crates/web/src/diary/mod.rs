@@ -87,8 +87,10 @@ pub(crate) struct Row {
     when_short: String,
 }
 
-/// A note in the compact list is cut to this many characters (the change page has it whole).
+/// A note in the compact list is cut to this many characters (the change page has it whole);
+/// so is what else was going on.
 const LIST_NOTE_CHARS: usize = 60;
+const LIST_ALSO_CHARS: usize = 50;
 
 /// One week of the diary list (Monday to Sunday, by the cramps' own dates).
 #[derive(Debug)]
@@ -229,7 +231,14 @@ pub(crate) fn row_of(e: &Episode, profile: &Profile) -> Row {
         None => not_logged.push("eased"),
     }
     if !context.is_empty() {
-        line_two.push(format!("Also: {}", context.join(", ")));
+        // The profile on the day can be long (every medicine taken): cut, so the list stays
+        // compact (the outside GP review); the cramp's own page and the exports have it whole.
+        let also = context.join(", ");
+        let mut cut: String = also.chars().take(LIST_ALSO_CHARS).collect();
+        if cut.len() < also.len() {
+            cut.push('\u{2026}');
+        }
+        line_two.push(format!("Also: {cut}"));
     }
     if let Some(n) = &e.note {
         let n = n.as_str();

@@ -282,6 +282,8 @@ pub(crate) fn read(
         let to = to_or_today;
         let message = if from > to {
             Some("The first date must be on or before the last date")
+        } else if from > today {
+            Some("The first date must be today or before: the diary has nothing after today")
         } else if (to - from).num_days() > 366 * MAX_YEARS {
             Some("The dates must be no more than 20 years apart")
         } else {

@@ -42,10 +42,11 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) health: OnePage<String>,
     /// The one-page summary's red flags: the ones said not to ease, then those whose easing is
     /// not known, the most recent of all (see [`OnePage`]).
-    pub(crate) red_not_eased: Vec<String>,
-    pub(crate) red_unknown: Vec<String>,
-    /// Red flags left to the full record.
-    pub(crate) red_more: usize,
+    pub(crate) red_lines: Vec<String>,
+    /// Their heading: what they have in common (did not ease; not sure or not logged; or both).
+    pub(crate) red_heading: &'static str,
+    /// What the one page leaves out of the red flags, in words, if anything.
+    pub(crate) red_more: Option<String>,
     /// Said once under the one page's medicines.
     pub(crate) medicine_caveats: String,
     /// The GP triggers, without the small print (said once, below them).
@@ -150,24 +151,75 @@ pub(crate) fn red_lines_whole(s: &Summary) -> (Vec<String>, Vec<String>) {
     )
 }
 
-/// The red flags the one page shows: the most recent [`ONE_PAGE_RED_FLAGS`], those said not
-/// to ease first, each list in date order; and how many are left out.
-fn red_on_one_page(s: &Summary) -> (Vec<String>, Vec<String>, usize) {
-    let not_eased = s.red_flags_not_eased();
-    let unknown = s.red_flags_easing_unknown();
-    let keep_not_eased = not_eased.len().min(ONE_PAGE_RED_FLAGS);
-    let keep_unknown = unknown.len().min(ONE_PAGE_RED_FLAGS - keep_not_eased);
-    let latest = |list: &[&Episode], keep: usize| -> Vec<String> {
-        list[list.len() - keep..]
-            .iter()
-            .map(|e| red_line(e, false))
-            .collect()
+/// The red flags the one page shows: the most recent [`ONE_PAGE_RED_FLAGS`] of all, whether
+/// said not to ease or not (the outside GP review: the newest long cramp, with easing not
+/// logged, must not hide behind older ones), each in its list; then the line that says what is
+/// left out, split by kind, and that cut notes are whole in the full record.
+fn red_on_one_page(s: &Summary) -> (&'static str, Vec<String>, Option<String>) {
+    // `red_flags` is oldest first.
+    let keep_from = s.red_flags.len().saturating_sub(ONE_PAGE_RED_FLAGS);
+    let (older, shown) = s.red_flags.split_at(keep_from);
+    let cut = shown.iter().any(|e| {
+        e.note
+            .as_ref()
+            .is_some_and(|n| n.as_str().chars().count() > ONE_PAGE_NOTE_CHARS)
+    });
+    // One list in date order, each saying what was logged about easing; the heading says what
+    // they share, so "did not ease" is said only of those the person said so of.
+    let not_eased = shown.iter().filter(|e| e.said_not_eased()).count();
+    let heading = if not_eased == shown.len() {
+        "Cramps of 10 minutes or more that did not ease when I moved"
+    } else if not_eased == 0 {
+        "Cramps of 10 minutes or more where I was not sure, or did not log, whether moving eased them"
+    } else {
+        "Cramps of 10 minutes or more: not eased by moving, or not sure or not logged"
     };
-    (
-        latest(&not_eased, keep_not_eased),
-        latest(&unknown, keep_unknown),
-        not_eased.len() + unknown.len() - keep_not_eased - keep_unknown,
-    )
+    let lines: Vec<String> = shown
+        .iter()
+        .map(|e| {
+            let mut line = red_line(e, false);
+            if not_eased > 0 && not_eased < shown.len() && e.said_not_eased() {
+                // Beside the others, each says its own.
+                line = line.replacen(
+                    &e.place(),
+                    &format!("{}, did not ease when I moved", e.place()),
+                    1,
+                );
+            }
+            line
+        })
+        .collect();
+    let mut more = Vec::new();
+    if !older.is_empty() {
+        let n = older.len();
+        let not_eased = older.iter().filter(|e| e.said_not_eased()).count();
+        let kinds: Vec<String> = [
+            (not_eased, "did not ease"),
+            (n - not_eased, "not sure or not logged"),
+        ]
+        .into_iter()
+        .filter(|(k, _)| *k > 0)
+        .map(|(k, what)| format!("{k} {what}"))
+        .collect();
+        more.push(format!(
+            "And {n} more cramp{} of 10 minutes or more, earlier in the period ({}).",
+            if n == 1 { "" } else { "s" },
+            kinds.join(", ")
+        ));
+    }
+    match (cut, older.is_empty()) {
+        (true, false) => {
+            more.push(
+                "They, and notes cut short here (\u{2026}), are in the full record.".to_owned(),
+            );
+        }
+        (true, true) => {
+            more.push("Notes cut short here (\u{2026}) are whole in the full record.".to_owned());
+        }
+        (false, false) => more.push("All are in the full record.".to_owned()),
+        (false, true) => {}
+    }
+    (heading, lines, (!more.is_empty()).then(|| more.join(" ")))
 }
 
 /// The one page's profile: the [`ONE_PAGE_MEDICINES`] most recently started medicines (in
@@ -179,9 +231,16 @@ fn health_on_one_page(
 ) -> OnePage<String> {
     let all = medicine_lines(s, recorded, false);
     let mut more = 0;
-    // `medicine_rates` is in the profile's order: the latest started are kept.
+    // `medicine_rates` is in the profile's order. Kept: those still taken at the period's end
+    // first (the outside GP review), then the latest started.
     let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(s.medicine_rates[i].medicine.started));
+    order.sort_by_key(|&i| {
+        let m = &s.medicine_rates[i].medicine;
+        (
+            m.stopped.is_some_and(|d| d < s.to),
+            std::cmp::Reverse(m.started),
+        )
+    });
     let mut keep: Vec<usize> = order.into_iter().take(ONE_PAGE_MEDICINES).collect();
     keep.sort_unstable();
     more += all.len() - keep.len();
@@ -255,11 +314,14 @@ impl CheckBrief {
 /// "9 (2.3 a week), 14 Sep to 11 Oct 2026": the count beside the rate, so a rate from a few
 /// days is read as what it is.
 fn per_week(count: u32, rate: f64, r: &Rate) -> String {
-    format!(
-        "{count} ({rate:.1} a week), {} to {}",
-        r.from.format("%-d %b"),
-        short(r.to)
-    )
+    use chrono::Datelike;
+    // The first date's year too when the two differ ("8 Dec 2025 to 4 Jan 2026").
+    let from = if r.from.year() == r.to.year() {
+        r.from.format("%-d %b").to_string()
+    } else {
+        short(r.from)
+    };
+    format!("{count} ({rate:.1} a week), {from} to {}", short(r.to))
 }
 
 /// The headline figures: cramps and disturbed nights per week (the last 4 weeks against the
@@ -298,21 +360,38 @@ fn headline(s: &Summary, settings: &Settings, busiest: Option<&Week>) -> Vec<(St
         ));
     }
     rows.push(("Longest".to_owned(), longest));
+    // Cramps of an hour or more that eased: not red flags, but the check's rule says see a GP
+    // (the outside GP review: only "Longest" said so before).
+    if let Some(latest) = s.very_long.last() {
+        let n = s.very_long.len();
+        rows.push((
+            "An hour or more, eased".to_owned(),
+            format!(
+                "{n} cramp{} of an hour or more that eased when I moved; the latest {}",
+                if n == 1 { "" } else { "s" },
+                latest.when_listed()
+            ),
+        ));
+    }
     rows.push((
         "At night".to_owned(),
-        format!(
-            "{} of {} ({:.0}%) between {:02}:00 and {:02}:00{}",
-            s.at_night,
-            s.count,
-            s.night_share() * 100.0,
-            settings.night_starts,
-            settings.night_ends,
-            if s.not_logged.time > 0 {
-                " or logged as \u{201c}last night\u{201d}"
-            } else {
-                ""
-            }
-        ),
+        if s.count == 0 {
+            "none logged".to_owned()
+        } else {
+            format!(
+                "{} of {} ({:.0}%) between {:02}:00 and {:02}:00{}",
+                s.at_night,
+                s.count,
+                s.night_share() * 100.0,
+                settings.night_starts,
+                settings.night_ends,
+                if s.not_logged.time > 0 {
+                    " or logged as \u{201c}last night\u{201d}"
+                } else {
+                    ""
+                }
+            )
+        },
     ));
     rows.push((
         "In all".to_owned(),
@@ -334,11 +413,15 @@ fn headline(s: &Summary, settings: &Settings, busiest: Option<&Week>) -> Vec<(St
             items.join(", ")
         }
     };
+    let mut sites: Vec<String> = s.by_site.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    if s.not_logged.site > 0 {
+        sites.push(format!("muscle not logged {}", s.not_logged.site));
+    }
     rows.push((
         "Where".to_owned(),
         format!(
             "{}; {}",
-            list(s.by_site.iter().map(|(k, n)| format!("{k} {n}")).collect()),
+            list(sites),
             list(s.by_side.iter().map(|(k, n)| format!("{k} {n}")).collect())
         ),
     ));
@@ -551,13 +634,13 @@ impl<'a> SummaryView<'a> {
             .iter()
             .filter(|w| w.cramps > 0)
             .max_by_key(|w| w.cramps);
-        let (red_not_eased, red_unknown, red_more) = red_on_one_page(s);
+        let (red_heading, red_lines, red_more) = red_on_one_page(s);
         SummaryView {
             headline: headline(s, settings, busiest),
             medicines: medicines(s, None),
             health: health_on_one_page(s, None),
-            red_not_eased,
-            red_unknown,
+            red_lines,
+            red_heading,
             red_more,
             medicine_caveats: format!("{MEDICINES_NOT_A_CAUSE} {MEDICINE_DO_NOT_STOP}"),
             gp_triggers: gp_triggers(s),
@@ -720,17 +803,41 @@ impl SummaryView<'_> {
             })
             .map(SavedCheckLine::of)
             .collect();
-        // The one page: the latest, in brief, as a row of the figures (issue 21, finding 5).
+        // The one page: the latest, in brief, as a row of the figures (issue 21, finding 5); and,
+        // when an earlier check was more urgent, that one too (the outside GP review: an
+        // earlier "Phone 999 now" must not hide behind a later "Look after yourself").
         if let Some(latest) = self.checks.last() {
-            let brief = CheckBrief::of(latest);
-            let mut row = format!("{}: {}.", brief.when, brief.shown);
-            if let Some(u) = brief.unsure {
-                row.push_str(&format!(" Not sure about: {u}."));
+            let brief = |c: &SavedCheckLine| {
+                let b = CheckBrief::of(c);
+                let mut row = format!("{}: {}.", b.when, b.shown);
+                if let Some(u) = b.unsure {
+                    row.push_str(&format!(" Not sure about: {u}."));
+                }
+                row
+            };
+            let mut row = brief(latest);
+            let level = |c: &SavedCheck| c.shown.as_ref().map(|s| s.disposition);
+            let in_period: Vec<&SavedCheck> = checks
+                .iter()
+                .filter(|c| {
+                    let d = c.at.date_naive();
+                    d >= self.s.from && d <= self.s.to
+                })
+                .collect();
+            let latest_level = in_period.last().and_then(|c| level(c));
+            // The latest of the most urgent (max_by_key keeps the last of equals).
+            if let Some((i, most)) = in_period.iter().enumerate().max_by_key(|(_, c)| level(c))
+                && level(most) > latest_level
+            {
+                row.push_str(&format!(
+                    " The most urgent earlier: {}",
+                    brief(&self.checks[i])
+                ));
             }
             let earlier = self.checks.len() - 1;
             if earlier > 0 {
                 row.push_str(&format!(
-                    " {earlier} earlier check{}.",
+                    " {earlier} earlier check{} in all.",
                     if earlier == 1 { "" } else { "s" }
                 ));
             }

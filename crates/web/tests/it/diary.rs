@@ -1854,7 +1854,12 @@ async fn the_profile_forms_check_everything_and_the_cramps_show_it() {
         d.post_form("/diary", &with(&[("start-day", day)])).await;
     }
     let list = d.get("/diary").await.body;
-    assert!(list.contains("Also: exercise that day, taking Amlodipine 5 mg; pregnant; Diabetes"));
+    // What else was going on is cut in the compact list (the outside GP review: every
+    // medicine on every cramp made it long).
+    assert!(
+        list.contains("Also: exercise that day, taking Amlodipine 5 mg; pregnan\u{2026}"),
+        "{list}"
+    );
     assert!(list.contains("Also: exercise that day, pregnant; Diabetes"));
 
     // Change it: stopped on the 19th, and the cramp of the 20th no longer shows it.
@@ -1920,9 +1925,31 @@ async fn the_summary_and_list_say_only_what_was_logged_about_easing() {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
+    // One list in date order (the one page, since the outside GP review), each saying what
+    // was logged about easing; "did not ease" only for the one said so.
     let s = d.get("/diary/summary?from=2026-11-01&to=2026-11-30").await;
-    let said = s
+    let red = s
         .body
+        .split("Cramps of 10 minutes or more: not eased by moving, or not sure or not logged</h2>")
+        .nth(1)
+        .expect("the red-flag section")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
+    assert_eq!(red.matches("<li>").count(), 3, "{red}");
+    assert_eq!(red.matches("did not ease").count(), 1, "{red}");
+    assert!(
+        red.contains("Tue 10 Nov 2026, 02:10: 12 minutes, left calf, did not ease when I moved"),
+        "{red}"
+    );
+    assert!(red.contains("eased by moving: unsure"), "{red}");
+    assert!(red.contains("eased by moving: not logged"), "{red}");
+    // The full record keeps the two lists apart.
+    let record = d
+        .get("/diary/record?from=2026-11-01&to=2026-11-30")
+        .await
+        .body;
+    let said = record
         .split("Cramps of 10 minutes or more that did not ease when I moved")
         .nth(1)
         .expect("the 'did not ease' section")
@@ -1931,8 +1958,7 @@ async fn the_summary_and_list_say_only_what_was_logged_about_easing() {
         .unwrap_or_default();
     assert_eq!(said.matches("<li>").count(), 1, "{said}");
     assert!(said.contains("Tue 10 Nov"), "{said}");
-    let unsure = s
-        .body
+    let unsure = record
         .split("where I was not sure, or did not log, whether moving eased them")
         .nth(1)
         .expect("the section apart")
@@ -1940,8 +1966,6 @@ async fn the_summary_and_list_say_only_what_was_logged_about_easing() {
         .next()
         .unwrap_or_default();
     assert_eq!(unsure.matches("<li>").count(), 2, "{unsure}");
-    assert!(unsure.contains("eased by moving: unsure"), "{unsure}");
-    assert!(unsure.contains("eased by moving: not logged"), "{unsure}");
     let list = d.get("/diary").await;
     for tag in [
         "10 minutes or more, not eased",
@@ -2314,7 +2338,7 @@ async fn the_gp_summary_keeps_to_one_page_and_the_full_record_has_the_rest() {
     assert_eq!(red.matches("<li>").count(), 3, "{red}");
     assert!(red.contains("Thu 12 Nov 2026, 02:10: 12 minutes, left calf. Note: Woke me and would not go however I walked about\u{2026}"), "{red}");
     assert!(!red.contains("Wed 11 Nov"), "{red}");
-    assert!(s.contains("And 2 more cramps of 10 minutes or more, earlier in the period: all are in the full record."), "{s}");
+    assert!(s.contains("And 2 more cramps of 10 minutes or more, earlier in the period (2 did not ease). They, and notes cut short here (\u{2026}), are in the full record."), "{s}");
     // The two most recently started medicines, then how many more.
     let health = s
         .split("<h2>Medicines and health</h2>")
@@ -2327,7 +2351,9 @@ async fn the_gp_summary_keeps_to_one_page_and_the_full_record_has_the_rest() {
     assert!(health.contains("<li>Fourth, from 4 Nov 2026."), "{health}");
     assert!(!health.contains("First"), "{health}");
     assert!(
-        health.contains("<li>And 2 more: all are in the full record.</li>"),
+        health.contains(
+            "<li>And 2 more medicines, pregnancies or conditions: all are in the full record.</li>"
+        ),
         "{health}"
     );
     assert!(
@@ -2476,5 +2502,88 @@ async fn where_says_the_muscle_was_not_logged_rather_than_no_cramps() {
         "{place}"
     );
     assert!(!place.contains("No cramps logged."), "{place}");
+    d.finish().await;
+}
+
+/// The outside GP review of issue 21's one page: the newest long cramp shows whatever was logged
+/// about easing (it must not hide behind older ones as "earlier"), and an earlier check more
+/// urgent than the latest is named beside it.
+#[tokio::test]
+async fn the_one_page_keeps_the_newest_long_cramp_and_the_most_urgent_check() {
+    use legcramps_contract::diary_io::{SavedCheck, Shown};
+    let d = Diary::new().await;
+    for day in ["10", "11", "12"] {
+        d.post_form(
+            "/diary",
+            &with(&[("start-day", day), ("minutes", "12"), ("eased", "no")]),
+        )
+        .await;
+    }
+    d.post_form(
+        "/diary",
+        &with(&[
+            ("start-day", "20"),
+            ("minutes", "45"),
+            ("eased", ""),
+            ("note", "calf now swollen and hot"),
+        ]),
+    )
+    .await;
+    let check = |at: &str, answers: legcramps_core::Assessment| {
+        let outcome = legcramps_core::evaluate(&answers);
+        SavedCheck {
+            id: legcramps_core::diary::EpisodeId::new(&at[..10]).expect("id"),
+            at: chrono::DateTime::parse_from_rfc3339(at).expect("at"),
+            answers,
+            shown: Some(Shown::of(&outcome)),
+        }
+    };
+    let urgent = legcramps_contract::parse_assessment(r#"{"breathless_or_chest_pain": true}"#)
+        .expect("answers");
+    let calm = legcramps_contract::parse_assessment(
+        r#"{"breathless_or_chest_pain": false, "one_leg_swollen_warm_or_red": false, "longest_cramp_minutes": 1, "lead_or_mercury_contact": false, "dirt_in_wound": false, "quality_of_life_affected": false, "frequent": false, "sleep_disturbed": false, "numbness_or_swelling": false, "muscle_shrinking_or_weaker": false, "new_medication": false, "pregnant": false, "after_exercise": false, "dehydrated": false, "known_conditions": []}"#,
+    )
+    .expect("answers");
+    d.store
+        .save_check(&Owner::local(), &check("2026-11-13T09:30:00+00:00", urgent))
+        .await
+        .expect("saved");
+    d.store
+        .save_check(&Owner::local(), &check("2026-11-25T09:30:00+00:00", calm))
+        .await
+        .expect("saved");
+    let s = d
+        .get("/diary/summary?from=2026-11-01&to=2026-11-30")
+        .await
+        .body;
+    let unknown = s
+        .split("Cramps of 10 minutes or more: not eased by moving, or not sure or not logged</h2>")
+        .nth(1)
+        .expect("the newest long cramp is on the page")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
+    assert!(
+        unknown.contains("Fri 20 Nov 2026, 02:10: 45 minutes"),
+        "{unknown}"
+    );
+    assert!(unknown.contains("calf now swollen and hot"), "{unknown}");
+    assert!(
+        s.contains(
+            "And 1 more cramp of 10 minutes or more, earlier in the period (1 did not ease)"
+        ),
+        "{s}"
+    );
+    let row = s
+        .split("Latest check with this tool</th>")
+        .nth(1)
+        .expect("checks row")
+        .split("</tr>")
+        .next()
+        .unwrap_or_default();
+    assert!(
+        row.contains("The most urgent earlier: 13 Nov 2026 09:30: Phone 999 now."),
+        "{row}"
+    );
     d.finish().await;
 }
