@@ -15,6 +15,26 @@ for (const button of document.querySelectorAll('[data-print]')) {
   button.addEventListener('click', () => window.print());
 }
 
+// "Download the codes" (recovery codes): the file is made here from the page and saved through a
+// blob: address released straight away, so the codes are never in an address the browser keeps
+// in its download history.
+for (const button of document.querySelectorAll('[data-download]')) {
+  const source = document.getElementById(button.dataset.download);
+  if (!source || !window.Blob || !URL.createObjectURL) continue;
+  button.hidden = false;
+  for (const words of document.querySelectorAll('[data-download-words]')) words.hidden = false;
+  button.addEventListener('click', () => {
+    const url = URL.createObjectURL(new Blob([source.content.textContent], { type: 'text/plain;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = button.dataset.filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  });
+}
+
 // "Copy the codes" (recovery codes): shown only where the clipboard can be written; says what
 // happened in a status line. Without JavaScript, the codes can be downloaded or printed.
 for (const button of document.querySelectorAll('[data-copy]')) {

@@ -128,12 +128,13 @@ pub(crate) struct CodesPage {
     /// The account signs in with a passkey only: the codes are for a lost passkey, not a
     /// forgotten password (issue 21, finding 11).
     passkey_only: bool,
-    /// The codes as a text file, in a `data:` address the "Download" link saves without
-    /// JavaScript and without the server keeping them anywhere.
+    /// The text file "Download the codes" saves (made in the browser, from this, as a `blob:`
+    /// address released at once: a `data:` address holding the codes stayed in the browser's
+    /// download history — the outside security review).
     download: String,
 }
 
-/// The recovery codes as a small text file: what they are, the site, and one code a line.
+/// The recovery codes as a small text file: what they are, the account, and one code a line.
 fn codes_file(codes: &[String], username: &str, passkey_only: bool) -> String {
     let what = if passkey_only {
         "If you lose your passkey, one of these codes lets you back in to your leg cramps diary."
@@ -147,10 +148,7 @@ fn codes_file(codes: &[String], username: &str, passkey_only: bool) -> String {
         text.push_str(c);
         text.push('\n');
     }
-    let encoded: String = form_urlencoded::byte_serialize(text.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    format!("data:text/plain;charset=utf-8,{encoded}")
+    text
 }
 
 /// Make a new set of recovery codes for the account (the old ones stop working) and the page

@@ -124,7 +124,7 @@ async fn export(
 pub(crate) async fn export_csv(
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
-    Query(q): Query<RangeQuery>,
+    q: RangeQuery,
 ) -> Result<Response, WebError> {
     export(&cfg, &owner, &q, Export::Csv).await
 }
@@ -132,7 +132,7 @@ pub(crate) async fn export_csv(
 pub(crate) async fn export_json(
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
-    Query(q): Query<RangeQuery>,
+    q: RangeQuery,
 ) -> Result<Response, WebError> {
     export(&cfg, &owner, &q, Export::Json).await
 }
@@ -140,7 +140,7 @@ pub(crate) async fn export_json(
 pub(crate) async fn export_fhir(
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
-    Query(q): Query<RangeQuery>,
+    q: RangeQuery,
 ) -> Result<Response, WebError> {
     export(&cfg, &owner, &q, Export::Fhir).await
 }

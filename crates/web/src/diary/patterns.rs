@@ -1,7 +1,7 @@
 //! Patterns and the GP summary pages.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{NaiveDate, Utc};
@@ -129,7 +129,7 @@ pub(crate) async fn patterns(
     page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
-    Query(q): Query<RangeQuery>,
+    q: RangeQuery,
 ) -> Result<Response, WebError> {
     let dates = match period_of(
         &page,
@@ -190,7 +190,7 @@ pub(crate) async fn summary(
     page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
-    Query(q): Query<RangeQuery>,
+    q: RangeQuery,
 ) -> Result<Response, WebError> {
     let dates = match period_of(
         &page,
@@ -253,7 +253,7 @@ pub(crate) async fn record(
     page: Page,
     State(cfg): State<Shared>,
     Who { owner, .. }: Who,
-    Query(q): Query<RangeQuery>,
+    q: RangeQuery,
 ) -> Result<Response, WebError> {
     let dates = match period_of(
         &page,

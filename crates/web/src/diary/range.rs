@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::http::date_input::{self, DateBox};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 pub(crate) struct RangeQuery {
     /// Dates in links (the full record from the summary, say), written 2026-11-01.
     pub(crate) from: Option<String>,
@@ -28,6 +28,42 @@ pub(crate) struct RangeQuery {
     to_month: Option<String>,
     #[serde(rename = "to-year")]
     to_year: Option<String>,
+}
+
+impl RangeQuery {
+    /// Read from a query string leniently: a name given twice keeps its last value, unknown
+    /// names are ignored (the outside security review: `weeks=4&weeks=all` got the framework's
+    /// own plain-text error, backticks and all).
+    pub(crate) fn parse(query: Option<&str>) -> RangeQuery {
+        let mut q = RangeQuery::default();
+        for (k, v) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+            let v = Some(v.into_owned());
+            match k.as_ref() {
+                "from" => q.from = v,
+                "to" => q.to = v,
+                "weeks" => q.weeks = v,
+                "from-day" => q.from_day = v,
+                "from-month" => q.from_month = v,
+                "from-year" => q.from_year = v,
+                "to-day" => q.to_day = v,
+                "to-month" => q.to_month = v,
+                "to-year" => q.to_year = v,
+                _ => {}
+            }
+        }
+        q
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RangeQuery {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(RangeQuery::parse(parts.uri.query()))
+    }
 }
 
 /// The date-range presets, as (value of `weeks`, label).

@@ -2461,6 +2461,17 @@ async fn dates_of_your_own_are_typed_as_day_month_and_year_and_every_problem_is_
             "no date written 2026-11-01 on the page: {path}"
         );
     }
+    // A name given twice is read, the last one kept, never the framework's own error (the
+    // outside security review).
+    for path in ["/diary/summary", "/diary/record", "/diary/patterns"] {
+        let r = d.get(&format!("{path}?weeks=4&weeks=all")).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(
+            r.body
+                .contains("<strong aria-current=\"page\">Everything</strong>"),
+            "{path}"
+        );
+    }
     // Good dates: the summary of those dates, the boxes showing them.
     let r = d
         .get("/diary/summary?from-day=1&from-month=11&from-year=2026&to-day=30&to-month=11&to-year=2026")
