@@ -110,16 +110,23 @@ fn brief(words: &str, chars: usize) -> String {
 
 /// A red-flag cramp as a line: when, what was logged, and its note (cut on the one page, where
 /// the heading of the list of those that did not ease says so for each).
-fn red_line(e: &Episode, whole_note: bool) -> String {
+/// `say_not_eased`: on the one page, a cramp said not to ease says so itself when it is listed
+/// beside others that are not (otherwise the heading says it for all).
+fn red_line(e: &Episode, whole_note: bool, say_not_eased: bool) -> String {
     let mut line = if whole_note || !e.said_not_eased() {
         format!("{}: {}", e.when_listed(), e.details())
     } else {
         format!(
-            "{}: {}, {}",
+            "{}: {}, {}{}",
             e.when_listed(),
             e.duration
                 .map_or_else(|| "length not logged".to_owned(), |d| d.human()),
-            e.place()
+            e.place(),
+            if say_not_eased {
+                ", did not ease when I moved"
+            } else {
+                ""
+            }
         )
     };
     if e.eased.is_none() {
@@ -142,11 +149,11 @@ pub(crate) fn red_lines_whole(s: &Summary) -> (Vec<String>, Vec<String>) {
     (
         s.red_flags_not_eased()
             .into_iter()
-            .map(|e| red_line(e, true))
+            .map(|e| red_line(e, true, false))
             .collect(),
         s.red_flags_easing_unknown()
             .into_iter()
-            .map(|e| red_line(e, true))
+            .map(|e| red_line(e, true, false))
             .collect(),
     )
 }
@@ -176,18 +183,7 @@ fn red_on_one_page(s: &Summary) -> (&'static str, Vec<String>, Option<String>) {
     };
     let lines: Vec<String> = shown
         .iter()
-        .map(|e| {
-            let mut line = red_line(e, false);
-            if not_eased > 0 && not_eased < shown.len() && e.said_not_eased() {
-                // Beside the others, each says its own.
-                line = line.replacen(
-                    &e.place(),
-                    &format!("{}, did not ease when I moved", e.place()),
-                    1,
-                );
-            }
-            line
-        })
+        .map(|e| red_line(e, false, not_eased > 0 && not_eased < shown.len()))
         .collect();
     let mut more = Vec::new();
     if !older.is_empty() {
