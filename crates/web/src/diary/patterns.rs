@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use legcramps_contract::diary_io::SavedCheck;
 use legcramps_core::diary::Episode;
@@ -62,6 +62,22 @@ fn period_of(
             },
         ))
     })
+}
+
+/// The period a page asked for and what the diary holds for it; or the page to answer with
+/// instead (the range-error page, or the storage failure).
+async fn read_period(
+    page: &Page,
+    cfg: &Shared,
+    owner: &Owner,
+    q: &RangeQuery,
+    names: (&'static str, &'static str, &'static str),
+) -> Result<((NaiveDate, NaiveDate), Period), Box<Response>> {
+    let dates = period_of(page, cfg, q, names)?;
+    let period = summary_for(cfg, owner, dates)
+        .await
+        .map_err(|e| Box::new(e.into_response()))?;
+    Ok((dates, period))
 }
 
 async fn summary_for(
@@ -131,22 +147,27 @@ pub(crate) async fn patterns(
     Who { owner, .. }: Who,
     q: RangeQuery,
 ) -> Result<Response, WebError> {
-    let dates = match period_of(
+    let (
+        dates,
+        Period {
+            summary,
+            episodes,
+            checks,
+            nights,
+            check_ins,
+        },
+    ) = match read_period(
         &page,
         &cfg,
+        &owner,
         &q,
         ("/diary/patterns", "Your patterns", "your patterns"),
-    ) {
-        Ok(d) => d,
+    )
+    .await
+    {
+        Ok(p) => p,
         Err(r) => return Ok(*r),
     };
-    let Period {
-        summary,
-        episodes,
-        checks,
-        nights,
-        check_ins,
-    } = summary_for(&cfg, &owner, dates).await?;
     let recent_red_flag = recent_red_flag(diary_store(&cfg)?, &owner)
         .await
         .map_err(WebError::diary)?;
@@ -192,26 +213,31 @@ pub(crate) async fn summary(
     Who { owner, .. }: Who,
     q: RangeQuery,
 ) -> Result<Response, WebError> {
-    let dates = match period_of(
+    let (
+        dates,
+        Period {
+            summary,
+            episodes,
+            checks,
+            nights,
+            check_ins,
+        },
+    ) = match read_period(
         &page,
         &cfg,
+        &owner,
         &q,
         (
             "/diary/summary",
             "Summary for your GP",
             "the summary for your GP",
         ),
-    ) {
-        Ok(d) => d,
+    )
+    .await
+    {
+        Ok(p) => p,
         Err(r) => return Ok(*r),
     };
-    let Period {
-        summary,
-        episodes,
-        checks,
-        nights,
-        check_ins,
-    } = summary_for(&cfg, &owner, dates).await?;
     Ok(render(
         StatusCode::OK,
         &SummaryPage {
@@ -255,26 +281,31 @@ pub(crate) async fn record(
     Who { owner, .. }: Who,
     q: RangeQuery,
 ) -> Result<Response, WebError> {
-    let dates = match period_of(
+    let (
+        dates,
+        Period {
+            summary,
+            episodes,
+            checks,
+            nights,
+            check_ins,
+        },
+    ) = match read_period(
         &page,
         &cfg,
+        &owner,
         &q,
         (
             "/diary/record",
             "Full record for your GP",
             "the full record",
         ),
-    ) {
-        Ok(d) => d,
+    )
+    .await
+    {
+        Ok(p) => p,
         Err(r) => return Ok(*r),
     };
-    let Period {
-        summary,
-        episodes,
-        checks,
-        nights,
-        check_ins,
-    } = summary_for(&cfg, &owner, dates).await?;
     let (red_not_eased, red_unknown) = crate::diary::summary::red_lines_whole(&summary);
     Ok(render(
         StatusCode::OK,
