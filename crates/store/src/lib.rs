@@ -32,6 +32,7 @@ mod episodes;
 mod factors;
 mod nights;
 mod profile;
+mod push;
 mod unsaved;
 pub use accounts::{
     Account, AccountColumn, AccountId, ApiToken, EventKind, SecurityEvent, Session, SessionCheck,
@@ -43,6 +44,7 @@ pub use episodes::{
 };
 pub use factors::{Ceremony, StoredPasskey};
 pub use profile::{AddedToProfile, Kind as ProfileKind, new_entry_id};
+pub use push::{PushDevice, PushReminder};
 pub use unsaved::{MAX_UNSAVED_PER_ACCOUNT, UnsavedForm};
 
 /// Why a storage operation failed.

@@ -1047,6 +1047,27 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
             )
             .await
             .expect("check-in");
+            // A phone with reminders on, and a "No cramps" code a notification carried.
+            s.set_push_reminders(
+                &me,
+                &legcramps_store::PushDevice {
+                    endpoint: format!("https://push.example/{tag}"),
+                    p256dh: "key".to_owned(),
+                    auth: "auth".to_owned(),
+                    zone: "Europe/London".to_owned(),
+                },
+                &[("morning", 450, 0)],
+            )
+            .await
+            .expect("push reminder");
+            s.add_push_action(
+                &format!("action-{tag}"),
+                &me,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 10).expect("day"),
+                i64::MAX,
+            )
+            .await
+            .expect("push action");
             // A session that ended by time is remembered (for forms sent after it).
             s.create_session(&a.id, &format!("ended-{tag}"), "Firefox")
                 .await
@@ -1572,5 +1593,133 @@ async fn nights_without_cramps_are_kept_exported_and_deleted() {
             b.name
         );
         b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn push_reminders_are_sent_once_by_one_server_and_not_lost_if_it_stops() {
+    use legcramps_store::PushDevice;
+    let device = |n: &str| PushDevice {
+        endpoint: format!("https://push.example/{n}"),
+        p256dh: "key".to_owned(),
+        auth: "auth".to_owned(),
+        zone: "Europe/London".to_owned(),
+    };
+    for b in backends().await {
+        let s = &b.store;
+        let me = Owner::named("reminded");
+        let other = Owner::named("someone else");
+        s.set_push_reminders(
+            &me,
+            &device("phone"),
+            &[("stretch", 1290, 100), ("morning", 450, 200)],
+        )
+        .await
+        .expect("set");
+        s.set_push_reminders(&other, &device("theirs"), &[("morning", 420, 150)])
+            .await
+            .expect("set");
+        assert_eq!(
+            s.push_reminders_of(&me).await.expect("mine").len(),
+            2,
+            "{}",
+            b.name
+        );
+        // Due at 160: two, the earliest first; the morning one (200) is not due yet.
+        let due = s.due_push_reminders(160, 10).await.expect("due");
+        assert_eq!(
+            due.iter().map(|r| r.next_utc).collect::<Vec<_>>(),
+            vec![100, 150],
+            "{}",
+            b.name
+        );
+        // Two servers read the same due reminder: exactly one takes it.
+        let r = &due[0];
+        assert!(
+            s.lease_push(r, 160, 220).await.expect("lease"),
+            "{}",
+            b.name
+        );
+        assert!(
+            !s.lease_push(r, 161, 221).await.expect("second server"),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            s.due_push_reminders(161, 10).await.expect("due").len(),
+            1,
+            "{}",
+            b.name
+        );
+        // The server stopped before sending: when the lease ends, another takes it.
+        let again = s.due_push_reminders(220, 10).await.expect("due");
+        assert!(again.iter().any(|x| x == r), "{}", b.name);
+        assert!(
+            s.lease_push(r, 220, 280).await.expect("re-lease"),
+            "{}",
+            b.name
+        );
+        s.push_sent(r, 86_500).await.expect("sent");
+        assert!(
+            !s.due_push_reminders(300, 10)
+                .await
+                .expect("due")
+                .iter()
+                .any(|x| x.device.endpoint == r.device.endpoint && x.kind == "stretch"),
+            "{}",
+            b.name
+        );
+        // Turning reminders on again on the same device replaces its rows (for whoever).
+        s.set_push_reminders(&other, &device("phone"), &[("morning", 480, 500)])
+            .await
+            .expect("moved");
+        assert!(
+            s.push_reminders_of(&me).await.expect("mine").is_empty(),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            s.forget_push_device("https://push.example/phone")
+                .await
+                .expect("gone"),
+            1
+        );
+        assert_eq!(
+            s.stop_push_reminders(&other, None).await.expect("off"),
+            1,
+            "{}",
+            b.name
+        );
+        // A "No cramps" code works once, for its night and owner, until it expires.
+        let now = legcramps_store::unix_seconds();
+        let night = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day");
+        s.add_push_action("hash-1", &me, night, now + 1_000)
+            .await
+            .expect("add");
+        s.add_push_action("hash-2", &me, night, now + 1_000)
+            .await
+            .expect("add");
+        assert_eq!(
+            s.take_push_action("hash-1", now + 999).await.expect("take"),
+            Some((me.clone(), night)),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            s.take_push_action("hash-1", now + 999)
+                .await
+                .expect("twice"),
+            None
+        );
+        assert_eq!(
+            s.take_push_action("hash-2", now + 1_001)
+                .await
+                .expect("late"),
+            None
+        );
+        assert_eq!(
+            s.take_push_action("nothing", 0).await.expect("unknown"),
+            None
+        );
     }
 }
