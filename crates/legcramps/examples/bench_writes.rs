@@ -118,6 +118,7 @@ fn main() {
             settings: Settings::default(),
             time_zone: legcramps_web::UK_TIME,
             nhs_111_online: None,
+            push: None,
         };
         tokio::spawn(legcramps_web::serve(
             listener,

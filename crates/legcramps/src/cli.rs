@@ -451,6 +451,28 @@ pub(crate) struct ServeArgs {
     /// England). None is shown unless you set one; the number 111 always is
     #[arg(long, env = "LEGCRAMPS_NHS_111_ONLINE", value_parser = parse_online_111, value_name = "URL")]
     pub(crate) nhs_111_online: Option<String>,
+    /// Send reminders to people's phones by Web Push, naming who runs this server to the push
+    /// services (a mailto: or https: address). Without it no notification is sent, and the
+    /// reminders page offers the calendar file only
+    #[arg(long, env = "LEGCRAMPS_PUSH_CONTACT", value_name = "ADDRESS")]
+    pub(crate) push_contact: Option<String>,
+    /// A push service this server may send to (repeat for several): an origin such as
+    /// https://fcm.googleapis.com, or https://*.push.apple.com for any host under a domain.
+    /// Replaces the default list (Chrome's, Firefox's, Safari's and Windows' services)
+    #[arg(
+        long = "push-service",
+        env = "LEGCRAMPS_PUSH_SERVICES",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub(crate) push_services: Vec<String>,
+    /// Minutes late a reminder may still be sent (one due while the server was stopped);
+    /// later ones wait for their next time
+    #[arg(long, env = "LEGCRAMPS_PUSH_LATE_MINUTES", default_value_t = 120, value_parser = clap::value_parser!(u16).range(1..=720), value_name = "MINUTES")]
+    pub(crate) push_late_minutes: u16,
+    /// Seconds between looks for due reminders
+    #[arg(long, env = "LEGCRAMPS_PUSH_EVERY_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=300), value_name = "SECONDS")]
+    pub(crate) push_every_seconds: u16,
     /// Seconds a client has to send a request's headers once it has started them
     #[arg(long, env = "LEGCRAMPS_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
     pub(crate) header_read_timeout: u64,

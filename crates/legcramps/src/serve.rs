@@ -165,7 +165,34 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                 "the server listens on {local}, which other computers can reach, and was not started with --single-user"
             ))
         };
+        // Reminders by Web Push: the server's key is kept in the database, the same for every
+        // server on it; one sender per server, sharing the work through leases.
+        let push = match (&args.push_contact, diary_store(&diary)) {
+            (Some(contact), Some(store)) => {
+                let key = store
+                    .server_secret("web-push-key", &legcramps_web::Push::fresh_key())
+                    .await
+                    .map_err(|e| BadInput(e.to_string()))?;
+                let services = if args.push_services.is_empty() {
+                    legcramps_web::PUSH_SERVICES.iter().map(|s| (*s).to_owned()).collect()
+                } else {
+                    args.push_services.clone()
+                };
+                let mut push = legcramps_web::Push::new(contact, services, &key).map_err(BadInput)?;
+                push.late_seconds = i64::from(args.push_late_minutes) * 60;
+                push.every_seconds = u64::from(args.push_every_seconds);
+                let push = std::sync::Arc::new(push);
+                tokio::spawn(legcramps_web::send_reminders(store.clone(), push.clone(), shutdown()));
+                tracing::info!(services = %push.services.join(","), "reminders by Web Push on");
+                Some(push)
+            }
+            (Some(_), None) => {
+                return Err(BadInput("--push-contact needs the diary on (reminders belong to a diary)".to_owned()).into());
+            }
+            (None, _) => None,
+        };
         let config = AppConfig {
+            push,
             diary,
             settings: Settings {
                 frequent_per_week: args.settings.frequent_per_week,
@@ -197,6 +224,14 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The diary's store, if the diary is on.
+fn diary_store(diary: &DiaryAccess) -> Option<&legcramps_store::Store> {
+    match diary {
+        DiaryAccess::On { store, .. } | DiaryAccess::Accounts { store, .. } => Some(store),
+        DiaryAccess::Off(_) => None,
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

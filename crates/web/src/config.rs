@@ -166,6 +166,123 @@ pub struct AppConfig {
     /// number 111; `None` (the default) shows no address, only the number (docs/product.md,
     /// "Settings a host owns").
     pub nhs_111_online: Option<Arc<str>>,
+    /// Reminders sent to people's phones by Web Push (`serve --push-contact`); `None`: this
+    /// server sends none, and the reminders page offers the calendar file only.
+    pub push: Option<Arc<Push>>,
+}
+
+/// The host's Web Push settings (RFC 8030, 8291, 8292). The server's key is kept in the
+/// database (every server on one database signs with the same one); people's devices are
+/// told its public half when they turn reminders on.
+pub struct Push {
+    /// Who runs this server, for the push services (RFC 8292 `sub`: `mailto:` or `https:`).
+    pub contact: String,
+    /// The push services this server may send to: origins (`https://fcm.googleapis.com`), or
+    /// `https://*.push.apple.com` for any host under a domain. A device whose push address is
+    /// elsewhere is refused, so the server cannot be made to post to any address it is given.
+    pub services: Vec<String>,
+    /// How late a reminder may still be sent (a setting; default 2 hours): one due while
+    /// every server was stopped is sent on restart if within it, else skipped to its next time.
+    pub late_seconds: i64,
+    /// How often each server looks for due reminders (a setting; default 30 seconds).
+    pub every_seconds: u64,
+    pub(crate) key: web_push_native::jwt_simple::algorithms::ES256KeyPair,
+    /// The key's public half (uncompressed point, base64url), for `applicationServerKey`.
+    pub public_key: String,
+    pub(crate) agent: ureq::Agent,
+}
+
+impl std::fmt::Debug for Push {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Push")
+            .field("contact", &self.contact)
+            .field("services", &self.services)
+            .field("public_key", &self.public_key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The push services a browser may use, by default: Chrome's and Edge's (Firebase), Firefox's,
+/// Safari's and Windows'.
+pub const PUSH_SERVICES: &[&str] = &[
+    "https://fcm.googleapis.com",
+    "https://updates.push.services.mozilla.com",
+    "https://*.push.apple.com",
+    "https://*.notify.windows.com",
+];
+
+impl Push {
+    /// A fresh server key (its private half, base64url), to be kept in the database.
+    pub fn fresh_key() -> String {
+        use base64::Engine as _;
+        let key = web_push_native::jwt_simple::algorithms::ES256KeyPair::generate();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.to_bytes())
+    }
+
+    /// The settings with the server key `key` (from [`Push::fresh_key`]); an error names what
+    /// is wrong with the contact or the key.
+    pub fn new(contact: &str, services: Vec<String>, key: &str) -> Result<Push, String> {
+        use base64::Engine as _;
+        use web_push_native::jwt_simple::algorithms::ECDSAP256PublicKeyLike as _;
+        let contact = contact.trim().to_owned();
+        if !(contact.starts_with("mailto:") || contact.starts_with("https://"))
+            || contact.len() < 10
+        {
+            return Err(format!(
+                "--push-contact {contact:?}: give a mailto: or https: address where the push services can reach whoever runs this server"
+            ));
+        }
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(key.trim())
+            .map_err(|_| "the push key kept in the database is not base64url".to_owned())?;
+        let key = web_push_native::jwt_simple::algorithms::ES256KeyPair::from_bytes(&bytes)
+            .map_err(|_| "the push key kept in the database is not a P-256 key".to_owned())?;
+        let public_key = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(key.public_key().public_key().to_bytes_uncompressed());
+        let agent = ureq::AgentBuilder::new()
+            .timeout(std::time::Duration::from_secs(10))
+            .redirects(0)
+            .build();
+        Ok(Push {
+            contact,
+            services,
+            late_seconds: 2 * 60 * 60,
+            every_seconds: 30,
+            key,
+            public_key,
+            agent,
+        })
+    }
+
+    /// Whether `endpoint` is at one of [`Push::services`] (scheme, host and port).
+    pub fn allows(&self, endpoint: &str) -> bool {
+        let Ok(uri) = endpoint.parse::<axum::http::Uri>() else {
+            return false;
+        };
+        let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
+            return false;
+        };
+        if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+            return false;
+        }
+        let host = host.to_ascii_lowercase();
+        let port = uri.port_u16();
+        self.services.iter().any(|s| {
+            let Some((s_scheme, rest)) = s.split_once("://") else {
+                return false;
+            };
+            let (s_host, s_port) = match rest.rsplit_once(':') {
+                Some((h, p)) => (h, p.parse::<u16>().ok()),
+                None => (rest, None),
+            };
+            let s_host = s_host.to_ascii_lowercase();
+            let host_ok = match s_host.strip_prefix("*.") {
+                Some(domain) => host.ends_with(&format!(".{domain}")),
+                None => host == s_host,
+            };
+            s_scheme.eq_ignore_ascii_case(scheme) && host_ok && s_port == port
+        })
+    }
 }
 
 /// The default zone: UK time.

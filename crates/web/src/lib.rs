@@ -24,6 +24,7 @@ mod check;
 mod diary;
 mod guide;
 mod profile;
+mod reminders;
 
 // The top: the route list, the API description and the serve loop, which name the features.
 mod openapi;
@@ -31,11 +32,14 @@ mod routes;
 mod serve;
 
 pub use config::{
-    AppConfig, ClientIp, DiaryAccess, HostCheck, Limits, MAX_API_BODY_BYTES, Site, UK_TIME,
-    parse_time_zone,
+    AppConfig, ClientIp, DiaryAccess, HostCheck, Limits, MAX_API_BODY_BYTES, PUSH_SERVICES, Push,
+    Site, UK_TIME, parse_time_zone,
 };
 pub use diary::summary as report;
 pub use openapi::API_ROUTES;
+pub use reminders::send::{
+    Round as ReminderRound, run as send_reminders, send_due as send_due_reminders,
+};
 pub use routes::{DIARY_ROUTES, app, router};
 pub use serve::{serve, serve_with};
 

@@ -11,7 +11,7 @@ use legcramps_core::patterns::Settings;
 
 use crate::config::{AppConfig, DiaryAccess, Shared, UK_TIME};
 use crate::http::{auth, middleware};
-use crate::{account, check, diary, guide, openapi, profile};
+use crate::{account, check, diary, guide, openapi, profile, reminders};
 
 /// The app without a diary (the guidance, the check, the stretches and the triage API).
 pub fn router() -> Router {
@@ -20,6 +20,7 @@ pub fn router() -> Router {
         settings: Settings::default(),
         time_zone: UK_TIME,
         nhs_111_online: None,
+        push: None,
     })
 }
 
@@ -89,6 +90,12 @@ pub fn app(config: AppConfig) -> Router {
         .route("/offline", get(guide::offline::page))
         .merge(diary)
         .merge(sign_in)
+        // "No cramps" from a morning notification: its one-use code is the credential.
+        .merge(
+            Router::new()
+                .route("/push/no-cramps", post(reminders::no_cramps))
+                .with_state(shared.clone()),
+        )
         .fallback(crate::http::render::not_found_for)
         .method_not_allowed_fallback(crate::http::render::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -130,6 +137,9 @@ pub const DIARY_ROUTES: &[(&str, &[&str])] = &[
     ("/diary/export.json", &["get"]),
     ("/diary/export.fhir.json", &["get"]),
     ("/diary/reminder.ics", &["get"]),
+    ("/diary/reminders", &["get", "post"]),
+    ("/diary/reminders/off", &["post"]),
+    ("/diary/reminders/try", &["post"]),
     ("/diary/delete-all", &["get", "post"]),
     ("/diary/checks", &["post"]),
     ("/diary/unsaved", &["get"]),
@@ -188,6 +198,10 @@ fn diary_methods(path: &str, methods: &[&str]) -> axum::routing::MethodRouter<Sh
             ("/diary/export.json", "get") => get(diary::exports::export_json),
             ("/diary/export.fhir.json", "get") => get(diary::exports::export_fhir),
             ("/diary/reminder.ics", "get") => get(diary::exports::reminder),
+            ("/diary/reminders", "get") => get(reminders::page),
+            ("/diary/reminders", "post") => post(reminders::turn_on),
+            ("/diary/reminders/off", "post") => post(reminders::turn_off),
+            ("/diary/reminders/try", "post") => post(reminders::try_now),
             ("/diary/delete-all", "get") => get(diary::delete_all_form),
             ("/diary/delete-all", "post") => post(diary::delete_all),
             ("/diary/checks", "post") => post(check::save::save_check),

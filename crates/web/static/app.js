@@ -283,3 +283,58 @@ if (passkeyBlocks.length && window.PublicKeyCredential && navigator.credentials)
     });
   }
 }
+
+// Reminders (crates/web/src/reminders): turning them on asks the browser for a push
+// subscription to this site's key and sends it with the form; the times are in this device's
+// own time zone. Without JavaScript, or where the browser cannot, the page offers the calendar
+// file instead.
+const pushForm = document.querySelector('[data-push-form]');
+const pushWorks = 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+if (pushForm && pushWorks) {
+  pushForm.hidden = false;
+  for (const el of document.querySelectorAll('[data-push-nojs]')) el.hidden = true;
+  const status = pushForm.querySelector('[data-push-status]');
+  const say = (text) => { if (status) status.textContent = text; };
+  const key = () => {
+    const b64 = pushForm.dataset.key.replace(/-/g, '+').replace(/_/g, '/');
+    return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  };
+  pushForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    say('Asking your browser to allow notifications…');
+    try {
+      const permission = await Notification.requestPermission();
+      if (permission !== 'granted') {
+        say('Notifications are blocked for this site. Allow them in your browser settings, or download a calendar reminder instead.');
+        return;
+      }
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = (await registration.pushManager.getSubscription())
+        || await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key() });
+      const json = subscription.toJSON();
+      pushForm.elements.endpoint.value = json.endpoint;
+      pushForm.elements.p256dh.value = json.keys.p256dh;
+      pushForm.elements.auth.value = json.keys.auth;
+      pushForm.elements.zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+      pushForm.submit();
+    } catch (e) {
+      say('Your browser could not turn notifications on. Try again, or download a calendar reminder instead.');
+    }
+  });
+}
+const pushOff = document.querySelector('[data-push-off]');
+if (pushOff && pushWorks) {
+  navigator.serviceWorker.ready
+    .then((registration) => registration.pushManager.getSubscription())
+    .then((subscription) => {
+      if (!subscription) return;
+      pushOff.hidden = false;
+      pushOff.elements.endpoint.value = subscription.endpoint;
+      pushOff.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        try { await subscription.unsubscribe(); } catch (e) { /* the server forgets it anyway */ }
+        pushOff.submit();
+      });
+    })
+    .catch(() => {});
+}

@@ -160,7 +160,7 @@ pub(crate) async fn reminder(Query(q): Query<ReminderQuery>) -> Response {
         ),
         None => WebError::diary_refused(
             StatusCode::BAD_REQUEST,
-            format!("`{text}` is not a time like 21:30."),
+            format!("“{text}” is not a time. Enter the time on the 24-hour clock, like 21:30."),
         )
         .into_response(),
     }

@@ -118,7 +118,62 @@ self.addEventListener('fetch', (event) => {{
   // with no connection, the offline page.
   event.respondWith(fetch(request).catch(() => caches.match('/offline')));
 }});
+
+// Reminders (crates/web/src/reminders): the message says what to show and never holds health
+// data. The morning question has two buttons: "No cramps" sends the one-use code it carries,
+// which records last night; "Log one" opens the diary at the quick log.
+self.addEventListener('push', (event) => {{
+  let data = {{}};
+  try {{ data = event.data ? event.data.json() : {{}}; }} catch (e) {{ data = {{}}; }}
+  const morning = data.kind === 'morning';
+  const options = {{
+    body: typeof data.body === 'string' ? data.body : '',
+    tag: morning ? 'legcramps-morning' : 'legcramps-stretch',
+    icon: '{icon}',
+    data: {{ kind: morning ? 'morning' : 'stretch', code: morning ? data.code : undefined }},
+  }};
+  if (morning) options.actions = [{{ action: 'no-cramps', title: 'No cramps' }}, {{ action: 'log', title: 'Log one' }}];
+  event.waitUntil(self.registration.showNotification(typeof data.title === 'string' ? data.title : 'Leg cramps', options));
+}});
+
+function openPage(path) {{
+  return self.clients.matchAll({{ type: 'window', includeUncontrolled: true }}).then((windows) => {{
+    for (const w of windows) {{
+      if (new URL(w.url).origin === self.location.origin && 'navigate' in w) return w.navigate(path).then((c) => (c || w).focus());
+    }}
+    return self.clients.openWindow(path);
+  }});
+}}
+
+function noCramps(code) {{
+  return fetch('/push/no-cramps', {{
+    method: 'POST',
+    credentials: 'omit',
+    headers: {{ 'Content-Type': 'application/json' }},
+    body: JSON.stringify({{ code }}),
+  }}).then((response) => {{
+    if (!response.ok) return openPage('/diary');
+    return self.registration.showNotification('Noted: no cramps last night', {{
+      body: 'It is in your diary. You can take it back there.',
+      tag: 'legcramps-morning',
+      icon: '{icon}',
+      data: {{ kind: 'noted' }},
+    }});
+  }}).catch(() => openPage('/diary'));
+}}
+
+self.addEventListener('notificationclick', (event) => {{
+  const data = event.notification.data || {{}};
+  event.notification.close();
+  let done;
+  if (data.kind === 'morning' && event.action === 'no-cramps' && data.code) done = noCramps(data.code);
+  else if (data.kind === 'morning') done = openPage('/diary#quick-log');
+  else if (data.kind === 'stretch') done = openPage('/stretches');
+  else done = openPage('/diary');
+  event.waitUntil(done);
+}});
 "#,
+        icon = crate::http::assets::ICON_192_PNG,
         pages = serde_json::to_string(&pages).unwrap_or_else(|_| "[]".to_owned()),
         assets = serde_json::to_string(&assets).unwrap_or_else(|_| "[]".to_owned()),
     );

@@ -748,6 +748,7 @@ mod tests {
             settings: legcramps_core::patterns::Settings::default(),
             time_zone: crate::config::UK_TIME,
             nhs_111_online: None,
+            push: None,
         });
         let (mut parts, ()) = axum::http::Request::new(()).into_parts();
         assert!(matches!(

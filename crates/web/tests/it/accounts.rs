@@ -128,6 +128,7 @@ impl Hosted {
             settings: Settings::default(),
             time_zone: legcramps_web::UK_TIME,
             nhs_111_online: None,
+            push: None,
         })
     }
 

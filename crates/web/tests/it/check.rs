@@ -584,6 +584,7 @@ async fn the_111_online_link_is_the_one_the_host_names() {
         settings: legcramps_core::patterns::Settings::default(),
         time_zone: legcramps_web::UK_TIME,
         nhs_111_online: Some("https://www.nhs24.scot/".into()),
+        push: None,
     });
     let b = walk_through(
         Browser::start_on(app).await,

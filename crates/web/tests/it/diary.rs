@@ -39,6 +39,7 @@ impl Diary {
             settings: Settings::default(),
             time_zone: legcramps_web::UK_TIME,
             nhs_111_online: None,
+            push: None,
         })
     }
 
@@ -838,6 +839,7 @@ async fn an_allow_list_of_hosts_refuses_every_other_name() {
             settings: Settings::default(),
             time_zone: legcramps_web::UK_TIME,
             nhs_111_online: None,
+            push: None,
         })
     };
     for (host, status) in [

@@ -7,4 +7,5 @@ mod api;
 mod check;
 mod diary;
 mod pages;
+mod reminders;
 mod support;
