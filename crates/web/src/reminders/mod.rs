@@ -79,6 +79,9 @@ fn minute_text(at_minute: i32) -> String {
 
 fn devices_of(reminders: &[PushReminder]) -> Vec<Device> {
     let mut out: Vec<(String, String, Vec<String>)> = Vec::new();
+    // The stretch (evening) before the morning question.
+    let mut reminders: Vec<&PushReminder> = reminders.iter().collect();
+    reminders.sort_by_key(|r| r.kind != "stretch");
     for r in reminders {
         let part = if r.kind == "stretch" {
             format!("calf stretch at {}", minute_text(r.at_minute))
