@@ -17,8 +17,9 @@ use legcramps_store::{Owner, PushReminder, Store, StoreError};
 
 use crate::config::Push;
 
-/// How long one server holds a reminder it is sending (others leave it alone meanwhile).
-const LEASE_SECONDS: i64 = 60;
+/// How long one server holds a reminder it is sending (others leave it alone meanwhile): more
+/// than a send can take (the push service has 10 seconds to answer).
+const LEASE_SECONDS: i64 = 30;
 
 /// How many reminders one server sends at once.
 const AT_ONCE: usize = 16;
@@ -192,54 +193,64 @@ pub(crate) async fn send_one(
 }
 
 /// One round: every reminder due at `now` that no other server holds is sent (or skipped as
-/// too late) and moved to its next time.
+/// too late) and moved to its next time. Each is leased just before it is sent, at most
+/// [`AT_ONCE`] at a time, so a server that stops mid-round holds only those few until their
+/// leases end; leases are timed from `now` plus the time the round has taken.
 pub async fn send_due(store: &Store, push: &Arc<Push>, now: i64) -> Result<Round, StoreError> {
+    let started = std::time::Instant::now();
+    let clock = move || now + i64::try_from(started.elapsed().as_secs()).unwrap_or(0);
     let mut round = Round::default();
     loop {
-        let due = store.due_push_reminders(now, 256).await?;
+        let due = store.due_push_reminders(clock(), 256).await?;
         if due.is_empty() {
             return Ok(round);
         }
-        let mut leased = Vec::new();
-        for r in due {
-            if store.lease_push(&r, now, now + LEASE_SECONDS).await? {
-                leased.push(r);
-            }
-        }
-        if leased.is_empty() {
-            return Ok(round);
-        }
+        let mut taken = 0;
         let mut tasks = tokio::task::JoinSet::new();
-        let mut rest = leased.into_iter();
+        let mut rest = due.into_iter();
         loop {
             while tasks.len() < AT_ONCE {
                 let Some(r) = rest.next() else { break };
                 let (store, push) = (store.clone(), push.clone());
                 tasks.spawn(async move {
+                    let at = clock();
+                    if !store.lease_push(&r, at, at + LEASE_SECONDS).await? {
+                        // Another server has it.
+                        return Ok::<_, StoreError>(None);
+                    }
                     let zone = crate::config::parse_time_zone(&r.device.zone)
                         .unwrap_or(crate::config::UK_TIME);
                     let next = next_due(zone, r.at_minute, now.max(r.next_utc));
                     if now - r.next_utc > push.late_seconds {
                         store.push_sent(&r, next).await?;
-                        return Ok::<_, StoreError>(None);
+                        return Ok(Some(None));
                     }
                     let outcome = send_one(&store, &push, &r, now).await?;
                     if matches!(outcome, Outcome::Sent) {
                         store.push_sent(&r, next).await?;
                     }
-                    Ok(Some(outcome))
+                    Ok(Some(Some(outcome)))
                 });
             }
             let Some(done) = tasks.join_next().await else {
                 break;
             };
             match done {
-                Ok(Ok(None)) => round.late += 1,
-                Ok(Ok(Some(Outcome::Sent))) => round.sent += 1,
-                Ok(Ok(Some(Outcome::Gone))) => round.gone += 1,
-                Ok(Ok(Some(Outcome::Failed(why)))) => {
-                    tracing::warn!(%why, "a reminder was not sent; it is tried again shortly");
-                    round.failed += 1;
+                Ok(Ok(None)) => {}
+                Ok(Ok(Some(None))) => {
+                    taken += 1;
+                    round.late += 1;
+                }
+                Ok(Ok(Some(Some(outcome)))) => {
+                    taken += 1;
+                    match outcome {
+                        Outcome::Sent => round.sent += 1,
+                        Outcome::Gone => round.gone += 1,
+                        Outcome::Failed(why) => {
+                            tracing::warn!(%why, "a reminder was not sent; it is tried again shortly");
+                            round.failed += 1;
+                        }
+                    }
                 }
                 Ok(Err(e)) => return Err(e),
                 Err(e) => {
@@ -247,6 +258,9 @@ pub async fn send_due(store: &Store, push: &Arc<Push>, now: i64) -> Result<Round
                     round.failed += 1;
                 }
             }
+        }
+        if taken == 0 {
+            return Ok(round);
         }
     }
 }

@@ -521,7 +521,7 @@ async fn two_servers_on_one_postgres_database_send_each_reminder_once_even_after
         .await
         .expect("due")
         .remove(0);
-    assert!(two.lease_push(&held, 5_000, 5_060).await.expect("lease"));
+    assert!(two.lease_push(&held, 5_000, 6_000).await.expect("lease"));
     // Both servers send at once.
     let (a, b) = tokio::join!(
         send_due_reminders(&one, &push, 5_010),
@@ -530,7 +530,7 @@ async fn two_servers_on_one_postgres_database_send_each_reminder_once_even_after
     let (a, b) = (a.expect("one"), b.expect("two"));
     assert_eq!(a.sent + b.sent, n - 1, "{a:?} {b:?}");
     // When its lease ends, the stopped server's reminder is sent by the other.
-    let c = send_due_reminders(&one, &push, 5_061)
+    let c = send_due_reminders(&one, &push, 6_001)
         .await
         .expect("after the lease");
     assert_eq!(c.sent, 1, "{c:?}");
