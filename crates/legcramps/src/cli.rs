@@ -473,6 +473,10 @@ pub(crate) struct ServeArgs {
     /// Seconds between looks for due reminders
     #[arg(long, env = "LEGCRAMPS_PUSH_EVERY_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=300), value_name = "SECONDS")]
     pub(crate) push_every_seconds: u16,
+    /// The most reminders this server sends in a second (a burst is spread out so that pages
+    /// stay quick)
+    #[arg(long, env = "LEGCRAMPS_PUSH_PER_SECOND", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000), value_name = "N")]
+    pub(crate) push_per_second: u32,
     /// Seconds a client has to send a request's headers once it has started them
     #[arg(long, env = "LEGCRAMPS_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
     pub(crate) header_read_timeout: u64,

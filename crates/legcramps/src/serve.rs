@@ -181,16 +181,22 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
                 let mut push = legcramps_web::Push::new(contact, services, &key).map_err(BadInput)?;
                 push.late_seconds = i64::from(args.push_late_minutes) * 60;
                 push.every_seconds = u64::from(args.push_every_seconds);
+                push.per_second = args.push_per_second;
                 let push = std::sync::Arc::new(push);
-                tokio::spawn(legcramps_web::send_reminders(store.clone(), push.clone(), shutdown()));
+                let sender = tokio::spawn(legcramps_web::send_reminders(
+                    store.clone(),
+                    push.clone(),
+                    shutdown(),
+                ));
                 tracing::info!(services = %push.services.join(","), "reminders by Web Push on");
-                Some(push)
+                Some((push, sender))
             }
             (Some(_), None) => {
                 return Err(BadInput("--push-contact needs the diary on (reminders belong to a diary)".to_owned()).into());
             }
             (None, _) => None,
         };
+        let (push, sender) = push.unzip();
         let config = AppConfig {
             push,
             diary,
@@ -221,6 +227,10 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode> {
         legcramps_web::serve_with(listener, config, limits, shutdown())
             .await
             .context("serving")?;
+        // Reminders in flight are finished and marked sent (a send has 10 s at most).
+        if let Some(sender) = sender {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(20), sender).await;
+        }
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })

@@ -30,3 +30,4 @@ CREATE TABLE push_actions (
     night TEXT NOT NULL,
     expires_utc BIGINT NOT NULL
 );
+CREATE INDEX push_actions_expiry ON push_actions (expires_utc);

@@ -221,8 +221,19 @@ impl Store {
         Ok(())
     }
 
-    /// Keep the hash of a one-use "No cramps" code for `owner`'s `night`, until `expires_utc`;
-    /// codes already expired are forgotten here.
+    /// Forget the "No cramps" codes that expired before `now` (each server does this once a
+    /// round). The number forgotten.
+    pub async fn forget_expired_push_actions(&self, now: i64) -> Result<u64, StoreError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query("DELETE FROM push_actions WHERE expires_utc < $1")
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|d| d.rows_affected())
+        })?)
+    }
+
+    /// Keep the hash of a one-use "No cramps" code for `owner`'s `night`, until `expires_utc`.
     pub async fn add_push_action(
         &self,
         code_hash: &str,
@@ -231,10 +242,6 @@ impl Store {
         expires_utc: i64,
     ) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
-            sqlx::query("DELETE FROM push_actions WHERE expires_utc < $1")
-                .bind(unix_now())
-                .execute(pool)
-                .await?;
             sqlx::query(
                 "INSERT INTO push_actions (code_hash, owner, night, expires_utc) VALUES ($1, $2, $3, $4)",
             )

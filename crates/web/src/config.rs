@@ -186,10 +186,19 @@ pub struct Push {
     pub late_seconds: i64,
     /// How often each server looks for due reminders (a setting; default 30 seconds).
     pub every_seconds: u64,
+    /// The most reminders one server sends in a second (a setting; default 100): a burst is
+    /// spread out so that the pages people are using stay quick; two servers send 10,000 in
+    /// under a minute.
+    pub per_second: u32,
     pub(crate) key: web_push_native::jwt_simple::algorithms::ES256KeyPair,
     /// The key's public half (uncompressed point, base64url), for `applicationServerKey`.
     pub public_key: String,
     pub(crate) agent: ureq::Agent,
+    /// Set when the server is stopping: no new reminder is taken, those in flight finish and
+    /// are marked sent, so a restart neither repeats nor loses one.
+    pub(crate) stopping: std::sync::atomic::AtomicBool,
+    /// The threads that encrypt, sign and post (started on first use).
+    pub(crate) posting: std::sync::OnceLock<crate::reminders::send::Posting>,
 }
 
 impl std::fmt::Debug for Push {
@@ -248,9 +257,12 @@ impl Push {
             services,
             late_seconds: 2 * 60 * 60,
             every_seconds: 30,
+            per_second: 100,
             key,
             public_key,
             agent,
+            stopping: std::sync::atomic::AtomicBool::new(false),
+            posting: std::sync::OnceLock::new(),
         })
     }
 

@@ -1721,5 +1721,24 @@ async fn push_reminders_are_sent_once_by_one_server_and_not_lost_if_it_stops() {
             s.take_push_action("nothing", 0).await.expect("unknown"),
             None
         );
+        // Expired codes are forgotten when a server says so; a live one stays.
+        s.add_push_action("hash-3", &me, night, now - 1)
+            .await
+            .expect("add");
+        s.add_push_action("hash-4", &me, night, now + 1_000)
+            .await
+            .expect("add");
+        assert_eq!(
+            s.forget_expired_push_actions(now).await.expect("forget"),
+            1,
+            "{}",
+            b.name
+        );
+        assert!(
+            s.take_push_action("hash-4", now)
+                .await
+                .expect("take")
+                .is_some()
+        );
     }
 }

@@ -238,9 +238,6 @@ struct AccountPage {
     layout: Layout,
     username: String,
     tokens: Vec<TokenRow>,
-    token_lives: Vec<(i64, &'static str)>,
-    default_token_days: i64,
-    new_token: Option<String>,
     sessions: Vec<SessionRow>,
     sign_ins: Vec<String>,
     /// Changes to how they sign in, and failed tries, newest first: "time: what".
@@ -264,23 +261,80 @@ struct SessionRow {
     this_one: bool,
 }
 
+/// "Tokens for programs" (`/account/tokens`, off the main account page: issue 21, finding
+/// 13): the tokens, a new one shown once, and the form to make one.
+#[derive(Template)]
+#[template(path = "account_tokens.html")]
+struct TokensPage {
+    layout: Layout,
+    tokens: Vec<TokenRow>,
+    token_lives: Vec<(i64, &'static str)>,
+    default_token_days: i64,
+    new_token: Option<String>,
+}
+
+/// The account's tokens as the pages list them.
+async fn token_rows(page: &Page, store: &legcramps_store::Store, who: &SignedIn) -> Vec<TokenRow> {
+    let tokens = store.tokens_of(&who.account_id).await.unwrap_or_default();
+    tokens
+        .iter()
+        .map(|t| TokenRow {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            scope: if Scope::from_stored(&t.scope).may_write() {
+                "read and change"
+            } else {
+                "read only"
+            },
+            last_used: t
+                .last_used_utc
+                .map_or_else(|| "never".to_owned(), |t| when(page.context().zone, t)),
+            expires: if t.expires_utc > legcramps_store::unix_seconds() {
+                format!("Works until {}", when(page.context().zone, t.expires_utc))
+            } else {
+                format!("Expired {}", when(page.context().zone, t.expires_utc))
+            },
+        })
+        .collect()
+}
+
+async fn tokens_page_with(
+    page: &Page,
+    cfg: &Shared,
+    who: &SignedIn,
+    new_token: Option<String>,
+) -> Response {
+    let (store, site) = match crate::http::auth::accounts(cfg) {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let mut r = render(
+        StatusCode::OK,
+        &TokensPage {
+            layout: page.layout("Tokens for programs", "account"),
+            tokens: token_rows(page, store, who).await,
+            token_lives: token_lives(site),
+            default_token_days: default_token_days(site),
+            new_token,
+        },
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// `GET /account/tokens`.
+pub(crate) async fn tokens_page(page: Page, State(cfg): State<Shared>, who: SignedIn) -> Response {
+    tokens_page_with(&page, &cfg, &who, None).await
+}
+
 async fn account_page(
     page: &Page,
     cfg: &Shared,
     who: &SignedIn,
     ended: Option<(u64, u64)>,
 ) -> Response {
-    account_page_with(page, cfg, who, ended, None).await
-}
-
-async fn account_page_with(
-    page: &Page,
-    cfg: &Shared,
-    who: &SignedIn,
-    ended: Option<(u64, u64)>,
-    new_token: Option<String>,
-) -> Response {
-    let (store, site) = match crate::http::auth::accounts(cfg) {
+    let (store, _) = match crate::http::auth::accounts(cfg) {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -292,35 +346,13 @@ async fn account_page_with(
         .events(Some(&who.account_id), 50)
         .await
         .unwrap_or_default();
-    let tokens = store.tokens_of(&who.account_id).await.unwrap_or_default();
+    let tokens = token_rows(page, store, who).await;
     let mut r = render(
         StatusCode::OK,
         &AccountPage {
             layout: page.layout("Your account", "account"),
             username: who.username.clone(),
-            tokens: tokens
-                .iter()
-                .map(|t| TokenRow {
-                    id: t.id.clone(),
-                    name: t.name.clone(),
-                    scope: if Scope::from_stored(&t.scope).may_write() {
-                        "read and change"
-                    } else {
-                        "read only"
-                    },
-                    last_used: t
-                        .last_used_utc
-                        .map_or_else(|| "never".to_owned(), |t| when(page.context().zone, t)),
-                    expires: if t.expires_utc > legcramps_store::unix_seconds() {
-                        format!("Works until {}", when(page.context().zone, t.expires_utc))
-                    } else {
-                        format!("Expired {}", when(page.context().zone, t.expires_utc))
-                    },
-                })
-                .collect(),
-            token_lives: token_lives(site),
-            default_token_days: default_token_days(site),
-            new_token,
+            tokens,
             sessions: sessions
                 .iter()
                 .map(|s| SessionRow {
@@ -804,7 +836,7 @@ fn default_token_days(site: &Site) -> i64 {
         .unwrap_or(site.token_max_days.max(1))
 }
 
-/// Make a personal access token: shown once on the account page, stored as its hash.
+/// Make a personal access token: shown once on "Tokens for programs", stored as its hash.
 pub(crate) async fn create_token(
     page: Page,
     Hosted(ref store, ref site, ref ip): Hosted,
@@ -857,7 +889,7 @@ pub(crate) async fn create_token(
             &ip_hash(site, ip.as_ref()),
         )
         .await;
-    account_page_with(&page, &cfg, &who, None, Some(secret.text)).await
+    tokens_page_with(&page, &cfg, &who, Some(secret.text)).await
 }
 
 pub(crate) async fn revoke_token(
@@ -875,7 +907,7 @@ pub(crate) async fn revoke_token(
                     &ip_hash(site, ip.as_ref()),
                 )
                 .await;
-            Redirect::to("/account").into_response()
+            Redirect::to("/account/tokens").into_response()
         }
         // Not this account's token (or no such token): nothing to say about anyone else's.
         Ok(false) => crate::http::render::not_found_page(&page),

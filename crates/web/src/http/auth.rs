@@ -122,6 +122,8 @@ where
             path.to_owned()
         } else if path.starts_with("/account/passkeys") {
             "/account/security".to_owned()
+        } else if path.starts_with("/account/tokens") {
+            "/account/tokens".to_owned()
         } else {
             "/account".to_owned()
         };

@@ -22,7 +22,7 @@ use crate::config::Push;
 const LEASE_SECONDS: i64 = 30;
 
 /// How many reminders one server sends at once.
-const AT_ONCE: usize = 16;
+const AT_ONCE: usize = 4;
 
 /// How long a morning notification's "No cramps" code works (a day: the question is about
 /// one night).
@@ -172,6 +172,51 @@ pub(crate) fn post(push: &Push, r: &PushReminder, message: &[u8]) -> Outcome {
     }
 }
 
+/// A message to post, and where to say how it went.
+type Job = (PushReminder, Vec<u8>, tokio::sync::oneshot::Sender<Outcome>);
+
+/// The threads that encrypt, sign and post messages: [`AT_ONCE`] of them, each at a lower
+/// scheduling priority than the rest of the server (Linux `nice` 10), so that sending
+/// thousands of reminders at once never slows the pages people are using or `/healthz`; a
+/// reminder may be a few seconds late instead.
+pub(crate) struct Posting(std::sync::Mutex<std::sync::mpsc::Sender<Job>>);
+
+impl Posting {
+    fn start(push: &Arc<Push>) -> Posting {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for n in 0..AT_ONCE {
+            let (rx, push) = (rx.clone(), Arc::downgrade(push));
+            let started = std::thread::Builder::new()
+                .name(format!("push-{n}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((r, body, done)) = job else { return };
+                        let Some(push) = push.upgrade() else { return };
+                        let _ = done.send(post(&push, &r, &body));
+                    }
+                });
+            if let Err(e) = started {
+                tracing::warn!(error = %e, "a thread for sending reminders could not start");
+            }
+        }
+        Posting(std::sync::Mutex::new(tx))
+    }
+}
+
+/// This thread runs after everything else the server does (best effort: a failure changes
+/// nothing but the order).
+fn lower_priority() {
+    // On Linux a thread is a process to `setpriority`: its id names it alone.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+}
+
 /// Send one reminder now (it is leased, or the person asked to try it).
 pub(crate) async fn send_one(
     store: &Store,
@@ -182,10 +227,20 @@ pub(crate) async fn send_one(
     let zone = crate::config::parse_time_zone(&r.device.zone).unwrap_or(crate::config::UK_TIME);
     let message = message(store, &r.owner, &r.kind, zone, now).await?;
     let body = message.to_string().into_bytes();
-    let (push2, r2) = (push.clone(), r.clone());
-    let outcome = tokio::task::spawn_blocking(move || post(&push2, &r2, &body))
-        .await
-        .unwrap_or_else(|e| Outcome::Failed(format!("sending stopped: {e}")));
+    let posting = push.posting.get_or_init(|| Posting::start(push));
+    let (done, outcome) = tokio::sync::oneshot::channel();
+    let queued = posting
+        .0
+        .lock()
+        .map(|tx| tx.send((r.clone(), body, done)).is_ok())
+        .unwrap_or(false);
+    let outcome = if queued {
+        outcome
+            .await
+            .unwrap_or_else(|_| Outcome::Failed("sending stopped".to_owned()))
+    } else {
+        Outcome::Failed("no thread to send with".to_owned())
+    };
     if matches!(outcome, Outcome::Gone) {
         store.forget_push_device(&r.device.endpoint).await?;
     }
@@ -199,59 +254,67 @@ pub(crate) async fn send_one(
 pub async fn send_due(store: &Store, push: &Arc<Push>, now: i64) -> Result<Round, StoreError> {
     let started = std::time::Instant::now();
     let clock = move || now + i64::try_from(started.elapsed().as_secs()).unwrap_or(0);
+    let stopping = || push.stopping.load(std::sync::atomic::Ordering::SeqCst);
     let mut round = Round::default();
+    store.forget_expired_push_actions(now).await?;
+    let mut pace =
+        tokio::time::interval(std::time::Duration::from_secs(1) / push.per_second.max(1));
+    pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let due = store.due_push_reminders(clock(), 256).await?;
+        if stopping() {
+            return Ok(round);
+        }
+        let mut due = store.due_push_reminders(clock(), 256).await?;
         if due.is_empty() {
             return Ok(round);
         }
+        // Servers reading the same batch start at different places in it, so they seldom
+        // reach for the same reminder.
+        let start = usize::from(uuid::Uuid::new_v4().as_bytes()[0]) % due.len();
+        due.rotate_left(start);
         let mut taken = 0;
         let mut tasks = tokio::task::JoinSet::new();
         let mut rest = due.into_iter();
         loop {
-            while tasks.len() < AT_ONCE {
+            while tasks.len() < AT_ONCE && !stopping() {
                 let Some(r) = rest.next() else { break };
+                let at = clock();
+                if !store.lease_push(&r, at, at + LEASE_SECONDS).await? {
+                    // Another server has it.
+                    continue;
+                }
+                taken += 1;
+                // Only what this server sends counts towards its pace.
+                pace.tick().await;
                 let (store, push) = (store.clone(), push.clone());
                 tasks.spawn(async move {
-                    let at = clock();
-                    if !store.lease_push(&r, at, at + LEASE_SECONDS).await? {
-                        // Another server has it.
-                        return Ok::<_, StoreError>(None);
-                    }
                     let zone = crate::config::parse_time_zone(&r.device.zone)
                         .unwrap_or(crate::config::UK_TIME);
                     let next = next_due(zone, r.at_minute, now.max(r.next_utc));
                     if now - r.next_utc > push.late_seconds {
                         store.push_sent(&r, next).await?;
-                        return Ok(Some(None));
+                        return Ok::<_, StoreError>(None);
                     }
                     let outcome = send_one(&store, &push, &r, now).await?;
                     if matches!(outcome, Outcome::Sent) {
                         store.push_sent(&r, next).await?;
                     }
-                    Ok(Some(Some(outcome)))
+                    Ok(Some(outcome))
                 });
             }
             let Some(done) = tasks.join_next().await else {
                 break;
             };
             match done {
-                Ok(Ok(None)) => {}
-                Ok(Ok(Some(None))) => {
-                    taken += 1;
-                    round.late += 1;
-                }
-                Ok(Ok(Some(Some(outcome)))) => {
-                    taken += 1;
-                    match outcome {
-                        Outcome::Sent => round.sent += 1,
-                        Outcome::Gone => round.gone += 1,
-                        Outcome::Failed(why) => {
-                            tracing::warn!(%why, "a reminder was not sent; it is tried again shortly");
-                            round.failed += 1;
-                        }
+                Ok(Ok(None)) => round.late += 1,
+                Ok(Ok(Some(outcome))) => match outcome {
+                    Outcome::Sent => round.sent += 1,
+                    Outcome::Gone => round.gone += 1,
+                    Outcome::Failed(why) => {
+                        tracing::warn!(%why, "a reminder was not sent; it is tried again shortly");
+                        round.failed += 1;
                     }
-                }
+                },
                 Ok(Err(e)) => return Err(e),
                 Err(e) => {
                     tracing::warn!(error = %e, "sending a reminder stopped");
@@ -265,7 +328,9 @@ pub async fn send_due(store: &Store, push: &Arc<Push>, now: i64) -> Result<Round
     }
 }
 
-/// Send due reminders every [`Push::every_seconds`] until `shutdown` completes.
+/// Send due reminders every [`Push::every_seconds`] until `shutdown` completes; then the
+/// reminders in flight are finished and marked sent before this returns (await it before the
+/// process ends, so that a restart neither repeats nor loses one).
 pub async fn run(
     store: Store,
     push: Arc<Push>,
@@ -274,11 +339,16 @@ pub async fn run(
     let every = std::time::Duration::from_secs(push.every_seconds.max(1));
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tokio::pin!(shutdown);
+    let flag = push.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        flag.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    });
     loop {
-        tokio::select! {
-            () = &mut shutdown => return,
-            _ = tick.tick() => {}
+        tick.tick().await;
+        if push.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
         }
         match send_due(&store, &push, legcramps_store::unix_seconds()).await {
             Ok(r) if r != Round::default() => {

@@ -2175,7 +2175,7 @@ on_both_backends!(
     // Seven days later (the clock is not waited on: the expiry is moved).
     h.sql("UPDATE api_tokens SET expires_utc = created_utc - 1").await;
     assert_eq!(reads(first.clone(), "Bearer").await, StatusCode::UNAUTHORIZED);
-    let page = h.get("/account", Some(&me)).await;
+    let page = h.get("/account/tokens", Some(&me)).await;
     assert!(page.body.contains("Expired"), "an expired token says so");
     // A lifetime that is not offered is not taken: the default (90 days) instead.
     let second = make("phone").await;
