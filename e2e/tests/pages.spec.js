@@ -53,3 +53,19 @@ for (const [name, path, status = 200] of PAGES) {
     expect(errors, 'console errors or third-party requests').toEqual([]);
   });
 }
+
+// The header's links take at most two rows at 320 px, with JavaScript (the "More" menu) and
+// without it (tighter links: issue 21, finding 13; they took three).
+test('the header takes at most two rows of links at 320 px', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto('/diary');
+  const rows = async () => page.evaluate(() => {
+    const tops = [...document.querySelectorAll('.nhsuk-header__navigation-item')]
+      .filter((li) => li.offsetParent !== null && getComputedStyle(li).visibility !== 'hidden')
+      .map((li) => Math.round(li.getBoundingClientRect().top));
+    return new Set(tops).size;
+  });
+  await expect.poll(rows).toBeLessThanOrEqual(2);
+  const size = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.nhsuk-header__navigation-link')).fontSize));
+  expect(size).toBeGreaterThanOrEqual(14);
+});
