@@ -31,3 +31,9 @@ CREATE TABLE push_actions (
     expires_utc BIGINT NOT NULL
 );
 CREATE INDEX push_actions_expiry ON push_actions (expires_utc);
+
+-- "Send the morning question now": when each account last did it (at most once a minute).
+CREATE TABLE push_tries (
+    owner TEXT PRIMARY KEY,
+    at_utc BIGINT NOT NULL
+);

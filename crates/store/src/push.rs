@@ -221,6 +221,51 @@ impl Store {
         Ok(())
     }
 
+    /// The devices `owner` has reminders on.
+    pub async fn push_devices_of(&self, owner: &Owner) -> Result<i64, StoreError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT endpoint) FROM push_reminders WHERE owner = $1",
+            )
+            .bind(owner.as_str())
+            .fetch_one(pool)
+            .await
+        })?)
+    }
+
+    /// "Send the morning question now", at most once every `seconds` per account, however
+    /// many servers: true (and noted) if `owner` may, false if they did within `seconds`.
+    pub async fn may_try_push(
+        &self,
+        owner: &Owner,
+        now: i64,
+        seconds: i64,
+    ) -> Result<bool, StoreError> {
+        let done = on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO push_tries (owner, at_utc) VALUES ($1, $2) ON CONFLICT (owner) DO UPDATE SET at_utc = excluded.at_utc WHERE push_tries.at_utc <= $3",
+            )
+            .bind(owner.as_str())
+            .bind(now)
+            .bind(now - seconds)
+            .execute(pool)
+            .await
+            .map(|d| d.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
+    /// Forget every "No cramps" code of `owner` (reminders turned off everywhere).
+    pub async fn forget_push_actions_of(&self, owner: &Owner) -> Result<u64, StoreError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query("DELETE FROM push_actions WHERE owner = $1")
+                .bind(owner.as_str())
+                .execute(pool)
+                .await
+                .map(|d| d.rows_affected())
+        })?)
+    }
+
     /// Forget the "No cramps" codes that expired before `now` (each server does this once a
     /// round). The number forgotten.
     pub async fn forget_expired_push_actions(&self, now: i64) -> Result<u64, StoreError> {

@@ -197,8 +197,6 @@ pub struct Push {
     /// Set when the server is stopping: no new reminder is taken, those in flight finish and
     /// are marked sent, so a restart neither repeats nor loses one.
     pub(crate) stopping: std::sync::atomic::AtomicBool,
-    /// The threads that encrypt, sign and post (started on first use).
-    pub(crate) posting: std::sync::OnceLock<crate::reminders::send::Posting>,
 }
 
 impl std::fmt::Debug for Push {
@@ -208,6 +206,49 @@ impl std::fmt::Debug for Push {
             .field("services", &self.services)
             .field("public_key", &self.public_key)
             .finish_non_exhaustive()
+    }
+}
+
+/// A host name of letters, digits and hyphens in non-empty labels (at least two), or an IP
+/// address.
+fn host_valid(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// A `--push-service`: `http(s)://host[:port]`, the host plain or `*.` and a domain of at least
+/// two labels; nothing after the port.
+fn service_valid(service: &str) -> bool {
+    let Some((scheme, rest)) = service.split_once("://") else {
+        return false;
+    };
+    if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
+        return false;
+    }
+    let host = match rest.rsplit_once(':') {
+        Some((h, p)) if !rest.ends_with(']') => {
+            if p.parse::<u16>().is_err() {
+                return false;
+            }
+            h
+        }
+        _ => rest,
+    };
+    let host = host.to_ascii_lowercase();
+    match host.strip_prefix("*.") {
+        Some(domain) => host_valid(domain) && domain.parse::<std::net::IpAddr>().is_err(),
+        None => host_valid(&host),
     }
 }
 
@@ -236,9 +277,15 @@ impl Push {
         let contact = contact.trim().to_owned();
         if !(contact.starts_with("mailto:") || contact.starts_with("https://"))
             || contact.len() < 10
+            || contact.chars().any(|c| c.is_control() || c.is_whitespace())
         {
             return Err(format!(
                 "--push-contact {contact:?}: give a mailto: or https: address where the push services can reach whoever runs this server"
+            ));
+        }
+        if let Some(bad) = services.iter().find(|s| !service_valid(s)) {
+            return Err(format!(
+                "--push-service {bad:?}: give an origin such as https://fcm.googleapis.com (scheme, host and port only), or https://*.push.apple.com for the hosts under a domain"
             ));
         }
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -262,21 +309,52 @@ impl Push {
             public_key,
             agent,
             stopping: std::sync::atomic::AtomicBool::new(false),
-            posting: std::sync::OnceLock::new(),
         })
+    }
+
+    /// A push address in one spelling (scheme and host in lower case, a default port left
+    /// out, no `.` or `..` path segments), or `None` if it is not an `http(s)` address with a
+    /// plain host name or IP address: the same device is never kept twice under two spellings.
+    pub fn canonical(endpoint: &str) -> Option<String> {
+        let uri = endpoint.trim().parse::<axum::http::Uri>().ok()?;
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return None;
+        }
+        let authority = uri.authority()?;
+        if authority.as_str().contains('@') {
+            return None;
+        }
+        let host = authority.host().to_ascii_lowercase();
+        if !host_valid(&host) {
+            return None;
+        }
+        let port = match (authority.port_u16(), scheme.as_str()) {
+            (Some(443), "https") | (Some(80), "http") | (None, _) => String::new(),
+            (Some(p), _) => format!(":{p}"),
+        };
+        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        let dotted = |seg: &str| {
+            let seg = seg.to_ascii_lowercase().replace("%2e", ".");
+            seg == "." || seg == ".."
+        };
+        if path.split(['/', '?']).any(dotted) {
+            return None;
+        }
+        Some(format!("{scheme}://{host}{port}{path}"))
     }
 
     /// Whether `endpoint` is at one of [`Push::services`] (scheme, host and port).
     pub fn allows(&self, endpoint: &str) -> bool {
+        let Some(endpoint) = Push::canonical(endpoint) else {
+            return false;
+        };
         let Ok(uri) = endpoint.parse::<axum::http::Uri>() else {
             return false;
         };
         let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
             return false;
         };
-        if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
-            return false;
-        }
         let host = host.to_ascii_lowercase();
         let port = uri.port_u16();
         self.services.iter().any(|s| {

@@ -1068,6 +1068,7 @@ async fn an_account_with_a_row_in_every_table_that_names_it_is_deleted() {
             )
             .await
             .expect("push action");
+            assert!(s.may_try_push(&me, 1_000, 60).await.expect("push try"));
             // A session that ended by time is remembered (for forms sent after it).
             s.create_session(&a.id, &format!("ended-{tag}"), "Firefox")
                 .await
@@ -1740,5 +1741,36 @@ async fn push_reminders_are_sent_once_by_one_server_and_not_lost_if_it_stops() {
                 .expect("take")
                 .is_some()
         );
+        s.add_push_action("hash-5", &me, night, now + 1_000)
+            .await
+            .expect("add");
+        assert_eq!(
+            s.forget_push_actions_of(&me).await.expect("forget"),
+            1,
+            "{}",
+            b.name
+        );
+        // "Send now": once a minute per account, whatever the servers.
+        assert!(
+            s.may_try_push(&me, 1_000, 60).await.expect("try"),
+            "{}",
+            b.name
+        );
+        assert!(
+            !s.may_try_push(&me, 1_030, 60).await.expect("again"),
+            "{}",
+            b.name
+        );
+        assert!(
+            s.may_try_push(&other, 1_030, 60).await.expect("another"),
+            "{}",
+            b.name
+        );
+        assert!(
+            s.may_try_push(&me, 1_061, 60).await.expect("a minute on"),
+            "{}",
+            b.name
+        );
+        assert_eq!(s.push_devices_of(&me).await.expect("devices"), 0);
     }
 }

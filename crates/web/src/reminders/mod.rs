@@ -25,6 +25,14 @@ use crate::http::error::WebError;
 use crate::http::render::{Page, render};
 use crate::http::views::Layout;
 
+/// The most devices one diary can have reminders on (a product limit: a phone, a tablet and a
+/// computer or two, with room to spare), so one account cannot make the server post to
+/// hundreds of addresses.
+pub(crate) const MAX_DEVICES: i64 = 10;
+
+/// "Send the morning question now" at most once in this many seconds per account.
+const TRY_EVERY_SECONDS: i64 = 60;
+
 /// The times offered at first (product defaults, changeable on the page).
 const STRETCH_AT: &str = "21:30";
 const MORNING_AT: &str = "07:30";
@@ -66,11 +74,13 @@ impl RemindersPage {
     }
 }
 
+/// What just happened, from the address the page was sent back to. Read leniently: a value
+/// that is not a number is taken as none (never the framework's own error).
 #[derive(Debug, Deserialize, Default)]
 pub(crate) struct Done {
     on: Option<String>,
-    off: Option<u64>,
-    tried: Option<usize>,
+    off: Option<String>,
+    tried: Option<String>,
 }
 
 fn minute_text(at_minute: i32) -> String {
@@ -157,7 +167,11 @@ pub(crate) async fn page(
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
     let mut form = blank(&page, &cfg);
-    form.done = match (done.on, done.off, done.tried) {
+    let off = done.off.and_then(|n| n.parse::<u64>().ok());
+    let wait = done.tried.as_deref() == Some("wait");
+    let tried = done.tried.and_then(|n| n.parse::<usize>().ok());
+    form.done = match (done.on, off, tried) {
+        _ if wait => Some("The morning question was sent less than a minute ago. Wait a minute, then try again.".to_owned()),
         (Some(_), _, _) => Some("Reminders are on for this device.".to_owned()),
         (_, Some(0), _) => Some("There were no reminders to turn off.".to_owned()),
         (_, Some(_), _) => Some("Reminders are off.".to_owned()),
@@ -226,8 +240,9 @@ pub(crate) async fn turn_on(
             "Enter the time for the morning question on the 24-hour clock, like 07:30".to_owned(),
         ));
     }
+    let endpoint = field("endpoint");
     let device = PushDevice {
-        endpoint: field("endpoint"),
+        endpoint: crate::config::Push::canonical(&endpoint).unwrap_or_default(),
         p256dh: field("p256dh"),
         auth: field("auth"),
         zone: field("zone"),
@@ -237,16 +252,37 @@ pub(crate) async fn turn_on(
         zone: zone.name().to_owned(),
         ..device
     };
-    if device.endpoint.is_empty() {
+    if endpoint.is_empty() {
         form.errors.push((
             "turn-on",
             "This browser did not turn notifications on. Allow notifications for this site when your browser asks, or download a calendar reminder instead.".to_owned(),
         ));
-    } else if !push.allows(&device.endpoint) || !keys_valid(&device) {
+    } else if !push.allows(&device.endpoint) {
         form.errors.push((
             "turn-on",
             "This browser's notification service is not one this site can send to. Try another browser, or download a calendar reminder instead.".to_owned(),
         ));
+    } else if !keys_valid(&device) {
+        form.errors.push((
+            "turn-on",
+            "This browser gave keys that notifications cannot be locked with. Turn reminders off in the browser's site settings and try again, or download a calendar reminder instead.".to_owned(),
+        ));
+    } else {
+        let mine = store
+            .push_reminders_of(&who.owner)
+            .await
+            .map_err(WebError::diary)?;
+        let known = mine.iter().any(|r| r.device.endpoint == device.endpoint);
+        let devices = store
+            .push_devices_of(&who.owner)
+            .await
+            .map_err(WebError::diary)?;
+        if !known && devices >= MAX_DEVICES {
+            form.errors.push((
+                "turn-on",
+                format!("Reminders are on for {MAX_DEVICES} devices already, the most one diary can have. Turn them off on a device you no longer use, then try again."),
+            ));
+        }
     }
     if !form.errors.is_empty() {
         return page_with(&page, &cfg, &who, form, StatusCode::BAD_REQUEST).await;
@@ -270,10 +306,13 @@ pub(crate) async fn turn_on(
 fn keys_valid(device: &PushDevice) -> bool {
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    // RFC 8291: the uncompressed point, 65 bytes.
     let point = b64
         .decode(device.p256dh.trim_end_matches('='))
         .ok()
-        .is_some_and(|k| web_push_native::p256::PublicKey::from_sec1_bytes(&k).is_ok());
+        .is_some_and(|k| {
+            k.len() == 65 && web_push_native::p256::PublicKey::from_sec1_bytes(&k).is_ok()
+        });
     let auth = b64
         .decode(device.auth.trim_end_matches('='))
         .ok()
@@ -296,10 +335,20 @@ pub(crate) async fn turn_off(
     let all = form_urlencoded::parse(&body).any(|(k, v)| k == "all" && v == "yes");
     let n = match (endpoint, all) {
         (_, true) => store.stop_push_reminders(&who.owner, None).await,
-        (Some(e), false) => store.stop_push_reminders(&who.owner, Some(&e)).await,
+        (Some(e), false) => {
+            let e = crate::config::Push::canonical(&e).unwrap_or(e);
+            store.stop_push_reminders(&who.owner, Some(&e)).await
+        }
         (None, false) => Ok(0),
     }
     .map_err(WebError::diary)?;
+    // Off everywhere: the "No cramps" codes already sent stop working too.
+    if all {
+        store
+            .forget_push_actions_of(&who.owner)
+            .await
+            .map_err(WebError::diary)?;
+    }
     Ok(Redirect::to(&format!("/diary/reminders?off={n}")).into_response())
 }
 
@@ -315,8 +364,20 @@ pub(crate) async fn try_now(State(cfg): State<Shared>, who: Who) -> Result<Respo
         .await
         .map_err(WebError::diary)?;
     let now = legcramps_store::unix_seconds();
-    let mut sent = 0;
+    if reminders.is_empty() {
+        return Ok(Redirect::to("/diary/reminders?tried=0").into_response());
+    }
+    // At most once a minute per account, so the server is never a way to flood a push service.
+    if !store
+        .may_try_push(&who.owner, now, TRY_EVERY_SECONDS)
+        .await
+        .map_err(WebError::diary)?
+    {
+        return Ok(Redirect::to("/diary/reminders?tried=wait").into_response());
+    }
+    // Each device at once: a slow push service delays only its own.
     let mut seen: Vec<&str> = Vec::new();
+    let mut tasks = tokio::task::JoinSet::new();
     for r in &reminders {
         if seen.contains(&r.device.endpoint.as_str()) {
             continue;
@@ -326,12 +387,12 @@ pub(crate) async fn try_now(State(cfg): State<Shared>, who: Who) -> Result<Respo
             kind: "morning".to_owned(),
             ..r.clone()
         };
-        if matches!(
-            send::send_one(store, &push, &morning, now)
-                .await
-                .map_err(WebError::diary)?,
-            send::Outcome::Sent
-        ) {
+        let (store, push) = (store.clone(), push.clone());
+        tasks.spawn(async move { send::send_one(&store, &push, &morning, now).await });
+    }
+    let mut sent = 0;
+    while let Some(done) = tasks.join_next().await {
+        if matches!(done, Ok(Ok(send::Outcome::Sent))) {
             sent += 1;
         }
     }
@@ -350,7 +411,7 @@ pub(crate) struct NoCramps {
 pub(crate) async fn no_cramps(
     State(cfg): State<Shared>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
     let problem = |status: StatusCode, title: &str| {
         (
@@ -367,6 +428,12 @@ pub(crate) async fn no_cramps(
     if crate::http::middleware::cross_site(&headers) {
         return problem(StatusCode::FORBIDDEN, "Not from this site");
     }
+    let Ok(body) = axum::body::to_bytes(body, 4096).await else {
+        return problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Send only {\"code\": \"...\"}",
+        );
+    };
     let Ok(NoCramps { code }) = serde_json::from_slice::<NoCramps>(&body) else {
         return problem(
             StatusCode::BAD_REQUEST,
@@ -378,6 +445,10 @@ pub(crate) async fn no_cramps(
         .take_push_action(&legcramps_accounts::hash_secret(&code), now)
         .await
     {
+        Ok(Some((owner, night))) if cramp_in_sleep(store, &owner, night).await => problem(
+            StatusCode::CONFLICT,
+            "You logged a cramp in your sleep that night: open your diary",
+        ),
         Ok(Some((owner, night))) => match store.check_in(&owner, night).await {
             Ok(_) => (
                 StatusCode::OK,
@@ -402,4 +473,21 @@ pub(crate) async fn no_cramps(
             "Not saved: try again from your diary",
         ),
     }
+}
+
+/// Whether `owner` logged a cramp in their sleep on the night ending on the morning of `night`
+/// (then "No cramps" would contradict the diary).
+async fn cramp_in_sleep(
+    store: &legcramps_store::Store,
+    owner: &legcramps_store::Owner,
+    night: chrono::NaiveDate,
+) -> bool {
+    use legcramps_core::patterns::night_of;
+    store
+        .list(owner, Some(night - chrono::Days::new(1)), Some(night))
+        .await
+        .is_ok_and(|list| {
+            list.iter()
+                .any(|e| e.asleep == Some(true) && night_of(e.start.naive_local()) == night)
+        })
 }

@@ -130,8 +130,10 @@ pub(crate) async fn message(
 pub(crate) fn post(push: &Push, r: &PushReminder, message: &[u8]) -> Outcome {
     use base64::Engine as _;
     use web_push_native::{Auth, WebPushBuilder, p256::PublicKey};
+    // Checked again at sending: a host that narrows the list stops sending there, and
+    // keeps the device (the host may have narrowed it by mistake).
     if !push.allows(&r.device.endpoint) {
-        return Outcome::Gone;
+        return Outcome::Failed("not a push service this server may send to".to_owned());
     }
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let keys = (|| {
@@ -163,7 +165,8 @@ pub(crate) fn post(push: &Push, r: &PushReminder, message: &[u8]) -> Outcome {
     // One pending message of a kind per device: a newer one replaces it at the push service.
     call = call.set("Topic", &r.kind).set("Urgency", "normal");
     match call.send_bytes(&body) {
-        Ok(_) => Outcome::Sent,
+        Ok(r) if (200..300).contains(&r.status()) => Outcome::Sent,
+        Ok(r) => Outcome::Failed(format!("push service answered {}", r.status())),
         Err(ureq::Error::Status(404 | 410, _)) => Outcome::Gone,
         Err(ureq::Error::Status(code, _)) => Outcome::Failed(format!("push service said {code}")),
         Err(ureq::Error::Transport(t)) => {
@@ -172,21 +175,28 @@ pub(crate) fn post(push: &Push, r: &PushReminder, message: &[u8]) -> Outcome {
     }
 }
 
-/// A message to post, and where to say how it went.
-type Job = (PushReminder, Vec<u8>, tokio::sync::oneshot::Sender<Outcome>);
+/// A message to post, with the settings to post it by, and where to say how it went.
+type Job = (
+    Arc<Push>,
+    PushReminder,
+    Vec<u8>,
+    tokio::sync::oneshot::Sender<Outcome>,
+);
 
-/// The threads that encrypt, sign and post messages: [`AT_ONCE`] of them, each at a lower
-/// scheduling priority than the rest of the server (Linux `nice` 10), so that sending
-/// thousands of reminders at once never slows the pages people are using or `/healthz`; a
-/// reminder may be a few seconds late instead.
-pub(crate) struct Posting(std::sync::Mutex<std::sync::mpsc::Sender<Job>>);
+/// The threads that encrypt, sign and post messages: [`AT_ONCE`] of them for the process
+/// (started on first use), each at a lower scheduling priority than the rest of the server
+/// (Linux `nice` 10), so that sending thousands of reminders at once never slows the pages
+/// people are using or `/healthz`; a reminder may be a few seconds late instead.
+struct Posting(std::sync::Mutex<std::sync::mpsc::Sender<Job>>);
+
+static POSTING: std::sync::OnceLock<Posting> = std::sync::OnceLock::new();
 
 impl Posting {
-    fn start(push: &Arc<Push>) -> Posting {
+    fn start() -> Posting {
         let (tx, rx) = std::sync::mpsc::channel::<Job>();
         let rx = Arc::new(std::sync::Mutex::new(rx));
         for n in 0..AT_ONCE {
-            let (rx, push) = (rx.clone(), Arc::downgrade(push));
+            let rx = rx.clone();
             let started = std::thread::Builder::new()
                 .name(format!("push-{n}"))
                 .spawn(move || {
@@ -196,8 +206,9 @@ impl Posting {
                             Ok(rx) => rx.recv(),
                             Err(_) => return,
                         };
-                        let Ok((r, body, done)) = job else { return };
-                        let Some(push) = push.upgrade() else { return };
+                        let Ok((push, r, body, done)) = job else {
+                            return;
+                        };
                         let _ = done.send(post(&push, &r, &body));
                     }
                 });
@@ -227,12 +238,12 @@ pub(crate) async fn send_one(
     let zone = crate::config::parse_time_zone(&r.device.zone).unwrap_or(crate::config::UK_TIME);
     let message = message(store, &r.owner, &r.kind, zone, now).await?;
     let body = message.to_string().into_bytes();
-    let posting = push.posting.get_or_init(|| Posting::start(push));
+    let posting = POSTING.get_or_init(Posting::start);
     let (done, outcome) = tokio::sync::oneshot::channel();
     let queued = posting
         .0
         .lock()
-        .map(|tx| tx.send((r.clone(), body, done)).is_ok())
+        .map(|tx| tx.send((push.clone(), r.clone(), body, done)).is_ok())
         .unwrap_or(false);
     let outcome = if queued {
         outcome
@@ -445,5 +456,74 @@ mod allowed {
             assert!(!push.allows(refused), "{refused}");
         }
         assert!(Push::new("ops@example.org", vec![], &Push::fresh_key()).is_err());
+    }
+}
+
+#[cfg(test)]
+mod spelling {
+    use crate::config::Push;
+
+    #[test]
+    fn one_device_has_one_spelling_and_odd_ones_are_refused() {
+        for same in [
+            "http://127.0.0.1:9101/ep/x",
+            "HTTP://127.0.0.1:9101/ep/x",
+            "http://127.0.0.1:09101/ep/x",
+        ] {
+            assert_eq!(
+                Push::canonical(same).as_deref(),
+                Some("http://127.0.0.1:9101/ep/x"),
+                "{same}"
+            );
+        }
+        assert_eq!(
+            Push::canonical("https://FCM.googleapis.com:443/fcm/send/a").as_deref(),
+            Some("https://fcm.googleapis.com/fcm/send/a")
+        );
+        for refused in [
+            "http://127.0.0.1:9101/../ep/x",
+            "http://127.0.0.1:9101/ep/%2e%2e/x",
+            "http://127.0.0.1:9101/./ep",
+            "http://a..example.com/x",
+            "http://.example.com/x",
+            "http://_a.example.com/x",
+            "http://*.example.com/x",
+            "http://localhost/x",
+            "ftp://fcm.googleapis.com/x",
+            "https://u@fcm.googleapis.com/x",
+        ] {
+            assert_eq!(Push::canonical(refused), None, "{refused}");
+        }
+    }
+
+    #[test]
+    fn a_push_service_setting_that_could_match_nothing_or_anything_is_refused() {
+        let key = Push::fresh_key();
+        for bad in [
+            "ftp://x.example.com",
+            "https://*",
+            "http://*",
+            "https://*.*.com",
+            "https://*.com",
+            "http://127.0.0.1:9101/path",
+            "https://*.127.0.0.1",
+            "fcm.googleapis.com",
+        ] {
+            assert!(
+                Push::new("mailto:ops@example.org", vec![bad.to_owned()], &key).is_err(),
+                "{bad}"
+            );
+        }
+        for good in [
+            "https://fcm.googleapis.com",
+            "https://*.push.apple.com",
+            "http://127.0.0.1:9101",
+        ] {
+            assert!(
+                Push::new("mailto:ops@example.org", vec![good.to_owned()], &key).is_ok(),
+                "{good}"
+            );
+        }
+        assert!(Push::new("mailto:a@b.example\nX: y", vec![], &key).is_err());
     }
 }

@@ -417,16 +417,139 @@ async fn a_device_turns_reminders_on_gets_both_and_no_cramps_records_the_night_o
     );
     assert_eq!(stand_in.received().len(), 3);
 
-    // Off on this device: nothing more is sent.
-    let off = form(
-        &app,
-        "/diary/reminders/off",
-        &[("endpoint", &phone.endpoint)],
+    // Again within the minute: not sent, and the page says to wait.
+    let again = form(&app, "/diary/reminders/try", &[]).await;
+    assert_eq!(
+        again.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/diary/reminders?tried=wait")
+    );
+    assert_eq!(stand_in.received().len(), 3);
+    // "No cramps" for a night with a cramp in sleep logged: refused, nothing recorded.
+    let tried = stand_in.received();
+    let code = tried[2].1["code"].as_str().expect("a code").to_owned();
+    let night = tried[2].1["night"].as_str().expect("a night").to_owned();
+    store
+        .undo_check_in(
+            &Owner::local(),
+            chrono::NaiveDate::parse_from_str(&night, "%Y-%m-%d").expect("day"),
+        )
+        .await
+        .expect("undo");
+    let cramp = serde_json::json!({
+        "start": format!("{night}T02:10:00+00:00"),
+        "minutes": 2,
+        "side": "left",
+        "asleep": true,
+        "severity": "mild",
+    });
+    let logged = send_to(
+        app.clone(),
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/episodes")
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/json")
+            .body(Body::from(cramp.to_string()))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(logged.status, StatusCode::CREATED, "{}", logged.body);
+    let contradicted = no_cramps(
+        serde_json::json!({ "code": code }).to_string(),
+        "http://127.0.0.1:8080",
     )
     .await;
     assert_eq!(
-        off.headers.get("location").and_then(|v| v.to_str().ok()),
-        Some("/diary/reminders?off=2")
+        contradicted.status,
+        StatusCode::CONFLICT,
+        "{}",
+        contradicted.body
+    );
+    let day = chrono::NaiveDate::parse_from_str(&night, "%Y-%m-%d").expect("day");
+    assert!(
+        !store
+            .check_ins(&Owner::local(), None, None)
+            .await
+            .expect("nights")
+            .0
+            .contains(&day)
+    );
+    // A body far too big for a code: refused as JSON, not read.
+    let huge = no_cramps("x".repeat(100_000), "http://127.0.0.1:8080").await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(huge.body.starts_with('{'), "{}", huge.body);
+
+    // The same device under another spelling is the same device, not a second one.
+    let shouting = phone.endpoint.replace("http://", "HTTP://");
+    let on_again = form(
+        &app,
+        "/diary/reminders",
+        &[
+            ("morning", "on"),
+            ("morning-at", "07:30"),
+            ("endpoint", &shouting),
+            ("p256dh", &phone.p256dh),
+            ("auth", &phone.auth),
+            ("zone", "Europe/London"),
+        ],
+    )
+    .await;
+    assert_eq!(on_again.status, StatusCode::SEE_OTHER, "{}", on_again.body);
+    assert_eq!(
+        store
+            .push_devices_of(&Owner::local())
+            .await
+            .expect("devices"),
+        1
+    );
+    // At most ten devices.
+    let turn_on = |d: PushDevice| {
+        let app = app.clone();
+        async move {
+            form(
+                &app,
+                "/diary/reminders",
+                &[
+                    ("morning", "on"),
+                    ("morning-at", "07:30"),
+                    ("endpoint", &d.endpoint),
+                    ("p256dh", &d.p256dh),
+                    ("auth", &d.auth),
+                ],
+            )
+            .await
+        }
+    };
+    for i in 0..9 {
+        let r = turn_on(stand_in.device(&format!("more-{i}"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let refused = turn_on(stand_in.device("eleventh")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.contains("the most one diary can have"),
+        "{}",
+        refused.body
+    );
+    // A key that is not an uncompressed point is named as the problem.
+    let mut bad_key = stand_in.device("bad-key");
+    bad_key.p256dh = "AAAA".to_owned();
+    let r = turn_on(bad_key).await;
+    assert!(
+        r.body
+            .contains("keys that notifications cannot be locked with"),
+        "{}",
+        r.body
+    );
+
+    // Off everywhere: nothing more is sent.
+    let off_all = form(&app, "/diary/reminders/off", &[("all", "yes")]).await;
+    assert_eq!(
+        off_all
+            .headers
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/diary/reminders?off=10")
     );
     assert_eq!(
         send_due_reminders(&store, &push, later + 2 * 86_400)
@@ -434,6 +557,102 @@ async fn a_device_turns_reminders_on_gets_both_and_no_cramps_records_the_night_o
             .expect("round")
             .sent,
         0
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn turned_off_everywhere_a_code_already_sent_stops_working() {
+    let (store, dir) = sqlite().await;
+    let key = Push::fresh_key();
+    let probe = Push::new(CONTACT, vec![], &key).expect("push");
+    let stand_in = StandIn::start(probe.public_key.clone()).await;
+    let push = push_for(&stand_in.origin, &key);
+    let app = app(AppConfig {
+        diary: DiaryAccess::On {
+            store: store.clone(),
+            hosts: legcramps_web::HostCheck::Loopback,
+        },
+        settings: Settings::default(),
+        time_zone: legcramps_web::UK_TIME,
+        nhs_111_online: None,
+        push: Some(push.clone()),
+    });
+    let phone = stand_in.device("phone");
+    store
+        .set_push_reminders(&Owner::local(), &phone, &[("morning", 450, 1_000)])
+        .await
+        .expect("set");
+    let tried = form(&app, "/diary/reminders/try", &[]).await;
+    assert_eq!(
+        tried.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/diary/reminders?tried=1")
+    );
+    let code = stand_in.received()[0].1["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let off = form(&app, "/diary/reminders/off", &[("all", "yes")]).await;
+    assert_eq!(
+        off.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/diary/reminders?off=1")
+    );
+    let used = send_to(
+        app.clone(),
+        Request::builder()
+            .method(Method::POST)
+            .uri("/push/no-cramps")
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/json")
+            .body(Body::from(serde_json::json!({ "code": code }).to_string()))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(used.status, StatusCode::NOT_FOUND);
+    // A page address with a number too big is read as none, not as the framework's error.
+    let page = send_to(
+        app.clone(),
+        Request::builder()
+            .uri("/diary/reminders?tried=99999999999999999999999")
+            .header("host", "127.0.0.1:8080")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("deserialize"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_narrowed_list_of_push_services_stops_sending_there_but_keeps_the_device() {
+    let (store, dir) = sqlite().await;
+    let key = Push::fresh_key();
+    let probe = Push::new(CONTACT, vec![], &key).expect("push");
+    let stand_in = StandIn::start(probe.public_key.clone()).await;
+    let elsewhere =
+        Arc::new(Push::new(CONTACT, vec!["http://127.0.0.1:1".to_owned()], &key).expect("push"));
+    let phone = stand_in.device("phone");
+    store
+        .set_push_reminders(&Owner::local(), &phone, &[("morning", 450, 1_000)])
+        .await
+        .expect("set");
+    let round = send_due_reminders(&store, &elsewhere, 1_000)
+        .await
+        .expect("round");
+    assert_eq!(
+        (round.sent, round.failed, round.gone),
+        (0, 1, 0),
+        "{round:?}"
+    );
+    assert!(stand_in.received().is_empty());
+    assert_eq!(
+        store
+            .push_reminders_of(&Owner::local())
+            .await
+            .expect("kept")
+            .len(),
+        1
     );
     let _ = std::fs::remove_dir_all(dir);
 }
