@@ -31,6 +31,9 @@ async function logCramp(page, { day, minutes, eased = 'Yes', severity = 'Moderat
 test.describe.configure({ mode: 'serial' });
 
 test('log cramps, see the red flag, the patterns and the GP summary', async ({ page }, info) => {
+  // A long journey (a dozen forms and pages): its budget, not a speed target; on a loaded
+  // two-core CI machine it took just over the default 30 s once.
+  test.setTimeout(90_000);
   await page.goto('/diary');
   await expectAccessible(page, 'empty diary');
   await page.goto('/diary/new');
