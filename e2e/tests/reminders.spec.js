@@ -169,8 +169,10 @@ test('a morning reminder reaches the worker and both its buttons work', async ({
     });
     await cdp.send('ServiceWorker.enable');
     const registrationId = await registration;
-    const deliver = async () => {
-      const message = await push.next();
+    let lastMessage = null;
+    const deliver = async (again = false) => {
+      const message = again ? lastMessage : await push.next();
+      lastMessage = message;
       const data = JSON.parse(message);
       expect(Object.keys(data).sort()).toEqual(['body', 'code', 'kind', 'night', 'title', 'url']);
       await cdp.send('ServiceWorker.deliverPushMessage', { origin: url, registrationId, data: message });
@@ -199,10 +201,13 @@ test('a morning reminder reaches the worker and both its buttons work', async ({
     await page.goto('/diary');
     await expect(page.getByText(/Recorded: no cramps last night/)).toBeVisible();
 
-    // "Log one": another morning question, and the diary opens at the quick log.
+    // "Send now" again within the minute is not sent: the page says to wait.
     await page.goto('/diary/reminders');
     await page.getByRole('button', { name: 'Send the morning question now, to try it' }).click();
-    await deliver();
+    await expect(page.getByRole('status').first()).toContainText('Wait a minute, then try again.');
+    // "Log one": the same morning question again (its code is used, which "Log one" does not
+    // need), and the diary opens at the quick log.
+    await deliver(true);
     await expect.poll(notifications).toEqual([{ title: 'Any cramps last night?', actions: ['No cramps', 'Log one'] }]);
     await click('log');
     await page.waitForURL(/\/diary#quick-log$/);
