@@ -89,4 +89,27 @@ async function runCheck(page, answers, { onPage } = {}) {
   return page.locator('[data-disposition]').getAttribute('data-disposition');
 }
 
-module.exports = { expectAccessible, runCheck, answer, currentField };
+// The real binary serving a diary of its own on a free port (`extra`: more `serve` flags);
+// resolves once it says where it serves.
+function serveDiary(dataDir, extra = []) {
+  const { spawn } = require('child_process');
+  const path = require('path');
+  const bin = process.env.LEGCRAMPS_BIN || path.join(__dirname, '..', '..', 'target', 'debug', 'legcramps');
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir, ...extra], {
+      env: { ...process.env, RUST_LOG: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let seen = '';
+    const look = (chunk) => {
+      seen += chunk.toString();
+      const m = seen.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    child.on('exit', (code) => reject(new Error(`legcramps serve ended (${code}): ${seen}`)));
+  });
+}
+
+module.exports = { expectAccessible, runCheck, answer, currentField, serveDiary };

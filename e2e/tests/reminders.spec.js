@@ -10,15 +10,13 @@
 // subscription whose address is the stand-in's and whose keys the test holds: the one stand-in
 // in this test. Everything else is the real site, the real worker and the real binary.
 const { test, expect } = require('@playwright/test');
-const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
 const os = require('os');
 const path = require('path');
-const { expectAccessible } = require('./helpers');
+const { expectAccessible, serveDiary } = require('./helpers');
 
-const bin = process.env.LEGCRAMPS_BIN || path.join(__dirname, '..', '..', 'target', 'debug', 'legcramps');
 const SHOTS = (process.env.LEGCRAMPS_SHOTS || path.join(__dirname, '..', '..', 'docs', 'screenshots'));
 const CONTACT = 'mailto:ops@legcramps.example';
 
@@ -88,24 +86,6 @@ function pushService(device) {
   };
 }
 
-function serve(dataDir, service) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir,
-      '--push-contact', CONTACT, '--push-service', service], {
-      env: { ...process.env, RUST_LOG: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let seen = '';
-    const look = (chunk) => {
-      seen += chunk.toString();
-      const m = seen.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-    };
-    child.stdout.on('data', look);
-    child.stderr.on('data', look);
-    child.on('exit', (code) => reject(new Error(`legcramps serve ended (${code}): ${seen}`)));
-  });
-}
 
 test('a morning reminder reaches the worker and both its buttons work', async ({ browser, javaScriptEnabled }) => {
   test.skip(javaScriptEnabled === false, 'push needs JavaScript (without it the page says so: the next test)');
@@ -115,7 +95,7 @@ test('a morning reminder reaches the worker and both its buttons work', async ({
   await new Promise((r) => push.server.listen(0, '127.0.0.1', r));
   const service = `http://127.0.0.1:${push.server.address().port}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'legcramps-push-'));
-  const { child, url } = await serve(path.join(dir, 'data'), service);
+  const { child, url } = await serveDiary(path.join(dir, 'data'), ['--push-contact', CONTACT, '--push-service', service]);
   const context = await browser.newContext({ baseURL: url, viewport: { width: 375, height: 812 } });
   try {
     await context.grantPermissions(['notifications'], { origin: url });

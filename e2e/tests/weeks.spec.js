@@ -4,32 +4,13 @@
 // diary's own one-tap button), then the patterns and the GP summary count the nights recorded,
 // with and without cramps, and say how many are not known.
 const { test, expect } = require('@playwright/test');
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { expectAccessible } = require('./helpers');
+const { expectAccessible, serveDiary } = require('./helpers');
 
-const bin = process.env.LEGCRAMPS_BIN || path.join(__dirname, '..', '..', 'target', 'debug', 'legcramps');
 const DAY = 24 * 60 * 60 * 1000;
 
-function serve(dataDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir], {
-      env: { ...process.env, RUST_LOG: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let seen = '';
-    const look = (chunk) => {
-      seen += chunk.toString();
-      const m = seen.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-    };
-    child.stdout.on('data', look);
-    child.stderr.on('data', look);
-    child.on('exit', (code) => reject(new Error(`legcramps serve ended (${code}): ${seen}`)));
-  });
-}
 
 // The date `days` before today in the server's zone (Europe/London), as its three parts.
 function londonDay(days) {
@@ -42,7 +23,7 @@ function londonDay(days) {
 
 test('three weeks of nights with check-ins, counted in the patterns and the GP summary', async ({ browser, javaScriptEnabled }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'legcramps-weeks-'));
-  const { child, url } = await serve(path.join(dir, 'data'));
+  const { child, url } = await serveDiary(path.join(dir, 'data'));
   const context = await browser.newContext({ baseURL: url, viewport: { width: 375, height: 812 }, javaScriptEnabled });
   try {
     const page = await context.newPage();

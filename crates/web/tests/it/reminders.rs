@@ -177,6 +177,20 @@ fn push_for(stand_in_origin: &str, key: &str) -> Arc<Push> {
     Arc::new(Push::new(CONTACT, vec![stand_in_origin.to_owned()], key).expect("push settings"))
 }
 
+/// The local diary (no accounts) on `store`, sending reminders with `push`.
+fn local_app(store: &Store, push: &Arc<Push>) -> axum::Router {
+    app(AppConfig {
+        diary: DiaryAccess::On {
+            store: store.clone(),
+            hosts: legcramps_web::HostCheck::Loopback,
+        },
+        settings: Settings::default(),
+        time_zone: legcramps_web::UK_TIME,
+        nhs_111_online: None,
+        push: Some(push.clone()),
+    })
+}
+
 async fn sqlite() -> (Store, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!(
         "legcramps_web_push_{}_{}",
@@ -210,16 +224,7 @@ async fn a_device_turns_reminders_on_gets_both_and_no_cramps_records_the_night_o
     let push = Push::new(CONTACT, vec![], &key).expect("push");
     let stand_in = StandIn::start(push.public_key.clone()).await;
     let push = push_for(&stand_in.origin, &key);
-    let app = app(AppConfig {
-        diary: DiaryAccess::On {
-            store: store.clone(),
-            hosts: legcramps_web::HostCheck::Loopback,
-        },
-        settings: Settings::default(),
-        time_zone: legcramps_web::UK_TIME,
-        nhs_111_online: None,
-        push: Some(push.clone()),
-    });
+    let app = local_app(&store, &push);
     let phone = stand_in.device("phone");
     // The page offers it, with the server's key for the browser.
     let page = send_to(
@@ -568,16 +573,7 @@ async fn turned_off_everywhere_a_code_already_sent_stops_working() {
     let probe = Push::new(CONTACT, vec![], &key).expect("push");
     let stand_in = StandIn::start(probe.public_key.clone()).await;
     let push = push_for(&stand_in.origin, &key);
-    let app = app(AppConfig {
-        diary: DiaryAccess::On {
-            store: store.clone(),
-            hosts: legcramps_web::HostCheck::Loopback,
-        },
-        settings: Settings::default(),
-        time_zone: legcramps_web::UK_TIME,
-        nhs_111_online: None,
-        push: Some(push.clone()),
-    });
+    let app = local_app(&store, &push);
     let phone = stand_in.device("phone");
     store
         .set_push_reminders(&Owner::local(), &phone, &[("morning", 450, 1_000)])
