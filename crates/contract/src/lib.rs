@@ -14,6 +14,7 @@ pub mod diary_io;
 pub mod fhir;
 pub mod ics;
 mod input;
+mod objects;
 mod output;
 
 #[cfg(feature = "openapi")]

@@ -32,7 +32,7 @@ pub struct NewEpisodeJson {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = api_schema::note))]
     note: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::objects::optional_object")]
     context: Option<ContextJson>,
 }
 
@@ -209,15 +209,16 @@ pub fn new_episode_from_json(
     id: EpisodeId,
 ) -> Result<(Episode, FromDiary), ImportError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let e: NewEpisodeJson = serde_path_to_error::deserialize(&mut de).map_err(|e| ImportError {
-        place: String::new(),
-        field: Some(e.path().to_string()).filter(|p| p != "." && p != "?"),
-        message: {
-            let m = e.inner().to_string();
-            m.rsplit_once(" at line ")
-                .map_or(m.clone(), |(a, _)| a.to_owned())
-        },
-    })?;
+    let crate::objects::Obj(e): crate::objects::Obj<NewEpisodeJson> =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| ImportError {
+            place: String::new(),
+            field: Some(e.path().to_string()).filter(|p| p != "." && p != "?"),
+            message: {
+                let m = e.inner().to_string();
+                m.rsplit_once(" at line ")
+                    .map_or(m.clone(), |(a, _)| a.to_owned())
+            },
+        })?;
     de.end().map_err(|_| ImportError {
         place: String::new(),
         field: None,

@@ -12,12 +12,16 @@ pub struct DiaryJson {
     pub(super) version: u32,
     #[serde(default)]
     pub(super) content_version: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::objects::objects")]
     pub(super) episodes: Vec<EpisodeJson>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::objects::objects")]
     pub(super) checks: Vec<CheckJson>,
     /// Medicines, pregnancies and known conditions (absent in files from before the profile).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::objects::optional_object"
+    )]
     pub(super) profile: Option<ProfileJson>,
     /// Nights checked in as having had no cramps ("no cramps last night"), each the date of
     /// the morning it ended on, `YYYY-MM-DD` (absent in files from before check-ins).
@@ -30,11 +34,11 @@ pub struct DiaryJson {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Profile))]
 pub struct ProfileJson {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::objects::objects")]
     pub medicines: Vec<MedicineJson>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::objects::objects")]
     pub pregnancies: Vec<PregnancyJson>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::objects::objects")]
     pub conditions: Vec<ConditionJson>,
 }
 
@@ -210,6 +214,7 @@ pub struct EpisodeJson {
     pub(super) severity: String,
     #[serde(default)]
     pub(super) note: Option<String>,
+    #[serde(deserialize_with = "crate::objects::object")]
     pub(super) context: ContextJson,
 }
 
@@ -223,7 +228,11 @@ pub struct ContextJson {
     pub(super) exercise: bool,
     /// From diaries before the profile: a new medicine logged with this cramp. Read into the
     /// profile (`/api/v1/profile`); never sent back.
-    #[serde(default, skip_serializing)]
+    #[serde(
+        default,
+        skip_serializing,
+        deserialize_with = "crate::objects::optional_object"
+    )]
     #[cfg_attr(feature = "openapi", schema(deprecated))]
     pub(super) new_medication: Option<MedicationJson>,
     /// From diaries before the profile: pregnant when this cramp happened. Read into the
@@ -392,11 +401,12 @@ pub fn to_json(file: &DiaryFile) -> String {
 /// Parse JSON as exported.
 pub fn from_json(text: &str) -> Result<DiaryFile, ImportError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc: DiaryJson = serde_path_to_error::deserialize(&mut de).map_err(|e| ImportError {
-        place: String::new(),
-        field: Some(e.path().to_string()).filter(|p| p != "." && p != "?"),
-        message: e.inner().to_string(),
-    })?;
+    let crate::objects::Obj(doc): crate::objects::Obj<DiaryJson> =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| ImportError {
+            place: String::new(),
+            field: Some(e.path().to_string()).filter(|p| p != "." && p != "?"),
+            message: e.inner().to_string(),
+        })?;
     de.end().map_err(|e| ImportError {
         place: String::new(),
         field: None,

@@ -483,6 +483,43 @@ fn a_repeated_id_in_one_file_is_an_error_naming_both_rows() {
     assert!(e.message.contains("episode 1"), "{}", e.message);
 }
 
+/// Serde reads a struct from a JSON array by position; a diary file is objects only, so an
+/// array where an object belongs is refused, naming where (found by schemathesis in CI for the
+/// API's `context`).
+#[test]
+fn an_array_where_an_object_belongs_is_refused() {
+    use legcramps_contract::diary_io::from_json;
+    let ok = r#"{"id": "x1", "start": "2026-11-20T02:10:00+00:00", "side": "left", "severity": "mild", "context": {}}"#;
+    for (json, path) in [
+        (r#"["legcramps-diary", 1]"#.to_owned(), None),
+        (
+            r#"{"format": "legcramps-diary", "version": 1, "episodes": [["x1"]]}"#.to_owned(),
+            Some("episodes[0]"),
+        ),
+        (
+            format!(r#"{{"format": "legcramps-diary", "version": 1, "episodes": [{}]}}"#, ok.replace("{}", "[]")),
+            Some("episodes[0].context"),
+        ),
+        (
+            r#"{"format": "legcramps-diary", "version": 1, "profile": []}"#.to_owned(),
+            Some("profile"),
+        ),
+        (
+            r#"{"format": "legcramps-diary", "version": 1, "profile": {"medicines": [["m", "Example", "2026-01-01"]]}}"#.to_owned(),
+            Some("profile.medicines[0]"),
+        ),
+    ] {
+        let e = from_json(&json).expect_err(&json);
+        assert_eq!(e.field.as_deref(), path, "{json}");
+        assert!(e.message.contains("expected a JSON object"), "{json}: {}", e.message);
+    }
+    let fine = format!(r#"{{"format": "legcramps-diary", "version": 1, "episodes": [{ok}]}}"#);
+    assert_eq!(
+        from_json(&fine).expect("an object is read").episodes.len(),
+        1
+    );
+}
+
 /// Hardening finding 5: date limits were not applied everywhere — a medicine start of
 /// 9999-12-31 or 0001-01-01, an episode 20 hours in the future by import, a saved check dated
 /// 2099 were all accepted. One check (`diary::check_when`, `check_day`) now serves every way in;

@@ -1524,6 +1524,19 @@ async fn the_episodes_api_is_as_exact_as_its_document() {
             body("calf", "2026-11-20T02:10+00:00", "2026-11-01"),
             "start",
         ),
+        // Found by schemathesis in CI: serde reads a struct from an array by position, so
+        // `"context": []` was logged as a cramp with an empty context.
+        (
+            format!(r#"{{"start": "{good}", "side": "right", "severity": "mild", "context": []}}"#),
+            "context",
+        ),
+        (
+            body("calf", good, "2026-11-01").replace(
+                r#"{"name": "Example", "started": "2026-11-01"}"#,
+                r#"["Example"]"#,
+            ),
+            "context.new_medication",
+        ),
     ] {
         let r = d.request(Method::POST, "/api/v1/episodes", &json, &b).await;
         assert_eq!(
