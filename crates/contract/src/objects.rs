@@ -66,14 +66,17 @@ mod tests {
 
     #[test]
     fn objects_are_read_and_arrays_refused() {
-        let o: Outer = serde_json::from_str(r#"{"one":{"a":1},"many":[{},{"a":2}]}"#).unwrap();
+        let o: Outer =
+            serde_json::from_str(r#"{"one":{"a":1},"many":[{},{"a":2}]}"#).expect("objects");
         assert_eq!(o.one, Some(Inner { a: Some(1) }));
         assert_eq!(o.many, vec![Inner { a: None }, Inner { a: Some(2) }]);
-        let o: Outer = serde_json::from_str(r#"{"one":null}"#).unwrap();
+        let o: Outer = serde_json::from_str(r#"{"one":null}"#).expect("null");
         assert_eq!(o.one, None);
         // Without the helpers serde would take these as an empty `Inner` and `Inner { a: 3 }`.
         for bad in [r#"{"one":[]}"#, r#"{"many":[[3]]}"#, r#"{"one":[1]}"#] {
-            let e = serde_json::from_str::<Outer>(bad).unwrap_err().to_string();
+            let e = serde_json::from_str::<Outer>(bad)
+                .expect_err(bad)
+                .to_string();
             assert!(e.contains("expected a JSON object"), "{bad}: {e}");
         }
         assert!(serde_json::from_str::<Obj<Inner>>("[]").is_err());
