@@ -304,3 +304,54 @@ test('a cramp sent after the sign-in ended is saved after signing in again', asy
   await expect(page.locator('main')).toContainText(note);
   await expect(page.locator('main')).not.toContainText('is not saved yet');
 });
+
+// Issue 21, finding 12: a person moving to the hosted site brings the diary they downloaded
+// elsewhere, from the diary page, at 375 px, with JavaScript and without. A file with a
+// mistake adds nothing and says where; the right file adds its cramps, once.
+test('a downloaded diary is added from a file, all or nothing', async ({ page }, info) => {
+  const path = require('path');
+  const SHOTS = process.env.LEGCRAMPS_SHOTS || path.join(__dirname, '..', '..', 'docs', 'screenshots');
+  const me = `mover-${info.project.name}`;
+  await signUp(page, me);
+  // As the diary's "Spreadsheet (CSV)" download writes it.
+  const header = 'id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,short_of_fluids,last_night,helped,suspected,medicines,pregnant,conditions';
+  const csv = [
+    header,
+    'home-1,2026-11-18T02:10:00+00:00,240,calf,left,true,yes,moderate,From my laptop,,,false,stretched,,,,',
+    'home-2,2026-11-19T03:40:00+00:00,60,foot,right,true,yes,mild,,,,false,,,,,',
+  ].join('\r\n') + '\r\n';
+  const file = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+
+  await page.getByRole('link', { name: 'Add cramps from a file' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Add cramps from a file');
+  await expectAccessible(page, 'add cramps from a file');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+  // Nothing chosen, then a file with a wrong leg in its second cramp: nothing is added.
+  await page.getByRole('button', { name: 'Add cramps from this file' }).click();
+  await expect(page.locator('.nhsuk-error-summary')).toContainText('Select a file to add');
+  await page.getByLabel('Choose the file').setInputFiles(file('diary.csv', csv.replace(',right,', ',up,')));
+  await page.getByRole('button', { name: 'Add cramps from this file' }).click();
+  await expect(page.locator('.nhsuk-error-summary')).toContainText('Nothing was added. In row 3, side:');
+  await expect(page.locator('#file-error')).toContainText('Nothing was added');
+  await expect(page).toHaveTitle(/^Error: /);
+  await expectAccessible(page, 'add cramps from a file, error');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await page.screenshot({ path: path.join(SHOTS, `import-error-375-${info.project.name}.png`), fullPage: true });
+  await page.goto(`${base}/diary`);
+  await expect(page.getByText('You have not logged any cramps yet.')).toBeVisible();
+
+  // The right file: both cramps, said in words, in the diary.
+  await page.goto(`${base}/diary/import`);
+  await page.getByLabel('Choose the file').setInputFiles(file('diary.csv', csv));
+  await page.getByRole('button', { name: 'Add cramps from this file' }).click();
+  await expect(page.getByRole('status')).toContainText('Added 2 new cramps and saved checks to your diary.');
+  await page.screenshot({ path: path.join(SHOTS, `import-done-375-${info.project.name}.png`), fullPage: true });
+  // Again: nothing twice.
+  await page.getByLabel('Choose the file').setInputFiles(file('diary.csv', csv));
+  await page.getByRole('button', { name: 'Add cramps from this file' }).click();
+  await expect(page.getByRole('status')).toContainText('Nothing new was added');
+  await page.getByRole('link', { name: 'Back to your diary' }).click();
+  await expect(page.locator('main')).toContainText('2 in all.');
+  await expect(page.locator('main')).toContainText('From my laptop');
+});

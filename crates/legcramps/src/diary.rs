@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, TimeZone, Utc};
-use legcramps_contract::diary_io::{DiaryFile, format_start, import_checked, to_csv, to_json};
+use legcramps_contract::diary_io::{
+    DiaryFile, format_start, import_checked_bytes, to_csv, to_json,
+};
 use legcramps_contract::{fhir, ics};
 use legcramps_core::content::SOURCE_CREDIT;
 use legcramps_core::diary::{
@@ -876,19 +878,8 @@ pub(crate) fn import_file(args: &cli::ImportArgs) -> Result<ExitCode> {
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return Err(bad(format!("{} is larger than 64 MB", args.file.display())));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        // Name the row (CSV; the header is row 1) or the line (JSON) that holds the bad byte.
-        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        let json = e.as_bytes().iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        bad(format!(
-            "{}: {} {line} is not UTF-8 text (byte {at}); nothing was imported",
-            args.file.display(),
-            if json { "line" } else { "row" }
-        ))
-    })?;
     // Parsed whole and checked whole (the date limits too) before anything is stored.
-    let file: DiaryFile = import_checked(&text, Utc::now()).map_err(|e| {
+    let file: DiaryFile = import_checked_bytes(&bytes, Utc::now()).map_err(|e| {
         bad(format!(
             "{}: {e}; nothing was imported",
             args.file.display()

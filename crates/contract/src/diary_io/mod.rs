@@ -370,6 +370,23 @@ pub fn import_checked(text: &str, now: DateTime<Utc>) -> Result<DiaryFile, Impor
     Ok(file)
 }
 
+/// [`import_checked`] for a file's bytes, as read from disk or uploaded: text that is not
+/// UTF-8 is refused naming the row (CSV; the header is row 1) or the line (JSON) that holds
+/// the first bad byte.
+pub fn import_checked_bytes(bytes: &[u8], now: DateTime<Utc>) -> Result<DiaryFile, ImportError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        let json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        ImportError {
+            place: format!("{} {line}", if json { "line" } else { "row" }),
+            field: None,
+            message: format!("not UTF-8 text (byte {at}): save the file as UTF-8"),
+        }
+    })?;
+    import_checked(text, now)
+}
+
 /// Parse an exported file, CSV or JSON, telling them apart by their content.
 pub fn import(text: &str) -> Result<DiaryFile, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

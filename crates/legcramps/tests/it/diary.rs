@@ -635,7 +635,7 @@ fn import_checks_the_size_first_and_names_the_row_of_a_bad_byte() {
     std::fs::write(&bad, bytes).expect("write");
     let r = d.run(&["import", bad.to_str().expect("utf-8")]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("row 3 is not UTF-8"), "{}", r.stderr);
+    assert!(r.stderr.contains("row 3: not UTF-8"), "{}", r.stderr);
     assert!(d.run(&["diary"]).stdout.contains("No cramps logged"));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -28,6 +28,7 @@ pub(crate) mod api;
 pub(crate) mod charts;
 pub(crate) mod exports;
 pub(crate) mod form;
+pub(crate) mod import;
 pub(crate) mod patterns;
 pub(crate) mod quota;
 pub(crate) mod range;

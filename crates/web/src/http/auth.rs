@@ -406,6 +406,16 @@ async fn admit(cfg: &Shared, mut request: Request) -> Result<(Request, Option<Co
                 {
                     return Err(keep_unsaved(store, site, request, ended).await);
                 }
+                // A file is not kept (it is still on the person's device): the sign-in
+                // page says it was not added.
+                Session::Ended(_)
+                    if post && !api && super::upload::is_multipart(request.headers()) =>
+                {
+                    return Err(WebError::NotSavedYet {
+                        kept: None,
+                        what: "file of cramps",
+                    });
+                }
                 Session::Ended(_) => return Err(WebError::SignInFirst),
             };
             if post {
@@ -495,6 +505,20 @@ async fn with_checked_token(request: Request, csrf: &str, api: bool) -> Result<R
     }
     if api {
         // JSON only (the handler refuses anything else with 415 before reading it).
+        return Ok(request);
+    }
+    // A form with a file: its `csrf` field, read once and handed on (see `upload`). Never
+    // kept after a sign-in ends: the file is still on the person's device.
+    if super::upload::is_multipart(request.headers()) {
+        let (parts, form) = super::upload::read(request).await?;
+        if !form
+            .field("csrf")
+            .is_some_and(|t| legcramps_accounts::same_secret(t, csrf))
+        {
+            return Err(expired());
+        }
+        let mut request = Request::from_parts(parts, axum::body::Body::empty());
+        request.extensions_mut().insert(form);
         return Ok(request);
     }
     let (parts, body) = request.into_parts();

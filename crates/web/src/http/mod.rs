@@ -12,4 +12,5 @@ pub(crate) mod problem;
 pub(crate) mod render;
 pub(crate) mod session;
 pub(crate) mod unsaved;
+pub(crate) mod upload;
 pub(crate) mod views;

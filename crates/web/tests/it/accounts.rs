@@ -3033,3 +3033,155 @@ on_both_backends!(
         h.finish().await;
     }
 );
+
+/// A `multipart/form-data` body with the fields, then a file `file` named `file_name`.
+fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----legcramps-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Hosted {
+    /// "Add cramps from a file", as the browser sends it.
+    async fn upload(&self, who: &Person, csrf: &str, file_name: &str, file: &[u8]) -> Reply {
+        let (content_type, body) = multipart(&[("csrf", csrf)], file_name, file);
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/diary/import")
+            .header("host", HOST)
+            .header("sec-fetch-site", "same-origin")
+            .header("cookie", format!("__Host-legcramps={}", who.cookie))
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .expect("request");
+        send_to(self.app(), req).await
+    }
+}
+
+/// Two cramps as the diary's CSV download has them (`legcramps export --format csv`).
+fn two_cramps_csv() -> String {
+    let file = legcramps_contract::diary_io::import(
+        "id,start,duration_seconds,site,side,asleep,eased,severity,note,exercise,new_medication,new_medication_started,pregnant,short_of_fluids\r\n\
+         e1,2026-11-20T02:10:00+00:00,60,calf,left,yes,yes,mild,,no,,,no,no\r\n\
+         e2,2026-11-21T03:10:00+00:00,120,foot,right,yes,no,moderate,stretched,no,,,no,no\r\n",
+    )
+    .expect("an older CSV reads");
+    legcramps_contract::diary_io::to_csv(&file.episodes, &file.profile)
+}
+
+on_both_backends!(
+    /// Issue 21, finding 12: a person moving to the hosted site adds the CSV (or JSON) their
+    /// diary downloaded, from the diary page, without the CLI or a token. All or nothing, no
+    /// repeats, the site's cap kept, only with this session's anti-forgery field, never into
+    /// another account, and a file sent after the sign-in ended is not added and says so.
+    finding_12_add_cramps_from_a_file, |h| {
+    let h = h.with_site(|site| site.episodes_max = 3);
+    let (_, alice) = h.enter("/account/sign-up", "alice-moves", PASSWORD).await;
+    let alice = alice.expect("signed up");
+    let (_, bob) = h.enter("/account/sign-up", "bob-stays", PASSWORD).await;
+    let bob = bob.expect("signed up");
+    let owner = |name: &'static str| {
+        let hr = &h;
+        async move {
+            hr.store
+                .account_by_username(name)
+                .await
+                .expect("a")
+                .expect("a")
+                .owner()
+        }
+    };
+    let (a, b) = (owner("alice-moves").await, owner("bob-stays").await);
+    let count = |o: &legcramps_store::Owner| {
+        let hr = &h;
+        let o = o.clone();
+        async move { hr.store.list(&o, None, None).await.expect("l").len() }
+    };
+    let csv = two_cramps_csv();
+
+    let page = h.get("/diary", Some(&alice)).await;
+    assert!(page.body.contains("href=\"/diary/import\">Add cramps from a file"));
+    let form = h.get("/diary/import", Some(&alice)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    assert!(form.body.contains(&format!("name=\"csrf\" value=\"{}\"", alice.csrf)));
+
+    // Without this session's anti-forgery field: refused, nothing added (ASVS 3.5.1).
+    let forged = h.upload(&alice, "not-the-token", "diary.csv", csv.as_bytes()).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+    let stolen = h.upload(&alice, &bob.csrf, "diary.csv", csv.as_bytes()).await;
+    assert_eq!(stolen.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&a).await, 0);
+
+    // A file with a mistake in its second cramp: nothing at all is added, and the page says
+    // where, in words (no backticks).
+    let bad = csv.replacen(",right,", ",up,", 1);
+    let refused = h.upload(&alice, &alice.csrf, "diary.csv", bad.as_bytes()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("There is a problem"));
+    assert!(refused.body.contains("Nothing was added. In row 3, side:"), "{}", refused.body);
+    assert!(!refused.body.contains('`'), "{}", refused.body);
+    assert!(refused.body.contains("<title>Error: Add cramps from a file"));
+    assert_eq!(count(&a).await, 0);
+    let none = h.upload(&alice, &alice.csrf, "", b"").await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("Select a file to add"));
+    let latin1 = h.upload(&alice, &alice.csrf, "d.csv", b"id,start\r\ncaf\xe9\r\n").await;
+    assert!(latin1.body.contains("In row 2: not UTF-8 text"), "{}", latin1.body);
+
+    // The file: both cramps, into Alice's diary only; the page says what was added.
+    let added = h.upload(&alice, &alice.csrf, "diary.csv", csv.as_bytes()).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let to = added.headers["location"].to_str().expect("ascii").to_owned();
+    assert_eq!(to, "/diary/import?added=2&already=0&profile=0");
+    let done = h.get(&to, Some(&alice)).await;
+    assert!(done.body.contains("Added 2 new cramps and saved checks to your diary."));
+    assert_eq!(count(&a).await, 2);
+    assert_eq!(count(&b).await, 0, "never into another account");
+    // Again: nothing twice.
+    let again = h.upload(&alice, &alice.csrf, "diary.csv", csv.as_bytes()).await;
+    assert_eq!(
+        again.headers["location"].to_str().expect("ascii"),
+        "/diary/import?added=0&already=2&profile=0"
+    );
+    assert_eq!(count(&a).await, 2);
+
+    // The site's cap (3 here): two more would make 4, so none is added (the repeats above
+    // were let through: they add nothing).
+    let more = csv.replace("e1,", "f1,").replace("e2,", "f2,");
+    let over = h.upload(&alice, &alice.csrf, "more.csv", more.as_bytes()).await;
+    assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.body);
+    assert!(over.body.contains("Your diary holds 2 cramps and this file has 2 more"), "{}", over.body);
+    assert_eq!(count(&a).await, 2);
+    // Bob, with an empty diary, may add the same two.
+    let bobs = h.upload(&bob, &bob.csrf, "more.csv", more.as_bytes()).await;
+    assert_eq!(bobs.status, StatusCode::SEE_OTHER, "{}", bobs.body);
+    assert_eq!((count(&a).await, count(&b).await), (2, 2));
+
+    // Larger than the limit: refused before it is parsed.
+    let huge = vec![b' '; 10 * 1024 * 1024 + 1];
+    let large = h.upload(&bob, &bob.csrf, "huge.csv", &huge).await;
+    assert_eq!(large.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", large.body);
+    assert!(large.body.contains("larger than 10 MB"));
+
+    // Sent after the sign-in ended: not added, and the sign-in page says so (the file is
+    // still on the person's device; it is never kept here).
+    h.sql("UPDATE sessions SET last_seen_utc = last_seen_utc - 7200").await;
+    let late = h.upload(&bob, &bob.csrf, "more.csv", more.replace("f1,", "g1,").as_bytes()).await;
+    assert_eq!(late.status, StatusCode::UNAUTHORIZED, "{}", late.body);
+    assert!(late.body.contains("Your file of cramps was not saved"), "{}", late.body);
+    assert_eq!(h.unsaved_rows().await, 0);
+    assert_eq!(count(&b).await, 2);
+    h.finish().await;
+});

@@ -1,0 +1,273 @@
+//! "Add cramps from a file" (issue 21, finding 12): a person moving to the hosted site brings
+//! the CSV or JSON their diary downloaded, without the CLI or a token. The import's rules are
+//! the CLI's (`legcramps import`): the whole file is parsed and checked (the date limits too)
+//! before anything is stored, all or nothing; rows already in the diary are not added twice.
+//! A hosted site also keeps its cap on cramps per account. The form is sent as
+//! `multipart/form-data`, read by [`crate::http::upload`] (the guard checks its anti-forgery
+//! field there).
+
+use askama::Template;
+use axum::extract::{Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use legcramps_contract::diary_io::{ImportError, import_checked_bytes};
+use serde::Deserialize;
+
+use crate::config::{DiaryAccess, Shared};
+use crate::http::auth::{Who, diary_store};
+use crate::http::error::{WebError, or_reply};
+use crate::http::render::{Page, render};
+use crate::http::upload;
+use crate::http::views::Layout;
+
+#[derive(Template)]
+#[template(path = "diary_import.html")]
+struct ImportPage {
+    layout: Layout,
+    errors: Vec<(&'static str, String)>,
+    /// What the last import added, in sentences.
+    done: Option<Vec<String>>,
+}
+
+impl ImportPage {
+    fn has_error(&self, id: &str) -> bool {
+        self.errors.iter().any(|(f, _)| *f == id)
+    }
+
+    fn error_for(&self, id: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map_or("", |(_, m)| m.as_str())
+    }
+}
+
+/// What an import did, from the address the page was sent back to (read leniently: anything
+/// that is not a number is left out).
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct Done {
+    added: Option<String>,
+    already: Option<String>,
+    profile: Option<String>,
+}
+
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Done {
+    fn sentences(&self) -> Option<Vec<String>> {
+        let number = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<u64>().ok());
+        let added = number(&self.added)?;
+        let mut lines = vec![if added == 0 {
+            "Nothing new was added: everything in the file was already in your diary.".to_owned()
+        } else {
+            format!(
+                "Added {} to your diary.",
+                count(
+                    added,
+                    "new cramp or saved check",
+                    "new cramps and saved checks"
+                )
+            )
+        }];
+        if let Some(a) = number(&self.already).filter(|a| *a > 0 && added > 0) {
+            lines.push(if a == 1 {
+                "1 record was already in your diary, so it was not added again.".to_owned()
+            } else {
+                format!("{a} records were already in your diary, so they were not added again.")
+            });
+        }
+        if let Some(p) = number(&self.profile).filter(|p| *p > 0) {
+            lines.push(format!(
+                "Added {} to your medicines and health: check the dates there.",
+                count(p, "entry", "entries")
+            ));
+        }
+        Some(lines)
+    }
+}
+
+/// `GET /diary/import`.
+pub(crate) async fn form(page: Page, Query(done): Query<Done>) -> Response {
+    show(&page, StatusCode::OK, Vec::new(), done.sentences())
+}
+
+fn show(
+    page: &Page,
+    status: StatusCode,
+    errors: Vec<(&'static str, String)>,
+    done: Option<Vec<String>>,
+) -> Response {
+    let title = if errors.is_empty() {
+        "Add cramps from a file"
+    } else {
+        "Error: Add cramps from a file"
+    };
+    render(
+        status,
+        &ImportPage {
+            layout: page.layout(title, "diary"),
+            errors,
+            done,
+        },
+    )
+}
+
+/// An import error as a person reads it: where, then what; quoted values in quotation marks,
+/// not backticks; and that nothing was added.
+fn for_people(e: &ImportError) -> String {
+    let mut text = String::from("Nothing was added. ");
+    let place = match (e.place.is_empty(), e.field.as_deref()) {
+        (true, None) => String::new(),
+        (true, Some(f)) => format!("In {f}: "),
+        (false, None) => format!("In {}: ", e.place),
+        (false, Some(f)) => format!("In {}, {f}: ", e.place),
+    };
+    text.push_str(&place);
+    let mut open = true;
+    for c in e.message.chars() {
+        if c == '`' {
+            text.push(if open { '\u{201c}' } else { '\u{201d}' });
+            open = !open;
+        } else {
+            text.push(c);
+        }
+    }
+    text
+}
+
+/// `POST /diary/import`: the file checked whole, then stored whole; back to the page saying
+/// what was added, or the page again saying what is wrong and where (nothing stored).
+pub(crate) async fn add(
+    page: Page,
+    State(cfg): State<Shared>,
+    Who { owner, .. }: Who,
+    request: Request,
+) -> Response {
+    let store = or_reply!(diary_store(&cfg));
+    let form = match upload::of(request).await {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let Some(file) = form.file("file") else {
+        return show(
+            &page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![("file", "Select a file to add".to_owned())],
+            None,
+        );
+    };
+    if file.bytes.iter().all(u8::is_ascii_whitespace) {
+        return show(
+            &page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![("file", "The selected file is empty".to_owned())],
+            None,
+        );
+    }
+    let parsed = match import_checked_bytes(&file.bytes, chrono::Utc::now()) {
+        Ok(p) => p,
+        Err(e) => {
+            return show(
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("file", for_people(&e))],
+                None,
+            );
+        }
+    };
+    // A hosted site keeps at most `episodes_max` cramps for one person. Cramps already in the
+    // diary (the same id) are not added again, so they do not count; the diary's ids are read
+    // only when the file could reach the cap.
+    if let DiaryAccess::Accounts { site, .. } = &cfg.diary {
+        let held = or_reply!(store.count_episodes(&owner).await.map_err(WebError::diary));
+        let in_file = i64::try_from(parsed.episodes.len()).unwrap_or(i64::MAX);
+        if held.saturating_add(in_file) > site.episodes_max {
+            let have: std::collections::HashSet<String> = or_reply!(
+                store
+                    .list(&owner, None, None)
+                    .await
+                    .map_err(WebError::diary)
+            )
+            .into_iter()
+            .map(|e| e.id.as_str().to_owned())
+            .collect();
+            let new = parsed
+                .episodes
+                .iter()
+                .filter(|e| !have.contains(e.id.as_str()))
+                .count();
+            let new = i64::try_from(new).unwrap_or(i64::MAX);
+            if held.saturating_add(new) > site.episodes_max {
+                return show(
+                    &page,
+                    StatusCode::CONFLICT,
+                    vec![(
+                        "file",
+                        format!(
+                            "Nothing was added. Your diary holds {held} cramps and this file has {new} more; this site keeps at most {} for one person. Download a copy of your diary, then delete older cramps to make room.",
+                            site.episodes_max
+                        ),
+                    )],
+                    None,
+                );
+            }
+        }
+    }
+    match store.import(&owner, &parsed).await {
+        Ok(report) => Redirect::to(&format!(
+            "/diary/import?added={}&already={}&profile={}",
+            report.added, report.already_present, report.profile_added
+        ))
+        .into_response(),
+        Err(e) => WebError::diary(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_place_and_use_quotation_marks() {
+        let e = ImportError {
+            place: "row 4".into(),
+            field: Some("side".into()),
+            message: "`up` is not one of: left, right, both".into(),
+        };
+        assert_eq!(
+            for_people(&e),
+            "Nothing was added. In row 4, side: \u{201c}up\u{201d} is not one of: left, right, both"
+        );
+    }
+
+    #[test]
+    fn what_was_added_is_said_in_words() {
+        let done = |a: &str, b: &str, p: &str| Done {
+            added: Some(a.into()),
+            already: Some(b.into()),
+            profile: Some(p.into()),
+        };
+        assert_eq!(
+            done("3", "1", "0").sentences().expect("some"),
+            vec![
+                "Added 3 new cramps and saved checks to your diary.".to_owned(),
+                "1 record was already in your diary, so it was not added again.".to_owned()
+            ]
+        );
+        assert_eq!(
+            done("0", "5", "0").sentences().expect("some"),
+            vec!["Nothing new was added: everything in the file was already in your diary."]
+        );
+        assert_eq!(
+            done("1", "0", "2").sentences().expect("some"),
+            vec![
+                "Added 1 new cramp or saved check to your diary.".to_owned(),
+                "Added 2 entries to your medicines and health: check the dates there.".to_owned()
+            ]
+        );
+        assert!(Done::default().sentences().is_none());
+        assert!(done("x", "0", "0").sentences().is_none());
+    }
+}

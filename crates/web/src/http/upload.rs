@@ -1,0 +1,162 @@
+//! A form that sends a file (`multipart/form-data`, RFC 7578): read whole, within a size
+//! limit, by a well-kept parser (multer), and only a few at once in one process, so that
+//! uploads cannot take the server's memory. The guard reads one to check its anti-forgery
+//! field, and hands the parsed form on to the handler in the request's extensions (read once).
+
+use std::sync::{Arc, LazyLock};
+
+use axum::body::Bytes;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, header};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::error::WebError;
+
+/// The largest form with a file this server reads (a product setting, not a clinical one: a
+/// JSON copy of the most cramps one account may keep, 20,000, is about 7 MB).
+pub(crate) const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+/// How many such forms one process reads at once; more wait their turn (their bodies are
+/// not read meanwhile).
+const AT_ONCE: usize = 2;
+
+static READING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(AT_ONCE)));
+
+/// Whether the request is a form with a file.
+pub(crate) fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"))
+}
+
+/// A file as sent: the name it had on the person's device (if any) and its bytes.
+pub(crate) struct File {
+    pub(crate) name: Option<String>,
+    pub(crate) bytes: Bytes,
+}
+
+struct Inner {
+    fields: Vec<(String, String)>,
+    files: Vec<(String, File)>,
+    /// Held while the form is in memory (until the handler is done with it).
+    _turn: OwnedSemaphorePermit,
+}
+
+/// A form with a file, read and parsed.
+#[derive(Clone)]
+pub(crate) struct Upload(Arc<Inner>);
+
+impl Upload {
+    /// A text field's value (the first, if sent more than once).
+    pub(crate) fn field(&self, name: &str) -> Option<&str> {
+        self.0
+            .fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The file sent as `name`, if one was chosen (a browser sends an empty part with no
+    /// file name when none was).
+    pub(crate) fn file(&self, name: &str) -> Option<&File> {
+        self.0
+            .files
+            .iter()
+            .find(|(n, f)| n == name && !(f.bytes.is_empty() && f.name.is_none()))
+            .map(|(_, f)| f)
+    }
+}
+
+fn refused(status: StatusCode, why: &str) -> WebError {
+    WebError::diary_refused(status, why.to_owned())
+}
+
+/// Read a request's form with a file: the request's parts (its body spent) and the form.
+/// Too large, or not a well-formed form, is refused saying so; nothing is stored either way.
+pub(crate) async fn read(
+    request: Request,
+) -> Result<(axum::http::request::Parts, Upload), WebError> {
+    let (parts, body) = request.into_parts();
+    let boundary = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+        .ok_or_else(|| {
+            refused(
+                StatusCode::BAD_REQUEST,
+                "The form could not be read (it has no boundary). Go back and send it again.",
+            )
+        })?;
+    let turn = READING
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| refused(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping."))?;
+    let too_large = || {
+        refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "That file is larger than 10 MB, the most this site takes. Nothing was added.",
+        )
+    };
+    let bytes = axum::body::to_bytes(body, MAX_UPLOAD_BYTES)
+        .await
+        .map_err(|_| too_large())?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let (mut fields, mut files) = (Vec::new(), Vec::new());
+    let unreadable = || {
+        refused(
+            StatusCode::BAD_REQUEST,
+            "The form could not be read. Go back and send it again.",
+        )
+    };
+    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+        let Some(name) = field.name().map(str::to_owned) else {
+            continue;
+        };
+        match field.file_name().map(str::to_owned) {
+            // A file input: kept as bytes, even when no file was chosen (an empty name).
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(|_| unreadable())?;
+                let name_on_device = Some(file_name).filter(|n| !n.trim().is_empty());
+                files.push((
+                    name,
+                    File {
+                        name: name_on_device,
+                        bytes,
+                    },
+                ));
+            }
+            None => {
+                let text = field.text().await.map_err(|_| unreadable())?;
+                fields.push((name, text));
+            }
+        }
+    }
+    Ok((
+        parts,
+        Upload(Arc::new(Inner {
+            fields,
+            files,
+            _turn: turn,
+        })),
+    ))
+}
+
+/// The form with a file the guard already read, or read it now (the local diary's guard
+/// checks no anti-forgery field, so leaves it to the handler).
+pub(crate) async fn of(mut request: Request) -> Result<Upload, WebError> {
+    if let Some(u) = request.extensions_mut().remove::<Upload>() {
+        return Ok(u);
+    }
+    if !is_multipart(request.headers()) {
+        return Err(refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Choose the file with the form on this page, then send it.",
+        ));
+    }
+    read(request).await.map(|(_, u)| u)
+}
