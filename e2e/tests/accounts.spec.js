@@ -345,7 +345,7 @@ test('a downloaded diary is added from a file, all or nothing', async ({ page },
   await page.goto(`${base}/diary/import`);
   await page.getByLabel('Choose the file').setInputFiles(file('diary.csv', csv));
   await page.getByRole('button', { name: 'Add cramps from this file' }).click();
-  await expect(page.getByRole('status')).toContainText('Added 2 new cramps and saved checks to your diary.');
+  await expect(page.getByRole('status')).toContainText('Added 2 new records to your diary (cramps and saved checks).');
   await page.screenshot({ path: path.join(SHOTS, `import-done-375-${info.project.name}.png`), fullPage: true });
   // Again: nothing twice.
   await page.getByLabel('Choose the file').setInputFiles(file('diary.csv', csv));

@@ -63,12 +63,8 @@ impl Done {
             "Nothing new was added: everything in the file was already in your diary.".to_owned()
         } else {
             format!(
-                "Added {} to your diary.",
-                count(
-                    added,
-                    "new cramp or saved check",
-                    "new cramps and saved checks"
-                )
+                "Added {} to your diary (cramps and saved checks).",
+                count(added, "new record", "new records")
             )
         }];
         if let Some(a) = number(&self.already).filter(|a| *a > 0 && added > 0) {
@@ -252,7 +248,7 @@ mod tests {
         assert_eq!(
             done("3", "1", "0").sentences().expect("some"),
             vec![
-                "Added 3 new cramps and saved checks to your diary.".to_owned(),
+                "Added 3 new records to your diary (cramps and saved checks).".to_owned(),
                 "1 record was already in your diary, so it was not added again.".to_owned()
             ]
         );
@@ -263,7 +259,7 @@ mod tests {
         assert_eq!(
             done("1", "0", "2").sentences().expect("some"),
             vec![
-                "Added 1 new cramp or saved check to your diary.".to_owned(),
+                "Added 1 new record to your diary (cramps and saved checks).".to_owned(),
                 "Added 2 entries to your medicines and health: check the dates there.".to_owned()
             ]
         );

@@ -162,15 +162,18 @@ function noCramps(code) {{
   }}).catch(() => openPage('/diary'));
 }}
 
+// What a tap on a notification (or one of its buttons) does; the promise ends when it is done.
+function onNotificationClick(notification, action) {{
+  const data = notification.data || {{}};
+  notification.close();
+  if (data.kind === 'morning' && action === 'no-cramps' && data.code) return noCramps(data.code);
+  if (data.kind === 'morning') return openPage('/diary#quick-log');
+  if (data.kind === 'stretch') return openPage('/stretches');
+  return openPage('/diary');
+}}
+
 self.addEventListener('notificationclick', (event) => {{
-  const data = event.notification.data || {{}};
-  event.notification.close();
-  let done;
-  if (data.kind === 'morning' && event.action === 'no-cramps' && data.code) done = noCramps(data.code);
-  else if (data.kind === 'morning') done = openPage('/diary#quick-log');
-  else if (data.kind === 'stretch') done = openPage('/stretches');
-  else done = openPage('/diary');
-  event.waitUntil(done);
+  event.waitUntil(onNotificationClick(event.notification, event.action));
 }});
 "#,
         icon = crate::http::assets::ICON_192_PNG,

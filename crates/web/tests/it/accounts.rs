@@ -3146,7 +3146,7 @@ on_both_backends!(
     let to = added.headers["location"].to_str().expect("ascii").to_owned();
     assert_eq!(to, "/diary/import?added=2&already=0&profile=0");
     let done = h.get(&to, Some(&alice)).await;
-    assert!(done.body.contains("Added 2 new cramps and saved checks to your diary."));
+    assert!(done.body.contains("Added 2 new records to your diary (cramps and saved checks)."));
     assert_eq!(count(&a).await, 2);
     assert_eq!(count(&b).await, 0, "never into another account");
     // Again: nothing twice.
