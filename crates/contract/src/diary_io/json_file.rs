@@ -127,6 +127,18 @@ impl ProfileJson {
 
     /// Check every entry, naming the one at fault ("medicine 2").
     pub fn parse(self) -> Result<Profile, ImportError> {
+        // Counted before anything else (the id check below compares every pair).
+        let limit = legcramps_core::profile::MAX_ENTRIES;
+        if self.medicines.len() > limit
+            || self.pregnancies.len() > limit
+            || self.conditions.len() > limit
+        {
+            return Err(ImportError {
+                place: "profile".into(),
+                field: None,
+                message: format!("has more than {limit} entries of one kind"),
+            });
+        }
         let day = |place: &str, field: &'static str, text: &str| {
             parse_date(field, text).map_err(|e| at(place, e))
         };

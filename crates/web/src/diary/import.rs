@@ -121,14 +121,28 @@ fn for_people(e: &ImportError) -> String {
         (false, Some(f)) => format!("In {}, {f}: ", e.place),
     };
     text.push_str(&place);
-    let mut open = true;
+    // A value quoted from the file is cut at 60 characters, and the message at 400: the page
+    // says where, it need not give the file back (an outside test sent a 5 MB id).
+    let (mut open, mut quoted) = (true, 0usize);
     for c in e.message.chars() {
         if c == '`' {
             text.push(if open { '\u{201c}' } else { '\u{201d}' });
             open = !open;
+            quoted = 0;
+        } else if !open {
+            quoted += 1;
+            if quoted <= 60 {
+                text.push(c);
+            } else if quoted == 61 {
+                text.push('\u{2026}');
+            }
         } else {
             text.push(c);
         }
+    }
+    if text.chars().count() > 400 {
+        text = text.chars().take(399).collect();
+        text.push('\u{2026}');
     }
     text
 }
@@ -162,9 +176,21 @@ pub(crate) async fn add(
             None,
         );
     }
-    let parsed = match import_checked_bytes(&file.bytes, chrono::Utc::now()) {
-        Ok(p) => p,
-        Err(e) => {
+    // Parsing and checking up to 10 MB is work for a blocking thread, never the threads that
+    // answer everyone else (an outside test froze /healthz with two files).
+    let bytes = file.bytes.clone();
+    let checked =
+        tokio::task::spawn_blocking(move || import_checked_bytes(&bytes, chrono::Utc::now())).await;
+    let parsed = match checked {
+        Ok(Ok(p)) => p,
+        Err(_) => {
+            return WebError::diary_refused(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The file could not be checked just now. Nothing was added: try again.",
+            )
+            .into_response();
+        }
+        Ok(Err(e)) => {
             return show(
                 &page,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -211,6 +237,34 @@ pub(crate) async fn add(
             }
         }
     }
+    // Saved checks have the same cap, counted the same way (an outside test added 180,000).
+    if let DiaryAccess::Accounts { site, .. } = &cfg.diary
+        && !parsed.checks.is_empty()
+    {
+        let have = or_reply!(store.checks(&owner).await.map_err(WebError::diary));
+        let known: std::collections::HashSet<String> =
+            have.iter().map(|c| c.id.as_str().to_owned()).collect();
+        let new = parsed
+            .checks
+            .iter()
+            .filter(|c| !known.contains(c.id.as_str()))
+            .count();
+        let held = i64::try_from(have.len()).unwrap_or(i64::MAX);
+        if held.saturating_add(i64::try_from(new).unwrap_or(i64::MAX)) > site.episodes_max {
+            return show(
+                &page,
+                StatusCode::CONFLICT,
+                vec![(
+                    "file",
+                    format!(
+                        "Nothing was added. Your diary holds {held} saved checks and this file has {new} more; this site keeps at most {} for one person.",
+                        site.episodes_max
+                    ),
+                )],
+                None,
+            );
+        }
+    }
     match store.import(&owner, &parsed).await {
         Ok(report) => Redirect::to(&format!(
             "/diary/import?added={}&already={}&profile={}",
@@ -236,6 +290,21 @@ mod tests {
             for_people(&e),
             "Nothing was added. In row 4, side: \u{201c}up\u{201d} is not one of: left, right, both"
         );
+    }
+
+    #[test]
+    fn a_long_value_from_the_file_is_cut() {
+        let e = ImportError {
+            place: "row 2".into(),
+            field: Some("id".into()),
+            message: format!("`{}` is not an id", "x".repeat(5000)),
+        };
+        let shown = for_people(&e);
+        assert!(
+            shown.contains(&format!("\u{201c}{}\u{2026}\u{201d}", "x".repeat(60))),
+            "{shown}"
+        );
+        assert!(shown.chars().count() < 500);
     }
 
     #[test]

@@ -3169,6 +3169,27 @@ on_both_backends!(
     assert_eq!(bobs.status, StatusCode::SEE_OTHER, "{}", bobs.body);
     assert_eq!((count(&a).await, count(&b).await), (2, 2));
 
+    // After the outside test: thousands of medicine names in a small CSV are refused at once
+    // (they took minutes of CPU), and saved checks have the cap too (180,000 were added).
+    let names: String = (0..5000)
+        .map(|i| format!("n{i},2026-11-20T02:10:00+00:00,,,left,,,mild,,,,false,,,name {i},,\r\n"))
+        .collect();
+    let many = format!("{}\r\n{names}", legcramps_contract::diary_io::CSV_HEADER.join(","));
+    let named = h.upload(&bob, &bob.csrf, "names.csv", many.as_bytes()).await;
+    assert_eq!(named.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", named.body);
+    assert!(named.body.contains("more than 100 entries of one kind"), "{}", named.body);
+    let checks: Vec<String> = (0..4)
+        .map(|i| format!(r#"{{"id": "c{i}", "at": "2026-11-20T08:00:00+00:00", "answers": {{}}}}"#))
+        .collect();
+    let four = format!(
+        r#"{{"format": "legcramps-diary", "version": 1, "checks": [{}]}}"#,
+        checks.join(",")
+    );
+    let capped = h.upload(&bob, &bob.csrf, "checks.json", four.as_bytes()).await;
+    assert_eq!(capped.status, StatusCode::CONFLICT, "{}", capped.body);
+    assert!(capped.body.contains("this file has 4 more"), "{}", capped.body);
+    assert_eq!(count(&b).await, 2);
+
     // Larger than the limit: refused before it is parsed.
     let huge = vec![b' '; 10 * 1024 * 1024 + 1];
     let large = h.upload(&bob, &bob.csrf, "huge.csv", &huge).await;
