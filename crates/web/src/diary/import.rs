@@ -265,7 +265,18 @@ pub(crate) async fn add(
             );
         }
     }
-    match store.import(&owner, &parsed).await {
+    // Run to its end (committed, or aborted and removed) even if the browser goes away
+    // mid-way: dropped half-way, its hidden rows would stay until a restart (outside test).
+    let (store, owner) = (store.clone(), owner.clone());
+    let imported = tokio::spawn(async move { store.import(&owner, &parsed).await }).await;
+    let Ok(imported) = imported else {
+        return WebError::diary_refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The file could not be added just now. Nothing was added: try again.",
+        )
+        .into_response();
+    };
+    match imported {
         Ok(report) => Redirect::to(&format!(
             "/diary/import?added={}&already={}&profile={}",
             report.added, report.already_present, report.profile_added
