@@ -50,26 +50,22 @@ impl Store {
         // a channel, waking it every time, and for ten years of nightly check-ins those
         // wake-ups were most of the GP summary's time (docs/benchmarks.md). Sorted here.
         let (from, to) = (text(from, "0000-01-01"), text(to, "9999-12-31"));
-        let joined: Option<String> = match self {
-            Store::Sqlite(pool) => sqlx::query_scalar(
-                "SELECT group_concat(night, ',') FROM night_check_ins WHERE owner = $1 AND night >= $2 AND night <= $3",
-            )
-            .bind(owner.as_str())
-            .bind(&from)
-            .bind(&to)
-            .fetch_one(pool)
-            .await
-            .map_err(StoreError::from)?,
-            Store::Postgres(pool) => sqlx::query_scalar(
-                "SELECT string_agg(night, ',') FROM night_check_ins WHERE owner = $1 AND night >= $2 AND night <= $3",
-            )
-            .bind(owner.as_str())
-            .bind(&from)
-            .bind(&to)
-            .fetch_one(pool)
-            .await
-            .map_err(StoreError::from)?,
+        // The one difference between the backends: the name of the string aggregate.
+        let aggregate = match self {
+            Store::Sqlite(_) => "group_concat",
+            Store::Postgres(_) => "string_agg",
         };
+        let query = format!(
+            "SELECT {aggregate}(night, ',') FROM night_check_ins WHERE owner = $1 AND night >= $2 AND night <= $3"
+        );
+        let joined: Option<String> = on_pool!(self, |pool| {
+            sqlx::query_scalar(&query)
+                .bind(owner.as_str())
+                .bind(&from)
+                .bind(&to)
+                .fetch_one(pool)
+                .await
+        })?;
         let first: Option<String> = on_pool!(self, |pool| {
             sqlx::query_scalar("SELECT MIN(night) FROM night_check_ins WHERE owner = $1")
                 .bind(owner.as_str())

@@ -31,14 +31,11 @@ struct ImportPage {
 
 impl ImportPage {
     fn has_error(&self, id: &str) -> bool {
-        self.errors.iter().any(|(f, _)| *f == id)
+        super::form::has_error(&self.errors, id)
     }
 
     fn error_for(&self, id: &str) -> &str {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == id)
-            .map_or("", |(_, m)| m.as_str())
+        super::form::error_for(&self.errors, id)
     }
 }
 
