@@ -6,7 +6,10 @@
 # /diary/summary and /diary/patterns in turn, one request at a time on one kept-alive
 # connection, N rounds (default 300); the summary and patterns for all ten years ("Everything") and the summary as it first opens (the last 12 weeks). Prints each path's median and p90 server time (curl's
 # time to the last byte) and the median's ratio to /healthz's in the same run.
+# SQLite by default; with LEGCRAMPS_BENCH_PG set to a PostgreSQL server's URL, a fresh database
+# is made on that server for the run and dropped after it.
 # Usage: scripts/bench-diary-pages.sh [rounds]
+#        LEGCRAMPS_BENCH_PG=postgres://postgres@127.0.0.1:5432/postgres scripts/bench-diary-pages.sh [rounds]
 set -euo pipefail
 rounds=${1:-300}
 cd "$(dirname "$0")/.."
@@ -15,7 +18,23 @@ bin=./target/release/legcramps
 data=$(mktemp -d)
 port=18093
 server=
-trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
+db=
+cleanup() {
+  kill $server 2>/dev/null || true
+  wait $server 2>/dev/null || true
+  rm -rf "$data"
+  if [ -n "$db" ]; then psql -q "$LEGCRAMPS_BENCH_PG" -c "DROP DATABASE IF EXISTS $db" || true; fi
+}
+trap cleanup EXIT
+store=(--data-dir "$data")
+if [ -n "${LEGCRAMPS_BENCH_PG:-}" ]; then
+  db="legcramps_bench_pages_$$"
+  psql -q "$LEGCRAMPS_BENCH_PG" -c "CREATE DATABASE $db"
+  store+=(--database-url "${LEGCRAMPS_BENCH_PG%/*}/$db")
+  echo "PostgreSQL: database $db"
+else
+  echo "SQLite"
+fi
 python3 - "$data/ten-years.json" <<'PY'
 import json, sys, datetime
 first = datetime.date.today() - datetime.timedelta(days=3650)
@@ -34,8 +53,8 @@ json.dump({"format": "legcramps-diary", "version": 1, "episodes": eps, "checks":
            "nights_without_cramps": [n for n in nights if n <= datetime.date.today().isoformat()]},
           open(sys.argv[1], "w"))
 PY
-$bin import --data-dir "$data" "$data/ten-years.json"
-$bin serve --addr 127.0.0.1:$port --data-dir "$data" 2>/dev/null &
+$bin import "${store[@]}" "$data/ten-years.json"
+$bin serve --addr 127.0.0.1:$port "${store[@]}" 2>/dev/null &
 server=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
 paths=(/healthz /diary "/diary/summary?weeks=all" "/diary/patterns?weeks=all" /diary/summary)

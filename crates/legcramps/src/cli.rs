@@ -432,7 +432,8 @@ pub(crate) struct ServeArgs {
     /// or 365 days, those up to this)
     #[arg(long, env = "LEGCRAMPS_TOKEN_MAX_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u16).range(7..=365), value_name = "DAYS")]
     pub(crate) token_max_days: u16,
-    /// With accounts: the most cramps one account's diary keeps
+    /// With accounts: the most cramps one account's diary keeps (and the most saved checks,
+    /// counted apart)
     #[arg(long, env = "LEGCRAMPS_MAX_CRAMPS_PER_ACCOUNT", default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(100..=10_000_000), value_name = "N")]
     pub(crate) max_cramps_per_account: u32,
     /// With accounts: the most changes to one account's diary in a minute

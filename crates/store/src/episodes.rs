@@ -37,31 +37,164 @@ pub struct ImportReport {
     pub profile_added: u64,
 }
 
-/// The columns an episode is read from. The four choices come back as their place in the
-/// type's `ALL` (`CASE`), not as text: the database driver copies every text value it returns,
-/// and for ten years of cramps that was a quarter of the GP summary's read (docs/benchmarks.md).
-/// A value no choice has reads as -1, which `episode_from_row` reports as corrupt.
+/// The columns an episode is read from, each as an expression and its name, in the order of
+/// [`EpisodeColumns`]. The four choices come back as their place in the type's `ALL` (`CASE`),
+/// not as text: the database driver copies every text value it returns, and for ten years of
+/// cramps that was a quarter of the GP summary's read (docs/benchmarks.md). A value no choice
+/// has reads as -1, which [`EpisodeColumns::check`] reports as corrupt.
+static EPISODE_EXPRESSIONS: std::sync::LazyLock<Vec<(String, &'static str)>> =
+    std::sync::LazyLock::new(|| {
+        fn choice(column: &'static str, names: &[&str]) -> (String, &'static str) {
+            let whens: String = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!(" WHEN {column} = '{n}' THEN {i}"))
+                .collect();
+            (
+                format!("CASE WHEN {column} IS NULL THEN NULL{whens} ELSE -1 END"),
+                column,
+            )
+        }
+        let plain = |c: &'static str| (c.to_owned(), c);
+        let site: Vec<&str> = Site::ALL.iter().map(|v| v.name()).collect();
+        let side: Vec<&str> = Side::ALL.iter().map(|v| v.name()).collect();
+        let eased: Vec<&str> = Eased::ALL.iter().map(|v| v.name()).collect();
+        let severity: Vec<&str> = Severity::ALL.iter().map(|v| v.name()).collect();
+        vec![
+            plain("id"),
+            plain("start_text"),
+            plain("duration_seconds"),
+            choice("site", &site),
+            choice("side", &side),
+            plain("asleep"),
+            choice("eased", &eased),
+            choice("severity", &severity),
+            plain("note"),
+            plain("exercise"),
+            plain("short_of_fluids"),
+            plain("last_night"),
+            plain("helped"),
+            plain("suspected"),
+        ]
+    });
+
+/// `SELECT` list of [`EPISODE_EXPRESSIONS`], one column each, for reading a few rows.
 static EPISODE_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    fn choice(column: &str, names: &[&str]) -> String {
-        let whens: String = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!(" WHEN {column} = '{n}' THEN {i}"))
-            .collect();
-        format!("CASE WHEN {column} IS NULL THEN NULL{whens} ELSE -1 END AS {column}")
-    }
-    let site: Vec<&str> = Site::ALL.iter().map(|v| v.name()).collect();
-    let side: Vec<&str> = Side::ALL.iter().map(|v| v.name()).collect();
-    let eased: Vec<&str> = Eased::ALL.iter().map(|v| v.name()).collect();
-    let severity: Vec<&str> = Severity::ALL.iter().map(|v| v.name()).collect();
-    format!(
-        "id, start_text, duration_seconds, {}, {}, asleep, {}, {}, note, exercise, short_of_fluids, last_night, helped, suspected",
-        choice("site", &site),
-        choice("side", &side),
-        choice("eased", &eased),
-        choice("severity", &severity),
-    )
+    EPISODE_EXPRESSIONS
+        .iter()
+        .map(|(e, name)| format!("{e} AS {name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 });
+
+/// [`EPISODE_EXPRESSIONS`] as one JSON array an episode, for reading many rows as one value.
+static EPISODE_ARRAY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    EPISODE_EXPRESSIONS
+        .iter()
+        .map(|(e, _)| e.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
+/// An episode's columns as the database returned them, before they are checked: read from a
+/// row ([`EpisodeColumns::of_row`]) or, for many episodes at once, from a JSON array of arrays
+/// (serde reads a struct from an array in field order).
+#[derive(serde::Deserialize)]
+struct EpisodeColumns {
+    id: String,
+    start_text: String,
+    duration_seconds: Option<i32>,
+    site: Option<i32>,
+    side: Option<i32>,
+    asleep: Option<i16>,
+    eased: Option<i32>,
+    severity: Option<i32>,
+    note: Option<String>,
+    exercise: i16,
+    short_of_fluids: i16,
+    last_night: i16,
+    helped: Option<String>,
+    suspected: Option<String>,
+}
+
+impl EpisodeColumns {
+    fn of_row<R>(row: &R) -> Result<Self, StoreError>
+    where
+        R: Row,
+        for<'a> &'a str: sqlx::ColumnIndex<R>,
+        String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        Option<String>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        Option<i32>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        i16: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        Option<i16>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        let text = |c: &str| row.try_get::<String, _>(c).map_err(corrupt);
+        let optional = |c: &str| row.try_get::<Option<String>, _>(c).map_err(corrupt);
+        let number = |c: &str| row.try_get::<Option<i32>, _>(c).map_err(corrupt);
+        let small = |c: &str| row.try_get::<i16, _>(c).map_err(corrupt);
+        Ok(Self {
+            id: text("id")?,
+            start_text: text("start_text")?,
+            duration_seconds: number("duration_seconds")?,
+            site: number("site")?,
+            side: number("side")?,
+            asleep: row.try_get::<Option<i16>, _>("asleep").map_err(corrupt)?,
+            eased: number("eased")?,
+            severity: number("severity")?,
+            note: optional("note")?,
+            exercise: small("exercise")?,
+            short_of_fluids: small("short_of_fluids")?,
+            last_night: small("last_night")?,
+            helped: optional("helped")?,
+            suspected: optional("suspected")?,
+        })
+    }
+
+    /// The episode, checked as one typed by hand would be: a value out of its range is
+    /// reported as corrupt, never guessed.
+    fn check(self) -> Result<Episode, StoreError> {
+        // A choice, read as its place in `all` (see EPISODE_EXPRESSIONS).
+        fn pick<T: Copy>(v: Option<i32>, column: &str, all: &[T]) -> Result<Option<T>, StoreError> {
+            match v {
+                None => Ok(None),
+                Some(i) => usize::try_from(i)
+                    .ok()
+                    .and_then(|i| all.get(i).copied())
+                    .map(Some)
+                    .ok_or_else(|| corrupt(format!("{column} is not one of its choices"))),
+            }
+        }
+        Ok(Episode {
+            id: EpisodeId::new(&self.id).map_err(corrupt)?,
+            start: parse_start(&self.start_text).map_err(corrupt)?,
+            last_night: self.last_night != 0,
+            duration: self
+                .duration_seconds
+                .map(|n| {
+                    Duration::from_seconds(u32::try_from(n).map_err(corrupt)?).map_err(corrupt)
+                })
+                .transpose()?,
+            site: pick(self.site, "site", Site::ALL)?,
+            side: pick(self.side, "side", Side::ALL)?.ok_or_else(|| corrupt("side is empty"))?,
+            asleep: self.asleep.map(|v| v != 0),
+            eased: pick(self.eased, "eased", Eased::ALL)?,
+            severity: pick(self.severity, "severity", Severity::ALL)?
+                .ok_or_else(|| corrupt("severity is empty"))?,
+            note: match self.note {
+                Some(n) => Note::new(&n).map_err(corrupt)?,
+                None => None,
+            },
+            context: Context {
+                exercise: self.exercise != 0,
+                short_of_fluids: self.short_of_fluids != 0,
+                helped: parse_choices(self.helped.as_deref().unwrap_or_default())
+                    .map_err(corrupt)?,
+                suspected: parse_choices(self.suspected.as_deref().unwrap_or_default())
+                    .map_err(corrupt)?,
+            },
+        })
+    }
+}
 
 /// A list of choices as stored: names with `;` between, or NULL for none.
 fn choices<T: std::fmt::Display>(items: &[T]) -> Option<String> {
@@ -88,56 +221,28 @@ where
     i16: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<i16>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    let s = |c: &str| row.try_get::<String, _>(c).map_err(corrupt);
-    let b = |c: &str| row.try_get::<i16, _>(c).map(|v| v != 0).map_err(corrupt);
-    // A choice, read as its place in `all` (see EPISODE_COLUMNS).
-    fn pick<T: Copy, R>(row: &R, column: &str, all: &[T]) -> Result<Option<T>, StoreError>
-    where
-        R: Row,
-        for<'a> &'a str: sqlx::ColumnIndex<R>,
-        Option<i32>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    {
-        match row.try_get::<Option<i32>, _>(column).map_err(corrupt)? {
-            None => Ok(None),
-            Some(i) => usize::try_from(i)
-                .ok()
-                .and_then(|i| all.get(i).copied())
-                .map(Some)
-                .ok_or_else(|| corrupt(format!("{column} is not one of its choices"))),
-        }
-    }
-    let seconds = row
-        .try_get::<Option<i32>, _>("duration_seconds")
-        .map_err(corrupt)?;
-    let optional = |c: &str| row.try_get::<Option<String>, _>(c).map_err(corrupt);
-    Ok(Episode {
-        id: EpisodeId::new(&s("id")?).map_err(corrupt)?,
-        start: parse_start(&s("start_text")?).map_err(corrupt)?,
-        last_night: b("last_night")?,
-        duration: seconds
-            .map(|n| Duration::from_seconds(u32::try_from(n).map_err(corrupt)?).map_err(corrupt))
-            .transpose()?,
-        site: pick(row, "site", Site::ALL)?,
-        side: pick(row, "side", Side::ALL)?.ok_or_else(|| corrupt("side is empty"))?,
-        asleep: row
-            .try_get::<Option<i16>, _>("asleep")
-            .map_err(corrupt)?
-            .map(|v| v != 0),
-        eased: pick(row, "eased", Eased::ALL)?,
-        severity: pick(row, "severity", Severity::ALL)?
-            .ok_or_else(|| corrupt("severity is empty"))?,
-        note: match row.try_get::<Option<String>, _>("note").map_err(corrupt)? {
-            Some(n) => Note::new(&n).map_err(corrupt)?,
-            None => None,
-        },
-        context: Context {
-            exercise: b("exercise")?,
-            short_of_fluids: b("short_of_fluids")?,
-            helped: parse_choices(&optional("helped")?.unwrap_or_default()).map_err(corrupt)?,
-            suspected: parse_choices(&optional("suspected")?.unwrap_or_default())
-                .map_err(corrupt)?,
-        },
-    })
+    EpisodeColumns::of_row(row)?.check()
+}
+
+/// Insert a saved check (owner, then the check's columns, then the import it belongs to, or
+/// NULL); one with an id the owner has already is left as it is.
+const INSERT_CHECK: &str = "INSERT INTO checks (owner, id, at_text, at_utc, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (owner, id) DO NOTHING";
+
+/// Bind a saved check's columns (after owner) to [`INSERT_CHECK`].
+macro_rules! bind_check {
+    ($q:expr, $c:expr) => {{
+        let c: &SavedCheck = $c;
+        let shown = c.shown.as_ref();
+        $q.bind(c.id.as_str().to_owned())
+            .bind(format_start(&c.at))
+            .bind(c.at.timestamp())
+            .bind(assessment_json(&c.answers).to_string())
+            .bind(shown.map(|s| s.disposition.code()))
+            .bind(shown.map(|s| i16::from(s.phone_111)))
+            .bind(shown.map(|s| i16::from(s.phone_999)))
+            .bind(shown.map(|s| s.content_version.clone()))
+            .bind(shown.map(|s| s.rules_version.clone()))
+    }};
 }
 
 /// Bind an episode's columns (after owner) to an INSERT or UPDATE.
@@ -194,14 +299,16 @@ impl Store {
         e: &Episode,
         cap: i64,
     ) -> Result<bool, StoreError> {
-        const COUNT: &str = "SELECT COUNT(*) FROM episodes WHERE owner = $1";
+        // The cramps the owner can see: an import's rows count once it is made visible (its
+        // commit counts again), so an import cut off by a killed server never fills the diary.
+        let count = format!("SELECT COUNT(*) FROM episodes WHERE owner = $1 AND {VISIBLE}");
         match self {
             Store::Sqlite(pool) => {
                 let mut tx = pool.begin().await?;
                 bind_episode!(sqlx::query(INSERT_EPISODE).bind(owner.as_str()), e)
                     .execute(&mut *tx)
                     .await?;
-                let n: i64 = sqlx::query_scalar(COUNT)
+                let n: i64 = sqlx::query_scalar(&count)
                     .bind(owner.as_str())
                     .fetch_one(&mut *tx)
                     .await?;
@@ -218,7 +325,7 @@ impl Store {
                     .bind(owner.as_str())
                     .execute(&mut *tx)
                     .await?;
-                let n: i64 = sqlx::query_scalar(COUNT)
+                let n: i64 = sqlx::query_scalar(&count)
                     .bind(owner.as_str())
                     .fetch_one(&mut *tx)
                     .await?;
@@ -342,22 +449,40 @@ impl Store {
     /// The local dates with cramps in the owner's diary, oldest first, each with how many (so a
     /// page of the diary list can read only its own cramps, however long the diary).
     pub async fn days_logged(&self, owner: &Owner) -> Result<Vec<(NaiveDate, u32)>, StoreError> {
-        let rows: Vec<(String, i64)> = on_pool!(self, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT local_date, COUNT(*) FROM episodes WHERE owner = $1 AND {VISIBLE} GROUP BY local_date ORDER BY local_date"
-            ))
-            .bind(owner.as_str())
-            .fetch_all(pool)
-            .await
+        // One row ("2026-11-30:2,2026-12-01:1"), not one a day: the SQLite driver wakes the
+        // async side for every row, and ten years of days made the diary page slow
+        // (docs/benchmarks.md). Dates hold no ':' or ','. Sorted here.
+        let aggregate = match self {
+            Store::Sqlite(_) => "group_concat",
+            Store::Postgres(_) => "string_agg",
+        };
+        let query = format!(
+            "SELECT {aggregate}(local_date || ':' || CAST(n AS TEXT), ',') FROM (SELECT local_date, COUNT(*) AS n FROM episodes WHERE owner = $1 AND {VISIBLE} GROUP BY local_date) AS days"
+        );
+        let joined: Option<String> = on_pool!(self, |pool| {
+            sqlx::query_scalar(&query)
+                .bind(owner.as_str())
+                .fetch_one(pool)
+                .await
         })?;
-        rows.into_iter()
-            .map(|(d, n)| {
-                Ok((
-                    NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(corrupt)?,
-                    u32::try_from(n).map_err(corrupt)?,
-                ))
-            })
-            .collect()
+        let mut days = joined
+            .as_deref()
+            .filter(|j| !j.is_empty())
+            .map_or(Ok(Vec::new()), |j| {
+                j.split(',')
+                    .map(|day| {
+                        let (d, n) = day
+                            .split_once(':')
+                            .ok_or_else(|| corrupt("a day logged has no count"))?;
+                        Ok((
+                            NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(corrupt)?,
+                            n.parse::<u32>().map_err(corrupt)?,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()
+            })?;
+        days.sort_unstable();
+        Ok(days)
     }
 
     /// The owner's episode ids that start with `prefix` (a short id, as git takes the first
@@ -391,18 +516,34 @@ impl Store {
     ) -> Result<Vec<Episode>, StoreError> {
         let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
         let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(&format!(
-                "SELECT {} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND {VISIBLE} ORDER BY start_utc, id",
-                *EPISODE_COLUMNS
-            ))
-            .bind(owner.as_str())
-            .bind(&from)
-            .bind(&to)
-            .fetch_all(pool)
-            .await?;
-            rows.iter().map(episode_from_row).collect()
-        })
+        // One value (a JSON array of arrays), not one row an episode: the SQLite driver wakes
+        // the async side for every row, and for ten years of cramps that was most of the GP
+        // summary's time (docs/benchmarks.md). The two backends differ only in the names of
+        // the JSON functions; both escape text as JSON, so a note cannot break the framing.
+        let (aggregate, array, as_text) = match self {
+            Store::Sqlite(_) => ("json_group_array", "json_array", ""),
+            Store::Postgres(_) => ("json_agg", "json_build_array", "::text"),
+        };
+        let query = format!(
+            "SELECT {aggregate}({array}({}) ORDER BY start_utc, id){as_text} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND {VISIBLE}",
+            *EPISODE_ARRAY
+        );
+        let json: Option<String> = on_pool!(self, |pool| {
+            sqlx::query_scalar(&query)
+                .bind(owner.as_str())
+                .bind(&from)
+                .bind(&to)
+                .fetch_one(pool)
+                .await
+        })?;
+        let Some(json) = json else {
+            return Ok(Vec::new());
+        };
+        serde_json::from_str::<Vec<EpisodeColumns>>(&json)
+            .map_err(corrupt)?
+            .into_iter()
+            .map(EpisodeColumns::check)
+            .collect()
     }
 
     /// One page of the owner's episodes within the range, oldest first: at most `limit`,
@@ -440,12 +581,12 @@ impl Store {
     /// How many episodes the owner has (for the per-account cap).
     pub async fn count_episodes(&self, owner: &Owner) -> Result<i64, StoreError> {
         on_pool!(self, |pool| {
-            Ok(
-                sqlx::query_scalar("SELECT COUNT(*) FROM episodes WHERE owner = $1")
-                    .bind(owner.as_str())
-                    .fetch_one(pool)
-                    .await?,
-            )
+            Ok(sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM episodes WHERE owner = $1 AND {VISIBLE}"
+            ))
+            .bind(owner.as_str())
+            .fetch_one(pool)
+            .await?)
         })
     }
 
@@ -459,7 +600,22 @@ impl Store {
         owner: &Owner,
         file: &DiaryFile,
     ) -> Result<ImportReport, StoreError> {
+        self.import_within(owner, file, None).await
+    }
+
+    /// [`Store::import`], keeping the owner's diary within `cap` cramps and `cap` saved checks
+    /// (a hosted site's setting): counted when the import is made visible, in the same step
+    /// as [`Store::insert_within`] and [`Store::save_check_within`] count, so imports and
+    /// single writes at the same moment cannot pass the cap together. Over it, nothing is
+    /// stored and the answer is [`StoreError::Full`].
+    pub async fn import_within(
+        &self,
+        owner: &Owner,
+        file: &DiaryFile,
+        cap: Option<i64>,
+    ) -> Result<ImportReport, StoreError> {
         let mut staged = self.begin_import(owner).await?;
+        staged.cap = cap;
         staged.profile = file.profile.clone();
         staged.nights = file.nights_without_cramps.clone();
         let written = self.write_batches(&mut staged, file).await;
@@ -523,6 +679,7 @@ impl Store {
             report: ImportReport::default(),
             profile: Profile::default(),
             nights: Vec::new(),
+            cap: None,
         })
     }
 
@@ -548,6 +705,7 @@ impl Store {
                 report: ImportReport::default(),
                 profile: Profile::default(),
                 nights: Vec::new(),
+                cap: None,
             }
             .abort()
             .await?;
@@ -557,15 +715,60 @@ impl Store {
 
     /// Keep the answers of a check in the diary.
     pub async fn save_check(&self, owner: &Owner, c: &SavedCheck) -> Result<(), StoreError> {
-        self.import(
-            owner,
-            &DiaryFile {
-                checks: vec![c.clone()],
-                ..DiaryFile::default()
-            },
-        )
-        .await
-        .map(|_| ())
+        self.save_check_within(owner, c, i64::MAX).await.map(|_| ())
+    }
+
+    /// Keep a check only if the owner keeps fewer than `cap` saved checks: `Ok(false)`, and
+    /// nothing kept, when there is no room. Counted and stored in one step, as
+    /// [`Store::insert_within`] does for cramps (issue 20: saved checks had no cap of their
+    /// own, only the write rate).
+    pub async fn save_check_within(
+        &self,
+        owner: &Owner,
+        c: &SavedCheck,
+        cap: i64,
+    ) -> Result<bool, StoreError> {
+        let count = format!("SELECT COUNT(*) FROM checks WHERE owner = $1 AND {VISIBLE}");
+        match self {
+            Store::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                bind_check!(sqlx::query(INSERT_CHECK).bind(owner.as_str()), c)
+                    .bind(None::<String>)
+                    .execute(&mut *tx)
+                    .await?;
+                let n: i64 = sqlx::query_scalar(&count)
+                    .bind(owner.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if n > cap {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 21))")
+                    .bind(owner.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                let n: i64 = sqlx::query_scalar(&count)
+                    .bind(owner.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if n >= cap {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                bind_check!(sqlx::query(INSERT_CHECK).bind(owner.as_str()), c)
+                    .bind(None::<String>)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+        }
     }
 
     /// The owner's saved checks, oldest first.
@@ -649,6 +852,8 @@ pub struct StagedImport<'s> {
     profile: Profile,
     /// The file's nights without cramps, added at the commit (those already there stay).
     nights: Vec<NaiveDate>,
+    /// The most cramps, and the most saved checks, the owner may keep: checked at the commit.
+    cap: Option<i64>,
 }
 
 impl StagedImport<'_> {
@@ -677,18 +882,7 @@ impl StagedImport<'_> {
                 }
             }
             for c in checks {
-                let shown = c.shown.as_ref();
-                let done = sqlx::query("INSERT INTO checks (owner, id, at_text, at_utc, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (owner, id) DO NOTHING")
-                    .bind(owner)
-                    .bind(c.id.as_str())
-                    .bind(format_start(&c.at))
-                    .bind(c.at.timestamp())
-                    .bind(assessment_json(&c.answers).to_string())
-                    .bind(shown.map(|s| s.disposition.code()))
-                    .bind(shown.map(|s| i16::from(s.phone_111)))
-                    .bind(shown.map(|s| i16::from(s.phone_999)))
-                    .bind(shown.map(|s| s.content_version.as_str()))
-                    .bind(shown.map(|s| s.rules_version.as_str()))
+                let done = bind_check!(sqlx::query(INSERT_CHECK).bind(owner), c)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -712,8 +906,21 @@ impl StagedImport<'_> {
     /// lacks of the file's (with new ids), in the same transaction.
     pub async fn commit(self) -> Result<ImportReport, StoreError> {
         let mut report = self.report;
-        on_pool!(self.store, |pool| {
+        let postgres = matches!(self.store, Store::Postgres(_));
+        let committed: Result<ImportReport, StoreError> = on_pool!(self.store, |pool| {
             let mut tx = pool.begin().await?;
+            if self.cap.is_some() && postgres {
+                // The locks Store::insert_within (20) and Store::save_check_within (21) take
+                // for this owner, in that order: the count below and theirs are one at a time.
+                for key in [20, 21] {
+                    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, $2))")
+                        .bind(self.owner.as_str())
+                        .bind(i64::from(key))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            // On SQLite this first write takes the database's write lock for the transaction.
             let done = sqlx::query("DELETE FROM pending_imports WHERE id = $1")
                 .bind(&self.id)
                 .execute(&mut *tx)
@@ -723,6 +930,27 @@ impl StagedImport<'_> {
                 return Err(StoreError::Open(
                     "the import took too long between batches and was abandoned; nothing was stored".into(),
                 ));
+            }
+            if let Some(cap) = self.cap {
+                // The rows visible once this import is (its own among them); another import's
+                // rows still hidden are counted at its own commit, not here, so two imports
+                // that fit one at a time never refuse each other.
+                for (table, what) in [("episodes", "cramps"), ("checks", "saved checks")] {
+                    let held: i64 = sqlx::query_scalar(&format!(
+                        "SELECT COUNT(*) FROM {table} WHERE owner = $1 AND {VISIBLE}"
+                    ))
+                    .bind(self.owner.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if held > cap {
+                        tx.rollback().await?;
+                        return Err(StoreError::Full {
+                            what,
+                            cap,
+                            would_hold: held,
+                        });
+                    }
+                }
             }
             if !self.profile.is_empty() {
                 let here = profile::read_profile!(tx, self.owner.as_str())?;
@@ -745,7 +973,16 @@ impl StagedImport<'_> {
             }
             tx.commit().await?;
             Ok(report)
-        })
+        });
+        match committed {
+            Err(full @ StoreError::Full { .. }) => {
+                // Rolled back, so the import is still pending: remove its rows now (or, if
+                // that fails too, as abandoned later; they stay invisible either way).
+                let _ = self.abort().await;
+                Err(full)
+            }
+            other => other,
+        }
     }
 
     /// Remove every row the import wrote (in batches, so other writes go ahead), then the

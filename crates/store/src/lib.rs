@@ -56,6 +56,16 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("a stored episode cannot be read ({0}); the database may have been edited by hand")]
     Corrupt(String),
+    /// What was being stored would take the owner past a cap (a hosted site's setting): none
+    /// of it was stored.
+    #[error(
+        "the diary keeps at most {cap} {what}, and this would make {would_hold}; nothing was stored"
+    )]
+    Full {
+        what: &'static str,
+        cap: i64,
+        would_hold: i64,
+    },
 }
 
 /// Whose diary a row belongs to.

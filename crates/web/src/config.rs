@@ -51,7 +51,8 @@ pub struct Site {
     /// you") to add a way to sign in or make an access token (a setting; default 5 minutes).
     pub reconfirm_seconds: i64,
     /// The most cramps one account's diary keeps (a setting; default 20,000: ten years of
-    /// nightly cramps is under 10,000). A cramp beyond it is refused, saying why.
+    /// nightly cramps is under 10,000). A cramp beyond it is refused, saying why. Saved checks
+    /// have the same cap, counted apart.
     pub episodes_max: i64,
     /// The most changes to one account's diary in a minute, by session or token together (a
     /// setting; default 60). More are refused with a wait (429, `Retry-After`).

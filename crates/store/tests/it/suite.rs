@@ -867,7 +867,7 @@ async fn edit_by_hand(b: &Fresh, sql: &str) {
 }
 
 /// A row edited by hand to a value no choice has is reported as corrupt, never read as "not
-/// logged" (the choices are read as their place in each type's list: see `EPISODE_COLUMNS`).
+/// logged" (the choices are read as their place in each type's list: see `EPISODE_EXPRESSIONS`).
 #[tokio::test]
 async fn a_choice_edited_by_hand_is_reported_not_guessed() {
     let b = sqlite().await;
@@ -880,6 +880,63 @@ async fn a_choice_edited_by_hand_is_reported_not_guessed() {
         "{err}"
     );
     b.finish().await;
+}
+
+/// A period's cramps are read as one value (a JSON array built by the database), one cramp by
+/// its own row: both read every field the same, not-logged answers stay not logged, a note
+/// holding JSON's own characters comes back whole, and the order is by start, then id (two
+/// cramps at the same moment), on both backends.
+#[tokio::test]
+async fn a_period_read_at_once_is_the_same_as_each_cramp_read_alone() {
+    for b in backends().await {
+        let me = Owner::local();
+        let mut written: Vec<_> = (0..24).map(episode).collect();
+        // Nothing but what a quick log asks.
+        written[5].duration = None;
+        written[5].site = None;
+        written[5].asleep = None;
+        written[5].eased = None;
+        written[6].note = Some(
+            legcramps_core::diary::Note::new(r#"["]}\\u0000 {"a": 1}, \n 'quote' ✓ 🦵"#)
+                .expect("note")
+                .expect("not empty"),
+        );
+        // Two at the same moment: read back by id.
+        let mut twin = episode(7);
+        twin.id = EpisodeId::new("ep-0007-a").expect("id");
+        written.push(twin);
+        for e in written.iter().rev() {
+            b.store.insert(&me, e).await.expect("insert");
+        }
+        b.store
+            .insert(&Owner::named("other"), &episode(30))
+            .await
+            .expect("insert");
+        let all = b.store.list(&me, None, None).await.expect("list");
+        let mut expected = written.clone();
+        expected.sort_by(|x, y| (x.start, x.id.as_str()).cmp(&(y.start, y.id.as_str())));
+        assert_eq!(all, expected, "{}", b.name);
+        for e in &all {
+            assert_eq!(
+                b.store.get(&me, &e.id).await.expect("get").as_ref(),
+                Some(e),
+                "{}",
+                b.name
+            );
+        }
+        // A period with nothing in it is empty, not an error.
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+        assert!(
+            b.store
+                .list(&me, Some(day("2020-01-01")), Some(day("2020-12-31")))
+                .await
+                .expect("list")
+                .is_empty(),
+            "{}",
+            b.name
+        );
+        b.finish().await;
+    }
 }
 
 /// The diary list's paging reads the days with cramps, each with how many: the owner's alone.
@@ -1341,6 +1398,144 @@ async fn finding_7_the_cap_holds_under_concurrent_writes() {
         assert_eq!(
             first.count_episodes(&owner).await.expect("count"),
             10,
+            "{}",
+            b.name
+        );
+        second.close().await;
+        b.finish().await;
+    }
+}
+
+/// Issue 20, finding 7, saved checks (they had no cap of their own, only the write rate): 40
+/// saved at once by two stores with room for 10 keep exactly 10, on both backends, and
+/// another owner's room is their own.
+#[tokio::test]
+async fn finding_7_saved_checks_have_a_cap_that_holds_under_concurrent_writes() {
+    for b in backends().await {
+        let first = b.store.clone();
+        let second = b.reopen().await;
+        let owner = Owner::named("capped-checks");
+        let check = |i: u32| SavedCheck {
+            id: EpisodeId::new(&format!("capped-check-{i}")).expect("id"),
+            at: at("2026-11-10T22:15:00+01:00"),
+            answers: parse_assessment(r#"{"longest_cramp_minutes": 4}"#).expect("answers"),
+            shown: None,
+        };
+        let writes = (0..40u32).map(|i| {
+            let s = if i % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            let (owner, c) = (owner.clone(), check(i));
+            tokio::spawn(async move { s.save_check_within(&owner, &c, 10).await })
+        });
+        let mut kept = 0;
+        for w in writes {
+            if w.await.expect("joined").expect("save") {
+                kept += 1;
+            }
+        }
+        assert_eq!(kept, 10, "{}", b.name);
+        assert_eq!(
+            first.checks(&owner).await.expect("checks").len(),
+            10,
+            "{}",
+            b.name
+        );
+        // Another owner is not counted against this one.
+        assert!(
+            first
+                .save_check_within(&Owner::named("someone-else"), &check(0), 10)
+                .await
+                .expect("save"),
+            "{}",
+            b.name
+        );
+        second.close().await;
+        b.finish().await;
+    }
+}
+
+/// Issue 21, finding 12, after its outside test: two imports at once could each pass the cap
+/// (each was counted before the other was stored). The cap is now counted again as an import
+/// is made visible: of two files of 6 cramps into a diary with room for 10, sent at once by two
+/// stores, exactly one is added and the other is refused whole, its rows removed, on both
+/// backends. A cramp logged meanwhile is counted with them.
+#[tokio::test]
+async fn two_imports_at_once_cannot_pass_the_cap_together() {
+    for b in backends().await {
+        let first = b.store.clone();
+        let second = b.reopen().await;
+        let owner = Owner::named("two-files");
+        let file = |prefix: &str| DiaryFile {
+            episodes: (0..6)
+                .map(|n| {
+                    let mut e = episode(n);
+                    e.id = EpisodeId::new(&format!("{prefix}-{n}")).expect("id");
+                    e
+                })
+                .collect(),
+            ..DiaryFile::default()
+        };
+        let (a, b2) = (file("a"), file("b"));
+        let (s1, s2, o1, o2) = (first.clone(), second.clone(), owner.clone(), owner.clone());
+        let one = tokio::spawn(async move { s1.import_within(&o1, &a, Some(10)).await });
+        let two = tokio::spawn(async move { s2.import_within(&o2, &b2, Some(10)).await });
+        let results = [one.await.expect("joined"), two.await.expect("joined")];
+        let added = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(added, 1, "{}: {results:?}", b.name);
+        assert!(
+            results.iter().any(|r| matches!(
+                r,
+                Err(legcramps_store::StoreError::Full {
+                    what: "cramps",
+                    cap: 10,
+                    would_hold: 12
+                })
+            )),
+            "{}: {results:?}",
+            b.name
+        );
+        assert_eq!(
+            first.count_episodes(&owner).await.expect("count"),
+            6,
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            first.list(&owner, None, None).await.expect("list").len(),
+            6,
+            "{}",
+            b.name
+        );
+        // Within the cap, an import goes in; past it by one, nothing of it does.
+        let small = DiaryFile {
+            episodes: vec![{
+                let mut e = episode(40);
+                e.id = EpisodeId::new("c-0").expect("id");
+                e
+            }],
+            ..DiaryFile::default()
+        };
+        assert!(
+            first.import_within(&owner, &small, Some(7)).await.is_ok(),
+            "{}",
+            b.name
+        );
+        let mut one_more = small.clone();
+        one_more.episodes[0].id = EpisodeId::new("c-1").expect("id");
+        assert!(
+            first
+                .import_within(&owner, &one_more, Some(7))
+                .await
+                .is_err(),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            first.count_episodes(&owner).await.expect("count"),
+            7,
             "{}",
             b.name
         );

@@ -8,7 +8,7 @@ use axum::response::Response;
 use chrono::Local;
 use legcramps_store::new_id;
 
-use crate::config::Shared;
+use crate::config::{DiaryAccess, Shared};
 use crate::http::auth::{Who, diary_store};
 use crate::http::error::{WebError, or_reply};
 use crate::http::render::{Page, render};
@@ -39,9 +39,21 @@ pub(crate) async fn save_check(
         answers,
         shown: Some(legcramps_contract::diary_io::Shown::of(&outcome)),
     };
-    match store.save_check(&owner, &check).await {
+    // A hosted site keeps at most `episodes_max` saved checks for one person, as for cramps.
+    let cap = match &cfg.diary {
+        DiaryAccess::Accounts { site, .. } => site.episodes_max,
+        _ => i64::MAX,
+    };
+    match store.save_check_within(&owner, &check, cap).await {
         Err(e) => WebError::diary(e).into_response(),
-        Ok(()) => render(
+        Ok(false) => WebError::diary_refused(
+            StatusCode::CONFLICT,
+            format!(
+                "Your diary holds {cap} saved checks, the most this site keeps for one person. This check was not saved. What it told you still stands: it is on the page before this one."
+            ),
+        )
+        .into_response(),
+        Ok(true) => render(
             StatusCode::OK,
             &CheckSavedPage {
                 layout: page.layout("Check saved to your diary", "diary"),

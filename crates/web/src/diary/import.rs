@@ -264,8 +264,15 @@ pub(crate) async fn add(
     }
     // Run to its end (committed, or aborted and removed) even if the browser goes away
     // mid-way: dropped half-way, its hidden rows would stay until a restart (outside test).
+    // On a hosted site the cap is counted again as the import is made visible, in one step
+    // with every other write (two imports at once could each pass the counts above).
+    let cap = match &cfg.diary {
+        DiaryAccess::Accounts { site, .. } => Some(site.episodes_max),
+        _ => None,
+    };
     let (store, owner) = (store.clone(), owner.clone());
-    let imported = tokio::spawn(async move { store.import(&owner, &parsed).await }).await;
+    let imported =
+        tokio::spawn(async move { store.import_within(&owner, &parsed, cap).await }).await;
     let Ok(imported) = imported else {
         return WebError::diary_refused(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -279,6 +286,27 @@ pub(crate) async fn add(
             report.added, report.already_present, report.profile_added
         ))
         .into_response(),
+        Err(legcramps_store::StoreError::Full {
+            what,
+            cap,
+            would_hold,
+        }) => show(
+            &page,
+            StatusCode::CONFLICT,
+            vec![(
+                "file",
+                if what == "cramps" {
+                    format!(
+                        "Nothing was added. With this file your diary would hold {would_hold} cramps; this site keeps at most {cap} for one person. Download a copy of your diary, then delete older cramps to make room."
+                    )
+                } else {
+                    format!(
+                        "Nothing was added. With this file your diary would hold {would_hold} {what}; this site keeps at most {cap} for one person."
+                    )
+                },
+            )],
+            None,
+        ),
         Err(e) => WebError::diary(e).into_response(),
     }
 }

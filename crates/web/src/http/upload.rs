@@ -1,13 +1,19 @@
 //! A form that sends a file (`multipart/form-data`, RFC 7578): read whole, within a size
-//! limit, by a well-kept parser (multer), and only a few at once in one process, so that
-//! uploads cannot take the server's memory. The guard reads one to check its anti-forgery
-//! field, and hands the parsed form on to the handler in the request's extensions (read once).
+//! limit, by a well-kept parser (multer), and within a memory budget shared by every such
+//! form one process is reading, so that uploads cannot take the server's memory. The budget is
+//! counted in bytes received, not in forms: a form sent slowly holds only what has arrived,
+//! so slow senders cannot keep everyone else's files out (the outside test of issue 21 held
+//! both of the old two places with two uploads that never finished). The guard reads one to
+//! check its anti-forgery field, and hands the parsed form on to the handler in the request's
+//! extensions (read once).
 
 use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
+use futures_util::StreamExt as _;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::error::WebError;
@@ -16,11 +22,16 @@ use super::error::WebError;
 /// JSON copy of the most cramps one account may keep, 20,000, is about 7 MB).
 pub(crate) const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-/// How many such forms one process reads at once; more wait their turn (their bodies are
-/// not read meanwhile).
-const AT_ONCE: usize = 2;
+/// How many bytes of such forms one process holds at once (four of the largest); a form that
+/// would go over waits for room as it arrives.
+const BUDGET_BYTES: usize = 4 * MAX_UPLOAD_BYTES;
 
-static READING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(AT_ONCE)));
+/// How long a form waits for room in the budget before it is refused as "busy" (503, try
+/// again): room is freed as other forms finish, and a wait this long means the server is
+/// flooded with files.
+const WAIT_FOR_ROOM: Duration = Duration::from_secs(30);
+
+static BUDGET: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(BUDGET_BYTES)));
 
 /// Whether the request is a form with a file.
 pub(crate) fn is_multipart(headers: &HeaderMap) -> bool {
@@ -40,8 +51,9 @@ pub(crate) struct File {
 struct Inner {
     fields: Vec<(String, String)>,
     files: Vec<(String, File)>,
-    /// Held while the form is in memory (until the handler is done with it).
-    _turn: OwnedSemaphorePermit,
+    /// Its bytes' room in the budget, held while the form is in memory (until the handler
+    /// is done with it).
+    _room: Option<OwnedSemaphorePermit>,
 }
 
 /// A form with a file, read and parsed.
@@ -90,20 +102,7 @@ pub(crate) async fn read(
                 "The form could not be read (it has no boundary). Go back and send it again.",
             )
         })?;
-    let turn = READING
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| refused(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping."))?;
-    let too_large = || {
-        refused(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "That file is larger than 10 MB, the most this site takes. Nothing was added.",
-        )
-    };
-    let bytes = axum::body::to_bytes(body, MAX_UPLOAD_BYTES)
-        .await
-        .map_err(|_| too_large())?;
+    let (bytes, room) = body_within_budget(body).await?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
     let mut form = multer::Multipart::new(stream, boundary);
     let (mut fields, mut files) = (Vec::new(), Vec::new());
@@ -141,9 +140,54 @@ pub(crate) async fn read(
         Upload(Arc::new(Inner {
             fields,
             files,
-            _turn: turn,
+            _room: room,
         })),
     ))
+}
+
+/// The body, whole, each part given room in the budget as it arrives: too large (over
+/// [`MAX_UPLOAD_BYTES`]) is refused as soon as it is known; no room within [`WAIT_FOR_ROOM`]
+/// is refused as busy.
+async fn body_within_budget(
+    body: axum::body::Body,
+) -> Result<(Bytes, Option<OwnedSemaphorePermit>), WebError> {
+    let mut stream = body.into_data_stream();
+    let mut whole = Vec::new();
+    let mut room: Option<OwnedSemaphorePermit> = None;
+    while let Some(part) = stream.next().await {
+        let part = part.map_err(|_| {
+            refused(
+                StatusCode::BAD_REQUEST,
+                "The file did not arrive whole. Nothing was added: send it again.",
+            )
+        })?;
+        if whole.len() + part.len() > MAX_UPLOAD_BYTES {
+            return Err(refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "That file is larger than 10 MB, the most this site takes. Nothing was added.",
+            ));
+        }
+        if part.is_empty() {
+            continue;
+        }
+        // At most MAX_UPLOAD_BYTES, which fits in u32.
+        let n = u32::try_from(part.len()).unwrap_or(u32::MAX);
+        let more = tokio::time::timeout(WAIT_FOR_ROOM, BUDGET.clone().acquire_many_owned(n))
+            .await
+            .map_err(|_| {
+                refused(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Many files are being added just now, so yours was not. Nothing was added: try again in a minute.",
+                )
+            })?
+            .map_err(|_| refused(StatusCode::SERVICE_UNAVAILABLE, "The server is stopping."))?;
+        match &mut room {
+            Some(held) => held.merge(more),
+            None => room = Some(more),
+        }
+        whole.extend_from_slice(&part);
+    }
+    Ok((Bytes::from(whole), room))
 }
 
 /// The form with a file the guard already read, or read it now (the local diary's guard

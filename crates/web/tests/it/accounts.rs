@@ -2426,6 +2426,35 @@ on_both_backends!(
     assert_eq!(full.status, StatusCode::CONFLICT, "{}", full.body);
     assert!(full.body.contains("the most this site keeps"), "{}", full.body);
     assert_eq!(h.store.count_episodes(&account.owner()).await.expect("count"), 9);
+    // Saved checks have the same cap, counted apart (they had none of their own).
+    for n in 0..9 {
+        let c = legcramps_contract::diary_io::SavedCheck {
+            id: legcramps_core::diary::EpisodeId::new(&format!("kept-check-{n}")).expect("id"),
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-10T22:15:00+00:00").expect("at"),
+            answers: legcramps_contract::parse_assessment("{}").expect("answers"),
+            shown: None,
+        };
+        h.store.save_check(&account.owner(), &c).await.expect("save");
+    }
+    let check = [
+        ("csrf", me.csrf.as_str()),
+        ("a.breathless_or_chest_pain", "no"),
+        ("a.one_leg_swollen_warm_or_red", "no"),
+        ("a.longest_cramp_minutes", "12"),
+        ("a.eases_when_moving", "no"),
+        ("a.long_cramp_recent", "yes"),
+        ("a.gp_open", "no"),
+    ];
+    h.sql("DELETE FROM attempts").await;
+    let full = h.post_form("/diary/checks", Some(&me), &check).await;
+    assert_eq!(full.status, StatusCode::CONFLICT, "{}", full.body);
+    assert!(full.body.contains("9 saved checks, the most this site keeps"), "{}", full.body);
+    assert_eq!(h.store.checks(&account.owner()).await.expect("checks").len(), 9);
+    // With room, the same check is kept.
+    h.sql("DELETE FROM checks WHERE id = 'kept-check-0'").await;
+    let kept = h.post_form("/diary/checks", Some(&me), &check).await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
+    assert_eq!(h.store.checks(&account.owner()).await.expect("checks").len(), 9);
     // Paging: 9 cramps in pages of 4.
     let mut uri = "/api/v1/episodes?limit=4".to_owned();
     let mut pages = Vec::new();
@@ -3067,6 +3096,63 @@ impl Hosted {
             .expect("request");
         send_to(self.app(), req).await
     }
+}
+
+/// Issue 21, finding 12, after its outside test: two uploads that never finished held both
+/// of the server's places for reading files, so no one else could add one. Room is now
+/// counted in bytes received: three uploads stalled half-way hold only their halves, and
+/// another person's file still goes in (ASVS 15.x, resource limits).
+#[tokio::test]
+async fn finding_12_files_sent_slowly_do_not_keep_other_files_out() {
+    use futures_util::StreamExt as _;
+    let h = Hosted::sqlite().await;
+    let (_, slow) = h.enter("/account/sign-up", "slow-sender", PASSWORD).await;
+    let slow = slow.expect("signed up");
+    let (_, quick) = h.enter("/account/sign-up", "quick-sender", PASSWORD).await;
+    let quick = quick.expect("signed up");
+    let csv = two_cramps_csv();
+    let mut stalled = Vec::new();
+    for _ in 0..3 {
+        let (content_type, body) = multipart(&[("csrf", &slow.csrf)], "diary.csv", csv.as_bytes());
+        let first_half = axum::body::Bytes::from(body[..body.len() / 2].to_vec());
+        // Says when the server has taken the first half and asks for more; then never sends it.
+        let (asked_for_more, asked) = tokio::sync::oneshot::channel::<()>();
+        let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(first_half) })
+            .chain(futures_util::stream::once(async move {
+                let _ = asked_for_more.send(());
+                std::future::pending::<Result<axum::body::Bytes, std::io::Error>>().await
+            }));
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/diary/import")
+            .header("host", HOST)
+            .header("sec-fetch-site", "same-origin")
+            .header("cookie", format!("__Host-legcramps={}", slow.cookie))
+            .header("content-type", content_type)
+            .body(Body::from_stream(stream))
+            .expect("request");
+        let app = h.app();
+        stalled.push(tokio::spawn(async move { send_to(app, req).await }));
+        // Before the fix, the third never got this far (a guard against hanging, not a timing).
+        tokio::time::timeout(std::time::Duration::from_secs(120), asked)
+            .await
+            .expect("every stalled upload is being read")
+            .expect("asked for more");
+    }
+    let added = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        h.upload(&quick, &quick.csrf, "diary.csv", csv.as_bytes()),
+    )
+    .await
+    .expect("another person's file is read meanwhile");
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    for s in &stalled {
+        assert!(!s.is_finished(), "the stalled uploads are still waiting");
+    }
+    for s in stalled {
+        s.abort();
+    }
+    h.finish().await;
 }
 
 /// Two cramps as the diary's CSV download has them (`legcramps export --format csv`).
