@@ -13,8 +13,13 @@
 set -euo pipefail
 rounds=${1:-300}
 cd "$(dirname "$0")/.."
-cargo build --release -q --bin legcramps
-bin=./target/release/legcramps
+# LEGCRAMPS_BENCH_BIN names another build to measure (an older version, for a before/after).
+if [ -n "${LEGCRAMPS_BENCH_BIN:-}" ]; then
+  bin=$LEGCRAMPS_BENCH_BIN
+else
+  cargo build --release -q --bin legcramps
+  bin=./target/release/legcramps
+fi
 data=$(mktemp -d)
 port=18093
 server=

@@ -516,34 +516,45 @@ impl Store {
     ) -> Result<Vec<Episode>, StoreError> {
         let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
         let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
-        // One value (a JSON array of arrays), not one row an episode: the SQLite driver wakes
-        // the async side for every row, and for ten years of cramps that was most of the GP
-        // summary's time (docs/benchmarks.md). The two backends differ only in the names of
-        // the JSON functions; both escape text as JSON, so a note cannot break the framing.
-        let (aggregate, array, as_text) = match self {
-            Store::Sqlite(_) => ("json_group_array", "json_array", ""),
-            Store::Postgres(_) => ("json_agg", "json_build_array", "::text"),
-        };
-        let query = format!(
-            "SELECT {aggregate}({array}({}) ORDER BY start_utc, id){as_text} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND {VISIBLE}",
-            *EPISODE_ARRAY
-        );
-        let json: Option<String> = on_pool!(self, |pool| {
-            sqlx::query_scalar(&query)
+        match self {
+            // One value (a JSON array of arrays), not one row an episode: the SQLite driver
+            // wakes the async side for every row, and for ten years of cramps that was most of
+            // the GP summary's time. SQLite escapes text as JSON, so a note cannot break the
+            // framing. (On PostgreSQL the same, with json_agg, was slower than its rows, which
+            // arrive in batches: measured in docs/benchmarks.md.)
+            Store::Sqlite(pool) => {
+                let query = format!(
+                    "SELECT json_group_array(json_array({}) ORDER BY start_utc, id) FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND {VISIBLE}",
+                    *EPISODE_ARRAY
+                );
+                let json: Option<String> = sqlx::query_scalar(&query)
+                    .bind(owner.as_str())
+                    .bind(&from)
+                    .bind(&to)
+                    .fetch_one(pool)
+                    .await?;
+                let Some(json) = json else {
+                    return Ok(Vec::new());
+                };
+                serde_json::from_str::<Vec<EpisodeColumns>>(&json)
+                    .map_err(corrupt)?
+                    .into_iter()
+                    .map(EpisodeColumns::check)
+                    .collect()
+            }
+            Store::Postgres(pool) => {
+                let rows = sqlx::query(&format!(
+                    "SELECT {} FROM episodes WHERE owner = $1 AND local_date >= $2 AND local_date <= $3 AND {VISIBLE} ORDER BY start_utc, id",
+                    *EPISODE_COLUMNS
+                ))
                 .bind(owner.as_str())
                 .bind(&from)
                 .bind(&to)
-                .fetch_one(pool)
-                .await
-        })?;
-        let Some(json) = json else {
-            return Ok(Vec::new());
-        };
-        serde_json::from_str::<Vec<EpisodeColumns>>(&json)
-            .map_err(corrupt)?
-            .into_iter()
-            .map(EpisodeColumns::check)
-            .collect()
+                .fetch_all(pool)
+                .await?;
+                rows.iter().map(episode_from_row).collect()
+            }
+        }
     }
 
     /// One page of the owner's episodes within the range, oldest first: at most `limit`,

@@ -882,8 +882,8 @@ async fn a_choice_edited_by_hand_is_reported_not_guessed() {
     b.finish().await;
 }
 
-/// A period's cramps are read as one value (a JSON array built by the database), one cramp by
-/// its own row: both read every field the same, not-logged answers stay not logged, a note
+/// A period's cramps are read as one value on SQLite (a JSON array built by the database), one
+/// cramp by its own row: both read every field the same, not-logged answers stay not logged, a note
 /// holding JSON's own characters comes back whole, and the order is by start, then id (two
 /// cramps at the same moment), on both backends.
 #[tokio::test]
