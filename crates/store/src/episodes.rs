@@ -674,15 +674,45 @@ impl Store {
     /// Start an import whose rows stay invisible until [`StagedImport::commit`].
     pub async fn begin_import(&self, owner: &Owner) -> Result<StagedImport<'_>, StoreError> {
         let id = format!("import-{}", uuid::Uuid::new_v4());
-        on_pool!(self, |pool| {
-            sqlx::query("INSERT INTO pending_imports (id, owner, touched_utc) VALUES ($1, $2, $3)")
+        // One import at a time for an owner (outside test: while one import's rows were still
+        // hidden, another file with the same ids counted them as "already in your diary", and
+        // when the first was refused and removed the second had reported cramps that were
+        // gone). Started only if no other import of the owner's has written within the time
+        // after which it counts as abandoned; checked and recorded in one step (SQLite's write
+        // lock; on PostgreSQL a per-owner advisory lock).
+        let live_since =
+            unix_now() - i64::try_from(ABANDONED_IMPORT_AFTER.as_secs()).unwrap_or(i64::MAX / 2);
+        let insert = "INSERT INTO pending_imports (id, owner, touched_utc) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM pending_imports WHERE owner = $2 AND touched_utc > $4)";
+        let started = match self {
+            Store::Sqlite(pool) => sqlx::query(insert)
                 .bind(&id)
                 .bind(owner.as_str())
                 .bind(unix_now())
+                .bind(live_since)
                 .execute(pool)
-                .await?;
-            Ok::<(), StoreError>(())
-        })?;
+                .await?
+                .rows_affected(),
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 22))")
+                    .bind(owner.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                let n = sqlx::query(insert)
+                    .bind(&id)
+                    .bind(owner.as_str())
+                    .bind(unix_now())
+                    .bind(live_since)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                n
+            }
+        };
+        if started != 1 {
+            return Err(StoreError::ImportRunning);
+        }
         Ok(StagedImport {
             store: self,
             owner: owner.clone(),

@@ -56,6 +56,11 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("a stored episode cannot be read ({0}); the database may have been edited by hand")]
     Corrupt(String),
+    /// Another import into the same diary is still running: nothing of this one was stored.
+    #[error(
+        "another file is being added to this diary just now; nothing was stored: try again when it has finished"
+    )]
+    ImportRunning,
     /// What was being stored would take the owner past a cap (a hosted site's setting): none
     /// of it was stored.
     #[error(

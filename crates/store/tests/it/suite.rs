@@ -1459,9 +1459,9 @@ async fn finding_7_saved_checks_have_a_cap_that_holds_under_concurrent_writes() 
 
 /// Issue 21, finding 12, after its outside test: two imports at once could each pass the cap
 /// (each was counted before the other was stored). The cap is now counted again as an import
-/// is made visible: of two files of 6 cramps into a diary with room for 10, sent at once by two
-/// stores, exactly one is added and the other is refused whole, its rows removed, on both
-/// backends. A cramp logged meanwhile is counted with them.
+/// is made visible, and an owner has one import at a time: of two files of 6 cramps into a
+/// diary with room for 10, sent at once by two stores, exactly one is added and the other is
+/// refused whole (past the cap, or before it wrote anything), on both backends.
 #[tokio::test]
 async fn two_imports_at_once_cannot_pass_the_cap_together() {
     for b in backends().await {
@@ -1492,7 +1492,7 @@ async fn two_imports_at_once_cannot_pass_the_cap_together() {
                     what: "cramps",
                     cap: 10,
                     would_hold: 12
-                })
+                } | legcramps_store::StoreError::ImportRunning)
             )),
             "{}: {results:?}",
             b.name
@@ -1539,6 +1539,82 @@ async fn two_imports_at_once_cannot_pass_the_cap_together() {
             "{}",
             b.name
         );
+        second.close().await;
+        b.finish().await;
+    }
+}
+
+/// The outside test of the caps (2026-12-03): three files sent at once into one diary, A and B
+/// of 90 new cramps each and C with A's ids, room for 100. C was refused and removed, and A,
+/// which had found C's hidden rows, answered "all 90 already in your diary" with none of them
+/// there. Now an owner has one import at a time, and whatever an import reports as added or
+/// already there is in the diary afterwards (checked on every run, whichever imports win, on
+/// both backends).
+#[tokio::test]
+async fn an_import_never_reports_cramps_that_another_import_removed() {
+    for b in backends().await {
+        let second = b.reopen().await;
+        let file = |prefix: &str, from: u32| DiaryFile {
+            episodes: (from..from + 90)
+                .map(|n| {
+                    let mut e = episode(n);
+                    e.id = EpisodeId::new(&format!("{prefix}-{n}")).expect("id");
+                    e
+                })
+                .collect(),
+            ..DiaryFile::default()
+        };
+        for round in 0..5 {
+            let owner = Owner::named(&format!("three-files-{round}"));
+            let files = [file("a", 0), file("b", 100), file("a", 0)];
+            let runs: Vec<_> = files
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, f)| {
+                    let s = if i == 1 {
+                        second.clone()
+                    } else {
+                        b.store.clone()
+                    };
+                    let o = owner.clone();
+                    tokio::spawn(async move { s.import_within(&o, &f, Some(100)).await })
+                })
+                .collect();
+            let mut results = Vec::new();
+            for r in runs {
+                results.push(r.await.expect("joined"));
+            }
+            let held: std::collections::HashSet<String> = b
+                .store
+                .list(&owner, None, None)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|e| e.id.as_str().to_owned())
+                .collect();
+            for (f, r) in files.iter().zip(&results) {
+                match r {
+                    Ok(report) => {
+                        assert_eq!(report.added + report.already_present, 90, "{}", b.name);
+                        for e in &f.episodes {
+                            assert!(
+                                held.contains(e.id.as_str()),
+                                "{}: reported as stored but not in the diary: {} ({results:?})",
+                                b.name,
+                                e.id.as_str()
+                            );
+                        }
+                    }
+                    Err(
+                        legcramps_store::StoreError::Full { .. }
+                        | legcramps_store::StoreError::ImportRunning,
+                    ) => {}
+                    Err(other) => panic!("{}: {other}", b.name),
+                }
+            }
+            assert!(held.len() <= 100, "{}", b.name);
+        }
         second.close().await;
         b.finish().await;
     }

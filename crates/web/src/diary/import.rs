@@ -307,6 +307,15 @@ pub(crate) async fn add(
             )],
             None,
         ),
+        Err(legcramps_store::StoreError::ImportRunning) => show(
+            &page,
+            StatusCode::CONFLICT,
+            vec![(
+                "file",
+                "Nothing was added: another file is being added to your diary just now. Wait for it to finish, then send this one again.".to_owned(),
+            )],
+            None,
+        ),
         Err(e) => WebError::diary(e).into_response(),
     }
 }

@@ -419,7 +419,7 @@ async fn admit(cfg: &Shared, mut request: Request) -> Result<(Request, Option<Co
                 Session::Ended(_) => return Err(WebError::SignInFirst),
             };
             if post {
-                request = with_checked_token(request, &csrf, api).await?;
+                request = with_checked_token(request, &csrf, api, &owner).await?;
                 if !request.uri().path().starts_with("/account") {
                     writes_allowed(store, site, &owner).await?;
                 }
@@ -484,7 +484,12 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 /// A signed-in POST must carry the session's anti-forgery token: a form's `csrf` field, or an
 /// `X-CSRF-Token` header. The API's JSON posts may instead rely on their content type, which
 /// no other site can send without a CORS preflight this server never grants (ASVS 5.0 3.5.2).
-async fn with_checked_token(request: Request, csrf: &str, api: bool) -> Result<Request, WebError> {
+async fn with_checked_token(
+    request: Request,
+    csrf: &str,
+    api: bool,
+    owner: &Owner,
+) -> Result<Request, WebError> {
     let expired = || {
         WebError::diary_refused(
             StatusCode::FORBIDDEN,
@@ -510,7 +515,7 @@ async fn with_checked_token(request: Request, csrf: &str, api: bool) -> Result<R
     // A form with a file: its `csrf` field, read once and handed on (see `upload`). Never
     // kept after a sign-in ends: the file is still on the person's device.
     if super::upload::is_multipart(request.headers()) {
-        let (parts, form) = super::upload::read(request).await?;
+        let (parts, form) = super::upload::read(request, owner.as_str()).await?;
         if !form
             .field("csrf")
             .is_some_and(|t| legcramps_accounts::same_secret(t, csrf))

@@ -86,9 +86,19 @@ pub(crate) async fn request_timeout(
     request: Request,
     next: Next,
 ) -> Response {
+    let method = request.method().clone();
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
+            // The request's own log line (in `headers`) is never written when it is cut off
+            // here, so this one says it happened (outside test: slow uploads left no trace).
+            // The method only: the route is not known out here, and a path is not logged.
+            tracing::warn!(
+                method = %method,
+                status = 503,
+                seconds = limit.as_secs(),
+                "request timed out"
+            );
             let mut r = axum::response::IntoResponse::into_response((
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "Sorry, that took too long. Please try again. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",

@@ -33,6 +33,37 @@ const WAIT_FOR_ROOM: Duration = Duration::from_secs(30);
 
 static BUDGET: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(BUDGET_BYTES)));
 
+/// Whose forms with a file this process is reading or handling now: one at a time for each
+/// person (the outside test held the whole budget from one account with five stalled uploads).
+static READING_FOR: LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+    LazyLock::new(Default::default);
+
+/// One person's turn to send a file, given back when the form is done with (dropped).
+struct Turn(String);
+
+impl Turn {
+    fn take(who: &str) -> Result<Turn, WebError> {
+        let mut reading = READING_FOR.lock().unwrap_or_else(|e| e.into_inner());
+        if reading.insert(who.to_owned()) {
+            Ok(Turn(who.to_owned()))
+        } else {
+            Err(refused(
+                StatusCode::CONFLICT,
+                "Another file from you is still being received. Nothing was added from this one: wait for the other to finish, then send this one again.",
+            ))
+        }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        READING_FOR
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.0);
+    }
+}
+
 /// Whether the request is a form with a file.
 pub(crate) fn is_multipart(headers: &HeaderMap) -> bool {
     headers
@@ -54,6 +85,8 @@ struct Inner {
     /// Its bytes' room in the budget, held while the form is in memory (until the handler
     /// is done with it).
     _room: Option<OwnedSemaphorePermit>,
+    /// Its sender's turn, held as long.
+    _turn: Turn,
 }
 
 /// A form with a file, read and parsed.
@@ -87,8 +120,10 @@ fn refused(status: StatusCode, why: &str) -> WebError {
 
 /// Read a request's form with a file: the request's parts (its body spent) and the form.
 /// Too large, or not a well-formed form, is refused saying so; nothing is stored either way.
+/// `who` names the sender (an account's owner): one form with a file at a time each.
 pub(crate) async fn read(
     request: Request,
+    who: &str,
 ) -> Result<(axum::http::request::Parts, Upload), WebError> {
     let (parts, body) = request.into_parts();
     let boundary = parts
@@ -102,6 +137,7 @@ pub(crate) async fn read(
                 "The form could not be read (it has no boundary). Go back and send it again.",
             )
         })?;
+    let turn = Turn::take(who)?;
     let (bytes, room) = body_within_budget(body).await?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
     let mut form = multer::Multipart::new(stream, boundary);
@@ -141,6 +177,7 @@ pub(crate) async fn read(
             fields,
             files,
             _room: room,
+            _turn: turn,
         })),
     ))
 }
@@ -202,5 +239,5 @@ pub(crate) async fn of(mut request: Request) -> Result<Upload, WebError> {
             "Choose the file with the form on this page, then send it.",
         ));
     }
-    read(request).await.map(|(_, u)| u)
+    read(request, "local").await.map(|(_, u)| u)
 }

@@ -3101,18 +3101,25 @@ impl Hosted {
 /// Issue 21, finding 12, after its outside test: two uploads that never finished held both
 /// of the server's places for reading files, so no one else could add one. Room is now
 /// counted in bytes received: three uploads stalled half-way hold only their halves, and
-/// another person's file still goes in (ASVS 15.x, resource limits).
+/// another person's file still goes in; and one person sends one file at a time (the second
+/// outside test filled the byte budget from one account with five stalled uploads): another
+/// from a stalled sender is refused at once, saying why (ASVS 15.x, resource limits).
 #[tokio::test]
 async fn finding_12_files_sent_slowly_do_not_keep_other_files_out() {
     use futures_util::StreamExt as _;
     let h = Hosted::sqlite().await;
-    let (_, slow) = h.enter("/account/sign-up", "slow-sender", PASSWORD).await;
-    let slow = slow.expect("signed up");
+    let mut slow = Vec::new();
+    for n in 0..3 {
+        let (_, person) = h
+            .enter("/account/sign-up", &format!("slow-sender-{n}"), PASSWORD)
+            .await;
+        slow.push(person.expect("signed up"));
+    }
     let (_, quick) = h.enter("/account/sign-up", "quick-sender", PASSWORD).await;
     let quick = quick.expect("signed up");
     let csv = two_cramps_csv();
     let mut stalled = Vec::new();
-    for _ in 0..3 {
+    for slow in &slow {
         let (content_type, body) = multipart(&[("csrf", &slow.csrf)], "diary.csv", csv.as_bytes());
         let first_half = axum::body::Bytes::from(body[..body.len() / 2].to_vec());
         // Says when the server has taken the first half and asks for more; then never sends it.
@@ -3146,6 +3153,17 @@ async fn finding_12_files_sent_slowly_do_not_keep_other_files_out() {
     .await
     .expect("another person's file is read meanwhile");
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let second = h
+        .upload(&slow[0], &slow[0].csrf, "diary.csv", csv.as_bytes())
+        .await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.body);
+    assert!(
+        second
+            .body
+            .contains("Another file from you is still being received"),
+        "{}",
+        second.body
+    );
     for s in &stalled {
         assert!(!s.is_finished(), "the stalled uploads are still waiting");
     }
