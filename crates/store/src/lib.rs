@@ -2,9 +2,10 @@
 //!
 //! SQLite by default, in WAL mode with `synchronous=FULL`, so that a write that has been
 //! acknowledged survives a crash or power cut; PostgreSQL when given a `postgres://` URL. The
-//! same SQL runs on both (`$1` placeholders, portable types), through [`on_pool!`], and the
-//! schema is migrated on open. Every row has an owner from the start; until accounts exist the
-//! only owner is [`Owner::local`].
+//! same SQL runs on both (`$1` placeholders, portable types), through [`on_pool!`], except
+//! where a comment says why not, and the schema is migrated on open. Every row has an owner:
+//! [`Owner::local`] for the diary on this computer, [`Owner::account`] for each account on a
+//! hosted site.
 //!
 //! Errors are [`StoreError`]: nothing here logs, and no error message contains diary content.
 
