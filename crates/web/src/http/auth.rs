@@ -13,8 +13,8 @@
 //!   [`SignedIn`] (a session: which account), [`Hosted`] (the accounts' store and site, for a
 //!   request the gate or the guard let through). Each refuses (404) when its layer did not
 //!   run: a handler mounted in the wrong place answers "not found", never someone's data and
-//!   never without the host and origin checks. ("How recently they proved it" — the time of
-//!   the last password or passkey — is the next security round's, issue 20.)
+//!   never without the host and origin checks. [`Confirmed`] adds "how recently they proved
+//!   it" (the time of the last password or passkey) for the changes that need it.
 //! - [`context`], the layer on every route: what every page's layout needs to know.
 
 use std::sync::Arc;
