@@ -948,7 +948,10 @@ impl StagedImport<'_> {
     pub async fn commit(self) -> Result<ImportReport, StoreError> {
         let mut report = self.report;
         let postgres = matches!(self.store, Store::Postgres(_));
+        // An async block, so that `?` and `return` end this step, not the whole function: a
+        // refusal at the cap must still reach the removal below.
         let committed: Result<ImportReport, StoreError> = on_pool!(self.store, |pool| {
+            async {
             let mut tx = pool.begin().await?;
             if self.cap.is_some() && postgres {
                 // The locks Store::insert_within (20) and Store::save_check_within (21) take
@@ -1014,6 +1017,8 @@ impl StagedImport<'_> {
             }
             tx.commit().await?;
             Ok(report)
+        }
+        .await
         });
         match committed {
             Err(full @ StoreError::Full { .. }) => {

@@ -1518,11 +1518,8 @@ async fn two_imports_at_once_cannot_pass_the_cap_together() {
             }],
             ..DiaryFile::default()
         };
-        assert!(
-            first.import_within(&owner, &small, Some(7)).await.is_ok(),
-            "{}",
-            b.name
-        );
+        let within = first.import_within(&owner, &small, Some(7)).await;
+        assert!(within.is_ok(), "{}: {within:?} after {results:?}", b.name);
         let mut one_more = small.clone();
         one_more.episodes[0].id = EpisodeId::new("c-1").expect("id");
         assert!(

@@ -103,8 +103,10 @@ pub(crate) async fn request_timeout(
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "Sorry, that took too long. Please try again. If you need advice now, speak to your GP, or phone 111 if the surgery is closed.",
             ));
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(super::error::RETRY_AFTER_SECONDS),
+            );
             r
         }
     }
