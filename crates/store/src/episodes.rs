@@ -224,6 +224,51 @@ where
     EpisodeColumns::of_row(row)?.check()
 }
 
+/// Insert one row (`$insert`, given the transaction) only if `$count` (bound to the owner)
+/// stays within `$cap`: `Ok(false)`, nothing stored, when it would not. The count and the insert
+/// are one step for every writer on the database: on SQLite the insert takes the write lock
+/// before the count; on PostgreSQL `$lock`, an advisory lock on the owner, serialises them.
+macro_rules! insert_within_cap {
+    ($store:expr, $owner:expr, $lock:expr, $count:expr, $cap:expr, |$tx:ident| $insert:block) => {{
+        let owner: &Owner = $owner;
+        match $store {
+            Store::Sqlite(pool) => {
+                let mut $tx = pool.begin().await?;
+                $insert
+                let n: i64 = sqlx::query_scalar($count)
+                    .bind(owner.as_str())
+                    .fetch_one(&mut *$tx)
+                    .await?;
+                if n > $cap {
+                    $tx.rollback().await?;
+                    return Ok(false);
+                }
+                $tx.commit().await?;
+                Ok(true)
+            }
+            Store::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                sqlx::query(OwnerLock::SQL)
+                    .bind(owner.as_str())
+                    .bind($lock.seed())
+                    .execute(&mut *$tx)
+                    .await?;
+                let n: i64 = sqlx::query_scalar($count)
+                    .bind(owner.as_str())
+                    .fetch_one(&mut *$tx)
+                    .await?;
+                if n >= $cap {
+                    $tx.rollback().await?;
+                    return Ok(false);
+                }
+                $insert
+                $tx.commit().await?;
+                Ok(true)
+            }
+        }
+    }};
+}
+
 /// Insert a saved check (owner, then the check's columns, then the import it belongs to, or
 /// NULL); one with an id the owner has already is left as it is.
 const INSERT_CHECK: &str = "INSERT INTO checks (owner, id, at_text, at_utc, answers, shown_disposition, shown_phone_111, shown_phone_999, shown_content_version, shown_rules_version, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (owner, id) DO NOTHING";
@@ -302,44 +347,11 @@ impl Store {
         // The cramps the owner can see: an import's rows count once it is made visible (its
         // commit counts again), so an import cut off by a killed server never fills the diary.
         let count = format!("SELECT COUNT(*) FROM episodes WHERE owner = $1 AND {VISIBLE}");
-        match self {
-            Store::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                bind_episode!(sqlx::query(INSERT_EPISODE).bind(owner.as_str()), e)
-                    .execute(&mut *tx)
-                    .await?;
-                let n: i64 = sqlx::query_scalar(&count)
-                    .bind(owner.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if n > cap {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                tx.commit().await?;
-                Ok(true)
-            }
-            Store::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 20))")
-                    .bind(owner.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                let n: i64 = sqlx::query_scalar(&count)
-                    .bind(owner.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if n >= cap {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                bind_episode!(sqlx::query(INSERT_EPISODE).bind(owner.as_str()), e)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-        }
+        insert_within_cap!(self, owner, OwnerLock::Cramps, &count, cap, |tx| {
+            bind_episode!(sqlx::query(INSERT_EPISODE).bind(owner.as_str()), e)
+                .execute(&mut *tx)
+                .await?;
+        })
     }
 
     /// Replace an episode. False when there is no episode with that id.
@@ -452,10 +464,7 @@ impl Store {
         // One row ("2026-11-30:2,2026-12-01:1"), not one a day: the SQLite driver wakes the
         // async side for every row, and ten years of days made the diary page slow
         // (docs/benchmarks.md). Dates hold no ':' or ','. Sorted here.
-        let aggregate = match self {
-            Store::Sqlite(_) => "group_concat",
-            Store::Postgres(_) => "string_agg",
-        };
+        let aggregate = self.string_agg();
         let query = format!(
             "SELECT {aggregate}(local_date || ':' || CAST(n AS TEXT), ',') FROM (SELECT local_date, COUNT(*) AS n FROM episodes WHERE owner = $1 AND {VISIBLE} GROUP BY local_date) AS days"
         );
@@ -694,8 +703,9 @@ impl Store {
                 .rows_affected(),
             Store::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 22))")
+                sqlx::query(OwnerLock::SQL)
                     .bind(owner.as_str())
+                    .bind(OwnerLock::Imports.seed())
                     .execute(&mut *tx)
                     .await?;
                 let n = sqlx::query(insert)
@@ -770,46 +780,12 @@ impl Store {
         cap: i64,
     ) -> Result<bool, StoreError> {
         let count = format!("SELECT COUNT(*) FROM checks WHERE owner = $1 AND {VISIBLE}");
-        match self {
-            Store::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                bind_check!(sqlx::query(INSERT_CHECK).bind(owner.as_str()), c)
-                    .bind(None::<String>)
-                    .execute(&mut *tx)
-                    .await?;
-                let n: i64 = sqlx::query_scalar(&count)
-                    .bind(owner.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if n > cap {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                tx.commit().await?;
-                Ok(true)
-            }
-            Store::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 21))")
-                    .bind(owner.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                let n: i64 = sqlx::query_scalar(&count)
-                    .bind(owner.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if n >= cap {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                bind_check!(sqlx::query(INSERT_CHECK).bind(owner.as_str()), c)
-                    .bind(None::<String>)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-        }
+        insert_within_cap!(self, owner, OwnerLock::SavedChecks, &count, cap, |tx| {
+            bind_check!(sqlx::query(INSERT_CHECK).bind(owner.as_str()), c)
+                .bind(None::<String>)
+                .execute(&mut *tx)
+                .await?;
+        })
     }
 
     /// The owner's saved checks, oldest first.
@@ -954,12 +930,13 @@ impl StagedImport<'_> {
             async {
             let mut tx = pool.begin().await?;
             if self.cap.is_some() && postgres {
-                // The locks Store::insert_within (20) and Store::save_check_within (21) take
-                // for this owner, in that order: the count below and theirs are one at a time.
-                for key in [20, 21] {
-                    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, $2))")
+                // The locks Store::insert_within, Store::add_to_profile and
+                // Store::save_check_within take for this owner, in order: the counts below and
+                // the profile entries added here are one at a time with theirs.
+                for lock in [OwnerLock::Cramps, OwnerLock::Profile, OwnerLock::SavedChecks] {
+                    sqlx::query(OwnerLock::SQL)
                         .bind(self.owner.as_str())
-                        .bind(i64::from(key))
+                        .bind(lock.seed())
                         .execute(&mut *tx)
                         .await?;
                 }

@@ -117,6 +117,37 @@ macro_rules! on_pool {
     };
 }
 
+/// The transaction-long PostgreSQL advisory locks on one owner's rows, each named by what it
+/// guards (the number is `hashtextextended`'s seed beside the owner). Taken in this order when
+/// one step needs several. SQLite needs none: its write lock is the database's.
+#[derive(Clone, Copy)]
+pub(crate) enum OwnerLock {
+    Cramps = 20,
+    Profile = 21,
+    Imports = 22,
+    SavedChecks = 23,
+}
+
+impl OwnerLock {
+    /// Bind the owner, then `self.seed()`.
+    pub(crate) const SQL: &'static str = "SELECT pg_advisory_xact_lock(hashtextextended($1, $2))";
+
+    pub(crate) fn seed(self) -> i64 {
+        self as i64
+    }
+}
+
+impl Store {
+    /// The name of the string aggregate (`group_concat` on SQLite, `string_agg` on
+    /// PostgreSQL): the one word of SQL that differs when many rows are read as one.
+    pub(crate) fn string_agg(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "group_concat",
+            Store::Postgres(_) => "string_agg",
+        }
+    }
+}
+
 /// The schema: the SQL files in `crates/store/migrations/`, embedded at build time, numbered,
 /// each run once in its own transaction by sqlx's migrator (the same SQL on SQLite and
 /// PostgreSQL). Version 11 is not SQL: it is [`profile::move_context`], run in its place, in

@@ -51,10 +51,7 @@ impl Store {
         // wake-ups were most of the GP summary's time (docs/benchmarks.md). Sorted here.
         let (from, to) = (text(from, "0000-01-01"), text(to, "9999-12-31"));
         // The one difference between the backends: the name of the string aggregate.
-        let aggregate = match self {
-            Store::Sqlite(_) => "group_concat",
-            Store::Postgres(_) => "string_agg",
-        };
+        let aggregate = self.string_agg();
         let query = format!(
             "SELECT {aggregate}(night, ',') FROM night_check_ins WHERE owner = $1 AND night >= $2 AND night <= $3"
         );

@@ -8,7 +8,7 @@ use legcramps_core::profile::{
 };
 use sqlx::Row;
 
-use crate::{Owner, Store, StoreError, corrupt, on_pool};
+use crate::{Owner, OwnerLock, Store, StoreError, corrupt, on_pool};
 
 /// The migration that moved the context older diaries kept with each cramp (a new medicine,
 /// pregnant or not) into the profile. It runs after the SQL migrations, once, in one
@@ -246,8 +246,9 @@ impl Store {
             }
             Store::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 21))")
+                sqlx::query(OwnerLock::SQL)
                     .bind(owner.as_str())
+                    .bind(OwnerLock::Profile.seed())
                     .execute(&mut *tx)
                     .await?;
                 let here = read_profile!(tx, owner.as_str())?;
